@@ -1,0 +1,47 @@
+import { summaryCommand } from './commands/summary.ts';
+import { CliError, EXIT } from './io.ts';
+
+type Command = (
+  args: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+) => Promise<number>;
+
+/** Commands by name; each is a module in commands/. */
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  summary: {
+    run: summaryCommand,
+    help: 'summary FILE            print the model summary (Keras style)',
+  },
+};
+
+const USAGE = `usage: netwright <command> [options]\n\ncommands:\n${Object.values(COMMANDS)
+  .map((c) => `  ${c.help}`)
+  .join('\n')}`;
+
+/** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    out(USAGE);
+    return name ? EXIT.ok : EXIT.badInput;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    err(`netwright: unknown command "${name}"\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  try {
+    return await command.run(args, out, err);
+  } catch (e) {
+    if (e instanceof CliError) {
+      err(e.message);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

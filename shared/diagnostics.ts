@@ -1,0 +1,55 @@
+/**
+ * Problems found in a graph, each with a stable code so that the UI can badge the node and tests
+ * can assert the code. Errors block compiling; warnings and hints do not.
+ */
+export type Severity = 'error' | 'warning' | 'hint';
+
+export const DIAGNOSTIC_CODES = {
+  E001: 'cycle',
+  E002: 'shape mismatch',
+  E003: 'wrong input rank',
+  E004: 'not reachable from an Input',
+  E005: 'no Input block',
+  E006: 'input not connected',
+  E007: 'too many inputs',
+  E008: 'invalid parameter',
+  E009: 'unknown layer type',
+  E010: 'edge to a missing block',
+  E011: 'output size not positive',
+  E012: 'more than one output',
+  E013: 'more than one Input',
+  E014: 'duplicate id',
+  E015: 'too few inputs',
+} as const;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface Diagnostic {
+  code: DiagnosticCode | `W${number}` | `H${number}`;
+  severity: Severity;
+  /** The block the problem belongs to; absent for whole-graph problems such as E005. */
+  nodeId?: string;
+  /** The edge, where the problem is a wire. */
+  edgeId?: string;
+  /** The parameter, where the problem is one field. */
+  param?: string;
+  message: string;
+}
+
+export function error(
+  code: DiagnosticCode,
+  message: string,
+  where: Pick<Diagnostic, 'nodeId' | 'edgeId' | 'param'> = {},
+): Diagnostic {
+  return { code, severity: 'error', message, ...where };
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** One line per diagnostic: `E002 [node add_1] Add inputs differ: ...`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.nodeId ? ` [node ${d.nodeId}]` : d.edgeId ? ` [edge ${d.edgeId}]` : '';
+  return `${d.code}${where} ${d.message}`;
+}

@@ -1,0 +1,233 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import { error } from '../diagnostics.ts';
+import { getLayer, resolveParams } from '../layers/registry.ts';
+import type { LayerDef, ParamCount, ResolvedParams } from '../layers/types.ts';
+import type { Shape } from '../shape.ts';
+import { formatShape } from '../shape.ts';
+import type { Graph, GraphEdge, GraphNode } from './types.ts';
+import { incomingEdges, nodeDisplayName } from './types.ts';
+
+/** What analysis learned about one block. */
+export interface NodeInfo {
+  node: GraphNode;
+  def?: LayerDef;
+  params: ResolvedParams;
+  /** Incoming edges in port order. */
+  inputs: GraphEdge[];
+  shape?: Shape;
+  count?: ParamCount;
+}
+
+export interface GraphAnalysis {
+  diagnostics: Diagnostic[];
+  nodes: Map<string, NodeInfo>;
+  /** The shape each edge carries, where known. */
+  edgeShapes: Map<string, Shape>;
+  /** Nodes in a topological order (nodes on cycles are left out). */
+  order: string[];
+  inputIds: string[];
+  outputIds: string[];
+  totals: { trainable: number; nonTrainable: number; total: number };
+}
+
+/**
+ * Validates a graph and infers every shape and parameter count. Never throws on bad graphs:
+ * every problem becomes a diagnostic naming its block.
+ */
+export function analyzeGraph(graph: Graph): GraphAnalysis {
+  const diagnostics: Diagnostic[] = [];
+  const nodes = new Map<string, NodeInfo>();
+  const name = (id: string) => {
+    const n = nodes.get(id)?.node;
+    return n ? `${nodeDisplayName(n)}` : id;
+  };
+
+  for (const node of graph.nodes) {
+    if (nodes.has(node.id)) {
+      diagnostics.push(error('E014', `Two blocks share the id "${node.id}"`, { nodeId: node.id }));
+      continue;
+    }
+    const def = getLayer(node.type);
+    if (!def) {
+      diagnostics.push(
+        error('E009', `Unknown layer type "${node.type}"`, {
+          nodeId: node.id,
+        }),
+      );
+    }
+    let params: ResolvedParams = { ...node.params };
+    if (def) {
+      const resolved = resolveParams(def, node.params ?? {});
+      params = resolved.params;
+      for (const p of resolved.problems) {
+        diagnostics.push(
+          error('E008', `${nodeDisplayName(node)}: ${p.message}`, {
+            nodeId: node.id,
+            param: p.param,
+          }),
+        );
+      }
+    }
+    nodes.set(node.id, { node, def, params, inputs: [] });
+  }
+
+  const validEdges: GraphEdge[] = [];
+  for (const edge of graph.edges) {
+    const missing = [edge.source, edge.target].filter((id) => !nodes.has(id));
+    if (missing.length > 0) {
+      diagnostics.push(
+        error('E010', `Edge ${edge.id} connects to missing block ${missing.join(' and ')}`, {
+          edgeId: edge.id,
+        }),
+      );
+    } else validEdges.push(edge);
+  }
+  const incoming = incomingEdges({
+    nodes: [...nodes.values()].map((i) => i.node),
+    edges: validEdges,
+  });
+  const outgoing = new Map<string, GraphEdge[]>();
+  for (const id of nodes.keys()) outgoing.set(id, []);
+  for (const edge of validEdges) outgoing.get(edge.source)!.push(edge);
+
+  // Port counts.
+  for (const info of nodes.values()) {
+    info.inputs = incoming.get(info.node.id) ?? [];
+    const def = info.def;
+    if (!def) continue;
+    const count = info.inputs.length;
+    const id = info.node.id;
+    const label = nodeDisplayName(info.node);
+    if (def.inputs.max === 0 && count > 0) {
+      diagnostics.push(
+        error('E007', `${label} is a model input and cannot take inputs`, { nodeId: id }),
+      );
+    } else if (count > def.inputs.max) {
+      diagnostics.push(
+        error('E007', `${label} takes ${def.inputs.max} input but has ${count}`, { nodeId: id }),
+      );
+    } else if (count === 0 && def.inputs.min > 0) {
+      diagnostics.push(
+        error('E006', `${label} has no input: wire a block's output into it`, { nodeId: id }),
+      );
+    } else if (count < def.inputs.min) {
+      diagnostics.push(
+        error('E015', `${label} merges at least ${def.inputs.min} inputs but has ${count}`, {
+          nodeId: id,
+        }),
+      );
+    }
+  }
+
+  // Topological order (Kahn); what remains sits on a cycle.
+  const indegree = new Map<string, number>();
+  for (const [id, list] of incoming) indegree.set(id, list.length);
+  const queue = [...nodes.keys()].filter((id) => indegree.get(id) === 0);
+  const order: string[] = [];
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head]!;
+    order.push(id);
+    for (const e of outgoing.get(id) ?? []) {
+      const d = indegree.get(e.target)! - 1;
+      indegree.set(e.target, d);
+      if (d === 0) queue.push(e.target);
+    }
+  }
+  const ordered = new Set(order);
+  const onCycle = [...nodes.keys()].filter((id) => !ordered.has(id));
+  if (onCycle.length > 0) {
+    const cycleSet = new Set(onCycle);
+    for (const id of onCycle) {
+      // Only blocks whose own inputs come from the cycle are on it; the rest are merely downstream.
+      if (nodes.get(id)!.inputs.some((e) => cycleSet.has(e.source))) {
+        diagnostics.push(
+          error('E001', `${name(id)} is part of a cycle: a network's data must flow one way`, {
+            nodeId: id,
+          }),
+        );
+      }
+    }
+  }
+
+  // Inputs and reachability.
+  const inputIds = [...nodes.values()].filter((i) => i.def?.type === 'Input').map((i) => i.node.id);
+  if (inputIds.length === 0 && nodes.size > 0) {
+    diagnostics.push(error('E005', 'The model has no Input block: add one from the palette'));
+  }
+  for (const id of inputIds.slice(1)) {
+    diagnostics.push(
+      error('E013', `${name(id)} is a second Input; Netwright models take one Input`, {
+        nodeId: id,
+      }),
+    );
+  }
+  const reachable = new Set<string>();
+  const stack = inputIds.slice(0, 1);
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (reachable.has(id)) continue;
+    reachable.add(id);
+    for (const e of outgoing.get(id) ?? []) stack.push(e.target);
+  }
+  if (inputIds.length > 0) {
+    for (const info of nodes.values()) {
+      const id = info.node.id;
+      if (!reachable.has(id) && info.inputs.length > 0 && info.def?.type !== 'Input') {
+        diagnostics.push(
+          error(
+            'E004',
+            `${name(id)} is not reachable from the Input: its data comes from nowhere`,
+            {
+              nodeId: id,
+            },
+          ),
+        );
+      }
+    }
+  }
+
+  // Shapes, in topological order.
+  const edgeShapes = new Map<string, Shape>();
+  const totals = { trainable: 0, nonTrainable: 0, total: 0 };
+  for (const id of order) {
+    const info = nodes.get(id)!;
+    const def = info.def;
+    if (!def) continue;
+    if (info.inputs.length < def.inputs.min || info.inputs.length > def.inputs.max) continue;
+    const inputShapes = info.inputs.map((e) => nodes.get(e.source)!.shape);
+    if (inputShapes.some((s) => s === undefined)) continue;
+    const shapes = inputShapes as Shape[];
+    const result = def.inferShape(shapes, info.params);
+    if (!result.ok) {
+      diagnostics.push(error(result.code, result.message, { nodeId: id }));
+      continue;
+    }
+    info.shape = result.shape;
+    info.count = def.paramCount(shapes, info.params);
+    totals.trainable += info.count.trainable;
+    totals.nonTrainable += info.count.nonTrainable;
+    for (const e of outgoing.get(id) ?? []) edgeShapes.set(e.id, result.shape);
+  }
+  totals.total = totals.trainable + totals.nonTrainable;
+
+  const outputIds = [...reachable].filter((id) => (outgoing.get(id) ?? []).length === 0);
+  if (outputIds.length > 1) {
+    for (const id of outputIds) {
+      diagnostics.push(
+        error(
+          'E012',
+          `The model has ${outputIds.length} outputs (${outputIds.map(name).join(', ')}); ` +
+            'join them with a merge block or delete the extra ones',
+          { nodeId: id },
+        ),
+      );
+    }
+  }
+  return { diagnostics, nodes, edgeShapes, order, inputIds, outputIds, totals };
+}
+
+/** Describes what a block outputs, e.g. `(None, 128)`, or `?` when unknown. */
+export function describeShape(analysis: GraphAnalysis, nodeId: string): string {
+  const shape = analysis.nodes.get(nodeId)?.shape;
+  return shape ? formatShape(shape) : '?';
+}

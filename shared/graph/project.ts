@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { LAYER_TYPES } from '../layers/registry.ts';
+import type { Graph } from './types.ts';
+
+/** The project file format, the contract every feature and test uses. */
+export const PROJECT_FORMAT = 'netwright.project';
+export const PROJECT_VERSION = 1;
+/** Files above this size are refused before parsing, with a message. */
+export const MAX_PROJECT_BYTES = 32 * 1024 * 1024;
+
+export const DATASETS = [
+  'mnist',
+  'penguins',
+  'cars',
+  'spiral',
+  'circles',
+  'xor',
+  'blobs',
+  'csv',
+] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
+export const LOSSES = [
+  'auto',
+  'sparse_categorical_crossentropy',
+  'categorical_crossentropy',
+  'binary_crossentropy',
+  'mse',
+] as const;
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+const positionSchema = z.looseObject({ x: finite, y: finite });
+
+const nodeSchema = z.looseObject({
+  id: z.string().min(1, 'must not be empty'),
+  type: z.string().min(1, 'must not be empty'),
+  params: z.record(z.string(), z.unknown()).default({}),
+  position: positionSchema,
+  label: z.string().max(200, 'is longer than 200 characters').optional(),
+});
+
+const edgeSchema = z.looseObject({
+  id: z.string().min(1, 'must not be empty'),
+  source: z.string().min(1, 'must not be empty'),
+  target: z.string().min(1, 'must not be empty'),
+  targetHandle: z.string().optional(),
+});
+
+export const trainingSchema = z.looseObject({
+  dataset: z.enum(DATASETS).default('mnist'),
+  epochs: z.number().int().min(1).max(10_000).default(5),
+  batchSize: z.number().int().min(1).max(65_536).default(64),
+  optimizer: z.enum(OPTIMIZERS).default('adam'),
+  learningRate: z.number().gt(0).max(10).default(0.001),
+  loss: z.enum(LOSSES).default('auto'),
+  validationSplit: z.number().min(0).max(0.9).default(0.1),
+  shuffle: z.boolean().default(true),
+  seed: z.number().int().min(0).default(42),
+});
+
+export type TrainingSettings = z.infer<typeof trainingSchema>;
+
+export const projectSchema = z.looseObject({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.literal(PROJECT_VERSION),
+  name: z.string().max(200, 'is longer than 200 characters').default('Untitled'),
+  graph: z.looseObject({
+    nodes: z.array(nodeSchema),
+    edges: z.array(edgeSchema),
+  }),
+  training: trainingSchema.default(() => trainingSchema.parse({})),
+});
+
+export interface Project {
+  format: typeof PROJECT_FORMAT;
+  version: typeof PROJECT_VERSION;
+  name: string;
+  graph: Graph;
+  training: TrainingSettings;
+  [extra: string]: unknown;
+}
+
+export type ProjectResult = { ok: true; project: Project } | { ok: false; errors: string[] };
+
+/** Migrations from each older format version to the next; none yet, version 1 is the first. */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {};
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path)
+    out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out || '(top level)';
+}
+
+/** Where a JSON syntax error sits, as `line L, column C`, from the engine's message. */
+function jsonErrorPlace(text: string, message: string): string {
+  const lineCol = /line (\d+) column (\d+)/.exec(message);
+  if (lineCol) return `line ${lineCol[1]}, column ${lineCol[2]}`;
+  const pos = /position (\d+)/.exec(message);
+  if (!pos) return 'at the end';
+  const before = text.slice(0, Number(pos[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `line ${line}, column ${column}`;
+}
+
+/** Checks the references inside a schema-valid graph: ids, edges, layer types. */
+export function graphIntegrityErrors(graph: Graph): string[] {
+  const errors: string[] = [];
+  const ids = new Set<string>();
+  graph.nodes.forEach((node, i) => {
+    if (ids.has(node.id)) errors.push(`graph.nodes[${i}].id: duplicate block id "${node.id}"`);
+    ids.add(node.id);
+    if (!LAYER_TYPES.includes(node.type)) {
+      errors.push(
+        `graph.nodes[${i}].type: unknown layer type "${node.type}" (known: ${LAYER_TYPES.join(', ')})`,
+      );
+    }
+  });
+  const edgeIds = new Set<string>();
+  graph.edges.forEach((edge, i) => {
+    if (edgeIds.has(edge.id)) errors.push(`graph.edges[${i}].id: duplicate edge id "${edge.id}"`);
+    edgeIds.add(edge.id);
+    for (const end of ['source', 'target'] as const) {
+      if (!ids.has(edge[end])) {
+        errors.push(`graph.edges[${i}].${end}: no block with id "${edge[end]}"`);
+      }
+    }
+  });
+  return errors;
+}
+
+/** Parses an already-decoded JSON value as a project: migrate, validate, check integrity. */
+export function parseProjectValue(value: unknown): ProjectResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return {
+      ok: false,
+      errors: ['The file is JSON but not a Netwright project (expected an object)'],
+    };
+  }
+  let doc = value as Record<string, unknown>;
+  if (doc.format !== PROJECT_FORMAT) {
+    return {
+      ok: false,
+      errors: [
+        `Not a Netwright project: "format" is ${JSON.stringify(doc.format ?? null)}, expected "${PROJECT_FORMAT}"`,
+      ],
+    };
+  }
+  if (typeof doc.version !== 'number' || !Number.isInteger(doc.version) || doc.version < 1) {
+    return { ok: false, errors: ['"version" must be a whole number of at least 1'] };
+  }
+  if (doc.version > PROJECT_VERSION) {
+    return {
+      ok: false,
+      errors: [
+        `This project was saved by a newer Netwright (format version ${doc.version}); this version reads up to ${PROJECT_VERSION}`,
+      ],
+    };
+  }
+  for (let v = doc.version; v < PROJECT_VERSION; v++) {
+    const migrate = MIGRATIONS[v];
+    if (!migrate) return { ok: false, errors: [`No migration from format version ${v}`] };
+    doc = migrate(doc);
+  }
+  const parsed = projectSchema.safeParse(doc);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`),
+    };
+  }
+  const project = parsed.data as Project;
+  const integrity = graphIntegrityErrors(project.graph);
+  return integrity.length > 0 ? { ok: false, errors: integrity } : { ok: true, project };
+}
+
+/** Parses project file text. Every error names what is wrong and where. */
+export function parseProject(text: string): ProjectResult {
+  if (text.length > MAX_PROJECT_BYTES) {
+    return {
+      ok: false,
+      errors: [
+        `The file is ${(text.length / 1024 / 1024).toFixed(1)} MB; projects are limited to ${MAX_PROJECT_BYTES / 1024 / 1024} MB`,
+      ],
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      errors: [`Not valid JSON at ${jsonErrorPlace(text, message)}: ${message}`],
+    };
+  }
+  return parseProjectValue(value);
+}
+
+/** Project file text: stable key order as given, two-space indent, trailing newline. */
+export function serializeProject(project: Project): string {
+  return `${JSON.stringify(project, null, 2)}\n`;
+}
+
+/** A new empty project with default training settings. */
+export function emptyProject(name = 'Untitled'): Project {
+  return {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    name,
+    graph: { nodes: [], edges: [] },
+    training: trainingSchema.parse({}),
+  };
+}

@@ -1,0 +1,105 @@
+import type { Diagnostic } from '../diagnostics.ts';
+import { hasErrors } from '../diagnostics.ts';
+import type { GraphAnalysis } from '../graph/analyze.ts';
+import { analyzeGraph } from '../graph/analyze.ts';
+import type { Graph, GraphNode } from '../graph/types.ts';
+import type { ParamCount, ResolvedParams } from '../layers/types.ts';
+import type { Shape } from '../shape.ts';
+import { pythonIdentifier, snakeCase, uniqueNames } from './names.ts';
+
+/** One layer of the model, with everything a back-end needs and nothing from the canvas. */
+export interface IrOp {
+  /** The graph node id. */
+  id: string;
+  /** Keras class name, e.g. `Dense`. */
+  type: string;
+  /** Unique, safe Python identifier, e.g. `dense_1`; also the TF.js layer name. */
+  name: string;
+  /** What the user sees: the block's label or type. Unsafe text: escape before emitting. */
+  label: string;
+  params: ResolvedParams;
+  /** Ids of the ops feeding this one, in port order. */
+  inputs: string[];
+  inputShapes: Shape[];
+  outputShape: Shape;
+  count: ParamCount;
+}
+
+/** The model as an ordered list of ops: one Input first, one output last. */
+export interface ModelIR {
+  ops: IrOp[];
+  inputId: string;
+  outputId: string;
+  totals: { trainable: number; nonTrainable: number; total: number };
+  /** True when every op but the Input has exactly one input and feeds the next op. */
+  isChain: boolean;
+}
+
+export type LowerResult =
+  | { ok: true; ir: ModelIR; analysis: GraphAnalysis }
+  | { ok: false; diagnostics: Diagnostic[]; analysis: GraphAnalysis };
+
+/** Lowers a graph to the IR. Fails with the graph's error diagnostics when it has any. */
+export function lowerGraph(graph: Graph): LowerResult {
+  const analysis = analyzeGraph(graph);
+  if (
+    hasErrors(analysis.diagnostics) ||
+    analysis.inputIds.length !== 1 ||
+    analysis.outputIds.length !== 1
+  ) {
+    return {
+      ok: false,
+      diagnostics: analysis.diagnostics.filter((d) => d.severity === 'error'),
+      analysis,
+    };
+  }
+  // Only ops that lead from the Input to the output; nodes already validated as reachable.
+  const infos = analysis.order.map((id) => analysis.nodes.get(id)!).filter((i) => i.shape);
+  const names = assignLayerNames(infos.map((i) => i.node));
+  const ops: IrOp[] = infos.map((info, i) => ({
+    id: info.node.id,
+    type: info.node.type,
+    name: names[i]!,
+    label: info.node.label?.trim() || info.node.type,
+    params: info.params,
+    inputs: info.inputs.map((e) => e.source),
+    inputShapes: info.inputs.map((e) => analysis.nodes.get(e.source)!.shape!),
+    outputShape: info.shape!,
+    count: info.count!,
+  }));
+  const isChain = ops.every((op, i) =>
+    i === 0 ? op.inputs.length === 0 : op.inputs.length === 1 && op.inputs[0] === ops[i - 1]!.id,
+  );
+  return {
+    ok: true,
+    analysis,
+    ir: {
+      ops,
+      inputId: analysis.inputIds[0]!,
+      outputId: analysis.outputIds[0]!,
+      totals: analysis.totals,
+      isChain,
+    },
+  };
+}
+
+/**
+ * Python/TF.js names for blocks in model order: the label made safe when there is one, else the
+ * snake-cased type, numbered when the type repeats (`dense_1`, `dense_2`); all unique.
+ */
+export function assignLayerNames(nodes: readonly Pick<GraphNode, 'type' | 'label'>[]): string[] {
+  const typeCounts = new Map<string, number>();
+  for (const node of nodes) {
+    if (!node.label?.trim()) typeCounts.set(node.type, (typeCounts.get(node.type) ?? 0) + 1);
+  }
+  const seen = new Map<string, number>();
+  const baseNames = nodes.map((node) => {
+    if (node.label?.trim()) return pythonIdentifier(node.label);
+    const base = snakeCase(node.type);
+    if ((typeCounts.get(node.type) ?? 0) <= 1) return pythonIdentifier(base);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return pythonIdentifier(`${base}_${n}`);
+  });
+  return uniqueNames(baseNames);
+}

@@ -1,0 +1,166 @@
+/**
+ * Parameter specifications for layer blocks: types, defaults and limits, plus the one validator
+ * used by the inspector (text typed by a user), the project loader and the CLI.
+ */
+
+interface ParamBase {
+  /** The Keras config name, e.g. `units`. */
+  name: string;
+  label: string;
+  help?: string;
+}
+
+export interface IntParam extends ParamBase {
+  kind: 'int';
+  default: number;
+  min: number;
+  max?: number;
+}
+
+export interface FloatParam extends ParamBase {
+  kind: 'float';
+  default: number;
+  min?: number;
+  max?: number;
+  /** When set, the bounds themselves are not allowed. */
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+export interface EnumParam extends ParamBase {
+  kind: 'enum';
+  default: string;
+  options: readonly string[];
+}
+
+export interface BoolParam extends ParamBase {
+  kind: 'bool';
+  default: boolean;
+}
+
+/** A 2-D size such as `kernel_size`: a number or a pair, stored as a pair. */
+export interface PairParam extends ParamBase {
+  kind: 'pair';
+  default: readonly [number, number] | null;
+  /** `null` allowed, meaning "same as another parameter" (pooling strides). */
+  nullable?: boolean;
+}
+
+/** A list of positive sizes, e.g. Input `shape`; Reshape may use one `-1`. */
+export interface ShapeParam extends ParamBase {
+  kind: 'shape';
+  default: readonly number[];
+  allowInferred?: boolean;
+}
+
+export type ParamSpec = IntParam | FloatParam | EnumParam | BoolParam | PairParam | ShapeParam;
+
+export type ParamValue = number | string | boolean | readonly number[] | null;
+
+export type ParamResult = { ok: true; value: ParamValue } | { ok: false; message: string };
+
+const INT_RE = /^[+-]?\d+$/;
+
+function parseInteger(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return Number.isInteger(raw) ? raw : undefined;
+  if (typeof raw === 'string' && INT_RE.test(raw.trim())) return Number(raw.trim());
+  return undefined;
+}
+
+function parseIntList(raw: unknown): number[] | undefined {
+  if (Array.isArray(raw)) {
+    const out = raw.map(parseInteger);
+    return out.every((n): n is number => n !== undefined) ? out : undefined;
+  }
+  if (typeof raw === 'number') return parseInteger(raw) === undefined ? undefined : [raw];
+  if (typeof raw === 'string') {
+    const parts = raw
+      .replace(/[()[\]]/g, '')
+      .split(/[\s,x×]+/)
+      .filter((p) => p !== '');
+    if (parts.length === 0) return undefined;
+    return parseIntList(parts);
+  }
+  return undefined;
+}
+
+/** Validates one raw value (a JSON value or text typed in the inspector) against its spec. */
+export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
+  switch (spec.kind) {
+    case 'int': {
+      const n = parseInteger(raw);
+      if (n === undefined) return { ok: false, message: `${spec.label} must be a whole number` };
+      if (n < spec.min) return { ok: false, message: `${spec.label} must be at least ${spec.min}` };
+      if (spec.max !== undefined && n > spec.max)
+        return { ok: false, message: `${spec.label} must be at most ${spec.max}` };
+      return { ok: true, value: n };
+    }
+    case 'float': {
+      const n =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && raw.trim() !== ''
+            ? Number(raw.trim())
+            : NaN;
+      if (!Number.isFinite(n)) return { ok: false, message: `${spec.label} must be a number` };
+      if (spec.min !== undefined && (spec.minExclusive ? n <= spec.min : n < spec.min))
+        return {
+          ok: false,
+          message: `${spec.label} must be ${spec.minExclusive ? 'greater than' : 'at least'} ${spec.min}`,
+        };
+      if (spec.max !== undefined && (spec.maxExclusive ? n >= spec.max : n > spec.max))
+        return {
+          ok: false,
+          message: `${spec.label} must be ${spec.maxExclusive ? 'less than' : 'at most'} ${spec.max}`,
+        };
+      return { ok: true, value: n };
+    }
+    case 'enum': {
+      if (typeof raw === 'string' && spec.options.includes(raw)) return { ok: true, value: raw };
+      return { ok: false, message: `${spec.label} must be one of ${spec.options.join(', ')}` };
+    }
+    case 'bool': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      if (raw === 'true' || raw === 'false') return { ok: true, value: raw === 'true' };
+      return { ok: false, message: `${spec.label} must be true or false` };
+    }
+    case 'pair': {
+      if (raw === null || raw === '' || raw === 'None' || raw === 'none') {
+        return spec.nullable
+          ? { ok: true, value: null }
+          : { ok: false, message: `${spec.label} is required` };
+      }
+      const list = parseIntList(raw);
+      if (!list || list.length < 1 || list.length > 2)
+        return {
+          ok: false,
+          message: `${spec.label} must be a number or two numbers, e.g. 3 or 3,3`,
+        };
+      const pair = list.length === 1 ? [list[0]!, list[0]!] : list;
+      if (pair.some((n) => n < 1))
+        return { ok: false, message: `${spec.label} must be at least 1` };
+      return { ok: true, value: pair };
+    }
+    case 'shape': {
+      const list = parseIntList(raw);
+      if (!list || list.length === 0)
+        return { ok: false, message: `${spec.label} must be a list of sizes, e.g. 28,28,1` };
+      const inferred = list.filter((n) => n === -1).length;
+      if (spec.allowInferred && inferred > 1)
+        return { ok: false, message: `${spec.label} may contain -1 at most once` };
+      if (list.some((n) => n < 1 && !(spec.allowInferred && n === -1)))
+        return {
+          ok: false,
+          message: `${spec.label} sizes must be at least 1${spec.allowInferred ? ' (or one -1)' : ''}`,
+        };
+      return { ok: true, value: list };
+    }
+  }
+}
+
+/** Text for an input field showing a stored value. */
+export function formatParamValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}

@@ -1,0 +1,58 @@
+import { parseProjectValue, type Project } from '../graph/project.ts';
+import mnistCnn from './mnist-cnn.json' with { type: 'json' };
+import mnistMlp from './mnist-mlp.json' with { type: 'json' };
+import regressionMlp from './regression-mlp.json' with { type: 'json' };
+import residualBlock from './residual-block.json' with { type: 'json' };
+import toy2d from './toy-2d-classifier.json' with { type: 'json' };
+
+/** A starting project offered by New-from-template. */
+export interface Template {
+  id: string;
+  title: string;
+  description: string;
+  source: unknown;
+}
+
+export const TEMPLATES: readonly Template[] = [
+  {
+    id: 'mnist-mlp',
+    title: 'MNIST MLP',
+    description: '784 → Dense 128 relu → Dense 64 relu → Dense 10 softmax (109,386 params)',
+    source: mnistMlp,
+  },
+  {
+    id: 'mnist-cnn',
+    title: 'MNIST CNN',
+    description: 'Two Conv2D + MaxPooling stages, Flatten, Dropout, Dense 10 (34,826 params)',
+    source: mnistCnn,
+  },
+  {
+    id: 'toy-2d-classifier',
+    title: '2-D classifier',
+    description: 'Two inputs, two tanh layers, one sigmoid output: for spiral, circles, XOR, blobs',
+    source: toy2d,
+  },
+  {
+    id: 'regression-mlp',
+    title: 'Regression MLP',
+    description: 'Predicts a car’s miles per gallon from 9 features with a linear output',
+    source: regressionMlp,
+  },
+  {
+    id: 'residual-block',
+    title: 'Residual block',
+    description: 'A skip connection: Dense → Dense → Add with the block’s input',
+    source: residualBlock,
+  },
+];
+
+export const DEFAULT_TEMPLATE_ID = 'mnist-mlp';
+
+/** A fresh copy of a template's project (callers may mutate it). */
+export function loadTemplate(id: string): Project {
+  const template = TEMPLATES.find((t) => t.id === id);
+  if (!template) throw new Error(`No template "${id}"`);
+  const result = parseProjectValue(structuredClone(template.source));
+  if (!result.ok) throw new Error(`Template ${id} is invalid: ${result.errors.join('; ')}`);
+  return result.project;
+}
