@@ -1,0 +1,180 @@
+/**
+ * IR → TF.js `LayersModel`. Pure: takes the `tf` namespace from the caller's import of
+ * `@tensorflow/tfjs` (browser, worker and Node alike), so the model lives on the caller's
+ * backend and engine.
+ *
+ * Layer names are the IR op names (`dense_1`, ...), and layer configs equal Keras's: the
+ * codegen's Keras output can be compared with `model.getLayer(op.name).getConfig()` (TF.js
+ * spells the keys in camelCase: `kernelSize`, `useBias`; values are Keras's). Reshape gets the
+ * IR-resolved target shape (a `-1` replaced by its inferred size, as Keras computes it).
+ *
+ * One exception to "one op = one layer": TF.js has no `leaky_relu` activation string, so a
+ * Dense/Conv2D with `activation: 'leaky_relu'` becomes the layer (activation `linear`) named
+ * after the op, followed by a `LeakyReLU({alpha: LEAKY_RELU_SLOPE})` layer named
+ * `leakyReluLayerName(op.name)` (`<op name>.leaky_relu`: the dot cannot occur in an op name,
+ * so it never collides). An `Activation` block with `leaky_relu` is a single `LeakyReLU` layer
+ * carrying the op name.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { IrOp, ModelIR } from '../ir/lower.ts';
+import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';
+
+export type Tf = typeof tfjs;
+type SymbolicTensor = tfjs.SymbolicTensor;
+type Layer = tfjs.layers.Layer;
+type ActivationIdentifier = NonNullable<Parameters<Tf['layers']['dense']>[0]['activation']>;
+
+export interface BuildModelOptions {
+  /**
+   * Seed for the kernel initialisers (glorot uniform, as Keras). Each layer gets `seed + index`
+   * so that two builds with one seed start from the same weights. Omitted: random.
+   */
+  seed?: number;
+  /** Model name; default `model`. */
+  name?: string;
+}
+
+/** Name of the extra LeakyReLU layer that follows a Dense/Conv2D with `leaky_relu`. */
+export function leakyReluLayerName(opName: string): string {
+  return `${opName}.leaky_relu`;
+}
+
+/** The op name a TF.js layer belongs to (undoes `leakyReluLayerName`). */
+export function opNameOfLayer(layerName: string): string {
+  const dot = layerName.indexOf('.');
+  return dot === -1 ? layerName : layerName.slice(0, dot);
+}
+
+/** Ops whose TF.js layers hold weights, in model order, with the layer that holds them. */
+export function weightLayerNames(ir: ModelIR): string[] {
+  return ir.ops.filter((op) => op.count.trainable + op.count.nonTrainable > 0).map((op) => op.name);
+}
+
+function kernelInit(tf: Tf, seed: number | undefined, index: number) {
+  return seed === undefined
+    ? {}
+    : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }) };
+}
+
+/** The TF.js layers of one op (usually one; Dense/Conv2D + leaky_relu gives two). */
+function layersFor(tf: Tf, op: IrOp, index: number, seed: number | undefined): Layer[] {
+  const p = op.params;
+  const name = op.name;
+  const act = p.activation as string | undefined;
+  const leaky = act === 'leaky_relu';
+  const activation = (leaky ? 'linear' : act) as ActivationIdentifier;
+  const withLeaky = (layer: Layer): Layer[] =>
+    leaky
+      ? [layer, tf.layers.leakyReLU({ alpha: LEAKY_RELU_SLOPE, name: leakyReluLayerName(name) })]
+      : [layer];
+  switch (op.type) {
+    case 'Dense':
+      return withLeaky(
+        tf.layers.dense({
+          name,
+          units: p.units as number,
+          activation,
+          useBias: p.use_bias as boolean,
+          ...kernelInit(tf, seed, index),
+        }),
+      );
+    case 'Conv2D':
+      return withLeaky(
+        tf.layers.conv2d({
+          name,
+          filters: p.filters as number,
+          kernelSize: p.kernel_size as [number, number],
+          strides: p.strides as [number, number],
+          padding: p.padding as 'valid' | 'same',
+          activation,
+          useBias: p.use_bias as boolean,
+          ...kernelInit(tf, seed, index),
+        }),
+      );
+    case 'Flatten':
+      return [tf.layers.flatten({ name })];
+    case 'Reshape':
+      // TF.js leaves a -1 unresolved in its static shapes (then Flatten fails): pass the size
+      // the IR inferred, which is what Keras computes for the -1.
+      return [tf.layers.reshape({ name, targetShape: [...op.outputShape] })];
+    case 'Activation':
+      return leaky
+        ? [tf.layers.leakyReLU({ name, alpha: LEAKY_RELU_SLOPE })]
+        : [tf.layers.activation({ name, activation })];
+    case 'Dropout':
+      return [
+        tf.layers.dropout({
+          name,
+          rate: p.rate as number,
+          ...(seed === undefined ? {} : { seed: seed + index }),
+        }),
+      ];
+    case 'BatchNormalization':
+      return [
+        tf.layers.batchNormalization({
+          name,
+          momentum: p.momentum as number,
+          epsilon: p.epsilon as number,
+        }),
+      ];
+    case 'LayerNormalization':
+      return [tf.layers.layerNormalization({ name, epsilon: p.epsilon as number })];
+    case 'MaxPooling2D':
+    case 'AveragePooling2D': {
+      const args = {
+        name,
+        poolSize: p.pool_size as [number, number],
+        strides: ((p.strides as [number, number] | null) ?? p.pool_size) as [number, number],
+        padding: p.padding as 'valid' | 'same',
+      };
+      return [
+        op.type === 'MaxPooling2D'
+          ? tf.layers.maxPooling2d(args)
+          : tf.layers.averagePooling2d(args),
+      ];
+    }
+    case 'GlobalAveragePooling2D':
+      return [tf.layers.globalAveragePooling2d({ name })];
+    case 'Add':
+      return [tf.layers.add({ name })];
+    case 'Concatenate':
+      return [tf.layers.concatenate({ name, axis: p.axis as number })];
+    default:
+      throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
+  }
+}
+
+/**
+ * Builds the model: `tf.sequential` when the IR is a chain, else `tf.model`. The caller owns the
+ * model: dispose it (and its optimizer, see training) when done.
+ */
+export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {}): tfjs.LayersModel {
+  const input = ir.ops[0];
+  if (!input || input.type !== 'Input')
+    throw new Error('TF.js back-end: the IR must start with an Input op');
+  const shape = input.params.shape as number[];
+  const modelName = options.name ?? 'model';
+  if (ir.isChain) {
+    const layers: Layer[] = [tf.layers.inputLayer({ name: input.name, inputShape: shape })];
+    ir.ops.slice(1).forEach((op, i) => layers.push(...layersFor(tf, op, i + 1, options.seed)));
+    return tf.sequential({ name: modelName, layers });
+  }
+  const outputs = new Map<string, SymbolicTensor>();
+  const x = tf.input({ name: input.name, shape });
+  outputs.set(input.id, x);
+  ir.ops.slice(1).forEach((op, i) => {
+    const ins = op.inputs.map((id) => {
+      const t = outputs.get(id);
+      if (!t) throw new Error(`TF.js back-end: op ${op.name} reads ${id} before it is built`);
+      return t;
+    });
+    let y: SymbolicTensor | SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
+    for (const layer of layersFor(tf, op, i + 1, options.seed)) {
+      y = layer.apply(y) as SymbolicTensor;
+    }
+    outputs.set(op.id, y as SymbolicTensor);
+  });
+  const out = outputs.get(ir.outputId);
+  if (!out) throw new Error('TF.js back-end: the output op was not built');
+  return tf.model({ name: modelName, inputs: x, outputs: out });
+}

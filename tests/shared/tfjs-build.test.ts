@@ -1,0 +1,152 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Graph } from '../../shared/graph/types.ts';
+import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
+import { LAYER_TYPES } from '../../shared/layers/registry.ts';
+import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
+import { buildModel, leakyReluLayerName, opNameOfLayer } from '../../shared/tfjs/build-model.ts';
+
+function lower(graph: Graph): ModelIR {
+  const result = lowerGraph(graph);
+  if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
+  return result.ir;
+}
+
+/** A graph from `[id, type, params, inputs]` rows. */
+function graphOf(rows: [string, string, Record<string, unknown>, string[]][]): Graph {
+  return {
+    nodes: rows.map(([id, type, params], i) => ({
+      id,
+      type,
+      params,
+      position: { x: 0, y: i * 100 },
+    })),
+    edges: rows.flatMap(([id, , , inputs]) =>
+      inputs.map((source, port) => ({
+        id: `${source}-${id}-${port}`,
+        source,
+        target: id,
+        targetHandle: String(port),
+      })),
+    ),
+  };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterAll(() => tf.disposeVariables());
+
+describe('IR → TF.js model', () => {
+  it.each(TEMPLATES.map((t) => t.id))('template %s: parameter count equals the IR totals', (id) => {
+    const ir = lower(loadTemplate(id).graph);
+    const model = buildModel(tf, ir);
+    expect(model.countParams()).toBe(ir.totals.total);
+    const trainable = model.trainableWeights.reduce(
+      (n, w) => n + w.shape.reduce((a: number, b) => a * (b ?? 0), 1),
+      0,
+    );
+    expect(trainable).toBe(ir.totals.trainable);
+    expect(model.outputs[0]!.shape.slice(1)).toEqual(ir.ops.at(-1)!.outputShape);
+    // Chains become tf.sequential; the residual block is functional.
+    expect(model.constructor.name).toBe(ir.isChain ? 'Sequential' : 'LayersModel');
+    model.dispose();
+  });
+
+  it('mnist-mlp has 109,386 params and Keras layer configs', () => {
+    const ir = lower(loadTemplate('mnist-mlp').graph);
+    const model = buildModel(tf, ir);
+    expect(model.countParams()).toBe(109_386);
+    const dense = model.layers.filter((l) => l.getClassName() === 'Dense');
+    expect(dense.map((l) => l.getConfig().units)).toEqual([128, 64, 10]);
+    expect(dense.map((l) => l.getConfig().activation)).toEqual(['relu', 'relu', 'softmax']);
+    expect(model.layers.map((l) => l.name)).toEqual(ir.ops.map((op) => op.name));
+    model.dispose();
+  });
+
+  it('a graph using every catalogue entry builds with matching counts, names and shapes', () => {
+    const graph = graphOf([
+      ['in', 'Input', { shape: [8, 8, 3] }, []],
+      [
+        'conv',
+        'Conv2D',
+        { filters: 4, kernelSize: [3, 3], padding: 'same', activation: 'leaky_relu' },
+        ['in'],
+      ],
+      ['bn', 'BatchNormalization', { momentum: 0.9, epsilon: 0.01 }, ['conv']],
+      ['max', 'MaxPooling2D', { pool_size: [2, 2] }, ['bn']],
+      ['avg', 'AveragePooling2D', { poolSize: [2, 2], strides: [1, 1], padding: 'same' }, ['max']],
+      ['gap', 'GlobalAveragePooling2D', {}, ['avg']],
+      ['flat', 'Flatten', {}, ['avg']],
+      ['dense', 'Dense', { units: 4, activation: 'gelu', use_bias: false }, ['flat']],
+      ['add', 'Add', {}, ['dense', 'gap']],
+      ['cat', 'Concatenate', { axis: -1 }, ['add', 'gap']],
+      ['ln', 'LayerNormalization', { epsilon: 0.0001 }, ['cat']],
+      ['drop', 'Dropout', { rate: 0.25 }, ['ln']],
+      ['reshape', 'Reshape', { target_shape: [2, -1] }, ['drop']],
+      ['act', 'Activation', { activation: 'leaky_relu' }, ['reshape']],
+      ['act2', 'Activation', { activation: 'tanh' }, ['act']],
+      ['flat2', 'Flatten', {}, ['act2']],
+      ['out', 'Dense', { units: 3, activation: 'softmax' }, ['flat2']],
+    ]);
+    const ir = lower(graph);
+    expect(new Set(ir.ops.map((op) => op.type))).toEqual(new Set(LAYER_TYPES));
+    expect(ir.isChain).toBe(false);
+    const model = buildModel(tf, ir, { seed: 1 });
+    expect(model.countParams()).toBe(ir.totals.total);
+    for (const op of ir.ops) {
+      const layer = model.getLayer(op.name);
+      expect(layer.outputShape.slice(1), op.name).toEqual(op.outputShape);
+      const count = layer.countParams();
+      expect(count, op.name).toBe(op.count.trainable + op.count.nonTrainable);
+    }
+    // Keras configs.
+    const conv = model.getLayer('conv2d').getConfig();
+    expect(conv).toMatchObject({
+      filters: 4,
+      kernelSize: [3, 3],
+      strides: [1, 1],
+      padding: 'same',
+      activation: 'linear',
+    });
+    expect(model.getLayer(leakyReluLayerName('conv2d')).getConfig()).toMatchObject({ alpha: 0.2 });
+    expect(opNameOfLayer(leakyReluLayerName('conv2d'))).toBe('conv2d');
+    expect(model.getLayer('batch_normalization').getConfig()).toMatchObject({
+      momentum: 0.9,
+      epsilon: 0.01,
+    });
+    expect(model.getLayer('average_pooling2d').getConfig()).toMatchObject({
+      poolSize: [2, 2],
+      strides: [1, 1],
+    });
+    expect(model.getLayer('max_pooling2d').getConfig()).toMatchObject({
+      poolSize: [2, 2],
+      strides: [2, 2],
+    });
+    expect(model.getLayer('dense_1').getConfig()).toMatchObject({
+      units: 4,
+      activation: 'gelu',
+      useBias: false,
+    });
+    expect(model.getLayer('dropout').getConfig()).toMatchObject({ rate: 0.25 });
+    expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 4] });
+    expect(model.getLayer('concatenate').getConfig()).toMatchObject({ axis: -1 });
+    expect(model.getLayer('activation_1').getClassName()).toBe('LeakyReLU');
+    // It runs.
+    const y = model.predict(tf.zeros([2, 8, 8, 3])) as tf.Tensor;
+    expect(y.shape).toEqual([2, 3]);
+    y.dispose();
+    model.dispose();
+  });
+
+  it('the same seed gives the same initial weights', () => {
+    const ir = lower(loadTemplate('toy-2d-classifier').graph);
+    const a = buildModel(tf, ir, { seed: 7 });
+    const b = buildModel(tf, ir, { seed: 7 });
+    const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
+    const wb = b.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(wa).toEqual(wb);
+    a.dispose();
+    b.dispose();
+  });
+});
