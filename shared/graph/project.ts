@@ -97,8 +97,7 @@ function jsonErrorPlace(text: string, message: string): string {
   const lineCol = /line (\d+) column (\d+)/.exec(message);
   if (lineCol) return `line ${lineCol[1]}, column ${lineCol[2]}`;
   const pos = /position (\d+)/.exec(message);
-  if (!pos) return 'at the end';
-  const before = text.slice(0, Number(pos[1]));
+  const before = pos ? text.slice(0, Number(pos[1])) : text;
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
   return `line ${line}, column ${column}`;

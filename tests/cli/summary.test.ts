@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadTemplate } from '../../shared/templates/index.ts';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '../../cli/bin.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'netwright-cli-'));
+
+/** Runs the real CLI in a child process and returns its exit code and output. */
+async function cli(...args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+function writeFile(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('netwright summary', () => {
+  it('prints the summary and ends with Total params in Keras formatting', async () => {
+    const result = await cli('summary', 'shared/templates/mnist-mlp.json');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Total params: 109,386');
+    expect(result.stdout).toMatch(/dense_2 \(Dense\) +\(None, 64\) +8256/);
+  });
+
+  it('exits 1 and prints each diagnostic with its node id on an invalid graph', async () => {
+    const project = loadTemplate('mnist-mlp');
+    project.graph.nodes.push({ id: 'conv', type: 'Conv2D', params: {}, position: { x: 0, y: 0 } });
+    project.graph.edges.push({ id: 'e-bad', source: 'dense_3', target: 'conv' });
+    const result = await cli('summary', writeFile('invalid.json', project));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('E003 [node conv] Conv2D needs a 3-D input');
+  });
+
+  it('exits 2 naming the problem for unreadable or invalid files', async () => {
+    const missing = await cli('summary', join(dir, 'nope.json'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json: cannot read the file: no such file');
+
+    const notJson = await cli('summary', writeFile('bad.json', '{"format": '));
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toMatch(/bad\.json: Not valid JSON at line 1/);
+
+    const wrongShape = loadTemplate('mnist-mlp') as unknown as Record<string, any>;
+    wrongShape.graph.nodes[1].position = null;
+    const schema = await cli('summary', writeFile('schema.json', wrongShape));
+    expect(schema.code).toBe(2);
+    expect(schema.stderr).toContain('graph.nodes[1].position');
+  });
+
+  it('exits 2 with usage for an unknown command or missing file', async () => {
+    expect((await cli('frobnicate')).code).toBe(2);
+    expect((await cli('summary')).code).toBe(2);
+  });
+});

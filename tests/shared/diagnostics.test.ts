@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../shared/graph/analyze.ts';
+import { wouldCreateCycle } from '../../shared/graph/types.ts';
+import { lowerGraph } from '../../shared/ir/lower.ts';
+import { graphOf } from './graph-builder.ts';
+
+const codesOf = (g: ReturnType<typeof graphOf>) =>
+  analyzeGraph(g).diagnostics.map((d) => `${d.code}@${d.nodeId ?? d.edgeId ?? '-'}`).sort();
+
+describe('graph diagnostics', () => {
+  it('a valid chain has none and infers every edge shape', () => {
+    const g = graphOf([['in', 'Input', { shape: [784] }], ['d', 'Dense', { units: 128 }]], ['in->d']);
+    const a = analyzeGraph(g);
+    expect(a.diagnostics).toEqual([]);
+    expect(a.edgeShapes.get('in-d')).toEqual([784]);
+    expect(a.nodes.get('d')!.shape).toEqual([128]);
+  });
+
+  it('E001 cycle: names the blocks on it', () => {
+    const g = graphOf(
+      [['in', 'Input'], ['a', 'Dense'], ['b', 'Dense'], ['add', 'Add']],
+      ['in->add:0', 'b->add:1', 'add->a', 'a->b'],
+    );
+    expect(codesOf(g)).toEqual(['E001@a', 'E001@add', 'E001@b']);
+  });
+
+  it('E002 shape mismatch in Add names the Add block and both shapes', () => {
+    const g = graphOf(
+      [['in', 'Input', { shape: [8] }], ['a', 'Dense', { units: 4 }], ['b', 'Dense', { units: 5 }], ['add', 'Add']],
+      ['in->a', 'in->b', 'a->add:0', 'b->add:1'],
+    );
+    const d = analyzeGraph(g).diagnostics;
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ code: 'E002', nodeId: 'add', severity: 'error' });
+    expect(d[0]!.message).toContain('(None, 4) and (None, 5)');
+  });
+
+  it('E003 Conv2D fed a vector', () => {
+    const g = graphOf([['in', 'Input', { shape: [784] }], ['c', 'Conv2D']], ['in->c']);
+    expect(codesOf(g)).toEqual(['E003@c']);
+  });
+
+  it('E004 a block not reachable from the Input; E006 a block with no input', () => {
+    const g = graphOf(
+      [['in', 'Input'], ['d', 'Dense'], ['lonely', 'Dense'], ['after', 'Dense']],
+      ['in->d', 'lonely->after'],
+    );
+    expect(codesOf(g)).toEqual(['E004@after', 'E006@lonely']);
+  });
+
+  it('E005 no Input at all', () => {
+    expect(codesOf(graphOf([['d', 'Dense']], []))).toEqual(['E005@-', 'E006@d']);
+  });
+
+  it('E007 an edge into an Input and too many inputs into Dense', () => {
+    const g = graphOf(
+      [['in', 'Input'], ['a', 'Dense'], ['b', 'Dense'], ['in2', 'Input']],
+      ['in->a', 'in->b', 'a->b', 'a->in2'],
+    );
+    const codes = codesOf(g);
+    expect(codes).toContain('E007@b');
+    expect(codes).toContain('E007@in2');
+  });
+
+  it('E008 an invalid parameter names the field', () => {
+    const g = graphOf([['in', 'Input'], ['d', 'Dense', { units: 0 }]], ['in->d']);
+    const d = analyzeGraph(g).diagnostics;
+    expect(d).toEqual([
+      expect.objectContaining({ code: 'E008', nodeId: 'd', param: 'units', message: 'Dense: Units must be at least 1' }),
+    ]);
+  });
+
+  it('E009 unknown type and E010 edge to a missing block', () => {
+    const g = graphOf([['in', 'Input'], ['x', 'Teleporter']], ['in->x', 'in->ghost']);
+    expect(codesOf(g)).toEqual(['E009@x', 'E010@in-ghost']);
+  });
+
+  it('E011 window larger than its input', () => {
+    const g = graphOf([['in', 'Input', { shape: [2, 2, 1] }], ['p', 'MaxPooling2D', { pool_size: [3, 3] }]], ['in->p']);
+    expect(codesOf(g)).toEqual(['E011@p']);
+  });
+
+  it('E012 more than one output', () => {
+    const g = graphOf([['in', 'Input'], ['a', 'Dense'], ['b', 'Dense']], ['in->a', 'in->b']);
+    expect(codesOf(g)).toEqual(['E012@a', 'E012@b']);
+  });
+
+  it('E013 a second Input; E014 duplicate id; E015 merge with one input', () => {
+    expect(codesOf(graphOf([['in', 'Input'], ['in2', 'Input'], ['add', 'Add']], ['in->add:0', 'in2->add:1']))).toContain('E013@in2');
+    expect(codesOf(graphOf([['in', 'Input'], ['in', 'Dense']], []))).toEqual(['E014@in']);
+    expect(codesOf(graphOf([['in', 'Input'], ['add', 'Add']], ['in->add:0']))).toEqual(['E015@add']);
+  });
+
+  it('Concatenate orders its inputs by target handle', () => {
+    const g = graphOf(
+      [['in', 'Input', { shape: [4] }], ['a', 'Dense', { units: 2 }], ['b', 'Dense', { units: 3 }], ['cat', 'Concatenate']],
+      ['in->a', 'in->b', 'a->cat:1', 'b->cat:0'],
+    );
+    const result = lowerGraph(g);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const cat = result.ir.ops.find((o) => o.id === 'cat')!;
+    expect(cat.inputs).toEqual(['b', 'a']);
+    expect(cat.outputShape).toEqual([5]);
+    expect(result.ir.isChain).toBe(false);
+  });
+
+  it('wouldCreateCycle refuses wiring back upstream', () => {
+    const g = graphOf([['in', 'Input'], ['a', 'Dense'], ['b', 'Dense']], ['in->a', 'a->b']);
+    expect(wouldCreateCycle(g, 'b', 'a')).toBe(true);
+    expect(wouldCreateCycle(g, 'b', 'b')).toBe(true);
+    expect(wouldCreateCycle(g, 'in', 'b')).toBe(false);
+  });
+
+  it('lowerGraph refuses a graph with errors and returns them', () => {
+    const g = graphOf([['in', 'Input', { shape: [784] }], ['c', 'Conv2D']], ['in->c']);
+    const result = lowerGraph(g);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.diagnostics.map((d) => d.code)).toEqual(['E003']);
+  });
+});
