@@ -6,7 +6,9 @@ import { analyzeGraph } from '../shared/graph/analyze.ts';
 import type { Graph } from '../shared/graph/types.ts';
 
 export function syntheticGraph(size: number): Graph {
-  const nodes: Graph['nodes'] = [{ id: 'n0', type: 'Input', params: { shape: [64] }, position: { x: 0, y: 0 } }];
+  const nodes: Graph['nodes'] = [
+    { id: 'n0', type: 'Input', params: { shape: [64] }, position: { x: 0, y: 0 } },
+  ];
   const edges: Graph['edges'] = [];
   let skipFrom = 'n0';
   for (let i = 1; i < size; i++) {
@@ -34,7 +36,8 @@ const results = [];
 for (const size of [300, 2000]) {
   const graph = syntheticGraph(size);
   const first = analyzeGraph(graph);
-  if (first.diagnostics.length > 0) throw new Error(`bench graph invalid: ${first.diagnostics[0]!.message}`);
+  if (first.diagnostics.length > 0)
+    throw new Error(`bench graph invalid: ${first.diagnostics[0]!.message}`);
   const times: number[] = [];
   for (let run = 0; run < 30; run++) {
     const start = performance.now();

@@ -5,11 +5,19 @@ import { lowerGraph } from '../../shared/ir/lower.ts';
 import { graphOf } from './graph-builder.ts';
 
 const codesOf = (g: ReturnType<typeof graphOf>) =>
-  analyzeGraph(g).diagnostics.map((d) => `${d.code}@${d.nodeId ?? d.edgeId ?? '-'}`).sort();
+  analyzeGraph(g)
+    .diagnostics.map((d) => `${d.code}@${d.nodeId ?? d.edgeId ?? '-'}`)
+    .sort();
 
 describe('graph diagnostics', () => {
   it('a valid chain has none and infers every edge shape', () => {
-    const g = graphOf([['in', 'Input', { shape: [784] }], ['d', 'Dense', { units: 128 }]], ['in->d']);
+    const g = graphOf(
+      [
+        ['in', 'Input', { shape: [784] }],
+        ['d', 'Dense', { units: 128 }],
+      ],
+      ['in->d'],
+    );
     const a = analyzeGraph(g);
     expect(a.diagnostics).toEqual([]);
     expect(a.edgeShapes.get('in-d')).toEqual([784]);
@@ -18,7 +26,12 @@ describe('graph diagnostics', () => {
 
   it('E001 cycle: names the blocks on it', () => {
     const g = graphOf(
-      [['in', 'Input'], ['a', 'Dense'], ['b', 'Dense'], ['add', 'Add']],
+      [
+        ['in', 'Input'],
+        ['a', 'Dense'],
+        ['b', 'Dense'],
+        ['add', 'Add'],
+      ],
       ['in->add:0', 'b->add:1', 'add->a', 'a->b'],
     );
     expect(codesOf(g)).toEqual(['E001@a', 'E001@add', 'E001@b']);
@@ -26,7 +39,12 @@ describe('graph diagnostics', () => {
 
   it('E002 shape mismatch in Add names the Add block and both shapes', () => {
     const g = graphOf(
-      [['in', 'Input', { shape: [8] }], ['a', 'Dense', { units: 4 }], ['b', 'Dense', { units: 5 }], ['add', 'Add']],
+      [
+        ['in', 'Input', { shape: [8] }],
+        ['a', 'Dense', { units: 4 }],
+        ['b', 'Dense', { units: 5 }],
+        ['add', 'Add'],
+      ],
       ['in->a', 'in->b', 'a->add:0', 'b->add:1'],
     );
     const d = analyzeGraph(g).diagnostics;
@@ -36,13 +54,24 @@ describe('graph diagnostics', () => {
   });
 
   it('E003 Conv2D fed a vector', () => {
-    const g = graphOf([['in', 'Input', { shape: [784] }], ['c', 'Conv2D']], ['in->c']);
+    const g = graphOf(
+      [
+        ['in', 'Input', { shape: [784] }],
+        ['c', 'Conv2D'],
+      ],
+      ['in->c'],
+    );
     expect(codesOf(g)).toEqual(['E003@c']);
   });
 
   it('E004 a block not reachable from the Input; E006 a block with no input', () => {
     const g = graphOf(
-      [['in', 'Input'], ['d', 'Dense'], ['lonely', 'Dense'], ['after', 'Dense']],
+      [
+        ['in', 'Input'],
+        ['d', 'Dense'],
+        ['lonely', 'Dense'],
+        ['after', 'Dense'],
+      ],
       ['in->d', 'lonely->after'],
     );
     expect(codesOf(g)).toEqual(['E004@after', 'E006@lonely']);
@@ -54,7 +83,12 @@ describe('graph diagnostics', () => {
 
   it('E007 an edge into an Input and too many inputs into Dense', () => {
     const g = graphOf(
-      [['in', 'Input'], ['a', 'Dense'], ['b', 'Dense'], ['in2', 'Input']],
+      [
+        ['in', 'Input'],
+        ['a', 'Dense'],
+        ['b', 'Dense'],
+        ['in2', 'Input'],
+      ],
       ['in->a', 'in->b', 'a->b', 'a->in2'],
     );
     const codes = codesOf(g);
@@ -63,37 +97,103 @@ describe('graph diagnostics', () => {
   });
 
   it('E008 an invalid parameter names the field', () => {
-    const g = graphOf([['in', 'Input'], ['d', 'Dense', { units: 0 }]], ['in->d']);
+    const g = graphOf(
+      [
+        ['in', 'Input'],
+        ['d', 'Dense', { units: 0 }],
+      ],
+      ['in->d'],
+    );
     const d = analyzeGraph(g).diagnostics;
     expect(d).toEqual([
-      expect.objectContaining({ code: 'E008', nodeId: 'd', param: 'units', message: 'Dense: Units must be at least 1' }),
+      expect.objectContaining({
+        code: 'E008',
+        nodeId: 'd',
+        param: 'units',
+        message: 'Dense: Units must be at least 1',
+      }),
     ]);
   });
 
   it('E009 unknown type and E010 edge to a missing block', () => {
-    const g = graphOf([['in', 'Input'], ['x', 'Teleporter']], ['in->x', 'in->ghost']);
+    const g = graphOf(
+      [
+        ['in', 'Input'],
+        ['x', 'Teleporter'],
+      ],
+      ['in->x', 'in->ghost'],
+    );
     expect(codesOf(g)).toEqual(['E009@x', 'E010@in-ghost']);
   });
 
   it('E011 window larger than its input', () => {
-    const g = graphOf([['in', 'Input', { shape: [2, 2, 1] }], ['p', 'MaxPooling2D', { pool_size: [3, 3] }]], ['in->p']);
+    const g = graphOf(
+      [
+        ['in', 'Input', { shape: [2, 2, 1] }],
+        ['p', 'MaxPooling2D', { pool_size: [3, 3] }],
+      ],
+      ['in->p'],
+    );
     expect(codesOf(g)).toEqual(['E011@p']);
   });
 
   it('E012 more than one output', () => {
-    const g = graphOf([['in', 'Input'], ['a', 'Dense'], ['b', 'Dense']], ['in->a', 'in->b']);
+    const g = graphOf(
+      [
+        ['in', 'Input'],
+        ['a', 'Dense'],
+        ['b', 'Dense'],
+      ],
+      ['in->a', 'in->b'],
+    );
     expect(codesOf(g)).toEqual(['E012@a', 'E012@b']);
   });
 
   it('E013 a second Input; E014 duplicate id; E015 merge with one input', () => {
-    expect(codesOf(graphOf([['in', 'Input'], ['in2', 'Input'], ['add', 'Add']], ['in->add:0', 'in2->add:1']))).toContain('E013@in2');
-    expect(codesOf(graphOf([['in', 'Input'], ['in', 'Dense']], []))).toEqual(['E014@in']);
-    expect(codesOf(graphOf([['in', 'Input'], ['add', 'Add']], ['in->add:0']))).toEqual(['E015@add']);
+    expect(
+      codesOf(
+        graphOf(
+          [
+            ['in', 'Input'],
+            ['in2', 'Input'],
+            ['add', 'Add'],
+          ],
+          ['in->add:0', 'in2->add:1'],
+        ),
+      ),
+    ).toContain('E013@in2');
+    expect(
+      codesOf(
+        graphOf(
+          [
+            ['in', 'Input'],
+            ['in', 'Dense'],
+          ],
+          [],
+        ),
+      ),
+    ).toEqual(['E014@in']);
+    expect(
+      codesOf(
+        graphOf(
+          [
+            ['in', 'Input'],
+            ['add', 'Add'],
+          ],
+          ['in->add:0'],
+        ),
+      ),
+    ).toEqual(['E015@add']);
   });
 
   it('Concatenate orders its inputs by target handle', () => {
     const g = graphOf(
-      [['in', 'Input', { shape: [4] }], ['a', 'Dense', { units: 2 }], ['b', 'Dense', { units: 3 }], ['cat', 'Concatenate']],
+      [
+        ['in', 'Input', { shape: [4] }],
+        ['a', 'Dense', { units: 2 }],
+        ['b', 'Dense', { units: 3 }],
+        ['cat', 'Concatenate'],
+      ],
       ['in->a', 'in->b', 'a->cat:1', 'b->cat:0'],
     );
     const result = lowerGraph(g);
@@ -106,14 +206,27 @@ describe('graph diagnostics', () => {
   });
 
   it('wouldCreateCycle refuses wiring back upstream', () => {
-    const g = graphOf([['in', 'Input'], ['a', 'Dense'], ['b', 'Dense']], ['in->a', 'a->b']);
+    const g = graphOf(
+      [
+        ['in', 'Input'],
+        ['a', 'Dense'],
+        ['b', 'Dense'],
+      ],
+      ['in->a', 'a->b'],
+    );
     expect(wouldCreateCycle(g, 'b', 'a')).toBe(true);
     expect(wouldCreateCycle(g, 'b', 'b')).toBe(true);
     expect(wouldCreateCycle(g, 'in', 'b')).toBe(false);
   });
 
   it('lowerGraph refuses a graph with errors and returns them', () => {
-    const g = graphOf([['in', 'Input', { shape: [784] }], ['c', 'Conv2D']], ['in->c']);
+    const g = graphOf(
+      [
+        ['in', 'Input', { shape: [784] }],
+        ['c', 'Conv2D'],
+      ],
+      ['in->c'],
+    );
     const result = lowerGraph(g);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.diagnostics.map((d) => d.code)).toEqual(['E003']);

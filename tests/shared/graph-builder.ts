@@ -6,11 +6,21 @@ export function graphOf(
   wires: string[],
 ): Graph {
   return {
-    nodes: blocks.map(([id, type, params], i) => ({ id, type, params: params ?? {}, position: { x: 0, y: i * 100 } })),
+    nodes: blocks.map(([id, type, params], i) => ({
+      id,
+      type,
+      params: params ?? {},
+      position: { x: 0, y: i * 100 },
+    })),
     edges: wires.map((w) => {
       const [pair, handle] = w.split(':');
       const [source, target] = pair!.split('->');
-      return { id: `${source}-${target}`, source: source!, target: target!, ...(handle ? { targetHandle: handle } : {}) };
+      return {
+        id: `${source}-${target}`,
+        source: source!,
+        target: target!,
+        ...(handle ? { targetHandle: handle } : {}),
+      };
     }),
   };
 }

@@ -16,9 +16,20 @@ function apply(type: string, inputs: Shape[], params: Record<string, unknown> = 
 describe('layer catalogue against Keras', () => {
   it('lists every required layer kind once, each with Keras and PyTorch names', () => {
     const required = [
-      'Input', 'Dense', 'Activation', 'Dropout', 'BatchNormalization', 'LayerNormalization',
-      'Flatten', 'Reshape', 'Conv2D', 'MaxPooling2D', 'AveragePooling2D',
-      'GlobalAveragePooling2D', 'Add', 'Concatenate',
+      'Input',
+      'Dense',
+      'Activation',
+      'Dropout',
+      'BatchNormalization',
+      'LayerNormalization',
+      'Flatten',
+      'Reshape',
+      'Conv2D',
+      'MaxPooling2D',
+      'AveragePooling2D',
+      'GlobalAveragePooling2D',
+      'Add',
+      'Concatenate',
     ];
     expect(LAYERS.map((l) => l.type).sort()).toEqual([...required].sort());
     for (const def of LAYERS) {
@@ -29,7 +40,10 @@ describe('layer catalogue against Keras', () => {
   });
 
   it('Input passes its shape through', () => {
-    expect(apply('Input', [], { shape: [28, 28, 1] }).shape).toEqual({ ok: true, shape: [28, 28, 1] });
+    expect(apply('Input', [], { shape: [28, 28, 1] }).shape).toEqual({
+      ok: true,
+      shape: [28, 28, 1],
+    });
   });
 
   it('Dense: 784 → 128 has 100,480 params; without bias 100,352; acts on the last axis', () => {
@@ -55,7 +69,10 @@ describe('layer catalogue against Keras', () => {
 
   it('BatchNormalization on 20 features: 80 params, 40 trainable', () => {
     expect(apply('BatchNormalization', [[20]]).count).toEqual({ trainable: 40, nonTrainable: 40 });
-    expect(apply('BatchNormalization', [[26, 26, 32]]).count).toEqual({ trainable: 64, nonTrainable: 64 });
+    expect(apply('BatchNormalization', [[26, 26, 32]]).count).toEqual({
+      trainable: 64,
+      nonTrainable: 64,
+    });
   });
 
   it('LayerNormalization on 64 features: 128 params', () => {
@@ -71,10 +88,16 @@ describe('layer catalogue against Keras', () => {
       ok: true,
       shape: [28, 28, 1],
     });
-    expect(apply('Reshape', [[784]], { target_shape: [-1, 7] }).shape).toEqual({ ok: true, shape: [112, 7] });
+    expect(apply('Reshape', [[784]], { target_shape: [-1, 7] }).shape).toEqual({
+      ok: true,
+      shape: [112, 7],
+    });
     const bad = apply('Reshape', [[784]], { target_shape: [10, 10] }).shape;
     expect(bad).toMatchObject({ ok: false, code: 'E002' });
-    expect(apply('Reshape', [[784]], { target_shape: [-1, 5] }).shape).toMatchObject({ ok: false, code: 'E002' });
+    expect(apply('Reshape', [[784]], { target_shape: [-1, 5] }).shape).toMatchObject({
+      ok: false,
+      code: 'E002',
+    });
   });
 
   it('Conv2D 3×3×32 on 28×28×1: 320 params, (26, 26, 32); same padding and strides', () => {
@@ -87,20 +110,29 @@ describe('layer catalogue against Keras', () => {
       ok: true,
       shape: [28, 28, 8],
     });
-    expect(apply('Conv2D', [[28, 28, 3]], { filters: 8, padding: 'same', strides: [2, 2] }).shape).toEqual({
+    expect(
+      apply('Conv2D', [[28, 28, 3]], { filters: 8, padding: 'same', strides: [2, 2] }).shape,
+    ).toEqual({
       ok: true,
       shape: [14, 14, 8],
     });
-    expect(apply('Conv2D', [[7, 7, 3]], { filters: 8, kernel_size: [3, 3], strides: [2, 2] }).shape).toEqual({
+    expect(
+      apply('Conv2D', [[7, 7, 3]], { filters: 8, kernel_size: [3, 3], strides: [2, 2] }).shape,
+    ).toEqual({
       ok: true,
       shape: [3, 3, 8],
     });
-    expect(apply('Conv2D', [[32, 32, 3]], { filters: 16, kernel_size: 5 }).count!.trainable).toBe(1216);
+    expect(apply('Conv2D', [[32, 32, 3]], { filters: 16, kernel_size: 5 }).count!.trainable).toBe(
+      1216,
+    );
   });
 
   it('Conv2D fed a vector is E003; a window larger than the input is E011', () => {
     expect(apply('Conv2D', [[784]]).shape).toMatchObject({ ok: false, code: 'E003' });
-    expect(apply('Conv2D', [[2, 2, 1]], { kernel_size: [3, 3] }).shape).toMatchObject({ ok: false, code: 'E011' });
+    expect(apply('Conv2D', [[2, 2, 1]], { kernel_size: [3, 3] }).shape).toMatchObject({
+      ok: false,
+      code: 'E011',
+    });
   });
 
   it('MaxPooling2D and AveragePooling2D: pool 2 halves, strides default to pool size', () => {
@@ -110,7 +142,10 @@ describe('layer catalogue against Keras', () => {
         count: { trainable: 0, nonTrainable: 0 },
       });
       expect(apply(type, [[11, 11, 64]]).shape).toEqual({ ok: true, shape: [5, 5, 64] });
-      expect(apply(type, [[11, 11, 64]], { padding: 'same' }).shape).toEqual({ ok: true, shape: [6, 6, 64] });
+      expect(apply(type, [[11, 11, 64]], { padding: 'same' }).shape).toEqual({
+        ok: true,
+        shape: [6, 6, 64],
+      });
       expect(apply(type, [[10, 10, 4]], { pool_size: [3, 3], strides: [1, 1] }).shape).toEqual({
         ok: true,
         shape: [8, 8, 4],
@@ -119,8 +154,14 @@ describe('layer catalogue against Keras', () => {
   });
 
   it('GlobalAveragePooling2D (H, W, C) → (C)', () => {
-    expect(apply('GlobalAveragePooling2D', [[7, 7, 128]]).shape).toEqual({ ok: true, shape: [128] });
-    expect(apply('GlobalAveragePooling2D', [[128]]).shape).toMatchObject({ ok: false, code: 'E003' });
+    expect(apply('GlobalAveragePooling2D', [[7, 7, 128]]).shape).toEqual({
+      ok: true,
+      shape: [128],
+    });
+    expect(apply('GlobalAveragePooling2D', [[128]]).shape).toMatchObject({
+      ok: false,
+      code: 'E003',
+    });
   });
 
   it('Add needs equal shapes', () => {
@@ -130,10 +171,32 @@ describe('layer catalogue against Keras', () => {
 
   it('Concatenate joins the last axis (or the given one) and checks the others', () => {
     expect(apply('Concatenate', [[64], [32]]).shape).toEqual({ ok: true, shape: [96] });
-    expect(apply('Concatenate', [[8, 8, 3], [8, 8, 5]]).shape).toEqual({ ok: true, shape: [8, 8, 8] });
-    expect(apply('Concatenate', [[8, 8, 3], [8, 8, 3]], { axis: 1 }).shape).toEqual({ ok: true, shape: [16, 8, 3] });
-    expect(apply('Concatenate', [[8, 8, 3], [4, 8, 5]]).shape).toMatchObject({ ok: false, code: 'E002' });
-    expect(apply('Concatenate', [[8], [8]], { axis: 2 }).shape).toMatchObject({ ok: false, code: 'E002' });
+    expect(
+      apply('Concatenate', [
+        [8, 8, 3],
+        [8, 8, 5],
+      ]).shape,
+    ).toEqual({ ok: true, shape: [8, 8, 8] });
+    expect(
+      apply(
+        'Concatenate',
+        [
+          [8, 8, 3],
+          [8, 8, 3],
+        ],
+        { axis: 1 },
+      ).shape,
+    ).toEqual({ ok: true, shape: [16, 8, 3] });
+    expect(
+      apply('Concatenate', [
+        [8, 8, 3],
+        [4, 8, 5],
+      ]).shape,
+    ).toMatchObject({ ok: false, code: 'E002' });
+    expect(apply('Concatenate', [[8], [8]], { axis: 2 }).shape).toMatchObject({
+      ok: false,
+      code: 'E002',
+    });
   });
 });
 
@@ -143,7 +206,9 @@ describe('parameter validation', () => {
     expect(resolveParams(dense, { units: 0 }).problems).toEqual([
       { param: 'units', message: 'Units must be at least 1' },
     ]);
-    expect(resolveParams(dense, { units: 'abc' }).problems[0]!.message).toBe('Units must be a whole number');
+    expect(resolveParams(dense, { units: 'abc' }).problems[0]!.message).toBe(
+      'Units must be a whole number',
+    );
     expect(resolveParams(dense, { units: '128' }).params.units).toBe(128);
     expect(resolveParams(dense, { activation: 'nope' }).problems[0]!.param).toBe('activation');
   });
@@ -155,7 +220,9 @@ describe('parameter validation', () => {
   });
   it('Dropout rate must be in [0, 1)', () => {
     const dropout = getLayer('Dropout')!;
-    expect(resolveParams(dropout, { rate: 1 }).problems[0]!.message).toBe('Rate must be less than 1');
+    expect(resolveParams(dropout, { rate: 1 }).problems[0]!.message).toBe(
+      'Rate must be less than 1',
+    );
     expect(resolveParams(dropout, { rate: -0.1 }).problems).toHaveLength(1);
     expect(resolveParams(dropout, { rate: '0.25' }).params.rate).toBe(0.25);
   });

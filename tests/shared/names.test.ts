@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assignLayerNames } from '../../shared/ir/lower.ts';
-import { pythonClassName, pythonIdentifier, snakeCase, uniqueNames } from '../../shared/ir/names.ts';
+import {
+  pythonClassName,
+  pythonIdentifier,
+  snakeCase,
+  uniqueNames,
+} from '../../shared/ir/names.ts';
 
 describe('Python names from user text', () => {
   it('snake-cases Keras class names', () => {
@@ -10,7 +15,16 @@ describe('Python names from user text', () => {
   });
 
   it('makes any label a safe identifier', () => {
-    for (const label of ['"); __import__("os").system("rm -rf /")#', 'a\nb', '123', 'class', 'forward', '', 'Ünïcödé layer', '💥']) {
+    for (const label of [
+      '"); __import__("os").system("rm -rf /")#',
+      'a\nb',
+      '123',
+      'class',
+      'forward',
+      '',
+      'Ünïcödé layer',
+      '💥',
+    ]) {
       const id = pythonIdentifier(label);
       expect(id).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
       expect(['class', 'forward', 'import']).not.toContain(id);
@@ -29,7 +43,12 @@ describe('Python names from user text', () => {
   it('numbers repeated types and keeps names unique', () => {
     expect(uniqueNames(['a', 'a', 'b', 'a'])).toEqual(['a', 'a_2', 'b', 'a_3']);
     expect(
-      assignLayerNames([{ type: 'Input' }, { type: 'Dense' }, { type: 'Dense', label: 'dense_1' }, { type: 'Flatten' }]),
+      assignLayerNames([
+        { type: 'Input' },
+        { type: 'Dense' },
+        { type: 'Dense', label: 'dense_1' },
+        { type: 'Flatten' },
+      ]),
     ).toEqual(['input_layer', 'dense', 'dense_1', 'flatten']);
   });
 });

@@ -29,7 +29,11 @@ describe('project file', () => {
     const doc = valid();
     delete doc.training;
     const result = parseProject(JSON.stringify(doc));
-    expect(result.ok && result.project.training).toMatchObject({ dataset: 'mnist', epochs: 5, optimizer: 'adam' });
+    expect(result.ok && result.project.training).toMatchObject({
+      dataset: 'mnist',
+      epochs: 5,
+      optimizer: 'adam',
+    });
   });
 
   it('names the line and column of a JSON syntax error', () => {
@@ -62,7 +66,9 @@ describe('project file', () => {
     doc.graph.edges.push({ id: 'e-x', source: 'input', target: 'ghost' });
     const errors = errorsOf(doc);
     expect(errors).toContain('graph.nodes[3].id: duplicate block id "input"');
-    expect(errors.some((e) => e.startsWith('graph.nodes[2].type: unknown layer type "Teleporter"'))).toBe(true);
+    expect(
+      errors.some((e) => e.startsWith('graph.nodes[2].type: unknown layer type "Teleporter"')),
+    ).toBe(true);
     expect(errors).toContain('graph.edges[3].target: no block with id "ghost"');
   });
 
@@ -74,7 +80,7 @@ describe('project file', () => {
   it('keeps hostile strings as data', () => {
     const doc = valid();
     doc.name = '"; __import__("os").system("echo pwned") #\n\u0000';
-    doc.graph.nodes[1].label = "'''\\\"\"\"";
+    doc.graph.nodes[1].label = '\'\'\'\\"""';
     const result = parseProject(JSON.stringify(doc));
     expect(result.ok && result.project.name).toBe(doc.name);
   });

@@ -35,11 +35,23 @@ describe('templates', () => {
   it('the MNIST CNN has the classic shapes', () => {
     const analysis = analyzeGraph(loadTemplate('mnist-cnn').graph);
     const shapes = analysis.order.map((id) => analysis.nodes.get(id)!.shape);
-    expect(shapes).toEqual([[28, 28, 1], [26, 26, 32], [13, 13, 32], [11, 11, 64], [5, 5, 64], [1600], [1600], [10]]);
+    expect(shapes).toEqual([
+      [28, 28, 1],
+      [26, 26, 32],
+      [13, 13, 32],
+      [11, 11, 64],
+      [5, 5, 64],
+      [1600],
+      [1600],
+      [10],
+    ]);
   });
 
   it('formats the MNIST MLP summary like Keras', () => {
-    const text = formatSummary(summarizeModel(analyzeGraph(loadTemplate('mnist-mlp').graph)), 'MNIST MLP');
+    const text = formatSummary(
+      summarizeModel(analyzeGraph(loadTemplate('mnist-mlp').graph)),
+      'MNIST MLP',
+    );
     expect(text).toContain('dense_1 (Dense)');
     expect(text).toMatch(/dense_1 \(Dense\) +\(None, 128\) +100480/);
     expect(text.split('\n').slice(-4, -1)).toEqual([
