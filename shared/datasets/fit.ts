@@ -1,0 +1,107 @@
+import type { ModelIR } from '../ir/lower.ts';
+import { formatShape } from '../shape.ts';
+import type { Dataset, Task } from './types.ts';
+import { featureSize } from './types.ts';
+
+/** What the fit check needs to know about a data set (available before loading it). */
+export interface DatasetShapeInfo {
+  id: string;
+  title: string;
+  featureShape: number[];
+  task: Task;
+}
+
+const BINARY: Task = { kind: 'classification', numClasses: 2, classNames: ['0', '1'] };
+
+/** Shapes of the built-in data sets, known without loading them. */
+export const BUILTIN_DATASET_INFO: Record<
+  'mnist' | 'penguins' | 'cars' | 'spiral' | 'circles' | 'xor' | 'blobs',
+  DatasetShapeInfo
+> = {
+  mnist: {
+    id: 'mnist',
+    title: 'MNIST',
+    featureShape: [28, 28, 1],
+    task: {
+      kind: 'classification',
+      numClasses: 10,
+      classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    },
+  },
+  penguins: {
+    id: 'penguins',
+    title: 'penguins',
+    featureShape: [9],
+    task: { kind: 'classification', numClasses: 3, classNames: ['Adelie', 'Chinstrap', 'Gentoo'] },
+  },
+  cars: {
+    id: 'cars',
+    title: 'cars',
+    featureShape: [9],
+    task: { kind: 'regression', targetName: 'Miles_per_Gallon' },
+  },
+  spiral: { id: 'spiral', title: 'spiral', featureShape: [2], task: BINARY },
+  circles: { id: 'circles', title: 'circles', featureShape: [2], task: BINARY },
+  xor: { id: 'xor', title: 'xor', featureShape: [2], task: BINARY },
+  blobs: { id: 'blobs', title: 'blobs', featureShape: [2], task: BINARY },
+};
+
+export function datasetInfo(d: Dataset): DatasetShapeInfo {
+  return { id: d.id, title: d.title, featureShape: d.featureShape, task: d.task };
+}
+
+export interface FitProblem {
+  /** The IR op (node) id to point at. */
+  nodeId: string;
+  message: string;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Does the model fit the data set? The Input must take as many values per example as the data
+ * has (the examples are reshaped to the Input's shape when only the layout differs, e.g. MNIST
+ * into [784]); the output must match the task. Each problem names its block and the fix.
+ */
+export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem[] {
+  const problems: FitProblem[] = [];
+  const input = ir.ops.find((op) => op.id === ir.inputId)!;
+  const output = ir.ops.find((op) => op.id === ir.outputId)!;
+  const inputShape = input.outputShape;
+  const have = featureSize(inputShape);
+  const need = featureSize(info.featureShape);
+  if (have !== need) {
+    const layout = info.featureShape.length > 1 ? ` or [${info.featureShape.join(', ')}]` : '';
+    problems.push({
+      nodeId: input.id,
+      message: `Input has ${plural(have, 'feature')}, ${info.title} has ${need}: set Input shape to [${need}]${layout}`,
+    });
+  }
+  const out = output.outputShape;
+  const units = out[out.length - 1] ?? 0;
+  const activation = output.params.activation as string | undefined;
+  if (info.task.kind === 'classification') {
+    const k = info.task.numClasses;
+    const binaryOk = k === 2 && units === 1;
+    if (out.length !== 1 || (units !== k && !binaryOk)) {
+      problems.push({
+        nodeId: output.id,
+        message:
+          out.length !== 1
+            ? `The output has shape ${formatShape(out)}; ${info.title} needs one score per class: add Flatten and a Dense with ${k} units`
+            : `The output has ${plural(units, 'unit')}, ${info.title} has ${k} classes: set the last layer to ${k} units with softmax${k === 2 ? ' (or 1 unit with sigmoid)' : ''}`,
+      });
+    } else if (units === 1 && activation !== 'sigmoid') {
+      problems.push({
+        nodeId: output.id,
+        message: `The single output unit needs activation sigmoid to classify ${info.title} (it has ${activation ?? 'none'})`,
+      });
+    }
+  } else if (out.length !== 1 || units !== 1) {
+    problems.push({
+      nodeId: output.id,
+      message: `The output has shape ${formatShape(out)}, ${info.title} predicts one number: set the last layer to 1 unit, activation linear`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,9 @@
+/** Data sets: pure parsers and generators (no file reading; see cli/datasets.ts, renderer/training). */
+export * from './csv.ts';
+export * from './fit.ts';
+export * from './mnist.ts';
+export * from './random.ts';
+export * from './synthetic.ts';
+export * from './tabular.ts';
+export * from './types.ts';
+export * from './vega.ts';
