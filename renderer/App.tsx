@@ -1,0 +1,27 @@
+import { ReactFlowProvider } from '@xyflow/react';
+import { Canvas } from './canvas/Canvas.tsx';
+import { Notice } from './Notice.tsx';
+import { Palette } from './palette/Palette.tsx';
+import { SidePanel } from './panels/SidePanel.tsx';
+import { StatusBar } from './StatusBar.tsx';
+import { Toolbar } from './toolbar/Toolbar.tsx';
+
+/** Toolbar on top; palette, canvas and side panel; status bar below. */
+export function App() {
+  return (
+    <ReactFlowProvider>
+      <div className="app" data-testid="app">
+        <Toolbar />
+        <main className="workspace">
+          <Palette />
+          <div className="stage">
+            <Canvas />
+            <Notice />
+          </div>
+          <SidePanel />
+        </main>
+        <StatusBar />
+      </div>
+    </ReactFlowProvider>
+  );
+}

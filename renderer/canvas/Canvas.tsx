@@ -1,0 +1,193 @@
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionLineType,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+  type Node,
+} from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { getLayer } from '../../shared/index.ts';
+import { editorStore, useEditor } from '../store/index.ts';
+import { groupClass } from './blockInfo.ts';
+import { DROP_OFFSET, LAYER_MIME } from './dnd.ts';
+import { createEdgeMapper, createNodeMapper } from './flowModel.ts';
+import { NODE_TYPES, type LayerFlowNode } from './LayerNode.tsx';
+import { EDGE_TYPES } from './ShapeEdge.tsx';
+
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.1 };
+const DEFAULT_EDGE_OPTIONS = { type: 'shape' };
+/** Above this many blocks only the visible ones are rendered. */
+const VIRTUALISE_ABOVE = 120;
+
+const GROUP_COLOURS: Record<string, string> = {
+  core: '#4f7cff',
+  activation: '#f08c2e',
+  norm: '#8b5cf6',
+  conv: '#10a37f',
+  merge: '#e0467c',
+  unknown: '#94a3b8',
+};
+
+function minimapColour(node: Node): string {
+  const type = (node as LayerFlowNode).data.node.type;
+  return GROUP_COLOURS[groupClass(getLayer(type)?.group)] ?? '#94a3b8';
+}
+
+const isValidConnection: IsValidConnection = (c) =>
+  editorStore.getState().canConnect(c.source, c.target).ok;
+
+function onNodesChange(changes: NodeChange<LayerFlowNode>[]) {
+  const state = editorStore.getState();
+  const moves: { id: string; position: { x: number; y: number } }[] = [];
+  const sizes: { id: string; width: number; height: number }[] = [];
+  const removed: string[] = [];
+  let selection: Set<string> | undefined;
+  for (const change of changes) {
+    switch (change.type) {
+      case 'position':
+        if (change.position) moves.push({ id: change.id, position: change.position });
+        break;
+      case 'dimensions':
+        if (change.dimensions) sizes.push({ id: change.id, ...change.dimensions });
+        break;
+      case 'select':
+        selection ??= new Set(state.selectedNodeIds);
+        if (change.selected) selection.add(change.id);
+        else selection.delete(change.id);
+        break;
+      case 'remove':
+        removed.push(change.id);
+        break;
+    }
+  }
+  if (sizes.length > 0) state.setMeasured(sizes);
+  if (moves.length > 0) state.moveNodes(moves);
+  if (selection) state.select([...selection], editorStore.getState().selectedEdgeIds);
+  if (removed.length > 0) state.removeElements(removed);
+}
+
+function onEdgesChange(changes: EdgeChange<Edge>[]) {
+  const state = editorStore.getState();
+  const removed: string[] = [];
+  let selection: Set<string> | undefined;
+  for (const change of changes) {
+    if (change.type === 'select') {
+      selection ??= new Set(state.selectedEdgeIds);
+      if (change.selected) selection.add(change.id);
+      else selection.delete(change.id);
+    } else if (change.type === 'remove') removed.push(change.id);
+  }
+  if (selection) state.select(editorStore.getState().selectedNodeIds, [...selection]);
+  if (removed.length > 0) state.removeElements([], removed);
+}
+
+function onConnect(c: Connection) {
+  const result = editorStore.getState().connect(c.source, c.target);
+  if (!result.ok) editorStore.getState().notify(`Not wired: ${result.reason}`, 'error');
+}
+
+/** Says why a wire dropped on a block was refused. */
+function onConnectEnd(_event: MouseEvent | TouchEvent, state: FinalConnectionState) {
+  if (state.isValid !== false || !state.fromNode || !state.toNode) return;
+  const from = state.fromHandle?.type === 'target' ? state.toNode : state.fromNode;
+  const to = state.fromHandle?.type === 'target' ? state.fromNode : state.toNode;
+  const check = editorStore.getState().canConnect(from.id, to.id);
+  if (!check.ok) editorStore.getState().notify(`Not wired: ${check.reason}`, 'error');
+}
+
+function onDragOver(event: DragEvent) {
+  if (!event.dataTransfer.types.includes(LAYER_MIME)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+}
+
+/** The editing surface: blocks, wires, minimap and zoom controls. */
+export function Canvas() {
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const graphNodes = useEditor((s) => s.project.graph.nodes);
+  const graphEdges = useEditor((s) => s.project.graph.edges);
+  const selectedNodeIds = useEditor((s) => s.selectedNodeIds);
+  const selectedEdgeIds = useEditor((s) => s.selectedEdgeIds);
+  const measured = useEditor((s) => s.measured);
+  const loadCount = useEditor((s) => s.loadCount);
+  const [mapNodes] = useState(createNodeMapper);
+  const [mapEdges] = useState(createEdgeMapper);
+
+  const nodes = useMemo(
+    () => mapNodes(graphNodes, new Set(selectedNodeIds), measured),
+    [mapNodes, graphNodes, selectedNodeIds, measured],
+  );
+  const edges = useMemo(
+    () => mapEdges(graphEdges, new Set(selectedEdgeIds)),
+    [mapEdges, graphEdges, selectedEdgeIds],
+  );
+
+  useEffect(() => {
+    // A freshly loaded project: frame it once its blocks have been measured.
+    if (loadCount === 0) return;
+    const timer = setTimeout(() => void fitView(FIT_VIEW_OPTIONS), 60);
+    return () => clearTimeout(timer);
+  }, [loadCount, fitView]);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(LAYER_MIME);
+      if (!type || !getLayer(type)) return;
+      event.preventDefault();
+      const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      editorStore.getState().addNode(type, { x: at.x - DROP_OFFSET.x, y: at.y - DROP_OFFSET.y });
+    },
+    [screenToFlowPosition],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        connectionLineType={ConnectionLineType.Bezier}
+        deleteKeyCode={DELETE_KEYS}
+        fitView
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements={graphNodes.length > VIRTUALISE_ABOVE}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c8cfdb" />
+        <MiniMap
+          pannable
+          zoomable
+          nodeColor={minimapColour}
+          nodeStrokeWidth={0}
+          maskColor="rgba(240, 243, 248, 0.7)"
+          data-testid="minimap"
+        />
+        <Controls showInteractive={false} data-testid="zoom-controls" />
+      </ReactFlow>
+      {graphNodes.length === 0 && (
+        <div className="canvas__empty" data-testid="canvas-empty">
+          <strong>Empty canvas</strong>
+          <span>Drag a block from the palette, or press Enter on one, to start a network.</span>
+        </div>
+      )}
+    </div>
+  );
+}

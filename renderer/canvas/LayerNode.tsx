@@ -1,0 +1,96 @@
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { formatShape, getLayer, nodeDisplayName, type GraphNode } from '../../shared/index.ts';
+import { analysisOf, diagnosticsByNode, useEditor } from '../store/index.ts';
+import { frameworkNames, groupClass, paramDigest, paramsText } from './blockInfo.ts';
+
+export type LayerFlowNode = Node<{ node: GraphNode }, 'layer'>;
+
+/**
+ * One block. It subscribes only to primitive facts about itself (shape text, count, problems),
+ * so it re-renders when those change, not on every store update.
+ */
+function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
+  const node = data.node;
+  const def = getLayer(node.type);
+  const shape = useEditor((s) => {
+    const sh = analysisOf(s.project.graph).nodes.get(id)?.shape;
+    return sh ? formatShape(sh) : undefined;
+  });
+  const count = useEditor((s) => {
+    const c = analysisOf(s.project.graph).nodes.get(id)?.count;
+    return c ? c.trainable + c.nonTrainable : undefined;
+  });
+  const problems = useEditor((s) =>
+    (diagnosticsByNode(s.project.graph).get(id) ?? [])
+      .filter((d) => d.severity === 'error')
+      .map((d) => d.message)
+      .join('\n'),
+  );
+  const digest = paramDigest(node);
+  const title = nodeDisplayName(node);
+  const hasError = problems !== '';
+  return (
+    <div
+      className={`block block--${groupClass(def?.group)}${selected ? ' is-selected' : ''}${
+        hasError ? ' has-error' : ''
+      }`}
+      data-testid={`node-${id}`}
+      data-node-type={node.type}
+      title={def?.summary}
+    >
+      {def && def.inputs.max > 0 && (
+        <Handle
+          type="target"
+          position={Position.Top}
+          id="in"
+          className={def.inputs.max > 1 ? 'handle handle--merge' : 'handle'}
+          data-testid={`handle-in-${id}`}
+        />
+      )}
+      <div className="block__head">
+        <span className="block__title">{title}</span>
+        {digest && <span className="block__digest">{digest}</span>}
+      </div>
+      <div className="block__names" data-testid="node-names">
+        {frameworkNames(node)}
+      </div>
+      <div className="block__foot">
+        <span className="block__shape" data-testid="node-shape">
+          {shape ?? '(?)'}
+        </span>
+        <span className="block__count" data-testid="node-params">
+          {paramsText(count)}
+        </span>
+      </div>
+      {hasError && (
+        <div
+          className="block__badge"
+          data-testid="node-error-badge"
+          title={problems}
+          role="img"
+          aria-label={`Problem: ${problems}`}
+        >
+          !
+        </div>
+      )}
+      {hasError && (
+        <div className="block__problem" data-testid="node-error">
+          {problems.split('\n')[0]}
+        </div>
+      )}
+      <Handle
+        type="source"
+        position={Position.Bottom}
+        id="out"
+        className="handle"
+        data-testid={`handle-out-${id}`}
+      />
+    </div>
+  );
+}
+
+export const LayerNode = memo(LayerNodeView);
+
+/** Declared at module scope so React Flow never sees a new object. */
+export const NODE_TYPES = { layer: LayerNode };

@@ -1,0 +1,59 @@
+import { formatCount, getLayer, type GraphNode, type LayerGroup } from '../../shared/index.ts';
+
+/** CSS class suffix for a palette group (colours live in styles/app.css). */
+export function groupClass(group: LayerGroup | undefined): string {
+  switch (group) {
+    case 'Core':
+      return 'core';
+    case 'Activations':
+      return 'activation';
+    case 'Normalisation/Regularisation':
+      return 'norm';
+    case 'Convolution':
+      return 'conv';
+    case 'Merge':
+      return 'merge';
+    default:
+      return 'unknown';
+  }
+}
+
+/** "Dense / nn.Linear", using the torch name that depends on params where there is one. */
+export function frameworkNames(node: Pick<GraphNode, 'type' | 'params'>): string {
+  const def = getLayer(node.type);
+  if (!def) return node.type;
+  const torch = def.torchNameFor ? def.torchNameFor(node.params) : def.torchName;
+  return `${def.kerasName} / ${torch}`;
+}
+
+/** A short line of the params that matter most, e.g. "128 · relu" or "32 · 3×3 · same". */
+export function paramDigest(node: Pick<GraphNode, 'type' | 'params'>): string {
+  const p = node.params;
+  const pair = (v: unknown) => (Array.isArray(v) ? v.join('×') : String(v ?? ''));
+  switch (node.type) {
+    case 'Input':
+      return `shape ${((p.shape as number[] | undefined) ?? []).join('×')}`;
+    case 'Dense':
+      return [p.units, p.activation !== 'linear' ? p.activation : null].filter(Boolean).join(' · ');
+    case 'Conv2D':
+      return [p.filters, pair(p.kernel_size), p.activation !== 'linear' ? p.activation : null]
+        .filter(Boolean)
+        .join(' · ');
+    case 'MaxPooling2D':
+    case 'AveragePooling2D':
+      return `pool ${pair(p.pool_size)}`;
+    case 'Activation':
+      return String(p.activation ?? '');
+    case 'Dropout':
+      return `rate ${String(p.rate ?? '')}`;
+    case 'Reshape':
+      return `to ${((p.target_shape as number[] | undefined) ?? []).join('×')}`;
+    default:
+      return '';
+  }
+}
+
+export function paramsText(count: number | undefined): string {
+  if (count === undefined) return '? params';
+  return `${formatCount(count)} ${count === 1 ? 'param' : 'params'}`;
+}

@@ -1,0 +1,103 @@
+import { useReactFlow } from '@xyflow/react';
+import { memo, useCallback, useMemo, useState, type DragEvent, type KeyboardEvent } from 'react';
+import { LAYER_GROUPS, LAYERS, type LayerDef } from '../../shared/index.ts';
+import { groupClass } from '../canvas/blockInfo.ts';
+import { DROP_OFFSET, LAYER_MIME } from '../canvas/dnd.ts';
+import { editorStore } from '../store/index.ts';
+
+function matches(def: LayerDef, query: string): boolean {
+  if (!query) return true;
+  const q = query.toLowerCase();
+  return [def.type, def.kerasName, def.torchName, def.group, def.summary].some((t) =>
+    t.toLowerCase().includes(q),
+  );
+}
+
+function onDragStart(event: DragEvent<HTMLElement>, type: string) {
+  event.dataTransfer.setData(LAYER_MIME, type);
+  event.dataTransfer.setData('text/plain', type);
+  event.dataTransfer.effectAllowed = 'copy';
+}
+
+/** Layer blocks by group, with a search box. Drag one onto the canvas, or press Enter on it. */
+export const Palette = memo(function Palette() {
+  const [query, setQuery] = useState('');
+  const { screenToFlowPosition } = useReactFlow();
+  const groups = useMemo(
+    () =>
+      LAYER_GROUPS.map((group) => ({
+        group,
+        layers: LAYERS.filter((l) => l.group === group && matches(l, query.trim())),
+      })).filter((g) => g.layers.length > 0),
+    [query],
+  );
+
+  /** Adds a block at the centre of the visible canvas, nudged so repeats do not stack. */
+  const addAtCentre = useCallback(
+    (type: string) => {
+      const el = document.querySelector('[data-testid="canvas"]');
+      const box = el?.getBoundingClientRect();
+      const centre = box
+        ? screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 })
+        : { x: 0, y: 0 };
+      const n = editorStore.getState().project.graph.nodes.length % 6;
+      editorStore.getState().addNode(type, {
+        x: centre.x - DROP_OFFSET.x + n * 24,
+        y: centre.y - DROP_OFFSET.y + n * 24,
+      });
+    },
+    [screenToFlowPosition],
+  );
+
+  const onKeyDown = (event: KeyboardEvent<HTMLElement>, type: string) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      addAtCentre(type);
+    }
+  };
+
+  return (
+    <aside className="palette" data-testid="palette" aria-label="Layer palette">
+      <div className="palette__search">
+        <input
+          type="search"
+          placeholder="Search layers…"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          aria-label="Search layers"
+          data-testid="palette-search"
+        />
+      </div>
+      <div className="palette__groups">
+        {groups.map(({ group, layers }) => (
+          <section key={group} className="palette__group" data-testid={`palette-group-${group}`}>
+            <h3>{group}</h3>
+            <ul>
+              {layers.map((def) => (
+                <li key={def.type}>
+                  <div
+                    role="button"
+                    tabIndex={0}
+                    draggable
+                    className={`palette__item palette__item--${groupClass(def.group)}`}
+                    data-testid={`palette-item-${def.type}`}
+                    title={`${def.summary}\nDrag onto the canvas, or press Enter to add.`}
+                    onDragStart={(e) => onDragStart(e, def.type)}
+                    onDoubleClick={() => addAtCentre(def.type)}
+                    onKeyDown={(e) => onKeyDown(e, def.type)}
+                  >
+                    <span className="palette__swatch" aria-hidden />
+                    <span className="palette__name">{def.kerasName}</span>
+                    <span className="palette__torch">{def.torchName}</span>
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+        {groups.length === 0 && <p className="palette__none">No layer matches “{query}”.</p>}
+      </div>
+      <p className="palette__hint">Drag a block onto the canvas · Enter adds it</p>
+    </aside>
+  );
+});

@@ -1,0 +1,205 @@
+import { useId, useState } from 'react';
+import {
+  formatCount,
+  formatParamValue,
+  formatShape,
+  getLayer,
+  type GraphNode,
+  type ParamSpec,
+} from '../../shared/index.ts';
+import { frameworkNames, groupClass } from '../canvas/blockInfo.ts';
+import { analysisOf, diagnosticsByNode, editorStore, useEditor } from '../store/index.ts';
+
+interface FieldProps {
+  node: GraphNode;
+  spec: ParamSpec;
+  /** A problem analysis found with the stored value (e.g. from a loaded file). */
+  storedProblem?: string;
+}
+
+/**
+ * A validated field: every keystroke is checked; a valid value is applied at once, an invalid one
+ * is shown on the field (aria-invalid + message) and not applied.
+ */
+function ParamField({ node, spec, storedProblem }: FieldProps) {
+  const id = useId();
+  const value = node.params[spec.name] ?? spec.default;
+  const [draft, setDraft] = useState(() => formatParamValue(value));
+  const [error, setError] = useState<string | null>(null);
+  const apply = (raw: unknown) => {
+    const result = editorStore.getState().updateParam(node.id, spec.name, raw);
+    setError(result.ok ? null : result.message);
+  };
+  const message = error ?? storedProblem;
+  const describedBy = message ? `${id}-error` : spec.help ? `${id}-help` : undefined;
+
+  let control;
+  if (spec.kind === 'enum') {
+    control = (
+      <select
+        id={id}
+        value={String(value)}
+        onChange={(e) => apply(e.target.value)}
+        data-testid={`param-${spec.name}`}
+      >
+        {spec.options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (spec.kind === 'bool') {
+    control = (
+      <input
+        id={id}
+        type="checkbox"
+        checked={value === true}
+        onChange={(e) => apply(e.target.checked)}
+        data-testid={`param-${spec.name}`}
+      />
+    );
+  } else {
+    control = (
+      <input
+        id={id}
+        type="text"
+        inputMode={spec.kind === 'int' || spec.kind === 'float' ? 'decimal' : 'text'}
+        spellCheck={false}
+        autoComplete="off"
+        value={draft}
+        aria-invalid={message ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          apply(e.target.value);
+        }}
+        onBlur={() => {
+          if (!error)
+            setDraft(
+              formatParamValue(
+                editorStore.getState().project.graph.nodes.find((n) => n.id === node.id)?.params[
+                  spec.name
+                ] ?? spec.default,
+              ),
+            );
+        }}
+        data-testid={`param-${spec.name}`}
+      />
+    );
+  }
+  return (
+    <div className={`field field--${spec.kind}${message ? ' is-invalid' : ''}`}>
+      <label htmlFor={id}>
+        {spec.label} <code>{spec.name}</code>
+      </label>
+      {control}
+      {message ? (
+        <p className="field__error" id={`${id}-error`} data-testid={`param-error-${spec.name}`}>
+          {message}
+        </p>
+      ) : (
+        spec.help && (
+          <p className="field__help" id={`${id}-help`}>
+            {spec.help}
+          </p>
+        )
+      )}
+    </div>
+  );
+}
+
+function LabelField({ node }: { node: GraphNode }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>Label</label>
+      <input
+        id={id}
+        type="text"
+        maxLength={200}
+        placeholder={node.type}
+        value={node.label ?? ''}
+        onChange={(e) => editorStore.getState().setLabel(node.id, e.target.value)}
+        data-testid="label-input"
+      />
+    </div>
+  );
+}
+
+function BlockInspector({ node }: { node: GraphNode }) {
+  const def = getLayer(node.type);
+  const graph = useEditor((s) => s.project.graph);
+  const info = analysisOf(graph).nodes.get(node.id);
+  const problems = diagnosticsByNode(graph).get(node.id) ?? [];
+  const paramProblem = (name: string) => problems.find((d) => d.param === name)?.message;
+  const count = info?.count;
+  return (
+    <div className="inspector" data-testid="inspector" data-node-id={node.id}>
+      <header className={`inspector__head block--${groupClass(def?.group)}`}>
+        <span className="inspector__type">{node.type}</span>
+        <span className="inspector__names">{frameworkNames(node)}</span>
+        {def && <p className="inspector__summary">{def.summary}</p>}
+        <div className="inspector__facts">
+          <div>
+            <span>Output</span>
+            <strong className="mono" data-testid="inspector-shape">
+              {info?.shape ? formatShape(info.shape) : '?'}
+            </strong>
+          </div>
+          <div>
+            <span>Params</span>
+            <strong className="mono" data-testid="inspector-params">
+              {count ? formatCount(count.trainable + count.nonTrainable) : '?'}
+            </strong>
+          </div>
+          <div>
+            <span>Id</span>
+            <strong className="mono">{node.id}</strong>
+          </div>
+        </div>
+      </header>
+      <form className="inspector__form" onSubmit={(e) => e.preventDefault()} noValidate>
+        <LabelField node={node} />
+        {def?.params.map((spec) => (
+          <ParamField
+            key={spec.name}
+            node={node}
+            spec={spec}
+            storedProblem={paramProblem(spec.name)}
+          />
+        ))}
+        {def && def.params.length === 0 && <p className="muted">This block has no parameters.</p>}
+      </form>
+      {problems.length > 0 && (
+        <ul className="inspector__problems" data-testid="inspector-problems">
+          {problems.map((d, i) => (
+            <li key={i}>
+              <span className="problem__code">{d.code}</span> {d.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Edits the selected block's label and parameters. */
+export function InspectorPanel() {
+  const selectedIds = useEditor((s) => s.selectedNodeIds);
+  const node = useEditor((s) =>
+    s.selectedNodeIds.length === 1
+      ? s.project.graph.nodes.find((n) => n.id === s.selectedNodeIds[0])
+      : undefined,
+  );
+  if (!node) {
+    return (
+      <div className="empty-state" data-testid="inspector-empty">
+        {selectedIds.length > 1
+          ? `${selectedIds.length} blocks selected. Select one block to edit it.`
+          : 'Select a block on the canvas to edit its parameters.'}
+      </div>
+    );
+  }
+  return <BlockInspector key={node.id} node={node} />;
+}

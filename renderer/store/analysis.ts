@@ -1,0 +1,72 @@
+import {
+  analyzeGraph,
+  summarizeModel,
+  type Diagnostic,
+  type Graph,
+  type GraphAnalysis,
+  type GraphNode,
+  type ModelSummary,
+} from '../../shared/index.ts';
+
+/**
+ * Analysis is derived from the graph, never stored. It is memoised on what analysis reads: the
+ * edges and each node's id, type, params and label. Moving a block replaces only its position, so
+ * dragging does not re-run shape inference.
+ */
+interface Memo {
+  nodes: readonly GraphNode[];
+  edges: Graph['edges'];
+  analysis: GraphAnalysis;
+  summary?: ModelSummary;
+  byNode?: Map<string, Diagnostic[]>;
+}
+
+let memo: Memo | undefined;
+
+function sameStructure(a: readonly GraphNode[], b: readonly GraphNode[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x === y) continue;
+    if (x.id !== y.id || x.type !== y.type || x.params !== y.params || x.label !== y.label) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function memoFor(graph: Graph): Memo {
+  if (memo && memo.edges === graph.edges && sameStructure(memo.nodes, graph.nodes)) {
+    memo.nodes = graph.nodes;
+    return memo;
+  }
+  memo = { nodes: graph.nodes, edges: graph.edges, analysis: analyzeGraph(graph) };
+  return memo;
+}
+
+export function analysisOf(graph: Graph): GraphAnalysis {
+  return memoFor(graph).analysis;
+}
+
+export function summaryOf(graph: Graph): ModelSummary {
+  const m = memoFor(graph);
+  m.summary ??= summarizeModel(m.analysis);
+  return m.summary;
+}
+
+/** Diagnostics grouped by block id. */
+export function diagnosticsByNode(graph: Graph): Map<string, Diagnostic[]> {
+  const m = memoFor(graph);
+  if (!m.byNode) {
+    m.byNode = new Map();
+    for (const d of m.analysis.diagnostics) {
+      if (!d.nodeId) continue;
+      const list = m.byNode.get(d.nodeId);
+      if (list) list.push(d);
+      else m.byNode.set(d.nodeId, [d]);
+    }
+  }
+  return m.byNode;
+}

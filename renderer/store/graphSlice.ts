@@ -1,0 +1,206 @@
+import type { StateCreator } from 'zustand';
+import {
+  defaultParams,
+  emptyProject,
+  getLayer,
+  loadTemplate,
+  validateParam,
+  type GraphEdge,
+  type GraphNode,
+  type ParamResult,
+  type Project,
+} from '../../shared/index.ts';
+import { checkConnection, isMergeType, type ConnectionCheck } from './connection.ts';
+import type { EditorState } from './index.ts';
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+export type ConnectResult = { ok: true; edgeId: string } | { ok: false; reason: string };
+
+/** The project document being edited and every edit as an action. */
+export interface GraphSlice {
+  project: Project;
+  /** True once the document changed since it was loaded or saved. */
+  dirty: boolean;
+  /** Counts loaded projects, so that views can re-frame a newly loaded graph. */
+  loadCount: number;
+  /** Adds a block with its default params; returns its id and selects it. */
+  addNode(type: string, position: XY): string;
+  /** Wires source → target; merge blocks get targetHandle "0", "1", ... in wiring order. */
+  connect(source: string, target: string): ConnectResult;
+  canConnect(source: string, target: string): ConnectionCheck;
+  /** Removes blocks (with their wires) and wires. */
+  removeElements(nodeIds: readonly string[], edgeIds?: readonly string[]): void;
+  /** Validates raw text (or a value) for one param; applies it only when valid. */
+  updateParam(nodeId: string, param: string, raw: unknown): ParamResult;
+  setLabel(nodeId: string, label: string): void;
+  moveNode(nodeId: string, position: XY): void;
+  moveNodes(moves: ReadonlyArray<{ id: string; position: XY }>): void;
+  /** New positions for many blocks at once (auto layout). */
+  applyLayout(positions: ReadonlyMap<string, XY> | Record<string, XY>): void;
+  loadProject(project: Project): void;
+  newFromTemplate(templateId: string): void;
+  newEmpty(): void;
+  markSaved(): void;
+}
+
+function uniqueId(taken: ReadonlySet<string>, base: string): string {
+  for (let i = 1; ; i++) {
+    const id = `${base}_${i}`;
+    if (!taken.has(id)) return id;
+  }
+}
+
+/** Renumbers the target handles of a merge block's wires 0..n-1, keeping their order. */
+function renumberMergeInputs(edges: GraphEdge[], target: string): GraphEdge[] {
+  const order = edges
+    .filter((e) => e.target === target)
+    .sort((a, b) => Number(a.targetHandle ?? Infinity) - Number(b.targetHandle ?? Infinity));
+  const handle = new Map(order.map((e, i) => [e.id, String(i)]));
+  return edges.map((e) =>
+    handle.has(e.id) && e.targetHandle !== handle.get(e.id)
+      ? { ...e, targetHandle: handle.get(e.id)! }
+      : e,
+  );
+}
+
+export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (set, get) => {
+  const setGraph = (
+    nodes: GraphNode[] = get().project.graph.nodes,
+    edges: GraphEdge[] = get().project.graph.edges,
+  ) => {
+    const project = get().project;
+    set({ project: { ...project, graph: { ...project.graph, nodes, edges } }, dirty: true });
+  };
+  const mapNode = (id: string, fn: (n: GraphNode) => GraphNode) => {
+    const nodes = get().project.graph.nodes;
+    const i = nodes.findIndex((n) => n.id === id);
+    if (i < 0) return;
+    const next = nodes.slice();
+    next[i] = fn(nodes[i]!);
+    setGraph(next);
+  };
+
+  return {
+    project: emptyProject(),
+    dirty: false,
+    loadCount: 0,
+
+    addNode(type, position) {
+      const def = getLayer(type);
+      if (!def) throw new Error(`Unknown layer type ${type}`);
+      const { nodes } = get().project.graph;
+      const id = uniqueId(new Set(nodes.map((n) => n.id)), type.toLowerCase());
+      const node: GraphNode = { id, type, params: defaultParams(def), position: { ...position } };
+      setGraph([...nodes, node]);
+      get().select([id], []);
+      return id;
+    },
+
+    canConnect(source, target) {
+      return checkConnection(get().project.graph, source, target);
+    },
+
+    connect(source, target) {
+      const graph = get().project.graph;
+      const check = checkConnection(graph, source, target);
+      if (!check.ok) return check;
+      const targetNode = graph.nodes.find((n) => n.id === target)!;
+      const ids = new Set(graph.edges.map((e) => e.id));
+      let id = `e-${source}-${target}`;
+      if (ids.has(id)) id = uniqueId(ids, id);
+      const edge: GraphEdge = { id, source, target };
+      if (isMergeType(targetNode.type)) {
+        edge.targetHandle = String(graph.edges.filter((e) => e.target === target).length);
+      }
+      setGraph(undefined, [...graph.edges, edge]);
+      return { ok: true, edgeId: id };
+    },
+
+    removeElements(nodeIds, edgeIds = []) {
+      if (nodeIds.length === 0 && edgeIds.length === 0) return;
+      const { nodes, edges } = get().project.graph;
+      const goneNodes = new Set(nodeIds);
+      const goneEdges = new Set(edgeIds);
+      const keptNodes = nodes.filter((n) => !goneNodes.has(n.id));
+      let keptEdges = edges.filter(
+        (e) => !goneEdges.has(e.id) && !goneNodes.has(e.source) && !goneNodes.has(e.target),
+      );
+      if (keptNodes.length === nodes.length && keptEdges.length === edges.length) return;
+      const removed = edges.filter((e) => !keptEdges.includes(e));
+      for (const target of new Set(removed.map((e) => e.target))) {
+        const node = keptNodes.find((n) => n.id === target);
+        if (node && isMergeType(node.type)) keptEdges = renumberMergeInputs(keptEdges, target);
+      }
+      setGraph(keptNodes, keptEdges);
+      const { selectedNodeIds, selectedEdgeIds } = get();
+      const keptEdgeIds = new Set(keptEdges.map((e) => e.id));
+      get().select(
+        selectedNodeIds.filter((id) => !goneNodes.has(id)),
+        selectedEdgeIds.filter((id) => keptEdgeIds.has(id)),
+      );
+    },
+
+    updateParam(nodeId, param, raw) {
+      const node = get().project.graph.nodes.find((n) => n.id === nodeId);
+      const spec = node && getLayer(node.type)?.params.find((p) => p.name === param);
+      if (!node || !spec) return { ok: false, message: `No parameter ${param} on ${nodeId}` };
+      const result = validateParam(spec, raw);
+      if (result.ok) {
+        mapNode(nodeId, (n) => ({ ...n, params: { ...n.params, [param]: result.value } }));
+      }
+      return result;
+    },
+
+    setLabel(nodeId, label) {
+      const text = label.slice(0, 200);
+      mapNode(nodeId, (n) => {
+        const next = { ...n };
+        if (text.trim() === '') delete next.label;
+        else next.label = text;
+        return next;
+      });
+    },
+
+    moveNode(nodeId, position) {
+      get().moveNodes([{ id: nodeId, position }]);
+    },
+
+    moveNodes(moves) {
+      if (moves.length === 0) return;
+      const byId = new Map(moves.map((m) => [m.id, m.position]));
+      const nodes = get().project.graph.nodes.map((n) => {
+        const p = byId.get(n.id);
+        return p && (p.x !== n.position.x || p.y !== n.position.y)
+          ? { ...n, position: { x: p.x, y: p.y } }
+          : n;
+      });
+      setGraph(nodes);
+    },
+
+    applyLayout(positions) {
+      const map = positions instanceof Map ? positions : new Map(Object.entries(positions));
+      get().moveNodes([...map].map(([id, position]) => ({ id, position })));
+    },
+
+    loadProject(project) {
+      set({ project, dirty: false, loadCount: get().loadCount + 1 });
+      get().resetView();
+    },
+
+    newFromTemplate(templateId) {
+      get().loadProject(loadTemplate(templateId));
+    },
+
+    newEmpty() {
+      get().loadProject(emptyProject());
+    },
+
+    markSaved() {
+      set({ dirty: false });
+    },
+  };
+};

@@ -1,0 +1,31 @@
+import { useStore } from 'zustand';
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { DEFAULT_TEMPLATE_ID, loadTemplate, type Project } from '../../shared/index.ts';
+import { createGraphSlice, type GraphSlice } from './graphSlice.ts';
+import { createUiSlice, type UiSlice } from './uiSlice.ts';
+
+export type EditorState = GraphSlice & UiSlice;
+export type EditorStore = StoreApi<EditorState>;
+
+/** A store built from its slices; usable without React (unit tests). */
+export function createEditorStore(project?: Project): EditorStore {
+  const store = createStore<EditorState>()((...a) => ({
+    ...createGraphSlice(...a),
+    ...createUiSlice(...a),
+  }));
+  if (project) store.getState().loadProject(project);
+  return store;
+}
+
+/** The app's one store; opens on the MNIST MLP template. */
+export const editorStore: EditorStore = createEditorStore(loadTemplate(DEFAULT_TEMPLATE_ID));
+
+/** Subscribes a component to one slice of the editor state. */
+export function useEditor<T>(selector: (state: EditorState) => T): T {
+  return useStore(editorStore, selector);
+}
+
+export { analysisOf, diagnosticsByNode, summaryOf } from './analysis.ts';
+export { checkConnection, isMergeType } from './connection.ts';
+export type { ConnectResult, GraphSlice, XY } from './graphSlice.ts';
+export type { Notice, UiSlice } from './uiSlice.ts';

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * Serves and builds the renderer as a plain web page (`npm run web`, `npm run build:web`).
+ * Cross-origin isolation (COOP/COEP) is on so that training can use SharedArrayBuffer later.
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  plugins: [react()],
+  base: './',
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  build: { outDir: 'dist-web', emptyOutDir: true, sourcemap: true },
+});
