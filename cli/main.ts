@@ -1,3 +1,4 @@
+import { checkCommand } from './commands/check.ts';
 import { summaryCommand } from './commands/summary.ts';
 import { CliError, EXIT } from './io.ts';
 
@@ -12,6 +13,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   summary: {
     run: summaryCommand,
     help: 'summary FILE            print the model summary (Keras style)',
+  },
+  check: {
+    run: checkCommand,
+    help: 'check FILE              list every problem and hint with its code and block id',
   },
 };
 

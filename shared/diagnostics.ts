@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   E013: 'more than one Input',
   E014: 'duplicate id',
   E015: 'too few inputs',
+  E016: 'invalid lesson section',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,0 +1,240 @@
+import { featureSize } from '../datasets/types.ts';
+import type { GraphAnalysis } from '../graph/analyze.ts';
+import type { GraphEdge, GraphNode } from '../graph/types.ts';
+import { formatShape } from '../shape.ts';
+import type { FixTarget, LintContext, LintFinding } from './types.ts';
+
+/** Pure graph edits used by fixes. */
+function updateNode(
+  target: FixTarget,
+  id: string,
+  change: (node: GraphNode) => GraphNode,
+): FixTarget {
+  return {
+    ...target,
+    graph: { ...target.graph, nodes: target.graph.nodes.map((n) => (n.id === id ? change(n) : n)) },
+  };
+}
+
+function setParams(target: FixTarget, id: string, params: Record<string, unknown>): FixTarget {
+  return updateNode(target, id, (n) => ({ ...n, params: { ...n.params, ...params } }));
+}
+
+function freshId(target: FixTarget, base: string): string {
+  const ids = new Set([
+    ...target.graph.nodes.map((n) => n.id),
+    ...target.graph.edges.map((e) => e.id),
+  ]);
+  let id = base;
+  for (let i = 2; ids.has(id); i++) id = `${base}_${i}`;
+  return id;
+}
+
+/** Inserts a new block on an edge: source → new → target. */
+function insertOnEdge(target: FixTarget, edge: GraphEdge, type: string): FixTarget {
+  const nodes = target.graph.nodes;
+  const source = nodes.find((n) => n.id === edge.source)!;
+  const dest = nodes.find((n) => n.id === edge.target)!;
+  const id = freshId(target, type.toLowerCase());
+  const node: GraphNode = {
+    id,
+    type,
+    params: {},
+    position: {
+      x: (source.position.x + dest.position.x) / 2,
+      y: (source.position.y + dest.position.y) / 2,
+    },
+  };
+  const inId = freshId(
+    { ...target, graph: { ...target.graph, nodes: [...nodes, node] } },
+    `e-${edge.source}-${id}`,
+  );
+  const edges = target.graph.edges.flatMap((e) =>
+    e.id === edge.id
+      ? [
+          { id: inId, source: edge.source, target: id },
+          { ...edge, source: id, id: `e-${id}-${edge.target}` },
+        ]
+      : [e],
+  );
+  return { ...target, graph: { ...target.graph, nodes: [...nodes, node], edges } };
+}
+
+type Rule = (analysis: GraphAnalysis, context: LintContext) => LintFinding[];
+
+const CONV_LIKE = new Set([
+  'Conv2D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'BatchNormalization',
+  'Activation',
+  'Dropout',
+  'Input',
+  'Reshape',
+]);
+
+/** W101: Dense fed a feature map (rank 3) without Flatten: it acts per pixel, not on the image. */
+const denseWithoutFlatten: Rule = (analysis) =>
+  [...analysis.nodes.values()].flatMap((info) => {
+    const edge = info.inputs[0];
+    if (info.node.type !== 'Dense' || !edge) return [];
+    const source = analysis.nodes.get(edge.source);
+    if (!source?.shape || source.shape.length !== 3 || !CONV_LIKE.has(source.node.type)) return [];
+    return [
+      {
+        code: 'W101',
+        severity: 'warning',
+        nodeId: info.node.id,
+        message: `This Dense gets a feature map ${formatShape(source.shape)}: without Flatten it is applied to every pixel separately. Insert Flatten before it.`,
+        fix: { title: 'Insert Flatten', apply: (t) => insertOnEdge(t, edge, 'Flatten') },
+      },
+    ];
+  });
+
+const isLinear = (node: GraphNode) => (node.params.activation ?? 'linear') === 'linear';
+
+/** W102: Dense → Dense with no activation between: two linear maps collapse into one. */
+const stackedLinearDense: Rule = (analysis) =>
+  [...analysis.nodes.values()].flatMap((info) => {
+    const edge = info.inputs[0];
+    if (info.node.type !== 'Dense' || !edge) return [];
+    const source = analysis.nodes.get(edge.source);
+    if (source?.node.type !== 'Dense' || !isLinear(source.node)) return [];
+    return [
+      {
+        code: 'W102',
+        severity: 'warning',
+        nodeId: source.node.id,
+        message: `This Dense has no activation and feeds another Dense: two linear layers in a row collapse into one linear map. Give it an activation such as relu.`,
+        fix: {
+          title: 'Use relu',
+          apply: (t) => setParams(t, source.node.id, { activation: 'relu' }),
+        },
+      },
+    ];
+  });
+
+/** The output block and its resolved activation, when the model has exactly one output. */
+function outputOf(analysis: GraphAnalysis) {
+  if (analysis.outputIds.length !== 1) return undefined;
+  const info = analysis.nodes.get(analysis.outputIds[0]!)!;
+  const activation =
+    info.node.type === 'Activation' || info.node.type === 'Dense'
+      ? (info.params.activation as string)
+      : undefined;
+  return { info, activation };
+}
+
+/** H103: softmax output trained with cross-entropy: PyTorch's CrossEntropyLoss has its own softmax. */
+const softmaxWithCrossEntropy: Rule = (analysis, context) => {
+  const out = outputOf(analysis);
+  if (out?.activation !== 'softmax' || context.dataset?.task.kind === 'regression') return [];
+  if (context.training.loss !== 'auto' && !context.training.loss.includes('categorical')) return [];
+  return [
+    {
+      code: 'H103',
+      severity: 'hint',
+      nodeId: out.info.node.id,
+      message:
+        "The softmax on this output is right for Keras, but PyTorch's nn.CrossEntropyLoss applies softmax itself: " +
+        'feeding it probabilities applies softmax twice and training stalls. The generated PyTorch model returns logits and applies softmax only in predict().',
+    },
+  ];
+};
+
+/** W104: sigmoid output on a multi-class dataset; W107: output units ≠ number of classes. */
+const outputMatchesClasses: Rule = (analysis, context) => {
+  const out = outputOf(analysis);
+  const task = context.dataset?.task;
+  if (
+    !out ||
+    out.info.node.type !== 'Dense' ||
+    task?.kind !== 'classification' ||
+    task.numClasses < 3
+  )
+    return [];
+  const units = out.info.params.units as number;
+  const id = out.info.node.id;
+  const classes = task.numClasses;
+  const fix = {
+    title: `Use ${classes} softmax units`,
+    apply: (t: FixTarget) => setParams(t, id, { units: classes, activation: 'softmax' }),
+  };
+  if (out.activation === 'sigmoid') {
+    return [
+      {
+        code: 'W104',
+        severity: 'warning',
+        nodeId: id,
+        message: `The output ends in sigmoid, but ${context.dataset!.title} has ${classes} classes: sigmoid scores each class on its own. Use softmax with ${classes} units.`,
+        fix,
+      },
+    ];
+  }
+  if (units !== classes) {
+    return [
+      {
+        code: 'W107',
+        severity: 'warning',
+        nodeId: id,
+        message: `The output has ${units} units but ${context.dataset!.title} has ${classes} classes: use one unit per class.`,
+        fix,
+      },
+    ];
+  }
+  return [];
+};
+
+/** W105: the Input does not fit the dataset's examples. */
+const inputMatchesDataset: Rule = (analysis, context) => {
+  const dataset = context.dataset;
+  const inputId = analysis.inputIds[0];
+  if (!dataset || !inputId) return [];
+  const info = analysis.nodes.get(inputId)!;
+  const shape = info.params.shape as number[];
+  if (featureSize(shape) === featureSize(dataset.featureShape)) return [];
+  const want =
+    dataset.featureShape.length === 1 || shape.length === 1
+      ? [featureSize(dataset.featureShape)]
+      : dataset.featureShape;
+  return [
+    {
+      code: 'W105',
+      severity: 'warning',
+      nodeId: inputId,
+      message: `Input has ${featureSize(shape)} features, ${dataset.title} has ${featureSize(dataset.featureShape)}: set Input shape to [${want.join(', ')}]`,
+      fix: {
+        title: `Set shape to [${want.join(', ')}]`,
+        apply: (t) => setParams(t, inputId, { shape: want }),
+      },
+    },
+  ];
+};
+
+/** W106: the last run diverged (NaN or exploding loss): lower the learning rate. */
+const learningRateDiverged: Rule = (analysis, context) => {
+  if (!context.lastRun?.diverged) return [];
+  const lr = context.training.learningRate;
+  const lower = Number((lr / 10).toPrecision(3));
+  return [
+    {
+      code: 'W106',
+      severity: 'warning',
+      nodeId: analysis.outputIds[0],
+      message: `Training diverged (the loss became NaN or infinite) with learning rate ${lr}: try ${lower}.`,
+      fix: {
+        title: `Set learning rate to ${lower}`,
+        apply: (t) => ({ ...t, training: { ...t.training, learningRate: lower } }),
+      },
+    },
+  ];
+};
+
+export const LINT_RULES: readonly Rule[] = [
+  denseWithoutFlatten,
+  stackedLinearDense,
+  softmaxWithCrossEntropy,
+  outputMatchesClasses,
+  inputMatchesDataset,
+  learningRateDiverged,
+];
