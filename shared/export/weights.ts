@@ -1,0 +1,138 @@
+/**
+ * Trained weights as every exporter and importer sees them: per layer (keyed by the IR op name,
+ * which is also the TF.js layer name), the layer's arrays in Keras order and Keras layouts.
+ *
+ * | layer              | arrays (Keras order)                          | layouts                          |
+ * | ------------------ | --------------------------------------------- | -------------------------------- |
+ * | Dense              | `kernel`, `bias` (when `use_bias`)            | `[in, units]`, `[units]`         |
+ * | Conv2D             | `kernel`, `bias` (when `use_bias`)            | `[kh, kw, in, filters]`, `[filters]` |
+ * | BatchNormalization | `gamma`, `beta`, `moving_mean`, `moving_variance` | each `[channels]`            |
+ * | LayerNormalization | `gamma`, `beta`                               | each `[features]`                |
+ *
+ * Data is row-major (C order) float32.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { IrOp, ModelIR } from '../ir/lower.ts';
+
+export interface WeightTensor {
+  /** `kernel`, `bias`, `gamma`, `beta`, `moving_mean` or `moving_variance`. */
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Layer name → its arrays in Keras order. */
+export type ModelWeights = Map<string, WeightTensor[]>;
+
+/** Names and shapes of the arrays an op holds, in Keras order; empty for weightless ops. */
+export function expectedWeights(op: IrOp): { name: string; shape: number[] }[] {
+  const p = op.params;
+  const inShape = op.inputShapes[0] ?? [];
+  const last = inShape[inShape.length - 1] ?? 0;
+  switch (op.type) {
+    case 'Dense': {
+      const units = p.units as number;
+      const out = [{ name: 'kernel', shape: [last, units] }];
+      return p.use_bias ? [...out, { name: 'bias', shape: [units] }] : out;
+    }
+    case 'Conv2D': {
+      const [kh, kw] = p.kernel_size as [number, number];
+      const filters = p.filters as number;
+      const out = [{ name: 'kernel', shape: [kh, kw, last, filters] }];
+      return p.use_bias ? [...out, { name: 'bias', shape: [filters] }] : out;
+    }
+    case 'BatchNormalization':
+      return ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name) => ({
+        name,
+        shape: [last],
+      }));
+    case 'LayerNormalization':
+      return ['gamma', 'beta'].map((name) => ({ name, shape: [last] }));
+    default:
+      return [];
+  }
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Problems that make `weights` unusable for `ir` (missing layers, wrong names or shapes). */
+export function checkWeights(ir: ModelIR, weights: ModelWeights): string[] {
+  const problems: string[] = [];
+  for (const op of ir.ops) {
+    const expected = expectedWeights(op);
+    if (expected.length === 0) continue;
+    const got = weights.get(op.name);
+    if (!got) {
+      problems.push(`no weights for layer ${op.name}`);
+      continue;
+    }
+    const describe = (list: { name: string; shape: number[] }[]) =>
+      list.map((w) => `${w.name} [${w.shape.join(', ')}]`).join(', ');
+    const same =
+      got.length === expected.length &&
+      got.every(
+        (w, i) =>
+          w.name === expected[i]!.name &&
+          w.shape.length === expected[i]!.shape.length &&
+          w.shape.every((d, j) => d === expected[i]!.shape[j]) &&
+          w.data.length === sizeOf(w.shape),
+      );
+    if (!same) {
+      problems.push(
+        `layer ${op.name}: weights are ${describe(got)}; expected ${describe(expected)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Looks up one array of a layer; throws when it is missing (call `checkWeights` first). */
+export function weightOf(weights: ModelWeights, layer: string, name: string): WeightTensor {
+  const w = weights.get(layer)?.find((t) => t.name === name);
+  if (!w) throw new Error(`no weight ${layer}/${name}`);
+  return w;
+}
+
+/** Reads the weights of a TF.js model built by `buildModel` from the same IR. */
+export async function readModelWeights(
+  model: tfjs.LayersModel,
+  ir: ModelIR,
+): Promise<ModelWeights> {
+  const out: ModelWeights = new Map();
+  for (const op of ir.ops) {
+    const expected = expectedWeights(op);
+    if (expected.length === 0) continue;
+    const tensors = model.getLayer(op.name).getWeights();
+    if (tensors.length !== expected.length) {
+      throw new Error(
+        `layer ${op.name} holds ${tensors.length} arrays; expected ${expected.length}`,
+      );
+    }
+    const list: WeightTensor[] = [];
+    for (let i = 0; i < tensors.length; i++) {
+      const t = tensors[i]!;
+      const data = (await t.data()) as Float32Array;
+      list.push({ name: expected[i]!.name, shape: [...t.shape], data: Float32Array.from(data) });
+    }
+    out.set(op.name, list);
+  }
+  return out;
+}
+
+/** Loads `weights` into a TF.js model built by `buildModel` from the same IR. */
+export function setModelWeights(
+  tf: typeof tfjs,
+  model: tfjs.LayersModel,
+  ir: ModelIR,
+  weights: ModelWeights,
+): void {
+  const problems = checkWeights(ir, weights);
+  if (problems.length > 0) throw new Error(`Weights do not fit the model: ${problems.join('; ')}`);
+  for (const op of ir.ops) {
+    const list = weights.get(op.name);
+    if (!list || expectedWeights(op).length === 0) continue;
+    const tensors = list.map((w) => tf.tensor(w.data, w.shape, 'float32'));
+    model.getLayer(op.name).setWeights(tensors);
+    tf.dispose(tensors);
+  }
+}
