@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import * as fsp from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { describeFsError } from './errors.ts';
+
+/** The file operations an atomic write uses; tests replace some to inject failures. */
+export interface AtomicFsOps {
+  open: typeof fsp.open;
+  rename: typeof fsp.rename;
+  rm: typeof fsp.rm;
+  stat: typeof fsp.stat;
+  realpath: typeof fsp.realpath;
+}
+
+export const nodeFsOps: AtomicFsOps = {
+  open: fsp.open,
+  rename: fsp.rename,
+  rm: fsp.rm,
+  stat: fsp.stat,
+  realpath: fsp.realpath,
+};
+
+/** Written in chunks so a slow or stalled disk never holds one giant buffer write. */
+const CHUNK_BYTES = 1024 * 1024;
+
+export class SaveError extends Error {
+  override readonly name = 'SaveError';
+}
+
+/** The temp file name for a target: hidden, in the same folder (so rename is atomic), unique. */
+export function tempPathFor(target: string): string {
+  return join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+  );
+}
+
+/** Whether a file name is one of our temp files (left behind only if the process was killed). */
+export function isTempFileFor(fileName: string, targetName: string): boolean {
+  return fileName.startsWith(`.${targetName}.`) && fileName.endsWith('.tmp');
+}
+
+/**
+ * Writes `data` to `target` atomically: a temp file in the same folder, flushed to disk (fsync),
+ * then renamed over the target. Readers see the old file or the new one, never a mix; if anything
+ * fails (or the process dies) the old file is untouched. On failure the temp file is removed and
+ * a {@link SaveError} says why, in words.
+ */
+export async function atomicWriteFile(
+  target: string,
+  data: string | Uint8Array,
+  ops: AtomicFsOps = nodeFsOps,
+): Promise<void> {
+  // Follow a symlink so the link keeps pointing at the (replaced) real file.
+  const realTarget = await ops.realpath(target).catch(() => target);
+  const mode = await ops
+    .stat(realTarget)
+    .then((info) => info.mode & 0o777)
+    .catch(() => 0o666);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const temp = tempPathFor(realTarget);
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await ops.open(temp, 'wx', mode);
+    for (let offset = 0; offset < bytes.byteLength;) {
+      const end = Math.min(offset + CHUNK_BYTES, bytes.byteLength);
+      const { bytesWritten } = await handle.write(bytes, offset, end - offset, offset);
+      if (bytesWritten <= 0) throw new Error('the disk accepted no more data');
+      offset += bytesWritten;
+    }
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await ops.rename(temp, realTarget);
+  } catch (error) {
+    await handle?.close().catch(() => undefined);
+    await ops.rm(temp, { force: true }).catch(() => undefined);
+    throw new SaveError(
+      `Could not save "${basename(target)}" in ${dirname(target)}: ${describeFsError(error)}. ` +
+        'The previous version of the file, if any, is unchanged.',
+    );
+  }
+  await syncFolder(dirname(realTarget), ops);
+}
+
+/** Flushes the folder entry so the rename survives a power cut (not possible on Windows). */
+async function syncFolder(folder: string, ops: AtomicFsOps): Promise<void> {
+  if (process.platform === 'win32') return;
+  const dir = await ops.open(folder, 'r').catch(() => undefined);
+  if (!dir) return;
+  await dir.sync().catch(() => undefined);
+  await dir.close().catch(() => undefined);
+}
