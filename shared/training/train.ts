@@ -1,0 +1,354 @@
+/**
+ * The one training loop, used by the Web Worker and the CLI: a custom loop over
+ * `optimizer.minimize` (not `model.fit`, which awaits every batch's loss and yields through
+ * requestAnimationFrame). Losses stay on the device and are read asynchronously in groups of
+ * `readEvery` batches, so the GPU pipeline is not stalled each batch; a NaN/Infinity loss is
+ * caught at the next read and stops training with advice. Pause/stop are checked between batches.
+ * Every tensor made here is disposed, the optimizer included (its slots outlive `model.dispose`).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { lossPlan, type LossPlan } from '../codegen/loss.ts';
+import type { TrainingSettings } from '../graph/project.ts';
+import type { ModelIR } from '../ir/lower.ts';
+import { permutation, rng } from '../datasets/random.ts';
+import { featureSize, type Dataset, type Split } from '../datasets/types.ts';
+import type { Tf } from '../tfjs/build-model.ts';
+import { lossTensor, metricSumTensor, predictedClasses } from './losses.ts';
+import { makeOptimizer } from './optimizer.ts';
+
+/** One epoch's numbers; `acc`/`val_*` are null when not applicable. Also the CLI's JSON line. */
+export interface EpochLog {
+  epoch: number;
+  loss: number;
+  acc: number | null;
+  /** Mean absolute error, for regression. */
+  mae?: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  val_mae?: number | null;
+  seconds: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  /** 0-based index of the last batch in `losses`. */
+  batch: number;
+  batchesPerEpoch: number;
+  /** Losses of the batches since the previous report, in order. */
+  losses: number[];
+  /** Training samples seen since the start. */
+  samples: number;
+  samplesPerSecond: number;
+  /** Seconds left at the current speed. */
+  etaSeconds: number;
+  /** Seconds from start to the first batch's loss being read (compile + warm-up). */
+  firstBatchSeconds: number;
+}
+
+/** Set by the caller between batches. */
+export interface TrainControl {
+  stop: boolean;
+  /** When set, the loop awaits it before the next batch. */
+  paused: Promise<void> | null;
+}
+
+export interface TrainOptions {
+  settings: TrainingSettings;
+  /** Cap on training samples (before the validation split). */
+  limit?: number;
+  /** Batches between asynchronous loss reads (default 8). */
+  readEvery?: number;
+  control?: TrainControl;
+  onBatches?: (p: BatchProgress) => void;
+  onEpoch?: (log: EpochLog) => void | Promise<void>;
+  /** Gives the event loop a turn (worker messages); default a zero timeout. */
+  yieldToEvents?: () => Promise<void>;
+  /** Clock in milliseconds; default `performance.now`. */
+  now?: () => number;
+}
+
+export interface TrainResult {
+  status: 'done' | 'stopped' | 'diverged';
+  /** Why it stopped early, in words (diverged: the NaN advice). */
+  message?: string;
+  history: EpochLog[];
+  plan: LossPlan;
+}
+
+const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Splits the (limited) training split into train/validation index lists, shuffled by seed. */
+export function splitIndices(count: number, validationSplit: number, seed: number) {
+  const order = permutation(count, rng(seed));
+  const valCount = Math.floor(count * validationSplit);
+  return { train: order.subarray(0, count - valCount), val: order.subarray(count - valCount) };
+}
+
+/** Copies rows `indices` of a split into a batch tensor pair. */
+export function batchTensors(
+  tf: Tf,
+  split: Split,
+  indices: ArrayLike<number>,
+  inputShape: readonly number[],
+): [tfjs.Tensor, tfjs.Tensor] {
+  const size = featureSize(inputShape);
+  const n = indices.length;
+  const x = new Float32Array(n * size);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = indices[i]!;
+    x.set(split.x.subarray(r * size, (r + 1) * size), i * size);
+    y[i] = split.y[r]!;
+  }
+  return [tf.tensor(x, [n, ...inputShape]), tf.tensor1d(y)];
+}
+
+export interface Evaluation {
+  loss: number;
+  acc: number | null;
+  mae: number | null;
+}
+
+/** Loss and metric over some rows of a split, in large batches, one read at the end. */
+export async function evaluate(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  plan: LossPlan,
+  split: Split,
+  indices: ArrayLike<number> | null,
+  inputShape: readonly number[],
+  batchSize = 512,
+): Promise<Evaluation | null> {
+  const n = indices ? indices.length : split.count;
+  if (n === 0) return null;
+  const all = indices ?? Uint32Array.from({ length: n }, (_, i) => i);
+  let lossSum = tf.scalar(0);
+  let metricSum = tf.scalar(0);
+  for (let start = 0; start < n; start += batchSize) {
+    const idx = Array.prototype.slice.call(all, start, Math.min(n, start + batchSize)) as number[];
+    const [x, y] = batchTensors(tf, split, idx, inputShape);
+    const next = tf.tidy(() => {
+      const out = model.apply(x, { training: false }) as tfjs.Tensor;
+      return [
+        tf.add(lossSum, tf.mul(lossTensor(tf, plan, out, y), idx.length)),
+        tf.add(metricSum, metricSumTensor(tf, plan, out, y)),
+      ];
+    });
+    tf.dispose([x, y, lossSum, metricSum]);
+    [lossSum, metricSum] = next as [tfjs.Scalar, tfjs.Scalar];
+  }
+  const both = tf.stack([lossSum, metricSum]);
+  const [l, m] = await both.data();
+  tf.dispose([both, lossSum, metricSum]);
+  const metric = m! / n;
+  return {
+    loss: l! / n,
+    acc: plan.metric === 'accuracy' ? metric : null,
+    mae: plan.metric === 'mae' ? metric : null,
+  };
+}
+
+/** The learning rate to suggest after a divergence. */
+export function lowerLearningRate(lr: number): number {
+  return Number((lr / 10).toPrecision(2));
+}
+
+/**
+ * Trains `model` (built from `ir`) on `dataset.train` with `settings`. Resolves when the epochs
+ * are done, stop is requested (weights trained so far are kept), or the loss diverges.
+ */
+export async function train(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  ir: ModelIR,
+  dataset: Dataset,
+  options: TrainOptions,
+): Promise<TrainResult> {
+  const { settings } = options;
+  const plan = lossPlan(ir, settings.loss);
+  const inputShape = ir.ops.find((op) => op.id === ir.inputId)!.outputShape;
+  const now = options.now ?? (() => performance.now());
+  const yieldToEvents = options.yieldToEvents ?? defaultYield;
+  const readEvery = Math.max(1, options.readEvery ?? 8);
+  const control = options.control ?? { stop: false, paused: null };
+  const count = Math.min(dataset.train.count, options.limit ?? Infinity);
+  const { train: trainIdx, val: valIdx } = splitIndices(
+    count,
+    settings.validationSplit,
+    settings.seed,
+  );
+  const batchSize = Math.max(1, settings.batchSize);
+  const batches = Math.ceil(trainIdx.length / batchSize);
+  const history: TrainResult['history'] = [];
+  if (trainIdx.length === 0) {
+    return {
+      status: 'stopped',
+      message: 'No training samples left after the validation split',
+      history,
+      plan,
+    };
+  }
+  const optimizer = makeOptimizer(tf, settings);
+  const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+  const start = now();
+  let samples = 0;
+  let firstBatchSeconds = -1;
+  const totalSamples = trainIdx.length * settings.epochs;
+  const shuffleRandom = rng(settings.seed + 1);
+
+  try {
+    for (let epoch = 1; epoch <= settings.epochs; epoch++) {
+      const epochStart = now();
+      const order = settings.shuffle
+        ? permutation(trainIdx.length, shuffleRandom).map((i) => trainIdx[i]!)
+        : trainIdx;
+      let lossSum = 0;
+      let metricSum = 0;
+      let seen = 0;
+      // Per-batch [loss, metricSum] scalars not read yet, with their batch sizes.
+      let pending: tfjs.Scalar[] = [];
+      let pendingSizes: number[] = [];
+      let lastBatch = -1;
+
+      const flush = async (): Promise<string | null> => {
+        if (pending.length === 0) return null;
+        const stacked = tf.stack(pending);
+        const values = await stacked.data();
+        tf.dispose([stacked, ...pending]);
+        const sizes = pendingSizes;
+        pending = [];
+        pendingSizes = [];
+        const losses: number[] = [];
+        for (let k = 0; k < sizes.length; k++) {
+          const l = values[2 * k]!;
+          if (!Number.isFinite(l)) {
+            const lr = settings.learningRate;
+            return `The loss became ${Number.isNaN(l) ? 'NaN' : 'infinite'} at epoch ${epoch}, batch ${lastBatch - sizes.length + k + 2}: training stopped. The learning rate ${lr} is probably too high; try ${lowerLearningRate(lr)}.`;
+          }
+          losses.push(l);
+          lossSum += l * sizes[k]!;
+          metricSum += values[2 * k + 1]!;
+          seen += sizes[k]!;
+        }
+        const elapsed = (now() - start) / 1000;
+        if (firstBatchSeconds < 0) firstBatchSeconds = elapsed;
+        const speed = samples / Math.max(elapsed, 1e-9);
+        options.onBatches?.({
+          epoch,
+          batch: lastBatch,
+          batchesPerEpoch: batches,
+          losses,
+          samples,
+          samplesPerSecond: speed,
+          etaSeconds: (totalSamples - samples) / Math.max(speed, 1e-9),
+          firstBatchSeconds,
+        });
+        return null;
+      };
+
+      for (let b = 0; b < batches; b++) {
+        if (control.paused) {
+          const problem = await flush();
+          if (problem) return { status: 'diverged', message: problem, history, plan };
+          await control.paused;
+        }
+        if (control.stop) break;
+        const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
+        const [x, y] = batchTensors(tf, dataset.train, idx, inputShape);
+        let metric: tfjs.Scalar | null = null;
+        const loss = optimizer.minimize(
+          () => {
+            const out = model.apply(x, { training: true }) as tfjs.Tensor;
+            metric = tf.keep(metricSumTensor(tf, plan, out, y));
+            return lossTensor(tf, plan, out, y);
+          },
+          true,
+          vars,
+        )!;
+        pending.push(tf.tidy(() => tf.stack([loss, metric!])) as tfjs.Scalar);
+        tf.dispose([x, y, loss, metric!]);
+        pendingSizes.push(idx.length);
+        samples += idx.length;
+        lastBatch = b;
+        if (pending.length >= readEvery || b === 0) {
+          const problem = await flush();
+          if (problem) return { status: 'diverged', message: problem, history, plan };
+          await yieldToEvents();
+        }
+      }
+      const problem = await flush();
+      if (problem) return { status: 'diverged', message: problem, history, plan };
+      if (seen === 0) break;
+      const val = await evaluate(tf, model, plan, dataset.train, valIdx, inputShape);
+      const log: EpochLog = {
+        epoch,
+        loss: lossSum / seen,
+        acc: plan.metric === 'accuracy' ? metricSum / seen : null,
+        val_loss: val ? val.loss : null,
+        val_acc: val ? val.acc : null,
+        seconds: (now() - epochStart) / 1000,
+      };
+      if (plan.metric === 'mae') {
+        log.mae = metricSum / seen;
+        log.val_mae = val ? val.mae : null;
+      }
+      history.push(log);
+      await options.onEpoch?.(log);
+      if (control.stop) break;
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return control.stop
+    ? { status: 'stopped', message: 'Stopped; the weights trained so far are kept', history, plan }
+    : { status: 'done', history, plan };
+}
+
+/** Test-set results: loss/metric, a confusion matrix, and per-example predictions. */
+export interface TestResults extends Evaluation {
+  /** `matrix[true][predicted]`, classification only. */
+  confusion: number[][] | null;
+  /** Predicted class of the first `predictionCount` test examples. */
+  predictions: number[];
+}
+
+export async function testResults(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  ir: ModelIR,
+  dataset: Dataset,
+  settings: Pick<TrainingSettings, 'loss'>,
+  predictionCount = 64,
+  limit = Infinity,
+): Promise<TestResults | null> {
+  const split = dataset.test;
+  if (!split) return null;
+  const plan = lossPlan(ir, settings.loss);
+  const inputShape = ir.ops.find((op) => op.id === ir.inputId)!.outputShape;
+  const n = Math.min(split.count, limit);
+  const indices = Uint32Array.from({ length: n }, (_, i) => i);
+  const ev = await evaluate(tf, model, plan, split, indices, inputShape);
+  if (!ev) return null;
+  let confusion: number[][] | null = null;
+  const predictions: number[] = [];
+  if (dataset.task.kind === 'classification') {
+    const k = dataset.task.numClasses;
+    confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let s = 0; s < n; s += 1024) {
+      const idx = Array.from({ length: Math.min(1024, n - s) }, (_, i) => s + i);
+      const [x, y] = batchTensors(tf, split, idx, inputShape);
+      const cls = tf.tidy(() =>
+        predictedClasses(tf, plan, model.apply(x, { training: false }) as tfjs.Tensor),
+      );
+      const values = await cls.data();
+      tf.dispose([x, y, cls]);
+      values.forEach((p, i) => {
+        const t = split.y[s + i]!;
+        const row = confusion![t];
+        if (row && p < k) row[p] = (row[p] ?? 0) + 1;
+        if (s + i < predictionCount) predictions.push(p);
+      });
+    }
+  }
+  return { ...ev, confusion, predictions };
+}
