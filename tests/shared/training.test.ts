@@ -138,7 +138,7 @@ describe('weights section', () => {
     );
     expect(section.layers[0]!.tensors).toEqual([
       { name: 'kernel', shape: [3, 3, 1, 32] },
-      { name: 'bias', shape: [16] },
+      { name: 'bias', shape: [32] },
     ]);
     const json = JSON.parse(JSON.stringify(section));
     expect(importWeights(tf, b, json)).toEqual([]);
