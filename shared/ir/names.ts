@@ -21,7 +21,15 @@ const RESERVED = new Set(
     'forward training parameters buffers modules children train eval to cuda cpu state_dict ' +
     'load_state_dict apply zero_grad layers summary compile fit predict build_model load_weights ' +
     'name dtype device optimizer loss criterion logits main object list dict str int float ' +
-    'exec eval open compile globals locals vars getattr setattr delattr __import__'
+    'exec eval open compile globals locals vars getattr setattr delattr __import__ ' +
+    // More nn.Module methods: `self.half = nn.Linear(...)` would be shadowed by Module.half.
+    'add_module bfloat16 double half ipu xpu mtia dump_patches extra_repr get_buffer ' +
+    'get_extra_state set_extra_state get_parameter get_submodule set_submodule named_buffers ' +
+    'named_children named_modules named_parameters register_backward_hook register_buffer ' +
+    'register_forward_hook register_forward_pre_hook register_full_backward_hook ' +
+    'register_full_backward_pre_hook register_load_state_dict_post_hook ' +
+    'register_load_state_dict_pre_hook register_state_dict_pre_hook register_module ' +
+    'register_parameter share_memory to_empty'
   ).split(' '),
 );
 

@@ -1,0 +1,179 @@
+/**
+ * `load_data()` for generated scripts, the same numpy/pandas code in Keras and PyTorch files
+ * (MNIST comes from each framework's standard loader). It returns `x` shaped like the model's
+ * Keras input, channels last: `(N,) + INPUT_SHAPE`, and `y`: integer class ids, or real values
+ * for regression data. Tests replace `load_data` with a small synthetic stand-in.
+ */
+import type { TrainingSettings } from '../graph/project.ts';
+import type { LossPlan } from './loss.ts';
+import { PyWriter, pyNumber, pyString } from './py-writer.ts';
+
+export type Framework = 'keras' | 'pytorch';
+export type Dataset = TrainingSettings['dataset'];
+
+const CSV_FILES: Partial<Record<Dataset, string>> = {
+  penguins: 'penguins.csv',
+  cars: 'cars.csv',
+  csv: 'data.csv',
+};
+
+/** Whether the script needs pandas. */
+export function datasetNeedsPandas(dataset: Dataset): boolean {
+  return dataset in CSV_FILES;
+}
+
+/** Module-level constants the data loader reads (e.g. `DATA_FILE`). */
+export function writeDatasetConstants(w: PyWriter, dataset: Dataset): void {
+  const file = CSV_FILES[dataset];
+  if (file) w.line(`DATA_FILE = ${pyString(file)}  # path to the CSV file`);
+}
+
+/** Number of classes a toy data set makes. */
+function toyClasses(dataset: Dataset, plan: LossPlan): number {
+  return dataset === 'blobs' && plan.units > 1 ? plan.units : 2;
+}
+
+function standardise(w: PyWriter): void {
+  w.comment('Standardise each feature (mean 0, spread 1): raw units differ widely in scale.');
+  w.line('x = (x - x.mean(axis=0)) / x.std(axis=0)');
+}
+
+/** Writes `def load_data():` for the project's data set. */
+export function writeLoadData(
+  w: PyWriter,
+  framework: Framework,
+  dataset: Dataset,
+  plan: LossPlan,
+): void {
+  const reshape = 'x.reshape((len(x),) + INPUT_SHAPE)';
+  const classification = plan.metric === 'accuracy';
+  switch (dataset) {
+    case 'mnist':
+      w.block('def load_data():', () => {
+        w.line('"""MNIST: 60,000 handwritten digits, 28×28 grey pixels, with their labels 0-9."""');
+        if (framework === 'keras') {
+          w.line('(x, y), _ = keras.datasets.mnist.load_data()');
+        } else {
+          w.line('from torchvision import datasets  # the standard MNIST loader for PyTorch');
+          w.blank();
+          w.line('mnist = datasets.MNIST("data", train=True, download=True)');
+          w.line('x, y = mnist.data.numpy(), mnist.targets.numpy()');
+        }
+        w.comment('Scale the pixels from 0..255 to 0..1 and shape each image as the input.');
+        w.line('x = (x.astype("float32") / 255.0).reshape((len(x),) + INPUT_SHAPE)');
+        w.line('return x, y.astype("int64")');
+      });
+      return;
+    case 'penguins':
+      w.line('PENGUIN_FEATURES = [');
+      w.line('    "Beak Length (mm)",');
+      w.line('    "Beak Depth (mm)",');
+      w.line('    "Flipper Length (mm)",');
+      w.line('    "Body Mass (g)",');
+      w.line(']');
+      w.blank(2);
+      w.block('def load_data():', () => {
+        w.line('"""Palmer penguins: four body measurements, and the species to predict.');
+        w.line('');
+        w.line("DATA_FILE is vega-datasets' penguins.json saved as CSV.");
+        w.line('"""');
+        w.line('df = pd.read_csv(DATA_FILE).dropna(subset=PENGUIN_FEATURES + ["Species"])');
+        w.line('x = df[PENGUIN_FEATURES].to_numpy(dtype="float32")');
+        standardise(w);
+        w.comment('Species names become class ids 0, 1, 2 (Adelie, Chinstrap, Gentoo).');
+        w.line('y = pd.Categorical(df["Species"]).codes.astype("int64")');
+        w.line(`return ${reshape}, y`);
+      });
+      return;
+    case 'cars':
+      w.line('CAR_FEATURES = [');
+      for (const f of [
+        'Cylinders',
+        'Displacement',
+        'Horsepower',
+        'Weight_in_lbs',
+        'Acceleration',
+        'Year',
+      ])
+        w.line(`    ${pyString(f)},`);
+      w.line(']');
+      w.blank(2);
+      w.block('def load_data():', () => {
+        w.line(
+          '"""Cars of the 1970s: engine and body figures, and the miles per gallon to predict.',
+        );
+        w.line('');
+        w.line("DATA_FILE is vega-datasets' cars.json saved as CSV.");
+        w.line('"""');
+        w.line('df = pd.read_csv(DATA_FILE).dropna(subset=CAR_FEATURES + ["Miles_per_Gallon"])');
+        w.line('df["Year"] = pd.to_datetime(df["Year"]).dt.year');
+        w.comment('Origin is a category: one 0/1 column per region (one-hot).');
+        w.line('origin = pd.get_dummies(df["Origin"], dtype="float32")');
+        w.line('x = pd.concat([df[CAR_FEATURES], origin], axis=1).to_numpy(dtype="float32")');
+        standardise(w);
+        w.line('y = df["Miles_per_Gallon"].to_numpy(dtype="float32")');
+        w.line(`return ${reshape}, y`);
+      });
+      return;
+    case 'csv':
+      w.block('def load_data():', () => {
+        w.line('"""A CSV file: the last column is the target, the others are the features."""');
+        w.line('df = pd.read_csv(DATA_FILE).dropna()');
+        w.line('x = df.iloc[:, :-1].to_numpy(dtype="float32")');
+        standardise(w);
+        if (classification) {
+          w.comment('Class names (or numbers) become class ids 0, 1, 2, ...');
+          w.line('y = pd.Categorical(df.iloc[:, -1]).codes.astype("int64")');
+        } else {
+          w.line('y = df.iloc[:, -1].to_numpy(dtype="float32")');
+        }
+        w.line(`return ${reshape}, y`);
+      });
+      return;
+    case 'spiral':
+      w.block('def load_data(n=1000, noise=0.05):', () => {
+        w.line('"""Two interleaved spirals of 2-D points, labelled 0 and 1."""');
+        w.line('rng = np.random.default_rng(SEED)');
+        w.line('y = rng.integers(0, 2, n)');
+        w.line('t = rng.uniform(0.25, 1.0, n) * 3 * np.pi  # how far along its arm a point lies');
+        w.line('angle = t + np.pi * y  # the second arm is the first turned by half a circle');
+        w.line('x = np.stack([t * np.cos(angle), t * np.sin(angle)], axis=1) / (3 * np.pi)');
+        w.line('x += rng.normal(0, noise, x.shape)');
+        w.line(`return ${reshape.replace('x.reshape', 'x.astype("float32").reshape')}, y`);
+      });
+      return;
+    case 'circles':
+      w.block('def load_data(n=1000, noise=0.1):', () => {
+        w.line('"""2-D points on two rings: the inner ring is class 1, the outer class 0."""');
+        w.line('rng = np.random.default_rng(SEED)');
+        w.line('y = rng.integers(0, 2, n)');
+        w.line('radius = np.where(y == 1, 0.5, 1.0) + rng.normal(0, noise, n)');
+        w.line('angle = rng.uniform(0, 2 * np.pi, n)');
+        w.line('x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)');
+        w.line(`return ${reshape.replace('x.reshape', 'x.astype("float32").reshape')}, y`);
+      });
+      return;
+    case 'xor':
+      w.block('def load_data(n=1000):', () => {
+        w.line('"""2-D points in [-1, 1]²: class 1 where exactly one coordinate is negative."""');
+        w.line('rng = np.random.default_rng(SEED)');
+        w.line('x = rng.uniform(-1, 1, (n, 2))');
+        w.line('y = (x[:, 0] * x[:, 1] < 0).astype("int64")');
+        w.line(`return ${reshape.replace('x.reshape', 'x.astype("float32").reshape')}, y`);
+      });
+      return;
+    case 'blobs': {
+      const k = toyClasses(dataset, plan);
+      w.block(`def load_data(n=1000, classes=${pyNumber(k)}):`, () => {
+        w.line('"""Gaussian blobs of 2-D points, one blob per class, centres on a circle."""');
+        w.line('rng = np.random.default_rng(SEED)');
+        w.line('y = rng.integers(0, classes, n)');
+        w.line('angle = 2 * np.pi * y / classes');
+        w.line('centres = np.stack([np.cos(angle), np.sin(angle)], axis=1)');
+        w.line('x = centres + rng.normal(0, 0.3, (n, 2))');
+        w.line(`return ${reshape.replace('x.reshape', 'x.astype("float32").reshape')}, y`);
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * IR → a complete tf.keras (TensorFlow 2.16+, Keras 3) script: `keras.Sequential` for a chain,
+ * the functional API for branches and merges, `model.compile` from the training settings, and a
+ * `main()` that trains on the project's data set.
+ */
+import type { IrOp, ModelIR } from '../ir/lower.ts';
+import {
+  type CodegenOptions,
+  type CodegenSource,
+  type GeneratedCode,
+  withDefaults,
+  writeFileDocstring,
+  writeSettings,
+} from './common.ts';
+import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
+import { KERAS_CALL_STYLE, type KerasValue, kerasLayerConfig } from './keras-config.ts';
+import { type LossPlan, lossPlan } from './loss.ts';
+import { PyWriter, pyLiteral, pyNumber } from './py-writer.ts';
+
+export const KERAS_FILENAME = 'keras_model.py';
+
+function sameValue(a: KerasValue, b: KerasValue): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The constructor call of one op, e.g. `layers.Dense(128, activation="relu", name="dense_1")`. */
+export function kerasLayerCall(op: IrOp): string {
+  const { className, config } = kerasLayerConfig(op);
+  const style = KERAS_CALL_STYLE[className] ?? { positional: [], defaults: {} };
+  const args: string[] = style.positional.map((key) => pyLiteral(config[key]));
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'name' || style.positional.includes(key)) continue;
+    if (key in style.defaults && sameValue(style.defaults[key]!, value)) continue;
+    args.push(`${key}=${pyLiteral(value)}`);
+  }
+  args.push(`name=${pyLiteral(config.name)}`);
+  const callee = className === 'Input' ? 'keras.Input' : `layers.${className}`;
+  return `${callee}(${args.join(', ')})`;
+}
+
+const OPTIMIZERS: Record<string, string> = {
+  sgd: 'keras.optimizers.SGD(learning_rate=LEARNING_RATE)',
+  momentum: 'keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=0.9)',
+  adam: 'keras.optimizers.Adam(learning_rate=LEARNING_RATE)',
+  rmsprop: 'keras.optimizers.RMSprop(learning_rate=LEARNING_RATE)',
+};
+
+const LOSS_CLASSES: Record<string, string> = {
+  sparse_categorical_crossentropy: 'SparseCategoricalCrossentropy',
+  categorical_crossentropy: 'CategoricalCrossentropy',
+  binary_crossentropy: 'BinaryCrossentropy',
+};
+
+const LOSS_WHY: Record<string, string> = {
+  sparse_categorical_crossentropy: 'Labels are class ids (0, 1, 2, ...) and the output a softmax.',
+  one_hot: 'Labels are one-hot rows and the output a softmax.',
+  binary_crossentropy: 'Labels are 0 or 1 and the output one sigmoid unit.',
+  mse: 'Mean squared error: the output is compared with the target values.',
+};
+
+function writeCompile(w: PyWriter, plan: LossPlan, optimizer: string): void {
+  w.line('model.compile(');
+  w.line(`    optimizer=${OPTIMIZERS[optimizer] ?? OPTIMIZERS.adam!},`);
+  const why = LOSS_WHY[plan.targets === 'one_hot' && plan.loss !== 'mse' ? 'one_hot' : plan.loss];
+  if (why && !plan.fromLogits) w.line(`    # ${why}`);
+  if (plan.fromLogits) {
+    w.line('    # The last layer has no softmax/sigmoid: its outputs are logits.');
+    w.line(`    loss=keras.losses.${LOSS_CLASSES[plan.loss]!}(from_logits=True),`);
+  } else {
+    w.line(`    loss=${pyLiteral(plan.loss)},`);
+  }
+  const metric =
+    plan.metric === 'mae' ? 'mae' : plan.loss === 'mse' ? 'categorical_accuracy' : 'accuracy';
+  w.line(`    metrics=[${pyLiteral(metric)}],`);
+  w.line(')');
+}
+
+function writeSequential(w: PyWriter, ir: ModelIR): void {
+  w.line('model = keras.Sequential(');
+  w.line('    [');
+  for (const op of ir.ops) w.line(`        ${kerasLayerCall(op)},`, op.id);
+  w.line('    ]');
+  w.line(')');
+}
+
+function writeFunctional(w: PyWriter, ir: ModelIR): void {
+  const vars = new Map<string, string>();
+  for (const op of ir.ops) {
+    if (op.type === 'Input') {
+      vars.set(op.id, 'inputs');
+      w.line(`inputs = ${kerasLayerCall(op)}`, op.id);
+      continue;
+    }
+    const ins = op.inputs.map((id) => vars.get(id)!);
+    const arg = ins.length === 1 ? ins[0]! : `[${ins.join(', ')}]`;
+    vars.set(op.id, op.name);
+    w.line(`${op.name} = ${kerasLayerCall(op)}(${arg})`, op.id);
+  }
+  w.line(`model = keras.Model(inputs=inputs, outputs=${vars.get(ir.outputId)!})`);
+}
+
+function writeTargets(w: PyWriter, plan: LossPlan): void {
+  switch (plan.targets) {
+    case 'one_hot':
+      w.comment(`${plan.loss} compares whole rows: turn class ids into one-hot rows.`);
+      w.line(`y = keras.utils.to_categorical(y, ${pyNumber(plan.units)})`);
+      return;
+    case 'binary':
+    case 'values':
+      w.line('y = y.astype("float32").reshape(-1, 1)  # one target per example, like the output');
+      return;
+    case 'class_ids':
+      return;
+  }
+}
+
+/** The complete Keras script for a project. */
+export function generateKeras(source: CodegenSource, options: CodegenOptions = {}): GeneratedCode {
+  const opts = withDefaults(options);
+  const { ir, training } = source;
+  const plan = lossPlan(ir, training.loss);
+  const w = new PyWriter();
+  const run = opts.includeTraining
+    ? [`python ${KERAS_FILENAME}`, ...(opts.tensorboard ? ['tensorboard --logdir logs'] : [])]
+    : [];
+  const notes = opts.distributed
+    ? ['Training uses every GPU of this machine through tf.distribute.MirroredStrategy.']
+    : [];
+  writeFileDocstring(w, source, 'a Keras (TensorFlow 2) model.', run, notes);
+  w.blank();
+  if (opts.includeTraining && ['spiral', 'circles', 'xor', 'blobs'].includes(training.dataset))
+    w.line('import numpy as np');
+  if (opts.includeTraining && datasetNeedsPandas(training.dataset)) w.line('import pandas as pd');
+  if (opts.distributed) w.line('import tensorflow as tf');
+  w.line('from tensorflow import keras');
+  w.line('from tensorflow.keras import layers');
+  w.blank();
+  writeSettings(w, source, opts.includeTraining, () => {
+    if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
+    writeDatasetConstants(w, training.dataset);
+  });
+  w.blank(2);
+
+  w.block('def build_model():', () => {
+    w.line('"""The network, compiled with the project\'s optimizer, loss and metric."""');
+    if (ir.isChain) writeSequential(w, ir);
+    else writeFunctional(w, ir);
+    writeCompile(w, plan, training.optimizer);
+    w.line('return model');
+  });
+  w.blank(2);
+
+  if (!opts.includeTraining) {
+    w.block('if __name__ == "__main__":', () => {
+      w.line('build_model().summary()');
+    });
+    return { filename: KERAS_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
+  }
+
+  writeLoadData(w, 'keras', training.dataset, plan);
+  w.blank(2);
+  w.block('def main():', () => {
+    w.line('keras.utils.set_random_seed(SEED)  # the same start weights and shuffling each run');
+    w.line('x, y = load_data()');
+    writeTargets(w, plan);
+    if (opts.distributed) {
+      w.comment('MirroredStrategy keeps a copy of the model on each GPU of this machine and');
+      w.comment('averages their gradients after every batch. For several machines, use');
+      w.comment('tf.distribute.MultiWorkerMirroredStrategy() and set TF_CONFIG on each machine.');
+      w.line('strategy = tf.distribute.MirroredStrategy()');
+      w.line('print("Replicas:", strategy.num_replicas_in_sync)');
+      w.block('with strategy.scope():', () => {
+        w.comment('Weights and optimizer state are created here, once per replica.');
+        w.line('model = build_model()');
+      });
+      w.comment('BATCH_SIZE is the global batch: each replica takes an equal share of it.');
+    } else {
+      w.line('model = build_model()');
+    }
+    w.line('model.summary()');
+    w.line('model.fit(');
+    w.line('    x,');
+    w.line('    y,');
+    w.line('    batch_size=BATCH_SIZE,');
+    w.line('    epochs=EPOCHS,');
+    w.line('    validation_split=VALIDATION_SPLIT,  # the last examples, held out');
+    w.line('    shuffle=SHUFFLE,');
+    if (opts.tensorboard) w.line('    callbacks=[keras.callbacks.TensorBoard(log_dir=LOG_DIR)],');
+    w.line(')');
+    w.line('return model');
+  });
+  w.blank(2);
+  w.block('if __name__ == "__main__":', () => {
+    w.line('main()');
+  });
+  return { filename: KERAS_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
+}
