@@ -1,0 +1,169 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openApp, startWebServer, type WebServer } from './support.ts';
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
+  if (!box) throw new Error('element has no box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+/** Drags a palette block onto the canvas with the mouse (HTML5 drag and drop). */
+async function dropBlock(page: Page, type: string, x: number, y: number) {
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  await page.dragAndDrop(`[data-testid="palette-item-${type}"]`, '[data-testid="canvas"]', {
+    targetPosition: { x: x - canvas.x, y: y - canvas.y },
+  });
+}
+
+/** Drags a wire from one block's output handle to another's input handle. */
+async function wire(page: Page, from: string, to: string) {
+  const a = centre(await page.getByTestId(`handle-out-${from}`).boundingBox());
+  const b = centre(await page.getByTestId(`handle-in-${to}`).boundingBox());
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
+
+describe('editor', () => {
+  it('builds, wires, edits and checks a network in the browser', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    page.on('dialog', (d) => void d.accept());
+
+    // Opens on the MNIST MLP template.
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(4);
+    await expect
+      .poll(() => page.getByTestId('node-dense_1').getByTestId('node-names').textContent())
+      .toBe('Dense / nn.Linear + nn.ReLU');
+    await page.getByTestId('tab-summary').click();
+    await expect
+      .poll(() => page.getByTestId('summary-total').textContent())
+      .toBe('Total params: 109,386');
+
+    // A new, empty graph.
+    await page.getByTestId('toolbar-new').click();
+    await page.getByTestId('template-empty').click();
+    await page.getByTestId('canvas-empty').waitFor();
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+
+    // Drag Input and two Dense blocks from the palette onto the canvas.
+    await dropBlock(page, 'Input', 400, 110);
+    await page.getByTestId('node-input_1').waitFor();
+    await dropBlock(page, 'Dense', 400, 260);
+    await page.getByTestId('node-dense_1').waitFor();
+    await dropBlock(page, 'Dense', 400, 410);
+    await page.getByTestId('node-dense_2').waitFor();
+
+    // Wire them with the mouse; edges carry shapes.
+    await wire(page, 'input_1', 'dense_1');
+    await wire(page, 'dense_1', 'dense_2');
+    await expect.poll(() => edgeCount(page)).toBe(2);
+    const label12 = page.getByTestId('edge-label-e-dense_1-dense_2');
+    await expect
+      .poll(() => page.getByTestId('edge-label-e-input_1-dense_1').textContent())
+      .toBe('(None, 784)');
+    await expect.poll(() => label12.textContent()).toBe('(None, 32)');
+    const total = page.getByTestId('summary-total');
+    // 784*32+32 + 32*32+32
+    await expect.poll(() => total.textContent()).toBe('Total params: 26,176');
+
+    // Edit units in the inspector: edge label and total follow.
+    await page.getByTestId('node-dense_1').locator('.block__title').click();
+    await page.getByTestId('tab-inspector').click();
+    const units = page.getByTestId('param-units');
+    await units.fill('128');
+    await expect.poll(() => label12.textContent()).toBe('(None, 128)');
+    await expect
+      .poll(() => page.getByTestId('node-dense_1').getByTestId('node-shape').textContent())
+      .toBe('(None, 128)');
+    await page.getByTestId('tab-summary').click();
+    // 784*128+128 + 128*32+32
+    await expect.poll(() => total.textContent()).toBe('Total params: 104,608');
+
+    // Invalid values are shown on the field and not applied.
+    await page.getByTestId('tab-inspector').click();
+    await units.fill('0');
+    await expect
+      .poll(() => page.getByTestId('param-error-units').textContent())
+      .toBe('Units must be at least 1');
+    await expect.poll(() => units.getAttribute('aria-invalid')).toBe('true');
+    await units.fill('abc');
+    await expect
+      .poll(() => page.getByTestId('param-error-units').textContent())
+      .toBe('Units must be a whole number');
+    await expect.poll(() => label12.textContent()).toBe('(None, 128)');
+    await page.getByTestId('tab-summary').click();
+    await expect.poll(() => total.textContent()).toBe('Total params: 104,608');
+
+    // A second wire into a single-input block is refused.
+    await wire(page, 'input_1', 'dense_2');
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/takes one input/);
+    expect(await edgeCount(page)).toBe(2);
+
+    // Conv2D fed a vector: a badge on that block.
+    await dropBlock(page, 'Conv2D', 670, 260);
+    await page.getByTestId('node-conv2d_1').waitFor();
+    await wire(page, 'dense_2', 'conv2d_1');
+    const convBadge = page.getByTestId('node-conv2d_1').getByTestId('node-error-badge');
+    await convBadge.waitFor();
+    await expect.poll(() => convBadge.getAttribute('title')).toMatch(/needs a 3-D input/);
+    await page.getByTestId('tab-problems').click();
+    await expect
+      .poll(() =>
+        page.locator('[data-testid="problem-item"][data-node-id="conv2d_1"]').textContent(),
+      )
+      .toMatch(/E003/);
+
+    // Delete removes the selected block and its wire.
+    await page.getByTestId('node-conv2d_1').locator('.block__title').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => page.getByTestId('node-conv2d_1').count()).toBe(0);
+    expect(await edgeCount(page)).toBe(2);
+
+    // Add of mismatched inputs: a badge on the Add.
+    await dropBlock(page, 'Add', 400, 560);
+    await page.getByTestId('node-add_1').waitFor();
+    await wire(page, 'dense_2', 'add_1');
+    await wire(page, 'dense_1', 'add_1');
+    await expect.poll(() => edgeCount(page)).toBe(4);
+    const addBadge = page.getByTestId('node-add_1').getByTestId('node-error-badge');
+    await addBadge.waitFor();
+    await expect
+      .poll(() => addBadge.getAttribute('title'))
+      .toMatch(/Add needs inputs of one shape but gets \(None, 32\) and \(None, 128\)/);
+
+    // A cycle is refused.
+    await dropBlock(page, 'Add', 670, 430);
+    await page.getByTestId('node-add_2').waitFor();
+    await wire(page, 'add_1', 'add_2');
+    await expect.poll(() => edgeCount(page)).toBe(5);
+    await wire(page, 'add_2', 'add_1');
+    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/cycle/);
+    expect(await edgeCount(page)).toBe(5);
+
+    // Clicking the problem selects its block.
+    await page.locator('[data-testid="problem-item"][data-node-id="add_1"]').first().click();
+    await expect
+      .poll(() => page.getByTestId('node-add_1').getAttribute('class'))
+      .toMatch(/is-selected/);
+
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
