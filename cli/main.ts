@@ -1,5 +1,6 @@
 import { checkCommand } from './commands/check.ts';
 import { summaryCommand } from './commands/summary.ts';
+import { trainCommand } from './commands/train.ts';
 import { CliError, EXIT } from './io.ts';
 
 type Command = (
@@ -10,6 +11,10 @@ type Command = (
 
 /** Commands by name; each is a module in commands/. */
 const COMMANDS: Record<string, { run: Command; help: string }> = {
+  train: {
+    run: trainCommand,
+    help: 'train FILE [--dataset D|PATH.csv] [--epochs N] [--backend wasm|cpu] [--limit N] [--out FILE]',
+  },
   summary: {
     run: summaryCommand,
     help: 'summary FILE            print the model summary (Keras style)',

@@ -10,7 +10,7 @@ import type { Dataset } from './types.ts';
 export function penguinsDataset(rows: readonly Record<string, Cell>[], seed = 1234): Dataset {
   return encodeTable(rows, {
     id: 'penguins',
-    title: 'Palmer penguins',
+    title: 'penguins',
     features: [
       { kind: 'categorical', name: 'Island', categories: ['Biscoe', 'Dream', 'Torgersen'] },
       { kind: 'numeric', name: 'Beak Length (mm)' },
@@ -38,7 +38,7 @@ const year = (v: Cell): number =>
 export function carsDataset(rows: readonly Record<string, Cell>[], seed = 1234): Dataset {
   return encodeTable(rows, {
     id: 'cars',
-    title: 'Cars (miles per gallon)',
+    title: 'cars',
     features: [
       { kind: 'numeric', name: 'Cylinders' },
       { kind: 'numeric', name: 'Displacement' },

@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { parseProject, serializeProject } from '../../shared/graph/project.ts';
+import { lowerGraph } from '../../shared/ir/lower.ts';
+import { loadTemplate } from '../../shared/templates/index.ts';
+import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { importWeights } from '../../shared/training/weights.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'nw-train-'));
+function projectFile(template: string, training: Record<string, unknown> = {}): string {
+  const p = loadTemplate(template);
+  p.training = { ...p.training, ...training };
+  const file = join(dir, `${template}-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, serializeProject(p));
+  return file;
+}
+
+async function run(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    ['train', ...argv],
+    (s) => out.push(s),
+    (s) => err.push(s),
+  );
+  return { code, out, err };
+}
+
+describe('netwright train', () => {
+  it('prints one JSON line per epoch and writes the trained weights with --out', async () => {
+    const file = projectFile('mnist-mlp');
+    const outFile = join(dir, 'trained.json');
+    const r = await run([
+      file,
+      '--epochs',
+      '2',
+      '--limit',
+      '600',
+      '--backend',
+      'cpu',
+      '--out',
+      outFile,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toHaveLength(2);
+    const lines = r.out.map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
+    for (const l of lines) {
+      expect(Object.keys(l)).toEqual(['epoch', 'loss', 'acc', 'val_loss', 'val_acc']);
+      expect(l.loss).toBeGreaterThan(0);
+    }
+    expect(lines[1].loss).toBeLessThan(lines[0].loss);
+    expect(r.err.join('\n')).toMatch(/^test: loss [\d.]+, accuracy [\d.]+ \(cpu backend\)$/);
+    const saved = parseProject(readFileSync(outFile, 'utf8'));
+    expect(saved.ok).toBe(true);
+    if (!saved.ok) return;
+    const weights = saved.project.weights as { layers: { layer: string }[] };
+    expect(weights.layers.map((l) => l.layer)).toEqual(['dense_1', 'dense_2', 'dense_3']);
+    const lowered = lowerGraph(saved.project.graph);
+    if (!lowered.ok) throw new Error('bad graph');
+    await tf.setBackend('cpu');
+    const model = buildModel(tf, lowered.ir);
+    expect(importWeights(tf, model, weights)).toEqual([]);
+    model.dispose();
+  });
+
+  it('--dataset overrides the project; spiral on the 2-D template', async () => {
+    const r = await run([
+      projectFile('toy-2d-classifier'),
+      '--dataset',
+      'spiral',
+      '--epochs',
+      '1',
+      '--backend',
+      'wasm',
+    ]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out[0]!)).toMatchObject({ epoch: 1 });
+  });
+
+  it('exit 1 with the fix when the model does not fit the data set', async () => {
+    const r = await run([projectFile('mnist-mlp'), '--dataset', 'penguins', '--backend', 'cpu']);
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toMatch(/Input has 784 features, penguins has 9: set Input shape to \[9\]$/);
+  });
+
+  it('exit 2 for bad options, unknown data sets and missing files', async () => {
+    expect((await run([projectFile('mnist-mlp'), '--epochs', 'x'])).code).toBe(2);
+    expect((await run([projectFile('mnist-mlp'), '--backend', 'webgl'])).code).toBe(2);
+    const unknown = await run([projectFile('mnist-mlp'), '--dataset', 'iris']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err[0]).toMatch(/unknown data set "iris"/);
+    const missing = await run([projectFile('regression-mlp'), '--dataset', join(dir, 'none.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err[0]).toMatch(/none\.csv: cannot read the file: no such file/);
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, 'a,b\n1,2\n3\n');
+    const badRun = await run([projectFile('regression-mlp'), '--dataset', bad]);
+    expect(badRun.code).toBe(2);
+    expect(badRun.err[0]).toBe('bad.csv: line 3: 1 fields, the header has 2');
+  });
+
+  it('exit 3 with advice when the loss diverges', async () => {
+    const file = projectFile('regression-mlp', {
+      optimizer: 'sgd',
+      learningRate: 10,
+      dataset: 'cars',
+    });
+    const r = await run([file, '--epochs', '20', '--backend', 'cpu']);
+    expect(r.code).toBe(3);
+    expect(r.err.join('\n')).toMatch(/learning rate 10 is probably too high; try 1\./);
+  });
+});
