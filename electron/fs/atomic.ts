@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describeFsError } from './errors.ts';
 
@@ -81,6 +82,29 @@ export async function atomicWriteFile(
     );
   }
   await syncFolder(dirname(realTarget), ops);
+  await removeStaleTemps(realTarget, ops);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temp files of `target` left by a process that was killed mid-save (best effort). */
+async function removeStaleTemps(target: string, ops: AtomicFsOps): Promise<void> {
+  const name = basename(target);
+  const entries = await readdir(dirname(target)).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!isTempFileFor(entry, name)) continue;
+    const pid = Number(/\.(\d+)-[0-9a-f]+\.tmp$/.exec(entry)?.[1]);
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) {
+      await ops.rm(join(dirname(target), entry), { force: true }).catch(() => undefined);
+    }
+  }
 }
 
 /** Flushes the folder entry so the rename survives a power cut (not possible on Windows). */
