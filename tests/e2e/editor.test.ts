@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openApp, startWebServer, type WebServer } from './support.ts';
+import { launchChromium, poll, openApp, startWebServer, type WebServer } from './support.ts';
 
 let server: WebServer;
 let browser: Browser;
@@ -47,7 +47,7 @@ describe('editor', () => {
     page.on('dialog', (d) => void d.accept());
 
     // Opens on the MNIST MLP template.
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(4);
+    await poll(() => page.locator('.react-flow__node').count()).toBe(4);
     await expect
       .poll(() => page.getByTestId('node-dense_1').getByTestId('node-names').textContent())
       .toBe('Dense / nn.Linear + nn.ReLU');
@@ -60,7 +60,7 @@ describe('editor', () => {
     await page.getByTestId('toolbar-new').click();
     await page.getByTestId('template-empty').click();
     await page.getByTestId('canvas-empty').waitFor();
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+    await poll(() => page.locator('.react-flow__node').count()).toBe(0);
 
     // Drag Input and two Dense blocks from the palette onto the canvas.
     await dropBlock(page, 'Input', 400, 110);
@@ -73,28 +73,28 @@ describe('editor', () => {
     // Wire them with the mouse; edges carry shapes.
     await wire(page, 'input_1', 'dense_1');
     await wire(page, 'dense_1', 'dense_2');
-    await expect.poll(() => edgeCount(page)).toBe(2);
+    await poll(() => edgeCount(page)).toBe(2);
     const label12 = page.getByTestId('edge-label-e-dense_1-dense_2');
     await expect
       .poll(() => page.getByTestId('edge-label-e-input_1-dense_1').textContent())
       .toBe('(None, 784)');
-    await expect.poll(() => label12.textContent()).toBe('(None, 32)');
+    await poll(() => label12.textContent()).toBe('(None, 32)');
     const total = page.getByTestId('summary-total');
     // 784*32+32 + 32*32+32
-    await expect.poll(() => total.textContent()).toBe('Total params: 26,176');
+    await poll(() => total.textContent()).toBe('Total params: 26,176');
 
     // Edit units in the inspector: edge label and total follow.
     await page.getByTestId('node-dense_1').locator('.block__title').click();
     await page.getByTestId('tab-inspector').click();
     const units = page.getByTestId('param-units');
     await units.fill('128');
-    await expect.poll(() => label12.textContent()).toBe('(None, 128)');
+    await poll(() => label12.textContent()).toBe('(None, 128)');
     await expect
       .poll(() => page.getByTestId('node-dense_1').getByTestId('node-shape').textContent())
       .toBe('(None, 128)');
     await page.getByTestId('tab-summary').click();
     // 784*128+128 + 128*32+32
-    await expect.poll(() => total.textContent()).toBe('Total params: 104,608');
+    await poll(() => total.textContent()).toBe('Total params: 104,608');
 
     // Invalid values are shown on the field and not applied.
     await page.getByTestId('tab-inspector').click();
@@ -102,18 +102,18 @@ describe('editor', () => {
     await expect
       .poll(() => page.getByTestId('param-error-units').textContent())
       .toBe('Units must be at least 1');
-    await expect.poll(() => units.getAttribute('aria-invalid')).toBe('true');
+    await poll(() => units.getAttribute('aria-invalid')).toBe('true');
     await units.fill('abc');
     await expect
       .poll(() => page.getByTestId('param-error-units').textContent())
       .toBe('Units must be a whole number');
-    await expect.poll(() => label12.textContent()).toBe('(None, 128)');
+    await poll(() => label12.textContent()).toBe('(None, 128)');
     await page.getByTestId('tab-summary').click();
-    await expect.poll(() => total.textContent()).toBe('Total params: 104,608');
+    await poll(() => total.textContent()).toBe('Total params: 104,608');
 
     // A second wire into a single-input block is refused.
     await wire(page, 'input_1', 'dense_2');
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/takes one input/);
+    await poll(() => page.getByTestId('notice').textContent()).toMatch(/takes one input/);
     expect(await edgeCount(page)).toBe(2);
 
     // Conv2D fed a vector: a badge on that block.
@@ -122,7 +122,7 @@ describe('editor', () => {
     await wire(page, 'dense_2', 'conv2d_1');
     const convBadge = page.getByTestId('node-conv2d_1').getByTestId('node-error-badge');
     await convBadge.waitFor();
-    await expect.poll(() => convBadge.getAttribute('title')).toMatch(/needs a 3-D input/);
+    await poll(() => convBadge.getAttribute('title')).toMatch(/needs a 3-D input/);
     await page.getByTestId('tab-problems').click();
     await expect
       .poll(() =>
@@ -133,7 +133,7 @@ describe('editor', () => {
     // Delete removes the selected block and its wire.
     await page.getByTestId('node-conv2d_1').locator('.block__title').click();
     await page.keyboard.press('Delete');
-    await expect.poll(() => page.getByTestId('node-conv2d_1').count()).toBe(0);
+    await poll(() => page.getByTestId('node-conv2d_1').count()).toBe(0);
     expect(await edgeCount(page)).toBe(2);
 
     // Add of mismatched inputs: a badge on the Add.
@@ -141,7 +141,7 @@ describe('editor', () => {
     await page.getByTestId('node-add_1').waitFor();
     await wire(page, 'dense_2', 'add_1');
     await wire(page, 'dense_1', 'add_1');
-    await expect.poll(() => edgeCount(page)).toBe(4);
+    await poll(() => edgeCount(page)).toBe(4);
     const addBadge = page.getByTestId('node-add_1').getByTestId('node-error-badge');
     await addBadge.waitFor();
     await expect
@@ -152,9 +152,9 @@ describe('editor', () => {
     await dropBlock(page, 'Add', 670, 430);
     await page.getByTestId('node-add_2').waitFor();
     await wire(page, 'add_1', 'add_2');
-    await expect.poll(() => edgeCount(page)).toBe(5);
+    await poll(() => edgeCount(page)).toBe(5);
     await wire(page, 'add_2', 'add_1');
-    await expect.poll(() => page.getByTestId('notice').textContent()).toMatch(/cycle/);
+    await poll(() => page.getByTestId('notice').textContent()).toMatch(/cycle/);
     expect(await edgeCount(page)).toBe(5);
 
     // Clicking the problem selects its block.

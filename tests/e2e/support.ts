@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -99,4 +100,9 @@ export async function openApp(
   await page.getByTestId('canvas').waitFor();
   await page.locator('.react-flow__node').first().waitFor();
   return { page, errors };
+}
+
+/** `expect.poll` with a timeout that suits a busy 2-core machine. */
+export function poll<T>(fn: () => T | Promise<T>, timeout = 15_000) {
+  return expect.poll(fn, { timeout, interval: 50 });
 }
