@@ -1,0 +1,145 @@
+/** Projects that together use every catalogue entry, for the generated-code tests. */
+import { emptyProject, type Project, type TrainingSettings } from '../../shared/graph/project.ts';
+import { graphOf } from '../shared/graph-builder.ts';
+
+type Block = [id: string, type: string, params?: Record<string, unknown>];
+
+function project(
+  name: string,
+  blocks: Block[],
+  wires: string[],
+  training: Partial<TrainingSettings> = {},
+): Project {
+  const p = emptyProject(name);
+  p.graph = graphOf(blocks, wires);
+  p.training = { ...p.training, ...training };
+  return p;
+}
+
+/** Wires a chain a → b → c ... */
+const chain = (ids: string[]) => ids.slice(1).map((id, i) => `${ids[i]}->${id}`);
+
+const vectorBlocks: Block[] = [
+  ['in', 'Input', { shape: [20] }],
+  ['d1', 'Dense', { units: 32, activation: 'relu' }],
+  ['bn', 'BatchNormalization', { momentum: 0.9, epsilon: 0.01 }],
+  ['drop', 'Dropout', { rate: 0.2 }],
+  ['ln', 'LayerNormalization', {}],
+  ['elu', 'Activation', { activation: 'elu' }],
+  ['d2', 'Dense', { units: 16, activation: 'leaky_relu', use_bias: false }],
+  ['gelu', 'Activation', { activation: 'gelu' }],
+  ['d3', 'Dense', { units: 8, activation: 'selu' }],
+  ['d4', 'Dense', { units: 8, activation: 'softplus' }],
+  ['d5', 'Dense', { units: 8, activation: 'tanh' }],
+  ['d6', 'Dense', { units: 8, activation: 'sigmoid' }],
+  ['out', 'Dense', { units: 3, activation: 'softmax' }],
+];
+
+const cnnBlocks: Block[] = [
+  ['in', 'Input', { shape: [10, 10, 3] }],
+  // 10 → 5 with stride 2: TF pads 0 before, 1 after.
+  ['conv_a', 'Conv2D', { filters: 6, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' }],
+  // Even kernel, stride 1: PyTorch padding="same".
+  ['conv_b', 'Conv2D', { filters: 6, kernel_size: [4, 4], padding: 'same', use_bias: false }],
+  ['bn', 'BatchNormalization', {}],
+  ['ln', 'LayerNormalization', { epsilon: 0.0001 }],
+  ['max', 'MaxPooling2D', { pool_size: [2, 2], padding: 'same' }],
+  ['avg_sym', 'AveragePooling2D', { pool_size: [3, 3], strides: [1, 1], padding: 'same' }],
+  ['avg_asym', 'AveragePooling2D', { pool_size: [2, 2], padding: 'same' }],
+  ['conv_c', 'Conv2D', { filters: 5, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'softmax' }],
+  ['dense_map', 'Dense', { units: 4, activation: 'relu' }],
+  ['flat', 'Flatten', {}],
+  ['out', 'Dense', { units: 5, activation: 'softmax' }],
+];
+
+const cnnSymmetricBlocks: Block[] = [
+  ['in', 'Input', { shape: [9, 9, 1] }],
+  // 9 → 5 with stride 2: TF pads 1 on each side.
+  ['conv', 'Conv2D', { filters: 4, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' }],
+  ['max', 'MaxPooling2D', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }],
+  ['avg', 'AveragePooling2D', { pool_size: [2, 2], strides: [1, 1], padding: 'valid' }],
+  ['conv2', 'Conv2D', { filters: 3, kernel_size: [2, 1], strides: [1, 1], padding: 'valid' }],
+  ['gap', 'GlobalAveragePooling2D', {}],
+  ['out', 'Dense', { units: 1, activation: 'sigmoid' }],
+];
+
+export const CATALOGUE_PROJECTS: Project[] = [
+  project('Every vector layer', vectorBlocks, chain(vectorBlocks.map((b) => b[0]))),
+  project('CNN with same padding', cnnBlocks, chain(cnnBlocks.map((b) => b[0])), {
+    optimizer: 'momentum',
+    validationSplit: 0.2,
+  }),
+  project(
+    'CNN, symmetric padding',
+    cnnSymmetricBlocks,
+    chain(cnnSymmetricBlocks.map((b) => b[0])),
+    { dataset: 'circles', optimizer: 'rmsprop' },
+  ),
+  // Branches: two conv paths concatenated on channels, then on height; global pooling; Add.
+  project(
+    'Branches and merges',
+    [
+      ['in', 'Input', { shape: [8, 8, 2] }],
+      ['c1', 'Conv2D', { filters: 4, kernel_size: [3, 3], padding: 'same', activation: 'relu' }],
+      ['c2', 'Conv2D', { filters: 3, kernel_size: [1, 1] }],
+      ['cat_c', 'Concatenate', { axis: -1 }],
+      ['cat_h', 'Concatenate', { axis: 1 }],
+      ['cat_w', 'Concatenate', { axis: 2 }],
+      ['gap', 'GlobalAveragePooling2D', {}],
+      ['a', 'Dense', { units: 6, activation: 'relu' }],
+      ['b', 'Dense', { units: 6 }],
+      ['sum', 'Add', {}],
+      ['out', 'Dense', { units: 4, activation: 'softmax' }],
+    ],
+    [
+      'in->c1', 'in->c2', 'c1->cat_c:0', 'c2->cat_c:1', 'cat_c->cat_h:0', 'c1->cat_h:1',
+      'cat_h->cat_w:0', 'cat_h->cat_w:1', 'cat_w->gap', 'gap->a', 'gap->b', 'a->sum:0',
+      'b->sum:1', 'sum->out',
+    ].map((w) => w.replace('c1->cat_h:1', 'cat_c->cat_h:1')),
+    { dataset: 'blobs', loss: 'categorical_crossentropy', optimizer: 'sgd' },
+  ),
+  // Reshape vector → map → map → vector, and layers on rank-2 tensors.
+  project(
+    'Reshapes',
+    [
+      ['in', 'Input', { shape: [12] }],
+      ['to_map', 'Reshape', { target_shape: [2, 2, 3] }],
+      ['conv', 'Conv2D', { filters: 4, kernel_size: [1, 1] }],
+      ['map_to_map', 'Reshape', { target_shape: [4, 1, -1] }],
+      ['to_vec', 'Reshape', { target_shape: [-1] }],
+      ['dense', 'Dense', { units: 6 }],
+      ['to_seq', 'Reshape', { target_shape: [2, 3] }],
+      ['ln', 'LayerNormalization', {}],
+      ['bn', 'BatchNormalization', {}],
+      ['seq_dense', 'Dense', { units: 4, activation: 'relu' }],
+      ['soft', 'Activation', { activation: 'softmax' }],
+      ['flat', 'Flatten', {}],
+      ['out', 'Dense', { units: 1 }],
+    ],
+    chain([
+      'in', 'to_map', 'conv', 'map_to_map', 'to_vec', 'dense', 'to_seq', 'ln', 'bn', 'seq_dense',
+      'soft', 'flat', 'out',
+    ]),
+    { dataset: 'cars' },
+  ),
+  // Softmax as its own Activation block at the end; mse on ten outputs (one-hot targets).
+  project(
+    'Softmax block',
+    [
+      ['in', 'Input', { shape: [28, 28, 1] }],
+      ['flat', 'Flatten', {}],
+      ['logits', 'Dense', { units: 10 }],
+      ['soft', 'Activation', { activation: 'softmax' }],
+    ],
+    ['in->flat', 'flat->logits', 'logits->soft'],
+  ),
+  project(
+    'Three outputs, mean squared error',
+    [
+      ['in', 'Input', { shape: [4] }],
+      ['out', 'Dense', { units: 3, activation: 'linear' }],
+    ],
+    ['in->out'],
+    { dataset: 'penguins', loss: 'mse' },
+  ),
+];

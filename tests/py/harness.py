@@ -1,0 +1,113 @@
+"""Executes generated Python for the vitest suites, many files per process (torch is slow to import).
+
+    harness.py torch MANIFEST.json RESULTS.json   build, count, forward and train PyTorch files
+    harness.py keras-calls FILE...                print the layer calls of Keras files as JSON
+
+Each manifest entry: {"file", "input": torch input shape, "targets": class_ids|one_hot|binary|values,
+"units", "train": bool}. Training replaces the module's load_data() with a tiny synthetic data set.
+"""
+
+import ast
+import contextlib
+import importlib.util
+import io
+import json
+import sys
+import traceback
+
+import numpy as np
+
+
+def load_module(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def synthetic_loader(input_shape, targets, units, n=40):
+    """A load_data() stand-in: n random examples shaped like the Keras input (channels last)."""
+
+    def load_data():
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(n,) + tuple(input_shape)).astype("float32")
+        if targets == "values":
+            y = rng.normal(size=n).astype("float32")
+        elif targets == "binary":
+            y = rng.integers(0, 2, n).astype("int64")
+        else:
+            y = rng.integers(0, units, n).astype("int64")
+        return x, y
+
+    return load_data
+
+
+def check_torch(entry, index):
+    import torch
+
+    out = {"file": entry["file"]}
+    try:
+        module = load_module(entry["file"], f"generated_{index}")
+        model = module.build_model()
+        out["trainable"] = sum(p.numel() for p in model.parameters() if p.requires_grad)
+        model.eval()
+        torch.manual_seed(0)
+        with torch.no_grad():
+            y = model(torch.randn(3, *entry["input"]))
+        out["output"] = list(y.shape[1:])
+        proba = getattr(model, "predict_proba", None) or getattr(module, "predict_proba", None)
+        if proba is not None:
+            with torch.no_grad():
+                p = proba(torch.randn(3, *entry["input"])) if hasattr(model, "predict_proba") else proba(model, torch.randn(3, *entry["input"]))
+            out["probaRange"] = [float(p.min()), float(p.max())]
+        if entry.get("train"):
+            module.EPOCHS = 1
+            module.BATCH_SIZE = 16
+            module.load_data = synthetic_loader(entry["kerasInput"], entry["targets"], entry["units"])
+            log = io.StringIO()
+            with contextlib.redirect_stdout(log):
+                trained = module.main()
+            out["trainLog"] = log.getvalue()
+            out["trainedIsModule"] = isinstance(trained, torch.nn.Module)
+    except Exception:
+        out["error"] = traceback.format_exc()
+    return out
+
+
+def keras_calls(path):
+    """The `keras.Input(...)` / `layers.X(...)` constructor calls of a Keras file, in order."""
+    tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    calls = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        base = node.func.value
+        if not isinstance(base, ast.Name):
+            continue
+        if base.id == "layers" or (base.id == "keras" and node.func.attr == "Input"):
+            calls.append(
+                {
+                    "className": node.func.attr,
+                    "line": node.lineno,
+                    "args": [ast.literal_eval(a) for a in node.args],
+                    "kwargs": {k.arg: ast.literal_eval(k.value) for k in node.keywords},
+                }
+            )
+    calls.sort(key=lambda c: c["line"])
+    return calls
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "torch":
+        manifest = json.load(open(sys.argv[2]))
+        results = [check_torch(entry, i) for i, entry in enumerate(manifest)]
+        json.dump(results, open(sys.argv[3], "w"))
+    elif mode == "keras-calls":
+        json.dump({path: keras_calls(path) for path in sys.argv[2:]}, sys.stdout)
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+
+
+if __name__ == "__main__":
+    main()
