@@ -73,14 +73,12 @@ export function writeFileDocstring(
 export function writeSettings(
   w: PyWriter,
   source: CodegenSource,
-  includeTraining: boolean,
   extra: () => void = () => {},
 ): void {
   const t = source.training;
   const shape = source.ir.ops[0]!.outputShape;
   const what = shape.length === 3 ? 'one image: height, width, channels' : 'one example';
   w.line(`INPUT_SHAPE = ${pyTuple(shape)}  # ${what}`);
-  if (!includeTraining) return;
   w.blank();
   w.comment('Training settings from the project.');
   w.line(`EPOCHS = ${pyNumber(t.epochs)}`);

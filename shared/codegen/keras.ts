@@ -135,7 +135,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   w.line('from tensorflow import keras');
   w.line('from tensorflow.keras import layers');
   w.blank();
-  writeSettings(w, source, opts.includeTraining, () => {
+  writeSettings(w, source, () => {
     if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
     writeDatasetConstants(w, training.dataset);
   });

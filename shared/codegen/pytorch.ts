@@ -757,7 +757,7 @@ export function generatePytorch(
     if (opts.tensorboard) w.line('from torch.utils.tensorboard import SummaryWriter');
   }
   w.blank();
-  writeSettings(w, source, opts.includeTraining, () => {
+  writeSettings(w, source, () => {
     if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
     writeDatasetConstants(w, training.dataset);
   });
