@@ -1,4 +1,5 @@
 import { checkCommand } from './commands/check.ts';
+import { exportCommand } from './commands/export.ts';
 import { summaryCommand } from './commands/summary.ts';
 import { trainCommand } from './commands/train.ts';
 import { CliError, EXIT } from './io.ts';
@@ -11,6 +12,10 @@ type Command = (
 
 /** Commands by name; each is a module in commands/. */
 const COMMANDS: Record<string, { run: Command; help: string }> = {
+  export: {
+    run: exportCommand,
+    help: 'export FILE --to keras|pytorch --out DIR   write Python code',
+  },
   train: {
     run: trainCommand,
     help: 'train FILE [--dataset D|PATH.csv] [--epochs N] [--backend wasm|cpu] [--limit N] [--out FILE]',

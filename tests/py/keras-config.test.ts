@@ -20,18 +20,33 @@ import { HARNESS, PYTHON_MISSING, python } from './python.ts';
 const dir = mkdtempSync(join(tmpdir(), 'netwright-keras-'));
 
 /** Keras's own signatures, written from its documentation: positional names and defaults. */
-const KERAS_SIGNATURES: Record<string, { positional: string[]; defaults: Record<string, KerasValue> }> = {
+const KERAS_SIGNATURES: Record<
+  string,
+  { positional: string[]; defaults: Record<string, KerasValue> }
+> = {
   Input: { positional: ['shape'], defaults: {} },
-  Dense: { positional: ['units', 'activation', 'use_bias'], defaults: { activation: null, use_bias: true } },
+  Dense: {
+    positional: ['units', 'activation', 'use_bias'],
+    defaults: { activation: null, use_bias: true },
+  },
   Conv2D: {
     positional: ['filters', 'kernel_size', 'strides', 'padding'],
     defaults: { strides: [1, 1], padding: 'valid', activation: null, use_bias: true },
   },
-  MaxPooling2D: { positional: ['pool_size', 'strides', 'padding'], defaults: { pool_size: [2, 2], strides: null, padding: 'valid' } },
-  AveragePooling2D: { positional: ['pool_size', 'strides', 'padding'], defaults: { pool_size: [2, 2], strides: null, padding: 'valid' } },
+  MaxPooling2D: {
+    positional: ['pool_size', 'strides', 'padding'],
+    defaults: { pool_size: [2, 2], strides: null, padding: 'valid' },
+  },
+  AveragePooling2D: {
+    positional: ['pool_size', 'strides', 'padding'],
+    defaults: { pool_size: [2, 2], strides: null, padding: 'valid' },
+  },
   Activation: { positional: ['activation'], defaults: {} },
   Dropout: { positional: ['rate'], defaults: {} },
-  BatchNormalization: { positional: ['axis', 'momentum', 'epsilon'], defaults: { momentum: 0.99, epsilon: 0.001 } },
+  BatchNormalization: {
+    positional: ['axis', 'momentum', 'epsilon'],
+    defaults: { momentum: 0.99, epsilon: 0.001 },
+  },
   LayerNormalization: { positional: ['axis', 'epsilon'], defaults: { epsilon: 0.001 } },
   Reshape: { positional: ['target_shape'], defaults: {} },
   Concatenate: { positional: ['axis'], defaults: { axis: -1 } },
@@ -78,7 +93,10 @@ let calls: Record<string, Call[]> = {};
 beforeAll(async () => {
   await tf.setBackend('cpu');
   projects.forEach((p, i) => {
-    writeFileSync(files[i]!, generateKeras({ name: p.name, ir: lower(p), training: p.training }).code);
+    writeFileSync(
+      files[i]!,
+      generateKeras({ name: p.name, ir: lower(p), training: p.training }).code,
+    );
   });
   const mnist = loadTemplate('mnist-cnn');
   variants.forEach((v) => {
@@ -100,7 +118,9 @@ afterAll(() => tf.disposeVariables());
 describe.skipIf(PYTHON_MISSING)('generated Keras', () => {
   it('every file compiles with py_compile', async () => {
     const all = [...files, ...variants.map((_, i) => join(dir, `variant_${i}.py`))];
-    await python(['-m', 'py_compile', ...all], { env: { PYTHONPYCACHEPREFIX: join(dir, 'pycache') } });
+    await python(['-m', 'py_compile', ...all], {
+      env: { PYTHONPYCACHEPREFIX: join(dir, 'pycache') },
+    });
   });
 
   it.each(projects.map((p, i) => [p.name, i] as const))(
@@ -109,7 +129,9 @@ describe.skipIf(PYTHON_MISSING)('generated Keras', () => {
       const project = projects[i]!;
       const ir = lower(project);
       const fileCalls = calls[files[i]!]!;
-      expect(fileCalls.map((c) => c.className)).toEqual(ir.ops.map((op) => kerasLayerConfig(op).className));
+      expect(fileCalls.map((c) => c.className)).toEqual(
+        ir.ops.map((op) => kerasLayerConfig(op).className),
+      );
       const model = buildModel(tf, ir);
       ir.ops.forEach((op, j) => {
         const expected = kerasLayerConfig(op);

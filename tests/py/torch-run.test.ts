@@ -51,7 +51,11 @@ interface Case {
 }
 
 const cases: Case[] = [
-  ...TEMPLATES.map((t) => ({ title: `template ${t.id}`, project: loadTemplate(t.id), options: {} })),
+  ...TEMPLATES.map((t) => ({
+    title: `template ${t.id}`,
+    project: loadTemplate(t.id),
+    options: {},
+  })),
   ...TEMPLATES.map((t) => ({
     title: `template ${t.id}, sequential style`,
     project: loadTemplate(t.id),
@@ -124,7 +128,9 @@ describe.skipIf(PYTHON_MISSING)('generated PyTorch runs under /usr/bin/python3',
     if (c.options.includeTraining !== false) {
       expect(r.trainedIsModule).toBe(true);
       expect(r.trainLog).toMatch(
-        plan.metric === 'mae' ? /epoch 1\/1 {2}loss \d+\.\d{4} {2}mae / : /epoch 1\/1 {2}loss \d+\.\d{4} {2}accuracy /,
+        plan.metric === 'mae'
+          ? /epoch 1\/1 {2}loss \d+\.\d{4} {2}mae /
+          : /epoch 1\/1 {2}loss \d+\.\d{4} {2}accuracy /,
       );
     }
   });
@@ -132,10 +138,14 @@ describe.skipIf(PYTHON_MISSING)('generated PyTorch runs under /usr/bin/python3',
   it('the hostile names ran nothing: no marker file, and they only appear escaped', () => {
     expect(existsSync(MARKER)).toBe(false);
     const project = evilProject();
-    const code = generatePytorch({ name: project.name, ir: lower(project), training: project.training }).code;
+    const code = generatePytorch({
+      name: project.name,
+      ir: lower(project),
+      training: project.training,
+    }).code;
     // The payload never starts a line of code: it appears only inside comments and strings.
     for (const line of code.split('\n')) {
-      if (line.includes('__import__')) expect(line).toMatch(/^\s*(#|""")|  # |"""/);
+      if (line.includes('__import__')) expect(line).toMatch(/^\s*(#|""")| {2}# |"""/);
     }
     expect(code).toMatch(/^class Evil\w*\(nn\.Module\):$/m);
     expect(code).not.toContain('\u202e');
