@@ -1,4 +1,4 @@
-import type { FileFilter, OpenedFile, Platform, SaveResult } from './types.ts';
+import type { DocumentState, FileFilter, OpenedFile, Platform, SaveResult } from './types.ts';
 
 function download(name: string, data: string | Uint8Array, type: string): SaveResult {
   const part: BlobPart = typeof data === 'string' ? data : new Uint8Array(data);
@@ -18,7 +18,9 @@ function pickFile(filters?: FileFilter[]): Promise<OpenedFile | null> {
   return new Promise((resolve, reject) => {
     const input = document.createElement('input');
     input.type = 'file';
-    input.accept = (filters ?? []).flatMap((f) => f.extensions.map((e) => `.${e}`)).join(',');
+    input.accept = (filters ?? [])
+      .flatMap((f) => f.extensions.filter((e) => e !== '*').map((e) => `.${e}`))
+      .join(',');
     input.style.display = 'none';
     input.addEventListener('change', () => {
       const file = input.files?.[0];
@@ -35,11 +37,15 @@ function pickFile(filters?: FileFilter[]): Promise<OpenedFile | null> {
   });
 }
 
-/** The web build: a file input to open, a download link to save. */
+/** The web build: a file input to open, a download link to save, the tab title. */
 export const browserPlatform: Platform = {
   kind: 'browser',
   openFile: (filters) => pickFile(filters),
   saveFile: async (name, data) => download(name, data, 'application/json'),
   exportFile: async (name, data) =>
     download(name, data, typeof data === 'string' ? 'text/plain' : 'application/octet-stream'),
+  onCommand: () => () => {},
+  setDocumentState: ({ fileName, dirty }: DocumentState) => {
+    document.title = `${dirty ? '• ' : ''}${fileName} — Netwright`;
+  },
 };

@@ -1,11 +1,51 @@
-import type { NetwrightBridge, Platform } from './types.ts';
+import type { IpcResult, NetwrightApi } from '../../shared/ipc/contract.ts';
+import { PROJECT_FILE_FILTERS } from '../../shared/ipc/contract.ts';
+import { PlatformError, type Platform } from './types.ts';
+
+function unwrap<T>(result: IpcResult<T>): T {
+  if (result.ok) return result.value;
+  throw new PlatformError(result.error, result.details ?? []);
+}
 
 /** The desktop build: every call goes through the typed API that preload exposes. */
-export function electronPlatform(bridge: NetwrightBridge): Platform {
+export function electronPlatform(api: NetwrightApi): Platform {
   return {
     kind: 'electron',
-    openFile: (filters) => bridge.openFile(filters ? { filters } : {}),
-    saveFile: (suggestedName, data) => bridge.saveFile({ suggestedName, data }),
-    exportFile: (suggestedName, data) => bridge.exportFile({ suggestedName, data }),
+    async openFile() {
+      const opened = unwrap(await api.openProject());
+      return opened.canceled ? null : { name: opened.name, text: opened.text, path: opened.path };
+    },
+    async openRecent(path) {
+      const opened = unwrap(await api.openRecentProject({ path }));
+      return { name: opened.name, text: opened.text, path: opened.path };
+    },
+    async saveFile(suggestedName, text, options) {
+      const saved = unwrap(
+        await api.saveProject({
+          text,
+          suggestedName,
+          ...(options?.path ? { path: options.path } : {}),
+        }),
+      );
+      return saved.canceled
+        ? { saved: false }
+        : { saved: true, location: saved.name, path: saved.path };
+    },
+    async exportFile(suggestedName, data, filters) {
+      const saved = unwrap(
+        await api.exportFile({
+          suggestedName,
+          data,
+          filters: filters ?? [{ name: 'All files', extensions: ['*'] }],
+        }),
+      );
+      return saved.canceled
+        ? { saved: false }
+        : { saved: true, location: saved.name, path: saved.path };
+    },
+    onCommand: (listener) => api.onCommand((c) => listener(c)),
+    setDocumentState: (state) => void api.setDocumentState(state),
   };
 }
+
+export { PROJECT_FILE_FILTERS };

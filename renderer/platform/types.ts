@@ -1,11 +1,14 @@
 /**
- * What the renderer needs from its host: files in and out. The browser implementation uses a file
- * input and download links; the Electron one calls the API that preload exposes as
- * `window.netwright`. Every method returns a promise so both behave the same to callers.
+ * What the renderer needs from its host: files in and out, menu commands and the window title.
+ * The browser implementation uses a file input and download links; the Electron one calls the API
+ * that preload exposes as `window.netwright` (contract: `shared/ipc/contract.ts`). Every file
+ * method returns a promise; an expected failure rejects with a {@link PlatformError}.
  */
 export interface OpenedFile {
   name: string;
   text: string;
+  /** Absolute path on the desktop; absent in a browser. */
+  path?: string;
 }
 
 export interface FileFilter {
@@ -16,26 +19,49 @@ export interface FileFilter {
 export interface SaveResult {
   /** False when the user cancelled. */
   saved: boolean;
-  /** Where it went: a path on the desktop, the file name in a browser. */
+  /** What to tell the user: a file name. */
   location?: string;
+  /** Absolute path on the desktop, to save to again without a dialog. */
+  path?: string;
+}
+
+export interface DocumentState {
+  fileName: string;
+  dirty: boolean;
+}
+
+/** A command from the host's menu, e.g. `file:save` or `view:fit`. */
+export interface HostCommand {
+  command: string;
+  path?: string;
 }
 
 export interface Platform {
   kind: 'browser' | 'electron';
-  /** Lets the user choose a text file; `null` when they cancel. */
+  /** Lets the user choose a project file; `null` when they cancel. */
   openFile(filters?: FileFilter[]): Promise<OpenedFile | null>;
-  /** Saves a project (or any text) under a suggested name. */
-  saveFile(suggestedName: string, data: string): Promise<SaveResult>;
+  /** Opens a file from the host's recent list (desktop only). */
+  openRecent?(path: string): Promise<OpenedFile>;
+  /** Saves project text; with `path`, overwrites that file without asking (desktop). */
+  saveFile(suggestedName: string, data: string, options?: { path?: string }): Promise<SaveResult>;
   /** Exports generated files (code, weights) under a suggested name. */
-  exportFile(suggestedName: string, data: string | Uint8Array): Promise<SaveResult>;
+  exportFile(
+    suggestedName: string,
+    data: string | Uint8Array,
+    filters?: FileFilter[],
+  ): Promise<SaveResult>;
+  /** Subscribes to host menu commands; returns the unsubscribe function. */
+  onCommand(listener: (command: HostCommand) => void): () => void;
+  /** Shows the document's name and unsaved mark where the host shows them. */
+  setDocumentState(state: DocumentState): void;
 }
 
-/**
- * The minimal shape of the preload API this renderer uses. The full typed contract lives in
- * `shared/ipc/contract.ts` once the Electron side defines it; this interface must stay a subset.
- */
-export interface NetwrightBridge {
-  openFile(options?: { filters?: FileFilter[] }): Promise<OpenedFile | null>;
-  saveFile(options: { suggestedName: string; data: string }): Promise<SaveResult>;
-  exportFile(options: { suggestedName: string; data: string | Uint8Array }): Promise<SaveResult>;
+/** An expected failure (a bad file, a failed save), with a message for the user. */
+export class PlatformError extends Error {
+  details: string[];
+  constructor(message: string, details: string[] = []) {
+    super(message);
+    this.name = 'PlatformError';
+    this.details = details;
+  }
 }

@@ -27,6 +27,8 @@ export interface GraphSlice {
   dirty: boolean;
   /** Counts loaded projects, so that views can re-frame a newly loaded graph. */
   loadCount: number;
+  /** Where the project was opened from or last saved to (desktop); null for a new one. */
+  filePath: string | null;
   /** Adds a block with its default params; returns its id and selects it. */
   addNode(type: string, position: XY): string;
   /** Wires source → target; merge blocks get targetHandle "0", "1", ... in wiring order. */
@@ -41,10 +43,11 @@ export interface GraphSlice {
   moveNodes(moves: ReadonlyArray<{ id: string; position: XY }>): void;
   /** New positions for many blocks at once (auto layout). */
   applyLayout(positions: ReadonlyMap<string, XY> | Record<string, XY>): void;
-  loadProject(project: Project): void;
+  loadProject(project: Project, filePath?: string | null): void;
   newFromTemplate(templateId: string): void;
   newEmpty(): void;
-  markSaved(): void;
+  /** After a save: clean, and remembers where it went. */
+  markSaved(filePath?: string | null): void;
 }
 
 function uniqueId(taken: ReadonlySet<string>, base: string): string {
@@ -88,6 +91,7 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
     project: emptyProject(),
     dirty: false,
     loadCount: 0,
+    filePath: null,
 
     addNode(type, position) {
       const def = getLayer(type);
@@ -186,8 +190,8 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       get().moveNodes([...map].map(([id, position]) => ({ id, position })));
     },
 
-    loadProject(project) {
-      set({ project, dirty: false, loadCount: get().loadCount + 1 });
+    loadProject(project, filePath = null) {
+      set({ project, dirty: false, filePath, loadCount: get().loadCount + 1 });
       get().resetView();
     },
 
@@ -199,8 +203,8 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       get().loadProject(emptyProject());
     },
 
-    markSaved() {
-      set({ dirty: false });
+    markSaved(filePath) {
+      set(filePath === undefined ? { dirty: false } : { dirty: false, filePath });
     },
   };
 };

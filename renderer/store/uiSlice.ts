@@ -15,6 +15,8 @@ export interface UiSlice {
   /** Block sizes measured by the canvas (React Flow needs them back on every node object). */
   measured: Record<string, { width: number; height: number }>;
   notice: Notice | null;
+  templateMenuOpen: boolean;
+  setTemplateMenuOpen(open: boolean): void;
   select(nodeIds: readonly string[], edgeIds?: readonly string[]): void;
   setActivePanel(id: string): void;
   setMeasured(sizes: ReadonlyArray<{ id: string; width: number; height: number }>): void;
@@ -35,6 +37,11 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, g
   activePanel: 'inspector',
   measured: {},
   notice: null,
+  templateMenuOpen: false,
+
+  setTemplateMenuOpen(open) {
+    set({ templateMenuOpen: open });
+  },
 
   select(nodeIds, edgeIds = []) {
     const s = get();

@@ -1,18 +1,19 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { TEMPLATES } from '../../shared/index.ts';
-import { editorStore } from '../store/index.ts';
+import type { EditorCommands } from '../commands.ts';
+import { editorStore, useEditor } from '../store/index.ts';
 
 /** "New" menu: an empty graph or any template. */
-export function TemplateMenu() {
-  const [open, setOpen] = useState(false);
+export function TemplateMenu({ commands }: { commands: EditorCommands }) {
+  const open = useEditor((s) => s.templateMenuOpen);
+  const setOpen = (value: boolean) => editorStore.getState().setTemplateMenuOpen(value);
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
     const close = (e: MouseEvent | KeyboardEvent) => {
-      if (
-        e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node)
-      )
-        setOpen(false);
+      const outside =
+        e instanceof KeyboardEvent ? e.key === 'Escape' : !root.current?.contains(e.target as Node);
+      if (outside) editorStore.getState().setTemplateMenuOpen(false);
     };
     document.addEventListener('mousedown', close);
     document.addEventListener('keydown', close);
@@ -23,12 +24,8 @@ export function TemplateMenu() {
   }, [open]);
 
   const choose = (load: () => void) => {
-    const state = editorStore.getState();
-    if (state.dirty && state.project.graph.nodes.length > 0) {
-      if (!window.confirm('Replace the current graph? Unsaved changes will be lost.')) return;
-    }
-    load();
     setOpen(false);
+    load();
   };
 
   return (
@@ -38,7 +35,7 @@ export function TemplateMenu() {
         className="btn btn--primary"
         aria-haspopup="menu"
         aria-expanded={open}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpen(!open)}
         data-testid="toolbar-new"
       >
         New <span aria-hidden>▾</span>
@@ -49,7 +46,7 @@ export function TemplateMenu() {
             type="button"
             role="menuitem"
             className="menu__item"
-            onClick={() => choose(() => editorStore.getState().newEmpty())}
+            onClick={() => choose(commands.newEmpty)}
             data-testid="template-empty"
           >
             <strong>Empty graph</strong>
@@ -62,7 +59,7 @@ export function TemplateMenu() {
               type="button"
               role="menuitem"
               className="menu__item"
-              onClick={() => choose(() => editorStore.getState().newFromTemplate(t.id))}
+              onClick={() => choose(() => commands.newFromTemplate(t.id))}
               data-testid={`template-${t.id}`}
             >
               <strong>{t.title}</strong>

@@ -1,21 +1,12 @@
-import { useReactFlow } from '@xyflow/react';
 import { useState } from 'react';
-import { parseProject, serializeProject } from '../../shared/index.ts';
-import { layoutGraph } from '../canvas/layout.ts';
-import { platform } from '../platform/index.ts';
-import { editorStore, useEditor } from '../store/index.ts';
+import { useEditorCommands, useHostIntegration } from '../commands.ts';
+import { useEditor } from '../store/index.ts';
 import { TemplateMenu } from './TemplateMenu.tsx';
 
-const PROJECT_FILTERS = [{ name: 'Netwright project', extensions: ['netwright', 'json'] }];
-
-function fileName(name: string): string {
-  const base = name.replace(/[^\w.\- ]+/g, '').trim() || 'project';
-  return `${base}.netwright.json`;
-}
-
-/** Project commands and view commands. */
+/** Project commands and view commands; also runs the desktop menu's commands. */
 export function Toolbar() {
-  const { fitView } = useReactFlow();
+  const commands = useEditorCommands();
+  useHostIntegration(commands);
   const name = useEditor((s) => s.project.name);
   const dirty = useEditor((s) => s.dirty);
   const [busy, setBusy] = useState(false);
@@ -23,45 +14,9 @@ export function Toolbar() {
   const autoLayout = async () => {
     setBusy(true);
     try {
-      const { project, measured } = editorStore.getState();
-      const positions = await layoutGraph(project.graph, measured);
-      editorStore.getState().applyLayout(positions);
-      setTimeout(() => void fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 }), 30);
-    } catch (e) {
-      editorStore.getState().notify(`Auto layout failed: ${String(e)}`, 'error');
+      await commands.autoLayout();
     } finally {
       setBusy(false);
-    }
-  };
-
-  const open = async () => {
-    try {
-      const file = await platform.openFile(PROJECT_FILTERS);
-      if (!file) return;
-      const result = parseProject(file.text);
-      if (!result.ok) {
-        editorStore
-          .getState()
-          .notify(`Could not open ${file.name}: ${result.errors.slice(0, 3).join('; ')}`, 'error');
-        return;
-      }
-      editorStore.getState().loadProject(result.project);
-      editorStore.getState().notify(`Opened ${file.name}`);
-    } catch (e) {
-      editorStore.getState().notify(`Could not open the file: ${String(e)}`, 'error');
-    }
-  };
-
-  const save = async () => {
-    try {
-      const { project } = editorStore.getState();
-      const result = await platform.saveFile(fileName(project.name), serializeProject(project));
-      if (result.saved) {
-        editorStore.getState().markSaved();
-        editorStore.getState().notify(`Saved ${result.location ?? ''}`.trim());
-      }
-    } catch (e) {
-      editorStore.getState().notify(`Could not save: ${String(e)}`, 'error');
     }
   };
 
@@ -78,18 +33,23 @@ export function Toolbar() {
         </span>
         <span className="brand__name">Netwright</span>
       </div>
-      <div className="toolbar__project" data-testid="project-name" title={name}>
-        {name}
+      <div className="toolbar__project" title={name}>
+        <span data-testid="project-name">{name}</span>
         {dirty && (
-          <span className="dirty-dot" title="Unsaved changes" aria-label="Unsaved changes" />
+          <span
+            className="dirty-dot"
+            title="Unsaved changes"
+            aria-label="Unsaved changes"
+            data-testid="dirty-mark"
+          />
         )}
       </div>
       <div className="toolbar__group">
-        <TemplateMenu />
-        <button type="button" className="btn" onClick={open} data-testid="toolbar-open">
+        <TemplateMenu commands={commands} />
+        <button type="button" className="btn" onClick={commands.open} data-testid="toolbar-open">
           Open…
         </button>
-        <button type="button" className="btn" onClick={save} data-testid="toolbar-save">
+        <button type="button" className="btn" onClick={commands.save} data-testid="toolbar-save">
           Save
         </button>
       </div>
@@ -104,12 +64,7 @@ export function Toolbar() {
         >
           Auto layout
         </button>
-        <button
-          type="button"
-          className="btn"
-          onClick={() => void fitView({ padding: 0.2, maxZoom: 1.1, duration: 300 })}
-          data-testid="toolbar-fit"
-        >
+        <button type="button" className="btn" onClick={commands.fitView} data-testid="toolbar-fit">
           Fit view
         </button>
       </div>

@@ -163,6 +163,36 @@ describe('editor', () => {
       .poll(() => page.getByTestId('node-add_1').getAttribute('class'))
       .toMatch(/is-selected/);
 
+    // Palette search and keyboard: Enter on a block adds it at the centre.
+    await page.getByTestId('palette-search').fill('flat');
+    await poll(() => page.locator('[data-testid^="palette-item-"]').count()).toBe(1);
+    await page.getByTestId('palette-item-Flatten').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('node-flatten_1').waitFor();
+    await page.getByTestId('palette-search').fill('');
+
+    // Auto layout puts the chain top to bottom.
+    const y = (id: string) =>
+      page.evaluate((nodeId) => {
+        const w = window as unknown as {
+          __netwright: {
+            store: {
+              getState(): {
+                project: { graph: { nodes: { id: string; position: { y: number } }[] } };
+              };
+            };
+          };
+        };
+        return w.__netwright.store.getState().project.graph.nodes.find((n) => n.id === nodeId)!
+          .position.y;
+      }, id);
+    const before = await y('dense_2');
+    await page.getByTestId('toolbar-layout').click();
+    await poll(() => y('dense_2')).not.toBe(before);
+    expect(await y('input_1')).toBeLessThan(await y('dense_1'));
+    expect(await y('dense_1')).toBeLessThan(await y('dense_2'));
+    expect(await y('dense_2')).toBeLessThan(await y('add_1'));
+
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,0 +1,186 @@
+import { useReactFlow } from '@xyflow/react';
+import { useEffect, useMemo } from 'react';
+import { parseProject, serializeProject } from '../shared/index.ts';
+import { PROJECT_FILE_FILTERS } from '../shared/ipc/contract.ts';
+import { layoutGraph } from './canvas/layout.ts';
+import { platform, PlatformError, type HostCommand, type OpenedFile } from './platform/index.ts';
+import { editorStore, useEditor } from './store/index.ts';
+
+const FIT = { padding: 0.2, maxZoom: 1.1, duration: 300 };
+
+/** A file name for a project: its name made safe, with the project extension. */
+export function projectFileName(name: string): string {
+  const base = name.replace(/[^\w.\- ]+/g, '').trim() || 'project';
+  return `${base}.netwright`;
+}
+
+function describeError(action: string, e: unknown): string {
+  if (e instanceof PlatformError) {
+    const details = e.details.slice(0, 3).join('; ');
+    return details ? `${e.message}: ${details}` : e.message;
+  }
+  return `${action}: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** Asks before replacing unsaved work; true when it may go ahead. */
+function mayDiscard(): boolean {
+  const { dirty, project } = editorStore.getState();
+  if (!dirty || project.graph.nodes.length === 0) return true;
+  return window.confirm('Replace the current graph? Unsaved changes will be lost.');
+}
+
+/**
+ * Every editor command in one place, shared by the toolbar, the keyboard and the desktop menu.
+ * Must be used inside the ReactFlowProvider.
+ */
+export function useEditorCommands() {
+  const flow = useReactFlow();
+  return useMemo(() => {
+    const store = () => editorStore.getState();
+    const fit = () => void flow.fitView(FIT);
+
+    const load = (file: OpenedFile) => {
+      const result = parseProject(file.text);
+      if (!result.ok) {
+        store().notify(
+          `Could not open ${file.name}: ${result.errors.slice(0, 3).join('; ')}`,
+          'error',
+        );
+        return;
+      }
+      store().loadProject(result.project, file.path ?? null);
+      store().notify(`Opened ${file.name}`);
+    };
+
+    const save = async (saveAs = false) => {
+      try {
+        const { project, filePath } = store();
+        const path = saveAs ? undefined : (filePath ?? undefined);
+        const result = await platform.saveFile(
+          projectFileName(project.name),
+          serializeProject(project),
+          path ? { path } : {},
+        );
+        if (result.saved) {
+          store().markSaved(result.path ?? filePath);
+          store().notify(`Saved ${result.location ?? ''}`.trim());
+        }
+      } catch (e) {
+        store().notify(describeError('Could not save', e), 'error');
+      }
+    };
+
+    return {
+      newEmpty() {
+        if (mayDiscard()) store().newEmpty();
+      },
+      newFromTemplate(id: string) {
+        if (mayDiscard()) store().newFromTemplate(id);
+      },
+      async open() {
+        if (!mayDiscard()) return;
+        try {
+          const file = await platform.openFile([...PROJECT_FILE_FILTERS]);
+          if (file) load(file);
+        } catch (e) {
+          store().notify(describeError('Could not open the file', e), 'error');
+        }
+      },
+      async openRecent(path: string) {
+        if (!platform.openRecent || !mayDiscard()) return;
+        try {
+          load(await platform.openRecent(path));
+        } catch (e) {
+          store().notify(describeError('Could not open the file', e), 'error');
+        }
+      },
+      save: () => save(false),
+      saveAs: () => save(true),
+      async autoLayout() {
+        try {
+          const { project, measured } = store();
+          store().applyLayout(await layoutGraph(project.graph, measured));
+          setTimeout(fit, 30);
+        } catch (e) {
+          store().notify(describeError('Auto layout failed', e), 'error');
+        }
+      },
+      fitView: fit,
+      zoomIn: () => void flow.zoomIn({ duration: 150 }),
+      zoomOut: () => void flow.zoomOut({ duration: 150 }),
+      deleteSelection() {
+        const { selectedNodeIds, selectedEdgeIds } = store();
+        store().removeElements(selectedNodeIds, selectedEdgeIds);
+      },
+      selectAll() {
+        const { project } = store();
+        store().select(
+          project.graph.nodes.map((n) => n.id),
+          project.graph.edges.map((e) => e.id),
+        );
+      },
+    };
+  }, [flow]);
+}
+
+export type EditorCommands = ReturnType<typeof useEditorCommands>;
+
+/**
+ * Handlers for host commands owned by other features (e.g. `file:export-keras` from the Code
+ * panel): `HOST_COMMAND_HANDLERS.set('file:export-keras', () => ...)`.
+ */
+export const HOST_COMMAND_HANDLERS = new Map<string, (command: HostCommand) => void>();
+
+/** Runs the desktop menu's commands and keeps the window title in step with the document. */
+export function useHostIntegration(commands: EditorCommands) {
+  const name = useEditor((s) => s.project.name);
+  const filePath = useEditor((s) => s.filePath);
+  const dirty = useEditor((s) => s.dirty);
+
+  useEffect(() => {
+    const fileName = filePath ? (filePath.split(/[\\/]/).pop() ?? name) : name;
+    platform.setDocumentState({ fileName, dirty });
+  }, [name, filePath, dirty]);
+
+  useEffect(
+    () =>
+      platform.onCommand((host: HostCommand) => {
+        const { command, path } = host;
+        const extra = HOST_COMMAND_HANDLERS.get(command);
+        if (extra) return extra(host);
+        switch (command) {
+          case 'file:new':
+            return commands.newEmpty();
+          case 'file:new-from-template':
+            return editorStore.getState().setTemplateMenuOpen(true);
+          case 'file:open':
+            return void commands.open();
+          case 'file:open-recent':
+            return path ? void commands.openRecent(path) : undefined;
+          case 'file:save':
+            return void commands.save();
+          case 'file:save-as':
+            return void commands.saveAs();
+          case 'file:save-and-close':
+            return void commands.save().then(() => {
+              if (!editorStore.getState().dirty) void window.netwright?.closeWindow();
+            });
+          case 'edit:delete':
+            return commands.deleteSelection();
+          case 'edit:select-all':
+            return commands.selectAll();
+          case 'view:zoom-in':
+            return commands.zoomIn();
+          case 'view:zoom-out':
+            return commands.zoomOut();
+          case 'view:fit':
+            return commands.fitView();
+          case 'view:auto-layout':
+            return void commands.autoLayout();
+          default:
+            editorStore.getState().notify(`“${command}” is not available yet`);
+        }
+      }),
+    [commands],
+  );
+}
