@@ -283,10 +283,11 @@ function emitOp(g: GraphBuilder, op: IrOp, ins: string[], weights: ModelWeights)
       // Channels-last tensors: ONNX Flatten's row-major order is Keras's.
       return g.node(`${n}/Flatten`, 'Flatten', [x], n, [int('axis', 1)]);
     case 'Reshape':
+      // 0 copies the batch size; a -1 in the target is inferred as in Keras.
       return g.node(
         `${n}/Reshape`,
         'Reshape',
-        [x, g.int64s(`${n}/shape`, [0, ...op.outputShape])],
+        [x, g.int64s(`${n}/shape`, [0, ...(p.target_shape as number[])])],
         n,
       );
     case 'Activation':
@@ -330,8 +331,7 @@ export function buildOnnxModel(
   }
   const last = ir.ops.find((op) => op.id === ir.outputId)!;
   let output = tensorOf.get(last.id)!;
-  if (output !== last.name)
-    output = g.node(`${last.name}/Identity`, 'Identity', [output], last.name);
+  if (output !== last.name) output = g.node(`${last.name}/Output`, 'Identity', [output], last.name);
   return {
     irVersion: ONNX_IR_VERSION,
     opsets: [{ domain: '', version: ONNX_OPSET }],
