@@ -7,7 +7,7 @@ export interface OpView {
   type: string;
   params: Record<string, unknown>;
   inputs: string[];
-  outputShape: number[];
+  outputShape: readonly number[];
 }
 
 /**
