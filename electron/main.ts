@@ -187,7 +187,20 @@ async function onCloseRequested(window: BrowserWindow): Promise<void> {
 function createWindow(): void {
   allowClose = false;
   documentState = { fileName: 'Untitled', dirty: false };
-  const window = new BrowserWindow(mainWindowOptions(path.join(buildDir, 'preload.cjs')));
+  const options = mainWindowOptions(path.join(buildDir, 'preload.cjs'));
+  const window = new BrowserWindow({
+    ...options,
+    // Equal to SECURE_WEB_PREFERENCES; the key settings are repeated literally so that static
+    // checkers (electronegativity) see them at the constructor.
+    webPreferences: {
+      ...options.webPreferences,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
   mainWindow = window;
   window.once('ready-to-show', () => window.show());
   window.on('close', (event) => {

@@ -18,6 +18,8 @@ export const SECURE_WEB_PREFERENCES = Object.freeze({
   navigateOnDragDrop: false,
   safeDialogs: true,
   spellcheck: false,
+  // Middle-click cannot open new windows (they are denied anyway; belt and braces).
+  disableBlinkFeatures: 'Auxclick',
 } satisfies WebPreferences);
 
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {

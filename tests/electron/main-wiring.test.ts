@@ -170,6 +170,9 @@ describe('main process wiring', () => {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
       preload: join(import.meta.dirname, '..', '..', 'electron', 'preload.cjs'),
     });
     expect(window.loaded).toBe('app://netwright/index.html');
