@@ -20,7 +20,6 @@ export function SummaryPanel() {
             <th>Layer (type)</th>
             <th>Output shape</th>
             <th className="num">Param #</th>
-            {branched && <th>Connected to</th>}
           </tr>
         </thead>
         <tbody>
@@ -32,15 +31,17 @@ export function SummaryPanel() {
             >
               <td>
                 {row.name} <span className="muted">({row.type})</span>
+                {branched && row.connectedTo.length > 0 && (
+                  <span className="summary__from">← {row.connectedTo.join(', ')}</span>
+                )}
               </td>
               <td className="mono">{row.outputShape}</td>
               <td className="num mono">{row.params === null ? '?' : formatCount(row.params)}</td>
-              {branched && <td className="muted">{row.connectedTo.join(', ')}</td>}
             </tr>
           ))}
           {summary.rows.length === 0 && (
             <tr>
-              <td colSpan={branched ? 4 : 3} className="muted">
+              <td colSpan={3} className="muted">
                 No layers yet.
               </td>
             </tr>
