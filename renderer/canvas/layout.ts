@@ -1,10 +1,19 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ELK } from 'elkjs/lib/elk-api.js';
 import type { Graph } from '../../shared/index.ts';
 import type { XY } from '../store/index.ts';
 
 const DEFAULT_SIZE = { width: 230, height: 96 };
 
-let elk: InstanceType<typeof ELK> | undefined;
+let elk: ELK | undefined;
+
+/** ELK is loaded on first use: it is large and only auto layout needs it. */
+async function getElk(): Promise<ELK> {
+  if (!elk) {
+    const { default: ElkConstructor } = await import('elkjs/lib/elk.bundled.js');
+    elk = new ElkConstructor();
+  }
+  return elk;
+}
 
 /**
  * Positions every block with ELK's layered algorithm, top to bottom, merge inputs ordered by
@@ -14,8 +23,9 @@ export async function layoutGraph(
   graph: Graph,
   sizes: Readonly<Record<string, { width: number; height: number }>> = {},
 ): Promise<Map<string, XY>> {
-  elk ??= new ELK();
-  const result = await elk.layout({
+  const result = await (
+    await getElk()
+  ).layout({
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
