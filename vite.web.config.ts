@@ -14,6 +14,20 @@ export default defineConfig({
   plugins: [react()],
   base: './',
   server: { headers: isolation },
+  // Pre-bundled at start so that a first page load never triggers a re-optimise-and-reload.
+  optimizeDeps: {
+    include: [
+      'react',
+      'react/jsx-runtime',
+      'react/jsx-dev-runtime',
+      'react-dom/client',
+      '@xyflow/react',
+      'zustand',
+      'zustand/vanilla',
+      'zod',
+      'elkjs/lib/elk.bundled.js',
+    ],
+  },
   preview: { headers: isolation },
   build: { outDir: 'dist-web', emptyOutDir: true, sourcemap: true },
 });
