@@ -1,5 +1,6 @@
 import { checkCommand } from './commands/check.ts';
 import { exportCommand } from './commands/export.ts';
+import { importCommand } from './commands/import.ts';
 import { summaryCommand } from './commands/summary.ts';
 import { trainCommand } from './commands/train.ts';
 import { CliError, EXIT } from './io.ts';
@@ -27,6 +28,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   check: {
     run: checkCommand,
     help: 'check FILE              list every problem and hint with its code and block id',
+  },
+  import: {
+    run: importCommand,
+    help: 'import MODEL --out FILE  ONNX or TF.js/Keras JSON model → project',
   },
 };
 

@@ -1,21 +1,23 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import { generateCode } from '../../shared/codegen/index.ts';
 import { CliError, EXIT, readProjectFile } from '../io.ts';
+import { MODEL_EXPORT_FORMATS } from '../export-formats.ts';
 
 /** One export format: what it writes from a valid project. Later formats add a row. */
 interface ExportFormat {
   /** What `--help` says about it. */
   description: string;
   /** Files to write (name → content), or the diagnostics that make the graph invalid. */
-  build(
-    project: Project,
-    flags: ExportFlags,
-  ): { ok: true; files: Record<string, string> } | { ok: false; diagnostics: string[] };
+  build(project: Project, flags: ExportFlags): ExportResult | Promise<ExportResult>;
 }
+
+type ExportResult =
+  | { ok: true; files: Record<string, string | Uint8Array>; notes?: string[] }
+  | { ok: false; diagnostics: string[] };
 
 interface ExportFlags {
   distributed: boolean;
@@ -43,6 +45,7 @@ function pythonFormat(framework: 'keras' | 'pytorch', description: string): Expo
 export const EXPORT_FORMATS: Record<string, ExportFormat> = {
   keras: pythonFormat('keras', 'keras_model.py: tf.keras model, compile and fit'),
   pytorch: pythonFormat('pytorch', 'torch_model.py: nn.Module and a training loop'),
+  ...MODEL_EXPORT_FORMATS,
 };
 
 const USAGE = `usage: netwright export FILE --to ${Object.keys(EXPORT_FORMATS).join('|')} --out DIR [options]
@@ -59,9 +62,9 @@ options (Python formats):
   --sequential    nn.Sequential instead of an nn.Module class (PyTorch, chains only)`;
 
 /** Writes a file atomically: a temporary file renamed into place. */
-async function writeAtomic(path: string, content: string): Promise<void> {
+async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content, 'utf8');
+  await writeFile(tmp, content);
   await rename(tmp, path);
 }
 
@@ -106,7 +109,7 @@ export async function exportCommand(
     );
   }
   const project = await readProjectFile(file);
-  const result = format.build(project, {
+  const result = await format.build(project, {
     distributed: values.distributed,
     tensorboard: values.tensorboard,
     noTraining: values['no-training'],
@@ -116,10 +119,12 @@ export async function exportCommand(
     for (const d of result.diagnostics) out(d);
     return EXIT.invalidGraph;
   }
+  for (const note of result.notes ?? []) err(note);
   try {
     await mkdir(values.out, { recursive: true });
     for (const [name, content] of Object.entries(result.files)) {
       const path = join(values.out, name);
+      await mkdir(dirname(path), { recursive: true });
       await writeAtomic(path, content);
       out(`wrote ${path}`);
     }
