@@ -150,11 +150,9 @@ function convertLayer(cls: string, c: Json): { type: string; params: Json } {
     }
     case 'BatchNormalization': {
       const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
-      if (axis.length !== 1 || (axis[0] !== -1 && axis[0] !== 3)) {
-        // axis = rank − 1 (batch counted) is also the last axis; checked against shapes below.
-        if (axis.length !== 1)
-          throw new Unsupported(`BatchNormalization over axes ${JSON.stringify(c.axis)}`);
-      }
+      // A non-negative axis must be the last one (batch counted); checked once shapes are known.
+      if (axis.length !== 1)
+        throw new Unsupported(`BatchNormalization over axes ${JSON.stringify(c.axis)}`);
       if (c.center === false || c.scale === false)
         throw new Unsupported('BatchNormalization without center or scale');
       return {
