@@ -55,7 +55,7 @@ export function unsupportedMessage(source: string, items: readonly string[]): st
 }
 
 const COLUMN = 240;
-const ROW = 110;
+const ROW = 140; // as the templates: room for wire labels
 
 /**
  * Layered layout: each block one row below its deepest input; blocks of one row side by side,
