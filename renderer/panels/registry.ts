@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { InspectorPanel } from './InspectorPanel.tsx';
 import { ProblemsBadge, ProblemsPanel } from './ProblemsPanel.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
+import { TrainingPanel } from './TrainingPanel.tsx';
 
 /** One tab of the right-hand side panel. */
 export interface PanelDef {
@@ -21,4 +22,5 @@ export const PANELS: PanelDef[] = [
   { id: 'inspector', title: 'Inspector', component: InspectorPanel },
   { id: 'summary', title: 'Summary', component: SummaryPanel },
   { id: 'problems', title: 'Problems', component: ProblemsPanel, badge: ProblemsBadge },
+  { id: 'training', title: 'Training', component: TrainingPanel },
 ];

@@ -19,7 +19,8 @@ const GENERATORS: Record<SyntheticSet, Gen> = {
   spiral: (i, n, random, noise) => {
     const label = i % 2;
     const k = Math.floor(i / 2);
-    const t = (k / Math.max(1, Math.ceil(n / 2))) * 1.75 * 2 * Math.PI;
+    // Three quarters of a turn per arm: learnable from (x1, x2) alone by a small tanh MLP.
+    const t = (k / Math.max(1, Math.ceil(n / 2))) * 0.75 * 2 * Math.PI;
     const r = (k / Math.max(1, Math.ceil(n / 2))) * 0.9;
     const angle = t + label * Math.PI;
     return [

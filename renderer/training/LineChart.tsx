@@ -1,0 +1,122 @@
+import { useEffect, useRef, useState } from 'react';
+
+export interface Series {
+  name: string;
+  color: string;
+  values: (number | null)[];
+}
+
+/** A small canvas line chart; hovering shows the exact values at that x. */
+export function LineChart(props: {
+  title: string;
+  series: Series[];
+  xLabel: string;
+  testId: string;
+  height?: number;
+}) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  const [hover, setHover] = useState<number | null>(null);
+  const length = Math.max(0, ...props.series.map((s) => s.values.length));
+  const height = props.height ?? 120;
+
+  useEffect(() => {
+    const canvas = ref.current;
+    if (!canvas) return;
+    const dpr = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth || 300;
+    canvas.width = w * dpr;
+    canvas.height = height * dpr;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.scale(dpr, dpr);
+    ctx.clearRect(0, 0, w, height);
+    const all = props.series.flatMap((s) =>
+      s.values.filter((v): v is number => v !== null && Number.isFinite(v)),
+    );
+    ctx.strokeStyle = '#e3e7ee';
+    ctx.strokeRect(0.5, 0.5, w - 1, height - 1);
+    if (all.length === 0) return;
+    let lo = Math.min(...all);
+    let hi = Math.max(...all);
+    if (hi - lo < 1e-9) {
+      hi += 0.5;
+      lo -= 0.5;
+    }
+    const pad = 6;
+    const xOf = (i: number) => pad + (length <= 1 ? 0 : (i / (length - 1)) * (w - 2 * pad));
+    const yOf = (v: number) => height - pad - ((v - lo) / (hi - lo)) * (height - 2 * pad);
+    ctx.font = '10px system-ui';
+    ctx.fillStyle = '#697386';
+    ctx.fillText(hi.toPrecision(3), 4, 12);
+    ctx.fillText(lo.toPrecision(3), 4, height - 4);
+    for (const s of props.series) {
+      ctx.strokeStyle = s.color;
+      ctx.fillStyle = s.color;
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      let started = false;
+      s.values.forEach((v, i) => {
+        if (v === null || !Number.isFinite(v)) return;
+        if (started) ctx.lineTo(xOf(i), yOf(v));
+        else ctx.moveTo(xOf(i), yOf(v));
+        started = true;
+      });
+      ctx.stroke();
+      if (length <= 30)
+        s.values.forEach((v, i) => v !== null && ctx.fillRect(xOf(i) - 1.5, yOf(v) - 1.5, 3, 3));
+    }
+    if (hover !== null) {
+      ctx.strokeStyle = '#9aa3b2';
+      ctx.beginPath();
+      ctx.moveTo(xOf(hover), 0);
+      ctx.lineTo(xOf(hover), height);
+      ctx.stroke();
+    }
+  }, [props.series, length, height, hover]);
+
+  const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const rect = e.currentTarget.getBoundingClientRect();
+    const f = (e.clientX - rect.left - 6) / Math.max(1, rect.width - 12);
+    setHover(length === 0 ? null : Math.max(0, Math.min(length - 1, Math.round(f * (length - 1)))));
+  };
+  return (
+    <div className="tchart" data-testid={props.testId} data-points={length}>
+      <div className="tchart__head">
+        <strong>{props.title}</strong>
+        {props.series.map((s) => (
+          <span key={s.name} className="tchart__key" style={{ color: s.color }}>
+            ● {s.name}
+            {hover !== null && s.values[hover] != null
+              ? ` ${Number(s.values[hover]).toPrecision(4)}`
+              : ''}
+          </span>
+        ))}
+        {hover !== null && (
+          <span className="muted">
+            {' '}
+            {props.xLabel} {hover + 1}
+          </span>
+        )}
+      </div>
+      <canvas
+        ref={ref}
+        style={{ width: '100%', height }}
+        onMouseMove={onMove}
+        onMouseLeave={() => setHover(null)}
+      />
+    </div>
+  );
+}
+
+/** Exponential moving average, as TensorBoard smooths. */
+export function smooth(values: number[], weight = 0.9): number[] {
+  const out: number[] = [];
+  let last = 0;
+  let debias = 0;
+  for (const v of values) {
+    last = last * weight + (1 - weight) * v;
+    debias = debias * weight + (1 - weight);
+    out.push(last / (debias || 1));
+  }
+  return out;
+}

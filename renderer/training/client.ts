@@ -1,0 +1,180 @@
+/**
+ * The UI side of training: owns the Web Worker, keeps what it reports in a small external store
+ * (read with `useTraining`), and sends commands. No tensors on this thread.
+ */
+import { useSyncExternalStore } from 'react';
+import type { TrainingSettings } from '../../shared/graph/project.ts';
+import type { Graph } from '../../shared/graph/types.ts';
+import type { SyntheticOptions } from '../../shared/datasets/synthetic.ts';
+import type {
+  BackendChoice,
+  BackendName,
+  BoundaryGrid,
+  FromWorker,
+  ToWorker,
+} from '../../shared/training/protocol.ts';
+import type { BatchProgress, EpochLog } from '../../shared/training/train.ts';
+import { DATA_URLS } from './assets.ts';
+
+export type TrainingStatus = 'idle' | 'loading' | 'training' | 'paused' | 'stopped' | 'done';
+
+export interface TrainingState {
+  status: TrainingStatus;
+  message: string | null;
+  error: string | null;
+  problems: string[];
+  backend: BackendName | null;
+  tried: { backend: BackendName; error?: string }[];
+  batchLosses: number[];
+  epochs: EpochLog[];
+  progress: BatchProgress | null;
+  dataset: { title: string; trainCount: number; testCount: number; notes: string[] } | null;
+  results: Extract<FromWorker, { type: 'results' }> | null;
+  boundary: BoundaryGrid | null;
+}
+
+const initial: TrainingState = {
+  status: 'idle',
+  message: null,
+  error: null,
+  problems: [],
+  backend: null,
+  tried: [],
+  batchLosses: [],
+  epochs: [],
+  progress: null,
+  dataset: null,
+  results: null,
+  boundary: null,
+};
+
+let state: TrainingState = initial;
+const listeners = new Set<() => void>();
+let worker: Worker | null = null;
+/** Whether the worker holds weights that a new Start may continue from. */
+let hasWeights = false;
+
+function update(patch: Partial<TrainingState>) {
+  state = { ...state, ...patch };
+  for (const l of listeners) l();
+}
+
+function onMessage(msg: FromWorker) {
+  switch (msg.type) {
+    case 'backend':
+      update({ backend: msg.backend, tried: msg.tried });
+      break;
+    case 'status':
+      update({ status: msg.state, message: msg.message ?? null });
+      break;
+    case 'dataset':
+      update({
+        dataset: {
+          title: msg.title,
+          trainCount: msg.trainCount,
+          testCount: msg.testCount,
+          notes: msg.notes,
+        },
+      });
+      break;
+    case 'batches':
+      update({
+        progress: msg.progress,
+        batchLosses: [...state.batchLosses, ...msg.progress.losses],
+      });
+      break;
+    case 'epoch':
+      update({
+        epochs: [...state.epochs, msg.log],
+        ...(msg.boundary ? { boundary: msg.boundary } : {}),
+      });
+      break;
+    case 'problems':
+      update({ problems: msg.messages });
+      break;
+    case 'diverged':
+      update({ error: msg.message });
+      break;
+    case 'error':
+      update({ error: msg.message });
+      break;
+    case 'results':
+      update({ results: msg, ...(msg.boundary ? { boundary: msg.boundary } : {}) });
+      break;
+  }
+}
+
+function send(msg: ToWorker) {
+  if (!worker) {
+    worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'training',
+    });
+    worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
+    worker.onerror = (e) =>
+      update({ error: `Training worker failed: ${e.message}`, status: 'idle' });
+  }
+  worker.postMessage(msg);
+}
+
+export interface StartRequest {
+  graph: Graph;
+  settings: TrainingSettings;
+  backend: BackendChoice;
+  synthetic?: SyntheticOptions;
+  csv?: { name: string; text: string; target?: string };
+}
+
+export const training = {
+  start(req: StartRequest) {
+    update({ ...initial, backend: state.backend, tried: state.tried, status: 'loading' });
+    send({
+      type: 'start',
+      graph: req.graph,
+      settings: req.settings,
+      backend: req.backend,
+      keepWeights: hasWeights,
+      source: {
+        dataset: req.settings.dataset,
+        urls: DATA_URLS,
+        ...(req.synthetic ? { synthetic: req.synthetic } : {}),
+        ...(req.csv ? { csv: req.csv } : {}),
+      },
+    });
+    hasWeights = true;
+  },
+  pause: () => send({ type: 'pause' }),
+  resume: () => send({ type: 'resume' }),
+  stop: () => send({ type: 'stop' }),
+  reset() {
+    hasWeights = false;
+    send({ type: 'reset' });
+    update({ ...initial, backend: state.backend, tried: state.tried });
+  },
+  /** Frees the worker and everything in it (closing a project). */
+  dispose() {
+    worker?.postMessage({ type: 'dispose' } satisfies ToWorker);
+    worker?.terminate();
+    worker = null;
+    hasWeights = false;
+    update(initial);
+  },
+  /** Forget the backend so a new choice takes effect (the worker restarts). */
+  restart() {
+    worker?.terminate();
+    worker = null;
+    hasWeights = false;
+    update({ ...initial });
+  },
+  getState: () => state,
+};
+
+export function useTraining(): TrainingState {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => state,
+  );
+}

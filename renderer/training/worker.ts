@@ -1,0 +1,292 @@
+/// <reference lib="webworker" />
+/**
+ * The training Web Worker: owns TF.js, the model and the data; runs shared/training's loop and
+ * reports over the protocol in shared/training/protocol.ts. The UI thread never touches tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { csvDataset } from '../../shared/datasets/csv.ts';
+import { checkDatasetFit, datasetInfo } from '../../shared/datasets/fit.ts';
+import { mnistDataset } from '../../shared/datasets/mnist.ts';
+import { syntheticDataset, type SyntheticSet } from '../../shared/datasets/synthetic.ts';
+import type { Cell } from '../../shared/datasets/tabular.ts';
+import type { Dataset } from '../../shared/datasets/types.ts';
+import { carsDataset, penguinsDataset } from '../../shared/datasets/vega.ts';
+import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
+import { buildModel } from '../../shared/tfjs/build-model.ts';
+import type {
+  BackendChoice,
+  BackendName,
+  BoundaryGrid,
+  DataSource,
+  FromWorker,
+  ToWorker,
+} from '../../shared/training/protocol.ts';
+import { BACKENDS } from '../../shared/training/protocol.ts';
+import { testResults, train, type TrainControl } from '../../shared/training/train.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: FromWorker) => scope.postMessage(m);
+
+let backendReady: BackendName | null = null;
+let model: tf.LayersModel | null = null;
+let modelKey = '';
+let control: TrainControl | null = null;
+let resume: (() => void) | null = null;
+const datasets = new Map<string, Dataset>();
+
+async function chooseBackend(choice: BackendChoice): Promise<BackendName> {
+  if (backendReady && (choice === 'auto' || choice === backendReady)) return backendReady;
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
+    'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, self.location.href).href,
+  });
+  // Threads need cross-origin isolation and must be set before the backend starts.
+  if (scope.crossOriginIsolated)
+    setThreadsCount(Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
+  const order = choice === 'auto' ? BACKENDS : [choice, ...BACKENDS.filter((b) => b !== choice)];
+  const tried: { backend: BackendName; error?: string }[] = [];
+  for (const name of order) {
+    try {
+      if (name === 'webgl' && typeof OffscreenCanvas === 'undefined')
+        throw new Error('no OffscreenCanvas');
+      if (name === 'webgpu' && !('gpu' in navigator)) throw new Error('no navigator.gpu');
+      const ok = await tf.setBackend(name);
+      if (!ok) throw new Error('did not initialise');
+      await tf.ready();
+      // A real op proves it works (some backends register but fail on first use).
+      const probe = tf.add(tf.scalar(1), tf.scalar(1));
+      await probe.data();
+      probe.dispose();
+      tried.push({ backend: name });
+      backendReady = name;
+      post({ type: 'backend', backend: name, tried });
+      return name;
+    } catch (e) {
+      tried.push({ backend: name, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  throw new Error(
+    `no TF.js backend started: ${tried.map((t) => `${t.backend}: ${t.error}`).join('; ')}`,
+  );
+}
+
+async function fetchBytes(url: string | undefined, what: string): Promise<Uint8Array> {
+  if (!url) throw new Error(`no URL for ${what}`);
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${what}: HTTP ${r.status}`);
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+async function loadData(source: DataSource, seed: number): Promise<Dataset> {
+  const key = JSON.stringify([
+    source.dataset,
+    source.synthetic ?? null,
+    source.csv?.name ?? null,
+    source.csv?.target ?? null,
+    seed,
+  ]);
+  const cached = datasets.get(key);
+  if (cached && source.dataset !== 'csv') return cached;
+  let d: Dataset;
+  switch (source.dataset) {
+    case 'mnist': {
+      const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+        ['trainImages', 'trainLabels', 'testImages', 'testLabels'].map((k) =>
+          fetchBytes(source.urls[k], `MNIST ${k}`),
+        ),
+      );
+      d = mnistDataset({
+        trainImages: trainImages!,
+        trainLabels: trainLabels!,
+        testImages: testImages!,
+        testLabels: testLabels!,
+      });
+      break;
+    }
+    case 'penguins':
+    case 'cars': {
+      const r = await fetch(source.urls[source.dataset]!);
+      const rows = (await r.json()) as Record<string, Cell>[];
+      d = source.dataset === 'penguins' ? penguinsDataset(rows, seed) : carsDataset(rows, seed);
+      break;
+    }
+    case 'csv': {
+      if (!source.csv) throw new Error('Choose a CSV file first');
+      const result = csvDataset(source.csv.text, {
+        name: source.csv.name,
+        ...(source.csv.target ? { target: source.csv.target } : {}),
+        seed,
+      });
+      if (!result.ok) throw new Error(result.errors.join('\n'));
+      d = result.value;
+      break;
+    }
+    default:
+      d = syntheticDataset(source.dataset as SyntheticSet, { ...source.synthetic, seed });
+  }
+  datasets.set(key, d);
+  return d;
+}
+
+const BOUNDARY_SIZE = 40;
+const BOUNDARY_RANGE: [number, number] = [-1.5, 1.5];
+
+async function boundary(m: tf.LayersModel, ir: ModelIR): Promise<BoundaryGrid | undefined> {
+  const input = ir.ops[0]!.outputShape;
+  if (input.length !== 1 || input[0] !== 2) return undefined;
+  const n = BOUNDARY_SIZE;
+  const [lo, hi] = BOUNDARY_RANGE;
+  const xs = new Float32Array(n * n * 2);
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < n; c++) {
+      xs[2 * (r * n + c)] = lo + ((c + 0.5) / n) * (hi - lo);
+      xs[2 * (r * n + c) + 1] = hi - ((r + 0.5) / n) * (hi - lo);
+    }
+  const p = tf.tidy(() => {
+    const out = m.apply(tf.tensor2d(xs, [n * n, 2]), { training: false }) as tf.Tensor;
+    const flat = out.reshape([n * n, -1]);
+    return flat.shape[1] === 1
+      ? flat.reshape([n * n])
+      : flat.slice([0, 1], [n * n, 1]).reshape([n * n]);
+  });
+  const values = Array.from(await p.data());
+  p.dispose();
+  return { size: n, range: BOUNDARY_RANGE, values };
+}
+
+function disposeModel() {
+  model?.dispose();
+  model = null;
+  modelKey = '';
+}
+
+async function start(msg: Extract<ToWorker, { type: 'start' }>) {
+  post({ type: 'status', state: 'loading' });
+  const lowered = lowerGraph(msg.graph);
+  if (!lowered.ok) {
+    post({ type: 'problems', messages: lowered.diagnostics.map((d) => d.message) });
+    post({ type: 'status', state: 'idle' });
+    return;
+  }
+  const ir = lowered.ir;
+  await chooseBackend(msg.backend);
+  const data = await loadData(msg.source, msg.settings.seed);
+  post({
+    type: 'dataset',
+    title: data.title,
+    trainCount: data.train.count,
+    testCount: data.test?.count ?? 0,
+    notes: data.notes,
+  });
+  const problems = checkDatasetFit(ir, datasetInfo(data));
+  if (problems.length > 0) {
+    post({ type: 'problems', messages: problems.map((p) => p.message) });
+    post({ type: 'status', state: 'idle' });
+    return;
+  }
+  const key = JSON.stringify(ir.ops.map((op) => [op.name, op.type, op.params, op.inputs]));
+  if (!msg.keepWeights || key !== modelKey || !model) {
+    disposeModel();
+    model = buildModel(tf, ir, { seed: msg.settings.seed });
+    modelKey = key;
+  }
+  const m = model;
+  control = { stop: false, paused: null };
+  post({ type: 'status', state: 'training' });
+  const result = await train(tf, m, ir, data, {
+    settings: msg.settings,
+    ...(msg.limit ? { limit: msg.limit } : {}),
+    control,
+    readEvery: backendReady === 'webgpu' || backendReady === 'webgl' ? 16 : 4,
+    onBatches: (progress) => post({ type: 'batches', progress }),
+    onEpoch: async (log) => {
+      const grid = await boundary(m, ir);
+      post({ type: 'epoch', log, ...(grid ? { boundary: grid } : {}) });
+    },
+  });
+  control = null;
+  if (result.status === 'diverged')
+    post({ type: 'diverged', message: result.message ?? 'The loss diverged' });
+  const test = await testResults(tf, m, ir, data, msg.settings, 36);
+  const classNames = data.task.kind === 'classification' ? data.task.classNames : [];
+  let samples: { pixels: number[][]; labels: number[] } | undefined;
+  if (data.id === 'mnist' && data.test) {
+    const pixels: number[][] = [];
+    for (let i = 0; i < 36; i++)
+      pixels.push(
+        Array.from(data.test.x.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)),
+      );
+    samples = { pixels, labels: Array.from(data.test.y.subarray(0, 36)) };
+  }
+  let points: { x: number[]; y: number[] } | undefined;
+  if (data.featureShape.length === 1 && data.featureShape[0] === 2) {
+    const n = Math.min(data.train.count, 600);
+    points = {
+      x: Array.from(data.train.x.subarray(0, 2 * n)),
+      y: Array.from(data.train.y.subarray(0, n)),
+    };
+  }
+  const grid = await boundary(m, ir);
+  post({
+    type: 'results',
+    test,
+    classNames,
+    ...(samples ? { samples } : {}),
+    ...(points ? { points } : {}),
+    ...(grid ? { boundary: grid } : {}),
+  });
+  post({
+    type: 'status',
+    state: result.status === 'done' ? 'done' : 'stopped',
+    ...(result.message ? { message: result.message } : {}),
+  });
+}
+
+scope.onmessage = (event: MessageEvent<ToWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'start':
+      start(msg).catch((e: unknown) => {
+        control = null;
+        post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
+        post({ type: 'status', state: 'idle' });
+      });
+      break;
+    case 'pause':
+      if (control && !control.paused) {
+        control.paused = new Promise((r) => (resume = r));
+        post({ type: 'status', state: 'paused' });
+      }
+      break;
+    case 'resume':
+      if (control?.paused) {
+        control.paused = null;
+        resume?.();
+        post({ type: 'status', state: 'training' });
+      }
+      break;
+    case 'stop':
+      if (control) {
+        control.stop = true;
+        control.paused = null;
+        resume?.();
+      }
+      break;
+    case 'reset':
+      disposeModel();
+      post({ type: 'status', state: 'idle', message: 'Weights reset' });
+      break;
+    case 'dispose':
+      if (control) control.stop = true;
+      disposeModel();
+      datasets.clear();
+      tf.disposeVariables();
+      break;
+  }
+};

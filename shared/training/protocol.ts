@@ -1,0 +1,71 @@
+/**
+ * Messages between the UI thread and the training Web Worker (renderer/training/worker.ts).
+ * Pure data: structured-clone friendly, no tensors.
+ */
+import type { Graph } from '../graph/types.ts';
+import type { TrainingSettings } from '../graph/project.ts';
+import type { SyntheticOptions } from '../datasets/synthetic.ts';
+import type { BatchProgress, EpochLog, TestResults } from './train.ts';
+
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+/** `auto` tries webgpu → webgl → wasm → cpu and keeps the first that initialises. */
+export type BackendChoice = 'auto' | BackendName;
+
+/** Where the worker gets the data: built-in sets by URL (served by Vite), CSV by text. */
+export interface DataSource {
+  dataset: TrainingSettings['dataset'];
+  synthetic?: SyntheticOptions;
+  /** The CSV file's text and options, when `dataset` is `csv`. */
+  csv?: { name: string; text: string; target?: string };
+  /** Asset URLs of the data files (MNIST IDX files, penguins/cars JSON). */
+  urls: Record<string, string>;
+}
+
+export type ToWorker =
+  | {
+      type: 'start';
+      graph: Graph;
+      settings: TrainingSettings;
+      source: DataSource;
+      backend: BackendChoice;
+      /** Continue from the current weights when the graph is unchanged (after Stop). */
+      keepWeights: boolean;
+      limit?: number;
+    }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'reset' }
+  /** Frees the model and the backend's memory (closing a project). */
+  | { type: 'dispose' };
+
+/** Decision-boundary grid over the 2-D input range: `size × size` probabilities of class 1. */
+export interface BoundaryGrid {
+  size: number;
+  range: [number, number];
+  values: number[];
+}
+
+export type FromWorker =
+  | { type: 'backend'; backend: BackendName; tried: { backend: BackendName; error?: string }[] }
+  | {
+      type: 'status';
+      state: 'loading' | 'training' | 'paused' | 'stopped' | 'done' | 'idle';
+      message?: string;
+    }
+  | { type: 'dataset'; title: string; trainCount: number; testCount: number; notes: string[] }
+  | { type: 'batches'; progress: BatchProgress }
+  | { type: 'epoch'; log: EpochLog; boundary?: BoundaryGrid }
+  | { type: 'problems'; messages: string[] }
+  | { type: 'diverged'; message: string }
+  | { type: 'error'; message: string }
+  | {
+      type: 'results';
+      test: TestResults | null;
+      /** MNIST: the first images (28×28 bytes each) for the prediction grid, with labels. */
+      samples?: { pixels: number[][]; labels: number[] };
+      classNames: string[];
+      points?: { x: number[]; y: number[] };
+      boundary?: BoundaryGrid;
+    };
