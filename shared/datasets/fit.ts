@@ -50,10 +50,19 @@ export function datasetInfo(d: Dataset): DatasetShapeInfo {
   return { id: d.id, title: d.title, featureShape: d.featureShape, task: d.task };
 }
 
+/** The change that resolves a fit problem, as new params for the block it names. */
+export interface FitFix {
+  title: string;
+  params: Record<string, unknown>;
+}
+
 export interface FitProblem {
   /** The IR op (node) id to point at. */
   nodeId: string;
+  /** Which end of the model does not fit. */
+  end: 'input' | 'output';
   message: string;
+  fix?: FitFix;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -72,8 +81,13 @@ export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem
   const need = featureSize(info.featureShape);
   if (have !== need) {
     const layout = info.featureShape.length > 1 ? ` or [${info.featureShape.join(', ')}]` : '';
+    // Keep the Input's layout when it is an image and the data is too; else flat features.
+    const shape =
+      inputShape.length > 1 && info.featureShape.length > 1 ? info.featureShape : [need];
     problems.push({
       nodeId: input.id,
+      end: 'input',
+      fix: { title: `Set shape to [${shape.join(', ')}]`, params: { shape: [...shape] } },
       message: `Input has ${plural(have, 'feature')}, ${info.title} has ${need}: set Input shape to [${need}]${layout}`,
     });
   }
@@ -86,6 +100,12 @@ export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem
     if (out.length !== 1 || (units !== k && !binaryOk)) {
       problems.push({
         nodeId: output.id,
+        end: 'output',
+        ...(out.length === 1 && output.type === 'Dense'
+          ? {
+              fix: { title: `Use ${k} softmax units`, params: { units: k, activation: 'softmax' } },
+            }
+          : {}),
         message:
           out.length !== 1
             ? `The output has shape ${formatShape(out)}; ${info.title} needs one score per class: add Flatten and a Dense with ${k} units`
@@ -94,12 +114,20 @@ export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem
     } else if (units === 1 && activation !== 'sigmoid') {
       problems.push({
         nodeId: output.id,
+        end: 'output',
+        ...(output.type === 'Dense'
+          ? { fix: { title: 'Use sigmoid', params: { activation: 'sigmoid' } } }
+          : {}),
         message: `The single output unit needs activation sigmoid to classify ${info.title} (it has ${activation ?? 'none'})`,
       });
     }
   } else if (out.length !== 1 || units !== 1) {
     problems.push({
       nodeId: output.id,
+      end: 'output',
+      ...(out.length === 1 && output.type === 'Dense'
+        ? { fix: { title: 'Use 1 linear unit', params: { units: 1, activation: 'linear' } } }
+        : {}),
       message: `The output has shape ${formatShape(out)}, ${info.title} predicts one number: set the last layer to 1 unit, activation linear`,
     });
   }

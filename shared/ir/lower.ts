@@ -41,7 +41,11 @@ export type LowerResult =
 
 /** Lowers a graph to the IR. Fails with the graph's error diagnostics when it has any. */
 export function lowerGraph(graph: Graph): LowerResult {
-  const analysis = analyzeGraph(graph);
+  return lowerAnalysis(analyzeGraph(graph));
+}
+
+/** Lowers an analysis already made (saves analysing the graph twice). */
+export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
   if (
     hasErrors(analysis.diagnostics) ||
     analysis.inputIds.length !== 1 ||

@@ -1,4 +1,3 @@
-import { featureSize } from '../datasets/types.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import type { GraphEdge, GraphNode } from '../graph/types.ts';
 import { formatShape } from '../shape.ts';
@@ -16,7 +15,11 @@ function updateNode(
   };
 }
 
-function setParams(target: FixTarget, id: string, params: Record<string, unknown>): FixTarget {
+export function setParams(
+  target: FixTarget,
+  id: string,
+  params: Record<string, unknown>,
+): FixTarget {
   return updateNode(target, id, (n) => ({ ...n, params: { ...n.params, ...params } }));
 }
 
@@ -142,70 +145,26 @@ const softmaxWithCrossEntropy: Rule = (analysis, context) => {
   ];
 };
 
-/** W104: sigmoid output on a multi-class dataset; W107: output units ≠ number of classes. */
-const outputMatchesClasses: Rule = (analysis, context) => {
+/**
+ * W104: sigmoid output on a multi-class dataset (sigmoid scores each class on its own). Unit
+ * counts and Input sizes are checked by the dataset fit check (W105, W107).
+ */
+const sigmoidOnMultiClass: Rule = (analysis, context) => {
   const out = outputOf(analysis);
   const task = context.dataset?.task;
-  if (
-    !out ||
-    out.info.node.type !== 'Dense' ||
-    task?.kind !== 'classification' ||
-    task.numClasses < 3
-  )
-    return [];
-  const units = out.info.params.units as number;
+  if (out?.activation !== 'sigmoid' || out.info.node.type !== 'Dense') return [];
+  if (task?.kind !== 'classification' || task.numClasses < 3) return [];
   const id = out.info.node.id;
   const classes = task.numClasses;
-  const fix = {
-    title: `Use ${classes} softmax units`,
-    apply: (t: FixTarget) => setParams(t, id, { units: classes, activation: 'softmax' }),
-  };
-  if (out.activation === 'sigmoid') {
-    return [
-      {
-        code: 'W104',
-        severity: 'warning',
-        nodeId: id,
-        message: `The output ends in sigmoid, but ${context.dataset!.title} has ${classes} classes: sigmoid scores each class on its own. Use softmax with ${classes} units.`,
-        fix,
-      },
-    ];
-  }
-  if (units !== classes) {
-    return [
-      {
-        code: 'W107',
-        severity: 'warning',
-        nodeId: id,
-        message: `The output has ${units} units but ${context.dataset!.title} has ${classes} classes: use one unit per class.`,
-        fix,
-      },
-    ];
-  }
-  return [];
-};
-
-/** W105: the Input does not fit the dataset's examples. */
-const inputMatchesDataset: Rule = (analysis, context) => {
-  const dataset = context.dataset;
-  const inputId = analysis.inputIds[0];
-  if (!dataset || !inputId) return [];
-  const info = analysis.nodes.get(inputId)!;
-  const shape = info.params.shape as number[];
-  if (featureSize(shape) === featureSize(dataset.featureShape)) return [];
-  const want =
-    dataset.featureShape.length === 1 || shape.length === 1
-      ? [featureSize(dataset.featureShape)]
-      : dataset.featureShape;
   return [
     {
-      code: 'W105',
+      code: 'W104',
       severity: 'warning',
-      nodeId: inputId,
-      message: `Input has ${featureSize(shape)} features, ${dataset.title} has ${featureSize(dataset.featureShape)}: set Input shape to [${want.join(', ')}]`,
+      nodeId: id,
+      message: `The output ends in sigmoid, but ${context.dataset!.title} has ${classes} classes: sigmoid scores each class on its own. Use softmax with ${classes} units.`,
       fix: {
-        title: `Set shape to [${want.join(', ')}]`,
-        apply: (t) => setParams(t, inputId, { shape: want }),
+        title: `Use ${classes} softmax units`,
+        apply: (t) => setParams(t, id, { units: classes, activation: 'softmax' }),
       },
     },
   ];
@@ -234,7 +193,6 @@ export const LINT_RULES: readonly Rule[] = [
   denseWithoutFlatten,
   stackedLinearDense,
   softmaxWithCrossEntropy,
-  outputMatchesClasses,
-  inputMatchesDataset,
+  sigmoidOnMultiClass,
   learningRateDiverged,
 ];

@@ -1,10 +1,10 @@
-import type { Dataset } from '../datasets/types.ts';
+import type { DatasetShapeInfo } from '../datasets/fit.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { TrainingSettings } from '../graph/project.ts';
 import type { Graph } from '../graph/types.ts';
 
 /** What a lint needs to know about the dataset: its example shape and its task. */
-export type DatasetFacts = Pick<Dataset, 'id' | 'title' | 'featureShape' | 'task'>;
+export type DatasetFacts = DatasetShapeInfo;
 
 export interface LintContext {
   dataset?: DatasetFacts;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { trainingSchema } from '../../shared/graph/project.ts';
 import type { Graph } from '../../shared/graph/types.ts';
-import { BUILTIN_DATASET_FACTS } from '../../shared/lint/dataset-facts.ts';
+import { BUILTIN_DATASET_INFO } from '../../shared/datasets/fit.ts';
 import { lintGraph, type LintContext } from '../../shared/lint/index.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { graphOf } from './graph-builder.ts';
@@ -10,7 +10,7 @@ import { graphOf } from './graph-builder.ts';
 const training = trainingSchema.parse({});
 const ctx = (dataset?: string, extra: Partial<LintContext> = {}): LintContext => ({
   training,
-  dataset: dataset ? BUILTIN_DATASET_FACTS[dataset] : undefined,
+  dataset: dataset ? BUILTIN_DATASET_INFO[dataset as keyof typeof BUILTIN_DATASET_INFO] : undefined,
   ...extra,
 });
 
@@ -115,9 +115,7 @@ describe('teaching lints and their fixes', () => {
   it('W105 Input does not match the dataset; the message names the fix', () => {
     const g = loadTemplate('mnist-mlp').graph;
     const { finding, fixed } = applyFix(g, ctx('penguins'), 'W105');
-    expect(finding.message).toBe(
-      'Input has 784 features, Palmer penguins has 9: set Input shape to [9]',
-    );
+    expect(finding.message).toBe('Input has 784 features, penguins has 9: set Input shape to [9]');
     expect(fixed.graph.nodes.find((n) => n.id === 'input')!.params.shape).toEqual([9]);
     // The MLP's flat 784 fits MNIST's 28×28×1 images: no warning.
     expect(lintGraph(g, ctx('mnist')).some((f) => f.code === 'W105')).toBe(false);
