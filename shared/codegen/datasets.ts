@@ -5,6 +5,7 @@
  * for regression data. Tests replace `load_data` with a small synthetic stand-in.
  */
 import type { TrainingSettings } from '../graph/project.ts';
+import { pythonIdentifier } from '../ir/names.ts';
 import type { LossPlan } from './loss.ts';
 import { PyWriter, pyNumber, pyString } from './py-writer.ts';
 
@@ -38,6 +39,33 @@ function standardise(w: PyWriter): void {
   w.line('x = (x - x.mean(axis=0)) / x.std(axis=0)');
 }
 
+/**
+ * Writes the lines that build `x` from a data frame `df` the way the app's loaders do: the
+ * numeric columns standardised, categorical columns one-hot in a fixed category order, placed
+ * before or after the numbers.
+ */
+function writeFeatures(
+  w: PyWriter,
+  numericList: string,
+  categorical: [column: string, categories: string[], place: 'before' | 'after'][],
+): void {
+  w.line(`numbers = df[${numericList}].to_numpy(dtype="float32")`);
+  w.comment('Standardise each number (mean 0, spread 1): raw units differ widely in scale.');
+  w.line('numbers = (numbers - numbers.mean(axis=0)) / numbers.std(axis=0)');
+  w.comment('A category becomes one 0/1 column per value (one-hot), in a fixed order.');
+  for (const [column, categories] of categorical) {
+    const name = pythonIdentifier(column.toLowerCase());
+    const values = categories.map(pyString).join(', ');
+    w.line(`${name} = pd.Categorical(df[${pyString(column)}], categories=[${values}])`);
+    w.line(`${name} = pd.get_dummies(${name}, dtype="float32").to_numpy()`);
+  }
+  const ids = (place: 'before' | 'after') =>
+    categorical.filter((c) => c[2] === place).map((c) => pythonIdentifier(c[0].toLowerCase()));
+  w.line(
+    `x = np.concatenate([${[...ids('before'), 'numbers', ...ids('after')].join(', ')}], axis=1)`,
+  );
+}
+
 /** Writes `def load_data():` for the project's data set. */
 export function writeLoadData(
   w: PyWriter,
@@ -65,24 +93,39 @@ export function writeLoadData(
       });
       return;
     case 'penguins':
-      w.line('PENGUIN_FEATURES = [');
-      w.line('    "Beak Length (mm)",');
-      w.line('    "Beak Depth (mm)",');
-      w.line('    "Flipper Length (mm)",');
-      w.line('    "Body Mass (g)",');
+      w.line('PENGUIN_MEASUREMENTS = [');
+      for (const f of [
+        'Beak Length (mm)',
+        'Beak Depth (mm)',
+        'Flipper Length (mm)',
+        'Body Mass (g)',
+      ])
+        w.line(`    ${pyString(f)},`);
       w.line(']');
       w.blank(2);
       w.block('def load_data():', () => {
-        w.line('"""Palmer penguins: four body measurements, and the species to predict.');
+        w.line(
+          '"""Palmer penguins: island, four body measurements and sex; the species to predict.',
+        );
         w.line('');
-        w.line("DATA_FILE is vega-datasets' penguins.json saved as CSV.");
+        w.line(
+          "DATA_FILE is vega-datasets' penguins.json saved as CSV. The 9 features are built as",
+        );
+        w.line(
+          'Netwright builds them: Island one-hot, the measurements standardised, Sex one-hot.',
+        );
         w.line('"""');
-        w.line('df = pd.read_csv(DATA_FILE).dropna(subset=PENGUIN_FEATURES + ["Species"])');
-        w.line('x = df[PENGUIN_FEATURES].to_numpy(dtype="float32")');
-        standardise(w);
+        w.line('df = pd.read_csv(DATA_FILE).dropna()');
+        w.line('df = df[df["Sex"].isin(["FEMALE", "MALE"])]  # a few rows have "." for sex');
+        writeFeatures(w, 'PENGUIN_MEASUREMENTS', [
+          ['Island', ['Biscoe', 'Dream', 'Torgersen'], 'before'],
+          ['Sex', ['FEMALE', 'MALE'], 'after'],
+        ]);
         w.comment('Species names become class ids 0, 1, 2 (Adelie, Chinstrap, Gentoo).');
-        w.line('y = pd.Categorical(df["Species"]).codes.astype("int64")');
-        w.line(`return ${reshape}, y`);
+        w.line(
+          'y = pd.Categorical(df["Species"], categories=["Adelie", "Chinstrap", "Gentoo"]).codes',
+        );
+        w.line(`return ${reshape}, y.astype("int64")`);
       });
       return;
     case 'cars':
@@ -103,14 +146,14 @@ export function writeLoadData(
           '"""Cars of the 1970s: engine and body figures, and the miles per gallon to predict.',
         );
         w.line('');
-        w.line("DATA_FILE is vega-datasets' cars.json saved as CSV.");
+        w.line("DATA_FILE is vega-datasets' cars.json saved as CSV. The 9 features are built as");
+        w.line('Netwright builds them: six numbers standardised, then Origin one-hot.');
         w.line('"""');
-        w.line('df = pd.read_csv(DATA_FILE).dropna(subset=CAR_FEATURES + ["Miles_per_Gallon"])');
+        w.line(
+          'df = pd.read_csv(DATA_FILE).dropna(subset=CAR_FEATURES + ["Origin", "Miles_per_Gallon"])',
+        );
         w.line('df["Year"] = pd.to_datetime(df["Year"]).dt.year');
-        w.comment('Origin is a category: one 0/1 column per region (one-hot).');
-        w.line('origin = pd.get_dummies(df["Origin"], dtype="float32")');
-        w.line('x = pd.concat([df[CAR_FEATURES], origin], axis=1).to_numpy(dtype="float32")');
-        standardise(w);
+        writeFeatures(w, 'CAR_FEATURES', [['Origin', ['USA', 'Europe', 'Japan'], 'after']]);
         w.line('y = df["Miles_per_Gallon"].to_numpy(dtype="float32")');
         w.line(`return ${reshape}, y`);
       });
