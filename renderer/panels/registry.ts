@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { CodePanel } from './code/CodePanel.tsx';
 import { InspectorPanel } from './InspectorPanel.tsx';
 import { ProblemsBadge, ProblemsPanel } from './ProblemsPanel.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
@@ -21,6 +22,7 @@ export interface PanelDef {
 export const PANELS: PanelDef[] = [
   { id: 'inspector', title: 'Inspector', component: InspectorPanel },
   { id: 'summary', title: 'Summary', component: SummaryPanel },
+  { id: 'code', title: 'Code', component: CodePanel },
   { id: 'problems', title: 'Problems', component: ProblemsPanel, badge: ProblemsBadge },
   { id: 'training', title: 'Training', component: TrainingPanel },
 ];

@@ -1,0 +1,154 @@
+/**
+ * A read-only CodeMirror 6 view of a generated script: Python highlighting in the app's colours,
+ * line numbers, the selected block's lines marked, and clicks on a line reported with its number.
+ */
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { pythonLanguage } from '@codemirror/lang-python';
+import { EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
+import { Decoration, EditorView, lineNumbers, type DecorationSet } from '@codemirror/view';
+import { tags as t } from '@lezer/highlight';
+import { minimalChange, type LineRange } from './model.ts';
+
+const highlightStyle = HighlightStyle.define([
+  { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword], color: '#8b3fd9' },
+  { tag: [t.operatorKeyword, t.self], color: '#8b3fd9' },
+  { tag: [t.bool, t.null], color: '#c2410c' },
+  { tag: [t.number], color: '#c2410c' },
+  { tag: [t.string, t.special(t.string)], color: '#16805a' },
+  { tag: t.docString, color: '#5d7a68', fontStyle: 'italic' },
+  { tag: t.comment, color: '#8590a3', fontStyle: 'italic' },
+  { tag: [t.function(t.definition(t.variableName)), t.definition(t.className)], color: '#2f53e0' },
+  { tag: t.className, color: '#b4530a' },
+  { tag: t.function(t.propertyName), color: '#1f6fb2' },
+  { tag: t.function(t.variableName), color: '#1f6fb2' },
+  { tag: [t.propertyName], color: '#33405a' },
+  { tag: [t.operator, t.punctuation, t.paren, t.squareBracket, t.brace], color: '#59627a' },
+]);
+
+const theme = EditorView.theme({
+  '&': { height: '100%', fontSize: '12px', backgroundColor: '#fbfcfe' },
+  '&.cm-focused': { outline: 'none' },
+  '.cm-scroller': { fontFamily: 'var(--mono)', lineHeight: '1.55' },
+  '.cm-content': { padding: '8px 0', caretColor: 'transparent' },
+  '.cm-line': { padding: '0 14px 0 8px' },
+  '.cm-gutters': {
+    backgroundColor: '#f5f7fb',
+    color: '#a3abbb',
+    borderRight: '1px solid var(--line)',
+  },
+  '.cm-lineNumbers .cm-gutterElement': { padding: '0 8px 0 10px', minWidth: '34px' },
+  '.cm-line.cm-owned': { cursor: 'pointer' },
+  '.cm-line.cm-owned:hover': { backgroundColor: '#f0f3fa' },
+  '.cm-line.cm-owned-selected, .cm-line.cm-owned-selected:hover': {
+    backgroundColor: 'var(--accent-soft)',
+    boxShadow: 'inset 3px 0 0 var(--accent)',
+  },
+  '.cm-selectionBackground, &.cm-focused .cm-selectionBackground': {
+    backgroundColor: '#d5defd !important',
+  },
+});
+
+/** The lines of the selected blocks, and every line that belongs to some block. */
+interface Marks {
+  selected: readonly LineRange[];
+  owned: readonly (string | null)[];
+}
+
+const setMarks = StateEffect.define<Marks>();
+
+const ownedLine = Decoration.line({ class: 'cm-owned' });
+const selectedLine = Decoration.line({ class: 'cm-owned cm-owned-selected' });
+
+function decorate(state: EditorState, marks: Marks): DecorationSet {
+  const builder = new RangeSetBuilder<Decoration>();
+  const selected = new Set<number>();
+  for (const r of marks.selected) for (let l = r.from; l <= r.to; l++) selected.add(l);
+  const lines = Math.min(state.doc.lines, marks.owned.length);
+  for (let l = 1; l <= lines; l++) {
+    if (selected.has(l)) builder.add(state.doc.line(l).from, state.doc.line(l).from, selectedLine);
+    else if (marks.owned[l - 1]) {
+      builder.add(state.doc.line(l).from, state.doc.line(l).from, ownedLine);
+    }
+  }
+  return builder.finish();
+}
+
+const marksField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(value, tr) {
+    let next = value.map(tr.changes);
+    for (const e of tr.effects) if (e.is(setMarks)) next = decorate(tr.state, e.value);
+    return next;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+export interface CodeEditor {
+  view: EditorView;
+  /** Replaces the text with the smallest edit (the scroll position stays) and re-marks lines. */
+  update(code: string, owned: readonly (string | null)[], selected: readonly LineRange[]): void;
+  /** Scrolls a line into the middle of the view unless it is already visible. */
+  reveal(line: number): void;
+  destroy(): void;
+}
+
+export function createCodeEditor(
+  parent: HTMLElement,
+  label: string,
+  onLineClick: (line: number) => void,
+): CodeEditor {
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: '',
+      extensions: [
+        EditorState.readOnly.of(true),
+        EditorView.editable.of(false),
+        EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
+        lineNumbers(),
+        pythonLanguage,
+        syntaxHighlighting(highlightStyle),
+        theme,
+        marksField,
+        EditorView.domEventHandlers({
+          click(event, v) {
+            // A drag that selected text is not a click on a line.
+            if (!v.state.selection.main.empty) return false;
+            const pos = v.posAtCoords({ x: event.clientX, y: event.clientY });
+            if (pos === null) return false;
+            onLineClick(v.state.doc.lineAt(pos).number);
+            return false;
+          },
+        }),
+      ],
+    }),
+  });
+  return {
+    view,
+    update(code, owned, selected) {
+      const change = minimalChange(view.state.doc.toString(), code);
+      view.dispatch({
+        ...(change ? { changes: change } : {}),
+        effects: setMarks.of({ owned, selected }),
+      });
+    },
+    reveal(line) {
+      // After layout: a pane that has just mounted has not measured its lines yet.
+      requestAnimationFrame(() => {
+        if (line < 1 || line > view.state.doc.lines || !view.dom.isConnected) return;
+        const pos = view.state.doc.line(line).from;
+        const block = view.lineBlockAt(pos);
+        const scroller = view.scrollDOM;
+        const top = block.top + view.documentPadding.top;
+        const visible =
+          scroller.clientHeight > 0 &&
+          top >= scroller.scrollTop &&
+          top + block.height <= scroller.scrollTop + scroller.clientHeight;
+        if (!visible) view.dispatch({ effects: EditorView.scrollIntoView(pos, { y: 'center' }) });
+      });
+    },
+    destroy() {
+      view.destroy();
+    },
+  };
+}
