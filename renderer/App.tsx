@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { Canvas } from './canvas/Canvas.tsx';
+import { Dialogs } from './dialogs/Dialogs.tsx';
 import { Notice } from './Notice.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { SidePanel } from './panels/SidePanel.tsx';
@@ -21,6 +22,7 @@ export function App() {
           <SidePanel />
         </main>
         <StatusBar />
+        <Dialogs />
       </div>
     </ReactFlowProvider>
   );

@@ -3,7 +3,9 @@ import { useEffect, useMemo } from 'react';
 import { parseProject, serializeProject } from '../shared/index.ts';
 import { PROJECT_FILE_FILTERS } from '../shared/ipc/contract.ts';
 import { layoutGraph } from './canvas/layout.ts';
+import { showDialog } from './dialogs/dialogStore.ts';
 import { platform, PlatformError, type HostCommand, type OpenedFile } from './platform/index.ts';
+import { nativeEdit } from './shortcuts.ts';
 import { editorStore, useEditor } from './store/index.ts';
 
 const FIT = { padding: 0.2, maxZoom: 1.1, duration: 300 };
@@ -20,6 +22,23 @@ function describeError(action: string, e: unknown): string {
     return details ? `${e.message}: ${details}` : e.message;
   }
   return `${action}: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** A failed open as a dialog listing every problem (the open project stays as it was). */
+function showOpenError(e: unknown) {
+  if (e instanceof PlatformError) {
+    showDialog({
+      kind: 'error',
+      title: e.message,
+      problems: e.details.length > 0 ? e.details : [e.message],
+    });
+  } else {
+    showDialog({
+      kind: 'error',
+      title: 'Could not open the file',
+      problems: [e instanceof Error ? e.message : String(e)],
+    });
+  }
 }
 
 /** Asks before replacing unsaved work; true when it may go ahead. */
@@ -42,10 +61,11 @@ export function useEditorCommands() {
     const load = (file: OpenedFile) => {
       const result = parseProject(file.text);
       if (!result.ok) {
-        store().notify(
-          `Could not open ${file.name}: ${result.errors.slice(0, 3).join('; ')}`,
-          'error',
-        );
+        showDialog({
+          kind: 'error',
+          title: `Could not open ${file.name}`,
+          problems: result.errors,
+        });
         return;
       }
       store().loadProject(result.project, file.path ?? null);
@@ -62,7 +82,9 @@ export function useEditorCommands() {
           path ? { path } : {},
         );
         if (result.saved) {
-          store().markSaved(result.path ?? filePath);
+          // Edits made while the file was being written stay unsaved.
+          if (store().project === project) store().markSaved(result.path ?? filePath);
+          else editorStore.setState({ filePath: result.path ?? filePath });
           store().notify(`Saved ${result.location ?? ''}`.trim());
         }
       } catch (e) {
@@ -83,7 +105,7 @@ export function useEditorCommands() {
           const file = await platform.openFile([...PROJECT_FILE_FILTERS]);
           if (file) load(file);
         } catch (e) {
-          store().notify(describeError('Could not open the file', e), 'error');
+          showOpenError(e);
         }
       },
       async openRecent(path: string) {
@@ -91,7 +113,7 @@ export function useEditorCommands() {
         try {
           load(await platform.openRecent(path));
         } catch (e) {
-          store().notify(describeError('Could not open the file', e), 'error');
+          showOpenError(e);
         }
       },
       save: () => save(false),
@@ -109,16 +131,24 @@ export function useEditorCommands() {
       zoomIn: () => void flow.zoomIn({ duration: 150 }),
       zoomOut: () => void flow.zoomOut({ duration: 150 }),
       deleteSelection() {
+        if (nativeEdit('delete')) return;
         const { selectedNodeIds, selectedEdgeIds } = store();
         store().removeElements(selectedNodeIds, selectedEdgeIds);
       },
       selectAll() {
-        const { project } = store();
-        store().select(
-          project.graph.nodes.map((n) => n.id),
-          project.graph.edges.map((e) => e.id),
-        );
+        if (!nativeEdit('selectAll')) store().selectAll();
       },
+      undo() {
+        if (!nativeEdit('undo')) store().undo();
+      },
+      redo() {
+        if (!nativeEdit('redo')) store().redo();
+      },
+      duplicate() {
+        if (store().duplicateSelection().length === 0) store().notify('Select blocks to duplicate');
+      },
+      help: () => showDialog({ kind: 'help' }),
+      about: () => showDialog({ kind: 'about' }),
     };
   }, [flow]);
 }
@@ -163,8 +193,18 @@ export function useHostIntegration(commands: EditorCommands) {
             return void commands.saveAs();
           case 'file:save-and-close':
             return void commands.save().then(() => {
-              if (!editorStore.getState().dirty) void window.netwright?.closeWindow();
+              if (!editorStore.getState().dirty) void platform.closeWindow?.();
             });
+          case 'edit:undo':
+            return commands.undo();
+          case 'edit:redo':
+            return commands.redo();
+          case 'edit:duplicate':
+            return commands.duplicate();
+          case 'help:shortcuts':
+            return commands.help();
+          case 'help:about':
+            return commands.about();
           case 'edit:delete':
             return commands.deleteSelection();
           case 'edit:select-all':

@@ -3,6 +3,7 @@ import './styles/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { autosaveNow } from './project/safety.ts';
 import { editorStore } from './store/index.ts';
 
 const root = document.getElementById('root');
@@ -14,4 +15,4 @@ createRoot(root).render(
 );
 
 // Lets end-to-end tests and the console inspect the editor state (read it, drive it).
-(window as { __netwright?: unknown }).__netwright = { store: editorStore };
+(window as { __netwright?: unknown }).__netwright = { store: editorStore, autosave: autosaveNow };

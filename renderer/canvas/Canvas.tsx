@@ -91,6 +91,15 @@ function onEdgesChange(changes: EdgeChange<Edge>[]) {
   if (removed.length > 0) state.removeElements([], removed);
 }
 
+/** A drag (one block or many) is one undo entry, however many moves it made. */
+function onNodeDragStart() {
+  editorStore.getState().beginGesture();
+}
+
+function onNodeDragStop() {
+  editorStore.getState().endGesture();
+}
+
 function onConnect(c: Connection) {
   const result = editorStore.getState().connect(c.source, c.target);
   if (!result.ok) editorStore.getState().notify(`Not wired: ${result.reason}`, 'error');
@@ -160,6 +169,8 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}

@@ -1,4 +1,72 @@
-import type { DocumentState, FileFilter, OpenedFile, Platform, SaveResult } from './types.ts';
+import { MAX_PROJECT_BYTES } from '../../shared/graph/project.ts';
+import {
+  PlatformError,
+  type AutosaveStore,
+  type DocumentState,
+  type FileFilter,
+  type OpenedFile,
+  type Platform,
+  type Recovery,
+  type SaveResult,
+} from './types.ts';
+
+/** The parts of the File System Access API used here (not in TypeScript's DOM library). */
+interface WritableFile {
+  write(data: string | Blob): Promise<void>;
+  close(): Promise<void>;
+}
+interface FileHandle {
+  readonly name: string;
+  getFile(): Promise<File>;
+  createWritable(): Promise<WritableFile>;
+}
+interface PickerOptions {
+  types?: { description: string; accept: Record<string, string[]> }[];
+  suggestedName?: string;
+  excludeAcceptAllOption?: boolean;
+}
+interface FileSystemAccess {
+  showOpenFilePicker?(options?: PickerOptions): Promise<FileHandle[]>;
+  showSaveFilePicker?(options?: PickerOptions): Promise<FileHandle>;
+}
+
+/** Key of the autosaved work in `localStorage`. */
+export const AUTOSAVE_KEY = 'netwright.autosave';
+/** Files kept by FS Access handle, keyed by the token the store keeps as `filePath`. */
+const handles = new Map<string, FileHandle>();
+let nextHandle = 1;
+
+/** `browser-file://3/name.netwright`: the last segment is the name the title shows. */
+function remember(handle: FileHandle): string {
+  const token = `browser-file://${nextHandle++}/${handle.name}`;
+  handles.set(token, handle);
+  return token;
+}
+
+function fsAccess(): FileSystemAccess {
+  return window as unknown as FileSystemAccess;
+}
+
+const isAbort = (e: unknown) => e instanceof DOMException && e.name === 'AbortError';
+
+function pickerTypes(filters?: FileFilter[]): PickerOptions['types'] {
+  const accept = (filters ?? [])
+    .flatMap((f) => f.extensions.filter((e) => e !== '*').map((e) => `.${e}`))
+    .filter((e, i, all) => all.indexOf(e) === i);
+  return accept.length > 0
+    ? [{ description: filters?.[0]?.name ?? 'Files', accept: { 'application/json': accept } }]
+    : undefined;
+}
+
+/** Refuses a file above the project limit before reading it. */
+async function readText(file: File): Promise<string> {
+  if (file.size > MAX_PROJECT_BYTES) {
+    throw new PlatformError(`Could not open ${file.name}`, [
+      `The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; projects are limited to ${MAX_PROJECT_BYTES / 1024 / 1024} MB`,
+    ]);
+  }
+  return file.text();
+}
 
 function download(name: string, data: string | Uint8Array, type: string): SaveResult {
   const part: BlobPart = typeof data === 'string' ? data : new Uint8Array(data);
@@ -22,11 +90,12 @@ function pickFile(filters?: FileFilter[]): Promise<OpenedFile | null> {
       .flatMap((f) => f.extensions.filter((e) => e !== '*').map((e) => `.${e}`))
       .join(',');
     input.style.display = 'none';
+    input.dataset.testid = 'file-input';
     input.addEventListener('change', () => {
       const file = input.files?.[0];
       input.remove();
       if (!file) return resolve(null);
-      file.text().then((text) => resolve({ name: file.name, text }), reject);
+      readText(file).then((text) => resolve({ name: file.name, text }), reject);
     });
     input.addEventListener('cancel', () => {
       input.remove();
@@ -37,15 +106,124 @@ function pickFile(filters?: FileFilter[]): Promise<OpenedFile | null> {
   });
 }
 
-/** The web build: a file input to open, a download link to save, the tab title. */
+async function openWithPicker(filters?: FileFilter[]): Promise<OpenedFile | null> {
+  const picker = fsAccess().showOpenFilePicker!;
+  let handle: FileHandle | undefined;
+  try {
+    const types = pickerTypes(filters);
+    [handle] = await picker(types ? { types } : {});
+  } catch (e) {
+    if (isAbort(e)) return null;
+    throw e;
+  }
+  if (!handle) return null;
+  const file = await handle.getFile();
+  return { name: file.name, text: await readText(file), path: remember(handle) };
+}
+
+/** Writes through the handle: the browser replaces the file only when the stream closes. */
+async function writeHandle(handle: FileHandle, data: string): Promise<void> {
+  try {
+    const out = await handle.createWritable();
+    await out.write(data);
+    await out.close();
+  } catch (e) {
+    throw new PlatformError(`Could not save ${handle.name}`, [
+      e instanceof Error ? e.message : String(e),
+    ]);
+  }
+}
+
+async function saveProjectFile(
+  name: string,
+  data: string,
+  options?: { path?: string },
+): Promise<SaveResult> {
+  const known = options?.path ? handles.get(options.path) : undefined;
+  if (known) {
+    await writeHandle(known, data);
+    return { saved: true, location: known.name, path: options!.path! };
+  }
+  const picker = fsAccess().showSaveFilePicker;
+  if (!picker) return download(name, data, 'application/json');
+  let handle: FileHandle;
+  try {
+    handle = await picker({
+      suggestedName: name,
+      types: [{ description: 'Netwright project', accept: { 'application/json': ['.netwright'] } }],
+    });
+  } catch (e) {
+    if (isAbort(e)) return { saved: false };
+    throw e;
+  }
+  await writeHandle(handle, data);
+  return { saved: true, location: handle.name, path: remember(handle) };
+}
+
+/** Unsaved work in `localStorage` (one slot; the browser keeps it across reloads and crashes). */
+export function localAutosave(storage: Storage = window.localStorage): AutosaveStore {
+  return {
+    async write(text, sourcePath) {
+      let projectName = 'Untitled';
+      try {
+        projectName = String((JSON.parse(text) as { name?: unknown }).name ?? projectName);
+      } catch {
+        // the name is only shown in the prompt
+      }
+      const entry: Recovery = {
+        savedAt: new Date().toISOString(),
+        // A browser file handle does not survive a reload.
+        sourcePath: sourcePath?.startsWith('browser-file://') ? null : sourcePath,
+        projectName,
+        text,
+      };
+      try {
+        storage.setItem(AUTOSAVE_KEY, JSON.stringify(entry));
+      } catch (e) {
+        throw new PlatformError('Could not autosave in the browser’s storage', [
+          e instanceof Error ? e.message : String(e),
+        ]);
+      }
+    },
+    async read() {
+      const raw = storage.getItem(AUTOSAVE_KEY);
+      if (!raw) return null;
+      try {
+        const entry = JSON.parse(raw) as Partial<Recovery>;
+        if (typeof entry.text !== 'string' || typeof entry.savedAt !== 'string') return null;
+        return {
+          savedAt: entry.savedAt,
+          sourcePath: typeof entry.sourcePath === 'string' ? entry.sourcePath : null,
+          projectName: typeof entry.projectName === 'string' ? entry.projectName : 'Untitled',
+          text: entry.text,
+        };
+      } catch {
+        return null;
+      }
+    },
+    async clear() {
+      storage.removeItem(AUTOSAVE_KEY);
+    },
+  };
+}
+
+/**
+ * The web build: the File System Access API where the browser has it (Save writes in place
+ * through the kept handle), else a file input to open and a download link to save.
+ */
 export const browserPlatform: Platform = {
   kind: 'browser',
-  openFile: (filters) => pickFile(filters),
-  saveFile: async (name, data) => download(name, data, 'application/json'),
+  openFile: (filters) =>
+    fsAccess().showOpenFilePicker ? openWithPicker(filters) : pickFile(filters),
+  saveFile: saveProjectFile,
   exportFile: async (name, data) =>
     download(name, data, typeof data === 'string' ? 'text/plain' : 'application/octet-stream'),
   onCommand: () => () => {},
   setDocumentState: ({ fileName, dirty }: DocumentState) => {
     document.title = `${dirty ? '• ' : ''}${fileName} — Netwright`;
   },
+  get autosave() {
+    return localAutosave();
+  },
+  modKey: typeof navigator !== 'undefined' && /Mac/.test(navigator.platform) ? 'Cmd' : 'Ctrl',
 };

@@ -45,6 +45,20 @@ export function electronPlatform(api: NetwrightApi): Platform {
     },
     onCommand: (listener) => api.onCommand((c) => listener(c)),
     setDocumentState: (state) => void api.setDocumentState(state),
+    autosave: {
+      async write(text, sourcePath) {
+        unwrap(await api.writeAutosave({ text, sourcePath }));
+      },
+      read: async () => unwrap(await api.readAutosave()),
+      async clear() {
+        unwrap(await api.clearAutosave());
+      },
+    },
+    versions: async () => unwrap(await api.versions()),
+    async closeWindow() {
+      unwrap(await api.closeWindow());
+    },
+    modKey: api.platform === 'darwin' ? 'Cmd' : 'Ctrl',
   };
 }
 

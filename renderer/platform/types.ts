@@ -30,6 +30,29 @@ export interface DocumentState {
   dirty: boolean;
 }
 
+/** Unsaved work kept by the autosave, offered back at the next start. */
+export interface Recovery {
+  /** ISO 8601 time of the autosave. */
+  savedAt: string;
+  /** The file the work belonged to (desktop), or null. */
+  sourcePath: string | null;
+  projectName: string;
+  /** Project file text. */
+  text: string;
+}
+
+/** Where unsaved work goes every 30 s: the app's data folder (desktop) or the browser's storage. */
+export interface AutosaveStore {
+  write(text: string, sourcePath: string | null): Promise<void>;
+  read(): Promise<Recovery | null>;
+  clear(): Promise<void>;
+}
+
+/** Versions for the About dialog (the desktop adds Electron, Chrome and Node). */
+export type HostVersions = Partial<
+  Record<'app' | 'electron' | 'chrome' | 'node' | 'v8' | 'platform', string>
+>;
+
 /** A command from the host's menu, e.g. `file:save` or `view:fit`. */
 export interface HostCommand {
   command: string;
@@ -54,6 +77,13 @@ export interface Platform {
   onCommand(listener: (command: HostCommand) => void): () => void;
   /** Shows the document's name and unsaved mark where the host shows them. */
   setDocumentState(state: DocumentState): void;
+  autosave: AutosaveStore;
+  /** The host's versions (desktop); the browser has none. */
+  versions?(): Promise<HostVersions>;
+  /** Closes the window without asking (desktop, after Save on close). */
+  closeWindow?(): Promise<void>;
+  /** `Cmd` on macOS, else `Ctrl`: for the shortcut list. */
+  modKey: 'Cmd' | 'Ctrl';
 }
 
 /** An expected failure (a bad file, a failed save), with a message for the user. */

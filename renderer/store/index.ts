@@ -1,19 +1,28 @@
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { DEFAULT_TEMPLATE_ID, loadTemplate, type Project } from '../../shared/index.ts';
+import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { createGraphSlice, type GraphSlice } from './graphSlice.ts';
+import { withHistory, type HistoryOptions, type HistorySlice } from './history.ts';
 import { createUiSlice, type UiSlice } from './uiSlice.ts';
 
-export type EditorState = GraphSlice & UiSlice;
+export type EditorState = GraphSlice & UiSlice & EditSlice & HistorySlice;
 export type EditorStore = StoreApi<EditorState>;
 
 /** A store built from its slices; usable without React (unit tests). */
-export function createEditorStore(project?: Project): EditorStore {
-  const store = createStore<EditorState>()((...a) => ({
-    ...createGraphSlice(...a),
-    ...createUiSlice(...a),
-  }));
+export function createEditorStore(project?: Project, history?: HistoryOptions): EditorStore {
+  const store = createStore<EditorState>()(
+    withHistory(
+      (...a) => ({
+        ...createGraphSlice(...a),
+        ...createUiSlice(...a),
+        ...createEditSlice(...a),
+      }),
+      history,
+    ),
+  );
   if (project) store.getState().loadProject(project);
+  store.getState().clearHistory();
   return store;
 }
 
@@ -28,4 +37,7 @@ export function useEditor<T>(selector: (state: EditorState) => T): T {
 export { analysisOf, diagnosticsByNode, summaryOf } from './analysis.ts';
 export { checkConnection, isMergeType } from './connection.ts';
 export type { ConnectResult, GraphSlice, XY } from './graphSlice.ts';
+export type { EditSlice } from './editSlice.ts';
+export type { HistoryOptions, HistorySlice } from './history.ts';
+export { FRAGMENT_MIME, readFragment, type Fragment } from './clipboard.ts';
 export type { Notice, UiSlice } from './uiSlice.ts';

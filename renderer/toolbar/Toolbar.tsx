@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import { useEditorCommands, useHostIntegration } from '../commands.ts';
+import { platform } from '../platform/index.ts';
+import { useProjectSafety } from '../project/safety.ts';
+import { useKeyboardShortcuts } from '../shortcuts.ts';
 import { useEditor } from '../store/index.ts';
 import { TemplateMenu } from './TemplateMenu.tsx';
 
@@ -7,6 +10,11 @@ import { TemplateMenu } from './TemplateMenu.tsx';
 export function Toolbar() {
   const commands = useEditorCommands();
   useHostIntegration(commands);
+  useKeyboardShortcuts(commands);
+  useProjectSafety();
+  const canUndo = useEditor((s) => s.canUndo);
+  const canRedo = useEditor((s) => s.canRedo);
+  const mod = platform.modKey;
   const name = useEditor((s) => s.project.name);
   const dirty = useEditor((s) => s.dirty);
   const [busy, setBusy] = useState(false);
@@ -49,8 +57,51 @@ export function Toolbar() {
         <button type="button" className="btn" onClick={commands.open} data-testid="toolbar-open">
           Open…
         </button>
-        <button type="button" className="btn" onClick={commands.save} data-testid="toolbar-save">
+        <button
+          type="button"
+          className="btn"
+          onClick={commands.save}
+          title={`Save (${mod}+S)`}
+          data-testid="toolbar-save"
+        >
           Save
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={commands.saveAs}
+          title={`Save as (${mod}+Shift+S)`}
+          data-testid="toolbar-save-as"
+        >
+          Save as…
+        </button>
+      </div>
+      <div className="toolbar__group">
+        <button
+          type="button"
+          className="btn btn--icon"
+          onClick={commands.undo}
+          disabled={!canUndo}
+          title={`Undo (${mod}+Z)`}
+          aria-label="Undo"
+          data-testid="toolbar-undo"
+        >
+          <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden>
+            <path d="M7 5 3 9l4 4M3.5 9H12a4.5 4.5 0 0 1 0 9H9" />
+          </svg>
+        </button>
+        <button
+          type="button"
+          className="btn btn--icon"
+          onClick={commands.redo}
+          disabled={!canRedo}
+          title={`Redo (${mod}+Shift+Z)`}
+          aria-label="Redo"
+          data-testid="toolbar-redo"
+        >
+          <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden>
+            <path d="m13 5 4 4-4 4M16.5 9H8a4.5 4.5 0 0 0 0 9h3" />
+          </svg>
         </button>
       </div>
       <div className="toolbar__spacer" />
@@ -66,6 +117,16 @@ export function Toolbar() {
         </button>
         <button type="button" className="btn" onClick={commands.fitView} data-testid="toolbar-fit">
           Fit view
+        </button>
+        <button
+          type="button"
+          className="btn btn--icon"
+          onClick={commands.help}
+          title="Keyboard shortcuts (F1)"
+          aria-label="Keyboard shortcuts"
+          data-testid="toolbar-help"
+        >
+          ?
         </button>
       </div>
     </header>

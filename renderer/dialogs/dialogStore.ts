@@ -1,0 +1,24 @@
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import type { Recovery } from '../platform/types.ts';
+
+/** The one modal dialog shown at a time. */
+export type DialogState =
+  | { kind: 'help' }
+  | { kind: 'about' }
+  | { kind: 'error'; title: string; problems: string[] }
+  | { kind: 'recovery'; recovery: Recovery; onRestore: () => void; onDiscard: () => void };
+
+export const dialogStore = createStore<{ dialog: DialogState | null }>()(() => ({ dialog: null }));
+
+export function showDialog(dialog: DialogState): void {
+  dialogStore.setState({ dialog });
+}
+
+export function closeDialog(): void {
+  dialogStore.setState({ dialog: null });
+}
+
+export function useDialog(): DialogState | null {
+  return useStore(dialogStore, (s) => s.dialog);
+}
