@@ -89,3 +89,17 @@ export function writeSettings(
   w.line(`SEED = ${pyNumber(t.seed)}`);
   extra();
 }
+
+/** How the docstring shows the `--weights` flag of the training run. */
+export const WEIGHTS_RUN = '--weights weights.npz  # start from weights exported by Netwright';
+
+/** `if __name__ == "__main__":` for the training run: `--weights FILE` goes to `main()`. */
+export function writeMainCall(w: PyWriter): void {
+  w.block('if __name__ == "__main__":', () => {
+    w.line('parser = argparse.ArgumentParser(description="Train the model.")');
+    w.line(
+      'parser.add_argument("--weights", help="a weights.npz exported by Netwright to start from")',
+    );
+    w.line('main(parser.parse_args().weights)');
+  });
+}

@@ -8,14 +8,17 @@ import {
   type CodegenOptions,
   type CodegenSource,
   type GeneratedCode,
+  WEIGHTS_RUN,
   withDefaults,
   writeFileDocstring,
+  writeMainCall,
   writeSettings,
 } from './common.ts';
 import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
 import { KERAS_CALL_STYLE, type KerasValue, kerasLayerConfig } from './keras-config.ts';
 import { type LossPlan, lossPlan } from './loss.ts';
-import { PyWriter, pyLiteral, pyNumber } from './py-writer.ts';
+import { expectedWeights } from '../export/weights.ts';
+import { PyWriter, pyLiteral, pyNumber, pyString } from './py-writer.ts';
 
 export const KERAS_FILENAME = 'keras_model.py';
 
@@ -114,6 +117,40 @@ function writeTargets(w: PyWriter, plan: LossPlan): void {
   }
 }
 
+/**
+ * `WEIGHT_NAMES` (each layer's arrays, in the order `set_weights` takes them) and
+ * `load_weights(model, path)`, which fills the layers from a Netwright weights.npz.
+ */
+function writeLoadWeights(w: PyWriter, ir: ModelIR): void {
+  const layers = ir.ops
+    .map((op) => ({ op, names: expectedWeights(op).map((a) => a.name) }))
+    .filter((l) => l.names.length > 0);
+  w.comment('The arrays of each layer with weights, in the order set_weights() takes them.');
+  if (layers.length === 0) {
+    w.line('WEIGHT_NAMES = {}  # this network has no weights');
+  } else {
+    w.line('WEIGHT_NAMES = {');
+    for (const { op, names } of layers)
+      w.line(`    ${pyString(op.name)}: ${pyLiteral(names)},`, op.id);
+    w.line('}');
+  }
+  w.blank(2);
+  w.block('def load_weights(model, path):', () => {
+    w.line('"""Loads a weights.npz exported by Netwright into a model made by build_model().');
+    w.line('');
+    w.line(
+      'The file holds one array per "<layer>/<array>" key, in Keras layouts. Returns the model.',
+    );
+    w.line('"""');
+    w.block('with np.load(path) as arrays:', () => {
+      w.block('for layer, names in WEIGHT_NAMES.items():', () => {
+        w.line('model.get_layer(layer).set_weights([arrays[f"{layer}/{name}"] for name in names])');
+      });
+    });
+    w.line('return model');
+  });
+}
+
 /** The complete Keras script for a project. */
 export function generateKeras(source: CodegenSource, options: CodegenOptions = {}): GeneratedCode {
   const opts = withDefaults(options);
@@ -121,15 +158,20 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   const plan = lossPlan(ir, training.loss);
   const w = new PyWriter();
   const run = opts.includeTraining
-    ? [`python ${KERAS_FILENAME}`, ...(opts.tensorboard ? ['tensorboard --logdir logs'] : [])]
+    ? [
+        `python ${KERAS_FILENAME}`,
+        `python ${KERAS_FILENAME} ${WEIGHTS_RUN}`,
+        ...(opts.tensorboard ? ['tensorboard --logdir logs'] : []),
+      ]
     : [];
   const notes = opts.distributed
     ? ['Training uses every GPU of this machine through tf.distribute.MirroredStrategy.']
     : [];
   writeFileDocstring(w, source, 'a Keras (TensorFlow 2) model.', run, notes);
   w.blank();
-  if (opts.includeTraining && ['spiral', 'circles', 'xor', 'blobs'].includes(training.dataset))
-    w.line('import numpy as np');
+  if (opts.includeTraining) w.line('import argparse');
+  w.blank();
+  w.line('import numpy as np');
   if (opts.includeTraining && datasetNeedsPandas(training.dataset)) w.line('import pandas as pd');
   if (opts.distributed) w.line('import tensorflow as tf');
   w.line('from tensorflow import keras');
@@ -149,6 +191,8 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     w.line('return model');
   });
   w.blank(2);
+  writeLoadWeights(w, ir);
+  w.blank(2);
 
   if (!opts.includeTraining) {
     w.block('if __name__ == "__main__":', () => {
@@ -159,7 +203,8 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
 
   writeLoadData(w, 'keras', training.dataset, plan);
   w.blank(2);
-  w.block('def main():', () => {
+  w.block('def main(weights_file=None):', () => {
+    w.line('"""Trains the model, from the weights in weights_file (a weights.npz) when given."""');
     w.line('keras.utils.set_random_seed(SEED)  # the same start weights and shuffling each run');
     w.line('x, y = load_data()');
     writeTargets(w, plan);
@@ -177,6 +222,9 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     } else {
       w.line('model = build_model()');
     }
+    w.block('if weights_file:', () => {
+      w.line('load_weights(model, weights_file)  # e.g. the weights trained in Netwright');
+    });
     w.line('model.summary()');
     w.line('model.fit(');
     w.line('    x,');
@@ -190,8 +238,6 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     w.line('return model');
   });
   w.blank(2);
-  w.block('if __name__ == "__main__":', () => {
-    w.line('main()');
-  });
+  writeMainCall(w);
   return { filename: KERAS_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
 }

@@ -20,13 +20,24 @@ import {
   type CodegenOptions,
   type CodegenSource,
   type GeneratedCode,
+  WEIGHTS_RUN,
   withDefaults,
   writeFileDocstring,
+  writeMainCall,
   writeSettings,
 } from './common.ts';
 import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
 import { type LossPlan, lossPlan } from './loss.ts';
-import { PyWriter, pyCommentText, pyDocText, pyFloat, pyNumber, pyTuple } from './py-writer.ts';
+import { expectedWeights } from '../export/weights.ts';
+import {
+  PyWriter,
+  pyCommentText,
+  pyDocText,
+  pyFloat,
+  pyNumber,
+  pyString,
+  pyTuple,
+} from './py-writer.ts';
 
 export const PYTORCH_FILENAME = 'torch_model.py';
 
@@ -43,6 +54,8 @@ interface Step {
   fn?: (v: string) => string;
   /** ... and the modules that do the same inside `nn.Sequential`. */
   seq?: string[];
+  /** The module holds the op's weights (`nn.Linear`, `nn.Conv2d`, `nn.BatchNorm*`, `nn.LayerNorm`). */
+  weights?: true;
 }
 
 interface OpPlan {
@@ -156,11 +169,11 @@ function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPl
       const linear = `nn.Linear(${input.at(-1)}, ${p.units}${bias})`;
       if (isMap(input)) {
         notes.push('Dense acts on the channels, which Keras keeps last: move them there and back.');
-        steps.push(permuteStep(TO_LAST), { module: linear });
+        steps.push(permuteStep(TO_LAST), { module: linear, weights: true });
         act(p.activation as string, false);
         steps.push(permuteStep(TO_FIRST));
       } else {
-        steps.push({ module: linear });
+        steps.push({ module: linear, weights: true });
         act(p.activation as string, false);
       }
       break;
@@ -186,7 +199,7 @@ function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPl
         }
       }
       if (!p.use_bias) args.push('bias=False');
-      steps.push({ module: `nn.Conv2d(${args.join(', ')})` });
+      steps.push({ module: `nn.Conv2d(${args.join(', ')})`, weights: true });
       act(p.activation as string, true);
       break;
     }
@@ -279,12 +292,12 @@ function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPl
         notes.push('BatchNorm1d wants the features on axis 1: swap them there and back.');
         steps.push(
           { fn: (v) => `${v}.transpose(1, 2)`, seq: ['Permute(0, 2, 1)'] },
-          { module: bn },
+          { module: bn, weights: true },
           { fn: (v) => `${v}.transpose(1, 2)`, seq: ['Permute(0, 2, 1)'] },
         );
         needs.permute = true;
       } else {
-        steps.push({ module: bn });
+        steps.push({ module: bn, weights: true });
       }
       break;
     }
@@ -293,9 +306,9 @@ function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPl
       const ln = `nn.LayerNorm(${features}, eps=${pyFloat(p.epsilon as number)})`;
       if (isMap(input)) {
         notes.push('Keras normalises the last axis, the channels: move them last and back.');
-        steps.push(permuteStep(TO_LAST), { module: ln }, permuteStep(TO_FIRST));
+        steps.push(permuteStep(TO_LAST), { module: ln, weights: true }, permuteStep(TO_FIRST));
       } else {
-        steps.push({ module: ln });
+        steps.push({ module: ln, weights: true });
       }
       break;
     }
@@ -473,6 +486,110 @@ function writeModuleClass(
   });
 }
 
+/**
+ * Where each op's weighted module lives in the built model: `model.dense_1`, `model.conv_a[1]`
+ * (after a ZeroPad2d), or `model[3]` in nn.Sequential style.
+ */
+function weightModules(
+  ir: ModelIR,
+  plans: Map<string, OpPlan>,
+  style: 'module' | 'sequential',
+): Map<string, string> {
+  const out = new Map<string, string>();
+  let index = 0;
+  for (const op of ir.ops) {
+    const steps = plans.get(op.id)?.steps ?? [];
+    if (style === 'sequential') {
+      for (const s of steps) {
+        if (s.weights) out.set(op.id, `model[${index}]`);
+        index += s.module ? 1 : (s.seq?.length ?? 0);
+      }
+      continue;
+    }
+    const modules = steps.filter((s) => s.module);
+    const at = modules.findIndex((s) => s.weights);
+    if (at >= 0)
+      out.set(op.id, modules.length === 1 ? `model.${op.name}` : `model.${op.name}[${at}]`);
+  }
+  return out;
+}
+
+/** A Keras array → the PyTorch parameter or buffer it fills, and how its axes move. */
+const TORCH_ARRAYS: Record<string, { attr: string; axes?: string }> = {
+  'Dense/kernel': { attr: 'weight', axes: '(1, 0)' },
+  'Conv2D/kernel': { attr: 'weight', axes: '(3, 2, 0, 1)' },
+  bias: { attr: 'bias' },
+  gamma: { attr: 'weight' },
+  beta: { attr: 'bias' },
+  moving_mean: { attr: 'running_mean' },
+  moving_variance: { attr: 'running_var' },
+};
+
+/** Said once, before the first layer of each kind. */
+const LOAD_NOTES: Record<string, string> = {
+  Dense: 'Dense kernels: Keras [in, out] → nn.Linear [out, in].',
+  Conv2D: 'Conv2D kernels: Keras [height, width, in, out] → nn.Conv2d [out, in, height, width].',
+  BatchNormalization:
+    'BatchNormalization: gamma, beta, moving mean and variance → weight, bias, running_mean, running_var.',
+  LayerNormalization: 'LayerNormalization: gamma, beta → weight, bias.',
+};
+
+function writeCopyWeight(w: PyWriter): void {
+  w.block('def copy_weight(tensor, arrays, key, axes=None):', () => {
+    w.line(
+      '"""Copies arrays[key] into a parameter or buffer, first reordering its axes if given."""',
+    );
+    w.line('array = arrays[key] if axes is None else arrays[key].transpose(axes)');
+    w.block('if array.shape != tuple(tensor.shape):', () => {
+      w.line(
+        'raise ValueError(f"{key} has shape {array.shape}; the model wants {tuple(tensor.shape)}")',
+      );
+    });
+    w.block('with torch.no_grad():', () => {
+      w.line('tensor.copy_(torch.from_numpy(np.ascontiguousarray(array)))');
+    });
+  });
+}
+
+/** `load_weights(model, path)`: a Netwright weights.npz (Keras layouts) into build_model()'s model. */
+function writeLoadWeights(w: PyWriter, ir: ModelIR, modules: Map<string, string>): void {
+  w.block('def load_weights(model, path):', () => {
+    w.line('"""Loads a weights.npz exported by Netwright into a model made by build_model().');
+    w.line('');
+    w.line('The file holds one array per "<layer>/<array>" key, in Keras layouts: kernels are');
+    w.line('transposed on the way in. Returns the model.');
+    w.line('"""');
+    w.block('with np.load(path) as arrays:', () => {
+      const explained = new Set<string>();
+      let any = false;
+      for (const op of ir.ops) {
+        const module = modules.get(op.id);
+        if (!module) continue;
+        if (!explained.has(op.type)) {
+          explained.add(op.type);
+          w.comment(LOAD_NOTES[op.type]!);
+        }
+        for (const { name } of expectedWeights(op)) {
+          const how = TORCH_ARRAYS[`${op.type}/${name}`] ?? TORCH_ARRAYS[name]!;
+          const args = [`${module}.${how.attr}`, 'arrays', pyString(`${op.name}/${name}`)];
+          if (how.axes) args.push(how.axes);
+          const call = `copy_weight(${args.join(', ')})`;
+          if (call.length + 8 <= 99) {
+            w.line(call, op.id);
+          } else {
+            w.line('copy_weight(', op.id);
+            w.line(`    ${args.join(', ')}`, op.id);
+            w.line(')', op.id);
+          }
+          any = true;
+        }
+      }
+      if (!any) w.line('pass  # this network has no weights');
+    });
+    w.line('return model');
+  });
+}
+
 function probaExpr(plan: LossPlan, outputShape: Shape, logits: string): string {
   return plan.logitsActivation === 'softmax'
     ? `torch.softmax(${logits}, dim=${isMap(outputShape) ? 1 : -1})`
@@ -601,7 +718,8 @@ function writeMain(
   const hasVal = training.validationSplit > 0;
   const dist = opts.distributed;
   const metricName = plan.metric === 'mae' ? 'mae' : 'accuracy';
-  w.block('def main():', () => {
+  w.block('def main(weights_file=None):', () => {
+    w.line('"""Trains the model, from the weights in weights_file (a weights.npz) when given."""');
     if (dist) {
       w.comment('torchrun starts one process per GPU (or CPU worker) and tells each its RANK,');
       w.comment('LOCAL_RANK and WORLD_SIZE; init_process_group reads them from the environment.');
@@ -644,6 +762,9 @@ function writeMain(
     }
     w.blank();
     w.line('model = build_model().to(device)');
+    w.block('if weights_file:', () => {
+      w.line('load_weights(model, weights_file)  # e.g. the weights trained in Netwright');
+    });
     let trained = 'model';
     if (dist) {
       w.comment(
@@ -732,7 +853,7 @@ export function generatePytorch(
           `torchrun --nproc_per_node=2 ${PYTORCH_FILENAME}    # 2 processes on this machine`,
           `torchrun --nproc_per_node=gpu ${PYTORCH_FILENAME}  # one process per GPU`,
         ]
-      : [`python ${PYTORCH_FILENAME}`];
+      : [`python ${PYTORCH_FILENAME}`, `python ${PYTORCH_FILENAME} ${WEIGHTS_RUN}`];
   if (opts.includeTraining && opts.tensorboard) run.push('tensorboard --logdir logs');
   const notes = opts.distributed
     ? [
@@ -742,9 +863,10 @@ export function generatePytorch(
     : [];
   writeFileDocstring(w, source, 'a PyTorch model.', run, notes);
   w.blank();
+  if (opts.includeTraining) w.line('import argparse');
   if (opts.includeTraining && opts.distributed) w.line('import os');
-  if (opts.includeTraining && ['spiral', 'circles', 'xor', 'blobs'].includes(training.dataset))
-    w.line('import numpy as np');
+  w.blank();
+  w.line('import numpy as np');
   if (opts.includeTraining && datasetNeedsPandas(training.dataset)) w.line('import pandas as pd');
   w.line('import torch');
   if (opts.includeTraining && opts.distributed) w.line('import torch.distributed as dist');
@@ -774,6 +896,10 @@ export function generatePytorch(
     writeSequentialModel(w, source, plans, plan);
   }
   w.blank(2);
+  writeCopyWeight(w);
+  w.blank(2);
+  writeLoadWeights(w, ir, weightModules(ir, plans, style));
+  w.blank(2);
 
   if (!opts.includeTraining) {
     w.block('if __name__ == "__main__":', () => {
@@ -791,9 +917,7 @@ export function generatePytorch(
   w.blank(2);
   writeMain(w, source, plan, opts);
   w.blank(2);
-  w.block('if __name__ == "__main__":', () => {
-    w.line('main()');
-  });
+  writeMainCall(w);
   return { filename: PYTORCH_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
 }
 
