@@ -111,6 +111,27 @@ export function createCodeEditor(
         theme,
         marksField,
         EditorView.domEventHandlers({
+          // The canvas owns Delete, Mod+A and copy/cut on the document: inside the code they mean
+          // the code's own text.
+          keydown(event, v) {
+            const mod = event.ctrlKey || event.metaKey;
+            if (mod && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'a') {
+              v.dispatch({ selection: { anchor: 0, head: v.state.doc.length } });
+              event.preventDefault();
+              event.stopPropagation();
+              return true;
+            }
+            if (event.key === 'Delete' || event.key === 'Backspace') event.stopPropagation();
+            return false;
+          },
+          copy(event, v) {
+            if (!v.state.selection.main.empty) event.stopPropagation();
+            return false;
+          },
+          cut(event, v) {
+            if (!v.state.selection.main.empty) event.stopPropagation();
+            return false;
+          },
           click(event, v) {
             // A drag that selected text is not a click on a line.
             if (!v.state.selection.main.empty) return false;
