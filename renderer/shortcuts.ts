@@ -15,6 +15,7 @@ export const SHORTCUTS: ReadonlyArray<{ group: string; keys: string[]; action: s
   { group: 'Edit', keys: ['Mod+A'], action: 'Select all blocks and wires' },
   { group: 'Edit', keys: ['Delete', 'Backspace'], action: 'Delete the selection' },
   { group: 'Canvas', keys: ['Shift+Drag'], action: 'Select a group of blocks' },
+  { group: 'Canvas', keys: ['Mod+Click'], action: 'Add a block to the selection' },
   { group: 'Canvas', keys: ['Enter'], action: 'Add the focused palette block' },
   { group: 'File', keys: ['Mod+O'], action: 'Open a project' },
   { group: 'File', keys: ['Mod+S'], action: 'Save' },

@@ -13,6 +13,7 @@ import {
   type IsValidConnection,
   type NodeChange,
   type Node,
+  type OnBeforeDelete,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
 import { getLayer } from '../../shared/index.ts';
@@ -90,6 +91,18 @@ function onEdgesChange(changes: EdgeChange<Edge>[]) {
   if (selection) state.select(editorStore.getState().selectedNodeIds, [...selection]);
   if (removed.length > 0) state.removeElements([], removed);
 }
+
+/**
+ * Delete key: the blocks and wires go in one store action (one undo entry), not as React Flow's
+ * separate edge and node removals.
+ */
+const onBeforeDelete: OnBeforeDelete<LayerFlowNode> = async ({ nodes, edges }) => {
+  editorStore.getState().removeElements(
+    nodes.map((n) => n.id),
+    edges.map((e) => e.id),
+  );
+  return false;
+};
 
 /** A drag (one block or many) is one undo entry, however many moves it made. */
 function onNodeDragStart() {
@@ -169,6 +182,7 @@ export function Canvas() {
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
+        onBeforeDelete={onBeforeDelete}
         onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}

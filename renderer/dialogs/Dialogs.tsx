@@ -4,7 +4,7 @@ import { formatKeys, SHORTCUTS } from '../shortcuts.ts';
 import { Dialog } from './Dialog.tsx';
 import { closeDialog, showDialog, useDialog, type DialogState } from './dialogStore.ts';
 import './dialogs.css';
-import appPackage from '../../package.json' with { type: 'json' };
+import appPackage from '../../package.json';
 
 /** At most this many problems are listed; the rest are counted. */
 const MAX_LISTED = 50;
@@ -68,8 +68,8 @@ interface Versions {
 /** Library versions from their package metadata (no need to load TF.js or onnxruntime). */
 async function loadVersions(): Promise<Versions> {
   const [tfjs, ort, host] = await Promise.all([
-    import('../../node_modules/@tensorflow/tfjs/package.json', { with: { type: 'json' } }),
-    import('../../node_modules/onnxruntime-web/package.json', { with: { type: 'json' } }),
+    import('../../node_modules/@tensorflow/tfjs/package.json'),
+    import('../../node_modules/onnxruntime-web/package.json'),
     platform.versions?.().catch(() => ({})) ?? Promise.resolve({}),
   ]);
   return { tfjs: tfjs.default.version, onnxruntime: ort.default.version, host };

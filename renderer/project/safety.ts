@@ -44,7 +44,7 @@ export function useProjectSafety() {
             editorStore.getState().loadProject(parsed.project, recovery.sourcePath);
             // Still unsaved: it stays dirty, and the autosave keeps it until it is saved.
             editorStore.setState({ dirty: true });
-            editorStore.getState().notify(`Restored unsaved work from ${recovery.savedAt}`);
+            editorStore.getState().notify('Restored the unsaved work: save it to keep it');
             begin();
           },
           onDiscard() {
