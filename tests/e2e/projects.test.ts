@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplate, parseProject, serializeProject, type Project } from '../../shared/index.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
-import { launchChromium, openApp, poll, startWebServer, type WebServer } from './support.ts';
+import { launchChromium, poll, startWebServer, type WebServer } from './support.ts';
 
 let server: WebServer;
 let browser: Browser;
