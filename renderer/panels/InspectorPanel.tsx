@@ -9,6 +9,10 @@ import {
 } from '../../shared/index.ts';
 import { frameworkNames, groupClass } from '../canvas/blockInfo.ts';
 import { analysisOf, diagnosticsByNode, editorStore, useEditor } from '../store/index.ts';
+import { ExplainCard } from '../teach/ExplainCard.tsx';
+import { findingsOf } from '../teach/findings.ts';
+import { FindingList } from '../teach/FindingList.tsx';
+import { useTeach } from '../teach/teachStore.ts';
 
 interface FieldProps {
   node: GraphNode;
@@ -26,8 +30,21 @@ function ParamField({ node, spec, storedProblem }: FieldProps) {
   const value = node.params[spec.name] ?? spec.default;
   const [draft, setDraft] = useState(() => formatParamValue(value));
   const [error, setError] = useState<string | null>(null);
+  // The stored value last seen, and the last one this field applied: a change that this field did
+  // not make (undo, redo) replaces the draft.
+  const [seen, setSeen] = useState(value);
+  const [mine, setMine] = useState(value);
+  if (seen !== value) {
+    setSeen(value);
+    if (formatParamValue(value) !== formatParamValue(mine)) {
+      setMine(value);
+      setDraft(formatParamValue(value));
+      setError(null);
+    }
+  }
   const apply = (raw: unknown) => {
     const result = editorStore.getState().updateParam(node.id, spec.name, raw);
+    if (result.ok) setMine(result.value);
     setError(result.ok ? null : result.message);
   };
   const message = error ?? storedProblem;
@@ -134,6 +151,9 @@ function BlockInspector({ node }: { node: GraphNode }) {
   const problems = diagnosticsByNode(graph).get(node.id) ?? [];
   const paramProblem = (name: string) => problems.find((d) => d.param === name)?.message;
   const count = info?.count;
+  const training = useEditor((s) => s.project.training);
+  const lastRun = useTeach((s) => s.lastRun);
+  const findings = findingsOf(graph, training, lastRun).filter((f) => f.nodeId === node.id);
   return (
     <div className="inspector" data-testid="inspector" data-node-id={node.id}>
       <header className={`inspector__head block--${groupClass(def?.group)}`}>
@@ -159,6 +179,7 @@ function BlockInspector({ node }: { node: GraphNode }) {
           </div>
         </div>
       </header>
+      <ExplainCard node={node} />
       <form className="inspector__form" onSubmit={(e) => e.preventDefault()} noValidate>
         <LabelField node={node} />
         {def?.params.map((spec) => (
@@ -180,6 +201,7 @@ function BlockInspector({ node }: { node: GraphNode }) {
           ))}
         </ul>
       )}
+      {findings.length > 0 && <FindingList findings={findings} graph={graph} />}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadTemplate, parseProject, serializeProject, type Project } from '../../shared/index.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
 import { launchChromium, poll, startWebServer, type WebServer } from './support.ts';
@@ -13,6 +13,12 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startWebServer();
   browser = await launchChromium();
+});
+
+/** Every context a test opened, closed after it even when it fails. */
+const contexts: BrowserContext[] = [];
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
 });
 
 afterAll(async () => {
@@ -30,6 +36,7 @@ const NO_FS_ACCESS = () => {
 
 async function open(): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(context);
   await context.addInitScript(NO_FS_ACCESS);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -247,6 +254,23 @@ describe('projects', () => {
     await page.context().close();
   });
 
+  it('an undo while the block is selected shows the old value in its field', async () => {
+    const { page, errors } = await open();
+    await page.getByTestId('node-dense_1').locator('.block__title').click();
+    await page.getByTestId('param-units').fill('7');
+    await poll(async () => (await graphOf(page)).includes('"units":7,')).toBe(true);
+    await page.getByTestId('toolbar-undo').click();
+    await poll(() => page.getByTestId('param-units').inputValue()).toBe('128');
+    await page.getByTestId('toolbar-redo').click();
+    await poll(() => page.getByTestId('param-units').inputValue()).toBe('7');
+    // In a field, Ctrl+Z is the field's own undo, not the graph's.
+    await page.getByTestId('label-input').fill('x');
+    await page.getByTestId('label-input').press('Control+z');
+    await poll(async () => (await graphOf(page)).includes('"units":7,')).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('copies and pastes blocks through the clipboard events', async () => {
     const { page, errors } = await open();
     await page.getByTestId('node-dense_1').locator('.block__title').click();
@@ -321,6 +345,7 @@ describe('projects', () => {
 
   it('saves in place through the File System Access API handle', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(context);
     await context.addInitScript(() => {
       const files: Record<string, string> = { 'a.netwright': '' };
       const handle = (name: string) => ({
