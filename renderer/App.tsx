@@ -5,6 +5,7 @@ import { Notice } from './Notice.tsx';
 import { Palette } from './palette/Palette.tsx';
 import { SidePanel } from './panels/SidePanel.tsx';
 import { StatusBar } from './StatusBar.tsx';
+import { Classroom } from './teach/Classroom.tsx';
 import { Toolbar } from './toolbar/Toolbar.tsx';
 
 /** Toolbar on top; palette, canvas and side panel; status bar below. */
@@ -18,6 +19,7 @@ export function App() {
           <div className="stage">
             <Canvas />
             <Notice />
+            <Classroom />
           </div>
           <SidePanel />
         </main>

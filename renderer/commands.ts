@@ -42,7 +42,7 @@ function showOpenError(e: unknown) {
 }
 
 /** Asks before replacing unsaved work; true when it may go ahead. */
-function mayDiscard(): boolean {
+export function mayDiscard(): boolean {
   const { dirty, project } = editorStore.getState();
   if (!dirty || project.graph.nodes.length === 0) return true;
   return window.confirm('Replace the current graph? Unsaved changes will be lost.');

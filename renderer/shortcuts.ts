@@ -20,6 +20,8 @@ export const SHORTCUTS: ReadonlyArray<{ group: string; keys: string[]; action: s
   { group: 'File', keys: ['Mod+O'], action: 'Open a project' },
   { group: 'File', keys: ['Mod+S'], action: 'Save' },
   { group: 'File', keys: ['Mod+Shift+S'], action: 'Save as' },
+  { group: 'View', keys: ['F5'], action: 'Presenter mode (arrow keys walk the blocks)' },
+  { group: 'View', keys: ['Esc'], action: 'Leave presenter mode' },
   { group: 'Help', keys: ['F1'], action: 'This list of shortcuts' },
   { group: 'Help', keys: ['Esc'], action: 'Close a dialog' },
 ];

@@ -2,6 +2,9 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatShape, getLayer, nodeDisplayName, type GraphNode } from '../../shared/index.ts';
 import { analysisOf, diagnosticsByNode, useEditor } from '../store/index.ts';
+import { arithmeticOf } from '../teach/explain.ts';
+import { findingsOf, markerFor } from '../teach/findings.ts';
+import { useTeach } from '../teach/teachStore.ts';
 import { frameworkNames, groupClass, paramDigest, paramsText } from './blockInfo.ts';
 
 export type LayerFlowNode = Node<{ node: GraphNode }, 'layer'>;
@@ -27,6 +30,19 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
       .map((d) => d.message)
       .join('\n'),
   );
+  // The arithmetic behind the count and the shape, shown on hover.
+  const paramsTip = useEditor((s) => arithmeticOf(analysisOf(s.project.graph), id).params ?? '');
+  const shapeTip = useEditor(
+    (s) => arithmeticOf(analysisOf(s.project.graph), id).shape?.join('\n') ?? '',
+  );
+  // Lint findings (warnings, hints): a marker distinct from the error badge.
+  const lastRun = useTeach((s) => s.lastRun);
+  const lint = useEditor((s) => {
+    const m = markerFor(findingsOf(s.project.graph, s.project.training, lastRun), id);
+    return m ? `${m.severity}\n${m.text}` : '';
+  });
+  const lintSeverity = lint.slice(0, lint.indexOf('\n'));
+  const lintText = lint.slice(lint.indexOf('\n') + 1);
   const digest = paramDigest(node);
   const title = nodeDisplayName(node);
   const hasError = problems !== '';
@@ -56,10 +72,18 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
         {frameworkNames(node)}
       </div>
       <div className="block__foot">
-        <span className="block__shape" data-testid="node-shape">
+        <span
+          className={`block__shape${shapeTip ? ' tip' : ''}`}
+          data-testid="node-shape"
+          data-tip={shapeTip || undefined}
+        >
           {shape ?? '(?)'}
         </span>
-        <span className="block__count" data-testid="node-params">
+        <span
+          className={`block__count${paramsTip ? ' tip tip--end' : ''}`}
+          data-testid="node-params"
+          data-tip={paramsTip || undefined}
+        >
           {paramsText(count)}
         </span>
       </div>
@@ -77,6 +101,23 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
       {hasError && (
         <div className="block__problem" data-testid="node-error">
           {problems.split('\n')[0]}
+        </div>
+      )}
+      {!hasError && lint && (
+        <div
+          className={`block__lint block__lint--${lintSeverity}`}
+          data-testid="node-lint-marker"
+          data-severity={lintSeverity}
+          title={lintText}
+          role="img"
+          aria-label={`${lintSeverity === 'hint' ? 'Hint' : 'Warning'}: ${lintText}`}
+        >
+          {lintSeverity === 'hint' ? 'i' : '!'}
+        </div>
+      )}
+      {!hasError && lintSeverity === 'warning' && (
+        <div className="block__lintmsg" data-testid="node-lint">
+          {lintText.split('\n')[0]}
         </div>
       )}
       <Handle

@@ -3,7 +3,8 @@ import { memo, useCallback, useMemo, useState, type DragEvent, type KeyboardEven
 import { LAYER_GROUPS, LAYERS, type LayerDef } from '../../shared/index.ts';
 import { groupClass } from '../canvas/blockInfo.ts';
 import { DROP_OFFSET, LAYER_MIME } from '../canvas/dnd.ts';
-import { editorStore } from '../store/index.ts';
+import { editorStore, useEditor } from '../store/index.ts';
+import { allowedLayers } from '../teach/lessons.ts';
 
 function matches(def: LayerDef, query: string): boolean {
   if (!query) return true;
@@ -23,13 +24,18 @@ function onDragStart(event: DragEvent<HTMLElement>, type: string) {
 export const Palette = memo(function Palette() {
   const [query, setQuery] = useState('');
   const { screenToFlowPosition } = useReactFlow();
+  // A lesson may offer only some blocks.
+  const lesson = useEditor((s) => s.project.lesson);
+  const allowed = useMemo(() => allowedLayers(lesson), [lesson]);
   const groups = useMemo(
     () =>
       LAYER_GROUPS.map((group) => ({
         group,
-        layers: LAYERS.filter((l) => l.group === group && matches(l, query.trim())),
+        layers: LAYERS.filter(
+          (l) => l.group === group && matches(l, query.trim()) && (!allowed || allowed.has(l.type)),
+        ),
       })).filter((g) => g.layers.length > 0),
-    [query],
+    [query, allowed],
   );
 
   /** Adds a block at the centre of the visible canvas, nudged so repeats do not stack. */
@@ -68,6 +74,11 @@ export const Palette = memo(function Palette() {
           data-testid="palette-search"
         />
       </div>
+      {allowed && (
+        <p className="palette__lesson" data-testid="palette-lesson">
+          This lesson offers {allowed.size} kinds of block.
+        </p>
+      )}
       <div className="palette__groups">
         {groups.map(({ group, layers }) => (
           <section key={group} className="palette__group" data-testid={`palette-group-${group}`}>

@@ -1,6 +1,9 @@
 import { useReactFlow } from '@xyflow/react';
 import { nodeDisplayName, type Diagnostic } from '../../shared/index.ts';
 import { analysisOf, editorStore, useEditor } from '../store/index.ts';
+import { findingsOf } from '../teach/findings.ts';
+import { FindingList } from '../teach/FindingList.tsx';
+import { useTeach } from '../teach/teachStore.ts';
 
 /** Selects a block and brings it into view. */
 export function useRevealNode() {
@@ -13,27 +16,55 @@ export function useRevealNode() {
 
 export function ProblemsBadge() {
   const count = useEditor((s) => analysisOf(s.project.graph).diagnostics.length);
-  if (count === 0) return null;
-  return (
+  const lastRun = useTeach((s) => s.lastRun);
+  // Lint findings: "w" when any is a warning, then their count.
+  const lints = useEditor((s) => {
+    const found = findingsOf(s.project.graph, s.project.training, lastRun);
+    return `${found.some((f) => f.severity === 'warning') ? 'w' : 'h'}${found.length}`;
+  });
+  const lintCount = Number(lints.slice(1));
+  if (count === 0 && lintCount === 0) return null;
+  return count > 0 ? (
     <span className="tab-badge tab-badge--error" data-testid="problems-count">
       {count}
+    </span>
+  ) : (
+    <span
+      className={`tab-badge${lints.startsWith('w') ? ' tab-badge--warning' : ''}`}
+      data-testid="findings-count"
+    >
+      {lintCount}
     </span>
   );
 }
 
-/** Every diagnostic of the graph; clicking one selects its block. */
+/** Every diagnostic of the graph, then the lint findings with their fixes; clicking one selects its block. */
 export function ProblemsPanel() {
   const graph = useEditor((s) => s.project.graph);
+  const training = useEditor((s) => s.project.training);
+  const lastRun = useTeach((s) => s.lastRun);
   const diagnostics = analysisOf(graph).diagnostics;
+  const findings = findingsOf(graph, training, lastRun);
   const reveal = useRevealNode();
+  const lintSection = findings.length > 0 && (
+    <section className="findings-section" data-testid="problems-findings">
+      <h4>Warnings and hints</h4>
+      <FindingList findings={findings} graph={graph} onReveal={reveal} />
+    </section>
+  );
   if (diagnostics.length === 0) {
     return (
-      <div className="empty-state" data-testid="problems-none">
-        <span className="empty-state__icon ok" aria-hidden>
-          ✓
-        </span>
-        No problems: every block has a shape.
-      </div>
+      <>
+        {findings.length === 0 && (
+          <div className="empty-state" data-testid="problems-none">
+            <span className="empty-state__icon ok" aria-hidden>
+              ✓
+            </span>
+            No problems: every block has a shape.
+          </div>
+        )}
+        {lintSection}
+      </>
     );
   }
   const nameOf = (id: string) => {
@@ -41,25 +72,28 @@ export function ProblemsPanel() {
     return node ? nodeDisplayName(node) : id;
   };
   return (
-    <ul className="problems" data-testid="problems-list">
-      {diagnostics.map((d: Diagnostic, i) => (
-        <li key={`${d.code}-${d.nodeId ?? d.edgeId ?? ''}-${i}`}>
-          <button
-            type="button"
-            className={`problem problem--${d.severity}`}
-            data-testid="problem-item"
-            data-node-id={d.nodeId}
-            disabled={!d.nodeId}
-            onClick={() => d.nodeId && reveal(d.nodeId)}
-          >
-            <span className="problem__code">{d.code}</span>
-            <span className="problem__text">
-              {d.nodeId && <span className="problem__where">{nameOf(d.nodeId)}</span>}
-              {d.message}
-            </span>
-          </button>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="problems" data-testid="problems-list">
+        {diagnostics.map((d: Diagnostic, i) => (
+          <li key={`${d.code}-${d.nodeId ?? d.edgeId ?? ''}-${i}`}>
+            <button
+              type="button"
+              className={`problem problem--${d.severity}`}
+              data-testid="problem-item"
+              data-node-id={d.nodeId}
+              disabled={!d.nodeId}
+              onClick={() => d.nodeId && reveal(d.nodeId)}
+            >
+              <span className="problem__code">{d.code}</span>
+              <span className="problem__text">
+                {d.nodeId && <span className="problem__where">{nameOf(d.nodeId)}</span>}
+                {d.message}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {lintSection}
+    </>
   );
 }

@@ -14,6 +14,7 @@ import { editorStore, useEditor } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { training, useTraining } from '../training/client.ts';
+import { exportCurvesPng } from '../teach/pictures.ts';
 
 /** Synthetic-set controls, kept beside the schema's fields in `training.synthetic`. */
 interface SyntheticSettings {
@@ -359,6 +360,15 @@ export function TrainingPanel() {
       <div data-testid="epoch-log" hidden>
         {JSON.stringify(epochs)}
       </div>
+      {(epochs.length > 0 || t.batchLosses.length > 0) && (
+        <button
+          type="button"
+          data-testid="train-save-curves"
+          onClick={(e) => void exportCurvesPng(e.currentTarget.closest('.training') ?? document)}
+        >
+          Save curves as PNG
+        </button>
+      )}
       {t.boundary && <BoundaryPlot grid={t.boundary} points={t.results?.points} />}
       <Results state={t} />
     </div>

@@ -10,6 +10,7 @@ import {
   type ParamResult,
   type Project,
 } from '../../shared/index.ts';
+import type { Fix } from '../../shared/lint/index.ts';
 import { checkConnection, isMergeType, type ConnectionCheck } from './connection.ts';
 import type { EditorState } from './index.ts';
 
@@ -48,6 +49,8 @@ export interface GraphSlice {
   newEmpty(): void;
   /** After a save: clean, and remembers where it went. */
   markSaved(filePath?: string | null): void;
+  /** Applies a lint fix to the graph and training settings as one undoable edit. */
+  applyFix(fix: Fix): void;
 }
 
 function uniqueId(taken: ReadonlySet<string>, base: string): string {
@@ -205,6 +208,13 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
 
     markSaved(filePath) {
       set(filePath === undefined ? { dirty: false } : { dirty: false, filePath });
+    },
+
+    applyFix(fix) {
+      const project = get().project;
+      const next = fix.apply({ graph: project.graph, training: project.training });
+      if (next.graph === project.graph && next.training === project.training) return;
+      set({ project: { ...project, graph: next.graph, training: next.training }, dirty: true });
     },
   };
 };

@@ -1,9 +1,12 @@
 import { useState } from 'react';
-import { useEditorCommands, useHostIntegration } from '../commands.ts';
+import { mayDiscard, useEditorCommands, useHostIntegration } from '../commands.ts';
 import { platform } from '../platform/index.ts';
 import { useProjectSafety } from '../project/safety.ts';
 import { useKeyboardShortcuts } from '../shortcuts.ts';
 import { useEditor } from '../store/index.ts';
+import { LessonMenu } from '../teach/LessonMenu.tsx';
+import { PictureMenu } from '../teach/PictureMenu.tsx';
+import { togglePresenter } from '../teach/Presenter.tsx';
 import { TemplateMenu } from './TemplateMenu.tsx';
 
 /** Project commands and view commands; also runs the desktop menu's commands. */
@@ -54,6 +57,7 @@ export function Toolbar() {
       </div>
       <div className="toolbar__group">
         <TemplateMenu commands={commands} />
+        <LessonMenu mayDiscard={mayDiscard} />
         <button type="button" className="btn" onClick={commands.open} data-testid="toolbar-open">
           Open…
         </button>
@@ -117,6 +121,16 @@ export function Toolbar() {
         </button>
         <button type="button" className="btn" onClick={commands.fitView} data-testid="toolbar-fit">
           Fit view
+        </button>
+        <PictureMenu />
+        <button
+          type="button"
+          className="btn"
+          onClick={() => togglePresenter(true)}
+          title="Presenter mode (F5; Esc leaves)"
+          data-testid="toolbar-present"
+        >
+          Present
         </button>
         <button
           type="button"

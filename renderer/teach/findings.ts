@@ -1,0 +1,88 @@
+/**
+ * Teaching lints in the editor: the context they need (the project's dataset, the last run) and
+ * the findings, memoised on what they read; how a block shows them.
+ */
+import { BUILTIN_DATASET_INFO } from '../../shared/datasets/fit.ts';
+import type { TrainingSettings } from '../../shared/graph/project.ts';
+import type { GraphAnalysis } from '../../shared/graph/analyze.ts';
+import type { Graph } from '../../shared/graph/types.ts';
+import { lintGraph, type LintContext, type LintFinding } from '../../shared/lint/index.ts';
+import { analysisOf } from '../store/index.ts';
+import type { LastRun } from './teachStore.ts';
+
+/** The lint context for a project: built-in dataset facts, and the last run's divergence. */
+export function lintContextFor(training: TrainingSettings, lastRun: LastRun | null): LintContext {
+  const dataset =
+    training.dataset in BUILTIN_DATASET_INFO
+      ? BUILTIN_DATASET_INFO[training.dataset as keyof typeof BUILTIN_DATASET_INFO]
+      : undefined;
+  const diverged = lastRun?.diverged === true && lastRun.learningRate === training.learningRate;
+  return {
+    training,
+    ...(dataset ? { dataset } : {}),
+    ...(diverged ? { lastRun: { diverged: true } } : {}),
+  };
+}
+
+let memo:
+  | {
+      analysis: GraphAnalysis;
+      training: TrainingSettings;
+      diverged: boolean;
+      findings: LintFinding[];
+    }
+  | undefined;
+
+/**
+ * The lint findings of a project, recomputed only when the analysis (not block positions), the
+ * settings or the run change. Fixes read the graph they are given, so they never go stale.
+ */
+export function findingsOf(
+  graph: Graph,
+  training: TrainingSettings,
+  lastRun: LastRun | null,
+): LintFinding[] {
+  const context = lintContextFor(training, lastRun);
+  const diverged = context.lastRun?.diverged === true;
+  const analysis = analysisOf(graph);
+  if (
+    memo &&
+    memo.analysis === analysis &&
+    memo.training === training &&
+    memo.diverged === diverged
+  ) {
+    return memo.findings;
+  }
+  const findings = lintGraph(graph, context, analysis);
+  memo = { analysis, training, diverged, findings };
+  return findings;
+}
+
+/** What a block shows for its findings: the worst severity and every message, with codes. */
+export interface Marker {
+  severity: 'warning' | 'hint';
+  /** One line per finding: "W101: message". */
+  text: string;
+}
+
+export function markerFor(findings: readonly LintFinding[], nodeId: string): Marker | null {
+  const mine = findings.filter((f) => f.nodeId === nodeId);
+  if (mine.length === 0) return null;
+  return {
+    severity: mine.some((f) => f.severity !== 'hint') ? 'warning' : 'hint',
+    text: mine.map((f) => `${f.code}: ${f.message}`).join('\n'),
+  };
+}
+
+/** Whether a run's reports show a divergence (a non-finite loss, or the trainer's NaN message). */
+export function runDiverged(run: {
+  batchLosses: readonly number[];
+  epochs: ReadonlyArray<{ loss: number }>;
+  error: string | null;
+}): boolean {
+  return (
+    run.batchLosses.some((l) => !Number.isFinite(l)) ||
+    run.epochs.some((e) => !Number.isFinite(e.loss)) ||
+    /^The loss became (NaN|infinite)/.test(run.error ?? '')
+  );
+}

@@ -1,0 +1,238 @@
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openApp, poll, startWebServer, type WebServer } from './support.ts';
+
+let server: WebServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startWebServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Screenshots go to NETWRIGHT_SHOTS (or the temp folder) to be looked at. */
+const shot = (name: string) => join(process.env.NETWRIGHT_SHOTS ?? tmpdir(), name);
+
+const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
+  if (!box) throw new Error('element has no box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+async function wire(page: Page, from: string, to: string) {
+  const a = centre(await page.getByTestId(`handle-out-${from}`).boundingBox());
+  const b = centre(await page.getByTestId(`handle-in-${to}`).boundingBox());
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+describe('classroom', () => {
+  it('explains a block: card in the inspector, arithmetic on hover', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    await page.getByTestId('node-dense_1').click();
+    const card = page.getByTestId('explain-card');
+    await poll(() => card.getAttribute('data-node-id')).toBe('dense_1');
+    expect(await card.textContent()).toContain('Dense (fully connected)');
+    expect(await card.getByTestId('explain-names').textContent()).toBe(
+      'Dense / nn.Linear + nn.ReLU',
+    );
+    expect(await card.getByTestId('explain-formula').textContent()).toBe(
+      'y = activation(x · W + b)',
+    );
+    expect(await card.getByTestId('explain-params').textContent()).toContain(
+      '784 × 128 weights + 128 biases = 100,480',
+    );
+
+    // On the canvas: hovering the count shows the same arithmetic.
+    const count = page.getByTestId('node-dense_1').getByTestId('node-params');
+    expect(await count.getAttribute('data-tip')).toBe('784 × 128 weights + 128 biases = 100,480');
+    await count.hover();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: shot('explain-card.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a conv output shape arithmetic', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    page.on('dialog', (d) => void d.accept());
+    await page.getByTestId('toolbar-new').click();
+    await page.getByTestId('template-mnist-cnn').click();
+    await page.getByTestId('node-conv_1').waitFor();
+    const shape = page.getByTestId('node-conv_1').getByTestId('node-shape');
+    expect(await shape.getAttribute('data-tip')).toBe(
+      'height: (28 − 3) / 1 + 1 = 26\nwidth: (28 − 3) / 1 + 1 = 26',
+    );
+    await shape.hover();
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: shot('shape-tooltip.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('flags Dense after pooling without Flatten; Insert Flatten fixes it; Ctrl+Z brings it back', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    page.on('dialog', (d) => void d.accept());
+    await page.getByTestId('toolbar-new').click();
+    await page.getByTestId('template-mnist-cnn').click();
+    await page.getByTestId('node-flatten').waitFor();
+    await page.getByTestId('node-flatten').click();
+    await page.keyboard.press('Delete');
+    await poll(() => page.getByTestId('node-flatten').count()).toBe(0);
+    await wire(page, 'pool_2', 'dropout');
+    await poll(() => page.locator('.react-flow__edge').count()).toBe(6);
+
+    const marker = page.getByTestId('node-dense').getByTestId('node-lint-marker');
+    await marker.waitFor();
+    expect(await marker.getAttribute('data-severity')).toBe('warning');
+    expect(await marker.getAttribute('title')).toContain('W101');
+    expect(await page.getByTestId('node-dense').getByTestId('node-error-badge').count()).toBe(0);
+
+    await page.getByTestId('tab-summary').click();
+    const before = await page.getByTestId('summary-total').textContent();
+    await page.getByTestId('tab-problems').click();
+    const finding = page.locator('[data-testid="finding"][data-code="W101"]');
+    await finding.waitFor();
+    expect(await finding.getAttribute('data-node-id')).toBe('dense');
+    await page.screenshot({ path: shot('lint-warning.png') });
+
+    await finding.getByTestId('fix-W101').click();
+    // Only the softmax hint (H103) is left on the output block.
+    await poll(() => marker.getAttribute('data-severity')).toBe('hint');
+    expect(await marker.getAttribute('title')).not.toContain('W101');
+    await poll(() => page.locator('[data-testid="finding"][data-code="W101"]').count()).toBe(0);
+    await page.getByTestId('tab-summary').click();
+    const after = await page.getByTestId('summary-total').textContent();
+    expect(after).not.toBe(before);
+    expect(await page.locator('[data-node-type="Flatten"]').count()).toBe(1);
+
+    // One undo restores the graph without Flatten, and the warning with it.
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 300 } });
+    await page.keyboard.press('Control+z');
+    await poll(() => page.locator('[data-node-type="Flatten"]').count()).toBe(0);
+    await poll(() => marker.getAttribute('data-severity')).toBe('warning');
+    await poll(() => page.getByTestId('summary-total').textContent()).toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('presenter mode at 1280×720: canvas and one panel, arrow keys walk the blocks', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByTestId('toolbar-present').click();
+    await page.getByTestId('presenter-bar').waitFor();
+    expect(await page.getByTestId('palette').isVisible()).toBe(false);
+    expect(await page.getByTestId('toolbar').isVisible()).toBe(false);
+    expect(await page.getByTestId('side-panel').isVisible()).toBe(true);
+
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe(
+      'input',
+    );
+    await page.keyboard.press('ArrowRight');
+    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe(
+      'dense_1',
+    );
+    expect(await page.getByTestId('presenter-position').textContent()).toBe('Block 2 of 4');
+    expect(await page.getByTestId('presenter-card').textContent()).toContain(
+      '784 × 128 weights + 128 biases = 100,480',
+    );
+    // The walk selects the block, so the chosen panel (Inspector) follows it.
+    await poll(() => page.getByTestId('inspector').getAttribute('data-node-id')).toBe('dense_1');
+    await page.keyboard.press('ArrowLeft');
+    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe(
+      'input',
+    );
+    await page.keyboard.press('ArrowRight');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: shot('presenter.png') });
+
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('presenter-bar').count()).toBe(0);
+    expect(await page.getByTestId('palette').isVisible()).toBe(true);
+    await page.keyboard.press('F5');
+    await page.getByTestId('presenter-bar').waitFor();
+    await page.keyboard.press('Escape');
+    await poll(() => page.getByTestId('toolbar').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports the graph as SVG and PNG', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    await page.getByTestId('toolbar-picture').click();
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('picture-svg').click(),
+    ]);
+    expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+    const text = await readFile((await svg.path())!, 'utf8');
+    expect(text).toContain('<svg');
+    expect(text).toContain('Dense');
+
+    await page.getByTestId('toolbar-picture').click();
+    await page.screenshot({ path: shot('picture-menu.png') });
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('picture-png').click(),
+    ]);
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+    const bytes = await readFile((await png.path())!);
+    expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
+    // 2×: the PNG is twice the SVG's width (IHDR width at bytes 16..19).
+    const width = Number(/width="(\d+)"/.exec(text)![1]);
+    expect(bytes.readUInt32BE(16)).toBe(width * 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens the XOR lesson, trains, and says whether the goal is met', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    page.on('dialog', (d) => void d.accept());
+    await page.getByTestId('toolbar-lessons').click();
+    await page.screenshot({ path: shot('lessons-menu.png') });
+    await page.getByTestId('lesson-xor-hidden-layer').click();
+    const banner = page.getByTestId('lesson-banner');
+    await banner.waitFor();
+    expect(await page.getByTestId('lesson-goal').textContent()).toBe(
+      'Goal: validation accuracy ≥ 95% with fewer than 50 parameters',
+    );
+    await poll(() => page.locator('.react-flow__node').count()).toBe(2);
+    // The palette offers only the lesson's blocks.
+    expect(await page.getByTestId('palette-item-Conv2D').count()).toBe(0);
+    expect(await page.getByTestId('palette-item-Dense').count()).toBe(1);
+
+    await page.getByTestId('tab-training').click();
+    expect(await page.getByTestId('train-dataset').inputValue()).toBe('xor');
+    await page.getByTestId('train-backend').selectOption('cpu');
+    await page.getByTestId('train-start').click();
+    const verdict = page.getByTestId('lesson-verdict');
+    await verdict.waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('train-status').getAttribute('data-status')).toBe('done');
+    // One Dense layer cannot separate XOR: the goal is not met, and the verdict says why.
+    expect(await verdict.getAttribute('data-met')).toBe('false');
+    expect(await verdict.textContent()).toMatch(/Validation accuracy is [\d.]+%; the goal is 95/);
+    await page.screenshot({ path: shot('lesson-verdict.png') });
+
+    // The curves export as one PNG.
+    const [curves] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('train-save-curves').click(),
+    ]);
+    expect(curves.suggestedFilename()).toMatch(/training\.png$/);
+    const bytes = await readFile((await curves.path())!);
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
