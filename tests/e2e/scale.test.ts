@@ -40,6 +40,11 @@ describe('a 300-block graph', () => {
     expect(analyzeGraph(project.graph).diagnostics).toEqual([]);
 
     const { page, errors } = await openApp(browser, server.url);
+    // Open through the upload path (a file chooser the test can answer), not the File System
+    // Access picker that Chromium would show.
+    await page.evaluate(
+      () => delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker,
+    );
     const chooser = page.waitForEvent('filechooser');
     await page.getByTestId('toolbar-open').click();
     const started = Date.now();
