@@ -4,10 +4,13 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 export function Menu({
   label,
   testId,
+  alignRight = false,
   children,
 }: {
   label: string;
   testId: string;
+  /** Opens leftwards from the button's right edge (menus at the right of the toolbar). */
+  alignRight?: boolean;
   children: (close: () => void) => ReactNode;
 }) {
   const [open, setOpen] = useState(false);
@@ -39,7 +42,11 @@ export function Menu({
         {label} <span aria-hidden>▾</span>
       </button>
       {open && (
-        <div className="menu__list" role="menu" data-testid={`${testId}-menu`}>
+        <div
+          className={`menu__list${alignRight ? ' menu__list--right' : ''}`}
+          role="menu"
+          data-testid={`${testId}-menu`}
+        >
           {children(() => setOpen(false))}
         </div>
       )}

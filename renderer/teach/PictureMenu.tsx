@@ -4,7 +4,7 @@ import { exportGraphPng, exportGraphSvg } from './pictures.ts';
 /** "Picture" in the toolbar: the graph as SVG or PNG, for slides. */
 export function PictureMenu() {
   return (
-    <Menu label="Picture" testId="toolbar-picture">
+    <Menu label="Picture" testId="toolbar-picture" alignRight>
       {(close) => (
         <>
           <div className="menu__sep menu__sep--first">Export the graph for slides</div>

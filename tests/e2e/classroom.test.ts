@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -136,9 +136,7 @@ describe('classroom', () => {
     expect(await page.getByTestId('side-panel').isVisible()).toBe(true);
 
     await page.keyboard.press('ArrowRight');
-    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe(
-      'input',
-    );
+    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe('input');
     await page.keyboard.press('ArrowRight');
     await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe(
       'dense_1',
@@ -150,9 +148,7 @@ describe('classroom', () => {
     // The walk selects the block, so the chosen panel (Inspector) follows it.
     await poll(() => page.getByTestId('inspector').getAttribute('data-node-id')).toBe('dense_1');
     await page.keyboard.press('ArrowLeft');
-    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe(
-      'input',
-    );
+    await poll(() => page.getByTestId('presenter-card').getAttribute('data-node-id')).toBe('input');
     await page.keyboard.press('ArrowRight');
     await page.waitForTimeout(600);
     await page.screenshot({ path: shot('presenter.png') });
@@ -187,6 +183,7 @@ describe('classroom', () => {
       page.getByTestId('picture-png').click(),
     ]);
     expect(png.suggestedFilename()).toMatch(/\.png$/);
+    await copyFile((await png.path())!, shot('graph-export.png'));
     const bytes = await readFile((await png.path())!);
     expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG');
     // 2×: the PNG is twice the SVG's width (IHDR width at bytes 16..19).
@@ -216,9 +213,13 @@ describe('classroom', () => {
     expect(await page.getByTestId('train-dataset').inputValue()).toBe('xor');
     await page.getByTestId('train-backend').selectOption('cpu');
     await page.getByTestId('train-start').click();
+    await poll(async () => {
+      const status = await page.getByTestId('train-status').getAttribute('data-status');
+      const error = await page.getByTestId('train-error').count();
+      return error > 0 ? `error: ${await page.getByTestId('train-error').textContent()}` : status;
+    }, 120_000).toBe('done');
     const verdict = page.getByTestId('lesson-verdict');
-    await verdict.waitFor({ timeout: 120_000 });
-    expect(await page.getByTestId('train-status').getAttribute('data-status')).toBe('done');
+    await verdict.waitFor();
     // One Dense layer cannot separate XOR: the goal is not met, and the verdict says why.
     expect(await verdict.getAttribute('data-met')).toBe('false');
     expect(await verdict.textContent()).toMatch(/Validation accuracy is [\d.]+%; the goal is 95/);
@@ -230,6 +231,7 @@ describe('classroom', () => {
       page.getByTestId('train-save-curves').click(),
     ]);
     expect(curves.suggestedFilename()).toMatch(/training\.png$/);
+    await copyFile((await curves.path())!, shot('curves-export.png'));
     const bytes = await readFile((await curves.path())!);
     expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(errors).toEqual([]);
