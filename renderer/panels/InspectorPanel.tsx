@@ -179,6 +179,7 @@ function BlockInspector({ node }: { node: GraphNode }) {
           </div>
         </div>
       </header>
+      {findings.length > 0 && <FindingList findings={findings} graph={graph} />}
       <ExplainCard node={node} />
       <form className="inspector__form" onSubmit={(e) => e.preventDefault()} noValidate>
         <LabelField node={node} />
@@ -201,7 +202,6 @@ function BlockInspector({ node }: { node: GraphNode }) {
           ))}
         </ul>
       )}
-      {findings.length > 0 && <FindingList findings={findings} graph={graph} />}
     </div>
   );
 }

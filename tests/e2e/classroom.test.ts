@@ -98,6 +98,11 @@ describe('classroom', () => {
     expect(await marker.getAttribute('title')).toContain('W101');
     expect(await page.getByTestId('node-dense').getByTestId('node-error-badge').count()).toBe(0);
 
+    // The Inspector lists the block's findings with their fixes too.
+    await page.getByTestId('node-dense').click();
+    await page.getByTestId('inspector').getByTestId('fix-W101').waitFor();
+    await page.screenshot({ path: shot('inspector-finding.png') });
+
     await page.getByTestId('tab-summary').click();
     const before = await page.getByTestId('summary-total').textContent();
     await page.getByTestId('tab-problems').click();
