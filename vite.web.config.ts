@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { dataFiles } from './vite.data-files.ts';
 
 /**
  * Serves and builds the renderer as a plain web page (`npm run web`, `npm run build:web`).
@@ -11,7 +12,7 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), dataFiles(isolation)],
   base: './',
   server: { headers: isolation },
   // Pre-bundled at start so that a first page load never triggers a re-optimise-and-reload.
@@ -26,6 +27,10 @@ export default defineConfig({
       'zustand/vanilla',
       'zod',
       'elkjs/lib/elk.bundled.js',
+      // Imported only by the training worker, which the start-up scan does not follow.
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
     ],
   },
   preview: { headers: isolation },

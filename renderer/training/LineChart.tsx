@@ -36,8 +36,12 @@ export function LineChart(props: {
     ctx.strokeStyle = '#e3e7ee';
     ctx.strokeRect(0.5, 0.5, w - 1, height - 1);
     if (all.length === 0) return;
-    let lo = Math.min(...all);
-    let hi = Math.max(...all);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of all) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     if (hi - lo < 1e-9) {
       hi += 0.5;
       lo -= 0.5;
@@ -55,12 +59,15 @@ export function LineChart(props: {
       ctx.lineWidth = 1.5;
       ctx.beginPath();
       let started = false;
-      s.values.forEach((v, i) => {
-        if (v === null || !Number.isFinite(v)) return;
+      // At most about two points per pixel: long runs (thousands of batches) stay cheap to draw.
+      const step = Math.max(1, Math.floor(length / (2 * w)));
+      for (let i = 0; i < s.values.length; i += step) {
+        const v = s.values[i];
+        if (v === null || v === undefined || !Number.isFinite(v)) continue;
         if (started) ctx.lineTo(xOf(i), yOf(v));
         else ctx.moveTo(xOf(i), yOf(v));
         started = true;
-      });
+      }
       ctx.stroke();
       if (length <= 30)
         s.values.forEach((v, i) => v !== null && ctx.fillRect(xOf(i) - 1.5, yOf(v) - 1.5, 3, 3));

@@ -54,9 +54,21 @@ let worker: Worker | null = null;
 /** Whether the worker holds weights that a new Start may continue from. */
 let hasWeights = false;
 
+/** Listeners hear of changes at most every NOTIFY_MS, so a fast worker never floods React. */
+const NOTIFY_MS = 50;
+let notifyTimer: ReturnType<typeof setTimeout> | null = null;
+let lastNotify = 0;
+
+function notify() {
+  notifyTimer = null;
+  lastNotify = performance.now();
+  for (const l of listeners) l();
+}
+
 function update(patch: Partial<TrainingState>) {
   state = { ...state, ...patch };
-  for (const l of listeners) l();
+  if (notifyTimer === null)
+    notifyTimer = setTimeout(notify, Math.max(0, NOTIFY_MS - (performance.now() - lastNotify)));
 }
 
 function onMessage(msg: FromWorker) {

@@ -27,7 +27,12 @@ import type {
   ToWorker,
 } from '../../shared/training/protocol.ts';
 import { BACKENDS } from '../../shared/training/protocol.ts';
-import { testResults, train, type TrainControl } from '../../shared/training/train.ts';
+import {
+  testResults,
+  train,
+  type BatchProgress,
+  type TrainControl,
+} from '../../shared/training/train.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -38,6 +43,32 @@ let modelKey = '';
 let control: TrainControl | null = null;
 let resume: (() => void) | null = null;
 const datasets = new Map<string, Dataset>();
+
+/**
+ * Batch reports are merged and posted at most every REPORT_MS: a small model reports hundreds of
+ * batches a second, and one message (one UI update) per report would flood the UI thread.
+ */
+const REPORT_MS = 100;
+let pendingProgress: BatchProgress | null = null;
+let lastReport = 0;
+
+function reportBatches(progress: BatchProgress) {
+  if (pendingProgress) {
+    const losses = pendingProgress.losses;
+    losses.push(...progress.losses);
+    pendingProgress = { ...progress, losses };
+  } else pendingProgress = { ...progress, losses: [...progress.losses] };
+  if (performance.now() - lastReport >= REPORT_MS) flushReports();
+}
+
+function flushReports() {
+  if (pendingProgress) post({ type: 'batches', progress: pendingProgress });
+  pendingProgress = null;
+  lastReport = performance.now();
+}
+
+/** The decision boundary is redrawn at most this often (it costs a forward pass and a read). */
+const BOUNDARY_MS = 250;
 
 async function chooseBackend(choice: BackendChoice): Promise<BackendName> {
   if (backendReady && (choice === 'auto' || choice === backendReady)) return backendReady;
@@ -199,17 +230,30 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   const m = model;
   control = { stop: false, paused: null };
   post({ type: 'status', state: 'training' });
+  let lastBoundary = -Infinity;
+  pendingProgress = null;
+  lastReport = 0;
   const result = await train(tf, m, ir, data, {
     settings: msg.settings,
     ...(msg.limit ? { limit: msg.limit } : {}),
     control,
     readEvery: backendReady === 'webgpu' || backendReady === 'webgl' ? 16 : 4,
-    onBatches: (progress) => post({ type: 'batches', progress }),
+    onBatches: reportBatches,
+    onPause: () => {
+      flushReports();
+      post({ type: 'status', state: 'paused' });
+    },
     onEpoch: async (log) => {
-      const grid = await boundary(m, ir);
+      flushReports();
+      let grid: BoundaryGrid | undefined;
+      if (performance.now() - lastBoundary >= BOUNDARY_MS) {
+        grid = await boundary(m, ir);
+        lastBoundary = performance.now();
+      }
       post({ type: 'epoch', log, ...(grid ? { boundary: grid } : {}) });
     },
   });
+  flushReports();
   control = null;
   if (result.status === 'diverged')
     post({ type: 'diverged', message: result.message ?? 'The loss diverged' });
@@ -259,10 +303,8 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       });
       break;
     case 'pause':
-      if (control && !control.paused) {
-        control.paused = new Promise((r) => (resume = r));
-        post({ type: 'status', state: 'paused' });
-      }
+      // The status turns `paused` when the loop has actually stopped (onPause).
+      if (control && !control.paused) control.paused = new Promise((r) => (resume = r));
       break;
     case 'resume':
       if (control?.paused) {

@@ -61,6 +61,8 @@ export interface TrainOptions {
   control?: TrainControl;
   onBatches?: (p: BatchProgress) => void;
   onEpoch?: (log: EpochLog) => void | Promise<void>;
+  /** Called when the loop has stopped at a pause (all batches so far reported). */
+  onPause?: () => void;
   /** Gives the event loop a turn (worker messages); default a zero timeout. */
   yieldToEvents?: () => Promise<void>;
   /** Clock in milliseconds; default `performance.now`. */
@@ -250,6 +252,7 @@ export async function train(
         if (control.paused) {
           const problem = await flush();
           if (problem) return { status: 'diverged', message: problem, history, plan };
+          options.onPause?.();
           await control.paused;
         }
         if (control.stop) break;

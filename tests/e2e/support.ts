@@ -25,7 +25,10 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-/** Spawns the renderer's Vite dev server (`npm run web`'s config) on a free port. */
+/**
+ * Spawns the renderer's Vite dev server on a free port: `npm run web`'s config without HMR or a
+ * file watcher (tests/e2e/vite.e2e.config.ts), so other edits never reload a page mid-test.
+ */
 export async function startWebServer(): Promise<WebServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(
@@ -33,7 +36,7 @@ export async function startWebServer(): Promise<WebServer> {
     [
       `${ROOT}/node_modules/vite/bin/vite.js`,
       '--config',
-      'vite.web.config.ts',
+      'tests/e2e/vite.e2e.config.ts',
       '--host',
       '127.0.0.1',
       '--port',

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const epochLog = async (
   page: Page,
-): Promise<{ epoch: number; acc: number | null; val_acc: number | null }[]> =>
+): Promise<{ epoch: number; loss: number; acc: number | null; val_acc: number | null }[]> =>
   JSON.parse((await page.getByTestId('epoch-log').textContent()) || '[]');
 
 async function openToy(page: Page) {
@@ -94,9 +94,19 @@ describe('training in the app', () => {
     );
     await page.getByTestId('confusion-matrix').waitFor();
     await page.getByTestId('decision-boundary').waitFor();
-    const epochs = (await epochLog(page)).length;
-    expect(epochs).toBeLessThan(500);
+    const firstRun = await epochLog(page);
+    expect(firstRun.length).toBeLessThan(500);
     await page.screenshot({ path: '/tmp/training-stopped.png', fullPage: true });
+
+    // The stopped weights are kept: training more starts where it stopped, not from scratch.
+    await page.getByTestId('train-epochs').fill('1');
+    await page.getByTestId('train-start').click();
+    await poll(() => page.getByTestId('train-status').getAttribute('data-status'), 30_000).toBe(
+      'done',
+    );
+    const more = await epochLog(page);
+    expect(more).toHaveLength(1);
+    expect(more[0]!.loss).toBeLessThan(firstRun[0]!.loss * 0.7);
     expect(errors).toEqual([]);
     await page.close();
   });

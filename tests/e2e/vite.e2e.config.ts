@@ -1,0 +1,8 @@
+import { mergeConfig } from 'vite';
+import web from '../../vite.web.config.ts';
+
+/**
+ * The e2e tests' dev server: `npm run web`'s config without the file watcher and the HMR
+ * WebSocket, so that files edited while a test runs never reload the page under it.
+ */
+export default mergeConfig(web, { server: { hmr: false, ws: false, watch: null } });
