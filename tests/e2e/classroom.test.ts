@@ -242,4 +242,43 @@ describe('classroom', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('XOR lesson: a hidden tanh layer meets the goal', async () => {
+    const { page, errors } = await openApp(browser, server.url);
+    page.on('dialog', (d) => void d.accept());
+    await page.getByTestId('toolbar-lessons').click();
+    await page.getByTestId('lesson-xor-hidden-layer').click();
+    await page.getByTestId('lesson-banner').waitFor();
+    await poll(() => page.locator('.react-flow__node').count()).toBe(2);
+
+    // Input → Dense 8 tanh → output, instead of Input → output.
+    await page.locator('.react-flow__edge').first().click({ force: true });
+    await page.keyboard.press('Delete');
+    await poll(() => page.locator('.react-flow__edge').count()).toBe(0);
+    const canvas = (await page.getByTestId('canvas').boundingBox())!;
+    await page.dragAndDrop('[data-testid="palette-item-Dense"]', '[data-testid="canvas"]', {
+      targetPosition: { x: canvas.width - 260, y: canvas.height / 2 - 120 },
+    });
+    await poll(() => page.locator('.react-flow__node').count()).toBe(3);
+    const hidden = (await page
+      .locator('[data-node-type="Dense"]')
+      .last()
+      .getAttribute('data-testid'))!.slice(5);
+    await page.getByTestId('param-units').fill('8');
+    await page.getByTestId('param-activation').selectOption('tanh');
+    await wire(page, 'input', hidden);
+    await wire(page, hidden, 'output');
+    await poll(() => page.locator('.react-flow__edge').count()).toBe(2);
+
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('train-backend').selectOption('cpu');
+    await page.getByTestId('train-start').click();
+    const verdict = page.getByTestId('lesson-verdict');
+    await verdict.waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: shot('lesson-met.png') });
+    expect(await verdict.textContent()).toContain('Goal met');
+    expect(await verdict.getAttribute('data-met')).toBe('true');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
