@@ -14,7 +14,10 @@ import { editorStore, useEditor } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { training, useTraining } from '../training/client.ts';
+import { bindTrainingToProject } from '../training/projectBridge.ts';
 import { exportCurvesPng } from '../teach/pictures.ts';
+
+bindTrainingToProject();
 
 /** Synthetic-set controls, kept beside the schema's fields in `training.synthetic`. */
 interface SyntheticSettings {
@@ -308,6 +311,11 @@ export function TrainingPanel() {
         </ul>
       )}
       {t.message && <div className="muted">{t.message}</div>}
+      {t.weightsNote && (
+        <div className="muted" data-testid="train-weights-note">
+          {t.weightsNote}
+        </div>
+      )}
       {t.dataset && (
         <div className="muted" data-testid="train-dataset-info">
           {t.dataset.title}: {t.dataset.trainCount} train, {t.dataset.testCount} test.{' '}

@@ -4,9 +4,10 @@ import { DEFAULT_TEMPLATE_ID, loadTemplate, type Project } from '../../shared/in
 import { createEditSlice, type EditSlice } from './editSlice.ts';
 import { createGraphSlice, type GraphSlice } from './graphSlice.ts';
 import { withHistory, type HistoryOptions, type HistorySlice } from './history.ts';
+import { createTrainedSlice, type TrainedSlice } from './trainedSlice.ts';
 import { createUiSlice, type UiSlice } from './uiSlice.ts';
 
-export type EditorState = GraphSlice & UiSlice & EditSlice & HistorySlice;
+export type EditorState = GraphSlice & UiSlice & EditSlice & TrainedSlice & HistorySlice;
 export type EditorStore = StoreApi<EditorState>;
 
 /** A store built from its slices; usable without React (unit tests). */
@@ -17,6 +18,7 @@ export function createEditorStore(project?: Project, history?: HistoryOptions): 
         ...createGraphSlice(...a),
         ...createUiSlice(...a),
         ...createEditSlice(...a),
+        ...createTrainedSlice(...a),
       }),
       history,
     ),
@@ -38,6 +40,7 @@ export { analysisOf, diagnosticsByNode, summaryOf } from './analysis.ts';
 export { checkConnection, isMergeType } from './connection.ts';
 export type { ConnectResult, GraphSlice, XY } from './graphSlice.ts';
 export type { EditSlice } from './editSlice.ts';
+export type { HistoryEpoch, TrainedSlice } from './trainedSlice.ts';
 export type { HistoryOptions, HistorySlice } from './history.ts';
 export { FRAGMENT_MIME, readFragment, type Fragment } from './clipboard.ts';
 export type { Notice, UiSlice } from './uiSlice.ts';

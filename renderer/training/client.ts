@@ -14,6 +14,7 @@ import type {
   ToWorker,
 } from '../../shared/training/protocol.ts';
 import type { BatchProgress, EpochLog } from '../../shared/training/train.ts';
+import type { WeightsSection } from '../../shared/training/weights.ts';
 import { DATA_URLS } from './assets.ts';
 
 export type TrainingStatus = 'idle' | 'loading' | 'training' | 'paused' | 'stopped' | 'done';
@@ -31,6 +32,17 @@ export interface TrainingState {
   dataset: { title: string; trainCount: number; testCount: number; notes: string[] } | null;
   results: Extract<FromWorker, { type: 'results' }> | null;
   boundary: BoundaryGrid | null;
+  /** Whether the project's saved weights were loaded at the last start, and why not. */
+  weightsNote: string | null;
+}
+
+/** What a finished or stopped run hands to the project (see `onTrained`). */
+export interface Trained {
+  weights: WeightsSection;
+  /** This run's epochs. */
+  history: EpochLog[];
+  /** The run started from earlier weights (kept after Stop, or the project's saved ones). */
+  continued: boolean;
 }
 
 const initial: TrainingState = {
@@ -46,6 +58,7 @@ const initial: TrainingState = {
   dataset: null,
   results: null,
   boundary: null,
+  weightsNote: null,
 };
 
 let state: TrainingState = initial;
@@ -53,6 +66,11 @@ const listeners = new Set<() => void>();
 let worker: Worker | null = null;
 /** Whether the worker holds weights that a new Start may continue from. */
 let hasWeights = false;
+/** Weights for the next fresh model (the project's saved `weights`); see `loadProjectWeights`. */
+let projectWeights: WeightsSection | null = null;
+/** The weights of the last run that was not diverged. */
+let lastTrained: WeightsSection | null = null;
+const trainedListeners = new Set<(t: Trained) => void>();
 
 /** Listeners hear of changes at most every NOTIFY_MS, so a fast worker never floods React. */
 const NOTIFY_MS = 50;
@@ -110,6 +128,19 @@ function onMessage(msg: FromWorker) {
     case 'error':
       update({ error: msg.message });
       break;
+    case 'weights':
+      update({ weightsNote: msg.message });
+      break;
+    case 'trained': {
+      lastTrained = msg.weights;
+      const trained: Trained = {
+        weights: msg.weights,
+        history: msg.history,
+        continued: msg.continued,
+      };
+      for (const l of trainedListeners) l(trained);
+      break;
+    }
     case 'results':
       update({ results: msg, ...(msg.boundary ? { boundary: msg.boundary } : {}) });
       break;
@@ -146,6 +177,7 @@ export const training = {
       settings: req.settings,
       backend: req.backend,
       keepWeights: hasWeights,
+      ...(!hasWeights && projectWeights ? { initialWeights: projectWeights } : {}),
       source: {
         dataset: req.settings.dataset,
         urls: DATA_URLS,
@@ -160,22 +192,45 @@ export const training = {
   stop: () => send({ type: 'stop' }),
   reset() {
     hasWeights = false;
+    projectWeights = null;
+    lastTrained = null;
     send({ type: 'reset' });
     update({ ...initial, backend: state.backend, tried: state.tried });
   },
-  /** Frees the worker and everything in it (closing a project). */
+  /** Frees the worker and everything in it, the backend's memory included (closing a project). */
   dispose() {
     worker?.postMessage({ type: 'dispose' } satisfies ToWorker);
     worker?.terminate();
     worker = null;
     hasWeights = false;
+    projectWeights = null;
+    lastTrained = null;
     update(initial);
+  },
+  /**
+   * The next Start begins from these weights (a project's top-level `weights` section) instead
+   * of a fresh initialisation; null forgets them. Weights that do not fit the graph are skipped
+   * with a note (`weightsNote`). The worker's current model is dropped so that they apply.
+   */
+  loadProjectWeights(section: WeightsSection | null) {
+    projectWeights = section;
+    lastTrained = section;
+    hasWeights = false;
+  },
+  /** The weights of the last run (or the loaded project's), in the project file's format. */
+  currentWeights: (): WeightsSection | null => lastTrained,
+  /** Called after every run that did not diverge (done or stopped); returns an unsubscribe. */
+  onTrained(listener: (t: Trained) => void): () => void {
+    trainedListeners.add(listener);
+    return () => trainedListeners.delete(listener);
   },
   /** Forget the backend so a new choice takes effect (the worker restarts). */
   restart() {
     worker?.terminate();
     worker = null;
     hasWeights = false;
+    // The trained weights survive the new backend: the next Start loads them.
+    projectWeights = lastTrained;
     update({ ...initial });
   },
   getState: () => state,

@@ -33,6 +33,7 @@ import {
   type BatchProgress,
   type TrainControl,
 } from '../../shared/training/train.ts';
+import { exportWeights, importWeights } from '../../shared/training/weights.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
@@ -222,10 +223,23 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     return;
   }
   const key = JSON.stringify(ir.ops.map((op) => [op.name, op.type, op.params, op.inputs]));
+  let continued = true;
   if (!msg.keepWeights || key !== modelKey || !model) {
     disposeModel();
     model = buildModel(tf, ir, { seed: msg.settings.seed });
     modelKey = key;
+    continued = false;
+    if (msg.initialWeights) {
+      const problems = importWeights(tf, model, msg.initialWeights);
+      continued = problems.length === 0;
+      post({
+        type: 'weights',
+        loaded: continued,
+        message: continued
+          ? "Started from the project's saved weights"
+          : `The project's saved weights do not fit this graph; starting from fresh weights (${problems[0]})`,
+      });
+    }
   }
   const m = model;
   control = { stop: false, paused: null };
@@ -285,6 +299,13 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     ...(points ? { points } : {}),
     ...(grid ? { boundary: grid } : {}),
   });
+  if (result.status !== 'diverged')
+    post({
+      type: 'trained',
+      weights: await exportWeights(m, { dataset: data.id, epochs: result.history.length }),
+      history: result.history,
+      continued,
+    });
   post({
     type: 'status',
     state: result.status === 'done' ? 'done' : 'stopped',

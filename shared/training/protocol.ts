@@ -6,6 +6,7 @@ import type { Graph } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/project.ts';
 import type { SyntheticOptions } from '../datasets/synthetic.ts';
 import type { BatchProgress, EpochLog, TestResults } from './train.ts';
+import type { WeightsSection } from './weights.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -31,6 +32,11 @@ export type ToWorker =
       backend: BackendChoice;
       /** Continue from the current weights when the graph is unchanged (after Stop). */
       keepWeights: boolean;
+      /**
+       * Weights to start from when the worker builds a fresh model (a project's stored
+       * `weights`). Weights that do not fit the graph are skipped with a `weights` notice.
+       */
+      initialWeights?: WeightsSection;
       limit?: number;
     }
   | { type: 'pause' }
@@ -58,6 +64,13 @@ export type FromWorker =
   | { type: 'batches'; progress: BatchProgress }
   | { type: 'epoch'; log: EpochLog; boundary?: BoundaryGrid }
   | { type: 'problems'; messages: string[] }
+  /** Whether `initialWeights` were loaded into a fresh model, and why not. */
+  | { type: 'weights'; loaded: boolean; message: string }
+  /**
+   * After a run that was not diverged: the model's weights and this run's epochs; `continued`
+   * when the run started from earlier weights (kept after Stop or loaded), not from scratch.
+   */
+  | { type: 'trained'; weights: WeightsSection; history: EpochLog[]; continued: boolean }
   | { type: 'diverged'; message: string }
   | { type: 'error'; message: string }
   | {

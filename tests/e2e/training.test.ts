@@ -107,6 +107,17 @@ describe('training in the app', () => {
     const more = await epochLog(page);
     expect(more).toHaveLength(1);
     expect(more[0]!.loss).toBeLessThan(firstRun[0]!.loss * 0.7);
+
+    // Another backend restarts the worker; the trained weights (kept in the project) load there.
+    await page.getByTestId('train-backend').selectOption('cpu');
+    await page.getByTestId('train-start').click();
+    await poll(() => page.getByTestId('train-status').getAttribute('data-status'), 30_000).toBe(
+      'done',
+    );
+    expect(await page.getByTestId('train-weights-note').textContent()).toContain(
+      "Started from the project's saved weights",
+    );
+    expect((await epochLog(page))[0]!.loss).toBeLessThan(firstRun[0]!.loss * 0.7);
     expect(errors).toEqual([]);
     await page.close();
   });

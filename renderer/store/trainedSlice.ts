@@ -1,0 +1,45 @@
+import type { StateCreator } from 'zustand';
+import type { EpochLog } from '../../shared/training/train.ts';
+import type { WeightsSection } from '../../shared/training/weights.ts';
+import type { EditorState } from './index.ts';
+
+/** One epoch of the project's training history (the top-level `trainingHistory`). */
+export type HistoryEpoch = Omit<EpochLog, 'seconds'>;
+
+/** Trained weights and training history kept in the project document. */
+export interface TrainedSlice {
+  /**
+   * Stores a run's result in the project: `weights` (shared/training/weights.ts's format) and
+   * `trainingHistory` (one entry per epoch). A run that `continued` from earlier weights appends
+   * to the history, numbering on; a run from scratch replaces it. Marks the project dirty.
+   */
+  setTrainedState(run: { weights: WeightsSection; history: EpochLog[]; continued: boolean }): void;
+}
+
+export const createTrainedSlice: StateCreator<EditorState, [], [], TrainedSlice> = (set, get) => ({
+  setTrainedState({ weights, history, continued }) {
+    const project = get().project;
+    const before =
+      continued && Array.isArray(project.trainingHistory)
+        ? (project.trainingHistory as HistoryEpoch[])
+        : [];
+    const added = history.map(({ seconds: _seconds, ...e }, i) => ({
+      ...e,
+      epoch: before.length + i + 1,
+    }));
+    const trainingHistory = [...before, ...added];
+    set({
+      project: {
+        ...project,
+        weights: {
+          ...weights,
+          ...(weights.trainedOn
+            ? { trainedOn: { ...weights.trainedOn, epochs: trainingHistory.length } }
+            : {}),
+        },
+        trainingHistory,
+      },
+      dirty: true,
+    });
+  },
+});

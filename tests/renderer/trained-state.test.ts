@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadTemplate, parseProject, serializeProject } from '../../shared/index.ts';
+import type { EpochLog } from '../../shared/training/train.ts';
+import { WEIGHTS_FORMAT, type WeightsSection } from '../../shared/training/weights.ts';
+import { createEditorStore } from '../../renderer/store/index.ts';
+
+const weights = (data: string): WeightsSection => ({
+  format: WEIGHTS_FORMAT,
+  version: 1,
+  dtype: 'float32',
+  byteOrder: 'little',
+  trainedOn: { dataset: 'spiral', epochs: 2 },
+  layers: [{ layer: 'hidden_1', tensors: [{ name: 'bias', shape: [1] }], data }],
+});
+const epochs = (n: number, loss: number): EpochLog[] =>
+  Array.from({ length: n }, (_, i) => ({
+    epoch: i + 1,
+    loss: loss - i * 0.1,
+    acc: 0.5,
+    val_loss: null,
+    val_acc: null,
+    seconds: 1,
+  }));
+
+describe('setTrainedState', () => {
+  it('stores weights and history; a continued run appends, a fresh one replaces', () => {
+    const store = createEditorStore(loadTemplate('toy-2d-classifier'));
+    store.getState().setTrainedState({
+      weights: weights('AAAAAA=='),
+      history: epochs(2, 1),
+      continued: false,
+    });
+    let p = store.getState().project;
+    expect(store.getState().dirty).toBe(true);
+    expect((p.weights as WeightsSection).layers[0]!.data).toBe('AAAAAA==');
+    expect(p.trainingHistory).toEqual([
+      { epoch: 1, loss: 1, acc: 0.5, val_loss: null, val_acc: null },
+      { epoch: 2, loss: 0.9, acc: 0.5, val_loss: null, val_acc: null },
+    ]);
+
+    store.getState().setTrainedState({
+      weights: weights('AACAPw=='),
+      history: epochs(1, 0.5),
+      continued: true,
+    });
+    p = store.getState().project;
+    expect((p.trainingHistory as { epoch: number }[]).map((e) => e.epoch)).toEqual([1, 2, 3]);
+    expect((p.weights as WeightsSection).trainedOn).toEqual({ dataset: 'spiral', epochs: 3 });
+
+    // Both survive a save and open.
+    const reopened = parseProject(serializeProject(p));
+    expect(reopened.ok && reopened.project.trainingHistory).toEqual(p.trainingHistory);
+    expect(reopened.ok && reopened.project.weights).toEqual(p.weights);
+
+    store
+      .getState()
+      .setTrainedState({ weights: weights('AAAAAA=='), history: epochs(1, 2), continued: false });
+    expect(store.getState().project.trainingHistory).toHaveLength(1);
+  });
+});
