@@ -20,7 +20,7 @@ type Backend = { disposeData(dataId: object): unknown };
  * Installs the wrapper once (idempotent); call after importing `@tensorflow/tfjs-backend-wasm`,
  * before or after the backend starts. Returns whether the wrapper is in place.
  */
-export function useFastWasmMatMul(tf: Tf): boolean {
+export function installFastWasmMatMul(tf: Tf): boolean {
   const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!original || !transpose) return false;

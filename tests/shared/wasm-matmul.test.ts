@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
+import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
 
 const values = (n: number, seed: number) =>
   Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 2);
@@ -20,10 +20,10 @@ async function product(
   return data;
 }
 
-describe('useFastWasmMatMul', () => {
+describe('installFastWasmMatMul', () => {
   beforeAll(async () => {
-    expect(useFastWasmMatMul(tf)).toBe(true);
-    expect(useFastWasmMatMul(tf)).toBe(true); // idempotent
+    expect(installFastWasmMatMul(tf)).toBe(true);
+    expect(installFastWasmMatMul(tf)).toBe(true); // idempotent
     await tf.setBackend('wasm');
   });
 
