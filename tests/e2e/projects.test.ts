@@ -127,7 +127,7 @@ function trainedProject(): Project {
     ...project,
     name: 'Trained MLP',
     training: { ...project.training, epochs: 3, learningRate: 0.0042, batchSize: 32 },
-    history: [
+    trainingHistory: [
       { epoch: 1, loss: 0.41, acc: 0.88, val_loss: 0.25, val_acc: 0.93, seconds: 4.1 },
       { epoch: 2, loss: 0.2, acc: 0.94, val_loss: 0.18, val_acc: 0.95, seconds: 3.9 },
       { epoch: 3, loss: 0.15, acc: 0.955, val_loss: 0.15, val_acc: 0.96, seconds: 3.8 },
@@ -328,7 +328,7 @@ describe('projects', () => {
         Buffer.from(w.layers[i]!.data, 'base64').equals(Buffer.from(o.layers[i]!.data, 'base64')),
       ).toBe(true);
     }
-    expect(back.history).toEqual(original.history);
+    expect(back.trainingHistory).toEqual(original.trainingHistory);
     expect(back.training).toEqual(original.training);
     expect(back.graph.nodes.find((n) => n.id === 'dense_1')!.label).toBe('first hidden');
 
