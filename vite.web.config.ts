@@ -31,6 +31,8 @@ export default defineConfig({
       '@tensorflow/tfjs',
       '@tensorflow/tfjs-backend-wasm',
       '@tensorflow/tfjs-backend-webgpu',
+      // Imported lazily by the Try it panel (renderer/inside/inference.ts).
+      'onnxruntime-web/webgpu',
     ],
   },
   preview: { headers: isolation },

@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import { CodePanel } from './code/CodePanel.tsx';
 import { InspectorPanel } from './InspectorPanel.tsx';
+import { InsidePanel } from '../inside/InsidePanel.tsx';
+import { TryItPanel } from '../inside/TryItPanel.tsx';
 import { ProblemsBadge, ProblemsPanel } from './ProblemsPanel.tsx';
 import { SummaryPanel } from './SummaryPanel.tsx';
 import { TrainingPanel } from './TrainingPanel.tsx';
@@ -25,4 +27,6 @@ export const PANELS: PanelDef[] = [
   { id: 'code', title: 'Code', component: CodePanel },
   { id: 'problems', title: 'Problems', component: ProblemsPanel, badge: ProblemsBadge },
   { id: 'training', title: 'Training', component: TrainingPanel },
+  { id: 'tryit', title: 'Try it', component: TryItPanel },
+  { id: 'inside', title: 'Inside', component: InsidePanel },
 ];

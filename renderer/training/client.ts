@@ -15,6 +15,7 @@ import type {
 } from '../../shared/training/protocol.ts';
 import type { BatchProgress, EpochLog } from '../../shared/training/train.ts';
 import type { WeightsSection } from '../../shared/training/weights.ts';
+import type { WeightsWatch } from '../../shared/tfjs/watch.ts';
 import { DATA_URLS } from './assets.ts';
 
 export type TrainingStatus = 'idle' | 'loading' | 'training' | 'paused' | 'stopped' | 'done';
@@ -34,6 +35,8 @@ export interface TrainingState {
   boundary: BoundaryGrid | null;
   /** Whether the project's saved weights were loaded at the last start, and why not. */
   weightsNote: string | null;
+  /** The latest weight histograms posted by the worker during this run (and when). */
+  watch: { watch: WeightsWatch; epoch: number; batch: number; seq: number } | null;
 }
 
 /** What a finished or stopped run hands to the project (see `onTrained`). */
@@ -59,6 +62,7 @@ const initial: TrainingState = {
   results: null,
   boundary: null,
   weightsNote: null,
+  watch: null,
 };
 
 let state: TrainingState = initial;
@@ -130,6 +134,16 @@ function onMessage(msg: FromWorker) {
       break;
     case 'weights':
       update({ weightsNote: msg.message });
+      break;
+    case 'weightsWatch':
+      update({
+        watch: {
+          watch: msg.watch,
+          epoch: msg.epoch,
+          batch: msg.batch,
+          seq: (state.watch?.seq ?? 0) + 1,
+        },
+      });
       break;
     case 'trained': {
       lastTrained = msg.weights;

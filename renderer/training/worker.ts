@@ -19,6 +19,7 @@ import { carsDataset, penguinsDataset } from '../../shared/datasets/vega.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
+import { watchWeights } from '../../shared/tfjs/watch.ts';
 import type {
   BackendChoice,
   BackendName,
@@ -69,6 +70,22 @@ function flushReports() {
   if (pendingProgress) post({ type: 'batches', progress: pendingProgress });
   pendingProgress = null;
   lastReport = performance.now();
+}
+
+/** Weight histograms ("watch the weights") are posted at most this often while training. */
+const WATCH_MS = 1000;
+let lastWatch = -Infinity;
+let watching = false;
+
+/** Posts the model's weight histograms: at most every WATCH_MS unless forced, one at a time. */
+function postWatch(m: tf.LayersModel, epoch: number, batch: number, force = false) {
+  if (watching || (!force && performance.now() - lastWatch < WATCH_MS)) return;
+  watching = true;
+  lastWatch = performance.now();
+  watchWeights(tf, m)
+    .then((watch) => post({ type: 'weightsWatch', watch, epoch, batch }))
+    .catch(() => undefined)
+    .finally(() => (watching = false));
 }
 
 /** The decision boundary is redrawn at most this often (it costs a forward pass and a read). */
@@ -250,12 +267,17 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   let lastBoundary = -Infinity;
   pendingProgress = null;
   lastReport = 0;
+  lastWatch = -Infinity;
+  postWatch(m, 0, 0, true);
   const result = await train(tf, m, ir, data, {
     settings: msg.settings,
     ...(msg.limit ? { limit: msg.limit } : {}),
     control,
     readEvery: backendReady === 'webgpu' || backendReady === 'webgl' ? 16 : 4,
-    onBatches: reportBatches,
+    onBatches: (progress) => {
+      reportBatches(progress);
+      postWatch(m, progress.epoch, progress.batch);
+    },
     onPause: () => {
       flushReports();
       post({ type: 'status', state: 'paused' });
@@ -272,6 +294,12 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   });
   flushReports();
   control = null;
+  post({
+    type: 'weightsWatch',
+    watch: await watchWeights(tf, m),
+    epoch: result.history.length,
+    batch: 0,
+  });
   if (result.status === 'diverged')
     post({ type: 'diverged', message: result.message ?? 'The loss diverged' });
   const test = await testResults(tf, m, ir, data, msg.settings, 36);

@@ -7,6 +7,7 @@ import type { TrainingSettings } from '../graph/project.ts';
 import type { SyntheticOptions } from '../datasets/synthetic.ts';
 import type { BatchProgress, EpochLog, TestResults } from './train.ts';
 import type { WeightsSection } from './weights.ts';
+import type { WeightsWatch } from '../tfjs/watch.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -71,6 +72,11 @@ export type FromWorker =
    * when the run started from earlier weights (kept after Stop or loaded), not from scratch.
    */
   | { type: 'trained'; weights: WeightsSection; history: EpochLog[]; continued: boolean }
+  /**
+   * While training (at the start, then at most every second and at the end): weight histograms
+   * and the first Dense layer's images (shared/tfjs/watch.ts), for "watch the weights".
+   */
+  | { type: 'weightsWatch'; watch: WeightsWatch; epoch: number; batch: number }
   | { type: 'diverged'; message: string }
   | { type: 'error'; message: string }
   | {
