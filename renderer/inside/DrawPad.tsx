@@ -39,17 +39,15 @@ export function DrawPad() {
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
     const ink = rgbaToInk(ctx.getImageData(0, 0, SIDE, SIDE).data);
-    useExample
-      .getState()
-      .setExample(
-        {
-          values: drawingToMnist(ink, SIDE, SIDE),
-          source: 'your drawing',
-          label: null,
-          kind: 'draw',
-        },
-        canvas.toDataURL(),
-      );
+    useExample.getState().setExample(
+      {
+        values: drawingToMnist(ink, SIDE, SIDE),
+        source: 'your drawing',
+        label: null,
+        kind: 'draw',
+      },
+      canvas.toDataURL(),
+    );
     lastSent.current = performance.now();
   };
 

@@ -5,6 +5,7 @@ import { DrawPad } from './DrawPad.tsx';
 import { mnistExample, rowExample, tableDataset, useExample, type Example } from './examples.ts';
 import { fmt, inputKind } from './helpers.ts';
 import { Pixels } from './Pixels.tsx';
+import { useTraining } from '../training/client.ts';
 
 const RANGE = 1.5;
 
@@ -54,7 +55,9 @@ export function ExamplePicker({ shape, draw = true }: { shape: number[]; draw?: 
 
 function ImagePicker({ draw }: { draw: boolean }) {
   const example = useExample((s) => s.example);
-  const [index, setIndex] = useState(0);
+  const shownIndex = example?.kind === 'test' ? Number(/\d+/.exec(example.source)?.[0] ?? 0) : 0;
+  const [index, setIndex] = useState(shownIndex);
+  useEffect(() => setIndex(shownIndex), [shownIndex]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const pick = async (i: number) => {
@@ -74,7 +77,9 @@ function ImagePicker({ draw }: { draw: boolean }) {
     <div className="picker__image">
       {draw && <DrawPad />}
       <div className="picker__side">
-        <div className="picker__label">Or a test image</div>
+        <div className="picker__label">
+          {draw ? 'Or pick a test image' : 'A test image (or draw one in Try it)'}
+        </div>
         <div className="picker__row">
           <input
             type="number"
@@ -105,7 +110,7 @@ function ImagePicker({ draw }: { draw: boolean }) {
               width={28}
               height={28}
               map="gray"
-              size={84}
+              size={draw ? 64 : 84}
               title="What the model sees (28×28)"
               testId="example-preview"
             />
@@ -121,6 +126,7 @@ function PointPicker() {
   const example = useExample((s) => s.example);
   const boundary = useEditor((s) => s.project.training.dataset);
   const point = example?.kind === 'point' ? example.values : null;
+  const grid = useTraining().boundary;
   const toSvg = (v: number) => ((v + RANGE) / (2 * RANGE)) * 200;
   return (
     <div className="picker__row">
@@ -145,6 +151,18 @@ function PointPicker() {
           });
         }}
       >
+        {grid && grid.range[0] === -RANGE && grid.range[1] === RANGE && (
+          <foreignObject x={0} y={0} width={200} height={200}>
+            <Pixels
+              values={grid.values.map((v) => (v * 2 - 1) * 0.6)}
+              width={grid.size}
+              height={grid.size}
+              map="div"
+              size={200}
+              title="The last run's decision boundary (blue: class 0, red: class 1)"
+            />
+          </foreignObject>
+        )}
         {[-1, 0, 1].map((v) => (
           <g key={v} className={v === 0 ? 'plane__axis' : 'plane__grid'}>
             <line x1={toSvg(v)} x2={toSvg(v)} y1={0} y2={200} />
@@ -160,7 +178,10 @@ function PointPicker() {
           />
         )}
       </svg>
-      <span className="muted">Click a point (x and y from −1.5 to 1.5).</span>
+      <span className="muted plane__hint">
+        Click a point (x and y from −1.5 to 1.5)
+        {grid ? ' over the last run’s decision boundary' : ''}.
+      </span>
     </div>
   );
 }

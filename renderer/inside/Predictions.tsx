@@ -90,8 +90,8 @@ export function PredictionBars({ result, inf }: { result: RunResult; inf: Infere
         <thead>
           <tr>
             <th>{tf.kind === 'classes' ? 'class' : ''}</th>
-            <th>ONNX (onnxruntime)</th>
-            <th>TF.js</th>
+            <th title="The exported model.onnx in onnxruntime-web">ONNX</th>
+            <th title="The TF.js model with the same weights">TF.js</th>
           </tr>
         </thead>
         <tbody>

@@ -163,7 +163,16 @@ function Activation({
           <span className="muted">784 values shown as the 28×28 image</span>
         </div>
       ) : (
-        <VectorBars values={act.values} labels={view?.kind === 'classes' ? view.labels : null} />
+        <VectorBars
+          values={act.values}
+          labels={
+            view?.kind === 'classes'
+              ? view.labels
+              : act.type === 'Input' && size === 2
+                ? ['x', 'y']
+                : null
+          }
+        />
       )}
       {view && (
         <div className="act__final" data-testid="step-prediction">

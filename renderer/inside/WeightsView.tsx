@@ -78,12 +78,16 @@ function Histogram({ h }: { h: WeightHistogram }) {
           mean {fmt(h.mean)} · std {fmt(h.std)}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${n} 30`} preserveAspectRatio="none" className="hist__svg" aria-hidden>
-        {h.counts.map((c, i) => {
-          const height = (c / peak) * 30;
-          return <rect key={i} x={i + 0.08} width={0.84} y={30 - height} height={height} />;
-        })}
-      </svg>
+      {h.max > h.min ? (
+        <svg viewBox={`0 0 ${n} 30`} preserveAspectRatio="none" className="hist__svg" aria-hidden>
+          {h.counts.map((c, i) => {
+            const height = (c / peak) * 30;
+            return <rect key={i} x={i + 0.08} width={0.84} y={30 - height} height={height} />;
+          })}
+        </svg>
+      ) : (
+        <div className="hist__flat muted">all {fmt(h.min)}</div>
+      )}
       <div className="hist__axis mono muted">
         <span>{fmt(h.min)}</span>
         <span>{fmt(h.max)}</span>

@@ -17,6 +17,14 @@ afterAll(async () => {
 
 const shot = (name: string) => `${process.env.SCREENSHOT_DIR ?? '/tmp'}/${name}.png`;
 
+/** Screenshots the side panel with room for its whole body (a tall window, then back). */
+async function panelShot(page: Page, name: string) {
+  await page.setViewportSize({ width: 1280, height: 1500 });
+  await page.waitForTimeout(150);
+  await page.getByTestId('side-panel').screenshot({ path: shot(name) });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
 async function openTemplate(page: Page, id: string, blocks: number) {
   page.on('dialog', (d) => void d.accept());
   await page.getByTestId('toolbar-new').click();
@@ -63,7 +71,7 @@ describe('Try it and Inside panels', () => {
     // The drawing reached the model as MNIST-like ink: some pixels on, most off.
     await page.getByTestId('example-preview').waitFor();
     await expect(page.getByTestId('tryit-diff').textContent()).resolves.toContain('agree');
-    await page.getByTestId('side-panel').screenshot({ path: shot('tryit-mnist-drawing') });
+    await panelShot(page, 'tryit-mnist-drawing');
 
     // A test image too.
     await page.getByTestId('pick-test-index').fill('3');
@@ -78,7 +86,7 @@ describe('Try it and Inside panels', () => {
     await page.getByTestId('tab-inside').click();
     await poll(() => page.getByTestId('first-layer-images').getAttribute('data-units')).toBe('32');
     expect(await page.getByTestId('histogram').count()).toBe(6);
-    await page.getByTestId('side-panel').screenshot({ path: shot('inside-mnist-mlp') });
+    await panelShot(page, 'inside-mnist-mlp');
     expect(errors).toEqual([]);
   }, 180_000);
 
@@ -112,7 +120,7 @@ describe('Try it and Inside panels', () => {
         );
         expect(await page.getByTestId('heatmap').count()).toBeGreaterThan(0);
         if (!convShot) {
-          await page.getByTestId('side-panel').screenshot({ path: shot('inside-step-conv') });
+          await panelShot(page, 'inside-step-conv');
           convShot = true;
         }
       }
@@ -123,7 +131,7 @@ describe('Try it and Inside panels', () => {
     const finalValues = await numbers(page, 'activation', 'data-final');
     const finalTop = await page.getByTestId('activation').getAttribute('data-top');
     await page.getByTestId('step-prediction').waitFor();
-    await page.getByTestId('side-panel').screenshot({ path: shot('inside-step-final') });
+    await panelShot(page, 'inside-step-final');
 
     // Clicking a block on the chip list walks back to it.
     const firstOp = await page
@@ -146,7 +154,7 @@ describe('Try it and Inside panels', () => {
       const d = await page.getByTestId('tryit-result').getAttribute('data-max-diff');
       return d === null || d === '' ? 1 : Number(d);
     }, 30_000).toBeLessThan(1e-4);
-    await page.getByTestId('side-panel').screenshot({ path: shot('tryit-mnist-cnn') });
+    await panelShot(page, 'tryit-mnist-cnn');
     expect(errors).toEqual([]);
   }, 240_000);
 
@@ -189,13 +197,13 @@ describe('Try it and Inside panels', () => {
     await poll(() => page.getByTestId('model-status').getAttribute('data-trained'), 30_000).toBe(
       'true',
     );
-    await page.getByTestId('side-panel').screenshot({ path: shot('inside-spiral-trained') });
+    await panelShot(page, 'inside-spiral-trained');
     await page.getByTestId('tab-tryit').click();
     await poll(async () => {
       const d = await page.getByTestId('tryit-result').getAttribute('data-max-diff');
       return d === null || d === '' ? 1 : Number(d);
     }, 30_000).toBeLessThan(1e-4);
-    await page.getByTestId('side-panel').screenshot({ path: shot('tryit-spiral') });
+    await panelShot(page, 'tryit-spiral');
     expect(errors).toEqual([]);
   }, 240_000);
 });
