@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openApp, poll, ROOT, startWebServer, type WebServer } from './support.ts';
+import {
+  CHROMIUM_ARGS,
+  launchChromium,
+  openApp,
+  poll,
+  ROOT,
+  startWebServer,
+  type WebServer,
+} from './support.ts';
 
 let server: WebServer;
 let browser: Browser;
@@ -205,6 +213,30 @@ describe('Try it and Inside panels', () => {
     }, 30_000).toBeLessThan(1e-4);
     await panelShot(page, 'tryit-spiral');
     expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('runs the ONNX model on the WebGPU execution provider where there is one', async () => {
+    const gpuBrowser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
+    });
+    try {
+      const { page, errors } = await openApp(gpuBrowser, server.url);
+      await page.getByTestId('tab-tryit').click();
+      await poll(() => page.getByTestId('onnx-status').getAttribute('data-status'), 90_000).toBe(
+        'ready',
+      );
+      expect(await page.getByTestId('onnx-status').textContent()).toContain('webgpu');
+      await page.getByTestId('pick-test').click();
+      await poll(async () => {
+        const d = await page.getByTestId('tryit-result').getAttribute('data-max-diff');
+        return d === null || d === '' ? 1 : Number(d);
+      }, 90_000).toBeLessThan(1e-4);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await gpuBrowser.close();
+    }
   }, 240_000);
 });
 
