@@ -21,6 +21,8 @@ const config: ForgeConfig = {
     appCategoryType: 'public.app-category.developer-tools',
     // Required by the OnlyLoadAppFromAsar and asar-integrity fuses below.
     asar: true,
+    // Packager adds .icns (macOS) or .ico (Windows); made from assets/icon.svg by make-icons.ts.
+    icon: 'assets/icon',
   },
   rebuildConfig: {},
   makers: [
@@ -33,10 +35,11 @@ const config: ForgeConfig = {
         categories: ['Development', 'Education', 'Science'],
         section: 'devel',
         mimeType: ['application/x-netwright-project'],
+        icon: 'assets/icon.png',
       },
     }),
-    new MakerSquirrel({ name: 'netwright' }),
-    new MakerDMG({}),
+    new MakerSquirrel({ name: 'netwright', setupIcon: 'assets/icon.ico' }),
+    new MakerDMG({ icon: 'assets/icon.icns' }),
   ],
   plugins: [
     new VitePlugin({

@@ -32,6 +32,32 @@ describe('forge.config.ts', () => {
     expect(config.packagerConfig).toMatchObject({ asar: true, name: 'Netwright' });
   });
 
+  it('points every maker at an icon file that exists and has its format', async () => {
+    const makers = (config.makers ?? []) as unknown as {
+      name: string;
+      configOrConfigFetcher: Record<string, unknown> & { options?: Record<string, unknown> };
+    }[];
+    const icon = (config.packagerConfig as { icon: string }).icon;
+    const files: [string, string][] = [
+      [`${icon}.png`, '\x89PNG'],
+      [`${icon}.ico`, '\x00\x00\x01\x00'],
+      [`${icon}.icns`, 'icns'],
+      [
+        makers.find((m) => m.name === 'deb')!.configOrConfigFetcher.options!.icon as string,
+        '\x89PNG',
+      ],
+      [
+        makers.find((m) => m.name === 'squirrel')!.configOrConfigFetcher.setupIcon as string,
+        '\x00\x00\x01\x00',
+      ],
+      [makers.find((m) => m.name === 'dmg')!.configOrConfigFetcher.icon as string, 'icns'],
+    ];
+    for (const [file, magic] of files) {
+      const bytes = await readFile(join(root, file));
+      expect(bytes.subarray(0, magic.length).toString('latin1'), file).toBe(magic);
+    }
+  });
+
   it('builds main and preload with Vite and names the renderer main_window', () => {
     expect(vitePlugin.config).toMatchObject({
       build: [
