@@ -15,6 +15,7 @@ import {
 import { createAppHandlers } from './ipc/handlers/app.ts';
 import { clearAutosave, createAutosaveHandlers } from './ipc/handlers/autosave.ts';
 import { createFileHandlers, type DialogPort } from './ipc/handlers/files.ts';
+import { createModelHandlers, type ModelDialogPort } from './ipc/handlers/model.ts';
 import { createRecentStore, PathGrants, type RecentStore } from './ipc/handlers/recent.ts';
 import { registerIpcHandlers } from './ipc/register.ts';
 import { menuTemplate } from './menu/template.ts';
@@ -85,7 +86,17 @@ function recentWithMenu(store: RecentStore): RecentStore {
   };
 }
 
-const dialogs: DialogPort = {
+const dialogs: DialogPort & ModelDialogPort = {
+  async showOpenFiles({ filters }) {
+    const options = {
+      properties: ['openFile' as const, 'multiSelections' as const],
+      filters: [...filters],
+    };
+    const result = mainWindow
+      ? await dialog.showOpenDialog(mainWindow, options)
+      : await dialog.showOpenDialog(options);
+    return result.canceled ? null : result.filePaths;
+  },
   async showOpen({ filters }) {
     const options = { properties: ['openFile' as const], filters: [...filters] };
     const result = mainWindow
@@ -235,6 +246,7 @@ if (!app.requestSingleInstanceLock()) {
         { dialogs, recent, grants, defaultFolder: () => app.getPath('documents') },
         trusted,
       ),
+      ...createModelHandlers({ dialogs }, trusted),
       ...createAutosaveHandlers(autosaveDeps, trusted),
       ...createAppHandlers(
         {

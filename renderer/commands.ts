@@ -1,10 +1,11 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
 import { parseProject, serializeProject } from '../shared/index.ts';
-import { PROJECT_FILE_FILTERS } from '../shared/ipc/contract.ts';
+import { MODEL_FILE_FILTERS, PROJECT_FILE_FILTERS } from '../shared/ipc/contract.ts';
 import { layoutGraph } from './canvas/layout.ts';
 import { showDialog } from './dialogs/dialogStore.ts';
 import { platform, PlatformError, type HostCommand, type OpenedFile } from './platform/index.ts';
+import { importModelFiles } from './project/importModel.ts';
 import { nativeEdit } from './shortcuts.ts';
 import { editorStore, useEditor } from './store/index.ts';
 
@@ -108,6 +109,48 @@ export function useEditorCommands() {
           showOpenError(e);
         }
       },
+      /**
+       * An ONNX model or a TF.js / Keras model JSON (with its weight files) opens as a new
+       * project, laid out by ELK, weights kept. Like Open: fresh history, no file path; anything
+       * unsupported shows the importer's message and the open project stays.
+       */
+      async importModel() {
+        if (!mayDiscard()) return;
+        try {
+          const files = await platform.openModelFiles([...MODEL_FILE_FILTERS]);
+          if (!files) return;
+          const result = importModelFiles(files);
+          if (!result.ok) {
+            // The importer's one message: a lead sentence, then `  - item` lines when it lists.
+            const lines = result.error.split('\n');
+            const items = lines.filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+            showDialog(
+              items.length > 0
+                ? { kind: 'error', title: lines[0]!.replace(/:$/, ''), problems: items }
+                : { kind: 'error', title: 'Could not import the model', problems: [result.error] },
+            );
+            return;
+          }
+          let { project } = result;
+          try {
+            const positions = await layoutGraph(project.graph);
+            const nodes = project.graph.nodes.map((n) => {
+              const p = positions.get(n.id);
+              return p ? { ...n, position: { x: p.x, y: p.y } } : n;
+            });
+            project = { ...project, graph: { ...project.graph, nodes } };
+          } catch {
+            // The importer's own layered layout stays.
+          }
+          store().loadProject(project, null);
+          // Like Open (not like a template): the import starts a fresh history.
+          store().clearHistory();
+          const summary = `Imported ${project.name}: ${result.blocks} blocks, ${result.params.toLocaleString('en-US')} parameters${result.hasWeights ? ', weights kept' : ''}`;
+          store().notify([summary, ...result.notes].join('. '));
+        } catch (e) {
+          showOpenError(e);
+        }
+      },
       async openRecent(path: string) {
         if (!platform.openRecent || !mayDiscard()) return;
         try {
@@ -185,6 +228,8 @@ export function useHostIntegration(commands: EditorCommands) {
             return editorStore.getState().setTemplateMenuOpen(true);
           case 'file:open':
             return void commands.open();
+          case 'file:import-model':
+            return void commands.importModel();
           case 'file:open-recent':
             return path ? void commands.openRecent(path) : undefined;
           case 'file:save':

@@ -62,6 +62,7 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
         command('New', 'file:new', 'CmdOrCtrl+N'),
         command('New from Template…', 'file:new-from-template', 'CmdOrCtrl+Shift+N'),
         command('Open…', 'file:open', 'CmdOrCtrl+O'),
+        command('Import Model…', 'file:import-model'),
         {
           label: 'Open Recent',
           submenu: [

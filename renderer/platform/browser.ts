@@ -4,6 +4,7 @@ import {
   type AutosaveStore,
   type DocumentState,
   type FileFilter,
+  type OpenedBytes,
   type OpenedFile,
   type Platform,
   type Recovery,
@@ -21,6 +22,7 @@ interface FileHandle {
   createWritable(): Promise<WritableFile>;
 }
 interface PickerOptions {
+  multiple?: boolean;
   types?: { description: string; accept: Record<string, string[]> }[];
   suggestedName?: string;
   excludeAcceptAllOption?: boolean;
@@ -96,6 +98,65 @@ function pickFile(filters?: FileFilter[]): Promise<OpenedFile | null> {
       input.remove();
       if (!file) return resolve(null);
       readText(file).then((text) => resolve({ name: file.name, text }), reject);
+    });
+    input.addEventListener('cancel', () => {
+      input.remove();
+      resolve(null);
+    });
+    document.body.append(input);
+    input.click();
+  });
+}
+
+/** Models and their weights, together: refused above this before anything is read. */
+const MAX_MODEL_BYTES = 512 * 1024 * 1024;
+
+async function readAll(files: File[]): Promise<OpenedBytes[]> {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  if (total > MAX_MODEL_BYTES) {
+    throw new PlatformError('Could not import the model', [
+      `The files are ${(total / 1024 / 1024).toFixed(0)} MB; models are limited to ${MAX_MODEL_BYTES / 1024 / 1024} MB`,
+    ]);
+  }
+  return Promise.all(
+    files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
+  );
+}
+
+/** Several files as bytes: the FS Access picker where present, else a file input (`multiple`). */
+async function openModelFiles(filters: FileFilter[]): Promise<OpenedBytes[] | null> {
+  const accept = filters.flatMap((f) => f.extensions.filter((e) => e !== '*').map((e) => `.${e}`));
+  const picker = fsAccess().showOpenFilePicker;
+  if (picker) {
+    let picked: FileHandle[];
+    try {
+      picked = await picker({
+        multiple: true,
+        types: [
+          {
+            description: filters[0]?.name ?? 'Files',
+            accept: { 'application/octet-stream': accept },
+          },
+        ],
+      });
+    } catch (e) {
+      if (isAbort(e)) return null;
+      throw e;
+    }
+    return picked.length > 0 ? readAll(await Promise.all(picked.map((h) => h.getFile()))) : null;
+  }
+  return new Promise((resolve, reject) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.multiple = true;
+    input.accept = accept.join(',');
+    input.style.display = 'none';
+    input.dataset.testid = 'model-file-input';
+    input.addEventListener('change', () => {
+      const files = [...(input.files ?? [])];
+      input.remove();
+      if (files.length === 0) return resolve(null);
+      readAll(files).then(resolve, reject);
     });
     input.addEventListener('cancel', () => {
       input.remove();
@@ -215,6 +276,7 @@ export const browserPlatform: Platform = {
   kind: 'browser',
   openFile: (filters) =>
     fsAccess().showOpenFilePicker ? openWithPicker(filters) : pickFile(filters),
+  openModelFiles,
   saveFile: saveProjectFile,
   exportFile: async (name, data) =>
     download(name, data, typeof data === 'string' ? 'text/plain' : 'application/octet-stream'),

@@ -15,6 +15,10 @@ export function electronPlatform(api: NetwrightApi): Platform {
       const opened = unwrap(await api.openProject());
       return opened.canceled ? null : { name: opened.name, text: opened.text, path: opened.path };
     },
+    async openModelFiles() {
+      const opened = unwrap(await api.openModelFiles());
+      return opened.canceled ? null : opened.files;
+    },
     async openRecent(path) {
       const opened = unwrap(await api.openRecentProject({ path }));
       return { name: opened.name, text: opened.text, path: opened.path };

@@ -11,6 +11,12 @@ export interface OpenedFile {
   path?: string;
 }
 
+/** A file read as bytes (a model and its weight files for "Import model…"). */
+export interface OpenedBytes {
+  name: string;
+  bytes: Uint8Array;
+}
+
 export interface FileFilter {
   name: string;
   extensions: string[];
@@ -63,6 +69,8 @@ export interface Platform {
   kind: 'browser' | 'electron';
   /** Lets the user choose a project file; `null` when they cancel. */
   openFile(filters?: FileFilter[]): Promise<OpenedFile | null>;
+  /** Lets the user choose one or more files read as bytes (a model and its weights); `null` when they cancel. */
+  openModelFiles(filters: FileFilter[]): Promise<OpenedBytes[] | null>;
   /** Opens a file from the host's recent list (desktop only). */
   openRecent?(path: string): Promise<OpenedFile>;
   /** Saves project text; with `path`, overwrites that file without asking (desktop). */

@@ -64,6 +64,15 @@ export function Toolbar() {
         <button
           type="button"
           className="btn"
+          onClick={commands.importModel}
+          title="Import an ONNX model or a TF.js / Keras model JSON with its weight files"
+          data-testid="toolbar-import"
+        >
+          Import model…
+        </button>
+        <button
+          type="button"
+          className="btn"
           onClick={commands.save}
           title={`Save (${mod}+S)`}
           data-testid="toolbar-save"

@@ -45,6 +45,17 @@ export interface OpenedProject {
   text: string;
 }
 
+/** File > Import Model…: what the dialog may pick (a model and its weight files). */
+export const MODEL_FILE_FILTERS: readonly FileFilter[] = [
+  { name: 'ONNX or TF.js / Keras model', extensions: ['onnx', 'json', 'bin'] },
+];
+
+export interface OpenedModelFiles {
+  canceled: false;
+  /** Every picked file, read as bytes (`.onnx`, `.json`, `.bin` only); the renderer imports them. */
+  files: { name: string; bytes: Uint8Array }[];
+}
+
 export interface SavedFile {
   canceled: false;
   path: string;
@@ -130,6 +141,8 @@ export interface DocumentState {
 export interface IpcContract {
   /** Shows the open dialog; reads and validates the chosen file. */
   'project:open': { request: void; response: OpenedProject | Canceled };
+  /** File > Import Model…: an open dialog (several files) whose files come back as bytes. */
+  'model:open': { request: void; response: OpenedModelFiles | Canceled };
   /** Opens a file from the recent list (no dialog). */
   'project:open-recent': { request: OpenRecentRequest; response: OpenedProject };
   /** Saves atomically; without `path` it shows the Save As dialog first. */
@@ -158,6 +171,7 @@ export type IpcResponse<C extends IpcChannel> = IpcContract[C]['response'];
 /** Every invoke channel, for registration and tests. */
 export const IPC_CHANNELS = [
   'project:open',
+  'model:open',
   'project:open-recent',
   'project:save',
   'project:read-recent',
@@ -174,6 +188,7 @@ export const IPC_CHANNELS = [
 /** `window.netwright` method → channel. The preload script builds the API from this table. */
 export const API_METHODS = {
   openProject: 'project:open',
+  openModelFiles: 'model:open',
   openRecentProject: 'project:open-recent',
   saveProject: 'project:save',
   readRecentProjects: 'project:read-recent',
@@ -192,6 +207,7 @@ export const APP_COMMANDS = [
   'file:new',
   'file:new-from-template',
   'file:open',
+  'file:import-model',
   'file:open-recent',
   'file:save',
   'file:save-as',
