@@ -10,7 +10,7 @@ import {
 } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import type { BackendChoice } from '../../shared/training/protocol.ts';
-import { editorStore, useEditor } from '../store/index.ts';
+import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { training, useTraining } from '../training/client.ts';
@@ -31,6 +31,14 @@ function setTraining(patch: Partial<TrainingSettings> & Record<string, unknown>)
     dirty: true,
   }));
 }
+
+/** A project's `trainingHistory` as chart rows; anything malformed is left out. */
+const savedEpochs = (history: unknown): HistoryEpoch[] =>
+  Array.isArray(history)
+    ? (history as HistoryEpoch[]).filter(
+        (e) => typeof e === 'object' && e !== null && typeof e.loss === 'number',
+      )
+    : [];
 
 const fmtTime = (s: number) =>
   s < 60 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
@@ -70,7 +78,10 @@ export function TrainingPanel() {
     });
 
   const p = t.progress;
-  const epochs = t.epochs;
+  // Before any run in this session: the curves saved in the project (its trainingHistory).
+  const saved = useEditor((s) => s.project.trainingHistory);
+  const epochs: HistoryEpoch[] =
+    t.epochs.length > 0 || t.status !== 'idle' ? t.epochs : savedEpochs(saved);
   const classification = epochs.some((e) => e.acc !== null);
   return (
     <div className="training" data-testid="training-panel">

@@ -65,10 +65,10 @@ export function Toolbar() {
           type="button"
           className="btn"
           onClick={commands.importModel}
-          title="Import an ONNX model or a TF.js / Keras model JSON with its weight files"
+          title="Import model… (ONNX, or a TF.js / Keras model JSON with its .bin weight files)"
           data-testid="toolbar-import"
         >
-          Import model…
+          Import…
         </button>
         <button
           type="button"
