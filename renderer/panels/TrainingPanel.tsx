@@ -1,6 +1,10 @@
 import '../training/training.css';
 import { useMemo, useState } from 'react';
-import { BUILTIN_DATASET_INFO, checkDatasetFit } from '../../shared/datasets/fit.ts';
+import {
+  BUILTIN_DATASET_INFO,
+  checkDatasetFit,
+  type FitProblem,
+} from '../../shared/datasets/fit.ts';
 import {
   DATASETS,
   LOSSES,
@@ -9,10 +13,12 @@ import {
   type TrainingSettings,
 } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
+import { setParams } from '../../shared/lint/rules.ts';
 import type { BackendChoice } from '../../shared/training/protocol.ts';
 import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
+import { CsvImport } from '../training/CsvImport.tsx';
 import { training, useTraining } from '../training/client.ts';
 import { bindTrainingToProject } from '../training/projectBridge.ts';
 import { exportCurvesPng } from '../teach/pictures.ts';
@@ -48,19 +54,20 @@ export function TrainingPanel() {
   const settings = useEditor((s) => s.project.training);
   const t = useTraining();
   const [backend, setBackend] = useState<BackendChoice>('auto');
-  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const synthetic = ((settings as Record<string, unknown>).synthetic as
     SyntheticSettings | undefined) ?? { size: 500, noise: 0.1 };
   const isToy = ['spiral', 'circles', 'xor', 'blobs'].includes(settings.dataset);
 
-  const fit = useMemo(() => {
+  // The CSV file's shape comes from the worker, once it has read the file with these choices.
+  const csvInfo = settings.dataset === 'csv' && !t.csv?.loading ? (t.csv?.info ?? null) : null;
+  const csvReady = csvInfo !== null && t.csv?.name === settings.csv?.fileName;
+  const fit = useMemo((): (Pick<FitProblem, 'message'> & Partial<FitProblem>)[] => {
     const lowered = lowerGraph(graph);
-    if (!lowered.ok) return ['Fix the problems in the graph before training'];
-    if (settings.dataset === 'csv') return [];
-    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset]).map(
-      (p) => p.message,
-    );
-  }, [graph, settings.dataset]);
+    if (!lowered.ok) return [{ message: 'Fix the problems in the graph before training' }];
+    if (settings.dataset === 'csv')
+      return csvInfo ? checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }) : [];
+    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset]);
+  }, [graph, settings.dataset, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
   const num = (key: keyof TrainingSettings, raw: string, int: boolean) => {
@@ -74,7 +81,16 @@ export function TrainingPanel() {
       settings,
       backend,
       ...(isToy ? { synthetic } : {}),
-      ...(settings.dataset === 'csv' && csv ? { csv } : {}),
+      ...(settings.dataset === 'csv' && settings.csv
+        ? {
+            csv: {
+              target: settings.csv.target,
+              task: settings.csv.task,
+              normalization: settings.csv.normalization,
+              ignore: settings.csv.ignore,
+            },
+          }
+        : {}),
     });
 
   const p = t.progress;
@@ -98,7 +114,7 @@ export function TrainingPanel() {
           >
             {DATASETS.map((d) => (
               <option key={d} value={d}>
-                {d}
+                {d === 'csv' ? 'CSV file…' : d}
               </option>
             ))}
           </select>
@@ -133,20 +149,6 @@ export function TrainingPanel() {
               />
             </label>
           </>
-        )}
-        {settings.dataset === 'csv' && (
-          <label>
-            CSV file
-            <input
-              type="file"
-              accept=".csv,text/csv"
-              data-testid="train-csv"
-              onChange={async (e) => {
-                const file = e.target.files?.[0];
-                if (file) setCsv({ name: file.name, text: await file.text() });
-              }}
-            />
-          </label>
         )}
         <label>
           Epochs
@@ -257,10 +259,34 @@ export function TrainingPanel() {
         </label>
       </div>
 
+      {settings.dataset === 'csv' && (
+        <CsvImport settings={settings} setTraining={setTraining} running={running} />
+      )}
+
       {fit.length > 0 && (
         <ul className="tproblems" data-testid="train-fit-problems">
-          {fit.map((m) => (
-            <li key={m}>{m}</li>
+          {fit.map(({ message, fix, nodeId }) => (
+            <li key={message}>
+              {message}
+              {fix && nodeId && (
+                <button
+                  type="button"
+                  className="tfix"
+                  data-testid="train-fit-fix"
+                  disabled={running}
+                  onClick={() =>
+                    editorStore
+                      .getState()
+                      .applyFix({
+                        title: fix.title,
+                        apply: (g) => setParams(g, nodeId, fix.params),
+                      })
+                  }
+                >
+                  {fix.title}
+                </button>
+              )}
+            </li>
           ))}
         </ul>
       )}
@@ -270,7 +296,7 @@ export function TrainingPanel() {
           <button
             data-testid="train-start"
             className="primary"
-            disabled={fit.length > 0 || (settings.dataset === 'csv' && !csv)}
+            disabled={fit.length > 0 || (settings.dataset === 'csv' && !csvReady)}
             onClick={start}
           >
             {t.status === 'stopped' || t.status === 'done' ? 'Train more' : 'Train'}

@@ -5,11 +5,14 @@
 import { useSyncExternalStore } from 'react';
 import type { TrainingSettings } from '../../shared/graph/project.ts';
 import type { Graph } from '../../shared/graph/types.ts';
+import type { CsvPreview } from '../../shared/datasets/csv.ts';
 import type { SyntheticOptions } from '../../shared/datasets/synthetic.ts';
 import type {
   BackendChoice,
   BackendName,
   BoundaryGrid,
+  CsvChoices,
+  CsvSource,
   FromWorker,
   ToWorker,
 } from '../../shared/training/protocol.ts';
@@ -17,6 +20,21 @@ import type { BatchProgress, EpochLog } from '../../shared/training/train.ts';
 import type { WeightsSection } from '../../shared/training/weights.ts';
 import type { WeightsWatch } from '../../shared/tfjs/watch.ts';
 import { DATA_URLS } from './assets.ts';
+
+/** A picked CSV file as the worker has read it (the file itself stays with the client). */
+export interface CsvImportState {
+  fileId: number;
+  name: string;
+  /** Bytes of the file. */
+  size: number;
+  /** A request is being answered (parsing, or building the data set with new choices). */
+  loading: boolean;
+  preview: CsvPreview | null;
+  info: Extract<FromWorker, { type: 'csv' }>['info'];
+  errors: string[];
+  /** How long the worker took for the last answer. */
+  ms: number | null;
+}
 
 export type TrainingStatus = 'idle' | 'loading' | 'training' | 'paused' | 'stopped' | 'done';
 
@@ -37,6 +55,8 @@ export interface TrainingState {
   weightsNote: string | null;
   /** The latest weight histograms posted by the worker during this run (and when). */
   watch: { watch: WeightsWatch; epoch: number; batch: number; seq: number } | null;
+  /** The picked CSV file, read and checked in the worker; kept across runs and restarts. */
+  csv: CsvImportState | null;
 }
 
 /** What a finished or stopped run hands to the project (see `onTrained`). */
@@ -63,6 +83,7 @@ const initial: TrainingState = {
   boundary: null,
   weightsNote: null,
   watch: null,
+  csv: null,
 };
 
 let state: TrainingState = initial;
@@ -93,8 +114,30 @@ function update(patch: Partial<TrainingState>) {
     notifyTimer = setTimeout(notify, Math.max(0, NOTIFY_MS - (performance.now() - lastNotify)));
 }
 
+/** The picked CSV file: a Blob handle, posted to the worker without copying its bytes. */
+let csvFile: { fileId: number; name: string; file: Blob } | null = null;
+let csvRequest = 0;
+const csvWaiters = new Map<number, (answer: Extract<FromWorker, { type: 'csv' }>) => void>();
+
 function onMessage(msg: FromWorker) {
   switch (msg.type) {
+    case 'csv': {
+      csvWaiters.get(msg.request)?.(msg);
+      csvWaiters.delete(msg.request);
+      // Only the latest request's answer shows (choices may change faster than answers come).
+      if (msg.request === csvRequest && state.csv)
+        update({
+          csv: {
+            ...state.csv,
+            loading: false,
+            preview: msg.preview,
+            info: msg.info,
+            errors: msg.errors,
+            ms: msg.ms,
+          },
+        });
+      break;
+    }
     case 'backend':
       update({ backend: msg.backend, tried: msg.tried });
       break;
@@ -179,12 +222,37 @@ export interface StartRequest {
   settings: TrainingSettings;
   backend: BackendChoice;
   synthetic?: SyntheticOptions;
-  csv?: { name: string; text: string; target?: string };
+  /** The import choices for the picked CSV file (see `training.loadCsv`). */
+  csv?: CsvChoices;
+}
+
+function csvSource(choices: CsvChoices): CsvSource | null {
+  return csvFile
+    ? { name: csvFile.name, fileId: csvFile.fileId, file: csvFile.file, ...choices }
+    : null;
+}
+
+/** Asks the worker about the picked CSV file with these choices; resolves with its answer. */
+function describeCsv(choices: CsvChoices, seed: number) {
+  const source = csvSource(choices);
+  if (!source || !state.csv) return Promise.resolve(null);
+  const request = ++csvRequest;
+  update({ csv: { ...state.csv, loading: true } });
+  return new Promise<Extract<FromWorker, { type: 'csv' }>>((resolve) => {
+    csvWaiters.set(request, resolve);
+    send({ type: 'csv', request, source, seed });
+  });
 }
 
 export const training = {
   start(req: StartRequest) {
-    update({ ...initial, backend: state.backend, tried: state.tried, status: 'loading' });
+    update({
+      ...initial,
+      backend: state.backend,
+      tried: state.tried,
+      csv: state.csv,
+      status: 'loading',
+    });
     send({
       type: 'start',
       graph: req.graph,
@@ -196,7 +264,7 @@ export const training = {
         dataset: req.settings.dataset,
         urls: DATA_URLS,
         ...(req.synthetic ? { synthetic: req.synthetic } : {}),
-        ...(req.csv ? { csv: req.csv } : {}),
+        ...(req.csv && csvSource(req.csv) ? { csv: csvSource(req.csv)! } : {}),
       },
     });
     hasWeights = true;
@@ -209,7 +277,7 @@ export const training = {
     projectWeights = null;
     lastTrained = null;
     send({ type: 'reset' });
-    update({ ...initial, backend: state.backend, tried: state.tried });
+    update({ ...initial, backend: state.backend, tried: state.tried, csv: state.csv });
   },
   /** Frees the worker and everything in it, the backend's memory included (closing a project). */
   dispose() {
@@ -219,6 +287,9 @@ export const training = {
     hasWeights = false;
     projectWeights = null;
     lastTrained = null;
+    // The next project's data is not this file.
+    csvFile = null;
+    csvWaiters.clear();
     update(initial);
   },
   /**
@@ -245,8 +316,30 @@ export const training = {
     hasWeights = false;
     // The trained weights survive the new backend: the next Start loads them.
     projectWeights = lastTrained;
-    update({ ...initial });
+    update({ ...initial, csv: state.csv && { ...state.csv, loading: false } });
   },
+  /**
+   * Reads a picked CSV file in the worker (decoding and parsing happen there, not on this thread)
+   * and checks it with `choices`; resolves with the answer (preview, shape, errors).
+   */
+  loadCsv(file: Blob, name: string, choices: CsvChoices, seed: number) {
+    csvFile = { fileId: (csvFile?.fileId ?? 0) + 1, name, file };
+    update({
+      csv: {
+        fileId: csvFile.fileId,
+        name,
+        size: file.size,
+        loading: true,
+        preview: null,
+        info: null,
+        errors: [],
+        ms: null,
+      },
+    });
+    return describeCsv(choices, seed);
+  },
+  /** Checks new import choices for the picked file (the answer lands in `csv`). */
+  describeCsv,
   getState: () => state,
 };
 

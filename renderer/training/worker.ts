@@ -9,7 +9,15 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { csvDataset } from '../../shared/datasets/csv.ts';
+import {
+  csvPreview,
+  csvTableDataset,
+  parseCsv,
+  previewWithIgnored,
+  type CsvPreview,
+  type CsvResult,
+  type CsvTable,
+} from '../../shared/datasets/csv.ts';
 import { checkDatasetFit, datasetInfo } from '../../shared/datasets/fit.ts';
 import { mnistDataset } from '../../shared/datasets/mnist.ts';
 import { syntheticDataset, type SyntheticSet } from '../../shared/datasets/synthetic.ts';
@@ -24,6 +32,7 @@ import type {
   BackendChoice,
   BackendName,
   BoundaryGrid,
+  CsvSource,
   DataSource,
   FromWorker,
   ToWorker,
@@ -135,6 +144,82 @@ async function fetchBytes(url: string | undefined, what: string): Promise<Uint8A
   return new Uint8Array(await r.arrayBuffer());
 }
 
+/** The last CSV file parsed (one at a time: a 100k-row table is worth keeping, not two). */
+let csvParsed: {
+  fileId: number | undefined;
+  result: CsvResult<CsvTable>;
+  preview: CsvPreview | null;
+} | null = null;
+/** The data set built from it with the last choices. */
+let csvBuilt: { key: string; result: CsvResult<Dataset> } | null = null;
+
+/** Reads, decodes and parses a CSV source here in the worker, once per picked file. */
+async function csvTable(source: CsvSource): Promise<NonNullable<typeof csvParsed>> {
+  if (csvParsed && source.fileId !== undefined && csvParsed.fileId === source.fileId)
+    return csvParsed;
+  let text: string;
+  if (source.text !== undefined) text = source.text;
+  else if (source.file) text = new TextDecoder().decode(await source.file.arrayBuffer());
+  else throw new Error(`${source.name}: choose the file again`);
+  const parsed = parseCsv(text);
+  const result: CsvResult<CsvTable> = parsed.ok
+    ? parsed
+    : { ok: false, errors: parsed.errors.map((e) => `${source.name}: ${e}`) };
+  csvParsed = {
+    fileId: source.fileId,
+    result,
+    preview: result.ok ? csvPreview(result.value, source.name) : null,
+  };
+  csvBuilt = null;
+  return csvParsed;
+}
+
+/** The data set for a CSV source and its choices (cached for the same file, choices and seed). */
+async function csvData(source: CsvSource, seed: number): Promise<CsvResult<Dataset>> {
+  const { result: table, preview } = await csvTable(source);
+  if (!table.ok) return table;
+  if (!preview) throw new Error(`${source.name}: no preview`);
+  // Defaults resolved first, so that implicit and explicit defaults share the cache.
+  const target = source.target ?? preview.defaultTarget;
+  const task = source.task ?? preview.defaultTasks[target];
+  const normalization = source.normalization ?? 'standard';
+  const ignore = source.ignore ?? [];
+  const key = JSON.stringify([source.fileId, target, task, normalization, ignore, seed]);
+  if (csvBuilt && csvBuilt.key === key && source.fileId !== undefined) return csvBuilt.result;
+  const result = csvTableDataset(table.value, {
+    name: source.name,
+    target,
+    ...(task ? { task } : {}),
+    normalization,
+    ignore,
+    seed,
+  });
+  csvBuilt = { key, result };
+  return result;
+}
+
+/** Answers a `csv` request: the preview, and the data set's shape or the errors. */
+async function describeCsv(msg: Extract<ToWorker, { type: 'csv' }>) {
+  const t0 = performance.now();
+  const { result: table, preview } = await csvTable(msg.source);
+  const data = table.ok ? await csvData(msg.source, msg.seed) : table;
+  post({
+    type: 'csv',
+    request: msg.request,
+    preview: preview && previewWithIgnored(preview, msg.source.ignore ?? []),
+    info: data.ok
+      ? {
+          ...datasetInfo(data.value),
+          trainCount: data.value.train.count,
+          testCount: data.value.test?.count ?? 0,
+          notes: data.value.notes,
+        }
+      : null,
+    errors: data.ok ? [] : data.errors,
+    ms: performance.now() - t0,
+  });
+}
+
 async function loadData(source: DataSource, seed: number): Promise<Dataset> {
   const key = JSON.stringify([
     source.dataset,
@@ -170,14 +255,9 @@ async function loadData(source: DataSource, seed: number): Promise<Dataset> {
     }
     case 'csv': {
       if (!source.csv) throw new Error('Choose a CSV file first');
-      const result = csvDataset(source.csv.text, {
-        name: source.csv.name,
-        ...(source.csv.target ? { target: source.csv.target } : {}),
-        seed,
-      });
+      const result = await csvData(source.csv, seed);
       if (!result.ok) throw new Error(result.errors.join('\n'));
-      d = result.value;
-      break;
+      return result.value;
     }
     default:
       d = syntheticDataset(source.dataset as SyntheticSet, { ...source.synthetic, seed });
@@ -347,6 +427,18 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const msg = event.data;
   switch (msg.type) {
+    case 'csv':
+      describeCsv(msg).catch((e: unknown) =>
+        post({
+          type: 'csv',
+          request: msg.request,
+          preview: null,
+          info: null,
+          errors: [`${msg.source.name}: ${e instanceof Error ? e.message : String(e)}`],
+          ms: 0,
+        }),
+      );
+      break;
     case 'start':
       start(msg).catch((e: unknown) => {
         control = null;
@@ -380,6 +472,8 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       if (control) control.stop = true;
       disposeModel();
       datasets.clear();
+      csvParsed = null;
+      csvBuilt = null;
       tf.disposeVariables();
       break;
   }

@@ -177,32 +177,27 @@ export function detectColumns(table: CsvTable, ignore: readonly string[] = []): 
   });
 }
 
+/** Whether every present value of a column is a whole number (for the task default). */
+function wholeNumbers(table: CsvTable, col: number): boolean {
+  return table.rows.every((r) => isMissing(r[col]) || Number.isInteger(Number(r[col])));
+}
+
 /**
- * A CSV file as a data set: types detected, numeric features normalised, text features one-hot,
- * rows with missing values dropped and counted; text in a numeric column is an error naming its
- * line. Errors say what to fix.
+ * The task a target column suggests: text targets, and whole-number targets with at most 20
+ * distinct values, are classified; other numbers are regressed.
  */
-export function csvDataset(text: string, options: CsvOptions = {}): CsvResult<Dataset> {
-  const name = options.name ?? 'data.csv';
-  const parsed = parseCsv(text);
-  if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${name}: ${e}`) };
-  const table = parsed.value;
-  const targetName = options.target ?? table.header[table.header.length - 1]!;
-  const targetCol = table.header.indexOf(targetName);
-  if (targetCol === -1) {
-    return {
-      ok: false,
-      errors: [
-        `${name}: no column "${targetName}" to predict (columns: ${table.header.join(', ')})`,
-      ],
-    };
-  }
-  if (table.header.length < 2)
-    return { ok: false, errors: [`${name}: needs at least one feature column and a target`] };
-  const columns = detectColumns(table, options.ignore);
+export function defaultCsvTask(
+  column: Pick<CsvColumnInfo, 'type' | 'distinct'>,
+  wholeNumbers: boolean,
+): 'classification' | 'regression' {
+  return column.type === 'categorical' || (wholeNumbers && column.distinct <= 20)
+    ? 'classification'
+    : 'regression';
+}
+
+/** Text in numeric columns, as errors naming their lines (at most MAX_ERRORS per column). */
+function textInNumberErrors(table: CsvTable, columns: CsvColumnInfo[], name: string): string[] {
   const errors: string[] = [];
-  const notes: string[] = [];
-  // Text in numeric columns: errors with line numbers.
   columns.forEach((c, col) => {
     if (c.type !== 'numeric') return;
     let count = 0;
@@ -217,18 +212,106 @@ export function csvDataset(text: string, options: CsvOptions = {}): CsvResult<Da
     if (count > MAX_ERRORS)
       errors.push(`${name}: ... and ${count - MAX_ERRORS} more non-numbers in "${c.name}"`);
   });
+  return errors;
+}
+
+/** What the import dialog shows of a file before training: no data set built yet. */
+export interface CsvPreview {
+  name: string;
+  header: string[];
+  /** The first data rows as read (at most `PREVIEW_ROWS`). */
+  rows: string[][];
+  rowCount: number;
+  /**
+   * Detected types; `ignored` for columns the user left out and for text columns with too many
+   * distinct values to one-hot (see `reason`).
+   */
+  columns: (CsvColumnInfo & { reason?: string })[];
+  /** The default target (the last column) and its default task. */
+  defaultTarget: string;
+  /** Default task per column, were it the target. */
+  defaultTasks: Record<string, 'classification' | 'regression'>;
+}
+
+export const PREVIEW_ROWS = 8;
+
+/** Preview of a parsed table: first rows, column types, default target and tasks. */
+export function csvPreview(
+  table: CsvTable,
+  name: string,
+  ignore: readonly string[] = [],
+): CsvPreview {
+  const columns = detectColumns(table, ignore).map((c) =>
+    c.type === 'categorical' && c.distinct > MAX_CATEGORIES
+      ? {
+          ...c,
+          type: 'ignored' as const,
+          reason: `${c.distinct} distinct text values: too many to one-hot`,
+        }
+      : c,
+  );
+  const defaultTasks: Record<string, 'classification' | 'regression'> = {};
+  detectColumns(table).forEach((c, col) => {
+    defaultTasks[c.name] = defaultCsvTask(c, c.type === 'numeric' && wholeNumbers(table, col));
+  });
+  return {
+    name,
+    header: table.header,
+    rows: table.rows.slice(0, PREVIEW_ROWS),
+    rowCount: table.rows.length,
+    columns,
+    defaultTarget: table.header[table.header.length - 1]!,
+    defaultTasks,
+  };
+}
+
+/** A preview with the user's ignored columns marked (types otherwise as detected). */
+export function previewWithIgnored(preview: CsvPreview, ignore: readonly string[]): CsvPreview {
+  if (ignore.length === 0) return preview;
+  return {
+    ...preview,
+    columns: preview.columns.map((c) =>
+      ignore.includes(c.name) ? { ...c, type: 'ignored', reason: 'left out by you' } : c,
+    ),
+  };
+}
+
+/**
+ * A CSV file as a data set: types detected, numeric features normalised, text features one-hot,
+ * rows with missing values dropped and counted; text in a numeric column is an error naming its
+ * line. Errors say what to fix.
+ */
+export function csvDataset(text: string, options: CsvOptions = {}): CsvResult<Dataset> {
+  const name = options.name ?? 'data.csv';
+  const parsed = parseCsv(text);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors.map((e) => `${name}: ${e}`) };
+  return csvTableDataset(parsed.value, options);
+}
+
+/** `csvDataset` on an already parsed table (the app parses once, then tries settings). */
+export function csvTableDataset(table: CsvTable, options: CsvOptions = {}): CsvResult<Dataset> {
+  const name = options.name ?? 'data.csv';
+  const targetName = options.target ?? table.header[table.header.length - 1]!;
+  const targetCol = table.header.indexOf(targetName);
+  if (targetCol === -1) {
+    return {
+      ok: false,
+      errors: [
+        `${name}: no column "${targetName}" to predict (columns: ${table.header.join(', ')})`,
+      ],
+    };
+  }
+  if (table.header.length < 2)
+    return { ok: false, errors: [`${name}: needs at least one feature column and a target`] };
+  const ignore = (options.ignore ?? []).filter((c) => c !== targetName);
+  const columns = detectColumns(table, ignore);
+  const notes: string[] = [];
+  const errors = textInNumberErrors(table, columns, name);
   if (errors.length > 0) return { ok: false, errors };
   const target = columns[targetCol]!;
   let task = options.task ?? 'auto';
-  if (task === 'auto') {
-    const wholeNumbers =
-      target.type === 'numeric' &&
-      table.rows.every((r) => isMissing(r[targetCol]) || Number.isInteger(Number(r[targetCol])));
-    task =
-      target.type === 'categorical' || (wholeNumbers && target.distinct <= 20)
-        ? 'classification'
-        : 'regression';
-  }
+  if (task === 'auto')
+    task = defaultCsvTask(target, target.type === 'numeric' && wholeNumbers(table, targetCol));
   if (task === 'regression' && target.type !== 'numeric') {
     return {
       ok: false,

@@ -1,4 +1,5 @@
 /** Data sets: pure parsers and generators (no file reading; see cli/datasets.ts, renderer/training). */
+export * from './csv-choices.ts';
 export * from './csv.ts';
 export * from './fit.ts';
 export * from './mnist.ts';

@@ -46,6 +46,20 @@ const edgeSchema = z.looseObject({
   targetHandle: z.string().optional(),
 });
 
+/**
+ * The CSV file a project trains on: its name and the import choices. The data itself is not
+ * stored in the project; on reopen the user picks the file again.
+ */
+export const csvSettingsSchema = z.object({
+  fileName: z.string().min(1, 'must not be empty').max(260, 'is longer than 260 characters'),
+  target: z.string().min(1, 'must not be empty').max(200, 'is longer than 200 characters'),
+  task: z.enum(['classification', 'regression']),
+  normalization: z.enum(['standard', 'minmax', 'none']).default('standard'),
+  ignore: z.array(z.string().max(200, 'is longer than 200 characters')).max(10_000).default([]),
+});
+
+export type CsvSettings = z.infer<typeof csvSettingsSchema>;
+
 export const trainingSchema = z.looseObject({
   dataset: z.enum(DATASETS).default('mnist'),
   epochs: z.number().int().min(1).max(10_000).default(5),
@@ -56,6 +70,7 @@ export const trainingSchema = z.looseObject({
   validationSplit: z.number().min(0).max(0.9).default(0.1),
   shuffle: z.boolean().default(true),
   seed: z.number().int().min(0).default(42),
+  csv: csvSettingsSchema.optional(),
 });
 
 export type TrainingSettings = z.infer<typeof trainingSchema>;

@@ -4,6 +4,8 @@
  */
 import type { Graph } from '../graph/types.ts';
 import type { TrainingSettings } from '../graph/project.ts';
+import type { CsvPreview } from '../datasets/csv.ts';
+import type { DatasetShapeInfo } from '../datasets/fit.ts';
 import type { SyntheticOptions } from '../datasets/synthetic.ts';
 import type { BatchProgress, EpochLog, TestResults } from './train.ts';
 import type { WeightsSection } from './weights.ts';
@@ -18,13 +20,35 @@ export type BackendChoice = 'auto' | BackendName;
 export interface DataSource {
   dataset: TrainingSettings['dataset'];
   synthetic?: SyntheticOptions;
-  /** The CSV file's text and options, when `dataset` is `csv`. */
-  csv?: { name: string; text: string; target?: string };
+  /** The CSV file and the import choices, when `dataset` is `csv`. */
+  csv?: CsvSource;
   /** Asset URLs of the data files (MNIST IDX files, penguins/cars JSON). */
   urls: Record<string, string>;
 }
 
+/** Import choices for a CSV file (the project's `training.csv`, less the file name). */
+export interface CsvChoices {
+  target?: string;
+  task?: 'classification' | 'regression';
+  normalization?: 'standard' | 'minmax' | 'none';
+  ignore?: string[];
+}
+
+/**
+ * A CSV file for the worker: `file` is the picked File (a Blob handle: posting it copies no
+ * bytes; the worker reads it into an ArrayBuffer and decodes it there), or `text` (tests, CLI).
+ * `fileId` names one picked file so the worker parses it once.
+ */
+export interface CsvSource extends CsvChoices {
+  name: string;
+  fileId?: number;
+  file?: Blob;
+  text?: string;
+}
+
 export type ToWorker =
+  /** Parse a CSV file (once per fileId) and try the choices: answered by `csv`. */
+  | { type: 'csv'; request: number; source: CsvSource; seed: number }
   | {
       type: 'start';
       graph: Graph;
@@ -77,6 +101,18 @@ export type FromWorker =
    * and the first Dense layer's images (shared/tfjs/watch.ts), for "watch the weights".
    */
   | { type: 'weightsWatch'; watch: WeightsWatch; epoch: number; batch: number }
+  /**
+   * The answer to a `csv` request: a preview once the file parses, the data set's shape when the
+   * choices make one, and errors (with line numbers) otherwise.
+   */
+  | {
+      type: 'csv';
+      request: number;
+      preview: CsvPreview | null;
+      info: (DatasetShapeInfo & { trainCount: number; testCount: number; notes: string[] }) | null;
+      errors: string[];
+      ms: number;
+    }
   | { type: 'diverged'; message: string }
   | { type: 'error'; message: string }
   | {
