@@ -275,12 +275,10 @@ export function TrainingPanel() {
                   data-testid="train-fit-fix"
                   disabled={running}
                   onClick={() =>
-                    editorStore
-                      .getState()
-                      .applyFix({
-                        title: fix.title,
-                        apply: (g) => setParams(g, nodeId, fix.params),
-                      })
+                    editorStore.getState().applyFix({
+                      title: fix.title,
+                      apply: (g) => setParams(g, nodeId, fix.params),
+                    })
                   }
                 >
                   {fix.title}

@@ -4,7 +4,7 @@
  * Keras input, channels last: `(N,) + INPUT_SHAPE`, and `y`: integer class ids, or real values
  * for regression data. Tests replace `load_data` with a small synthetic stand-in.
  */
-import type { TrainingSettings } from '../graph/project.ts';
+import type { CsvSettings, TrainingSettings } from '../graph/project.ts';
 import { pythonIdentifier } from '../ir/names.ts';
 import type { LossPlan } from './loss.ts';
 import { PyWriter, pyNumber, pyString } from './py-writer.ts';
@@ -23,10 +23,46 @@ export function datasetNeedsPandas(dataset: Dataset): boolean {
   return dataset in CSV_FILES;
 }
 
-/** Module-level constants the data loader reads (e.g. `DATA_FILE`). */
-export function writeDatasetConstants(w: PyWriter, dataset: Dataset): void {
+/**
+ * Module-level constants the data loader reads (e.g. `DATA_FILE`); for a CSV project with saved
+ * import choices (`training.csv`), its file name, target and left-out columns, as escaped strings.
+ */
+export function writeDatasetConstants(w: PyWriter, dataset: Dataset, csv?: CsvSettings): void {
+  if (dataset === 'csv' && csv) {
+    w.line(`DATA_FILE = ${pyString(csv.fileName)}  # path to the CSV file`);
+    w.line(`TARGET = ${pyString(csv.target)}  # the column to predict`);
+    w.line(`IGNORED = [${csv.ignore.map(pyString).join(', ')}]  # columns left out`);
+    return;
+  }
   const file = CSV_FILES[dataset];
   if (file) w.line(`DATA_FILE = ${pyString(file)}  # path to the CSV file`);
+}
+
+/** `load_data()` for a CSV file with saved choices: the named target, columns left out. */
+function writeCsvLoadData(w: PyWriter, csv: CsvSettings, classification: boolean): void {
+  w.block('def load_data():', () => {
+    w.line('"""A CSV file: TARGET is predicted from the other columns, except IGNORED ones."""');
+    w.line('df = pd.read_csv(DATA_FILE).drop(columns=IGNORED).dropna()');
+    w.line('target = df.pop(TARGET)');
+    w.line('numbers = df.select_dtypes("number").astype("float32")');
+    if (csv.normalization === 'standard') {
+      w.comment('Standardise each number (mean 0, spread 1): raw units differ widely in scale.');
+      w.line('numbers = (numbers - numbers.mean()) / numbers.std(ddof=0)');
+    } else if (csv.normalization === 'minmax') {
+      w.comment('Scale each number to 0..1 (min-max).');
+      w.line('numbers = (numbers - numbers.min()) / (numbers.max() - numbers.min())');
+    }
+    w.comment('A text column becomes one 0/1 column per value (one-hot).');
+    w.line('text = pd.get_dummies(df.select_dtypes(exclude="number"), dtype="float32")');
+    w.line('x = pd.concat([numbers, text], axis=1).to_numpy(dtype="float32")');
+    if (classification) {
+      w.comment('Class names (or numbers) become class ids 0, 1, 2, ... in sorted order.');
+      w.line('y = pd.Categorical(target).codes.astype("int64")');
+    } else {
+      w.line('y = target.to_numpy(dtype="float32")');
+    }
+    w.line('return x.reshape((len(x),) + INPUT_SHAPE), y');
+  });
 }
 
 /** Number of classes a toy data set makes. */
@@ -72,6 +108,7 @@ export function writeLoadData(
   framework: Framework,
   dataset: Dataset,
   plan: LossPlan,
+  csv?: CsvSettings,
 ): void {
   const reshape = 'x.reshape((len(x),) + INPUT_SHAPE)';
   const classification = plan.metric === 'accuracy';
@@ -159,6 +196,10 @@ export function writeLoadData(
       });
       return;
     case 'csv':
+      if (csv) {
+        writeCsvLoadData(w, csv, classification);
+        return;
+      }
       w.block('def load_data():', () => {
         w.line('"""A CSV file: the last column is the target, the others are the features."""');
         w.line('df = pd.read_csv(DATA_FILE).dropna()');

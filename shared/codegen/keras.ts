@@ -179,7 +179,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   w.blank();
   writeSettings(w, source, () => {
     if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
-    writeDatasetConstants(w, training.dataset);
+    writeDatasetConstants(w, training.dataset, training.csv);
   });
   w.blank(2);
 
@@ -201,7 +201,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     return { filename: KERAS_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
   }
 
-  writeLoadData(w, 'keras', training.dataset, plan);
+  writeLoadData(w, 'keras', training.dataset, plan, training.csv);
   w.blank(2);
   w.block('def main(weights_file=None):', () => {
     w.line('"""Trains the model, from the weights in weights_file (a weights.npz) when given."""');

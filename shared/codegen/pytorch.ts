@@ -881,7 +881,7 @@ export function generatePytorch(
   w.blank();
   writeSettings(w, source, () => {
     if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
-    writeDatasetConstants(w, training.dataset);
+    writeDatasetConstants(w, training.dataset, training.csv);
   });
   w.blank(2);
   writeHelpers(w, needs);
@@ -911,7 +911,7 @@ export function generatePytorch(
     });
     return { filename: PYTORCH_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
   }
-  writeLoadData(w, 'pytorch', training.dataset, plan);
+  writeLoadData(w, 'pytorch', training.dataset, plan, training.csv);
   w.blank(2);
   writeRunEpoch(w, plan, opts.distributed);
   w.blank(2);
