@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseProject, type Project, MAX_PROJECT_BYTES } from '../shared/graph/project.ts';
 import { stat } from 'node:fs/promises';
+import { atomicWriteFile } from '../electron/fs/atomic.ts';
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, invalidGraph: 1, badInput: 2 } as const;
@@ -33,4 +34,16 @@ export async function readProjectFile(path: string): Promise<Project> {
   const result = parseProject(text);
   if (!result.ok) throw new CliError(result.errors.map((err) => `${path}: ${err}`).join('\n'));
   return result.project;
+}
+
+/**
+ * Writes a file atomically (temp file, fsync, rename: the same code the desktop app saves with),
+ * so an interrupted command never leaves a half-written project or export behind.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  try {
+    await atomicWriteFile(path, data);
+  } catch (e) {
+    throw new CliError(`${path}: cannot write: ${(e as Error).message}`);
+  }
 }

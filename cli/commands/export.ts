@@ -1,10 +1,10 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import { generateCode } from '../../shared/codegen/index.ts';
-import { CliError, EXIT, readProjectFile } from '../io.ts';
+import { CliError, EXIT, readProjectFile, writeFileAtomic } from '../io.ts';
 import { MODEL_EXPORT_FORMATS } from '../export-formats.ts';
 
 /** One export format: what it writes from a valid project. Later formats add a row. */
@@ -60,13 +60,6 @@ options (Python formats):
   --distributed   DistributedDataParallel under torchrun / tf.distribute.MirroredStrategy
   --tensorboard   log to TensorBoard under logs/
   --sequential    nn.Sequential instead of an nn.Module class (PyTorch, chains only)`;
-
-/** Writes a file atomically: a temporary file renamed into place. */
-async function writeAtomic(path: string, content: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
-}
 
 /** `netwright export FILE --to FORMAT --out DIR`: exit 1 with diagnostics on an invalid graph. */
 export async function exportCommand(
@@ -125,7 +118,7 @@ export async function exportCommand(
     for (const [name, content] of Object.entries(result.files)) {
       const path = join(values.out, name);
       await mkdir(dirname(path), { recursive: true });
-      await writeAtomic(path, content);
+      await writeFileAtomic(path, content);
       out(`wrote ${path}`);
     }
   } catch (e) {

@@ -3,7 +3,7 @@
  * (`model.json` with its weight files beside it, or a Keras `to_json()` file) → a project file,
  * laid out, with the weights kept. Unsupported parts: one message, exit 1, nothing written.
  */
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serializeProject } from '../../shared/graph/project.ts';
@@ -11,7 +11,7 @@ import { importOnnx } from '../../shared/import/onnx.ts';
 import { importKerasJson, type WeightFiles } from '../../shared/import/keras.ts';
 import type { ImportResult } from '../../shared/import/build.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
-import { CliError, EXIT } from '../io.ts';
+import { CliError, EXIT, writeFileAtomic } from '../io.ts';
 
 const USAGE = 'usage: netwright import MODEL(.onnx|.json) --out FILE';
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
@@ -105,13 +105,7 @@ export async function importCommand(
   const project = result.weights
     ? { ...result.project, weights: weightsToSection(result.weights) }
     : result.project;
-  const tmp = `${values.out}.${process.pid}.tmp`;
-  try {
-    await writeFile(tmp, serializeProject(project));
-    await rename(tmp, values.out);
-  } catch (e) {
-    throw new CliError(`${values.out}: cannot write: ${(e as Error).message}`);
-  }
+  await writeFileAtomic(values.out, serializeProject(project));
   for (const note of result.notes) err(`note: ${note}`);
   out(
     `wrote ${values.out}: ${result.ir.ops.length} blocks, ${result.ir.totals.total.toLocaleString('en-US')} parameters${result.weights ? ', weights kept' : ''}`,

@@ -5,7 +5,6 @@
  * Exit codes: 0 done, 1 invalid graph or a model that does not fit the data, 2 bad input,
  * 3 the loss diverged (NaN/Infinity).
  */
-import { rename, writeFile } from 'node:fs/promises';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import { checkDatasetFit, datasetInfo } from '../../shared/datasets/fit.ts';
 import { DATASETS, serializeProject, type TrainingSettings } from '../../shared/graph/project.ts';
@@ -15,7 +14,7 @@ import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
 import { testResults, train } from '../../shared/training/train.ts';
 import { exportWeights } from '../../shared/training/weights.ts';
 import { loadDataset } from '../datasets.ts';
-import { CliError, EXIT, readProjectFile } from '../io.ts';
+import { CliError, EXIT, readProjectFile, writeFileAtomic } from '../io.ts';
 
 export const EXIT_DIVERGED = 3;
 
@@ -176,9 +175,7 @@ export async function trainCommand(
         },
         weights,
       };
-      const tmp = `${opts.out}.tmp-${process.pid}`;
-      await writeFile(tmp, serializeProject(trained));
-      await rename(tmp, opts.out);
+      await writeFileAtomic(opts.out, serializeProject(trained));
     }
     return EXIT.ok;
   } finally {
