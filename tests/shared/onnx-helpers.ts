@@ -20,17 +20,8 @@ export function lower(graph: Graph): ModelIR {
   return result.ir;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The app's seeded PRNG (mulberry32), re-exported for the tests that import it from here. */
+export { rng } from '../../shared/datasets/random.ts';
 
 export function randomArray(n: number, random: () => number, lo = -1, hi = 1): Float32Array {
   const out = new Float32Array(n);
