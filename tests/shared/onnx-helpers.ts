@@ -11,6 +11,7 @@ import {
   type ModelWeights,
 } from '../../shared/export/weights.ts';
 import { graphOf } from './graph-builder.ts';
+import { rng } from '../../shared/datasets/random.ts';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -21,7 +22,7 @@ export function lower(graph: Graph): ModelIR {
 }
 
 /** The app's seeded PRNG (mulberry32), re-exported for the tests that import it from here. */
-export { rng } from '../../shared/datasets/random.ts';
+export { rng };
 
 export function randomArray(n: number, random: () => number, lo = -1, hi = 1): Float32Array {
   const out = new Float32Array(n);
