@@ -69,6 +69,20 @@ async function predictPoint(page: Page): Promise<Prediction> {
   await poll(() => page.getByTestId('model-status').getAttribute('data-trained'), 60_000).toBe(
     'true',
   );
+  // Click only once the panel has settled (ONNX exported, the plane no longer moving), so that
+  // both pages click the same point.
+  await poll(() => page.getByTestId('onnx-status').getAttribute('data-status'), 60_000).toBe(
+    'ready',
+  );
+  const box = async () => JSON.stringify(await page.getByTestId('point-plane').boundingBox());
+  let last = '';
+  await poll(async () => {
+    const now = await box();
+    const settled = now === last;
+    last = now;
+    await page.waitForTimeout(100);
+    return settled;
+  }).toBe(true);
   const plane = (await page.getByTestId('point-plane').boundingBox())!;
   await page.mouse.click(plane.x + plane.width * 0.7, plane.y + plane.height * 0.3);
   await poll(() => page.getByTestId('example-source').textContent()).toContain('point (');
