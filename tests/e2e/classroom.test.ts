@@ -1,22 +1,11 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openApp, poll, startWebServer, type WebServer } from './support.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 /** Screenshots go to NETWRIGHT_SHOTS (or the temp folder) to be looked at. */
 const shot = (name: string) => join(process.env.NETWRIGHT_SHOTS ?? tmpdir(), name);
@@ -38,7 +27,7 @@ async function wire(page: Page, from: string, to: string) {
 
 describe('classroom', () => {
   it('explains a block: card in the inspector, arithmetic on hover', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await page.getByTestId('node-dense_1').click();
     const card = page.getByTestId('explain-card');
     await poll(() => card.getAttribute('data-node-id')).toBe('dense_1');
@@ -64,7 +53,7 @@ describe('classroom', () => {
   });
 
   it('shows a conv output shape arithmetic', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     page.on('dialog', (d) => void d.accept());
     await page.getByTestId('toolbar-new').click();
     await page.getByTestId('template-mnist-cnn').click();
@@ -81,7 +70,7 @@ describe('classroom', () => {
   });
 
   it('flags Dense after pooling without Flatten; Insert Flatten fixes it; Ctrl+Z brings it back', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     page.on('dialog', (d) => void d.accept());
     await page.getByTestId('toolbar-new').click();
     await page.getByTestId('template-mnist-cnn').click();
@@ -132,7 +121,7 @@ describe('classroom', () => {
   });
 
   it('presenter mode at 1280×720: canvas and one panel, arrow keys walk the blocks', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.getByTestId('toolbar-present').click();
     await page.getByTestId('presenter-bar').waitFor();
@@ -170,7 +159,7 @@ describe('classroom', () => {
   });
 
   it('exports the graph as SVG and PNG', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await page.getByTestId('toolbar-picture').click();
     const [svg] = await Promise.all([
       page.waitForEvent('download'),
@@ -199,7 +188,7 @@ describe('classroom', () => {
   });
 
   it('opens the XOR lesson, trains, and says whether the goal is met', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     page.on('dialog', (d) => void d.accept());
     await page.getByTestId('toolbar-lessons').click();
     await page.screenshot({ path: shot('lessons-menu.png') });
@@ -244,7 +233,7 @@ describe('classroom', () => {
   });
 
   it('XOR lesson: a hidden tanh layer meets the goal', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     page.on('dialog', (d) => void d.accept());
     await page.getByTestId('toolbar-lessons').click();
     await page.getByTestId('lesson-xor-hidden-layer').click();

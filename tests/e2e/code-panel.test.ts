@@ -1,20 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openApp, poll, startWebServer, type WebServer } from './support.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 type Framework = 'keras' | 'pytorch';
 
@@ -55,9 +44,9 @@ const nodeClass = (page: Page, id: string) => page.getByTestId(`node-${id}`).get
 
 describe('code panel', () => {
   it('shows live Keras and PyTorch code, syncs selection, copies and exports', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
-      origin: new URL(server.url).origin,
+      origin: new URL(e2e.url).origin,
     });
 
     // Narrow side panel: one script at a time, with tabs.

@@ -1,18 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openApp, poll, startWebServer, type WebServer } from './support.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
 
@@ -64,7 +54,7 @@ const status = (page: Page) => page.getByTestId('train-status').getAttribute('da
 
 describe('CSV import in the Training panel', () => {
   it('previews a file, picks the target, fixes the Input via the fit message, trains', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openToyOnCsv(page);
     expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
     await chooseCsv(page, 'people.csv', twoClassCsv(600));
@@ -156,7 +146,7 @@ describe('CSV import in the Training panel', () => {
   });
 
   it('lists bad rows with their line numbers and refuses to train', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openToyOnCsv(page);
     const bad = 'a,b,label\n1,2,x\n3,4,y\n5,6\n7,8,x\n9,10,y,11\n12,13,x\n';
     await chooseCsv(page, 'bad.csv', bad);
@@ -184,7 +174,7 @@ describe('CSV import in the Training panel', () => {
   });
 
   it('loads a 100k-row file in the background: the canvas stays usable meanwhile', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openToyOnCsv(page);
     const big = twoClassCsv(100_000);
     // Longest gap between animation frames while the file loads (a frozen window has long ones).

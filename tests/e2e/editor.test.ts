@@ -1,19 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, poll, openApp, startWebServer, type WebServer } from './support.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
   if (!box) throw new Error('element has no box');
@@ -43,7 +32,7 @@ const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 
 describe('editor', () => {
   it('builds, wires, edits and checks a network in the browser', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     page.on('dialog', (d) => void d.accept());
 
     // Opens on the MNIST MLP template.

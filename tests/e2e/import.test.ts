@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mnistSplit } from '../../shared/datasets/mnist.ts';
 import { exportTfjsLayers, TFJS_WEIGHTS_FILE } from '../../shared/export/tfjs-layers.ts';
 import type { Project } from '../../shared/graph/project.ts';
@@ -17,46 +17,19 @@ import { buildOnnxModel, exportOnnx } from '../../shared/onnx/export.ts';
 import { encodeModel } from '../../shared/onnx/proto.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { lower, modelWithRandomWeights } from '../shared/onnx-helpers.ts';
-import { launchChromium, poll, ROOT, startWebServer, type WebServer } from './support.ts';
+import { openIsolatedApp, poll, ROOT, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useE2E();
 const SHOTS = process.env.NETWRIGHT_SHOTS;
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
 });
 afterAll(async () => {
   tf.disposeVariables();
-  await browser?.close();
-  await server?.close();
 });
 
-/** Without the File System Access API: files come in through a file input. */
-const NO_FS_ACCESS = () => {
-  delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-  delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
-};
-
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  await context.addInitScript(NO_FS_ACCESS);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(server.url);
-  await page.getByTestId('canvas').waitFor();
-  await page.locator('.react-flow__node').first().waitFor();
-  return { page, errors };
-}
+const open = () => openIsolatedApp(e2e);
 
 type Win = { __netwright: { store: { getState(): { project: Project; canUndo: boolean } } } };
 const projectOf = (page: Page) =>

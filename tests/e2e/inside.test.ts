@@ -1,27 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  launchChromium,
-  openApp,
-  poll,
-  ROOT,
-  startWebServer,
-  type WebServer,
-} from './support.ts';
+import { chromium, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, openApp, poll, ROOT, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 const shot = (name: string) => `${process.env.SCREENSHOT_DIR ?? '/tmp'}/${name}.png`;
 
@@ -45,7 +27,7 @@ const numbers = async (page: Page, testId: string, attr: string): Promise<number
 
 describe('Try it and Inside panels', () => {
   it('MNIST MLP: a drawn digit gives the same probabilities in ONNX and TF.js', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await page.getByTestId('tab-tryit').click();
     await poll(() => page.getByTestId('onnx-status').getAttribute('data-status'), 60_000).toBe(
       'ready',
@@ -99,7 +81,7 @@ describe('Try it and Inside panels', () => {
   }, 180_000);
 
   it('MNIST CNN: steps through every block of a test image, heatmaps for convolutions', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openTemplate(page, 'mnist-cnn', templateBlocks('mnist-cnn'));
     await page.getByTestId('tab-inside').click();
     await page.getByTestId('pick-test-index').fill('0');
@@ -167,7 +149,7 @@ describe('Try it and Inside panels', () => {
   }, 240_000);
 
   it('spiral: weight histograms appear and change while training', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openTemplate(page, 'toy-2d-classifier', 4);
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-dataset').selectOption('spiral');
@@ -221,7 +203,7 @@ describe('Try it and Inside panels', () => {
       args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
     });
     try {
-      const { page, errors } = await openApp(gpuBrowser, server.url);
+      const { page, errors } = await openApp(gpuBrowser, e2e.url);
       await page.getByTestId('tab-tryit').click();
       await poll(() => page.getByTestId('onnx-status').getAttribute('data-status'), 90_000).toBe(
         'ready',

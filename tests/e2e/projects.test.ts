@@ -1,52 +1,17 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { loadTemplate, parseProject, serializeProject, type Project } from '../../shared/index.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
-import { launchChromium, poll, startWebServer, type WebServer } from './support.ts';
+import { openIsolatedApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-
-/** Every context a test opened, closed after it even when it fails. */
-const contexts: BrowserContext[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 const SHOTS = process.env.NETWRIGHT_SHOTS;
 
-/** Without the File System Access API: open through a file input, save through a download. */
-const NO_FS_ACCESS = () => {
-  delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-  delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
-};
-
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  await context.addInitScript(NO_FS_ACCESS);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(server.url);
-  await page.getByTestId('canvas').waitFor();
-  await page.locator('.react-flow__node').first().waitFor();
-  return { page, errors };
-}
+const open = () => openIsolatedApp(e2e);
 
 type Win = {
   __netwright: {
@@ -344,8 +309,8 @@ describe('projects', () => {
   });
 
   it('saves in place through the File System Access API handle', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(context);
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    e2e.contexts.push(context);
     await context.addInitScript(() => {
       const files: Record<string, string> = { 'a.netwright': '' };
       const handle = (name: string) => ({
@@ -369,7 +334,7 @@ describe('projects', () => {
       w.showOpenFilePicker = async () => [handle('a.netwright')];
     });
     const page = await context.newPage();
-    await page.goto(server.url);
+    await page.goto(e2e.url);
     await page.locator('.react-flow__node').first().waitFor();
     await page.getByTestId('toolbar-save').click();
     await poll(() => page.title()).toBe('MNIST MLP.netwright — Netwright');

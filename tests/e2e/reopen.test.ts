@@ -3,48 +3,15 @@
  * in a fresh page predicts exactly as before saving, and its training curves come back.
  */
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { parseProject, type Project } from '../../shared/index.ts';
-import { launchChromium, poll, startWebServer, type WebServer } from './support.ts';
+import { openIsolatedApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const e2e = useE2E();
 const SHOTS = process.env.NETWRIGHT_SHOTS;
 
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** Without the File System Access API: open through a file input, save through a download. */
-const NO_FS_ACCESS = () => {
-  delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
-  delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
-};
-
-/** A fresh page in its own context (its own storage: no autosave from the other page). */
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  await context.addInitScript(NO_FS_ACCESS);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('dialog', (d) => void d.accept());
-  await page.goto(server.url);
-  await page.getByTestId('canvas').waitFor();
-  await page.locator('.react-flow__node').first().waitFor();
-  return { page, errors };
-}
+const open = () => openIsolatedApp(e2e);
 
 type Win = { __netwright: { store: { getState(): { project: Project } } } };
 const projectOf = (page: Page) =>

@@ -1,21 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { analyzeGraph, serializeProject } from '../../shared/index.ts';
 import { bigProject } from './bigGraph.ts';
-import { launchChromium, poll, openApp, startWebServer, type WebServer } from './support.ts';
+import { openApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 const viewport = (page: Page) =>
   page.locator('.react-flow__viewport').evaluate((el) => (el as HTMLElement).style.transform);
@@ -39,7 +28,7 @@ describe('a 300-block graph', () => {
     expect(project.graph.nodes).toHaveLength(300);
     expect(analyzeGraph(project.graph).diagnostics).toEqual([]);
 
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     // Open through the upload path (a file chooser the test can answer), not the File System
     // Access picker that Chromium would show.
     await page.evaluate(

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -108,4 +108,62 @@ export async function openApp(
 /** `expect.poll` with a timeout that suits a busy 2-core machine. */
 export function poll<T>(fn: () => T | Promise<T>, timeout = 15_000) {
   return expect.poll(fn, { timeout, interval: 50 });
+}
+
+/** What an e2e file works with: its Chromium, the shared server's URL, contexts to close. */
+export interface E2E {
+  readonly browser: Browser;
+  readonly url: string;
+  /** Contexts a test opened; each is closed after its test, even when the test fails. */
+  readonly contexts: BrowserContext[];
+}
+
+/**
+ * Registers the hooks every e2e file needs: a Chromium for the file, closed after it, and the
+ * URL of the one Vite server that tests/e2e/global-setup.ts starts for the whole run.
+ */
+export function useE2E(): E2E {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => undefined)));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium is not started yet (use it inside a test)');
+      return browser;
+    },
+    url: inject('webUrl'),
+    contexts,
+  };
+}
+
+/** Init script: no File System Access API, so files go through a file input and downloads. */
+export const NO_FS_ACCESS = (): void => {
+  delete (window as { showOpenFilePicker?: unknown }).showOpenFilePicker;
+  delete (window as { showSaveFilePicker?: unknown }).showSaveFilePicker;
+};
+
+/**
+ * Opens the app in a context of its own (its own storage, so no autosave leaks between pages),
+ * without the File System Access API, accepting native dialogs (beforeunload).
+ */
+export async function openIsolatedApp(e2e: E2E): Promise<{ page: Page; errors: string[] }> {
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  e2e.contexts.push(context);
+  await context.addInitScript(NO_FS_ACCESS);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(e2e.url);
+  await page.getByTestId('canvas').waitFor();
+  await page.locator('.react-flow__node').first().waitFor();
+  return { page, errors };
 }

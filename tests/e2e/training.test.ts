@@ -1,25 +1,8 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CHROMIUM_ARGS,
-  launchChromium,
-  openApp,
-  poll,
-  startWebServer,
-  type WebServer,
-} from './support.ts';
+import { chromium, type Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, openApp, poll, useE2E } from './support.ts';
 
-let server: WebServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startWebServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2E();
 
 const epochLog = async (
   page: Page,
@@ -37,7 +20,7 @@ async function openToy(page: Page) {
 
 describe('training in the app', () => {
   it('trains on spiral: charts fill, accuracy rises, pause/stop work, blocks drag meanwhile', async () => {
-    const { page, errors } = await openApp(browser, server.url);
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openToy(page);
     await page.getByTestId('train-epochs').fill('500');
     await page.getByTestId('train-batch').fill('16');
@@ -123,7 +106,7 @@ describe('training in the app', () => {
   });
 
   it('shows the Input/data set mismatch with the fix before training', async () => {
-    const { page } = await openApp(browser, server.url);
+    const { page } = await openApp(e2e.browser, e2e.url);
     await page.getByTestId('tab-training').click();
     await page.getByTestId('train-dataset').selectOption('penguins');
     await poll(() => page.getByTestId('train-fit-problems').textContent()).toContain(
@@ -139,7 +122,7 @@ describe('training in the app', () => {
       args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
     });
     try {
-      const { page } = await openApp(gpuBrowser, server.url);
+      const { page } = await openApp(gpuBrowser, e2e.url);
       await openToy(page);
       await page.getByTestId('train-epochs').fill('2');
       await page.getByTestId('train-backend').selectOption('webgpu');
