@@ -203,6 +203,8 @@ export function Canvas() {
           nodeColor={minimapColour}
           nodeStrokeWidth={0}
           maskColor="rgba(240, 243, 248, 0.7)"
+          // Smaller than React Flow's 200×150 so it rarely covers blocks on a 1280-wide window.
+          style={{ width: 132, height: 96 }}
           data-testid="minimap"
         />
         <Controls showInteractive={false} data-testid="zoom-controls" />
