@@ -44,17 +44,25 @@ function writeCsvLoadData(w: PyWriter, csv: CsvSettings, classification: boolean
     w.line('"""A CSV file: TARGET is predicted from the other columns, except IGNORED ones."""');
     w.line('df = pd.read_csv(DATA_FILE).drop(columns=IGNORED).dropna()');
     w.line('target = df.pop(TARGET)');
-    w.line('numbers = df.select_dtypes("number").astype("float32")');
-    if (csv.normalization === 'standard') {
-      w.comment('Standardise each number (mean 0, spread 1): raw units differ widely in scale.');
-      w.line('numbers = (numbers - numbers.mean()) / numbers.std(ddof=0)');
-    } else if (csv.normalization === 'minmax') {
-      w.comment('Scale each number to 0..1 (min-max).');
-      w.line('numbers = (numbers - numbers.min()) / (numbers.max() - numbers.min())');
-    }
-    w.comment('A text column becomes one 0/1 column per value (one-hot).');
-    w.line('text = pd.get_dummies(df.select_dtypes(exclude="number"), dtype="float32")');
-    w.line('x = pd.concat([numbers, text], axis=1).to_numpy(dtype="float32")');
+    w.comment("Features in the file's column order, as Netwright builds them: a number column");
+    w.comment('is scaled, a text column becomes one 0/1 column per value (one-hot, sorted).');
+    w.line('columns = []');
+    w.block('for name in df.columns:', () => {
+      w.line('values = df[name]');
+      w.block('if pd.api.types.is_numeric_dtype(values):', () => {
+        w.line('values = values.astype("float32")');
+        if (csv.normalization === 'standard') {
+          w.line('values = (values - values.mean()) / values.std(ddof=0)  # mean 0, spread 1');
+        } else if (csv.normalization === 'minmax') {
+          w.line('values = (values - values.min()) / (values.max() - values.min())  # 0..1');
+        }
+        w.line('columns.append(values.to_frame())');
+      });
+      w.block('else:', () => {
+        w.line('columns.append(pd.get_dummies(values, prefix=name, dtype="float32"))');
+      });
+    });
+    w.line('x = pd.concat(columns, axis=1).to_numpy(dtype="float32")');
     if (classification) {
       w.comment('Class names (or numbers) become class ids 0, 1, 2, ... in sorted order.');
       w.line('y = pd.Categorical(target).codes.astype("int64")');

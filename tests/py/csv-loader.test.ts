@@ -94,3 +94,47 @@ describe('generated load_data() for a CSV project', () => {
     expect([0, 1].map((k) => out.y.filter((v) => v === k).length)).toEqual(appHistogram);
   });
 });
+
+describe.skipIf(PYTHON_MISSING)('generated load_data() keeps the app’s feature order', () => {
+  it('a text column between number columns is one-hot in place, categories sorted', async () => {
+    const rows = ['a,colour,b,label'];
+    for (let i = 0; i < 40; i++)
+      rows.push(`${i},${['red', 'blue', 'green'][i % 3]},${(i * 7) % 11},${i % 2 ? 'yes' : 'no'}`);
+    const text = `${rows.join('\n')}\n`;
+    const p = loadTemplate('toy-2d-classifier');
+    p.training.dataset = 'csv';
+    p.training.csv = {
+      fileName: 'order.csv',
+      target: 'label',
+      task: 'classification',
+      normalization: 'none',
+      ignore: [],
+    };
+    p.graph.nodes[0]!.params.shape = [5];
+    const generated = generateCode(p, 'pytorch');
+    if (!generated.ok) throw new Error('invalid project');
+    const dir = mkdtempSync(join(tmpdir(), 'netwright-csv-order-'));
+    writeFileSync(join(dir, 'torch_model.py'), generated.code.code);
+    writeFileSync(join(dir, 'order.csv'), text);
+    const script =
+      'import json, sys\nsys.path.insert(0, ".")\nimport torch_model\n' +
+      'x, y = torch_model.load_data()\nprint(json.dumps({"x": x.tolist(), "y": y.tolist()}))';
+    const { stdout } = await python(['-c', script], { cwd: dir });
+    const out = JSON.parse(stdout.trim().split('\n').at(-1)!) as { x: number[][]; y: number[] };
+    const app = csvDataset(text, {
+      name: 'order.csv',
+      target: 'label',
+      task: 'classification',
+      normalization: 'none',
+    });
+    if (!app.ok) throw new Error(app.errors.join('\n'));
+    const d = app.value;
+    expect(d.featureNames).toEqual(['a', 'colour=blue', 'colour=green', 'colour=red', 'b']);
+    // The app shuffles rows into train/test: compare rows as a set, keyed by the unique `a`.
+    const appRows: number[][] = [];
+    for (const split of [d.train, d.test!])
+      for (let r = 0; r < split.count; r++) appRows.push([...split.x.subarray(r * 5, r * 5 + 5)]);
+    const byA = (m: number[][]) => [...m].sort((u, v) => u[0]! - v[0]!);
+    expect(byA(out.x)).toEqual(byA(appRows));
+  });
+});
