@@ -126,9 +126,22 @@ export async function trainCommand(
     ...(opts.epochs ? { epochs: opts.epochs } : {}),
     ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   };
+  // A CSV keeps the choices saved with the project (target, task, normalisation, left-out
+  // columns); --target overrides the saved target.
+  const saved = project.training.csv;
   const dataset = await loadDataset(datasetName, {
     seed: settings.seed,
-    csv: opts.target ? { target: opts.target } : {},
+    csv: {
+      ...(saved
+        ? {
+            target: saved.target,
+            task: saved.task,
+            normalization: saved.normalization,
+            ignore: saved.ignore,
+          }
+        : {}),
+      ...(opts.target ? { target: opts.target } : {}),
+    },
   });
   const problems = checkDatasetFit(ir, datasetInfo(dataset));
   if (problems.length > 0) {

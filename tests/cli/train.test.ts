@@ -104,6 +104,51 @@ describe('netwright train', () => {
     expect(badRun.err[0]).toBe('bad.csv: line 3: 1 fields, the header has 2');
   });
 
+  it("uses the project's saved CSV choices: target, left-out columns", async () => {
+    const csv = join(dir, 'people.csv');
+    const rows = ['id,x,y,kind,height'];
+    for (let i = 0; i < 60; i++) {
+      const x = ((i * 37) % 17) / 17 - 0.5;
+      const y = ((i * 11) % 13) / 13 - 0.5;
+      rows.push(`r${i},${x},${y},${x * y > 0 ? 'same' : 'diff'},${150 + i}`);
+    }
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const saved = {
+      dataset: 'csv',
+      csv: {
+        fileName: 'people.csv',
+        target: 'kind',
+        task: 'classification',
+        normalization: 'standard',
+        ignore: ['id', 'height'],
+      },
+    };
+    // Input [2] fits x, y only when `height` is left out and `kind` is the target.
+    const r = await run([
+      projectFile('toy-2d-classifier', saved),
+      '--dataset',
+      csv,
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+    ]);
+    expect(r.err.filter((l) => !l.startsWith('test:'))).toEqual([]);
+    expect(r.code).toBe(0);
+    // Without the saved choices the last column is the target and height a feature: no fit.
+    const plain = await run([
+      projectFile('toy-2d-classifier', { dataset: 'csv' }),
+      '--dataset',
+      csv,
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+    ]);
+    expect(plain.code).toBe(1);
+    expect(plain.err.join('\n')).toMatch(/Input has 2 features, people\.csv has \d+/);
+  });
+
   it('exit 3 with advice when the loss diverges', async () => {
     const file = projectFile('regression-mlp', {
       optimizer: 'sgd',
