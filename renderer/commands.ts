@@ -4,7 +4,13 @@ import { parseProject, serializeProject } from '../shared/index.ts';
 import { MODEL_FILE_FILTERS, PROJECT_FILE_FILTERS } from '../shared/ipc/contract.ts';
 import { layoutGraph } from './canvas/layout.ts';
 import { showDialog } from './dialogs/dialogStore.ts';
-import { platform, PlatformError, type HostCommand, type OpenedFile } from './platform/index.ts';
+import {
+  platform,
+  PlatformError,
+  RecentFileGone,
+  type HostCommand,
+  type OpenedFile,
+} from './platform/index.ts';
 import { importModelFiles } from './project/importModel.ts';
 import { nativeEdit } from './shortcuts.ts';
 import { editorStore, useEditor } from './store/index.ts';
@@ -156,7 +162,8 @@ export function useEditorCommands() {
         try {
           load(await platform.openRecent(path));
         } catch (e) {
-          showOpenError(e);
+          if (e instanceof RecentFileGone) store().notify(e.message, 'error');
+          else showOpenError(e);
         }
       },
       save: () => save(false),

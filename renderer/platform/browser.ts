@@ -1,12 +1,21 @@
 import { MAX_PROJECT_BYTES } from '../../shared/graph/project.ts';
 import {
+  indexedDbRecentStore,
+  withoutRecent,
+  withRecent,
+  type RecentEntry,
+  type RecentStore,
+} from './recent.ts';
+import {
   PlatformError,
+  RecentFileGone,
   type AutosaveStore,
   type DocumentState,
   type FileFilter,
   type OpenedBytes,
   type OpenedFile,
   type Platform,
+  type RecentFile,
   type Recovery,
   type SaveResult,
 } from './types.ts';
@@ -16,10 +25,14 @@ interface WritableFile {
   write(data: string | Blob): Promise<void>;
   close(): Promise<void>;
 }
+type PermissionMode = { mode: 'read' | 'readwrite' };
 interface FileHandle {
   readonly name: string;
   getFile(): Promise<File>;
   createWritable(): Promise<WritableFile>;
+  isSameEntry?(other: FileHandle): Promise<boolean>;
+  queryPermission?(options: PermissionMode): Promise<PermissionState>;
+  requestPermission?(options: PermissionMode): Promise<PermissionState>;
 }
 interface PickerOptions {
   multiple?: boolean;
@@ -42,7 +55,82 @@ let nextHandle = 1;
 function remember(handle: FileHandle): string {
   const token = `browser-file://${nextHandle++}/${handle.name}`;
   handles.set(token, handle);
+  void addRecent(handle);
   return token;
+}
+
+let recentStore: RecentStore<FileHandle> | null = null;
+const recent = () => (recentStore ??= indexedDbRecentStore<FileHandle>());
+/** Changes to the list, one after another (each reads what the last one wrote). */
+let recentQueue: Promise<unknown> = Promise.resolve();
+function changeRecent<T>(
+  change: (list: RecentEntry<FileHandle>[]) => Promise<[RecentEntry<FileHandle>[], T]>,
+): Promise<T> {
+  const next = recentQueue.then(async () => {
+    const [list, result] = await change(await recent().load());
+    await recent().save(list);
+    return result;
+  });
+  recentQueue = next.catch(() => undefined);
+  return next;
+}
+
+const sameFile = async (a: FileHandle, b: FileHandle) => (await a.isSameEntry?.(b)) ?? false;
+
+/** Puts a file first in the recent list; a list that cannot be kept is no reason to fail. */
+async function addRecent(handle: FileHandle): Promise<void> {
+  const entry = { id: crypto.randomUUID(), name: handle.name, handle };
+  await changeRecent(async (list) => [await withRecent(list, entry, sameFile), null]).catch(
+    () => undefined,
+  );
+}
+
+async function listRecent(): Promise<RecentFile[]> {
+  await recentQueue;
+  try {
+    return (await recent().load()).map(({ id, name }) => ({ id, name }));
+  } catch {
+    return [];
+  }
+}
+
+/** Read permission for a kept handle: asked for when the browser has not granted it yet. */
+async function mayRead(handle: FileHandle): Promise<boolean> {
+  const mode: PermissionMode = { mode: 'read' };
+  if ((await handle.queryPermission?.(mode)) === 'granted' || !handle.queryPermission) return true;
+  return (await handle.requestPermission?.(mode)) === 'granted';
+}
+
+/**
+ * Opens a file of the recent list. A file that is gone, or that the user refuses to let the
+ * page read, leaves the list: rejects with a {@link RecentFileGone}.
+ */
+async function openRecentFile(id: string): Promise<OpenedFile> {
+  const entry = (await recent().load()).find((e) => e.id === id);
+  if (!entry) throw new RecentFileGone('That file is no longer in the recent list');
+  const drop = async (message: string) => {
+    await changeRecent(async (list) => [withoutRecent(list, id), null]).catch(() => undefined);
+    return new RecentFileGone(message);
+  };
+  let file: File;
+  try {
+    if (!(await mayRead(entry.handle))) {
+      throw await drop(`Not allowed to read ${entry.name}: removed from Recent`);
+    }
+    file = await entry.handle.getFile();
+  } catch (e) {
+    if (e instanceof RecentFileGone) throw e;
+    if (e instanceof DOMException && e.name === 'NotFoundError') {
+      throw await drop(`${entry.name} was moved or deleted: removed from Recent`);
+    }
+    if (e instanceof DOMException && e.name === 'NotAllowedError') {
+      throw await drop(`Not allowed to read ${entry.name}: removed from Recent`);
+    }
+    throw new PlatformError(`Could not open ${entry.name}`, [
+      e instanceof Error ? e.message : String(e),
+    ]);
+  }
+  return { name: file.name, text: await readText(file), path: remember(entry.handle) };
 }
 
 function fsAccess(): FileSystemAccess {
@@ -203,6 +291,7 @@ async function saveProjectFile(
   const known = options?.path ? handles.get(options.path) : undefined;
   if (known) {
     await writeHandle(known, data);
+    void addRecent(known);
     return { saved: true, location: known.name, path: options!.path! };
   }
   const picker = fsAccess().showSaveFilePicker;
@@ -277,6 +366,11 @@ export const browserPlatform: Platform = {
   openFile: (filters) =>
     fsAccess().showOpenFilePicker ? openWithPicker(filters) : pickFile(filters),
   openModelFiles,
+  openRecent: openRecentFile,
+  /** Only with the File System Access API: the upload fallback has no handles to keep. */
+  get listRecent() {
+    return fsAccess().showOpenFilePicker ? listRecent : undefined;
+  },
   saveFile: saveProjectFile,
   exportFile: async (name, data) =>
     download(name, data, typeof data === 'string' ? 'text/plain' : 'application/octet-stream'),

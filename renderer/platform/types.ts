@@ -36,6 +36,12 @@ export interface DocumentState {
   dirty: boolean;
 }
 
+/** A file of the browser's recent list. */
+export interface RecentFile {
+  id: string;
+  name: string;
+}
+
 /** Unsaved work kept by the autosave, offered back at the next start. */
 export interface Recovery {
   /** ISO 8601 time of the autosave. */
@@ -71,8 +77,13 @@ export interface Platform {
   openFile(filters?: FileFilter[]): Promise<OpenedFile | null>;
   /** Lets the user choose one or more files read as bytes (a model and its weights); `null` when they cancel. */
   openModelFiles(filters: FileFilter[]): Promise<OpenedBytes[] | null>;
-  /** Opens a file from the host's recent list (desktop only). */
+  /**
+   * Opens a file from the recent list: a path from the desktop's menu, or a {@link RecentFile}
+   * id in a browser.
+   */
   openRecent?(path: string): Promise<OpenedFile>;
+  /** Files opened or saved lately, newest first (browser with the File System Access API). */
+  listRecent?(): Promise<RecentFile[]>;
   /** Saves project text; with `path`, overwrites that file without asking (desktop). */
   saveFile(suggestedName: string, data: string, options?: { path?: string }): Promise<SaveResult>;
   /** Exports generated files (code, weights) under a suggested name. */
@@ -101,5 +112,13 @@ export class PlatformError extends Error {
     super(message);
     this.name = 'PlatformError';
     this.details = details;
+  }
+}
+
+/** A recent file that is gone or may not be read: it has left the list. */
+export class RecentFileGone extends PlatformError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecentFileGone';
   }
 }

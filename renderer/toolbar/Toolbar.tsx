@@ -7,6 +7,7 @@ import { useEditor } from '../store/index.ts';
 import { LessonMenu } from '../teach/LessonMenu.tsx';
 import { PictureMenu } from '../teach/PictureMenu.tsx';
 import { togglePresenter } from '../teach/Presenter.tsx';
+import { RecentMenu } from './RecentMenu.tsx';
 import { TemplateMenu } from './TemplateMenu.tsx';
 
 /** Project commands and view commands; also runs the desktop menu's commands. */
@@ -61,6 +62,7 @@ export function Toolbar() {
         <button type="button" className="btn" onClick={commands.open} data-testid="toolbar-open">
           Open…
         </button>
+        <RecentMenu commands={commands} />
         <button
           type="button"
           className="btn"
