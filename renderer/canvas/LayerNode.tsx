@@ -3,8 +3,9 @@ import { memo } from 'react';
 import { formatShape, getLayer, nodeDisplayName, type GraphNode } from '../../shared/index.ts';
 import { analysisOf, diagnosticsByNode, useEditor } from '../store/index.ts';
 import { arithmeticOf } from '../teach/explain.ts';
-import { findingsOf, markerFor } from '../teach/findings.ts';
+import { csvFactsOf, findingsOf, markerFor } from '../teach/findings.ts';
 import { useTeach } from '../teach/teachStore.ts';
+import { useTrainingSelect } from '../training/client.ts';
 import { frameworkNames, groupClass, paramDigest, paramsText } from './blockInfo.ts';
 
 export type LayerFlowNode = Node<{ node: GraphNode }, 'layer'>;
@@ -37,8 +38,9 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   );
   // Lint findings (warnings, hints): a marker distinct from the error badge.
   const lastRun = useTeach((s) => s.lastRun);
+  const csv = useTrainingSelect(csvFactsOf);
   const lint = useEditor((s) => {
-    const m = markerFor(findingsOf(s.project.graph, s.project.training, lastRun), id);
+    const m = markerFor(findingsOf(s.project.graph, s.project.training, lastRun, csv), id);
     return m ? `${m.severity}\n${m.text}` : '';
   });
   const lintSeverity = lint.slice(0, lint.indexOf('\n'));

@@ -10,9 +10,10 @@ import {
 import { frameworkNames, groupClass } from '../canvas/blockInfo.ts';
 import { analysisOf, diagnosticsByNode, editorStore, useEditor } from '../store/index.ts';
 import { ExplainCard } from '../teach/ExplainCard.tsx';
-import { findingsOf } from '../teach/findings.ts';
+import { csvFactsOf, findingsOf } from '../teach/findings.ts';
 import { FindingList } from '../teach/FindingList.tsx';
 import { useTeach } from '../teach/teachStore.ts';
+import { useTrainingSelect } from '../training/client.ts';
 
 interface FieldProps {
   node: GraphNode;
@@ -153,7 +154,8 @@ function BlockInspector({ node }: { node: GraphNode }) {
   const count = info?.count;
   const training = useEditor((s) => s.project.training);
   const lastRun = useTeach((s) => s.lastRun);
-  const findings = findingsOf(graph, training, lastRun).filter((f) => f.nodeId === node.id);
+  const csv = useTrainingSelect(csvFactsOf);
+  const findings = findingsOf(graph, training, lastRun, csv).filter((f) => f.nodeId === node.id);
   return (
     <div className="inspector" data-testid="inspector" data-node-id={node.id}>
       <header className={`inspector__head block--${groupClass(def?.group)}`}>

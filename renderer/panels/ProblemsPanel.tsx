@@ -1,9 +1,10 @@
 import { useReactFlow } from '@xyflow/react';
 import { nodeDisplayName, type Diagnostic } from '../../shared/index.ts';
 import { analysisOf, editorStore, useEditor } from '../store/index.ts';
-import { findingsOf } from '../teach/findings.ts';
+import { csvFactsOf, findingsOf } from '../teach/findings.ts';
 import { FindingList } from '../teach/FindingList.tsx';
 import { useTeach } from '../teach/teachStore.ts';
+import { useTrainingSelect } from '../training/client.ts';
 
 /** Selects a block and brings it into view. */
 export function useRevealNode() {
@@ -17,9 +18,10 @@ export function useRevealNode() {
 export function ProblemsBadge() {
   const count = useEditor((s) => analysisOf(s.project.graph).diagnostics.length);
   const lastRun = useTeach((s) => s.lastRun);
+  const csv = useTrainingSelect(csvFactsOf);
   // Lint findings: "w" when any is a warning, then their count.
   const lints = useEditor((s) => {
-    const found = findingsOf(s.project.graph, s.project.training, lastRun);
+    const found = findingsOf(s.project.graph, s.project.training, lastRun, csv);
     return `${found.some((f) => f.severity === 'warning') ? 'w' : 'h'}${found.length}`;
   });
   const lintCount = Number(lints.slice(1));
@@ -43,8 +45,9 @@ export function ProblemsPanel() {
   const graph = useEditor((s) => s.project.graph);
   const training = useEditor((s) => s.project.training);
   const lastRun = useTeach((s) => s.lastRun);
+  const csv = useTrainingSelect(csvFactsOf);
   const diagnostics = analysisOf(graph).diagnostics;
-  const findings = findingsOf(graph, training, lastRun);
+  const findings = findingsOf(graph, training, lastRun, csv);
   const reveal = useRevealNode();
   const lintSection = findings.length > 0 && (
     <section className="findings-section" data-testid="problems-findings">

@@ -343,6 +343,20 @@ export const training = {
   getState: () => state,
 };
 
+/**
+ * One value of the training state: re-renders only when it changes (by identity), so blocks on
+ * the canvas may read the CSV facts without re-rendering at every batch.
+ */
+export function useTrainingSelect<T>(select: (s: TrainingState) => T): T {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => select(state),
+  );
+}
+
 export function useTraining(): TrainingState {
   return useSyncExternalStore(
     (l) => {

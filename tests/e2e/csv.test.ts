@@ -145,6 +145,36 @@ describe('CSV import in the Training panel', () => {
     await page.close();
   });
 
+  it('the Input block warns when it does not fit the CSV file, with its fix', async () => {
+    const { page, errors } = await openApp(e2e.browser, e2e.url);
+    await openToyOnCsv(page);
+    const marker = page.getByTestId('node-input').getByTestId('node-lint-marker');
+    // Nothing known about the data before a file is read.
+    expect(await marker.count()).toBe(0);
+    await chooseCsv(page, 'my.csv', twoClassCsv(200));
+    await page.getByTestId('train-csv-target').selectOption('label');
+    await page.locator('[data-testid="train-csv-columns"] input[data-column="score"]').uncheck();
+    await poll(() => page.getByTestId('train-csv-info').textContent(), 30_000).toMatch(
+      /^5 features/,
+    );
+    await poll(() => marker.getAttribute('title')).toBe(
+      'W105: Input has 2 features, my.csv has 5: set Input shape to [5]',
+    );
+    expect(await marker.getAttribute('data-severity')).toBe('warning');
+    // The output (1 sigmoid unit for 2 classes) fits: no marker there.
+    expect(await page.getByTestId('node-output').getByTestId('node-lint-marker').count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/csv-lint.png` });
+
+    await page.getByTestId('tab-problems').click();
+    const finding = page.locator('[data-testid="finding"][data-code="W105"]');
+    await finding.getByTestId('fix-W105').click();
+    await poll(() => marker.count()).toBe(0);
+    await page.getByTestId('tab-training').click();
+    expect(await page.getByTestId('train-fit-problems').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('lists bad rows with their line numbers and refuses to train', async () => {
     const { page, errors } = await openApp(e2e.browser, e2e.url);
     await openToyOnCsv(page);

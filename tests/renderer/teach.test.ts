@@ -3,6 +3,7 @@ import { analyzeGraph, loadTemplate, type Graph } from '../../shared/index.ts';
 import { lintGraph, type LintFinding } from '../../shared/lint/index.ts';
 import { createEditorStore } from '../../renderer/store/index.ts';
 import {
+  csvFactsOf,
   findingsOf,
   lintContextFor,
   markerFor,
@@ -64,6 +65,73 @@ describe('lint findings in the editor', () => {
     const project = loadTemplate('mnist-mlp');
     expect(lintContextFor(project.training, null).dataset?.id).toBe('mnist');
     expect(lintContextFor({ ...project.training, dataset: 'csv' }, null).dataset).toBeUndefined();
+  });
+
+  it('uses the CSV file the Training panel has read, once it is the project’s file', () => {
+    const project = loadTemplate('toy-2d-classifier');
+    const training = {
+      ...project.training,
+      dataset: 'csv' as const,
+      csv: {
+        fileName: 'my.csv',
+        target: 'label',
+        task: 'classification' as const,
+        normalization: 'standard' as const,
+        ignore: [],
+      },
+    };
+    const info = {
+      id: 'csv:my.csv',
+      title: 'my.csv',
+      featureShape: [5],
+      task: { kind: 'classification' as const, numClasses: 2, classNames: ['no', 'yes'] },
+      trainCount: 480,
+      testCount: 120,
+      notes: [],
+    };
+    const csvState = (loading: boolean) => ({
+      csv: {
+        fileId: 1,
+        name: 'my.csv',
+        size: 100,
+        loading,
+        preview: null,
+        info,
+        errors: [],
+        ms: 1,
+      },
+    });
+    // The worker's answer, not while it reads the file again with new choices.
+    expect(csvFactsOf(csvState(false))).toBe(info);
+    expect(csvFactsOf(csvState(true))).toBeNull();
+    expect(csvFactsOf({ csv: null })).toBeNull();
+
+    expect(lintContextFor(training, null, info).dataset).toEqual({
+      id: 'csv',
+      title: 'my.csv',
+      featureShape: [5],
+      task: info.task,
+    });
+    // Another file than the project's, another dataset, or nothing read yet: no facts.
+    expect(
+      lintContextFor({ ...training, csv: { ...training.csv, fileName: 'other.csv' } }, null, info)
+        .dataset,
+    ).toBeUndefined();
+    expect(lintContextFor(training, null, null).dataset).toBeUndefined();
+    expect(lintContextFor({ ...training, dataset: 'xor' }, null, info).dataset?.id).toBe('xor');
+
+    // The Input block gets W105 with its fix; the output (1 sigmoid unit) fits.
+    const findings = findingsOf(project.graph, training, null, info);
+    const w105 = findings.find((f) => f.code === 'W105')!;
+    expect(w105.message).toBe('Input has 2 features, my.csv has 5: set Input shape to [5]');
+    expect(findings.filter((f) => f.code === 'W107')).toEqual([]);
+    const fixed = w105.fix!.apply({ graph: project.graph, training });
+    expect(findingsOf(fixed.graph, training, null, info).filter((f) => f.code === 'W105')).toEqual(
+      [],
+    );
+    expect(findingsOf(project.graph, training, null, null).map((f) => f.code)).not.toContain(
+      'W105',
+    );
   });
 
   it('holds a divergence only while the learning rate is the one that diverged', () => {
