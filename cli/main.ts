@@ -3,6 +3,7 @@ import { exportCommand } from './commands/export.ts';
 import { importCommand } from './commands/import.ts';
 import { summaryCommand } from './commands/summary.ts';
 import { trainCommand } from './commands/train.ts';
+import { printable } from '../shared/diagnostics.ts';
 import { CliError, EXIT } from './io.ts';
 
 type Command = (
@@ -42,9 +43,14 @@ const USAGE = `usage: netwright <command> [options]\n\ncommands:\n${Object.value
 /** Runs the CLI; returns the exit code. Output goes through `out`/`err` so tests can capture it. */
 export async function main(
   argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+  rawOut: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  rawErr: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ): Promise<number> {
+  // Messages quote names and labels from files: no control character reaches the terminal.
+  const safe = (write: (s: string) => void) => (s: string) =>
+    write(s.split('\n').map(printable).join('\n'));
+  const out = safe(rawOut);
+  const err = safe(rawErr);
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h') {
     out(USAGE);

@@ -49,8 +49,17 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
+/**
+ * Text from a project file made safe for one terminal line: control characters (newlines,
+ * escape sequences) and bidirectional overrides become a visible `?`.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
+}
+
 /** One line per diagnostic: `E002 [node add_1] Add inputs differ: ...`. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.nodeId ? ` [node ${d.nodeId}]` : d.edgeId ? ` [edge ${d.edgeId}]` : '';
-  return `${d.code}${where} ${d.message}`;
+  return printable(`${d.code}${where} ${d.message}`);
 }

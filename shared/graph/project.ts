@@ -123,21 +123,23 @@ export function graphIntegrityErrors(graph: Graph): string[] {
   const errors: string[] = [];
   const ids = new Set<string>();
   graph.nodes.forEach((node, i) => {
-    if (ids.has(node.id)) errors.push(`graph.nodes[${i}].id: duplicate block id "${node.id}"`);
+    if (ids.has(node.id))
+      errors.push(`graph.nodes[${i}].id: duplicate block id ${JSON.stringify(node.id)}`);
     ids.add(node.id);
     if (!LAYER_TYPES.includes(node.type)) {
       errors.push(
-        `graph.nodes[${i}].type: unknown layer type "${node.type}" (known: ${LAYER_TYPES.join(', ')})`,
+        `graph.nodes[${i}].type: unknown layer type ${JSON.stringify(node.type)} (known: ${LAYER_TYPES.join(', ')})`,
       );
     }
   });
   const edgeIds = new Set<string>();
   graph.edges.forEach((edge, i) => {
-    if (edgeIds.has(edge.id)) errors.push(`graph.edges[${i}].id: duplicate edge id "${edge.id}"`);
+    if (edgeIds.has(edge.id))
+      errors.push(`graph.edges[${i}].id: duplicate edge id ${JSON.stringify(edge.id)}`);
     edgeIds.add(edge.id);
     for (const end of ['source', 'target'] as const) {
       if (!ids.has(edge[end])) {
-        errors.push(`graph.edges[${i}].${end}: no block with id "${edge[end]}"`);
+        errors.push(`graph.edges[${i}].${end}: no block with id ${JSON.stringify(edge[end])}`);
       }
     }
   });

@@ -64,4 +64,17 @@ describe('netwright summary', () => {
     expect((await cli('frobnicate')).code).toBe(2);
     expect((await cli('summary')).code).toBe(2);
   });
+
+  it('never writes control characters from a file to the terminal', async () => {
+    const project = loadTemplate('mnist-mlp') as unknown as Record<string, any>;
+    project.graph.nodes[1].type = 'Dense\u001b]0;pwned\u0007\nE000 fake line';
+    const result = await cli('summary', writeFile('hostile.json', project));
+    expect(result.code).toBe(2);
+    // Quoted as JSON: the newline and escapes stay visible on the one line.
+    expect(result.stderr).toContain(
+      'graph.nodes[1].type: unknown layer type "Dense\\u001b]0;pwned\\u0007\\nE000 fake line"',
+    );
+    // eslint-disable-next-line no-control-regex
+    expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { wouldCreateCycle } from '../../shared/graph/types.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
@@ -230,5 +231,22 @@ describe('graph diagnostics', () => {
     const result = lowerGraph(g);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.diagnostics.map((d) => d.code)).toEqual(['E003']);
+  });
+
+  it('formats diagnostics as one safe terminal line, whatever the labels hold', () => {
+    const g = graphOf(
+      [
+        ['in', 'Input'],
+        ['d\u001b[2J', 'Dense'],
+      ],
+      [],
+    );
+    g.nodes[1]!.label = 'evil\nE000 [node x] fake\u001b[31m\u202e';
+    const lines = analyzeGraph(g).diagnostics.map(formatDiagnostic);
+    expect(lines).toContain(
+      "E006 [node d?[2J] evil?E000 [node x] fake?[31m? has no input: wire a block's output into it",
+    );
+    // eslint-disable-next-line no-control-regex
+    for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f\u202e]/);
   });
 });
