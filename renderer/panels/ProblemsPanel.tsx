@@ -1,8 +1,8 @@
 import { useReactFlow } from '@xyflow/react';
-import { nodeDisplayName, type Diagnostic } from '../../shared/index.ts';
 import { analysisOf, editorStore, useEditor } from '../store/index.ts';
 import { csvFactsOf, findingsOf } from '../teach/findings.ts';
 import { FindingList } from '../teach/FindingList.tsx';
+import { DiagnosticList } from './DiagnosticList.tsx';
 import { useTeach } from '../teach/teachStore.ts';
 import { useTrainingSelect } from '../training/client.ts';
 
@@ -70,32 +70,16 @@ export function ProblemsPanel() {
       </>
     );
   }
-  const nameOf = (id: string) => {
-    const node = graph.nodes.find((n) => n.id === id);
-    return node ? nodeDisplayName(node) : id;
-  };
   return (
     <>
-      <ul className="problems" data-testid="problems-list">
-        {diagnostics.map((d: Diagnostic, i) => (
-          <li key={`${d.code}-${d.nodeId ?? d.edgeId ?? ''}-${i}`}>
-            <button
-              type="button"
-              className={`problem problem--${d.severity}`}
-              data-testid="problem-item"
-              data-node-id={d.nodeId}
-              disabled={!d.nodeId}
-              onClick={() => d.nodeId && reveal(d.nodeId)}
-            >
-              <span className="problem__code">{d.code}</span>
-              <span className="problem__text">
-                {d.nodeId && <span className="problem__where">{nameOf(d.nodeId)}</span>}
-                {d.message}
-              </span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      <DiagnosticList
+        diagnostics={diagnostics}
+        graph={graph}
+        onReveal={reveal}
+        listTestId="problems-list"
+        itemTestId="problem-item"
+        severityClass
+      />
       {lintSection}
     </>
   );

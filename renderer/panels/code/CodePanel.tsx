@@ -1,8 +1,9 @@
 import './code.css';
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { nodeDisplayName, type Diagnostic, type Project } from '../../../shared/index.ts';
+import { type Diagnostic, type Project } from '../../../shared/index.ts';
 import { editorStore, useEditor } from '../../store/index.ts';
+import { DiagnosticList } from '../DiagnosticList.tsx';
 import { useRevealNode } from '../ProblemsPanel.tsx';
 import { copyText } from './clipboard.ts';
 import { codeStore, useCodeState } from './codeState.ts';
@@ -288,10 +289,6 @@ function CodePane({
 
 function CodeProblems({ diagnostics, project }: { diagnostics: Diagnostic[]; project: Project }) {
   const reveal = useRevealNode();
-  const nameOf = (id: string) => {
-    const node = project.graph.nodes.find((n) => n.id === id);
-    return node ? nodeDisplayName(node) : id;
-  };
   const n = diagnostics.length;
   return (
     <div className="code-problems" data-testid="code-diagnostics">
@@ -309,26 +306,13 @@ function CodeProblems({ diagnostics, project }: { diagnostics: Diagnostic[]; pro
         </div>
       </div>
       {n > 0 && (
-        <ul className="problems code-problems__list">
-          {diagnostics.map((d, i) => (
-            <li key={`${d.code}-${d.nodeId ?? d.edgeId ?? ''}-${i}`}>
-              <button
-                type="button"
-                className="problem"
-                data-testid="code-problem"
-                data-node-id={d.nodeId}
-                disabled={!d.nodeId}
-                onClick={() => d.nodeId && reveal(d.nodeId)}
-              >
-                <span className="problem__code">{d.code}</span>
-                <span className="problem__text">
-                  {d.nodeId && <span className="problem__where">{nameOf(d.nodeId)}</span>}
-                  {d.message}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <DiagnosticList
+          diagnostics={diagnostics}
+          graph={project.graph}
+          onReveal={reveal}
+          className="problems code-problems__list"
+          itemTestId="code-problem"
+        />
       )}
     </div>
   );
