@@ -1,19 +1,31 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 
-/** A toolbar drop-down like the New menu: closes on a click outside, Esc, or a choice. */
+/** A toolbar drop-down: closes on a click outside, Esc, or a choice. */
 export function Menu({
   label,
   testId,
+  listTestId = `${testId}-menu`,
+  primary = false,
   alignRight = false,
+  open: controlledOpen,
+  onOpenChange,
   children,
 }: {
   label: string;
   testId: string;
+  listTestId?: string;
+  /** The accent-coloured button (the New menu). */
+  primary?: boolean;
   /** Opens leftwards from the button's right edge (menus at the right of the toolbar). */
   alignRight?: boolean;
+  /** Open state kept by the caller (e.g. in the store, so a command can open the menu). */
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
   children: (close: () => void) => ReactNode;
 }) {
-  const [open, setOpen] = useState(false);
+  const [ownOpen, setOwnOpen] = useState(false);
+  const open = controlledOpen ?? ownOpen;
+  const setOpen = onOpenChange ?? setOwnOpen;
   const root = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!open) return;
@@ -28,12 +40,12 @@ export function Menu({
       document.removeEventListener('mousedown', close);
       document.removeEventListener('keydown', close);
     };
-  }, [open]);
+  }, [open, setOpen]);
   return (
     <div className="menu" ref={root}>
       <button
         type="button"
-        className="btn"
+        className={primary ? 'btn btn--primary' : 'btn'}
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen(!open)}
@@ -45,7 +57,7 @@ export function Menu({
         <div
           className={`menu__list${alignRight ? ' menu__list--right' : ''}`}
           role="menu"
-          data-testid={`${testId}-menu`}
+          data-testid={listTestId}
         >
           {children(() => setOpen(false))}
         </div>
