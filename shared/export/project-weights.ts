@@ -4,7 +4,12 @@
  */
 import type { ModelIR } from '../ir/lower.ts';
 import { base64ToBytes, bytesToBase64 } from '../training/base64.ts';
-import { WEIGHTS_FORMAT, type WeightsSection } from '../training/weights.ts';
+import {
+  asWeightsSection,
+  NOT_A_WEIGHTS_SECTION,
+  WEIGHTS_FORMAT,
+  type WeightsSection,
+} from '../training/weights.ts';
 import { checkWeights, type ModelWeights } from './weights.ts';
 
 /** Decodes a project's `weights` section for `ir`; problems instead of a half-read result. */
@@ -12,16 +17,8 @@ export function weightsFromSection(
   section: unknown,
   ir: ModelIR,
 ): { ok: true; weights: ModelWeights } | { ok: false; problems: string[] } {
-  const s = section as Partial<WeightsSection> | null;
-  if (
-    !s ||
-    typeof s !== 'object' ||
-    s.format !== WEIGHTS_FORMAT ||
-    s.version !== 1 ||
-    !Array.isArray(s.layers)
-  ) {
-    return { ok: false, problems: ['weights: not a netwright.weights version 1 section'] };
-  }
+  const s = asWeightsSection(section);
+  if (!s) return { ok: false, problems: [NOT_A_WEIGHTS_SECTION] };
   const weights: ModelWeights = new Map();
   const problems: string[] = [];
   for (const layer of s.layers) {

@@ -95,21 +95,27 @@ export async function exportWeights(
   };
 }
 
+export const NOT_A_WEIGHTS_SECTION = 'weights: not a netwright.weights version 1 section';
+
+/** The value as a weights section when its header says it is one (format, version, layers). */
+export function asWeightsSection(section: unknown): WeightsSection | null {
+  const s = section as Partial<WeightsSection> | null;
+  return s &&
+    typeof s === 'object' &&
+    s.format === WEIGHTS_FORMAT &&
+    s.version === 1 &&
+    Array.isArray(s.layers)
+    ? (s as WeightsSection)
+    : null;
+}
+
 /**
  * Loads a weights section into a model built from the same graph. Returns problems (a layer
  * missing, a shape that differs) instead of throwing; loads nothing when there are any.
  */
 export function importWeights(tf: Tf, model: tfjs.LayersModel, section: unknown): string[] {
-  const s = section as Partial<WeightsSection> | null;
-  if (
-    !s ||
-    typeof s !== 'object' ||
-    s.format !== WEIGHTS_FORMAT ||
-    s.version !== 1 ||
-    !Array.isArray(s.layers)
-  ) {
-    return ['weights: not a netwright.weights version 1 section'];
-  }
+  const s = asWeightsSection(section);
+  if (!s) return [NOT_A_WEIGHTS_SECTION];
   const problems: string[] = [];
   const assignments: [tfjs.LayerVariable, tfjs.Tensor][] = [];
   const byName = new Map(s.layers.map((l) => [l.layer, l]));
