@@ -1,5 +1,16 @@
+import type { FloatParam } from './params.ts';
 import type { LayerDef } from './types.ts';
 import { ok } from './types.ts';
+
+/** Keras's default for both normalisations (PyTorch's is 1e-5: the generated code passes it). */
+const epsilonParam: FloatParam = {
+  name: 'epsilon',
+  label: 'Epsilon',
+  kind: 'float',
+  default: 0.001,
+  min: 0,
+  minExclusive: true,
+};
 
 const lastDim = (shape: readonly number[]): number => shape[shape.length - 1]!;
 
@@ -11,14 +22,7 @@ export const BatchNormalizationLayer: LayerDef = {
   summary: 'Normalises each feature over the batch, then scales and shifts it with learned values.',
   params: [
     { name: 'momentum', label: 'Momentum', kind: 'float', default: 0.99, min: 0, max: 1 },
-    {
-      name: 'epsilon',
-      label: 'Epsilon',
-      kind: 'float',
-      default: 0.001,
-      min: 0,
-      minExclusive: true,
-    },
+    epsilonParam,
   ],
   inputs: { min: 1, max: 1 },
   inferShape: ([input]) => ok(input!),
@@ -33,16 +37,7 @@ export const LayerNormalizationLayer: LayerDef = {
   kerasName: 'LayerNormalization',
   torchName: 'nn.LayerNorm',
   summary: 'Normalises the features of each example on their own, then scales and shifts them.',
-  params: [
-    {
-      name: 'epsilon',
-      label: 'Epsilon',
-      kind: 'float',
-      default: 0.001,
-      min: 0,
-      minExclusive: true,
-    },
-  ],
+  params: [epsilonParam],
   inputs: { min: 1, max: 1 },
   inferShape: ([input]) => ok(input!),
   paramCount: ([input]) => ({ trainable: 2 * lastDim(input!), nonTrainable: 0 }),
