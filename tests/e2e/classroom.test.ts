@@ -1,29 +1,13 @@
 import { copyFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openApp, poll, useE2E } from './support.ts';
+import { openApp, poll, useE2E, wire } from './support.ts';
 
 const e2e = useE2E();
 
 /** Screenshots go to NETWRIGHT_SHOTS (or the temp folder) to be looked at. */
 const shot = (name: string) => join(process.env.NETWRIGHT_SHOTS ?? tmpdir(), name);
-
-const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-};
-
-async function wire(page: Page, from: string, to: string) {
-  const a = centre(await page.getByTestId(`handle-out-${from}`).boundingBox());
-  const b = centre(await page.getByTestId(`handle-in-${to}`).boundingBox());
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x, b.y, { steps: 5 });
-  await page.mouse.up();
-}
 
 describe('classroom', () => {
   it('explains a block: card in the inspector, arithmetic on hover', async () => {

@@ -1,32 +1,8 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openApp, poll, useE2E } from './support.ts';
+import { dropBlock, openApp, poll, useE2E, wire } from './support.ts';
 
 const e2e = useE2E();
-
-const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-};
-
-/** Drags a palette block onto the canvas with the mouse (HTML5 drag and drop). */
-async function dropBlock(page: Page, type: string, x: number, y: number) {
-  const canvas = (await page.getByTestId('canvas').boundingBox())!;
-  await page.dragAndDrop(`[data-testid="palette-item-${type}"]`, '[data-testid="canvas"]', {
-    targetPosition: { x: x - canvas.x, y: y - canvas.y },
-  });
-}
-
-/** Drags a wire from one block's output handle to another's input handle. */
-async function wire(page: Page, from: string, to: string) {
-  const a = centre(await page.getByTestId(`handle-out-${from}`).boundingBox());
-  const b = centre(await page.getByTestId(`handle-in-${to}`).boundingBox());
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x, b.y, { steps: 5 });
-  await page.mouse.up();
-}
 
 const edgeCount = (page: Page) => page.locator('.react-flow__edge').count();
 

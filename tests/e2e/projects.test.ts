@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate, parseProject, serializeProject, type Project } from '../../shared/index.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
-import { openIsolatedApp, poll, useE2E } from './support.ts';
+import { centre, dropBlock, openIsolatedApp, poll, useE2E, wire } from './support.ts';
 
 const e2e = useE2E();
 
@@ -37,28 +37,6 @@ const projectOf = (page: Page) =>
   );
 const dirtyOf = (page: Page) =>
   page.evaluate(() => (window as unknown as Win).__netwright.store.getState().dirty);
-
-const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-};
-
-async function dropBlock(page: Page, type: string, x: number, y: number) {
-  const canvas = (await page.getByTestId('canvas').boundingBox())!;
-  await page.dragAndDrop(`[data-testid="palette-item-${type}"]`, '[data-testid="canvas"]', {
-    targetPosition: { x: x - canvas.x, y: y - canvas.y },
-  });
-}
-
-async function wire(page: Page, from: string, to: string) {
-  const a = centre(await page.getByTestId(`handle-out-${from}`).boundingBox());
-  const b = centre(await page.getByTestId(`handle-in-${to}`).boundingBox());
-  await page.mouse.move(a.x, a.y);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
-  await page.mouse.move(b.x, b.y, { steps: 5 });
-  await page.mouse.up();
-}
 
 /** Clicks an empty spot of the canvas so the keys go to the editor, not a field. */
 async function focusCanvas(page: Page) {

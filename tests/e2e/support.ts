@@ -167,3 +167,28 @@ export async function openIsolatedApp(e2e: E2E): Promise<{ page: Page; errors: s
   await page.locator('.react-flow__node').first().waitFor();
   return { page, errors };
 }
+
+/** The centre of an element's bounding box. */
+export const centre = (box: { x: number; y: number; width: number; height: number } | null) => {
+  if (!box) throw new Error('element has no box');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+/** Drags a palette block onto the canvas with the mouse (HTML5 drag and drop). */
+export async function dropBlock(page: Page, type: string, x: number, y: number): Promise<void> {
+  const canvas = (await page.getByTestId('canvas').boundingBox())!;
+  await page.dragAndDrop(`[data-testid="palette-item-${type}"]`, '[data-testid="canvas"]', {
+    targetPosition: { x: x - canvas.x, y: y - canvas.y },
+  });
+}
+
+/** Drags a wire from one block's output handle to another's input handle. */
+export async function wire(page: Page, from: string, to: string): Promise<void> {
+  const a = centre(await page.getByTestId(`handle-out-${from}`).boundingBox());
+  const b = centre(await page.getByTestId(`handle-in-${to}`).boundingBox());
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
+  await page.mouse.move(b.x, b.y, { steps: 5 });
+  await page.mouse.up();
+}
