@@ -1,25 +1,17 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../shared/templates/index.ts';
+import { cli } from './run-cli.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../cli/bin.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'netwright-check-'));
 
 async function check(project: unknown) {
   const path = join(dir, `p${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(path, JSON.stringify(project));
-  try {
-    const { stdout } = await run(process.execPath, [BIN, 'check', path]);
-    return { code: 0, lines: stdout.trim().split('\n') };
-  } catch (e) {
-    const err = e as { code: number; stdout: string };
-    return { code: err.code, lines: err.stdout.trim().split('\n') };
-  }
+  const { code, stdout } = await cli('check', path);
+  return { code, lines: stdout.trim().split('\n') };
 }
 
 describe('netwright check', () => {

@@ -1,24 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate } from '../../shared/templates/index.ts';
+import { cli } from './run-cli.ts';
 
-const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '../../cli/bin.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'netwright-export-'));
-
-async function cli(...args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('netwright export', () => {
   it.each([
