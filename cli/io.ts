@@ -47,3 +47,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw new CliError(`${path}: cannot write: ${(e as Error).message}`);
   }
 }
+
+/** Runs a command's option parser; a parse error becomes a CliError (exit 2) with the usage. */
+export function parseCommandLine<T>(command: string, usage: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new CliError(`netwright ${command}: ${(e as Error).message}\n${usage}`);
+  }
+}

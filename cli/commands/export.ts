@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import { generateCode } from '../../shared/codegen/index.ts';
-import { CliError, EXIT, readProjectFile, writeFileAtomic } from '../io.ts';
+import { CliError, EXIT, parseCommandLine, readProjectFile, writeFileAtomic } from '../io.ts';
 import { MODEL_EXPORT_FORMATS } from '../export-formats.ts';
 
 /** One export format: what it writes from a valid project. Later formats add a row. */
@@ -67,9 +67,8 @@ export async function exportCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine('export', USAGE, () =>
+    parseArgs({
       args,
       allowPositionals: true,
       options: {
@@ -81,11 +80,8 @@ export async function exportCommand(
         sequential: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    });
-  } catch (e) {
-    throw new CliError(`netwright export: ${(e as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+    }),
+  );
   if (values.help) {
     out(USAGE);
     return EXIT.ok;

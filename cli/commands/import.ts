@@ -11,7 +11,7 @@ import { importOnnx } from '../../shared/import/onnx.ts';
 import { importKerasJson, type WeightFiles } from '../../shared/import/keras.ts';
 import type { ImportResult } from '../../shared/import/build.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
-import { CliError, EXIT, writeFileAtomic } from '../io.ts';
+import { CliError, EXIT, parseCommandLine, writeFileAtomic } from '../io.ts';
 
 const USAGE = 'usage: netwright import MODEL(.onnx|.json) --out FILE';
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
@@ -61,17 +61,13 @@ export async function importCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseCommandLine('import', USAGE, () =>
+    parseArgs({
       args,
       allowPositionals: true,
       options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
-    });
-  } catch (e) {
-    throw new CliError(`netwright import: ${(e as Error).message}\n${USAGE}`);
-  }
-  const { values, positionals } = parsed;
+    }),
+  );
   if (values.help) {
     out(USAGE);
     return EXIT.ok;
