@@ -1,26 +1,18 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openApp, poll, useE2E } from './support.ts';
+import { dragBlock, openApp, poll, useE2E } from './support.ts';
+import { rng } from '../../shared/datasets/random.ts';
 
 const e2e = useE2E();
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? '/tmp';
-
-/** A seeded generator, so the files are the same on every run. */
-function lcg(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /**
  * Two-class data: `label` (yes/no, from x1 + x2 > 0) first, then the features, a text column
  * (color), a unique id (too many values to one-hot: ignored) and a numeric last column (score).
  */
 function twoClassCsv(rows: number): string {
-  const rnd = lcg(7);
+  const rnd = rng(7); // seeded: the files are the same on every run
   const colors = ['red', 'green', 'blue'];
   const lines = ['label,x1,x2,color,id,score'];
   for (let i = 0; i < rows; i++) {
@@ -223,14 +215,7 @@ describe('CSV import in the Training panel', () => {
     await chooseCsv(page, 'big.csv', big);
     await page.getByTestId('train-csv-loading').waitFor();
     // A block drags while the file is read and parsed.
-    const node = page.locator('.react-flow__node').nth(1);
-    const before = await node.boundingBox();
-    await page.mouse.move(before!.x + before!.width / 2, before!.y + 10);
-    await page.mouse.down();
-    await page.mouse.move(before!.x + before!.width / 2 + 120, before!.y + 70, { steps: 8 });
-    await page.mouse.up();
-    const after = await node.boundingBox();
-    expect(after!.x - before!.x).toBeGreaterThan(60);
+    expect((await dragBlock(page, 1, 120, 60)).x).toBeGreaterThan(60);
     await poll(() => page.getByTestId('train-csv-name').textContent(), 90_000).toContain(
       '100,000 rows',
     );

@@ -192,3 +192,15 @@ export async function wire(page: Page, from: string, to: string): Promise<void> 
   await page.mouse.move(b.x, b.y, { steps: 5 });
   await page.mouse.up();
 }
+
+/** Drags the `index`-th block on the canvas by (dx, dy) with the mouse; returns how far it moved. */
+export async function dragBlock(page: Page, index: number, dx: number, dy: number) {
+  const node = page.locator('.react-flow__node').nth(index);
+  const before = (await node.boundingBox())!;
+  await page.mouse.move(before.x + before.width / 2, before.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(before.x + before.width / 2 + dx, before.y + 10 + dy, { steps: 8 });
+  await page.mouse.up();
+  const after = (await node.boundingBox())!;
+  return { x: after.x - before.x, y: after.y - before.y };
+}

@@ -1,6 +1,6 @@
 import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, openApp, poll, useE2E } from './support.ts';
+import { CHROMIUM_ARGS, dragBlock, openApp, poll, useE2E } from './support.ts';
 
 const e2e = useE2E();
 
@@ -37,14 +37,7 @@ describe('training in the app', () => {
     await poll(() => page.getByTestId('train-backend-used').textContent()).toContain('wasm');
 
     // A block drags while the model trains.
-    const node = page.locator('.react-flow__node').nth(1);
-    const before = await node.boundingBox();
-    await page.mouse.move(before!.x + before!.width / 2, before!.y + 10);
-    await page.mouse.down();
-    await page.mouse.move(before!.x + before!.width / 2 + 120, before!.y + 70, { steps: 8 });
-    await page.mouse.up();
-    const after = await node.boundingBox();
-    expect(after!.x - before!.x).toBeGreaterThan(60);
+    expect((await dragBlock(page, 1, 120, 60)).x).toBeGreaterThan(60);
 
     // Pause holds the batch count; Resume continues.
     await poll(async () => (await epochLog(page)).length, 60_000).toBeGreaterThan(3);

@@ -5,6 +5,7 @@ import { loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { stepThrough, weightHistograms } from '../../shared/tfjs/inspect.ts';
 import { graphOf } from './graph-builder.ts';
+import { rng } from '../../shared/datasets/random.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -17,13 +18,7 @@ function irOf(graph: ReturnType<typeof loadTemplate>['graph']) {
 }
 
 function randomExample(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    out[i] = s / 2 ** 31;
-  }
-  return out;
+  return Float32Array.from({ length: size }, rng(seed));
 }
 
 describe('step through a forward pass', () => {
