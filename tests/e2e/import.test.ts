@@ -13,10 +13,9 @@ import { mnistSplit } from '../../shared/datasets/mnist.ts';
 import { exportTfjsLayers, TFJS_WEIGHTS_FILE } from '../../shared/export/tfjs-layers.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import type { ModelIR } from '../../shared/ir/lower.ts';
-import { buildOnnxModel, exportOnnx } from '../../shared/onnx/export.ts';
-import { encodeModel } from '../../shared/onnx/proto.ts';
+import { exportOnnx } from '../../shared/onnx/export.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
-import { lower, modelWithRandomWeights } from '../shared/onnx-helpers.ts';
+import { lower, modelWithRandomWeights, unsupportedOnnx } from '../shared/onnx-helpers.ts';
 import { openIsolatedApp, poll, ROOT, useE2E } from './support.ts';
 
 const e2e = useE2E();
@@ -158,25 +157,17 @@ describe('Import model', () => {
   });
 
   it('an unsupported ONNX model shows the message and leaves the open project unchanged', async () => {
-    const ir = lower(loadTemplate('mnist-cnn').graph);
-    const { model, weights } = await modelWithRandomWeights(ir);
-    model.dispose();
-    const onnx = buildOnnxModel(ir, weights);
-    onnx.producerName = 'elsewhere';
-    const relu = onnx.graph.nodes.find((n) => n.opType === 'Relu')!;
-    relu.opType = 'HardSwish';
-    const pool = onnx.graph.nodes.find((n) => n.opType === 'MaxPool')!;
-    pool.opType = 'LpPool';
+    const { bytes, hardSwish, lpPool } = await unsupportedOnnx();
 
     const { page, errors } = await open();
     const before = JSON.stringify(await projectOf(page));
-    await importFiles(page, [{ name: 'odd.onnx', bytes: encodeModel(onnx) }]);
+    await importFiles(page, [{ name: 'odd.onnx', bytes }]);
     const dialog = page.getByTestId('error-dialog');
     await dialog.waitFor();
     const text = (await dialog.textContent()) ?? '';
     expect(text).toContain('Cannot import this ONNX model');
-    expect(text).toContain(`node "${relu.name}" (HardSwish)`);
-    expect(text).toContain(`node "${pool.name}" (LpPool)`);
+    expect(text).toContain(`node "${hardSwish}" (HardSwish)`);
+    expect(text).toContain(`node "${lpPool}" (LpPool)`);
     expect(text).toContain('The project that was open is unchanged');
     expect(await page.getByTestId('error-problems').locator('li').count()).toBe(2);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/import-unsupported.png` });

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildOnnxModel, exportOnnx } from '../../shared/onnx/export.ts';
-import { encodeModel } from '../../shared/onnx/proto.ts';
+import { exportOnnx } from '../../shared/onnx/export.ts';
 import { importOnnx } from '../../shared/import/onnx.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
-import { everyOpGraph, lower, modelWithRandomWeights } from './onnx-helpers.ts';
+import { everyOpGraph, lower, modelWithRandomWeights, unsupportedOnnx } from './onnx-helpers.ts';
 import { opView, weightsView } from './import-helpers.ts';
 import { graphOf } from './graph-builder.ts';
 
@@ -63,21 +62,13 @@ describe('ONNX import', () => {
   });
 
   it('lists every unsupported operator in one message and imports nothing', async () => {
-    const ir = lower(loadTemplate('mnist-cnn').graph);
-    const { model, weights } = await modelWithRandomWeights(ir);
-    model.dispose();
-    const onnx = buildOnnxModel(ir, weights);
-    onnx.producerName = 'elsewhere';
-    const relu = onnx.graph.nodes.find((n) => n.opType === 'Relu')!;
-    relu.opType = 'HardSwish';
-    const pool = onnx.graph.nodes.find((n) => n.opType === 'MaxPool')!;
-    pool.opType = 'LpPool';
-    const result = importOnnx(encodeModel(onnx));
+    const { bytes, hardSwish, lpPool } = await unsupportedOnnx();
+    const result = importOnnx(bytes);
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toContain('Cannot import this ONNX model');
-    expect(result.error).toContain(`node "${relu.name}" (HardSwish)`);
-    expect(result.error).toContain(`node "${pool.name}" (LpPool)`);
+    expect(result.error).toContain(`node "${hardSwish}" (HardSwish)`);
+    expect(result.error).toContain(`node "${lpPool}" (LpPool)`);
     expect(result.error).toContain('Nothing was imported');
     expect(result.error.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
   });

@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { execFileSync } from 'node:child_process';
 import type { Graph } from '../../shared/graph/types.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
+import { buildOnnxModel } from '../../shared/onnx/export.ts';
+import { encodeModel } from '../../shared/onnx/proto.ts';
+import { loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import {
   expectedWeights,
@@ -150,4 +153,26 @@ export function everyOpGraph(): Graph {
       'relu->d5',
     ],
   );
+}
+
+/**
+ * The MNIST CNN as ONNX from another producer, with two operators Netwright does not support
+ * (HardSwish for a Relu, LpPool for a MaxPool): the bytes of a file the importer must refuse.
+ */
+export async function unsupportedOnnx(): Promise<{
+  bytes: Uint8Array;
+  /** Names of the two changed nodes, as the importer's message should quote them. */
+  hardSwish: string;
+  lpPool: string;
+}> {
+  const ir = lower(loadTemplate('mnist-cnn').graph);
+  const { model, weights } = await modelWithRandomWeights(ir);
+  model.dispose();
+  const onnx = buildOnnxModel(ir, weights);
+  onnx.producerName = 'elsewhere';
+  const relu = onnx.graph.nodes.find((n) => n.opType === 'Relu')!;
+  relu.opType = 'HardSwish';
+  const pool = onnx.graph.nodes.find((n) => n.opType === 'MaxPool')!;
+  pool.opType = 'LpPool';
+  return { bytes: encodeModel(onnx), hardSwish: relu.name, lpPool: pool.name };
 }
