@@ -11,7 +11,7 @@ import wasmPlain from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfj
 import wasmSimd from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { mnistDataset } from '../../shared/datasets/mnist.ts';
-import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { timeMlpEpoch } from './mlp-epoch.ts';
 
 const bytes = async (name: string) =>
@@ -24,7 +24,7 @@ async function runBench(
   threads: number,
   stock: boolean,
 ) {
-  if (!stock) installFastWasmMatMul(tf);
+  if (!stock) installCustomKernels(tf);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,

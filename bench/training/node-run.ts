@@ -4,7 +4,7 @@
  * JSON line. `node bench/training/node-run.ts BACKEND BATCH LIMIT [THREADS]`.
  */
 import { loadMnist } from '../../cli/datasets.ts';
-import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { timeMlpEpoch } from './mlp-epoch.ts';
 
 const [backend = 'wasm', batchArg = '64', limitArg = '60000', threadsArg] = process.argv.slice(2);
@@ -19,7 +19,7 @@ let threads = 1;
 if (backend === 'wasm') {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (threadsArg) wasm.setThreadsCount(Number(threadsArg));
-  if (!stock) installFastWasmMatMul(tf);
+  if (!stock) installCustomKernels(tf);
   await tf.setBackend('wasm');
   threads = wasm.getThreadsCount();
 } else await tf.setBackend(backend);

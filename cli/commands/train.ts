@@ -10,7 +10,7 @@ import { checkDatasetFit, datasetInfo } from '../../shared/datasets/fit.ts';
 import { DATASETS, serializeProject, type TrainingSettings } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
-import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { testResults, train } from '../../shared/training/train.ts';
 import { exportWeights } from '../../shared/training/weights.ts';
 import { loadDataset } from '../datasets.ts';
@@ -95,7 +95,7 @@ async function loadTf(backend: 'wasm' | 'cpu', err: (s: string) => void) {
   if (backend === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     // XNNPACK for the transposed products of backprop (6× faster; bench/README.md).
-    installFastWasmMatMul(tf);
+    installCustomKernels(tf);
     if (await tf.setBackend('wasm').catch(() => false)) return tf;
     err('netwright: the wasm backend did not start; training on cpu');
   }

@@ -26,7 +26,7 @@ import type { Dataset } from '../../shared/datasets/types.ts';
 import { carsDataset, penguinsDataset } from '../../shared/datasets/vega.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
-import { installFastWasmMatMul } from '../../shared/tfjs/wasm-matmul.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { watchWeights } from '../../shared/tfjs/watch.ts';
 import type {
   BackendChoice,
@@ -48,7 +48,7 @@ import { exportWeights, importWeights } from '../../shared/training/weights.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 // XNNPACK for the transposed products of backprop (6× faster on wasm; bench/README.md).
-installFastWasmMatMul(tf);
+installCustomKernels(tf);
 const post = (m: FromWorker) => scope.postMessage(m);
 
 let backendReady: BackendName | null = null;

@@ -1,0 +1,19 @@
+/**
+ * The one place where Netwright's own TF.js kernels are registered.
+ *
+ * TF.js stays the engine; where one of its kernels is slow or missing on a backend we register our
+ * own through TF.js's kernel registry (`tf.registerKernel`). Every entry point that starts a
+ * backend (the training worker, the CLI, the benchmarks, the tests) calls `installCustomKernels`
+ * once after importing the backend packages it uses; installers are idempotent and skip backends
+ * whose package was not imported.
+ */
+import type { Tf } from './build-model.ts';
+import { installFastWasmMatMul } from './wasm-matmul.ts';
+
+/**
+ * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
+ * than once. Throws nothing: an installer that cannot find the kernel it wraps leaves TF.js's own.
+ */
+export function installCustomKernels(tf: Tf): void {
+  installFastWasmMatMul(tf);
+}
