@@ -21,6 +21,7 @@ export const DIAGNOSTIC_CODES = {
   E014: 'duplicate id',
   E015: 'too few inputs',
   E016: 'invalid lesson section',
+  E017: 'model too big',
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

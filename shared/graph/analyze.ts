@@ -1,3 +1,4 @@
+import { budgetDiagnosticsForNodes } from '../cost/cost.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { error } from '../diagnostics.ts';
 import { getLayer, resolveParams } from '../layers/registry.ts';
@@ -209,6 +210,7 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     for (const e of outgoing.get(id) ?? []) edgeShapes.set(e.id, result.shape);
   }
   totals.total = totals.trainable + totals.nonTrainable;
+  diagnostics.push(...budgetDiagnosticsForNodes(nodes, order)); // E017, before anything allocates
 
   const outputIds = [...reachable].filter((id) => (outgoing.get(id) ?? []).length === 0);
   if (outputIds.length > 1) {
