@@ -24,7 +24,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   },
   summary: {
     run: summaryCommand,
-    help: 'summary FILE            print the model summary (Keras style)',
+    help: 'summary FILE [--cost]   print the model summary (Keras style); --cost: FLOPs, memory, time/epoch',
   },
   check: {
     run: checkCommand,

@@ -38,6 +38,8 @@ export interface CostOp {
   type: string;
   /** What the user sees: the block's label or its type. */
   label: string;
+  /** The layer name in generated code and summaries (`dense_1`), where one was assigned. */
+  name?: string;
   params: ResolvedParams;
   /** Input shapes without the batch axis, channels-last (`(H, W, C)` for images). */
   inputShapes: readonly Shape[];
@@ -52,6 +54,8 @@ export interface LayerCost {
   id: string;
   type: string;
   label: string;
+  /** The op's layer name (`dense_1`), or its label when it has none. */
+  name: string;
   /** Trainable + non-trainable parameters (Keras's count). */
   params: number;
   trainableParams: number;
@@ -192,6 +196,7 @@ export function layerCost(op: CostOp): LayerCost {
     id: op.id,
     type: op.type,
     label: op.label,
+    name: op.name ?? op.label,
     params: op.count.trainable + op.count.nonTrainable,
     trainableParams: op.count.trainable,
     forwardFlops: flops.forward,
@@ -294,9 +299,9 @@ export function formatCost(cost: ModelCost): string {
   const widths = [28, 14, 16, 16, 14];
   const row = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('');
-  lines.push(row(['Layer (type)', 'Params', 'Forward FLOPs', 'Training FLOPs', 'Activations']));
+  lines.push(row(['Layer (type)', 'Params', 'Forward FLOPs', 'Training FLOPs', 'Kept values']));
   for (const l of cost.layers) {
-    const name = `${l.label} (${l.type})`;
+    const name = `${l.name} (${l.type})`;
     lines.push(
       row([
         name.length >= widths[0]! ? `${name.slice(0, widths[0]! - 2)}… ` : name,

@@ -21,6 +21,41 @@ describe('netwright summary', () => {
     expect(result.stdout).toMatch(/dense_2 \(Dense\) +\(None, 64\) +8256/);
   });
 
+  it('--cost prints FLOPs, memory and the time per epoch from a measured rate', async () => {
+    const result = await cli(
+      'summary',
+      'shared/templates/mnist-mlp.json',
+      '--cost',
+      '--samples-per-second',
+      '12000',
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Total params: 109,386');
+    // 2·(784·128 + 128·64 + 64·10) = 218,368, + biases 202 + relu 192 + softmax 3·10 = 218,792.
+    expect(result.stdout).toContain('FLOPs per example, forward: 218,792');
+    expect(result.stdout).toContain('FLOPs per example, training (forward + backward): 656,376');
+    // Adam, batch 64 (the template's): 986 kept values · 64 · 4 B = 252,416 B = 247 KiB.
+    expect(result.stdout).toContain('optimizer state (adam): 855 KiB');
+    expect(result.stdout).toContain('Activation memory per batch of 64: 247 KiB');
+    // MNIST's 60,000 images less the 10% validation split = 54,000 at 12,000/s = 4.5 s.
+    expect(result.stdout).toContain('Time per epoch: 4.5 s at 12,000 samples/s (measured)');
+    expect(result.stdout).toMatch(/dense_1 \(Dense\) +100,480 +200,960 +602,880 +128/);
+
+    const noRate = await cli('summary', 'shared/templates/mnist-mlp.json', '--cost');
+    expect(noRate.stdout).toContain('Time per epoch: not predicted');
+    const plain = await cli('summary', 'shared/templates/mnist-mlp.json');
+    expect(plain.stdout).not.toContain('FLOPs');
+    const bad = await cli(
+      'summary',
+      'shared/templates/mnist-mlp.json',
+      '--cost',
+      '--batch-size',
+      '0',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--batch-size needs a whole number above 0, got 0');
+  });
+
   it('exits 1 and prints each diagnostic with its node id on an invalid graph', async () => {
     const project = loadTemplate('mnist-mlp');
     project.graph.nodes.push({ id: 'conv', type: 'Conv2D', params: {}, position: { x: 0, y: 0 } });
