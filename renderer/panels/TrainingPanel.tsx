@@ -19,6 +19,7 @@ import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { CsvImport } from '../training/CsvImport.tsx';
+import { CostPreview } from '../training/CostPreview.tsx';
 import { training, useTraining } from '../training/client.ts';
 import { bindTrainingToProject } from '../training/projectBridge.ts';
 import { exportCurvesPng } from '../teach/pictures.ts';
@@ -289,6 +290,7 @@ export function TrainingPanel() {
         </ul>
       )}
 
+      <CostPreview />
       <div className="tbuttons">
         {!running && (
           <button
