@@ -5,6 +5,7 @@
  * Exit codes: 0 done, 1 invalid graph or a model that does not fit the data, 2 bad input,
  * 3 the loss diverged (NaN/Infinity).
  */
+import { budgetDiagnostics } from '../../shared/cost/cost.ts';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import { checkDatasetFit, datasetInfo } from '../../shared/datasets/fit.ts';
 import { DATASETS, serializeProject, type TrainingSettings } from '../../shared/graph/project.ts';
@@ -126,6 +127,10 @@ export async function trainCommand(
     ...(opts.epochs ? { epochs: opts.epochs } : {}),
     ...(opts.batchSize ? { batchSize: opts.batchSize } : {}),
   };
+  // E017 for the batch actually trained (analysis checked one example), before anything loads.
+  const overBudget = budgetDiagnostics(ir.ops, { batchSize: settings.batchSize });
+  for (const d of overBudget) err(formatDiagnostic(d));
+  if (overBudget.length > 0) return EXIT.invalidGraph;
   // A CSV keeps the choices saved with the project (target, task, normalisation, left-out
   // columns); --target overrides the saved target.
   const saved = project.training.csv;

@@ -66,6 +66,56 @@ describe('model-size budget in the CLI (E017)', () => {
     expect(r.peakMiB).toBeLessThan(PEAK_LIMIT_MIB);
   });
 
+  it('train checks the activations of the batch it trains, before loading data', async () => {
+    // Conv2D 64 filters, same padding, on 1000×1000×3: 64,000,000 values = 256 MB per example,
+    // fine alone (3,000,000 + 64,000,000 + 64 values · 4 B = 268,000,256 B < 2 GiB) but
+    // · 64 (the default batch) = 17,152,016,384 B = 16.0 GiB.
+    const wide = join(dir, 'wide.json');
+    writeFileSync(
+      wide,
+      JSON.stringify({
+        format: 'netwright.project',
+        version: 1,
+        name: 'wide',
+        graph: {
+          nodes: [
+            {
+              id: 'in',
+              type: 'Input',
+              params: { shape: [1000, 1000, 3] },
+              position: { x: 0, y: 0 },
+            },
+            {
+              id: 'conv',
+              type: 'Conv2D',
+              params: { filters: 64, padding: 'same' },
+              position: { x: 0, y: 1 },
+            },
+            { id: 'gap', type: 'GlobalAveragePooling2D', params: {}, position: { x: 0, y: 2 } },
+          ],
+          edges: [
+            { id: 'e1', source: 'in', target: 'conv' },
+            { id: 'e2', source: 'conv', target: 'gap' },
+          ],
+        },
+      }),
+    );
+    expect((await cliMeasured('check', wide)).code).toBe(0);
+    const r = await cliMeasured('train', wide);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'E017 [node conv] Conv2D outputs 64,000,000 values per example; the activations of a batch of 64 need 16.0 GiB',
+    );
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.peakMiB).toBeLessThan(PEAK_LIMIT_MIB);
+    // A batch of 8 fits: 268,000,256 · 8 = 2,144,002,048 B ≤ 2^31 = 2,147,483,648 B; the data
+    // set (MNIST) then does not fit the 1000×1000×3 input, which is the next refusal.
+    const small = await cliMeasured('train', wide, '--batch-size', '8');
+    expect(small.code).toBe(1);
+    expect(small.stderr).toContain('Input');
+    expect(small.stderr).not.toContain('E017');
+  });
+
   it('export --to onnx exits 1 with the message, writes nothing, bounded memory', async () => {
     const out = join(dir, 'onnx-out');
     const r = await cliMeasured('export', huge, '--to', 'onnx', '--out', out);
