@@ -82,6 +82,7 @@ export const OPTIMIZER_SLOTS: Record<OptimizerName, number> = {
   rmsprop: 2,
 };
 
+/** What `modelCost` needs beyond the ops: the training settings and an optional measured rate. */
 export interface CostOptions {
   /** Examples per batch (≥ 1). */
   batchSize: number;
@@ -208,7 +209,8 @@ export function layerCost(op: CostOp): LayerCost {
 /**
  * The cost of a whole model from its ops (e.g. `ModelIR.ops`), for one batch size and optimizer.
  * `secondsPerEpoch` is given only when both a measured `samplesPerSecond` and `samplesPerEpoch`
- * are passed and positive; the model never guesses a speed.
+ * are passed and positive; the model never guesses a speed. Never throws; an unknown optimizer
+ * counts no state.
  */
 export function modelCost(ops: readonly CostOp[], options: CostOptions): ModelCost {
   const layers = ops.map(layerCost);
@@ -217,7 +219,7 @@ export function modelCost(ops: readonly CostOp[], options: CostOptions): ModelCo
   const total = sum((l) => l.params);
   const weightBytes = total * BYTES_PER_VALUE;
   const gradientBytes = trainable * BYTES_PER_VALUE;
-  const optimizerStateBytes = trainable * OPTIMIZER_SLOTS[options.optimizer] * BYTES_PER_VALUE;
+  const optimizerStateBytes = trainable * (OPTIMIZER_SLOTS[options.optimizer] ?? 0) * BYTES_PER_VALUE;
   const activationBytesPerBatch =
     sum((l) => l.activationValues) * options.batchSize * BYTES_PER_VALUE;
   const rate = options.samplesPerSecond;
@@ -241,7 +243,10 @@ export function modelCost(ops: readonly CostOp[], options: CostOptions): ModelCo
   };
 }
 
-/** `1234567` → `1.23 M`; FLOPs and counts with SI prefixes (k, M, G, T, P), 3 significant digits. */
+/**
+ * `1234567` → `1.23 M`: FLOPs and counts with SI prefixes (k, M, G, T, P, E; powers of 1000),
+ * 3 significant digits; below 1000 the whole number.
+ */
 export function formatSi(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   const units = ['', ' k', ' M', ' G', ' T', ' P', ' E'];
