@@ -219,7 +219,8 @@ export function modelCost(ops: readonly CostOp[], options: CostOptions): ModelCo
   const total = sum((l) => l.params);
   const weightBytes = total * BYTES_PER_VALUE;
   const gradientBytes = trainable * BYTES_PER_VALUE;
-  const optimizerStateBytes = trainable * (OPTIMIZER_SLOTS[options.optimizer] ?? 0) * BYTES_PER_VALUE;
+  const optimizerStateBytes =
+    trainable * (OPTIMIZER_SLOTS[options.optimizer] ?? 0) * BYTES_PER_VALUE;
   const activationBytesPerBatch =
     sum((l) => l.activationValues) * options.batchSize * BYTES_PER_VALUE;
   const rate = options.samplesPerSecond;
