@@ -33,8 +33,9 @@ install-prereqs: this script installs packages on Debian and Ubuntu only. Instal
 EOF
 }
 
-os_field() { # os_field ID -> value from /etc/os-release
-  sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" /etc/os-release 2>/dev/null | head -n 1
+OS_RELEASE="${OS_RELEASE:-/etc/os-release}" # another file only to test this script
+os_field() { # os_field ID -> value from os-release
+  sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" "$OS_RELEASE" 2>/dev/null | head -n 1
 }
 
 if [ "$(uname -s)" != "Linux" ] || ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then

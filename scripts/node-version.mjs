@@ -18,7 +18,7 @@ export const NODE_FIX =
   '"source .ci/ensure-node.sh" (puts Node 22 from the npm registry first on the PATH) ' +
   'or install Node.js 22 LTS from nodejs.org';
 
-/** The range in package.json "engines.node", e.g. "^22.22.2 || ^24.15.0 || >=26.0.0". */
+/** The range in package.json "engines.node": alternatives such as "^X.Y.Z" joined by "||". */
 export function nodeRange() {
   const pkg = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8'));
   return pkg.engines.node;
@@ -36,9 +36,9 @@ function compare(a, b) {
 }
 
 /**
- * Whether `version` ("22.23.5" or "v22.23.5") lies in `range`: alternatives joined by "||", each
- * "^X.Y.Z" (same major, at least X.Y.Z), ">=X.Y.Z" or an exact "X.Y.Z" — the subset of npm's
- * semver ranges that package.json's engines uses. Throws on any other form.
+ * Whether `version` ("MAJOR.MINOR.PATCH", a leading "v" allowed) lies in `range`: alternatives
+ * joined by "||", each "^X.Y.Z" (same major, at least X.Y.Z), ">=X.Y.Z" or an exact "X.Y.Z", the
+ * subset of npm's semver ranges that package.json's engines uses. Throws on any other form.
  */
 export function satisfies(version, range) {
   const v = parseVersion(version);
