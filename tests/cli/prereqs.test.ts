@@ -138,6 +138,38 @@ describe('the Node requirement', () => {
   });
 });
 
+describe('npm start without Electron’s binary', () => {
+  it('says in one line that it could not be downloaded, and exits 1', () => {
+    const root = tempRoot(SCRIPTS, pkg.engines.node);
+    const electron = join(root, 'node_modules/electron');
+    mkdirSync(electron, { recursive: true });
+    writeFileSync(join(electron, 'package.json'), JSON.stringify({ version: '45.5.0' }));
+    // electron's own install.js where the download host cannot be reached.
+    writeFileSync(
+      join(electron, 'install.js'),
+      "console.error('Error: getaddrinfo ENOTFOUND github.com\\n    at stack'); process.exit(1);",
+    );
+    const r = run(process.execPath, ['scripts/prestart.mjs'], cleanEnv(root, {}), root);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'npm start: the Electron 45.5.0 binary is not installed and could not be downloaded ' +
+        '(Error: getaddrinfo ENOTFOUND github.com); "npm run web" serves the same app in a ' +
+        'browser at http://localhost:5173.',
+    ]);
+  });
+
+  it('goes on when the binary is there (path.txt names a file under dist/)', () => {
+    const root = tempRoot(SCRIPTS, pkg.engines.node);
+    const electron = join(root, 'node_modules/electron');
+    mkdirSync(join(electron, 'dist'), { recursive: true });
+    writeFileSync(join(electron, 'package.json'), JSON.stringify({ version: '45.5.0' }));
+    writeFileSync(join(electron, 'path.txt'), 'electron');
+    writeFileSync(join(electron, 'dist/electron'), '');
+    const r = run(process.execPath, ['scripts/prestart.mjs'], cleanEnv(root, {}), root);
+    expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});
+
 describe('npm test’s prerequisites check', () => {
   it('is the first step of npm test', () => {
     expect(pkg.scripts.test).toMatch(/^node scripts\/prereqs\.mjs && /);
@@ -196,6 +228,67 @@ describe('npm test’s prerequisites check', () => {
     expect(r.stdout).toContain('Python /usr/bin/python3 (numpy, onnx, torch, pandas)');
     expect(r.stdout).toMatch(/WebGPU adapter \S/);
     expect(hasVulkanAdapter()).toBe(true);
+  });
+});
+
+describe('tests that need an optional piece (tests/support/prereqs.ts)', () => {
+  /** Runs the fixture suite in a child vitest; returns its JSON report's counts. */
+  function runFixture(extra: Record<string, string>): {
+    passed: number;
+    skipped: number;
+    failed: number;
+    failures: string[];
+    output: string;
+  } {
+    const dir = mkdtempSync(join(tmpdir(), 'netwright-fresh-'));
+    const config = join(dir, 'vitest.config.mjs');
+    const include = 'tests/support/fixtures/optional-suite.test.ts';
+    writeFileSync(
+      config,
+      `export default { test: { root: ${JSON.stringify(ROOT)}, include: ['${include}'] } };`,
+    );
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (!k.startsWith('VITEST') && k !== 'CI' && k !== 'NODE_ENV') env[k] = v;
+    }
+    const vitest = join(ROOT, 'node_modules/vitest/vitest.mjs');
+    const out = join(dir, 'report.json');
+    const args = [vitest, 'run', '--config', config, '--reporter=json', '--reporter=default'];
+    const r = run(process.execPath, [...args, `--outputFile=${out}`], { ...env, ...extra }, ROOT);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      numPassedTests: number;
+      numPendingTests: number;
+      numFailedTests: number;
+      testResults: { assertionResults: { failureMessages: string[] }[] }[];
+    };
+    return {
+      passed: report.numPassedTests,
+      skipped: report.numPendingTests,
+      failed: report.numFailedTests,
+      failures: report.testResults.flatMap((t) =>
+        t.assertionResults.flatMap((a) => a.failureMessages.map((m) => m.split('\n')[0]!)),
+      ),
+      output: r.stdout + r.stderr,
+    };
+  }
+
+  it('runs the suite when nothing is missing', () => {
+    expect(runFixture({})).toMatchObject({ passed: 2, skipped: 0, failed: 0 });
+  });
+
+  it('skips it visibly when the piece is missing: counted, and one line says why', () => {
+    const r = runFixture({ FIXTURE_MISSING: 'no widget' });
+    expect(r).toMatchObject({ passed: 0, skipped: 2, failed: 0 });
+    expect(r.output).toContain(
+      'skipped "needs a widget": no widget; install with scripts/install-prereqs.sh',
+    );
+    expect(r.output).toMatch(/Tests .*2 skipped/);
+  });
+
+  it('under CI=true fails instead of skipping, naming the missing piece', () => {
+    const r = runFixture({ FIXTURE_MISSING: 'no widget', CI: 'true' });
+    expect(r).toMatchObject({ passed: 0, skipped: 0, failed: 1 });
+    expect(r.failures).toEqual(['Error: no widget; install with scripts/install-prereqs.sh']);
   });
 });
 
