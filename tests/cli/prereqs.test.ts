@@ -220,6 +220,28 @@ describe('npm test’s prerequisites check', () => {
     expect(r.stderr).toContain('Install them all with:\n  scripts/install-prereqs.sh\n');
   });
 
+  // VK_ICD_FILENAMES pointing nowhere hides every Vulkan driver from the loader (Linux only).
+  it.runIf(process.platform === 'linux')(
+    'without a Vulkan driver: the WebGPU tests skip (exit 0); under CI=true the check fails',
+    () => {
+      const env = { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+      delete env.CI;
+      const local = run(process.execPath, ['scripts/prereqs.mjs'], env, ROOT);
+      expect(local.code).toBe(0);
+      expect(local.stdout).toContain(
+        '  skipped (optional): WebGPU adapter for Node (WebGPU-in-Node tests): Dawn (npm package ' +
+          'webgpu) found no adapter: no Vulkan driver (Debian: mesa-vulkan-drivers); its tests are skipped\n' +
+          '  1 optional prerequisite(s) missing; to install: scripts/install-prereqs.sh\n',
+      );
+      const ci = run(process.execPath, ['scripts/prereqs.mjs'], { ...env, CI: 'true' }, ROOT);
+      expect(ci.code).toBe(1);
+      expect(ci.stderr).toContain(
+        '  missing: WebGPU adapter for Node (WebGPU-in-Node tests): Dawn',
+      );
+      expect(ci.stderr).toContain('Install them all with:\n  scripts/install-prereqs.sh\n');
+    },
+  );
+
   it('passes in the full environment, with nothing skipped under CI=true', () => {
     const r = run(process.execPath, ['scripts/prereqs.mjs'], { ...process.env, CI: 'true' }, ROOT);
     expect(r.stderr).toBe('');
