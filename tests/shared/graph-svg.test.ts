@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { graphToSvg } from '../../shared/pictures/graph-svg.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env.NETWRIGHT_PYTHON || '/usr/bin/python3';
 
 /** Parses the SVG with Python's XML parser and returns its text contents. */
 function svgTexts(svg: string): string[] {

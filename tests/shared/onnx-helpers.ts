@@ -16,7 +16,7 @@ import {
 import { graphOf } from './graph-builder.ts';
 import { rng } from '../../shared/datasets/random.ts';
 
-export const PYTHON = '/usr/bin/python3';
+export const PYTHON = process.env.NETWRIGHT_PYTHON || '/usr/bin/python3';
 
 export function lower(graph: Graph): ModelIR {
   const result = lowerGraph(graph);
