@@ -17,7 +17,7 @@ export interface AdapterSummary {
   description: string;
   /** A software rasteriser (lavapipe/llvmpipe, SwiftShader) or Dawn's fallback adapter. */
   software: boolean;
-  /** For the table's row label: the description, else the device, else the vendor. */
+  /** For the table's row label: the device name, else the description, else the vendor. */
   name: string;
 }
 
@@ -39,7 +39,9 @@ function summarize(adapter: GPUAdapter): AdapterSummary {
     device: info.device,
     description: info.description,
     software: fallback === true || /llvmpipe|lavapipe|swiftshader/i.test(text),
-    name: info.description || info.device || info.vendor || 'unknown adapter',
+    // Dawn's `device` is the Vulkan device name, lower-cased and hyphenated ("nvidia-h200");
+    // `description` is the driver's ("NVIDIA: 550.54"), so the label uses the device.
+    name: info.device.replace(/-+/g, ' ').trim() || info.description || info.vendor || 'unknown',
   };
 }
 
