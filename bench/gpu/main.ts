@@ -22,8 +22,8 @@ import {
   type GpuBenchOptions,
 } from './options.ts';
 import {
+  buildReport,
   formatRate,
-  formatTable,
   parseTaggedLines,
   reportFileName,
   type GpuContext,
@@ -220,10 +220,8 @@ async function bench(options: GpuBenchOptions): Promise<number> {
     adapter: adapter ? `${adapter.name}${adapter.software ? ', software' : ''}` : null,
     cudaDevice: typeof torchInfo?.cuda_device === 'string' ? torchInfo.cuda_device : null,
   };
-  const table = formatTable(results, options.batches, options.models, ctx);
-  const report = {
-    bench: 'gpu',
-    date: date.toISOString(),
+  const report = buildReport({
+    date,
     seconds: Number(elapsed().toFixed(1)),
     options,
     machine: {
@@ -233,17 +231,19 @@ async function bench(options: GpuBenchOptions): Promise<number> {
       platform: `${process.platform}-${process.arch}`,
     },
     adapter,
-    adapter_error: adapterError,
+    adapterError,
     torch: torchInfo,
     notes,
     results,
-    table,
-  };
+    ctx,
+  });
   const outDir = options.outDir ?? join(HERE, '..', 'results');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, reportFileName(date));
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${table}\n${notes.map((n) => `\n- ${n}`).join('')}\n\nJSON: ${file}\n`);
+  process.stdout.write(
+    `\n${report.table}\n${notes.map((n) => `\n- ${n}`).join('')}\n\nJSON: ${file}\n`,
+  );
   return results.some((r) => r.error === undefined) ? 0 : 1;
 }
 

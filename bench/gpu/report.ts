@@ -9,7 +9,7 @@
  * samples/s (samples after the first batch's loss was read, over the time since then). Pure: no
  * I/O, so it is unit-tested.
  */
-import type { GpuModel } from './options.ts';
+import type { GpuBenchOptions, GpuModel } from './options.ts';
 
 /** One configuration's outcome, from the TF.js child (impl `tfjs`) or bench_torch.py. */
 export interface GpuResult {
@@ -73,11 +73,42 @@ function rowRank(r: GpuResult): number {
   return r.backend === 'cuda' ? 3 : 4 + 1 / (1 + (r.threads ?? 0));
 }
 
+/** One row of the table: a model on one implementation, its results by batch size. */
+export interface TableRow {
+  label: string;
+  byBatch: Map<number, GpuResult>;
+}
+
 /**
- * The markdown table: per model (in `models` order) the rows TF.js WebGPU, TF.js WASM, PyTorch
- * CUDA, PyTorch CPU (most threads first), each only when some result has it; columns `batches`.
- * Cells: the steady samples/s; `fails [n]` / `skipped [n]` with the reason as footnote n below
- * the table (one footnote per distinct reason); `n/a` when only one batch ran (no steady rate); `–` when not run.
+ * The table's rows: per model (in `models` order) TF.js WebGPU, TF.js WASM, PyTorch CUDA, PyTorch
+ * CPU (most threads first), each only when some result has it. A row is a model and an
+ * implementation (PyTorch CPU also by threads); its label takes the thread count from whichever
+ * of its results has one (a failed run may not know it).
+ */
+export function tableRows(
+  results: readonly GpuResult[],
+  models: readonly GpuModel[],
+  ctx: GpuContext,
+): TableRow[] {
+  const sorted = [...results].sort(
+    (a, b) => models.indexOf(a.model) - models.indexOf(b.model) || rowRank(a) - rowRank(b),
+  );
+  const rows = new Map<string, TableRow>();
+  for (const r of sorted) {
+    const key = `${r.model}|${r.impl}|${r.backend}|${r.impl === 'pytorch' ? (r.threads ?? '') : ''}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { label: '', byBatch: new Map() }));
+    if (!row.label || (r.threads && !row.label.includes('thread')))
+      row.label = `${MODEL_LABEL[r.model]}, ${implLabel(r, ctx)}`;
+    row.byBatch.set(r.batch, r);
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The markdown table of `tableRows`, columns `batches`. Cells: the steady samples/s;
+ * `fails [n]` / `skipped [n]` with the reason as footnote n below the table (one footnote per
+ * distinct reason); `n/a` when only one batch ran (no steady rate); `–` when not run.
  */
 export function formatTable(
   results: readonly GpuResult[],
@@ -85,37 +116,71 @@ export function formatTable(
   models: readonly GpuModel[],
   ctx: GpuContext,
 ): string {
-  const sorted = [...results].sort(
-    (a, b) => models.indexOf(a.model) - models.indexOf(b.model) || rowRank(a) - rowRank(b),
-  );
-  // Row key: model and implementation (PyTorch CPU also by threads); the label takes the
-  // thread count from whichever result of the row has one (a failed run may not know it).
-  const rows = new Map<string, { label: string; cells: Map<number, string> }>();
   const notes: string[] = [];
-  for (const r of sorted) {
-    const key = `${r.model}|${r.impl}|${r.backend}|${r.impl === 'pytorch' ? (r.threads ?? '') : ''}`;
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = { label: '', cells: new Map() }));
-    if (!row.label || (r.threads && !row.label.includes('thread')))
-      row.label = `${MODEL_LABEL[r.model]}, ${implLabel(r, ctx)}`;
-    let cell: string;
+  const cell = (r: GpuResult | undefined): string => {
+    if (!r) return '–';
     if (r.error !== undefined) {
       const note = r.error.replace(/\s+/g, ' ').trim();
       if (!notes.includes(note)) notes.push(note);
-      cell = `${r.skipped ? 'skipped' : 'fails'} [${notes.indexOf(note) + 1}]`;
-    } else if (typeof r.steady_samples_per_s === 'number') {
-      cell = formatRate(r.steady_samples_per_s);
-    } else cell = 'n/a';
-    row.cells.set(r.batch, cell);
-  }
+      return `${r.skipped ? 'skipped' : 'fails'} [${notes.indexOf(note) + 1}]`;
+    }
+    return typeof r.steady_samples_per_s === 'number' ? formatRate(r.steady_samples_per_s) : 'n/a';
+  };
   const lines = [
     `| samples/s, steady | ${batches.map((b) => `batch ${b}`).join(' | ')} |`,
     `|---|${batches.map(() => '---:').join('|')}|`,
   ];
-  for (const { label, cells } of rows.values())
-    lines.push(`| ${label} | ${batches.map((b) => cells.get(b) ?? '–').join(' | ')} |`);
+  for (const { label, byBatch } of tableRows(results, models, ctx))
+    lines.push(`| ${label} | ${batches.map((b) => cell(byBatch.get(b))).join(' | ')} |`);
   if (notes.length) lines.push('', ...notes.map((n, i) => `[${i + 1}] ${n}`));
   return lines.join('\n');
+}
+
+/** Everything the JSON report holds besides what this module derives. */
+export interface ReportInput {
+  date: Date;
+  seconds: number;
+  options: GpuBenchOptions;
+  machine: Record<string, unknown>;
+  adapter: unknown;
+  adapterError: string | null;
+  torch: Record<string, unknown> | null;
+  notes: string[];
+  results: GpuResult[];
+  ctx: GpuContext;
+}
+
+/**
+ * The JSON report (bench/results/gpu-<time>.json): the run's inputs, every result, the markdown
+ * `table`, and `rows`: the table as data, one entry per row with the steady samples/s by batch
+ * size (null: failed, skipped, not run, or a single batch) so runs on different machines compare
+ * without parsing markdown.
+ */
+export function buildReport(input: ReportInput) {
+  const { options, ctx } = input;
+  return {
+    bench: 'gpu',
+    date: input.date.toISOString(),
+    seconds: input.seconds,
+    options,
+    machine: input.machine,
+    adapter: input.adapter,
+    adapter_error: input.adapterError,
+    torch: input.torch,
+    notes: input.notes,
+    rows: tableRows(input.results, options.models, ctx).map(({ label, byBatch }) => ({
+      label,
+      steady_samples_per_s: Object.fromEntries(
+        options.batches.map((b) => {
+          const r = byBatch.get(b);
+          const v = r && r.error === undefined ? r.steady_samples_per_s : null;
+          return [String(b), typeof v === 'number' ? v : null];
+        }),
+      ),
+    })),
+    table: formatTable(input.results, options.batches, options.models, ctx),
+    results: input.results,
+  };
 }
 
 /** `gpu-20261201T010203Z.json`: the report's file name for a run started at `date`. */

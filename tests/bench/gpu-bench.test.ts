@@ -11,6 +11,7 @@ import {
   type GpuBenchOptions,
 } from '../../bench/gpu/options.ts';
 import {
+  buildReport,
   formatRate,
   formatTable,
   parseTaggedLines,
@@ -241,6 +242,105 @@ describe('formatTable', () => {
       '| MNIST CNN template, TF.js WebGPU | 1 |',
       '| MNIST CNN template, PyTorch CUDA | 2 |',
     ]);
+  });
+});
+
+describe('buildReport', () => {
+  it('holds the inputs, every result, the table, and the table as data by batch size', () => {
+    const options = parseGpuOptions(['--batches', '64,512', '--models', 'mlp'], {});
+    const results: GpuResult[] = [
+      {
+        impl: 'tfjs',
+        backend: 'wasm',
+        model: 'mlp',
+        batch: 64,
+        threads: 1,
+        steady_samples_per_s: 11615,
+      },
+      { impl: 'tfjs', backend: 'wasm', model: 'mlp', batch: 512, error: 'killed after 57 s' },
+      {
+        impl: 'pytorch',
+        backend: 'cpu',
+        threads: 4,
+        model: 'mlp',
+        batch: 512,
+        steady_samples_per_s: 9,
+      },
+    ];
+    const report = buildReport({
+      date: new Date('2026-12-01T01:02:03.000Z'),
+      seconds: 12.5,
+      options,
+      machine: { cores: 2 },
+      adapter: null,
+      adapterError: 'no adapter',
+      torch: { torch: '1.13.1' },
+      notes: ['a note'],
+      results,
+      ctx: { adapter: null, cudaDevice: null },
+    });
+    // What a reader of the file gets back after JSON.stringify / JSON.parse.
+    expect(JSON.parse(JSON.stringify(report))).toEqual({
+      bench: 'gpu',
+      date: '2026-12-01T01:02:03.000Z',
+      seconds: 12.5,
+      options: { ...options },
+      machine: { cores: 2 },
+      adapter: null,
+      adapter_error: 'no adapter',
+      torch: { torch: '1.13.1' },
+      notes: ['a note'],
+      rows: [
+        {
+          label: 'MNIST MLP, TF.js WASM (1 thread)',
+          steady_samples_per_s: { '64': 11615, '512': null },
+        },
+        {
+          label: 'MNIST MLP, PyTorch CPU 4 threads',
+          steady_samples_per_s: { '64': null, '512': 9 },
+        },
+      ],
+      table: [
+        '| samples/s, steady | batch 64 | batch 512 |',
+        '|---|---:|---:|',
+        '| MNIST MLP, TF.js WASM (1 thread) | 11,615 | fails [1] |',
+        '| MNIST MLP, PyTorch CPU 4 threads | – | 9 |',
+        '',
+        '[1] killed after 57 s',
+      ].join('\n'),
+      results,
+    });
+  });
+});
+
+describe('bench_torch.py', () => {
+  it('trains both templates in PyTorch with their parameter counts and reports each configuration', () => {
+    const cfg = {
+      models: ['mlp', 'cnn'],
+      batches: [8],
+      devices: ['cpu1'],
+      steps: 2,
+      max_s_cuda: 5,
+      max_s_cpu: 5,
+      deadline_s: 60,
+    };
+    const r = spawnSync(
+      '/usr/bin/python3',
+      [join(ROOT, 'bench/gpu/bench_torch.py'), JSON.stringify(cfg)],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(r.status).toBe(0);
+    const lines = parseTaggedLines(r.stdout, ['RESULT']).map((l) => l.value as GpuResult);
+    expect(lines.map((l) => [l.model, l.backend, l.threads, l.batch, l.samples])).toEqual([
+      ['mlp', 'cpu', 1, 8, 16],
+      ['cnn', 'cpu', 1, 8, 16],
+    ]);
+    // 784·128+128 + 128·64+64 + 64·10+10 = 109,386; 1·9·32+32 + 32·9·64+64 + 1600·10+10 = 34,826.
+    expect(lines.map((l) => l.params)).toEqual([109386, 34826]);
+    for (const l of lines) expect(Number.isFinite(l.loss)).toBe(true);
   });
 });
 
