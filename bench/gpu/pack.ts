@@ -7,11 +7,11 @@
  *   symbol table stripped, xz-compressed;
  * - `webgpu/`: Dawn for Node (npm `webgpu`): index.js, package.json, the licence and the
  *   linux-x64 `dawn.node.xz`;
- * - `bench.cjs`: bench/gpu/main.ts bundled with rolldown: the app's loop, builder, templates and
+ * - `bench.cjs.xz`: bench/gpu/main.ts bundled with rolldown (minified): the app's loop, builder, templates and
  *   custom kernels, and @tensorflow/tfjs with its webgpu and wasm backends (`webgpu` stays
  *   external: run.sh puts it in node_modules/ next to the bundle);
  * - the tfjs-backend-wasm binaries, bench_torch.py, run.sh;
- * - `lib/`: the Vulkan loader and the libraries NVIDIA's Vulkan ICD (libGLX_nvidia.so.0) links
+ * - `lib/*.xz`: the Vulkan loader and the libraries NVIDIA's Vulkan ICD (libGLX_nvidia.so.0) links
  *   against, taken from this machine (Debian bookworm); run.sh uses each only where the target
  *   machine lacks it.
  *
@@ -27,6 +27,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -71,7 +72,7 @@ function compressed(src: string, dest: string, cacheDir: string, strip: boolean)
   const st = statSync(src);
   const cached = join(cacheDir, `${basename(src)}-${st.size}-${Math.round(st.mtimeMs)}.xz`);
   if (!existsSync(cached)) {
-    log(`compressing ${src} (xz -9, about a minute)`);
+    log(`compressing ${src} (xz -9: minutes on a busy machine; cached after)`);
     const tmp = join(cacheDir, `${basename(src)}.tmp`);
     copyFileSync(src, tmp);
     if (strip && tool('strip')) execFileSync('strip', [tmp]);
@@ -80,6 +81,11 @@ function compressed(src: string, dest: string, cacheDir: string, strip: boolean)
     rmSync(`${tmp}.xz`);
   }
   copyFileSync(cached, dest);
+}
+
+/** `src` → `dest`, xz-compressed (small files: not cached). */
+function xzTo(src: string, dest: string) {
+  writeFileSync(dest, execFileSync('xz', ['-9', '-c', src], { maxBuffer: 64 * 2 ** 20 }));
 }
 
 function du(dir: string): number {
@@ -119,7 +125,7 @@ async function main() {
     external: ['webgpu'],
     logLevel: 'warn',
     output: {
-      file: join(out, 'bench.cjs'),
+      file: join(cacheDir, 'bench.cjs'),
       format: 'cjs',
       codeSplitting: false,
       minify: true,
@@ -127,6 +133,7 @@ async function main() {
     },
   });
 
+  xzTo(join(cacheDir, 'bench.cjs'), join(out, 'bench.cjs.xz'));
   compressed(node, join(out, 'node.xz'), cacheDir, true);
   compressed(dawnNode, join(out, 'webgpu', 'dawn.node.xz'), cacheDir, false);
   for (const f of ['index.js', 'package.json', 'LICENSE.md'])
@@ -138,7 +145,7 @@ async function main() {
   const missing: string[] = [];
   for (const so of CARRIED_LIBS) {
     const p = join(LIB_DIR, so);
-    if (existsSync(p)) copyFileSync(realpathSync(p), join(out, 'lib', so));
+    if (existsSync(p)) xzTo(realpathSync(p), join(out, 'lib', `${so}.xz`));
     else missing.push(so);
   }
   if (missing.length)

@@ -22,13 +22,14 @@ W=${GPU_WORK:-/tmp/netwright-gpu-bench}
 OUT=${OUT:-$PWD/gpu-bench-results}
 PROBE_TIMEOUT=${PROBE_TIMEOUT_S:-30}
 ARCHDIR=/usr/lib/x86_64-linux-gnu
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig) # /sbin is often not on PATH
 
 say() { echo "=== [${SECONDS}s] $*" >&2; }
 
 # Is a soname loadable: the ld.so cache, LD_LIBRARY_PATH or the usual folders?
 have_lib() {
   local d IFS=:
-  ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' && return 0
+  "$LDCONFIG" -p 2>/dev/null | awk -v n="$1" '$1 == n { f = 1 } END { exit !f }' && return 0
   for d in ${LD_LIBRARY_PATH:-} $ARCHDIR /usr/lib64 /lib/x86_64-linux-gnu; do
     [ -e "$d/$1" ] && return 0
   done
@@ -40,7 +41,7 @@ find_lib() {
   for d in ${LD_LIBRARY_PATH:-} /usr/local/nvidia/lib64 /usr/local/nvidia/lib $ARCHDIR /usr/lib64; do
     [ -e "$d/$1" ] && { echo "$d/$1"; return 0; }
   done
-  ldconfig -p 2>/dev/null | awk -v n="$1" '$1 == n && /x86-64/ { print $NF; exit }'
+  "$LDCONFIG" -p 2>/dev/null | awk -v n="$1" '$1 == n && /x86-64/ { print $NF; exit }'
 }
 # xz -d, or Python's lzma where there is no xz.
 unxz_to() {
@@ -68,7 +69,8 @@ main() {
   unxz_to "$P/node.xz" "$W/node" && chmod +x "$W/node" || { echo "cannot unpack node" >&2; exit 1; }
   unxz_to "$P/webgpu/dawn.node.xz" "$W/node_modules/webgpu/dist/linux-x64/dawn.node" || exit 1
   cp "$P/webgpu/index.js" "$P/webgpu/package.json" "$W/node_modules/webgpu/"
-  cp "$P/bench.cjs" "$P/bench_torch.py" "$P"/*.wasm "$W/"
+  unxz_to "$P/bench.cjs.xz" "$W/bench.cjs" || exit 1
+  cp "$P/bench_torch.py" "$P"/*.wasm "$W/"
   "$W/node" --version >&2 || { echo "the packed node does not run here" >&2; exit 1; }
 
   # NVIDIA's libraries in containers; then the carried ones, only where missing.
@@ -76,10 +78,10 @@ main() {
   for d in /usr/local/nvidia/lib64 /usr/local/nvidia/lib; do
     [ -d "$d" ] && export LD_LIBRARY_PATH="$d${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
   done
-  for f in "$P"/lib/*.so.*; do
+  for f in "$P"/lib/*.so.*.xz; do
     [ -e "$f" ] || continue
-    so=$(basename "$f")
-    have_lib "$so" || { echo "using the carried $so" >&2; cp "$f" "$W/lib/"; }
+    so=$(basename "$f" .xz)
+    have_lib "$so" || { echo "using the carried $so" >&2; unxz_to "$f" "$W/lib/$so"; }
   done
   [ -n "$(ls -A "$W/lib")" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$W/lib"
   for d in /usr/local/nvidia/share/glvnd/egl_vendor.d /usr/share/glvnd/egl_vendor.d /etc/glvnd/egl_vendor.d; do
@@ -125,6 +127,8 @@ main() {
 
   say "benchmark"
   export BENCH_GPU_WASM_DIR=$W
+  # The whole run, set-up included, stays under 5 minutes unless --budget / BENCH_GPU_BUDGET_S says otherwise.
+  [ -z "${BENCH_GPU_BUDGET_S:-}" ] && export BENCH_GPU_BUDGET_S=$((285 - SECONDS > 60 ? 285 - SECONDS : 60))
   mkdir -p "$OUT"
   "$W/node" "$W/bench.cjs" --out "$OUT" "$@"
 }
