@@ -41,6 +41,8 @@ const log = (s: string) => process.stderr.write(`gpu bench [${elapsed().toFixed(
 const TORCH_RESERVE_S = 75;
 /** Seconds a child gets beyond its time cap: start-up, shader compilation, the first batches. */
 const CHILD_GRACE_S = 45;
+/** The least hard limit a TF.js child is started with. */
+const MIN_CHILD_S = 8;
 
 interface ChildOutcome {
   stdout: string;
@@ -183,30 +185,35 @@ async function bench(options: GpuBenchOptions): Promise<number> {
     } else log(`no WebGPU adapter: ${adapterError}`);
   }
 
-  for (const backend of options.backends) {
-    for (const model of options.models) {
-      for (const batch of options.batches) {
-        const base: GpuResult = { impl: 'tfjs', backend, model, batch };
-        let r: GpuResult;
-        const left = tfjsDeadline - elapsed();
-        if (backend === 'webgpu' && !adapter)
-          r = { ...base, error: `no WebGPU adapter: ${adapterError}` };
-        else if (left < 5)
-          r = { ...base, skipped: true, error: `not run: the ${options.budgetSeconds} s budget` };
-        else {
-          const req: ConfigRequest = {
-            backend,
-            model,
-            batch,
-            samples: samplesFor(options, model, batch),
-            maxSeconds: options.maxSeconds,
-          };
-          r = await tfjsConfig(req, Math.min(options.maxSeconds + CHILD_GRACE_S, left));
-        }
-        logResult(r);
-        results.push(r);
-      }
+  // Backends alternate per (model, batch), and each child's hard limit leaves MIN_CHILD_S for
+  // every configuration still to come, so one slow backend cannot starve the other.
+  const configs = options.models.flatMap((model) =>
+    options.batches.flatMap((batch) =>
+      options.backends.map((backend) => ({ model, batch, backend })),
+    ),
+  );
+  for (const [i, { model, batch, backend }] of configs.entries()) {
+    const base: GpuResult = { impl: 'tfjs', backend, model, batch };
+    let r: GpuResult;
+    const left = tfjsDeadline - elapsed();
+    const later = configs.slice(i + 1).filter((c) => c.backend !== 'webgpu' || adapter).length;
+    const limit = Math.min(options.maxSeconds + CHILD_GRACE_S, left - later * MIN_CHILD_S);
+    if (backend === 'webgpu' && !adapter)
+      r = { ...base, error: `no WebGPU adapter: ${adapterError}` };
+    else if (limit < MIN_CHILD_S)
+      r = { ...base, skipped: true, error: `not run: the ${options.budgetSeconds} s budget` };
+    else {
+      const req: ConfigRequest = {
+        backend,
+        model,
+        batch,
+        samples: samplesFor(options, model, batch),
+        maxSeconds: options.maxSeconds,
+      };
+      r = await tfjsConfig(req, limit);
     }
+    logResult(r);
+    results.push(r);
   }
 
   let torchInfo: Record<string, unknown> | null = null;
