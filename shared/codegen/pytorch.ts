@@ -341,6 +341,21 @@ function forwardExpr(op: IrOp, steps: Step[], v: string): string {
   return expr;
 }
 
+/**
+ * One operand of an element-wise merge as PyTorch must see it to broadcast as Keras does: an
+ * input of lower rank than the output gets size-1 axes after the batch axis (Keras's rule), and
+ * the layouts are reconciled: a rank-3 Keras shape `(H, W, C)` is `(N, C, H, W)` here. E.g. a
+ * `(3)` operand of a `(4, 4, 3)` sum: `v.reshape(-1, 1, 1, 3).permute(0, 3, 1, 2)` → `(N, 3, 1, 1)`.
+ * Operands of the output's rank are returned unchanged (same layout, PyTorch broadcasts them).
+ */
+export function broadcastOperand(v: string, shape: Shape, outShape: Shape): string {
+  if (shape.length === outShape.length) return v;
+  const expanded = [...Array<number>(outShape.length - shape.length).fill(1), ...shape];
+  const last = isMap(shape) ? `${v}.permute(${TO_LAST})` : v;
+  const reshaped = `${last}.reshape(-1, ${expanded.join(', ')})`;
+  return isMap(outShape) ? `${reshaped}.permute(${TO_FIRST})` : reshaped;
+}
+
 /** `torch.cat` dimension for a Keras Concatenate axis (counting the batch axis). */
 export function torchConcatDim(axis: number, shape: Shape): number {
   const rank = shape.length;
@@ -460,7 +475,8 @@ function writeModuleClass(
         const ins = op.inputs.map((id) => vars.get(id)!);
         vars.set(op.id, target);
         if (op.type === 'Add') {
-          w.line(`${target} = ${ins.join(' + ')}`, op.id);
+          const terms = ins.map((v, i) => broadcastOperand(v, op.inputShapes[i]!, op.outputShape));
+          w.line(`${target} = ${terms.join(' + ')}`, op.id);
           continue;
         }
         if (op.type === 'Concatenate') {
