@@ -65,7 +65,11 @@ export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
     type: info.node.type,
     name: names[i]!,
     label: info.node.label?.trim() || info.node.type,
-    params: normaliseAxes(info.node.type, info.params, info.inputs.map((e) => analysis.nodes.get(e.source)!.shape!)),
+    params: normaliseAxes(
+      info.node.type,
+      info.params,
+      info.inputs.map((e) => analysis.nodes.get(e.source)!.shape!),
+    ),
     inputs: info.inputs.map((e) => e.source),
     inputShapes: info.inputs.map((e) => analysis.nodes.get(e.source)!.shape!),
     outputShape: info.shape!,

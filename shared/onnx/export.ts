@@ -304,7 +304,12 @@ function emitOp(g: GraphBuilder, op: IrOp, ins: string[], weights: ModelWeights)
         const shape = op.inputShapes[i]!;
         if (shape.length === rank) return t;
         const target = [0, ...Array<number>(rank - shape.length).fill(1), ...shape];
-        return g.node(`${n}/Expand${i}`, 'Reshape', [t, g.int64s(`${n}/shape${i}`, target)], `${n}/Expand${i}`);
+        return g.node(
+          `${n}/Expand${i}`,
+          'Reshape',
+          [t, g.int64s(`${n}/shape${i}`, target)],
+          `${n}/Expand${i}`,
+        );
       });
       return full.length === 2
         ? g.node(`${n}/Add`, 'Add', full, n)
