@@ -371,6 +371,56 @@ const LOSS_MODULES: Record<string, string> = {
   mse: 'nn.MSELoss()',
 };
 
+/**
+ * The loss module for the plan. Outputs that stay probabilities in `forward` (no activation left
+ * to the loss: sigmoid before a categorical cross-entropy, softmax before a binary one) get
+ * Keras's from_logits=False computation, `ProbabilityCrossEntropy` / `ProbabilityBCE`.
+ */
+function criterionFor(plan: LossPlan): string {
+  if (!probabilityLoss(plan)) return LOSS_MODULES[plan.loss]!;
+  return plan.loss === 'binary_crossentropy'
+    ? 'ProbabilityBCE()  # the outputs are probabilities, as Keras takes them'
+    : 'ProbabilityCrossEntropy()  # the outputs are probabilities, as Keras takes them';
+}
+
+/** The loss class's name, e.g. `nn.CrossEntropyLoss`, for comments. */
+function lossModuleName(plan: LossPlan): string {
+  return criterionFor(plan).replace(/\(.*$/, '');
+}
+
+/** True when `forward` returns probabilities that a cross-entropy takes as they are. */
+export function probabilityLoss(plan: LossPlan): boolean {
+  return plan.loss !== 'mse' && !plan.fromLogits && !plan.logitsActivation;
+}
+
+/** The loss module `criterionFor` names, written when the plan needs one. */
+function writeProbabilityLoss(w: PyWriter, plan: LossPlan): void {
+  if (plan.loss === 'binary_crossentropy') {
+    w.block('class ProbabilityBCE(nn.Module):', () => {
+      w.line(`"""Keras's binary_crossentropy on probabilities: clipped to [1e-7, 1 - 1e-7]."""`);
+      w.blank();
+      w.block('def forward(self, probs, targets):', () => {
+        w.comment('(N, 1) targets are compared with every unit, as Keras broadcasts them.');
+        w.line('targets = targets.expand_as(probs)');
+        w.line('return nn.functional.binary_cross_entropy(probs.clamp(1e-7, 1 - 1e-7), targets)');
+      });
+    });
+    return;
+  }
+  w.block('class ProbabilityCrossEntropy(nn.Module):', () => {
+    w.line(`"""Keras's categorical cross-entropy on probabilities (from_logits=False).`);
+    w.blank();
+    w.line('Each row is divided by its sum and clipped to [1e-7, 1 - 1e-7]; the loss is the mean');
+    w.line('of -log(probability of the label).');
+    w.line('"""');
+    w.blank();
+    w.block('def forward(self, probs, targets):', () => {
+      w.line('probs = (probs / probs.sum(dim=1, keepdim=True)).clamp(1e-7, 1 - 1e-7)');
+      w.line('return nn.functional.nll_loss(torch.log(probs), targets)');
+    });
+  });
+}
+
 const OPTIMIZERS: Record<string, string> = {
   sgd: 'torch.optim.SGD({params}, lr=LEARNING_RATE)',
   momentum: 'torch.optim.SGD({params}, lr=LEARNING_RATE, momentum=0.9)',
@@ -659,7 +709,7 @@ function writeSequentialModel(
 function writeTargets(w: PyWriter, plan: LossPlan): void {
   switch (plan.targets) {
     case 'class_ids':
-      w.line('y = y.long()  # class ids, as nn.CrossEntropyLoss expects');
+      w.line(`y = y.long()  # class ids, as ${lossModuleName(plan)} expects`);
       return;
     case 'one_hot':
       if (plan.loss === 'mse') {
@@ -667,7 +717,9 @@ function writeTargets(w: PyWriter, plan: LossPlan): void {
           `y = F.one_hot(y.long(), ${pyNumber(plan.units)}).float()  # one-hot rows, like the output`,
         );
       } else {
-        w.comment('categorical cross-entropy: nn.CrossEntropyLoss takes the class ids directly.');
+        w.comment(
+          `categorical cross-entropy: ${lossModuleName(plan)} takes the class ids directly.`,
+        );
         w.line('y = y.long()');
       }
       return;
@@ -701,7 +753,11 @@ function writeRunEpoch(w: PyWriter, plan: LossPlan, distributed: boolean): void 
         if (plan.metric === 'mae') {
           w.line('total_metric += (outputs - targets).abs().mean(dim=1).sum().item()');
         } else if (plan.targets === 'binary') {
-          w.line('predicted = (outputs > 0).float()  # logit > 0 means probability > 0.5');
+          w.line(
+            probabilityLoss(plan)
+              ? 'predicted = (outputs > 0.5).float()  # the outputs are probabilities'
+              : 'predicted = (outputs > 0).float()  # logit > 0 means probability > 0.5',
+          );
           w.line('total_metric += (predicted == targets).sum().item()');
         } else if (plan.loss === 'mse') {
           w.line('total_metric += (outputs.argmax(dim=1) == targets.argmax(dim=1)).sum().item()');
@@ -789,7 +845,7 @@ function writeMain(
       w.line('ddp_model = DDP(model, device_ids=[local_rank] if use_cuda else None)');
       trained = 'ddp_model';
     }
-    w.line(`criterion = ${LOSS_MODULES[plan.loss]!}`);
+    w.line(`criterion = ${criterionFor(plan)}`);
     const optimizer = (OPTIMIZERS[training.optimizer] ?? OPTIMIZERS.adam!).replace(
       '{params}',
       `${trained}.parameters()`,
@@ -929,6 +985,10 @@ export function generatePytorch(
   }
   writeLoadData(w, 'pytorch', training.dataset, plan, training.csv);
   w.blank(2);
+  if (probabilityLoss(plan)) {
+    writeProbabilityLoss(w, plan);
+    w.blank(2);
+  }
   writeRunEpoch(w, plan, opts.distributed);
   w.blank(2);
   writeMain(w, source, plan, opts);
