@@ -163,6 +163,41 @@ const CASES: Case[] = [
       ['in->add:0', ...seventeen.flatMap((id, i) => [`in->${id}`, `${id}->add:${i + 1}`])],
     ),
   },
+  // Just inside the limits that analysis now enforces (E003 beyond them): these must run alike.
+  {
+    title: 'Dense with softmax on (2, 2, 2, 3), 4 axes per example',
+    graph: graphOf(
+      [
+        ['in', 'Input', { shape: [2, 2, 2, 3] }],
+        ['d', 'Dense', { units: 3, activation: 'softmax' }],
+      ],
+      ['in->d'],
+    ),
+  },
+  {
+    title: 'Dense relu, then Dense tanh without bias, on 5 axes per example',
+    graph: graphOf(
+      [
+        ['in', 'Input', { shape: [2, 1, 2, 2, 3] }],
+        ['d1', 'Dense', { units: 4, activation: 'relu' }],
+        ['d2', 'Dense', { units: 2, activation: 'tanh', use_bias: false }],
+      ],
+      ['in->d1', 'd1->d2'],
+    ),
+  },
+  {
+    title: 'BatchNormalization and LayerNormalization on (3, 2, 4) maps, Flatten on a matrix',
+    graph: graphOf(
+      [
+        ['in', 'Input', { shape: [3, 2, 4] }],
+        ['bn', 'BatchNormalization', { momentum: 0.9, epsilon: 0.01 }],
+        ['ln', 'LayerNormalization', {}],
+        ['rs', 'Reshape', { target_shape: [6, 4] }],
+        ['fl', 'Flatten'],
+      ],
+      ['in->bn', 'bn->ln', 'ln->rs', 'rs->fl'],
+    ),
+  },
 ];
 
 interface Outcome {
