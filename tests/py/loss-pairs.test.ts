@@ -155,6 +155,15 @@ describe.skipIf(PYTHON_MISSING)('output activation vs loss: every back-end, ever
       );
       expect(w110.length).toBe(pair.warns ? 1 : 0);
       if (pair.warns) expect(w110[0]!.nodeId).toBe('out');
+      // The sigmoid + categorical pairs offer softmax, after which the warning is gone.
+      const fix = w110[0]?.fix;
+      expect(fix !== undefined).toBe(pair.warns && pair.activation === 'sigmoid');
+      if (fix) {
+        const fixed = fix.apply({ graph: project.graph, training: project.training });
+        expect(fixed.graph.nodes.find((n) => n.id === 'out')!.params.activation).toBe('softmax');
+        const after = lintGraph(fixed.graph, { training: fixed.training });
+        expect(after.filter((f) => f.code === 'W110')).toEqual([]);
+      }
     },
   );
 
