@@ -4,20 +4,33 @@
  * to report, and whether the last activation belongs to the loss (the double-softmax rule).
  */
 import type { LOSSES } from '../graph/project.ts';
-import type { ModelIR } from '../ir/lower.ts';
+import type { IrOp, ModelIR } from '../ir/lower.ts';
 
 export type LossSetting = (typeof LOSSES)[number];
 export type Loss = Exclude<LossSetting, 'auto'>;
 
-/** The activation the model applies last, when its output block has one; else `null`. */
-export function outputActivation(ir: ModelIR): string | null {
-  const out = ir.ops.find((op) => op.id === ir.outputId) ?? ir.ops.at(-1);
-  if (!out) return null;
-  if (out.type === 'Dense' || out.type === 'Conv2D' || out.type === 'Activation') {
-    const act = out.params.activation;
-    return typeof act === 'string' && act !== 'linear' ? act : null;
+/**
+ * The op whose activation is the model's last: the output op or, through blocks that pass their
+ * values on unchanged at inference (Dropout, Activation linear), the op that feeds them; `null`
+ * when that op applies no activation (or a linear one). E.g. Dense(softmax) → Dropout: the Dense.
+ */
+export function outputActivationOp(ir: ModelIR): IrOp | null {
+  const byId = new Map(ir.ops.map((op) => [op.id, op]));
+  let op = byId.get(ir.outputId) ?? ir.ops.at(-1);
+  const passesOn = (o: IrOp) =>
+    o.type === 'Dropout' || (o.type === 'Activation' && o.params.activation === 'linear');
+  while (op && passesOn(op) && op.inputs.length === 1) op = byId.get(op.inputs[0]!);
+  if (!op) return null;
+  if (op.type === 'Dense' || op.type === 'Conv2D' || op.type === 'Activation') {
+    const act = op.params.activation;
+    return typeof act === 'string' && act !== 'linear' ? op : null;
   }
   return null;
+}
+
+/** The activation the model applies last (see `outputActivationOp`), else `null`. */
+export function outputActivation(ir: ModelIR): string | null {
+  return (outputActivationOp(ir)?.params.activation as string | undefined) ?? null;
 }
 
 /** Size of the output's last axis (classes or targets per example). */

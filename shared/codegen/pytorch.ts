@@ -27,7 +27,7 @@ import {
   writeSettings,
 } from './common.ts';
 import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
-import { type LossPlan, lossPlan } from './loss.ts';
+import { type LossPlan, lossPlan, outputActivationOp } from './loss.ts';
 import { expectedWeights } from '../export/weights.ts';
 import {
   PyWriter,
@@ -907,9 +907,11 @@ export function generatePytorch(
   const plan = lossPlan(ir, training.loss);
   const needs: Needs = { functional: false, permute: false, avgPoolSame: false };
   const plans = new Map<string, OpPlan>();
+  // The op whose activation the loss may take over (the output, or the block before a Dropout).
+  const activationOpId = outputActivationOp(ir)?.id;
   for (const op of ir.ops) {
     if (op.type === 'Input' || op.type === 'Add' || op.type === 'Concatenate') continue;
-    plans.set(op.id, planOp(op, plan, op.id === ir.outputId, needs));
+    plans.set(op.id, planOp(op, plan, op.id === activationOpId, needs));
   }
   if (style === 'module') needs.permute = false; // module style permutes inline
   if (opts.includeTraining && plan.targets === 'one_hot' && plan.loss === 'mse')

@@ -1,4 +1,4 @@
-import { outputUnits, resolveLoss, type LossSetting } from '../codegen/loss.ts';
+import { outputActivation, outputUnits, resolveLoss, type LossSetting } from '../codegen/loss.ts';
 import type { ModelIR } from '../ir/lower.ts';
 import { formatShape } from '../shape.ts';
 import type { Dataset, Task } from './types.ts';
@@ -98,7 +98,8 @@ export function checkDatasetFit(
   }
   const out = output.outputShape;
   const units = out[out.length - 1] ?? 0;
-  const activation = output.params.activation as string | undefined;
+  // The real last activation: a Dropout after a sigmoid output still outputs probabilities.
+  const activation = outputActivation(ir) ?? (output.params.activation as string | undefined);
   if (info.task.kind === 'classification') {
     const k = info.task.numClasses;
     const binaryOk = k === 2 && units === 1;

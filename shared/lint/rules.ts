@@ -1,4 +1,4 @@
-import { lossPlan } from '../codegen/loss.ts';
+import { lossPlan, outputActivationOp } from '../codegen/loss.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { lowerAnalysis } from '../ir/lower.ts';
 import type { GraphEdge, GraphNode } from '../graph/types.ts';
@@ -182,10 +182,10 @@ const activationFitsLoss: Rule = (analysis, context) => {
   if (!lowered.ok) return [];
   const plan = lossPlan(lowered.ir, context.training.loss);
   if (!plan.mismatch) return [];
-  const out = outputOf(analysis);
-  const id = lowered.ir.outputId;
-  const canFix =
-    out?.activation === 'sigmoid' && plan.loss !== 'binary_crossentropy' && out.info.node.id === id;
+  // Badge the block that applies the activation (the output, or the block before a Dropout).
+  const actOp = outputActivationOp(lowered.ir);
+  const id = actOp?.id ?? lowered.ir.outputId;
+  const canFix = actOp?.params.activation === 'sigmoid' && plan.loss !== 'binary_crossentropy';
   return [
     {
       code: 'W110',

@@ -36,6 +36,8 @@ interface Pair {
   logits: boolean;
   /** Expect the W110 warning. */
   warns: boolean;
+  /** A block after the Dense that passes its values on at inference. */
+  after?: [type: string, params: Record<string, unknown>];
 }
 
 const CE = 'sparse_categorical_crossentropy' as const;
@@ -57,9 +59,27 @@ const PAIRS: Pair[] = [
   { activation: 'sigmoid', loss: 'binary_crossentropy', units: 1, logits: false, warns: false },
   { activation: 'linear', loss: 'binary_crossentropy', units: 1, logits: true, warns: false },
   { activation: 'softmax', loss: 'binary_crossentropy', units: 2, logits: false, warns: true },
+  // The real last activation is found through Dropout and Activation linear.
+  {
+    activation: 'softmax',
+    loss: CE,
+    units: 4,
+    logits: false,
+    warns: false,
+    after: ['Dropout', { rate: 0.3 }],
+  },
+  {
+    activation: 'sigmoid',
+    loss: 'binary_crossentropy',
+    units: 1,
+    logits: false,
+    warns: false,
+    after: ['Activation', { activation: 'linear' }],
+  },
 ];
 
-const title = (p: Pair) => `${p.activation} + ${p.loss} (${p.units} units)`;
+const title = (p: Pair) =>
+  `${p.activation}${p.after ? ` → ${p.after[0]}` : ''} + ${p.loss} (${p.units} units)`;
 
 function projectFor(p: Pair): Project {
   const project = emptyProject(title(p));
@@ -67,8 +87,9 @@ function projectFor(p: Pair): Project {
     [
       ['in', 'Input', { shape: [5] }],
       ['out', 'Dense', { units: p.units, activation: p.activation }],
-    ],
-    ['in->out'],
+      ...(p.after ? [['next', p.after[0], p.after[1]] as [string, string, object]] : []),
+    ] as [string, string, Record<string, unknown>][],
+    ['in->out', ...(p.after ? ['out->next'] : [])],
   );
   project.training = { ...project.training, dataset: 'blobs', loss: p.loss };
   return project;
