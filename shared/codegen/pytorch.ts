@@ -10,7 +10,10 @@
  * - TensorFlow's 'same' padding with stride > 1 pads more at the bottom/right: explicit pads;
  * - BatchNormalization: PyTorch's momentum is 1 - Keras's; eps is carried over;
  * - a softmax (sigmoid) output trained with CrossEntropyLoss (BCEWithLogitsLoss) is left out of
- *   `forward`, which returns logits; `predict_proba` applies it.
+ *   `forward`, which returns logits; `predict_proba` applies it. Outputs that stay probabilities
+ *   (sigmoid before a categorical cross-entropy, softmax before a binary one) are trained with
+ *   Keras's from_logits=False formulas (`ProbabilityCrossEntropy`, `ProbabilityBCE`);
+ * - Add broadcasts as Keras: a shorter input gets size-1 axes after the batch axis.
  */
 import type { IrOp, ModelIR } from '../ir/lower.ts';
 import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';

@@ -93,7 +93,10 @@ export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
 
 /**
  * Axis-like parameters of each layer kind, as Keras counts them (axis 0 is the batch axis).
- * Every one of them is made positive by `normaliseAxes` before any back-end sees it.
+ * Every one of them is made positive by `normaliseAxes` before any back-end sees it. The other
+ * axis-like choices in the catalogue are not parameters: softmax and the normalisation layers
+ * always act on the last (channels) axis, which each back-end spells itself (PyTorch: dim 1 on
+ * NCHW maps).
  */
 export const AXIS_PARAMS: Readonly<Record<string, readonly string[]>> = {
   Concatenate: ['axis'],
