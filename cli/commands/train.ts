@@ -148,7 +148,7 @@ export async function trainCommand(
       ...(opts.target ? { target: opts.target } : {}),
     },
   });
-  const problems = checkDatasetFit(ir, datasetInfo(dataset));
+  const problems = checkDatasetFit(ir, datasetInfo(dataset), settings.loss);
   if (problems.length > 0) {
     for (const p of problems) err(`${opts.file}: ${p.message}`);
     return EXIT.invalidGraph;

@@ -66,9 +66,9 @@ export function TrainingPanel() {
     const lowered = lowerGraph(graph);
     if (!lowered.ok) return [{ message: 'Fix the problems in the graph before training' }];
     if (settings.dataset === 'csv')
-      return csvInfo ? checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }) : [];
-    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset]);
-  }, [graph, settings.dataset, csvInfo]);
+      return csvInfo ? checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }, settings.loss) : [];
+    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset], settings.loss);
+  }, [graph, settings.dataset, settings.loss, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
   const num = (key: keyof TrainingSettings, raw: string, int: boolean) => {

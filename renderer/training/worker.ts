@@ -316,7 +316,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     testCount: data.test?.count ?? 0,
     notes: data.notes,
   });
-  const problems = checkDatasetFit(ir, datasetInfo(data));
+  const problems = checkDatasetFit(ir, datasetInfo(data), msg.settings.loss);
   if (problems.length > 0) {
     post({ type: 'problems', messages: problems.map((p) => p.message) });
     post({ type: 'status', state: 'idle' });

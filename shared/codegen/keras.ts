@@ -65,7 +65,14 @@ function writeCompile(w: PyWriter, plan: LossPlan, optimizer: string): void {
   w.line('model.compile(');
   w.line(`    optimizer=${OPTIMIZERS[optimizer] ?? OPTIMIZERS.adam!},`);
   const why = LOSS_WHY[plan.targets === 'one_hot' && plan.loss !== 'mse' ? 'one_hot' : plan.loss];
-  if (why && !plan.fromLogits) w.line(`    # ${why}`);
+  if (plan.mismatch) {
+    // The activation does not fit the loss (Netwright warns W110): say what Keras does instead.
+    w.line(
+      plan.loss === 'binary_crossentropy'
+        ? '    # The output is a softmax, not one sigmoid unit: each unit is taken as a probability.'
+        : '    # The output is sigmoid, not softmax: Keras divides each row by its sum to make it one.',
+    );
+  } else if (why && !plan.fromLogits) w.line(`    # ${why}`);
   if (plan.fromLogits) {
     w.line('    # The last layer has no softmax/sigmoid: its outputs are logits.');
     w.line(`    loss=keras.losses.${LOSS_CLASSES[plan.loss]!}(from_logits=True),`);

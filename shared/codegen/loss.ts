@@ -4,20 +4,33 @@
  * to report, and whether the last activation belongs to the loss (the double-softmax rule).
  */
 import type { LOSSES } from '../graph/project.ts';
-import type { ModelIR } from '../ir/lower.ts';
+import type { IrOp, ModelIR } from '../ir/lower.ts';
 
 export type LossSetting = (typeof LOSSES)[number];
 export type Loss = Exclude<LossSetting, 'auto'>;
 
-/** The activation the model applies last, when its output block has one; else `null`. */
-export function outputActivation(ir: ModelIR): string | null {
-  const out = ir.ops.find((op) => op.id === ir.outputId) ?? ir.ops.at(-1);
-  if (!out) return null;
-  if (out.type === 'Dense' || out.type === 'Conv2D' || out.type === 'Activation') {
-    const act = out.params.activation;
-    return typeof act === 'string' && act !== 'linear' ? act : null;
+/**
+ * The op whose activation is the model's last: the output op or, through blocks that pass their
+ * values on unchanged at inference (Dropout, Activation linear), the op that feeds them; `null`
+ * when that op applies no activation (or a linear one). E.g. Dense(softmax) → Dropout: the Dense.
+ */
+export function outputActivationOp(ir: ModelIR): IrOp | null {
+  const byId = new Map(ir.ops.map((op) => [op.id, op]));
+  let op = byId.get(ir.outputId) ?? ir.ops.at(-1);
+  const passesOn = (o: IrOp) =>
+    o.type === 'Dropout' || (o.type === 'Activation' && o.params.activation === 'linear');
+  while (op && passesOn(op) && op.inputs.length === 1) op = byId.get(op.inputs[0]!);
+  if (!op) return null;
+  if (op.type === 'Dense' || op.type === 'Conv2D' || op.type === 'Activation') {
+    const act = op.params.activation;
+    return typeof act === 'string' && act !== 'linear' ? op : null;
   }
   return null;
+}
+
+/** The activation the model applies last (see `outputActivationOp`), else `null`. */
+export function outputActivation(ir: ModelIR): string | null {
+  return (outputActivationOp(ir)?.params.activation as string | undefined) ?? null;
 }
 
 /** Size of the output's last axis (classes or targets per example). */
@@ -58,27 +71,56 @@ export interface LossPlan {
    */
   logitsActivation: 'softmax' | 'sigmoid' | null;
   /**
-   * True when a cross-entropy loss meets an output without its activation (e.g. linear): the
-   * outputs are logits, so Keras must be told `from_logits=True`.
+   * True when the outputs are logits: a cross-entropy after an output with no softmax or
+   * sigmoid (linear, relu, tanh, ...), so Keras must be told `from_logits=True`. False when they
+   * are probabilities (softmax or sigmoid, whichever the loss meets): Keras's default
+   * `from_logits=False`, which for a categorical cross-entropy divides each output row by its
+   * sum, clips it to [1e-7, 1 - 1e-7] and takes -log of the label's entry
+   * (`categorical_crossentropy` in keras/src/backend/tensorflow/nn.py and jax/nn.py).
    */
   fromLogits: boolean;
+  /**
+   * Why this activation does not fit this loss, when it does not (e.g. sigmoid outputs with a
+   * categorical cross-entropy: each unit is scored on its own, not as one distribution);
+   * `null` when they fit. Training still runs, on the outputs as they are (probabilities).
+   */
+  mismatch: string | null;
 }
 
+/**
+ * The plan for a loss and the output it meets. The logits decision follows the real last
+ * activation, for every pair:
+ * | activation \ loss | (sparse) categorical CE         | binary CE                 | mse |
+ * | softmax           | probabilities; PyTorch: logits  | probabilities (mismatch)  | -   |
+ * |                   | to nn.CrossEntropyLoss          |                           |     |
+ * | sigmoid           | probabilities (mismatch if > 1  | probabilities; PyTorch:   | -   |
+ * |                   | unit)                           | logits to BCEWithLogits   |     |
+ * | linear and others | logits (from_logits=True)       | logits (from_logits=True) | -   |
+ * A categorical CE on one unit, or on a regression target, is refused by `checkDatasetFit`.
+ */
 export function lossPlan(ir: ModelIR, setting: LossSetting = 'auto'): LossPlan {
   const loss = resolveLoss(ir, setting);
   const act = outputActivation(ir);
   const units = outputUnits(ir);
   switch (loss) {
     case 'sparse_categorical_crossentropy':
-    case 'categorical_crossentropy':
+    case 'categorical_crossentropy': {
+      const probabilities = act === 'softmax' || act === 'sigmoid';
+      // One unit is refused before training by the dataset fit check (checkDatasetFit).
+      const mismatch =
+        act === 'sigmoid' && units > 1
+          ? `The output ends in sigmoid, which scores each of its ${units} units on its own, but ${loss} expects one probability distribution over the classes (softmax) or logits (linear). The outputs are treated as probabilities and divided by their sum, as Keras does; use softmax, or linear outputs (logits).`
+          : null;
       return {
         loss,
         targets: loss === 'sparse_categorical_crossentropy' ? 'class_ids' : 'one_hot',
         units,
         metric: 'accuracy',
         logitsActivation: act === 'softmax' ? 'softmax' : null,
-        fromLogits: act !== 'softmax',
+        fromLogits: !probabilities,
+        mismatch,
       };
+    }
     case 'binary_crossentropy':
       return {
         loss,
@@ -86,7 +128,11 @@ export function lossPlan(ir: ModelIR, setting: LossSetting = 'auto'): LossPlan {
         units,
         metric: 'accuracy',
         logitsActivation: act === 'sigmoid' ? 'sigmoid' : null,
-        fromLogits: act !== 'sigmoid',
+        fromLogits: act !== 'sigmoid' && act !== 'softmax',
+        mismatch:
+          act === 'softmax'
+            ? `The output ends in softmax, but binary_crossentropy scores each unit as its own yes/no probability (sigmoid). Use 1 sigmoid unit for two classes, or softmax with a categorical cross-entropy.`
+            : null,
       };
     case 'mse':
       return {
@@ -96,6 +142,7 @@ export function lossPlan(ir: ModelIR, setting: LossSetting = 'auto'): LossPlan {
         metric: units > 1 ? 'accuracy' : 'mae',
         logitsActivation: null,
         fromLogits: false,
+        mismatch: null,
       };
   }
 }

@@ -10,7 +10,10 @@
  * - TensorFlow's 'same' padding with stride > 1 pads more at the bottom/right: explicit pads;
  * - BatchNormalization: PyTorch's momentum is 1 - Keras's; eps is carried over;
  * - a softmax (sigmoid) output trained with CrossEntropyLoss (BCEWithLogitsLoss) is left out of
- *   `forward`, which returns logits; `predict_proba` applies it.
+ *   `forward`, which returns logits; `predict_proba` applies it. Outputs that stay probabilities
+ *   (sigmoid before a categorical cross-entropy, softmax before a binary one) are trained with
+ *   Keras's from_logits=False formulas (`ProbabilityCrossEntropy`, `ProbabilityBCE`);
+ * - Add broadcasts as Keras: a shorter input gets size-1 axes after the batch axis.
  */
 import type { IrOp, ModelIR } from '../ir/lower.ts';
 import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';
@@ -27,7 +30,7 @@ import {
   writeSettings,
 } from './common.ts';
 import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
-import { type LossPlan, lossPlan } from './loss.ts';
+import { type LossPlan, lossPlan, outputActivationOp } from './loss.ts';
 import { expectedWeights } from '../export/weights.ts';
 import {
   PyWriter,
@@ -341,6 +344,21 @@ function forwardExpr(op: IrOp, steps: Step[], v: string): string {
   return expr;
 }
 
+/**
+ * One operand of an element-wise merge as PyTorch must see it to broadcast as Keras does: an
+ * input of lower rank than the output gets size-1 axes after the batch axis (Keras's rule), and
+ * the layouts are reconciled: a rank-3 Keras shape `(H, W, C)` is `(N, C, H, W)` here. E.g. a
+ * `(3)` operand of a `(4, 4, 3)` sum: `v.reshape(-1, 1, 1, 3).permute(0, 3, 1, 2)` → `(N, 3, 1, 1)`.
+ * Operands of the output's rank are returned unchanged (same layout, PyTorch broadcasts them).
+ */
+export function broadcastOperand(v: string, shape: Shape, outShape: Shape): string {
+  if (shape.length === outShape.length) return v;
+  const expanded = [...Array<number>(outShape.length - shape.length).fill(1), ...shape];
+  const last = isMap(shape) ? `${v}.permute(${TO_LAST})` : v;
+  const reshaped = `${last}.reshape(-1, ${expanded.join(', ')})`;
+  return isMap(outShape) ? `${reshaped}.permute(${TO_FIRST})` : reshaped;
+}
+
 /** `torch.cat` dimension for a Keras Concatenate axis (counting the batch axis). */
 export function torchConcatDim(axis: number, shape: Shape): number {
   const rank = shape.length;
@@ -355,6 +373,56 @@ const LOSS_MODULES: Record<string, string> = {
   binary_crossentropy: 'nn.BCEWithLogitsLoss()',
   mse: 'nn.MSELoss()',
 };
+
+/**
+ * The loss module for the plan. Outputs that stay probabilities in `forward` (no activation left
+ * to the loss: sigmoid before a categorical cross-entropy, softmax before a binary one) get
+ * Keras's from_logits=False computation, `ProbabilityCrossEntropy` / `ProbabilityBCE`.
+ */
+function criterionFor(plan: LossPlan): string {
+  if (!probabilityLoss(plan)) return LOSS_MODULES[plan.loss]!;
+  return plan.loss === 'binary_crossentropy'
+    ? 'ProbabilityBCE()  # the outputs are probabilities, as Keras takes them'
+    : 'ProbabilityCrossEntropy()  # the outputs are probabilities, as Keras takes them';
+}
+
+/** The loss class's name, e.g. `nn.CrossEntropyLoss`, for comments. */
+function lossModuleName(plan: LossPlan): string {
+  return criterionFor(plan).replace(/\(.*$/, '');
+}
+
+/** True when `forward` returns probabilities that a cross-entropy takes as they are. */
+export function probabilityLoss(plan: LossPlan): boolean {
+  return plan.loss !== 'mse' && !plan.fromLogits && !plan.logitsActivation;
+}
+
+/** The loss module `criterionFor` names, written when the plan needs one. */
+function writeProbabilityLoss(w: PyWriter, plan: LossPlan): void {
+  if (plan.loss === 'binary_crossentropy') {
+    w.block('class ProbabilityBCE(nn.Module):', () => {
+      w.line(`"""Keras's binary_crossentropy on probabilities: clipped to [1e-7, 1 - 1e-7]."""`);
+      w.blank();
+      w.block('def forward(self, probs, targets):', () => {
+        w.comment('(N, 1) targets are compared with every unit, as Keras broadcasts them.');
+        w.line('targets = targets.expand_as(probs)');
+        w.line('return nn.functional.binary_cross_entropy(probs.clamp(1e-7, 1 - 1e-7), targets)');
+      });
+    });
+    return;
+  }
+  w.block('class ProbabilityCrossEntropy(nn.Module):', () => {
+    w.line(`"""Keras's categorical cross-entropy on probabilities (from_logits=False).`);
+    w.blank();
+    w.line('Each row is divided by its sum and clipped to [1e-7, 1 - 1e-7]; the loss is the mean');
+    w.line('of -log(probability of the label).');
+    w.line('"""');
+    w.blank();
+    w.block('def forward(self, probs, targets):', () => {
+      w.line('probs = (probs / probs.sum(dim=1, keepdim=True)).clamp(1e-7, 1 - 1e-7)');
+      w.line('return nn.functional.nll_loss(torch.log(probs), targets)');
+    });
+  });
+}
 
 const OPTIMIZERS: Record<string, string> = {
   sgd: 'torch.optim.SGD({params}, lr=LEARNING_RATE)',
@@ -460,7 +528,8 @@ function writeModuleClass(
         const ins = op.inputs.map((id) => vars.get(id)!);
         vars.set(op.id, target);
         if (op.type === 'Add') {
-          w.line(`${target} = ${ins.join(' + ')}`, op.id);
+          const terms = ins.map((v, i) => broadcastOperand(v, op.inputShapes[i]!, op.outputShape));
+          w.line(`${target} = ${terms.join(' + ')}`, op.id);
           continue;
         }
         if (op.type === 'Concatenate') {
@@ -643,7 +712,7 @@ function writeSequentialModel(
 function writeTargets(w: PyWriter, plan: LossPlan): void {
   switch (plan.targets) {
     case 'class_ids':
-      w.line('y = y.long()  # class ids, as nn.CrossEntropyLoss expects');
+      w.line(`y = y.long()  # class ids, as ${lossModuleName(plan)} expects`);
       return;
     case 'one_hot':
       if (plan.loss === 'mse') {
@@ -651,7 +720,9 @@ function writeTargets(w: PyWriter, plan: LossPlan): void {
           `y = F.one_hot(y.long(), ${pyNumber(plan.units)}).float()  # one-hot rows, like the output`,
         );
       } else {
-        w.comment('categorical cross-entropy: nn.CrossEntropyLoss takes the class ids directly.');
+        w.comment(
+          `categorical cross-entropy: ${lossModuleName(plan)} takes the class ids directly.`,
+        );
         w.line('y = y.long()');
       }
       return;
@@ -685,7 +756,11 @@ function writeRunEpoch(w: PyWriter, plan: LossPlan, distributed: boolean): void 
         if (plan.metric === 'mae') {
           w.line('total_metric += (outputs - targets).abs().mean(dim=1).sum().item()');
         } else if (plan.targets === 'binary') {
-          w.line('predicted = (outputs > 0).float()  # logit > 0 means probability > 0.5');
+          w.line(
+            probabilityLoss(plan)
+              ? 'predicted = (outputs > 0.5).float()  # the outputs are probabilities'
+              : 'predicted = (outputs > 0).float()  # logit > 0 means probability > 0.5',
+          );
           w.line('total_metric += (predicted == targets).sum().item()');
         } else if (plan.loss === 'mse') {
           w.line('total_metric += (outputs.argmax(dim=1) == targets.argmax(dim=1)).sum().item()');
@@ -773,7 +848,7 @@ function writeMain(
       w.line('ddp_model = DDP(model, device_ids=[local_rank] if use_cuda else None)');
       trained = 'ddp_model';
     }
-    w.line(`criterion = ${LOSS_MODULES[plan.loss]!}`);
+    w.line(`criterion = ${criterionFor(plan)}`);
     const optimizer = (OPTIMIZERS[training.optimizer] ?? OPTIMIZERS.adam!).replace(
       '{params}',
       `${trained}.parameters()`,
@@ -835,9 +910,11 @@ export function generatePytorch(
   const plan = lossPlan(ir, training.loss);
   const needs: Needs = { functional: false, permute: false, avgPoolSame: false };
   const plans = new Map<string, OpPlan>();
+  // The op whose activation the loss may take over (the output, or the block before a Dropout).
+  const activationOpId = outputActivationOp(ir)?.id;
   for (const op of ir.ops) {
     if (op.type === 'Input' || op.type === 'Add' || op.type === 'Concatenate') continue;
-    plans.set(op.id, planOp(op, plan, op.id === ir.outputId, needs));
+    plans.set(op.id, planOp(op, plan, op.id === activationOpId, needs));
   }
   if (style === 'module') needs.permute = false; // module style permutes inline
   if (opts.includeTraining && plan.targets === 'one_hot' && plan.loss === 'mse')
@@ -913,6 +990,10 @@ export function generatePytorch(
   }
   writeLoadData(w, 'pytorch', training.dataset, plan, training.csv);
   w.blank(2);
+  if (probabilityLoss(plan)) {
+    writeProbabilityLoss(w, plan);
+    w.blank(2);
+  }
   writeRunEpoch(w, plan, opts.distributed);
   w.blank(2);
   writeMain(w, source, plan, opts);

@@ -1,3 +1,4 @@
+import { outputActivation, outputUnits, resolveLoss, type LossSetting } from '../codegen/loss.ts';
 import type { ModelIR } from '../ir/lower.ts';
 import { formatShape } from '../shape.ts';
 import type { Dataset, Task } from './types.ts';
@@ -72,7 +73,11 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * has (the examples are reshaped to the Input's shape when only the layout differs, e.g. MNIST
  * into [784]); the output must match the task. Each problem names its block and the fix.
  */
-export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem[] {
+export function checkDatasetFit(
+  ir: ModelIR,
+  info: DatasetShapeInfo,
+  loss: LossSetting = 'auto',
+): FitProblem[] {
   const problems: FitProblem[] = [];
   const input = ir.ops.find((op) => op.id === ir.inputId)!;
   const output = ir.ops.find((op) => op.id === ir.outputId)!;
@@ -93,7 +98,8 @@ export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem
   }
   const out = output.outputShape;
   const units = out[out.length - 1] ?? 0;
-  const activation = output.params.activation as string | undefined;
+  // The real last activation: a Dropout after a sigmoid output still outputs probabilities.
+  const activation = outputActivation(ir) ?? (output.params.activation as string | undefined);
   if (info.task.kind === 'classification') {
     const k = info.task.numClasses;
     const binaryOk = k === 2 && units === 1;
@@ -131,5 +137,41 @@ export function checkDatasetFit(ir: ModelIR, info: DatasetShapeInfo): FitProblem
       message: `The output has shape ${formatShape(out)}, ${info.title} predicts one number: set the last layer to 1 unit, activation linear`,
     });
   }
+  // A wrong output already says what to change; the loss is checked once it fits.
+  const lossProblem = problems.some((p) => p.end === 'output')
+    ? null
+    : checkLossFit(ir, info, loss);
+  if (lossProblem) problems.push(lossProblem);
   return problems;
+}
+
+/**
+ * Does the loss fit the targets? A cross-entropy needs class labels (a regression target is a
+ * real number, not a class id), and a categorical one at least two output units (TF.js's oneHot
+ * refuses depth 1, and with one class there is nothing to learn). `null` when it fits.
+ */
+function checkLossFit(
+  ir: ModelIR,
+  info: DatasetShapeInfo,
+  setting: LossSetting,
+): FitProblem | null {
+  const loss = resolveLoss(ir, setting);
+  if (loss === 'mse') return null;
+  const output = ir.ops.find((op) => op.id === ir.outputId)!;
+  if (info.task.kind === 'regression') {
+    return {
+      nodeId: output.id,
+      end: 'output',
+      message: `The loss ${loss} needs class labels, but ${info.title} predicts a number (${info.task.targetName}): set the loss to mse (or auto) in the training settings`,
+    };
+  }
+  const units = outputUnits(ir);
+  if (loss !== 'binary_crossentropy' && units < 2) {
+    return {
+      nodeId: output.id,
+      end: 'output',
+      message: `The loss ${loss} needs one output unit per class, but the output has ${units}: use ${info.task.numClasses} softmax units, or 1 sigmoid unit with binary_crossentropy`,
+    };
+  }
+  return null;
 }

@@ -88,7 +88,7 @@ const CARDS: Record<string, Omit<ExplainCard, 'type'>> = {
   },
   Add: {
     title: 'Add',
-    what: 'Adds its inputs element by element. All inputs must have the same shape.',
+    what: 'Adds its inputs element by element. Sizes must match, or be 1, on each axis counted from the last (Keras broadcasting).',
     formula: 'y = x₁ + x₂ + …',
     when: 'Residual (skip) connections: the block learns a correction to its input.',
   },

@@ -65,7 +65,11 @@ export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
     type: info.node.type,
     name: names[i]!,
     label: info.node.label?.trim() || info.node.type,
-    params: info.params,
+    params: normaliseAxes(
+      info.node.type,
+      info.params,
+      info.inputs.map((e) => analysis.nodes.get(e.source)!.shape!),
+    ),
     inputs: info.inputs.map((e) => e.source),
     inputShapes: info.inputs.map((e) => analysis.nodes.get(e.source)!.shape!),
     outputShape: info.shape!,
@@ -85,6 +89,42 @@ export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
       isChain,
     },
   };
+}
+
+/**
+ * Axis-like parameters of each layer kind, as Keras counts them (axis 0 is the batch axis).
+ * Every one of them is made positive by `normaliseAxes` before any back-end sees it. The other
+ * axis-like choices in the catalogue are not parameters: softmax and the normalisation layers
+ * always act on the last (channels) axis, which each back-end spells itself (PyTorch: dim 1 on
+ * NCHW maps).
+ */
+export const AXIS_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  Concatenate: ['axis'],
+};
+
+/**
+ * The params with every axis-like parameter (`AXIS_PARAMS`) made positive: a negative Keras axis
+ * `a` on inputs of per-example rank `r` (batch axis not counted) becomes `r + 1 + a`, e.g.
+ * Concatenate axis -2 on two `(N, 1, 2, 1)` tensors → axis 2. Positive axes are left alone.
+ * Why: tfjs-layers 4.22 runs any negative Concatenate axis as -1 while reporting the symbolic
+ * shape of the axis asked for, so the app would train another function than the ONNX/PyTorch
+ * export; a positive axis means the same thing to every back-end. Shape inference has already
+ * checked the axis exists. Returns a copy; never mutates `params`.
+ */
+export function normaliseAxes(
+  type: string,
+  params: ResolvedParams,
+  inputShapes: readonly Shape[],
+): ResolvedParams {
+  const names = AXIS_PARAMS[type];
+  const rank = inputShapes[0]?.length;
+  if (!names || rank === undefined) return params;
+  const out: ResolvedParams = { ...params };
+  for (const name of names) {
+    const axis = params[name];
+    if (typeof axis === 'number' && axis < 0) out[name] = rank + 1 + axis;
+  }
+  return out;
 }
 
 /**

@@ -72,3 +72,20 @@ export function slideWindow(
   }
   return { ok: true, h, w };
 }
+
+/**
+ * Largest per-example rank (batch axis not counted) a tensor may have: TF.js runs tensors up to
+ * rank 6 with the batch axis (its `model.predict` slices batches with `sliceAlongFirstAxis`,
+ * which refuses rank 7).
+ */
+export const MAX_EXAMPLE_RANK = 5;
+
+/** E003 when a block would make a tensor of more than `MAX_EXAMPLE_RANK` axes per example. */
+export function requireMaxRank(layer: string, shape: Shape): ShapeResult | null {
+  if (shape.length <= MAX_EXAMPLE_RANK) return null;
+  return {
+    ok: false,
+    code: 'E003',
+    message: `${layer} makes ${formatShape(shape)}, ${shape.length} axes per example; Netwright supports at most ${MAX_EXAMPLE_RANK} (TF.js runs tensors up to rank 6 with the batch axis)`,
+  };
+}

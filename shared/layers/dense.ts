@@ -1,7 +1,11 @@
 import { TORCH_ACTIVATION, type ActivationName } from './activations.ts';
 import { activationParam } from './common.ts';
+import { formatShape } from '../shape.ts';
 import type { LayerDef } from './types.ts';
 import { ok } from './types.ts';
+
+/** Activations tfjs-layers' Dense fuses with its bias (no separate biasAdd). */
+const FUSED_IN_TFJS = new Set(['linear', 'relu', 'elu', 'leaky_relu']);
 
 export const DenseLayer: LayerDef = {
   type: 'Dense',
@@ -15,7 +19,20 @@ export const DenseLayer: LayerDef = {
     { name: 'use_bias', label: 'Use bias', kind: 'bool', default: true },
   ],
   inputs: { min: 1, max: 1 },
-  inferShape: ([input], p) => ok([...input!.slice(0, -1), p.units as number]),
+  inferShape: ([input], p) => {
+    // tfjs-layers' Dense adds the bias inside its fused matMul only for the activations that op
+    // knows (linear, relu, elu; leaky_relu is a separate layer here); for the others it calls
+    // biasAdd, which refuses outputs of rank 6 ("Unsupported input rank by biasAdd").
+    const act = p.activation as string;
+    if (input!.length >= 5 && p.use_bias && !FUSED_IN_TFJS.has(act)) {
+      return {
+        ok: false,
+        code: 'E003',
+        message: `Dense with bias and activation ${act} takes at most 4 axes per example but gets ${formatShape(input!)} (TF.js cannot run it on rank ${input!.length + 1}): use activation linear and a separate Activation ${act} block`,
+      };
+    }
+    return ok([...input!.slice(0, -1), p.units as number]);
+  },
   paramCount: ([input], p) => {
     const fanIn = input![input!.length - 1]!;
     const units = p.units as number;

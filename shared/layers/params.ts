@@ -25,6 +25,8 @@ export interface FloatParam extends ParamBase {
   /** When set, the bounds themselves are not allowed. */
   minExclusive?: boolean;
   maxExclusive?: boolean;
+  /** Why the upper bound is what it is, appended to its message (e.g. where Keras differs). */
+  maxReason?: string;
 }
 
 export interface EnumParam extends ParamBase {
@@ -111,7 +113,9 @@ export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
       if (spec.max !== undefined && (spec.maxExclusive ? n >= spec.max : n > spec.max))
         return {
           ok: false,
-          message: `${spec.label} must be ${spec.maxExclusive ? 'less than' : 'at most'} ${spec.max}`,
+          message: `${spec.label} must be ${spec.maxExclusive ? 'less than' : 'at most'} ${spec.max}${
+            spec.maxReason ? `: ${spec.maxReason}` : ''
+          }`,
         };
       return { ok: true, value: n };
     }

@@ -1,6 +1,7 @@
 import { formatShape, shapeSize } from '../shape.ts';
 import type { LayerDef } from './types.ts';
 import { NO_PARAMS, ok } from './types.ts';
+import { requireMaxRank } from './common.ts';
 
 export const ReshapeLayer: LayerDef = {
   type: 'Reshape',
@@ -20,6 +21,8 @@ export const ReshapeLayer: LayerDef = {
   inputs: { min: 1, max: 1 },
   inferShape: ([input], p) => {
     const target = p.target_shape as number[];
+    const tooDeep = requireMaxRank('Reshape', target);
+    if (tooDeep) return tooDeep;
     const size = shapeSize(input!);
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     if (target.includes(-1)) {

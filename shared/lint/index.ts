@@ -15,7 +15,7 @@ function datasetFitFindings(analysis: GraphAnalysis, context: LintContext): Lint
   if (!context.dataset) return [];
   const lowered = lowerAnalysis(analysis);
   if (!lowered.ok) return [];
-  return checkDatasetFit(lowered.ir, context.dataset).map((problem) => {
+  return checkDatasetFit(lowered.ir, context.dataset, context.training.loss).map((problem) => {
     const fix = problem.fix;
     return {
       code: problem.end === 'input' ? 'W105' : 'W107',

@@ -1,4 +1,6 @@
+import { lossPlan, outputActivationOp } from '../codegen/loss.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
+import { lowerAnalysis } from '../ir/lower.ts';
 import type { GraphEdge, GraphNode } from '../graph/types.ts';
 import { formatShape } from '../shape.ts';
 import type { FixTarget, LintContext, LintFinding } from './types.ts';
@@ -170,6 +172,38 @@ const sigmoidOnMultiClass: Rule = (analysis, context) => {
   ];
 };
 
+/**
+ * W110: the output activation does not fit the loss (`lossPlan(...).mismatch`), e.g. sigmoid
+ * outputs with a categorical cross-entropy over several classes. Training still runs, on the
+ * outputs as probabilities in every back-end; the fix for sigmoid is softmax.
+ */
+const activationFitsLoss: Rule = (analysis, context) => {
+  const lowered = lowerAnalysis(analysis);
+  if (!lowered.ok) return [];
+  const plan = lossPlan(lowered.ir, context.training.loss);
+  if (!plan.mismatch) return [];
+  // Badge the block that applies the activation (the output, or the block before a Dropout).
+  const actOp = outputActivationOp(lowered.ir);
+  const id = actOp?.id ?? lowered.ir.outputId;
+  const canFix = actOp?.params.activation === 'sigmoid' && plan.loss !== 'binary_crossentropy';
+  return [
+    {
+      code: 'W110',
+      severity: 'warning',
+      nodeId: id,
+      message: plan.mismatch,
+      ...(canFix
+        ? {
+            fix: {
+              title: 'Use softmax',
+              apply: (t: FixTarget) => setParams(t, id, { activation: 'softmax' }),
+            },
+          }
+        : {}),
+    },
+  ];
+};
+
 /** W106: the last run diverged (NaN or exploding loss): lower the learning rate. */
 const learningRateDiverged: Rule = (analysis, context) => {
   if (!context.lastRun?.diverged) return [];
@@ -195,4 +229,5 @@ export const LINT_RULES: readonly Rule[] = [
   softmaxWithCrossEntropy,
   sigmoidOnMultiClass,
   learningRateDiverged,
+  activationFitsLoss,
 ];

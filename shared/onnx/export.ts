@@ -296,10 +296,25 @@ function emitOp(g: GraphBuilder, op: IrOp, ins: string[], weights: ModelWeights)
         : g.activation(p.activation as string, x, n, n);
     case 'Dropout':
       return x;
-    case 'Add':
-      return ins.length === 2
-        ? g.node(`${n}/Add`, 'Add', ins, n)
-        : g.node(`${n}/Sum`, 'Sum', ins, n);
+    case 'Add': {
+      // ONNX broadcasts from the last axis, batch included; Keras expands a shorter input after
+      // the batch axis: reshape such inputs to the full rank first ((N, 3) → (N, 1, 1, 3)).
+      const rank = op.outputShape.length;
+      const full = ins.map((t, i) => {
+        const shape = op.inputShapes[i]!;
+        if (shape.length === rank) return t;
+        const target = [0, ...Array<number>(rank - shape.length).fill(1), ...shape];
+        return g.node(
+          `${n}/Expand${i}`,
+          'Reshape',
+          [t, g.int64s(`${n}/shape${i}`, target)],
+          `${n}/Expand${i}`,
+        );
+      });
+      return full.length === 2
+        ? g.node(`${n}/Add`, 'Add', full, n)
+        : g.node(`${n}/Sum`, 'Sum', full, n);
+    }
     case 'Concatenate':
       // Keras counts the batch axis like ONNX does, and tensors are channels-last: same axis.
       return g.node(`${n}/Concat`, 'Concat', ins, n, [int('axis', p.axis as number)]);

@@ -22,9 +22,11 @@ export function lossTensor(tf: Tf, plan: LossPlan, out: Tensor, y: Tensor): tfjs
       case 'sparse_categorical_crossentropy':
       case 'categorical_crossentropy': {
         const onehot = tf.oneHot(y.toInt(), units);
+        // Probabilities as Keras takes them (from_logits=False): each row divided by its sum
+        // (a no-op after softmax; sigmoid rows do not sum to 1), clipped, then the log.
         const logp = plan.fromLogits
           ? tf.logSoftmax(flat)
-          : tf.log(tf.clipByValue(flat, EPS, 1 - EPS));
+          : tf.log(tf.clipByValue(tf.div(flat, tf.sum(flat, -1, true)), EPS, 1 - EPS));
         return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), -1)));
       }
       case 'binary_crossentropy': {

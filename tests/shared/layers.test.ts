@@ -164,9 +164,44 @@ describe('layer catalogue against Keras', () => {
     });
   });
 
-  it('Add needs equal shapes', () => {
+  it('Add broadcasts as Keras: sizes equal or 1, aligned on the last axis', () => {
     expect(apply('Add', [[64], [64], [64]]).shape).toEqual({ ok: true, shape: [64] });
     expect(apply('Add', [[64], [32]]).shape).toMatchObject({ ok: false, code: 'E002' });
+    // Keras 3 Merge._compute_elemwise_op_output_shape on these per-example shapes:
+    const ok = (shape: number[]) => ({ ok: true, shape });
+    expect(
+      apply('Add', [
+        [4, 4, 3],
+        [4, 4, 1],
+      ]).shape,
+    ).toEqual(ok([4, 4, 3]));
+    expect(apply('Add', [[4, 4, 3], [3]]).shape).toEqual(ok([4, 4, 3]));
+    expect(apply('Add', [[3], [4, 4, 3]]).shape).toEqual(ok([4, 4, 3]));
+    expect(
+      apply('Add', [
+        [4, 1],
+        [1, 3],
+      ]).shape,
+    ).toEqual(ok([4, 3]));
+    expect(apply('Add', [[4, 4, 3], [4, 1], [1]]).shape).toEqual(ok([4, 4, 3]));
+    const bad = apply('Add', [
+      [4, 4, 3],
+      [4, 2],
+    ]).shape;
+    expect(bad).toEqual({
+      ok: false,
+      code: 'E002',
+      message:
+        'Add needs inputs whose sizes match, or are 1, on each axis (counted from the last) but gets (None, 4, 4, 3) and (None, 4, 2)',
+    });
+    // Keras sets no limit on the number of inputs.
+    expect(
+      apply(
+        'Add',
+        Array.from({ length: 40 }, () => [2]),
+      ).shape,
+    ).toEqual(ok([2]));
+    expect(getLayer('Add')!.inputs.max).toBe(Number.POSITIVE_INFINITY);
   });
 
   it('Concatenate joins the last axis (or the given one) and checks the others', () => {
@@ -220,8 +255,9 @@ describe('parameter validation', () => {
   });
   it('Dropout rate must be in [0, 1)', () => {
     const dropout = getLayer('Dropout')!;
-    expect(resolveParams(dropout, { rate: 1 }).problems[0]!.message).toBe(
-      'Rate must be less than 1',
+    // Keras accepts 1; Netwright refuses it and says why (the back-ends disagree on it).
+    expect(resolveParams(dropout, { rate: 1 }).problems[0]!.message).toMatch(
+      /^Rate must be less than 1: Keras accepts 1, but .*PyTorch zeroes every value, TF\.js would skip the layer/,
     );
     expect(resolveParams(dropout, { rate: -0.1 }).problems).toHaveLength(1);
     expect(resolveParams(dropout, { rate: '0.25' }).params.rate).toBe(0.25);

@@ -130,7 +130,8 @@ describe('IR → TF.js model', () => {
     });
     expect(model.getLayer('dropout').getConfig()).toMatchObject({ rate: 0.25 });
     expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 4] });
-    expect(model.getLayer('concatenate').getConfig()).toMatchObject({ axis: -1 });
+    // The IR makes axes positive (tfjs-layers runs any negative axis as -1): -1 on (N, 4) is 1.
+    expect(model.getLayer('concatenate').getConfig()).toMatchObject({ axis: 1 });
     expect(model.getLayer('activation_1').getClassName()).toBe('LeakyReLU');
     // It runs.
     const y = model.predict(tf.zeros([2, 8, 8, 3])) as tf.Tensor;
