@@ -224,7 +224,7 @@ describe('npm test’s prerequisites check', () => {
   it.runIf(process.platform === 'linux')(
     'without a Vulkan driver: the WebGPU tests skip (exit 0); under CI=true the check fails',
     () => {
-      const env = { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' };
+      const env: NodeJS.ProcessEnv = { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' };
       delete env.CI;
       const local = run(process.execPath, ['scripts/prereqs.mjs'], env, ROOT);
       expect(local.code).toBe(0);
