@@ -14,6 +14,7 @@ import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { LEAKY_RELU_SLOPE } from '../../shared/layers/activations.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel, leakyReluLayerName } from '../../shared/tfjs/build-model.ts';
+import { assertKnownParams } from '../shared/graph-builder.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
 import { HARNESS, PYTHON_MISSING, python } from './python.ts';
 
@@ -80,7 +81,7 @@ function callConfig(call: Call): Record<string, KerasValue> {
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function lower(project: Project): ModelIR {
-  const result = lowerGraph(project.graph);
+  const result = lowerGraph(assertKnownParams(project.graph));
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
   return result.ir;
 }

@@ -13,6 +13,7 @@ import type { Project } from '../../shared/graph/project.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import { torchShape } from '../../shared/codegen/pytorch.ts';
+import { assertKnownParams } from '../shared/graph-builder.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
 import { HARNESS, PYTHON_MISSING, python } from './python.ts';
 
@@ -20,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'netwright-torch-'));
 const MARKER = join(dir, 'PWNED');
 
 function lower(project: Project): ModelIR {
-  const result = lowerGraph(project.graph);
+  const result = lowerGraph(assertKnownParams(project.graph));
   if (!result.ok) throw new Error(`${project.name}: ${JSON.stringify(result.diagnostics)}`);
   return result.ir;
 }
