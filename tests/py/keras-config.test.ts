@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateKeras } from '../../shared/codegen/keras.ts';
 import type { KerasValue } from '../../shared/codegen/keras-config.ts';
 import type { Project } from '../../shared/graph/project.ts';
@@ -18,7 +18,7 @@ import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel, leakyReluLayerName } from '../../shared/tfjs/build-model.ts';
 import { assertKnownParams } from '../shared/graph-builder.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
-import { HARNESS, PYTHON_MISSING, python } from './python.ts';
+import { HARNESS, PYTHON_MISSING, python, withPython } from './python.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netwright-keras-'));
 
@@ -215,7 +215,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tf.disposeVariables());
 
-describe.skipIf(PYTHON_MISSING)('generated Keras', () => {
+withPython.describe('generated Keras', () => {
   it('every file compiles with py_compile', async () => {
     const all = [...files, ...variants.map((_, i) => join(dir, `variant_${i}.py`))];
     await python(['-m', 'py_compile', ...all], {

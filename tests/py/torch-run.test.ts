@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { generatePytorch, type PytorchOptions } from '../../shared/codegen/pytorch.ts';
 import { lossPlan } from '../../shared/codegen/loss.ts';
 import type { Project } from '../../shared/graph/project.ts';
@@ -14,7 +14,7 @@ import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import { assertKnownParams } from '../shared/graph-builder.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
-import { HARNESS, PYTHON_MISSING, python } from './python.ts';
+import { HARNESS, python, withPython } from './python.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netwright-torch-'));
 const MARKER = join(dir, 'PWNED');
@@ -95,7 +95,7 @@ interface Result {
 
 const results = new Map<string, Result>();
 
-describe.skipIf(PYTHON_MISSING)('generated PyTorch runs under /usr/bin/python3', () => {
+withPython.describe('generated PyTorch runs under /usr/bin/python3', () => {
   beforeAll(async () => {
     const manifest = cases.map((c, i) => {
       const ir = lower(c.project);
