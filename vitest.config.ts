@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Under CI, unit files and tests run in random order, so that no test leans on another's effects. */
+const inCI = !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +12,8 @@ export default defineConfig({
           include: ['tests/{shared,cli,electron,renderer,py,bench}/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
+          // The seed is printed ("Running tests with seed ..."); rerun with --sequence.seed=N.
+          ...(inCI ? { sequence: { shuffle: true } } : {}),
         },
       },
       {

@@ -24,6 +24,15 @@ export const DIAGNOSTIC_CODES = {
   E017: 'model too big',
 } as const;
 
+/**
+ * Warnings that `analyzeGraph` reports (the teaching lints use W101–W108 in `shared/lint`).
+ * W109: a block's params hold a key its layer kind does not define; the value is kept (a later
+ * version may read it) but no back-end uses it.
+ */
+export const WARNING_CODES = {
+  W109: 'unknown parameter',
+} as const;
+
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 
 export interface Diagnostic {
@@ -44,6 +53,15 @@ export function error(
   where: Pick<Diagnostic, 'nodeId' | 'edgeId' | 'param'> = {},
 ): Diagnostic {
   return { code, severity: 'error', message, ...where };
+}
+
+/** A warning diagnostic: shown with its block, never blocks compiling. */
+export function warning(
+  code: `W${number}`,
+  message: string,
+  where: Pick<Diagnostic, 'nodeId' | 'edgeId' | 'param'> = {},
+): Diagnostic {
+  return { code, severity: 'warning', message, ...where };
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

@@ -1,7 +1,7 @@
 import { budgetDiagnosticsForNodes } from '../cost/cost.ts';
 import type { Diagnostic } from '../diagnostics.ts';
-import { error } from '../diagnostics.ts';
-import { getLayer, resolveParams } from '../layers/registry.ts';
+import { error, warning } from '../diagnostics.ts';
+import { getLayer, resolveParams, unknownParams } from '../layers/registry.ts';
 import type { LayerDef, ParamCount, ResolvedParams } from '../layers/types.ts';
 import type { Shape } from '../shape.ts';
 import { formatShape } from '../shape.ts';
@@ -66,6 +66,16 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
             nodeId: node.id,
             param: p.param,
           }),
+        );
+      }
+      for (const u of unknownParams(def, node.params ?? {})) {
+        const hint = u.suggestion ? `; did you mean "${u.suggestion}"?` : '';
+        diagnostics.push(
+          warning(
+            'W109',
+            `${nodeDisplayName(node)}: unknown parameter "${u.param}" is kept but not used${hint}`,
+            { nodeId: node.id, param: u.param },
+          ),
         );
       }
     }

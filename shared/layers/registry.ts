@@ -53,9 +53,41 @@ export interface ParamProblem {
   message: string;
 }
 
+/** A params key that the layer kind does not define, with the known name it probably means. */
+export interface UnknownParam {
+  param: string;
+  /** The known param whose snake_case spelling this key is, e.g. `kernel_size` for `kernelSize`. */
+  suggestion?: string;
+}
+
+/** `kernelSize` → `kernel_size`; already snake_case names come back unchanged. */
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * The keys of `raw` that `def` does not define, in the order they appear. A key whose snake_case
+ * spelling (or its spelling ignoring case and underscores) is a known param gets that param as
+ * its suggestion:
+ * Keras Python configs use snake_case (`kernel_size`), TF.js configs camelCase (`kernelSize`).
+ */
+export function unknownParams(def: LayerDef, raw: Record<string, unknown>): UnknownParam[] {
+  const known = def.params.map((p) => p.name);
+  const out: UnknownParam[] = [];
+  for (const key of Object.keys(raw)) {
+    if (known.includes(key)) continue;
+    const snake = snakeCase(key);
+    const loose = key.toLowerCase().replace(/_/g, '');
+    const suggestion = known.find((k) => k === snake || k.replace(/_/g, '') === loose);
+    out.push(suggestion ? { param: key, suggestion } : { param: key });
+  }
+  return out;
+}
+
 /**
  * Fills defaults and validates every param. Unknown keys are kept as they are (a project file
- * may carry fields a later version understands), but never read by back-ends.
+ * may carry fields a later version understands), but never read by back-ends; `analyzeGraph`
+ * reports each one as warning W109 (see `unknownParams`).
  */
 export function resolveParams(
   def: LayerDef,

@@ -40,6 +40,17 @@ describe('netwright check', () => {
     );
   });
 
+  it('W109: an unknown param is a warning naming the block and the known name (exit 0)', async () => {
+    const project = loadTemplate('regression-mlp');
+    const dense = project.graph.nodes.find((n) => n.type === 'Dense')!;
+    dense.params = { ...dense.params, useBias: false };
+    const result = await check(project);
+    expect(result.code).toBe(0);
+    expect(result.lines).toEqual([
+      `W109 [node ${dense.id}] Dense: unknown parameter "useBias" is kept but not used; did you mean "use_bias"?`,
+    ]);
+  });
+
   it('says so when there is nothing to report', async () => {
     const project = loadTemplate('regression-mlp');
     expect(await check(project)).toEqual({ code: 0, lines: ['No problems found.'] });

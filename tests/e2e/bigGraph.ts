@@ -1,4 +1,5 @@
 import { emptyProject, type GraphEdge, type GraphNode, type Project } from '../../shared/index.ts';
+import { assertKnownParams } from '../shared/graph-builder.ts';
 
 /**
  * A valid project of `size` blocks: Input, then residual units (Dense relu → Dense → Add with the
@@ -38,5 +39,5 @@ export function bigProject(size = 300): Project {
   }
   const head = add('Dense', { units: 10, activation: 'softmax', use_bias: true });
   link(prev, head);
-  return { ...emptyProject('300 blocks'), graph: { nodes, edges } };
+  return { ...emptyProject('300 blocks'), graph: assertKnownParams({ nodes, edges }) };
 }

@@ -2,7 +2,7 @@ import { copyFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openApp, poll, useE2E, wire } from './support.ts';
+import { hoverTooltip, openApp, poll, useE2E, wire } from './support.ts';
 
 const e2e = useE2E();
 
@@ -26,11 +26,10 @@ describe('classroom', () => {
       '784 × 128 weights + 128 biases = 100,480',
     );
 
-    // On the canvas: hovering the count shows the same arithmetic.
+    // On the canvas: hovering the count shows the same arithmetic, drawn on screen.
     const count = page.getByTestId('node-dense_1').getByTestId('node-params');
-    expect(await count.getAttribute('data-tip')).toBe('784 × 128 weights + 128 biases = 100,480');
-    await count.hover();
-    await page.waitForTimeout(150);
+    const tip = await hoverTooltip(page, count);
+    expect(tip.text).toBe('784 × 128 weights + 128 biases = 100,480');
     await page.screenshot({ path: shot('explain-card.png') });
     expect(errors).toEqual([]);
     await page.close();
@@ -43,11 +42,10 @@ describe('classroom', () => {
     await page.getByTestId('template-mnist-cnn').click();
     await page.getByTestId('node-conv_1').waitFor();
     const shape = page.getByTestId('node-conv_1').getByTestId('node-shape');
-    expect(await shape.getAttribute('data-tip')).toBe(
-      'height: (28 − 3) / 1 + 1 = 26\nwidth: (28 − 3) / 1 + 1 = 26',
-    );
-    await shape.hover();
-    await page.waitForTimeout(150);
+    const tip = await hoverTooltip(page, shape);
+    expect(tip.text).toBe('height: (28 − 3) / 1 + 1 = 26\nwidth: (28 − 3) / 1 + 1 = 26');
+    // Two lines: taller than one line of 11.5px text plus padding.
+    expect(tip.box.height).toBeGreaterThan(2 * 11.5);
     await page.screenshot({ path: shot('shape-tooltip.png') });
     expect(errors).toEqual([]);
     await page.close();
@@ -65,10 +63,14 @@ describe('classroom', () => {
     await wire(page, 'pool_2', 'dropout');
     await poll(() => page.locator('.react-flow__edge').count()).toBe(6);
 
+    // What the user sees on the block: a warning marker "!" and the finding beside it.
     const marker = page.getByTestId('node-dense').getByTestId('node-lint-marker');
+    const lintLine = page.getByTestId('node-dense').getByTestId('node-lint');
     await marker.waitFor();
-    expect(await marker.getAttribute('data-severity')).toBe('warning');
-    expect(await marker.getAttribute('title')).toContain('W101');
+    expect(await marker.isVisible()).toBe(true);
+    expect(await marker.innerText()).toBe('!');
+    expect(await lintLine.isVisible()).toBe(true);
+    expect(await lintLine.innerText()).toMatch(/^W101: This Dense gets a feature map/);
     expect(await page.getByTestId('node-dense').getByTestId('node-error-badge').count()).toBe(0);
 
     // The Inspector lists the block's findings with their fixes too.
@@ -82,12 +84,14 @@ describe('classroom', () => {
     const finding = page.locator('[data-testid="finding"][data-code="W101"]');
     await finding.waitFor();
     expect(await finding.getAttribute('data-node-id')).toBe('dense');
+    expect(await finding.isVisible()).toBe(true);
+    expect(await finding.innerText()).toContain('W101');
     await page.screenshot({ path: shot('lint-warning.png') });
 
     await finding.getByTestId('fix-W101').click();
-    // Only the softmax hint (H103) is left on the output block.
-    await poll(() => marker.getAttribute('data-severity')).toBe('hint');
-    expect(await marker.getAttribute('title')).not.toContain('W101');
+    // Only the softmax hint (H103) is left on the output block: "i", and no warning text.
+    await poll(() => marker.innerText()).toBe('i');
+    expect(await lintLine.count()).toBe(0);
     await poll(() => page.locator('[data-testid="finding"][data-code="W101"]').count()).toBe(0);
     await page.getByTestId('tab-summary').click();
     const after = await page.getByTestId('summary-total').textContent();
@@ -98,7 +102,8 @@ describe('classroom', () => {
     await page.locator('.react-flow__pane').click({ position: { x: 20, y: 300 } });
     await page.keyboard.press('Control+z');
     await poll(() => page.locator('[data-node-type="Flatten"]').count()).toBe(0);
-    await poll(() => marker.getAttribute('data-severity')).toBe('warning');
+    await poll(() => marker.innerText()).toBe('!');
+    await poll(() => lintLine.innerText()).toMatch(/^W101: This Dense gets a feature map/);
     await poll(() => page.getByTestId('summary-total').textContent()).toBe(before);
     expect(errors).toEqual([]);
     await page.close();
@@ -200,6 +205,7 @@ describe('classroom', () => {
     await verdict.waitFor();
     // One Dense layer cannot separate XOR: the goal is not met, and the verdict says why.
     expect(await verdict.getAttribute('data-met')).toBe('false');
+    expect(await verdict.isVisible()).toBe(true);
     expect(await verdict.textContent()).toMatch(/Validation accuracy is [\d.]+%; the goal is 95/);
     await page.screenshot({ path: shot('lesson-verdict.png') });
 

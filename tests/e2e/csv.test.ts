@@ -149,10 +149,13 @@ describe('CSV import in the Training panel', () => {
     await poll(() => page.getByTestId('train-csv-info').textContent(), 30_000).toMatch(
       /^5 features/,
     );
-    await poll(() => marker.getAttribute('title')).toBe(
+    // Seen on the block: the warning marker "!" and the finding beside it.
+    const lintLine = page.getByTestId('node-input').getByTestId('node-lint');
+    await poll(() => lintLine.innerText()).toBe(
       'W105: Input has 2 features, my.csv has 5: set Input shape to [5]',
     );
-    expect(await marker.getAttribute('data-severity')).toBe('warning');
+    expect(await lintLine.isVisible()).toBe(true);
+    expect(await marker.innerText()).toBe('!');
     // The output (1 sigmoid unit for 2 classes) fits: no marker there.
     expect(await page.getByTestId('node-output').getByTestId('node-lint-marker').count()).toBe(0);
     await page.screenshot({ path: `${SHOTS}/csv-lint.png` });

@@ -87,7 +87,11 @@ describe('editor', () => {
     await wire(page, 'dense_2', 'conv2d_1');
     const convBadge = page.getByTestId('node-conv2d_1').getByTestId('node-error-badge');
     await convBadge.waitFor();
-    await poll(() => convBadge.getAttribute('title')).toMatch(/needs a 3-D input/);
+    // Seen on the block: the "!" badge and the problem's first line beside it.
+    expect(await convBadge.innerText()).toBe('!');
+    const convProblem = page.getByTestId('node-conv2d_1').getByTestId('node-error');
+    await poll(() => convProblem.isVisible()).toBe(true);
+    await poll(() => convProblem.innerText()).toMatch(/needs a 3-D input/);
     await page.getByTestId('tab-problems').click();
     await expect
       .poll(() =>
@@ -109,8 +113,10 @@ describe('editor', () => {
     await poll(() => edgeCount(page)).toBe(4);
     const addBadge = page.getByTestId('node-add_1').getByTestId('node-error-badge');
     await addBadge.waitFor();
+    const addProblem = page.getByTestId('node-add_1').getByTestId('node-error');
+    await poll(() => addProblem.isVisible()).toBe(true);
     await expect
-      .poll(() => addBadge.getAttribute('title'))
+      .poll(() => addProblem.innerText())
       .toMatch(/Add needs inputs of one shape but gets \(None, 32\) and \(None, 128\)/);
 
     // A cycle is refused.

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -203,4 +209,82 @@ export async function dragBlock(page: Page, index: number, dx: number, dy: numbe
   await page.mouse.up();
   const after = (await node.boundingBox())!;
   return { x: after.x - before.x, y: after.y - before.y };
+}
+
+/** A hover tooltip as the user sees it: its text and where it is drawn. */
+export interface ShownTooltip {
+  text: string;
+  box: { x: number; y: number; width: number; height: number };
+}
+
+/**
+ * Hovers `target` and reads the tooltip the stylesheet draws (`.tip:hover::after`, text from
+ * `content`), checking that the user can see it: displayed, opaque, non-empty, inside the
+ * viewport, and that its pixels changed when the pointer arrived (it was drawn on screen).
+ */
+export async function hoverTooltip(page: Page, target: Locator): Promise<ShownTooltip> {
+  await page.mouse.move(0, 0);
+  await target.scrollIntoViewIfNeeded();
+  const place = () =>
+    target.evaluate((el) => {
+      const after = getComputedStyle(el, '::after');
+      const r = el.getBoundingClientRect();
+      const width = parseFloat(after.width);
+      const height = parseFloat(after.height);
+      // `bottom: calc(100% + 6px)` puts the box above the element; `left`/`right` as computed.
+      const left =
+        after.left !== 'auto'
+          ? r.left + parseFloat(after.left)
+          : r.right - parseFloat(after.right) - width;
+      const top = r.bottom - parseFloat(after.bottom) - height;
+      return {
+        content: after.content,
+        display: after.display,
+        visibility: after.visibility,
+        opacity: after.opacity,
+        box: { x: left, y: top, width, height },
+        viewport: { width: innerWidth, height: innerHeight },
+      };
+    });
+  const before = await place();
+  if (before.content !== 'none' && before.content !== 'normal') {
+    throw new Error(`tooltip shown before hovering: ${before.content}`);
+  }
+  await target.hover();
+  const shown = await place();
+  const { box, viewport } = shown;
+  const clip = {
+    x: Math.max(0, box.x),
+    y: Math.max(0, box.y),
+    width: box.width,
+    height: box.height,
+  };
+  // The same region with the pointer away, then on the target: it must change.
+  await page.mouse.move(0, 0);
+  const away = await page.screenshot({ clip });
+  await target.hover();
+  const over = await page.screenshot({ clip });
+  if (shown.display === 'none' || shown.visibility !== 'visible' || Number(shown.opacity) < 1) {
+    throw new Error(`tooltip not visible: ${JSON.stringify(shown)}`);
+  }
+  if (
+    !(box.width > 0 && box.height > 0) ||
+    box.x < 0 ||
+    box.y < 0 ||
+    box.x + box.width > viewport.width ||
+    box.y + box.height > viewport.height
+  ) {
+    throw new Error(`tooltip off screen: ${JSON.stringify({ box, viewport })}`);
+  }
+  if (away.equals(over)) throw new Error('hovering drew nothing where the tooltip should be');
+  return { text: cssString(shown.content), box };
+}
+
+/** The text of a computed CSS `content` string such as `"a\A b"`. */
+function cssString(content: string): string {
+  const m = /^"(.*)"$/s.exec(content);
+  if (!m) throw new Error(`tooltip content is not text: ${content}`);
+  return m[1]!.replace(/\\([0-9a-fA-F]{1,6}) ?|\\(.)/gs, (_, hex: string, ch: string) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : ch,
+  );
 }

@@ -6,7 +6,7 @@ import { generateCode } from '../../shared/codegen/index.ts';
 import { csvDataset } from '../../shared/datasets/csv.ts';
 import { labelHistogram } from '../../shared/datasets/types.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
-import { python, PYTHON_MISSING } from './python.ts';
+import { python, withPython } from './python.ts';
 
 /** Column names with quotes and a backslash: they reach the code only as escaped strings. */
 const TARGET = 'kind "a"\\b';
@@ -53,7 +53,7 @@ describe('generated load_data() for a CSV project', () => {
     expect(plain.ok && plain.code.code).toContain('df.iloc[:, -1]');
   });
 
-  it.skipIf(PYTHON_MISSING)('builds the same features and labels as the app', async () => {
+  withPython.it('builds the same features and labels as the app', async () => {
     const generated = generateCode(project(), 'pytorch');
     if (!generated.ok) throw new Error('invalid project');
     const dir = mkdtempSync(join(tmpdir(), 'netwright-csv-'));
@@ -95,7 +95,7 @@ describe('generated load_data() for a CSV project', () => {
   });
 });
 
-describe.skipIf(PYTHON_MISSING)('generated load_data() keeps the app’s feature order', () => {
+withPython.describe('generated load_data() keeps the app’s feature order', () => {
   it('a text column between number columns is one-hot in place, categories sorted', async () => {
     const rows = ['a,colour,b,label'];
     for (let i = 0; i < 40; i++)

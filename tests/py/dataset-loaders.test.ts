@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { loadDataset } from '../../cli/datasets.ts';
 import { generateCode } from '../../shared/codegen/index.ts';
 import { labelHistogram } from '../../shared/datasets/types.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
-import { python, PYTHON_MISSING } from './python.ts';
+import { python, withPython } from './python.ts';
 
 const vegaData = join(
   dirname(createRequire(import.meta.url).resolve('vega-datasets')),
@@ -20,7 +20,7 @@ const vegaData = join(
  * asks) builds the same 9 features as the app: same rows kept, same one-hot columns, numbers
  * standardised, same labels.
  */
-describe.skipIf(PYTHON_MISSING)('generated load_data() for the vega datasets', () => {
+withPython.describe('generated load_data() for the vega datasets', () => {
   for (const [dataset, json] of [
     ['penguins', 'penguins.json'],
     ['cars', 'cars.json'],

@@ -5,16 +5,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { lossPlan } from '../../shared/codegen/loss.ts';
 import { generatePytorch } from '../../shared/codegen/pytorch.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
-import { PYTHON_MISSING, python } from './python.ts';
+import { python, withPython } from './python.ts';
 
 const RUNNER = new URL('./ddp_run.py', import.meta.url).pathname;
 
-describe.skipIf(PYTHON_MISSING)('distributed PyTorch (torchrun, gloo)', () => {
+withPython.describe('distributed PyTorch (torchrun, gloo)', () => {
   // One case: each torchrun start costs seconds. The CNN has BatchNorm, Dropout and padding.
   it.each([['a CNN with BatchNormalization', CATALOGUE_PROJECTS[1]!]] as const)(
     '%s: both ranks end with identical weights',

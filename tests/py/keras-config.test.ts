@@ -1,61 +1,129 @@
 /**
- * The generated Keras files compile (`py_compile`), and every layer call carries the config of
- * `kerasLayerConfig`, which equals the config of the TF.js model built from the same IR.
+ * The generated Keras files compile (`py_compile`), and every layer call means what its block
+ * asked for: the call is read back with Python's `ast`, its arguments named and defaulted from
+ * Keras's documented signatures (written out below, not taken from the generator), and compared
+ * with the block's params and with the config TF.js reports for the same layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateKeras } from '../../shared/codegen/keras.ts';
-import { kerasLayerConfig, type KerasValue } from '../../shared/codegen/keras-config.ts';
+import type { KerasValue } from '../../shared/codegen/keras-config.ts';
 import type { Project } from '../../shared/graph/project.ts';
+import type { GraphNode } from '../../shared/graph/types.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
-import { LEAKY_RELU_SLOPE } from '../../shared/layers/activations.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel, leakyReluLayerName } from '../../shared/tfjs/build-model.ts';
+import { assertKnownParams } from '../shared/graph-builder.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
-import { HARNESS, PYTHON_MISSING, python } from './python.ts';
+import { HARNESS, PYTHON_MISSING, python, withPython } from './python.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netwright-keras-'));
 
-/** Keras's own signatures, written from its documentation: positional names and defaults. */
-const KERAS_SIGNATURES: Record<
+/**
+ * Keras's constructor signatures, written out by hand from the Keras 3 API documentation (the
+ * oracle: nothing here comes from Netwright's code generator). `positional`: the parameters in
+ * signature order, so that a positional argument in generated code can be named; `defaults`: the
+ * documented defaults of the parameters Netwright sets, which apply when the code leaves one out.
+ * Parameters without a default (e.g. Dense `units`) are required: `required`.
+ */
+const KERAS: Record<
   string,
-  { positional: string[]; defaults: Record<string, KerasValue> }
+  { positional: string[]; required: string[]; defaults: Record<string, KerasValue> }
 > = {
-  Input: { positional: ['shape'], defaults: {} },
+  // https://keras.io/api/layers/core_layers/input/
+  // keras.Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None, optional=False)
+  Input: { positional: ['shape', 'batch_size', 'dtype'], required: ['shape'], defaults: {} },
+  // https://keras.io/api/layers/core_layers/dense/
+  // Dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform", ...)
   Dense: {
     positional: ['units', 'activation', 'use_bias'],
+    required: ['units'],
     defaults: { activation: null, use_bias: true },
   },
+  // https://keras.io/api/layers/convolution_layers/convolution2d/
+  // Conv2D(filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+  //        dilation_rate=(1, 1), groups=1, activation=None, use_bias=True, ...)
   Conv2D: {
-    positional: ['filters', 'kernel_size', 'strides', 'padding'],
-    defaults: { strides: [1, 1], padding: 'valid', activation: null, use_bias: true },
+    positional: [
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'groups',
+      'activation',
+      'use_bias',
+    ],
+    required: ['filters', 'kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      data_format: null,
+      dilation_rate: [1, 1],
+      groups: 1,
+      activation: null,
+      use_bias: true,
+    },
   },
+  // https://keras.io/api/layers/pooling_layers/max_pooling2d/
+  // MaxPooling2D(pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None)
   MaxPooling2D: {
-    positional: ['pool_size', 'strides', 'padding'],
-    defaults: { pool_size: [2, 2], strides: null, padding: 'valid' },
+    positional: ['pool_size', 'strides', 'padding', 'data_format'],
+    required: [],
+    defaults: { pool_size: [2, 2], strides: null, padding: 'valid', data_format: null },
   },
+  // https://keras.io/api/layers/pooling_layers/average_pooling2d/
+  // AveragePooling2D(pool_size=(2, 2), strides=None, padding="valid", data_format=None, name=None)
   AveragePooling2D: {
-    positional: ['pool_size', 'strides', 'padding'],
-    defaults: { pool_size: [2, 2], strides: null, padding: 'valid' },
+    positional: ['pool_size', 'strides', 'padding', 'data_format'],
+    required: [],
+    defaults: { pool_size: [2, 2], strides: null, padding: 'valid', data_format: null },
   },
-  Activation: { positional: ['activation'], defaults: {} },
-  Dropout: { positional: ['rate'], defaults: {} },
+  // https://keras.io/api/layers/core_layers/activation/  Activation(activation, **kwargs)
+  Activation: { positional: ['activation'], required: ['activation'], defaults: {} },
+  // https://keras.io/api/layers/regularization_layers/dropout/  Dropout(rate, noise_shape=None, seed=None)
+  Dropout: {
+    positional: ['rate', 'noise_shape', 'seed'],
+    required: ['rate'],
+    defaults: { noise_shape: null, seed: null },
+  },
+  // https://keras.io/api/layers/normalization_layers/batch_normalization/
+  // BatchNormalization(axis=-1, momentum=0.99, epsilon=0.001, center=True, scale=True, ...)
   BatchNormalization: {
-    positional: ['axis', 'momentum', 'epsilon'],
-    defaults: { momentum: 0.99, epsilon: 0.001 },
+    positional: ['axis', 'momentum', 'epsilon', 'center', 'scale'],
+    required: [],
+    defaults: { axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true },
   },
-  LayerNormalization: { positional: ['axis', 'epsilon'], defaults: { epsilon: 0.001 } },
-  Reshape: { positional: ['target_shape'], defaults: {} },
-  Concatenate: { positional: ['axis'], defaults: { axis: -1 } },
-  Flatten: { positional: [], defaults: {} },
-  GlobalAveragePooling2D: { positional: [], defaults: {} },
-  Add: { positional: [], defaults: {} },
+  // https://keras.io/api/layers/normalization_layers/layer_normalization/
+  // LayerNormalization(axis=-1, epsilon=0.001, center=True, scale=True, ...)
+  LayerNormalization: {
+    positional: ['axis', 'epsilon', 'center', 'scale'],
+    required: [],
+    defaults: { axis: -1, epsilon: 0.001, center: true, scale: true },
+  },
+  // https://keras.io/api/layers/reshaping_layers/reshape/  Reshape(target_shape, **kwargs)
+  Reshape: { positional: ['target_shape'], required: ['target_shape'], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/concatenate/  Concatenate(axis=-1, **kwargs)
+  Concatenate: { positional: ['axis'], required: [], defaults: { axis: -1 } },
+  // https://keras.io/api/layers/reshaping_layers/flatten/  Flatten(data_format=None)
+  Flatten: { positional: ['data_format'], required: [], defaults: { data_format: null } },
+  // https://keras.io/api/layers/pooling_layers/global_average_pooling2d/
+  // GlobalAveragePooling2D(data_format=None, keepdims=False, **kwargs)
+  GlobalAveragePooling2D: {
+    positional: ['data_format', 'keepdims'],
+    required: [],
+    defaults: { data_format: null, keepdims: false },
+  },
+  // https://keras.io/api/layers/merging_layers/add/  Add(**kwargs)
+  Add: { positional: [], required: [], defaults: {} },
 };
 
-const PAIRS = new Set(['kernel_size', 'strides', 'pool_size']);
+/** Keras takes an int for a 2-D size and means (n, n) (documented for each of these params). */
+const PAIRS = new Set(['kernel_size', 'strides', 'pool_size', 'dilation_rate']);
 
 interface Call {
   className: string;
@@ -63,24 +131,56 @@ interface Call {
   kwargs: Record<string, KerasValue>;
 }
 
-/** The full config a Keras call means: positional args named, defaults filled, ints paired. */
+/**
+ * What a config means in Keras, so that equal meanings compare equal: an int size is a pair,
+ * `activation=None` is `"linear"`, pooling `strides=None` is `pool_size` (keras.io, pooling
+ * layers: "If None, it will default to pool_size"), and a `-1` in Reshape's `target_shape` is the
+ * size `inferred` (keras.io: "One element of the target_shape can be -1").
+ */
+function meaning(
+  config: Record<string, KerasValue>,
+  inferred?: readonly number[],
+): Record<string, KerasValue> {
+  const out: Record<string, KerasValue> = { ...config };
+  for (const [key, v] of Object.entries(out)) {
+    if (PAIRS.has(key) && typeof v === 'number') out[key] = [v, v];
+  }
+  if ('activation' in out && out.activation === null) out.activation = 'linear';
+  if ('pool_size' in out && out.strides === null) out.strides = out.pool_size!;
+  if ('target_shape' in out && inferred) {
+    const shape = out.target_shape as number[];
+    expect(shape.length).toBe(inferred.length);
+    shape.forEach((d, i) => d !== -1 && expect(d).toBe(inferred[i]));
+    out.target_shape = [...inferred];
+  }
+  return out;
+}
+
+/** The full config a generated Keras call means: positional args named, documented defaults. */
 function callConfig(call: Call): Record<string, KerasValue> {
-  const sig = KERAS_SIGNATURES[call.className]!;
+  const sig = KERAS[call.className]!;
   const config: Record<string, KerasValue> = { ...sig.defaults };
   call.args.forEach((value, i) => (config[sig.positional[i]!] = value));
   Object.assign(config, call.kwargs);
-  for (const key of Object.keys(config)) {
-    const v = config[key];
-    if (PAIRS.has(key) && typeof v === 'number') config[key] = [v, v];
-  }
-  if (config.activation === null) config.activation = 'linear';
+  for (const key of sig.required)
+    expect(config, `${call.className} needs ${key}`).toHaveProperty(key);
   return config;
+}
+
+/** What the block asked for: its params as written in the project, over Keras's defaults. */
+function nodeConfig(node: GraphNode): Record<string, KerasValue> {
+  const sig = KERAS[node.type]!;
+  for (const key of sig.required) {
+    // Netwright has its own defaults for these; the test projects spell them out instead.
+    expect(node.params, `${node.id}: test projects give ${key}`).toHaveProperty(key);
+  }
+  return { ...sig.defaults, ...(node.params as Record<string, KerasValue>) };
 }
 
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function lower(project: Project): ModelIR {
-  const result = lowerGraph(project.graph);
+  const result = lowerGraph(assertKnownParams(project.graph));
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
   return result.ir;
 }
@@ -115,7 +215,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => tf.disposeVariables());
 
-describe.skipIf(PYTHON_MISSING)('generated Keras', () => {
+withPython.describe('generated Keras', () => {
   it('every file compiles with py_compile', async () => {
     const all = [...files, ...variants.map((_, i) => join(dir, `variant_${i}.py`))];
     await python(['-m', 'py_compile', ...all], {
@@ -124,39 +224,54 @@ describe.skipIf(PYTHON_MISSING)('generated Keras', () => {
   });
 
   it.each(projects.map((p, i) => [p.name, i] as const))(
-    '%s: each layer call carries kerasLayerConfig and the TF.js config',
+    "%s: each layer call means the block's params (Keras docs) and equals the TF.js config",
     (_name, i) => {
       const project = projects[i]!;
       const ir = lower(project);
+      const nodes = new Map(project.graph.nodes.map((n) => [n.id, n]));
       const fileCalls = calls[files[i]!]!;
-      expect(fileCalls.map((c) => c.className)).toEqual(
-        ir.ops.map((op) => kerasLayerConfig(op).className),
-      );
+      // One call per block on the path, of the block's Keras class (the node type is its name).
+      expect(fileCalls.map((c) => c.className)).toEqual(ir.ops.map((op) => nodes.get(op.id)!.type));
       const model = buildModel(tf, ir);
       ir.ops.forEach((op, j) => {
-        const expected = kerasLayerConfig(op);
-        const written = callConfig(fileCalls[j]!);
-        expect(written).toEqual(expected.config);
-        if (op.type === 'Input') return;
-        // The same config in the TF.js model built from the IR (keys in camelCase there).
-        const leaky = expected.config.activation === 'leaky_relu';
-        const layer = model.getLayer(op.name);
+        const node = nodes.get(op.id)!;
+        const layer = op.type === 'Input' ? undefined : model.getLayer(op.name);
+        // TF.js computes a Reshape's output shape itself: it resolves the -1.
+        const inferred =
+          op.type === 'Reshape' ? (layer!.outputShape as number[]).slice(1) : undefined;
+        const written = meaning(callConfig(fileCalls[j]!), inferred);
+        const wanted = meaning(nodeConfig(node), inferred);
+        expect({ id: op.id, ...written }).toEqual({ id: op.id, ...wanted, name: op.name });
+        if (!layer) return;
+        // TF.js's own config of the layer built from the IR (keys in camelCase there).
         const tfConfig = layer.getConfig();
-        for (const [key, value] of Object.entries(expected.config)) {
-          if (key === 'name') continue;
+        const leaky = wanted.activation === 'leaky_relu';
+        for (const [key, value] of Object.entries(wanted)) {
+          if (key === 'name' || !(camel(key) in tfConfig)) continue;
           let want: unknown = value;
-          if (key === 'strides' && value === null) want = expected.config.pool_size;
           if (key === 'activation' && leaky) {
+            // TF.js has no leaky_relu activation string: a LeakyReLU layer (alpha 0.2, Keras's
+            // documented negative_slope default for keras.activations.leaky_relu).
             if (op.type === 'Activation') {
               expect(layer.getClassName()).toBe('LeakyReLU');
-              expect(tfConfig.alpha).toBeCloseTo(LEAKY_RELU_SLOPE);
+              expect(tfConfig.alpha).toBeCloseTo(0.2);
               continue;
             }
             want = 'linear';
-            const next = model.getLayer(leakyReluLayerName(op.name));
-            expect(next.getConfig().alpha).toBeCloseTo(LEAKY_RELU_SLOPE);
+            expect(model.getLayer(leakyReluLayerName(op.name)).getConfig().alpha).toBeCloseTo(0.2);
           }
-          expect([key, tfConfig[camel(key)]]).toEqual([key, want]);
+          if (key === 'data_format') {
+            // keras.io: data_format None means keras.config.image_data_format(), by default
+            // "channels_last"; TF.js spells the value in camelCase.
+            want = camel((value as string | null) ?? 'channels_last');
+          }
+          if (op.type === 'LayerNormalization' && key === 'axis' && value === -1) {
+            // TF.js reports LayerNormalization's axis resolved: the last axis, batch counted.
+            want = [(layer.input as tf.SymbolicTensor).shape.length - 1];
+          }
+          // Dropout noise_shape/seed None: TF.js leaves them undefined.
+          if (value === null && (key === 'noise_shape' || key === 'seed')) want = undefined;
+          expect([op.id, key, tfConfig[camel(key)]]).toEqual([op.id, key, want]);
         }
       });
       model.dispose();

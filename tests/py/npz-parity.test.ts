@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateKeras } from '../../shared/codegen/keras.ts';
 import { generatePytorch } from '../../shared/codegen/pytorch.ts';
 import { emptyProject, type Project } from '../../shared/graph/project.ts';
@@ -28,7 +28,7 @@ import {
   rng,
 } from '../shared/onnx-helpers.ts';
 import { CATALOGUE_PROJECTS } from './graphs.ts';
-import { PYTHON_MISSING, python } from './python.ts';
+import { python, withPython } from './python.ts';
 
 const RUNNER = new URL('./npz_parity.py', import.meta.url).pathname;
 const BATCH = 3;
@@ -81,7 +81,7 @@ let dir: string;
 const expected: Expected[] = [];
 let results: { torch?: TorchResult; keras?: KerasResult }[] = [];
 
-describe.skipIf(PYTHON_MISSING)('weights.npz loads into the generated code', () => {
+withPython.describe('weights.npz loads into the generated code', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
     dir = mkdtempSync(join(tmpdir(), 'netwright-npz-parity-'));

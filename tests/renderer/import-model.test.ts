@@ -22,7 +22,8 @@ describe('importModelFiles', () => {
     if (!result.ok) throw new Error(result.error);
     expect(result.project.name).toBe('spiral');
     expect(result.hasWeights).toBe(true);
-    expect(result.params).toBe(ir.totals.total);
+    // By hand: Dense 2→16, 16→16, 16→1: (2·16 + 16) + (16·16 + 16) + (16 + 1) = 337.
+    expect(result.params).toBe(337);
     expect((result.project.weights as { layers: unknown[] }).layers).toHaveLength(3);
   });
 

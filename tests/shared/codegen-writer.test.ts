@@ -12,7 +12,7 @@ import { generateCode } from '../../shared/codegen/index.ts';
 import { samePadding, torchConcatDim } from '../../shared/codegen/pytorch.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
-import { PYTHON_MISSING, python } from '../py/python.ts';
+import { python, withPython } from '../py/python.ts';
 
 const NASTY = [
   'plain',
@@ -62,7 +62,7 @@ describe('Python escaping', () => {
     expect(() => w.line('a\nb')).toThrow();
   });
 
-  it.skipIf(PYTHON_MISSING)('Python reads every string back unchanged', async () => {
+  withPython.it('Python reads every string back unchanged', async () => {
     const literals = NASTY.map(pyString);
     const source = `import json, sys\nsys.stdout.write(json.dumps([${literals.join(', ')}]))\n`;
     const { stdout } = await python(['-c', source]);

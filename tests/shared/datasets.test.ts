@@ -140,19 +140,17 @@ describe('CSV', () => {
     });
   });
 
-  it('regression on a real-valued target; 100k rows parse quickly', () => {
+  it('regression on a real-valued target; 100k rows parse', () => {
+    // No time bound here: a timed test fails on a loaded machine (speed belongs in npm run bench).
     const lines = ['f1,f2,cat,target'];
     for (let i = 0; i < 100_000; i++)
       lines.push(`${i % 97},${(i * 7) % 13}.5,${'abc'[i % 3]},${(i % 1000) / 10}`);
-    const t0 = performance.now();
     const r = csvDataset(lines.join('\n'), { name: 'big.csv' });
-    const ms = performance.now() - t0;
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.task.kind).toBe('regression');
     expect(r.value.train.count + r.value.test!.count).toBe(100_000);
     expect(r.value.featureShape).toEqual([5]);
-    expect(ms).toBeLessThan(5000); // generous: a sanity bound, not a benchmark
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
-import { wouldCreateCycle } from '../../shared/graph/types.ts';
+import { wouldCreateCycle, type Graph } from '../../shared/graph/types.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { graphOf } from './graph-builder.ts';
 
@@ -114,6 +114,76 @@ describe('graph diagnostics', () => {
         message: 'Dense: Units must be at least 1',
       }),
     ]);
+  });
+
+  it('W109 an unknown param is a warning naming the block and key, kept but not used', () => {
+    // Built by hand: the test builder `graphOf` throws on unknown params.
+    const g: Graph = {
+      nodes: [
+        { id: 'in', type: 'Input', params: { shape: [8, 8, 3] }, position: { x: 0, y: 0 } },
+        {
+          id: 'conv',
+          type: 'Conv2D',
+          label: 'stem',
+          params: { filters: 2, kernelSize: [5, 5], future_knob: 'x' },
+          position: { x: 0, y: 100 },
+        },
+        { id: 'pool', type: 'MaxPooling2D', params: { PoolSize: 4 }, position: { x: 0, y: 200 } },
+      ],
+      edges: [
+        { id: 'e1', source: 'in', target: 'conv' },
+        { id: 'e2', source: 'conv', target: 'pool' },
+      ],
+    };
+    const a = analyzeGraph(g);
+    expect(a.diagnostics).toEqual([
+      {
+        code: 'W109',
+        severity: 'warning',
+        nodeId: 'conv',
+        param: 'kernelSize',
+        message:
+          'stem: unknown parameter "kernelSize" is kept but not used; did you mean "kernel_size"?',
+      },
+      {
+        code: 'W109',
+        severity: 'warning',
+        nodeId: 'conv',
+        param: 'future_knob',
+        message: 'stem: unknown parameter "future_knob" is kept but not used',
+      },
+      {
+        code: 'W109',
+        severity: 'warning',
+        nodeId: 'pool',
+        param: 'PoolSize',
+        message:
+          'MaxPooling2D: unknown parameter "PoolSize" is kept but not used; did you mean "pool_size"?',
+      },
+    ]);
+    // Kept for a later version, while the default kernel (3, 3) applies: 8 - 3 + 1 = 6.
+    expect(a.nodes.get('conv')!.params).toMatchObject({ kernelSize: [5, 5], future_knob: 'x' });
+    expect(a.nodes.get('conv')!.params.kernel_size).toEqual([3, 3]);
+    expect(a.nodes.get('conv')!.shape).toEqual([6, 6, 2]);
+    expect(formatDiagnostic(a.diagnostics[0]!)).toBe(
+      'W109 [node conv] stem: unknown parameter "kernelSize" is kept but not used; did you mean "kernel_size"?',
+    );
+    // A warning does not block compiling.
+    expect(lowerGraph(g).ok).toBe(true);
+    // A known name in snake_case gives no warning.
+    const fixed = structuredClone(g);
+    fixed.nodes[1]!.params = { filters: 2, kernel_size: [5, 5] };
+    fixed.nodes[2]!.params = { pool_size: 3 };
+    expect(analyzeGraph(fixed).diagnostics).toEqual([]);
+  });
+
+  it('the test graph builder throws on an unknown param', () => {
+    expect(() => graphOf([['d', 'Dense', { unit: 4 }]], [])).toThrow(
+      'node d (Dense): unknown param "unit"',
+    );
+    expect(() => graphOf([['d', 'Dense', { useBias: false }]], [])).toThrow(
+      'node d (Dense): unknown param "useBias" (did you mean "use_bias"?)',
+    );
   });
 
   it('E009 unknown type and E010 edge to a missing block', () => {

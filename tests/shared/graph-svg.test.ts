@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { graphToSvg } from '../../shared/pictures/graph-svg.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 
-const PYTHON = process.env.NETWRIGHT_PYTHON || '/usr/bin/python3';
+import { PYTHON, PYTHON3_MISSING, needs } from '../py/python.ts';
 
 /** Parses the SVG with Python's XML parser and returns its text contents. */
 function svgTexts(svg: string): string[] {
@@ -17,7 +16,7 @@ function svgTexts(svg: string): string[] {
   ) as string[];
 }
 
-describe.runIf(existsSync(PYTHON))('graph as SVG', () => {
+needs(PYTHON3_MISSING).describe('graph as SVG', () => {
   it('draws every block with names, shapes and params, and labels the wires', () => {
     const project = loadTemplate('mnist-mlp');
     const texts = svgTexts(graphToSvg(project.graph, undefined, project.name));

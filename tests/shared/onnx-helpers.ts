@@ -13,13 +13,14 @@ import {
   setModelWeights,
   type ModelWeights,
 } from '../../shared/export/weights.ts';
-import { graphOf } from './graph-builder.ts';
+import { assertKnownParams, graphOf } from './graph-builder.ts';
 import { rng } from '../../shared/datasets/random.ts';
 
 export const PYTHON = process.env.NETWRIGHT_PYTHON || '/usr/bin/python3';
 
+/** Lowers a test graph; throws on its error diagnostics and on unknown params. */
 export function lower(graph: Graph): ModelIR {
-  const result = lowerGraph(graph);
+  const result = lowerGraph(assertKnownParams(graph));
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
   return result.ir;
 }

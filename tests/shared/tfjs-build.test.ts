@@ -5,6 +5,7 @@ import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { LAYER_TYPES } from '../../shared/layers/registry.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel, leakyReluLayerName, opNameOfLayer } from '../../shared/tfjs/build-model.ts';
+import { assertKnownParams } from './graph-builder.ts';
 
 function lower(graph: Graph): ModelIR {
   const result = lowerGraph(graph);
@@ -12,9 +13,9 @@ function lower(graph: Graph): ModelIR {
   return result.ir;
 }
 
-/** A graph from `[id, type, params, inputs]` rows. */
+/** A graph from `[id, type, params, inputs]` rows; throws on a param its layer kind lacks. */
 function graphOf(rows: [string, string, Record<string, unknown>, string[]][]): Graph {
-  return {
+  return assertKnownParams({
     nodes: rows.map(([id, type, params], i) => ({
       id,
       type,
@@ -29,7 +30,7 @@ function graphOf(rows: [string, string, Record<string, unknown>, string[]][]): G
         targetHandle: String(port),
       })),
     ),
-  };
+  });
 }
 
 beforeAll(async () => {
@@ -64,23 +65,32 @@ describe('IR → TF.js model', () => {
     model.dispose();
   });
 
-  it('a graph using every catalogue entry builds with matching counts, names and shapes', () => {
+  it('a graph using every catalogue entry builds with its params, counts, names and shapes', () => {
+    // Every param is given a non-default value, so a back-end that ignores one (or a test that
+    // misspells one, e.g. TF.js's `kernelSize`) makes an assertion below fail.
     const graph = graphOf([
-      ['in', 'Input', { shape: [8, 8, 3] }, []],
+      ['in', 'Input', { shape: [9, 9, 3] }, []],
       [
         'conv',
         'Conv2D',
-        { filters: 4, kernelSize: [3, 3], padding: 'same', activation: 'leaky_relu' },
+        {
+          filters: 4,
+          kernel_size: [3, 2],
+          strides: [2, 1],
+          padding: 'same',
+          activation: 'leaky_relu',
+          use_bias: false,
+        },
         ['in'],
       ],
       ['bn', 'BatchNormalization', { momentum: 0.9, epsilon: 0.01 }, ['conv']],
-      ['max', 'MaxPooling2D', { pool_size: [2, 2] }, ['bn']],
-      ['avg', 'AveragePooling2D', { poolSize: [2, 2], strides: [1, 1], padding: 'same' }, ['max']],
+      ['max', 'MaxPooling2D', { pool_size: [2, 3] }, ['bn']],
+      ['avg', 'AveragePooling2D', { pool_size: [3, 1], strides: [1, 1], padding: 'same' }, ['max']],
       ['gap', 'GlobalAveragePooling2D', {}, ['avg']],
       ['flat', 'Flatten', {}, ['avg']],
       ['dense', 'Dense', { units: 4, activation: 'gelu', use_bias: false }, ['flat']],
       ['add', 'Add', {}, ['dense', 'gap']],
-      ['cat', 'Concatenate', { axis: -1 }, ['add', 'gap']],
+      ['cat', 'Concatenate', { axis: 1 }, ['add', 'gap']],
       ['ln', 'LayerNormalization', { epsilon: 0.0001 }, ['cat']],
       ['drop', 'Dropout', { rate: 0.25 }, ['ln']],
       ['reshape', 'Reshape', { target_shape: [2, -1] }, ['drop']],
@@ -100,14 +110,23 @@ describe('IR → TF.js model', () => {
       const count = layer.countParams();
       expect(count, op.name).toBe(op.count.trainable + op.count.nonTrainable);
     }
-    // Keras configs.
+    // Shapes by hand (Keras: 'same' → ceil(n / stride); 'valid' → floor((n - k) / stride) + 1):
+    // conv 9×9 stride (2, 1) same → 5×9; max pool (2, 3), strides = pool, valid → 2×3.
+    expect(model.getLayer('conv2d').outputShape).toEqual([null, 5, 9, 4]);
+    expect(model.getLayer('max_pooling2d').outputShape).toEqual([null, 2, 3, 4]);
+    expect(model.getLayer('average_pooling2d').outputShape).toEqual([null, 2, 3, 4]);
+    expect(model.getLayer('concatenate').outputShape).toEqual([null, 8]);
+    // Conv2D without bias: 3·2·3·4 = 72 weights; BatchNorm 4·4 = 16 (8 trainable).
+    expect(model.getLayer('conv2d').countParams()).toBe(72);
+    // Keras configs (TF.js spells the keys in camelCase).
     const conv = model.getLayer('conv2d').getConfig();
     expect(conv).toMatchObject({
       filters: 4,
-      kernelSize: [3, 3],
-      strides: [1, 1],
+      kernelSize: [3, 2],
+      strides: [2, 1],
       padding: 'same',
       activation: 'linear',
+      useBias: false,
     });
     expect(model.getLayer(leakyReluLayerName('conv2d')).getConfig()).toMatchObject({ alpha: 0.2 });
     expect(opNameOfLayer(leakyReluLayerName('conv2d'))).toBe('conv2d');
@@ -115,29 +134,41 @@ describe('IR → TF.js model', () => {
       momentum: 0.9,
       epsilon: 0.01,
     });
-    expect(model.getLayer('average_pooling2d').getConfig()).toMatchObject({
-      poolSize: [2, 2],
-      strides: [1, 1],
-    });
     expect(model.getLayer('max_pooling2d').getConfig()).toMatchObject({
-      poolSize: [2, 2],
-      strides: [2, 2],
+      poolSize: [2, 3],
+      strides: [2, 3],
+      padding: 'valid',
+    });
+    expect(model.getLayer('average_pooling2d').getConfig()).toMatchObject({
+      poolSize: [3, 1],
+      strides: [1, 1],
+      padding: 'same',
     });
     expect(model.getLayer('dense_1').getConfig()).toMatchObject({
       units: 4,
       activation: 'gelu',
       useBias: false,
     });
+    expect(model.getLayer('layer_normalization').getConfig()).toMatchObject({ epsilon: 0.0001 });
     expect(model.getLayer('dropout').getConfig()).toMatchObject({ rate: 0.25 });
     expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 4] });
     // The IR makes axes positive (tfjs-layers runs any negative axis as -1): -1 on (N, 4) is 1.
     expect(model.getLayer('concatenate').getConfig()).toMatchObject({ axis: 1 });
     expect(model.getLayer('activation_1').getClassName()).toBe('LeakyReLU');
     // It runs.
-    const y = model.predict(tf.zeros([2, 8, 8, 3])) as tf.Tensor;
+    const y = model.predict(tf.zeros([2, 9, 9, 3])) as tf.Tensor;
     expect(y.shape).toEqual([2, 3]);
     y.dispose();
     model.dispose();
+  });
+
+  it('a misspelt param (TF.js camelCase) is an error in test graphs', () => {
+    expect(() =>
+      graphOf([
+        ['in', 'Input', { shape: [8, 8, 3] }, []],
+        ['conv', 'Conv2D', { kernelSize: [5, 5] }, ['in']],
+      ]),
+    ).toThrow(/node conv \(Conv2D\): unknown param "kernelSize" \(did you mean "kernel_size"\?\)/);
   });
 
   it('the same seed gives the same initial weights', () => {

@@ -4,7 +4,7 @@ import { lowerGraph } from '../../shared/ir/lower.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { stepThrough, weightHistograms } from '../../shared/tfjs/inspect.ts';
-import { graphOf } from './graph-builder.ts';
+import { assertKnownParams, graphOf } from './graph-builder.ts';
 import { rng } from '../../shared/datasets/random.ts';
 
 beforeAll(async () => {
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 function irOf(graph: ReturnType<typeof loadTemplate>['graph']) {
-  const lowered = lowerGraph(graph);
+  const lowered = lowerGraph(assertKnownParams(graph));
   if (!lowered.ok) throw new Error('invalid');
   return lowered.ir;
 }
