@@ -34,7 +34,7 @@ async function start(tf: Tf): Promise<WebGpuStart> {
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true, writable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter();
   } catch (e) {
@@ -91,4 +91,28 @@ export function stopWebGpu(tf: Tf): void {
 export function webgpuDescribe(s: WebGpuStart, title: string, body: () => void): void {
   if (s.ok) describe(title, body);
   else describe.skip(`${title} — skipped: ${s.reason}`, () => it('needs WebGPU', () => {}));
+}
+
+/**
+ * Runs `fn` and returns how many compute dispatches were recorded meanwhile (Dawn's
+ * `GPUComputePassEncoder.prototype.dispatchWorkgroups`, counted as TF.js records them).
+ */
+export async function countDispatches<T>(
+  fn: () => T | Promise<T>,
+): Promise<{ result: T; dispatches: number }> {
+  const proto = (
+    globalThis as unknown as { GPUComputePassEncoder: { prototype: GPUComputePassEncoder } }
+  ).GPUComputePassEncoder.prototype;
+  const original = proto.dispatchWorkgroups;
+  let dispatches = 0;
+  proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args) {
+    dispatches++;
+    return original.apply(this, args);
+  };
+  try {
+    const result = await fn();
+    return { result, dispatches };
+  } finally {
+    proto.dispatchWorkgroups = original;
+  }
 }
