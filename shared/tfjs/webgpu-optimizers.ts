@@ -26,6 +26,15 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
 
 const FUSED = Symbol.for('netwright.fusedOptimizer');
+let enabled = true;
+
+/**
+ * Turns the fused path on or off for every patched optimizer (default on); off, they run TF.js's
+ * own updates. For benchmarks that count what the fusion saves.
+ */
+export function setWebGpuOptimizerFusion(on: boolean): void {
+  enabled = on;
+}
 const WORKGROUP = 64;
 /** Workgroups along x before the dispatch wraps into y (limit 65535 per dimension). */
 const MAX_X = 32768;
@@ -251,7 +260,7 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
   };
   o.applyGradients = (variableGradients: NamedGrads) => {
     const b = tf.backend() as unknown as WebGpuInternals;
-    if (tf.getBackend() !== 'webgpu' || b.activeTimers != null) {
+    if (!enabled || tf.getBackend() !== 'webgpu' || b.activeTimers != null) {
       acc = null;
       return base(variableGradients);
     }
