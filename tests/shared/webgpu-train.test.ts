@@ -130,7 +130,7 @@ async function gradients(backend: string, ir: ModelIR, weights: Float32Array[] |
     const p = model.apply(x, { training: false }) as tf.Tensor;
     return tf.neg(tf.mean(tf.sum(tf.mul(y, tf.log(tf.add(p, 1e-7))), -1))) as tf.Scalar;
   });
-  const names = model.trainableWeights.map((w) => w.read().name);
+  const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
   const result = {
     loss: (await value.data())[0]!,
     grads: await Promise.all(names.map((n) => grads[n]!.data())),
