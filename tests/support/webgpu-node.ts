@@ -87,10 +87,16 @@ export function stopWebGpu(tf: Tf): void {
   started = null;
 }
 
-/** `describe` when WebGPU started, else a visible skipped `describe` whose title says why. */
+/**
+ * `describe` when WebGPU started, else a skipped `describe` whose title says why (and the reason
+ * on stderr, since the default reporter folds a skipped file into one line).
+ */
 export function webgpuDescribe(s: WebGpuStart, title: string, body: () => void): void {
   if (s.ok) describe(title, body);
-  else describe.skip(`${title} — skipped: ${s.reason}`, () => it('needs WebGPU', () => {}));
+  else {
+    console.warn(`WebGPU tests skipped (${title}): ${s.reason}`);
+    describe.skip(`${title} — skipped: ${s.reason}`, () => it('needs WebGPU', () => {}));
+  }
 }
 
 /**
