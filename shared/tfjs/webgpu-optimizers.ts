@@ -20,7 +20,8 @@
  *   adam:     m ← m·β₁ + g·(1−β₁);  v ← v·β₂ + g²·(1−β₂);
  *             p ← ((m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε))·(−lr) + p
  * with β₁ᵗ kept as TF.js keeps it (the `accBeta1` variable, multiplied by β₁ in float32 after each
- * step); here it is mirrored on the CPU (Math.fround) so a step needs no read-back.
+ * step); here it is mirrored on the CPU (Math.fround) so a step needs no read-back, and written
+ * back to `accBeta1`/`accBeta2` after each fused step so saved optimizer state stays TF.js's.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
@@ -245,11 +246,22 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
   o[FUSED] = true;
   const base = o.applyGradients.bind(o);
   const baseSetWeights = o.setWeights.bind(o);
-  // Adam's β₁ᵗ and β₂ᵗ, mirrored in float32 (null: read them from the variables first).
-  let acc: [number, number] | null = null;
+  // Adam's β₁ᵗ and β₂ᵗ, mirrored in float32 so a step never reads the GPU. Read once here (the
+  // optimizer is fresh from tf.train.adam: its accBeta scalars still live on the CPU) and after
+  // setWeights (asynchronously); every step, fused or TF.js's, multiplies them as TF.js does.
+  const f32 = Math.fround;
+  let acc: [number, number] =
+    kind === 'adam' ? [o.accBeta1!.dataSync()[0]!, o.accBeta2!.dataSync()[0]!] : [1, 1];
+  const advance = () => {
+    acc = [f32(acc[0] * f32(o.beta1 ?? 1)), f32(acc[1] * f32(o.beta2 ?? 1))];
+  };
   o.setWeights = async (w) => {
-    acc = null;
-    return baseSetWeights(w);
+    await baseSetWeights(w);
+    if (kind === 'adam') acc = [(await o.accBeta1!.data())[0]!, (await o.accBeta2!.data())[0]!];
+  };
+  const tfjsStep = (g: NamedGrads) => {
+    base(g);
+    advance();
   };
   const slot = (slots: Slot[], i: number, name: string, suffix: string): tfjs.Variable => {
     slots[i] ??= {
@@ -261,8 +273,7 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
   o.applyGradients = (variableGradients: NamedGrads) => {
     const b = tf.backend() as unknown as WebGpuInternals;
     if (!enabled || tf.getBackend() !== 'webgpu' || b.activeTimers != null) {
-      acc = null;
-      return base(variableGradients);
+      return tfjsStep(variableGradients);
     }
     const names = Array.isArray(variableGradients)
       ? variableGradients.map((v) => v.name)
@@ -292,19 +303,16 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
       const grad = gradOf(name, i);
       if (grad == null) continue;
       if (grad.dtype !== 'float32' || !writable(b, targets)) {
-        acc = null;
-        return base(variableGradients);
+        return tfjsStep(variableGradients);
       }
       plan.push({ targets, grad });
     }
-    const f32 = Math.fround;
     let values: number[];
     if (kind === 'sgd') values = [-o.learningRate];
     else if (kind === 'momentum') values = [o.momentum!, -o.learningRate];
     else if (kind === 'rmsprop')
       values = [o.decay!, 1 - o.decay!, o.momentum!, o.learningRate, o.epsilon!];
     else {
-      acc ??= [o.accBeta1!.dataSync()[0]!, o.accBeta2!.dataSync()[0]!];
       values = [
         o.beta1!,
         1 - o.beta1!,
@@ -317,12 +325,12 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
       ];
     }
     for (const { targets, grad } of plan) dispatch(tf, b, kind, targets, grad, values);
-    if (kind === 'adam' && acc) {
-      const next: [number, number] = [f32(acc[0] * f32(o.beta1!)), f32(acc[1] * f32(o.beta2!))];
-      acc = next;
+    if (kind === 'adam') {
+      advance();
+      const [a1, a2] = acc;
       tf.tidy(() => {
-        o.accBeta1!.assign(tf.scalar(next[0]));
-        o.accBeta2!.assign(tf.scalar(next[1]));
+        o.accBeta1!.assign(tf.scalar(a1));
+        o.accBeta2!.assign(tf.scalar(a2));
       });
     }
     o.incrementIterations();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, expect, it } from 'vitest';
 import { rng } from '../../shared/datasets/random.ts';
 import { makeOptimizer } from '../../shared/training/optimizer.ts';
+import { setWebGpuFlags } from '../../shared/tfjs/webgpu-flags.ts';
 import { fuseOnWebGpu } from '../../shared/tfjs/webgpu-optimizers.ts';
 import {
   countDispatches,
@@ -11,6 +12,8 @@ import {
 } from '../support/webgpu-node.ts';
 
 const gpu = await startWebGpu(tf);
+// The app's flags: with WEBGPU_CPU_FORWARD=false even TF.js's scalar updates stay on the GPU.
+if (gpu.ok) setWebGpuFlags(tf);
 afterAll(() => stopWebGpu(tf));
 
 const SHAPES = [[7, 5], [5], [3, 1100]]; // the last spans several workgroups (3300 > 64)
@@ -28,14 +31,20 @@ const grads = Array.from({ length: STEPS }, () =>
 type Kind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
 let run = 0;
 /** Trains the variables STEPS steps with the given gradients; returns variables + slot values. */
-async function steps(backend: string, kind: Kind, fused: boolean, keepAlias = false) {
+async function steps(
+  backend: string,
+  kind: Kind,
+  fused: boolean,
+  keepAlias = false,
+  reloadAfter = -1,
+) {
   await tf.setBackend(backend);
   run++;
   // Made in tidy so the initial tensors are disposed (a variable then owns its buffer alone).
   const vars = SHAPES.map((s, i) =>
     tf.tidy(() => tf.variable(tf.tensor(init[i]!, s), true, `opt${run}_${i}`)),
   );
-  const opt = fused
+  let opt = fused
     ? makeOptimizer(tf, { optimizer: kind, learningRate: 0.01 })
     : {
         sgd: () => tf.train.sgd(0.01),
@@ -46,7 +55,15 @@ async function steps(backend: string, kind: Kind, fused: boolean, keepAlias = fa
   const alias = keepAlias ? tf.reshape(vars[0]!, [35]) : null;
   const aliasBefore = alias ? await alias.data() : null;
   const perStep: number[] = [];
-  for (const g of grads) {
+  for (const [step, g] of grads.entries()) {
+    if (step === reloadAfter) {
+      // Save and restore the optimizer state into a fresh optimizer, as a resumed run would.
+      const saved = await opt.getWeights();
+      const next = makeOptimizer(tf, { optimizer: kind, learningRate: 0.01 });
+      await next.setWeights(saved);
+      opt.dispose();
+      opt = next;
+    }
     const named = Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(g[i]!, SHAPES[i])]));
     const c = await countDispatches(() => opt.applyGradients(named));
     perStep.push(c.dispatches);
@@ -93,6 +110,13 @@ webgpuDescribe(gpu, 'fused optimizer updates on webgpu', () => {
     expect(Array.from(got.aliasAfter!)).toEqual(Array.from(got.aliasBefore!));
     // (TF.js's step gave the variable a buffer of its own: the later steps are fused again.)
     expect(got.dispatches).toBe((STEPS - 1) * SHAPES.length);
+  });
+
+  it('adam resumed from saved state (getWeights → setWeights) still equals TF.js', async () => {
+    const want = await steps('cpu', 'adam', false);
+    const got = await steps('webgpu', 'adam', true, false, 2);
+    expect(maxDiff(got.values, want.values)).toBeLessThan(1e-5);
+    expect(maxDiff(got.slots, want.slots)).toBeLessThan(1e-5);
   });
 
   it('leaves optimizers it cannot fuse as they are', () => {
