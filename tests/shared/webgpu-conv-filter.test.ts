@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, expect, it } from 'vitest';
 import { rng } from '../../shared/datasets/random.ts';
+import { installWebGpuConvFilter } from '../../shared/tfjs/webgpu-conv-filter.ts';
 import { startWebGpu, stopWebGpu, webgpuDescribe } from '../support/webgpu-node.ts';
 
 const gpu = await startWebGpu(tf);
@@ -41,7 +42,10 @@ async function filterGrad(
 }
 
 webgpuDescribe(gpu, 'webgpu Conv2DBackpropFilter (tiled reduction)', () => {
-  it('is the one registered for webgpu', () => {
+  it('is the one registered for webgpu (installed once, idempotent)', () => {
+    const before = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
+    expect(installWebGpuConvFilter(tf)).toBe(true);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'webgpu')).toBe(before);
     const k = tf.getKernel('Conv2DBackpropFilter', 'webgpu');
     expect(
       k && (k as unknown as Record<symbol, boolean>)[Symbol.for('netwright.webgpuConvFilter')],
