@@ -13,6 +13,9 @@
  *   netwright+flags  both, as the app's worker starts webgpu
  * Per step = (count over 10 steps − count over 4 steps) / 6, so the first step's one-off work
  * (slot variables, the first loss read) cancels out. Prints one JSON object.
+ *
+ * Models: WEBGPU_BENCH_MODELS (default `mnist-mlp`, ~1 min on lavapipe; `mnist-mlp,mnist-cnn` for
+ * the CNN too, ~15 min on lavapipe: the stock filter gradient is slow in software).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../shared/datasets/types.ts';
@@ -123,7 +126,7 @@ async function main() {
       c.flags ? WEBGPU_FLAGS.WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE : 15,
     );
     tf.env().set('WEBGPU_CPU_FORWARD', c.flags ? WEBGPU_FLAGS.WEBGPU_CPU_FORWARD : true);
-    for (const modelId of (process.env.MODELS ?? 'mnist-mlp,mnist-cnn').split(',')) {
+    for (const modelId of (process.env.WEBGPU_BENCH_MODELS ?? 'mnist-mlp').split(',')) {
       log(`${c.name} ${modelId}…`);
       const short = await count(modelId, 4);
       const long = await count(modelId, 10);
