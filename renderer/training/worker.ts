@@ -27,6 +27,7 @@ import { carsDataset, penguinsDataset } from '../../shared/datasets/vega.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
+import { setWebGpuFlags } from '../../shared/tfjs/webgpu-flags.ts';
 import { watchWeights } from '../../shared/tfjs/watch.ts';
 import type {
   BackendChoice,
@@ -117,6 +118,7 @@ async function chooseBackend(choice: BackendChoice): Promise<BackendName> {
       if (name === 'webgl' && typeof OffscreenCanvas === 'undefined')
         throw new Error('no OffscreenCanvas');
       if (name === 'webgpu' && !('gpu' in navigator)) throw new Error('no navigator.gpu');
+      if (name === 'webgpu') setWebGpuFlags(tf);
       const ok = await tf.setBackend(name);
       if (!ok) throw new Error('did not initialise');
       await tf.ready();

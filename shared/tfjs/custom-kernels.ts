@@ -9,6 +9,7 @@
  */
 import type { Tf } from './build-model.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
+import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 
 /**
  * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
@@ -16,4 +17,5 @@ import { installFastWasmMatMul } from './wasm-matmul.ts';
  */
 export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
+  installWebGpuConvFilter(tf);
 }

@@ -115,7 +115,7 @@ describe('training in the app', () => {
       args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
     });
     try {
-      const { page } = await openApp(gpuBrowser, e2e.url);
+      const { page, errors } = await openApp(gpuBrowser, e2e.url);
       await openToy(page);
       await page.getByTestId('train-epochs').fill('2');
       await page.getByTestId('train-backend').selectOption('webgpu');
@@ -125,6 +125,13 @@ describe('training in the app', () => {
         150_000,
       ).toBeGreaterThan(4);
       await poll(() => page.getByTestId('train-backend-used').textContent()).toContain('webgpu');
+      // Both epochs finish with finite, falling loss (the fused optimizer update and the app's
+      // webgpu flags run here, on Chromium's WebGPU).
+      await poll(async () => (await epochLog(page)).length, 150_000).toBe(2);
+      const losses = (await epochLog(page)).map((e) => e.loss);
+      expect(losses.every(Number.isFinite), JSON.stringify(losses)).toBe(true);
+      expect(losses[1]!).toBeLessThan(losses[0]!);
+      expect(errors).toEqual([]);
       await page.close();
     } finally {
       await gpuBrowser.close();
