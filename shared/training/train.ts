@@ -3,7 +3,13 @@
  * `optimizer.minimize` (not `model.fit`, which awaits every batch's loss and yields through
  * requestAnimationFrame). Losses stay on the device and are read asynchronously in groups of
  * `readEvery` batches, so the GPU pipeline is not stalled each batch; a NaN/Infinity loss is
- * caught at the next read and stops training with advice. Pause/stop are checked between batches.
+ * caught at the next read and stops training with advice.
+ *
+ * Control that responds (issue 10): Stop and Pause are checked before every batch, and the loop
+ * gives the event loop a turn at least every `yieldEveryMs` (so a worker receives Stop while it
+ * trains), and reads losses at least every `readEveryMs` of work (so at most that much device work
+ * is queued when Stop comes). A Stop mid-epoch ends the epoch as a partial one (`partial`,
+ * `fraction`) with no validation pass; a Stop during a validation pass abandons it.
  * Every tensor made here is disposed, the optimizer included (its slots outlive `model.dispose`).
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -18,7 +24,14 @@ import { makeOptimizer } from './optimizer.ts';
 
 /** One epoch's numbers; `acc`/`val_*` are null when not applicable. Also the CLI's JSON line. */
 export interface EpochLog {
+  /** 1-based epoch number (for a partial epoch: the epoch it is part of). */
   epoch: number;
+  /**
+   * Set when Stop ended the epoch early: the statistics cover only the batches trained, and
+   * `fraction` (0 < fraction < 1) is the share of the epoch's batches that were trained.
+   */
+  partial?: boolean;
+  fraction?: number;
   loss: number;
   acc: number | null;
   /** Mean absolute error, for regression. */
@@ -38,9 +51,13 @@ export interface BatchProgress {
   losses: number[];
   /** Training samples seen since the start. */
   samples: number;
-  samplesPerSecond: number;
-  /** Seconds left at the current speed. */
-  etaSeconds: number;
+  /**
+   * Samples per second of training time (paused time and the first read, which includes
+   * compilation and warm-up, left out); null until two reads have measured a rate.
+   */
+  samplesPerSecond: number | null;
+  /** Seconds left at `samplesPerSecond`; null while there is no rate. */
+  etaSeconds: number | null;
   /** Seconds from start to the first batch's loss being read (compile + warm-up). */
   firstBatchSeconds: number;
 }
@@ -56,8 +73,15 @@ export interface TrainOptions {
   settings: TrainingSettings;
   /** Cap on training samples (before the validation split). */
   limit?: number;
-  /** Batches between asynchronous loss reads (default 8). */
+  /** Most batches between asynchronous loss reads (default 8). */
   readEvery?: number;
+  /**
+   * Milliseconds of training between loss reads at most (default 250): when batches are slow,
+   * reads come more often than `readEvery`, so Stop never waits for more queued device work.
+   */
+  readEveryMs?: number;
+  /** Milliseconds between turns given to the event loop at most (default 50). */
+  yieldEveryMs?: number;
   control?: TrainControl;
   onBatches?: (p: BatchProgress) => void;
   onEpoch?: (log: EpochLog) => void | Promise<void>;
@@ -105,13 +129,27 @@ export function batchTensors(
   return [tf.tensor(x, [n, ...inputShape]), tf.tensor1d(y)];
 }
 
+/** How long an evaluation may run: `cancelled` is asked between chunks. */
+export interface EvaluateOptions {
+  /** Rows per chunk (default 512). */
+  batchSize?: number;
+  /** Asked before every chunk; when true the pass is abandoned and resolves to null. */
+  cancelled?: () => boolean;
+  /** Awaited between chunks (gives a worker's message loop a turn). */
+  yieldToEvents?: () => Promise<void>;
+}
+
 export interface Evaluation {
   loss: number;
   acc: number | null;
   mae: number | null;
 }
 
-/** Loss and metric over some rows of a split, in large batches, one read at the end. */
+/**
+ * Loss and metric over some rows of a split (all rows when `indices` is null), in chunks of
+ * `batchSize` rows, read after each chunk so that `cancelled` (asked between chunks) can abandon
+ * the pass promptly; resolves to null when there are no rows or the pass was abandoned.
+ */
 export async function evaluate(
   tf: Tf,
   model: tfjs.LayersModel,
@@ -119,32 +157,36 @@ export async function evaluate(
   split: Split,
   indices: ArrayLike<number> | null,
   inputShape: readonly number[],
-  batchSize = 512,
+  options: EvaluateOptions = {},
 ): Promise<Evaluation | null> {
+  const batchSize = options.batchSize ?? 512;
   const n = indices ? indices.length : split.count;
   if (n === 0) return null;
   const all = indices ?? Uint32Array.from({ length: n }, (_, i) => i);
-  let lossSum = tf.scalar(0);
-  let metricSum = tf.scalar(0);
+  let lossSum = 0;
+  let metricSum = 0;
   for (let start = 0; start < n; start += batchSize) {
+    if (options.cancelled?.()) return null;
     const idx = Array.prototype.slice.call(all, start, Math.min(n, start + batchSize)) as number[];
     const [x, y] = batchTensors(tf, split, idx, inputShape);
-    const next = tf.tidy(() => {
+    const both = tf.tidy(() => {
       const out = model.apply(x, { training: false }) as tfjs.Tensor;
-      return [
-        tf.add(lossSum, tf.mul(lossTensor(tf, plan, out, y), idx.length)),
-        tf.add(metricSum, metricSumTensor(tf, plan, out, y)),
-      ];
+      return tf.stack([
+        tf.mul(lossTensor(tf, plan, out, y), idx.length),
+        metricSumTensor(tf, plan, out, y),
+      ]);
     });
-    tf.dispose([x, y, lossSum, metricSum]);
-    [lossSum, metricSum] = next as [tfjs.Scalar, tfjs.Scalar];
+    tf.dispose([x, y]);
+    const [l, m] = await both.data();
+    both.dispose();
+    lossSum += l!;
+    metricSum += m!;
+    if (options.yieldToEvents) await options.yieldToEvents();
   }
-  const both = tf.stack([lossSum, metricSum]);
-  const [l, m] = await both.data();
-  tf.dispose([both, lossSum, metricSum]);
-  const metric = m! / n;
+  if (options.cancelled?.()) return null;
+  const metric = metricSum / n;
   return {
-    loss: l! / n,
+    loss: lossSum / n,
     acc: plan.metric === 'accuracy' ? metric : null,
     mae: plan.metric === 'mae' ? metric : null,
   };
@@ -157,7 +199,8 @@ export function lowerLearningRate(lr: number): number {
 
 /**
  * Trains `model` (built from `ir`) on `dataset.train` with `settings`. Resolves when the epochs
- * are done, stop is requested (weights trained so far are kept), or the loss diverges.
+ * are done, stop is requested (weights trained so far are kept; an epoch cut short is logged with
+ * `partial: true` and its `fraction`, without a validation pass), or the loss diverges.
  */
 export async function train(
   tf: Tf,
@@ -171,7 +214,9 @@ export async function train(
   const inputShape = ir.ops.find((op) => op.id === ir.inputId)!.outputShape;
   const now = options.now ?? (() => performance.now());
   const yieldToEvents = options.yieldToEvents ?? defaultYield;
-  const readEvery = Math.max(1, options.readEvery ?? 8);
+  const maxReadEvery = Math.max(1, options.readEvery ?? 8);
+  const readEveryMs = options.readEveryMs ?? 250;
+  const yieldEveryMs = options.yieldEveryMs ?? 50;
   const control = options.control ?? { stop: false, paused: null };
   const count = Math.min(dataset.train.count, options.limit ?? Infinity);
   const { train: trainIdx, val: valIdx } = splitIndices(
@@ -193,10 +238,25 @@ export async function train(
   const optimizer = makeOptimizer(tf, settings);
   const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
   const start = now();
+  /** Milliseconds spent paused, left out of the rate. */
+  let pausedMs = 0;
+  const active = () => now() - start - pausedMs;
+  let lastYield = now();
+  const maybeYield = async () => {
+    if (now() - lastYield < yieldEveryMs) return;
+    await yieldToEvents();
+    lastYield = now();
+  };
   let samples = 0;
   let firstBatchSeconds = -1;
+  /** Samples and active milliseconds at the first read: the rate is measured from there. */
+  let rateFrom: { samples: number; ms: number } | null = null;
+  /** Batches between reads, adapted so that a read comes at least every `readEveryMs`. */
+  let readEvery = maxReadEvery;
   const totalSamples = trainIdx.length * settings.epochs;
   const shuffleRandom = rng(settings.seed + 1);
+  const stopped = () => control.stop;
+  const pausedBy = () => control.paused;
 
   try {
     for (let epoch = 1; epoch <= settings.epochs; epoch++) {
@@ -207,10 +267,12 @@ export async function train(
       let lossSum = 0;
       let metricSum = 0;
       let seen = 0;
+      let batchesRead = 0;
       // Per-batch [loss, metricSum] scalars not read yet, with their batch sizes.
       let pending: tfjs.Scalar[] = [];
       let pendingSizes: number[] = [];
       let lastBatch = -1;
+      let lastRead = active();
 
       const flush = async (): Promise<string | null> => {
         if (pending.length === 0) return null;
@@ -232,9 +294,19 @@ export async function train(
           metricSum += values[2 * k + 1]!;
           seen += sizes[k]!;
         }
-        const elapsed = (now() - start) / 1000;
-        if (firstBatchSeconds < 0) firstBatchSeconds = elapsed;
-        const speed = samples / Math.max(elapsed, 1e-9);
+        batchesRead += sizes.length;
+        const ms = active();
+        const perBatchMs = (ms - lastRead) / sizes.length;
+        lastRead = ms;
+        readEvery = Math.max(
+          1,
+          Math.min(maxReadEvery, Math.floor(readEveryMs / Math.max(perBatchMs, 1e-3))),
+        );
+        if (firstBatchSeconds < 0) firstBatchSeconds = (now() - start) / 1000;
+        let speed: number | null = null;
+        if (!rateFrom) rateFrom = { samples, ms };
+        else if (samples > rateFrom.samples && ms > rateFrom.ms)
+          speed = ((samples - rateFrom.samples) * 1000) / (ms - rateFrom.ms);
         options.onBatches?.({
           epoch,
           batch: lastBatch,
@@ -242,20 +314,23 @@ export async function train(
           losses,
           samples,
           samplesPerSecond: speed,
-          etaSeconds: (totalSamples - samples) / Math.max(speed, 1e-9),
+          etaSeconds: speed ? (totalSamples - samples) / speed : null,
           firstBatchSeconds,
         });
         return null;
       };
 
       for (let b = 0; b < batches; b++) {
-        if (control.paused) {
+        if (pausedBy() && !stopped()) {
           const problem = await flush();
           if (problem) return { status: 'diverged', message: problem, history, plan };
           options.onPause?.();
-          await control.paused;
+          const pausedAt = now();
+          for (let wait = pausedBy(); wait && !stopped(); wait = pausedBy()) await wait;
+          pausedMs += now() - pausedAt;
+          lastYield = now();
         }
-        if (control.stop) break;
+        if (stopped()) break;
         const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
         const [x, y] = batchTensors(tf, dataset.train, idx, inputShape);
         let metric: tfjs.Scalar | null = null;
@@ -276,15 +351,23 @@ export async function train(
         if (pending.length >= readEvery || b === 0) {
           const problem = await flush();
           if (problem) return { status: 'diverged', message: problem, history, plan };
-          await yieldToEvents();
         }
+        await maybeYield();
       }
       const problem = await flush();
       if (problem) return { status: 'diverged', message: problem, history, plan };
       if (seen === 0) break;
-      const val = await evaluate(tf, model, plan, dataset.train, valIdx, inputShape);
+      const partial = batchesRead < batches;
+      const val =
+        partial || stopped()
+          ? null
+          : await evaluate(tf, model, plan, dataset.train, valIdx, inputShape, {
+              cancelled: stopped,
+              yieldToEvents,
+            });
       const log: EpochLog = {
         epoch,
+        ...(partial ? { partial: true, fraction: batchesRead / batches } : {}),
         loss: lossSum / seen,
         acc: plan.metric === 'accuracy' ? metricSum / seen : null,
         val_loss: val ? val.loss : null,
@@ -297,7 +380,7 @@ export async function train(
       }
       history.push(log);
       await options.onEpoch?.(log);
-      if (control.stop) break;
+      if (stopped()) break;
     }
   } finally {
     optimizer.dispose();
@@ -305,6 +388,11 @@ export async function train(
   return control.stop
     ? { status: 'stopped', message: 'Stopped; the weights trained so far are kept', history, plan }
     : { status: 'done', history, plan };
+}
+
+/** Epochs trained in a history: whole epochs count 1, a partial one its `fraction`. */
+export function epochsTrained(history: readonly Pick<EpochLog, 'partial' | 'fraction'>[]): number {
+  return history.reduce((sum, e) => sum + (e.partial ? (e.fraction ?? 0) : 1), 0);
 }
 
 /** Test-set results: loss/metric, a confusion matrix, and per-example predictions. */
@@ -315,6 +403,10 @@ export interface TestResults extends Evaluation {
   predictions: number[];
 }
 
+/**
+ * Test-set results of `model` on `dataset.test` (first `limit` rows); null without a test split or
+ * when `options.cancelled` (asked between chunks) abandons the pass.
+ */
 export async function testResults(
   tf: Tf,
   model: tfjs.LayersModel,
@@ -323,6 +415,7 @@ export async function testResults(
   settings: Pick<TrainingSettings, 'loss'>,
   predictionCount = 64,
   limit = Infinity,
+  options: Pick<EvaluateOptions, 'cancelled' | 'yieldToEvents'> = {},
 ): Promise<TestResults | null> {
   const split = dataset.test;
   if (!split) return null;
@@ -330,7 +423,7 @@ export async function testResults(
   const inputShape = ir.ops.find((op) => op.id === ir.inputId)!.outputShape;
   const n = Math.min(split.count, limit);
   const indices = Uint32Array.from({ length: n }, (_, i) => i);
-  const ev = await evaluate(tf, model, plan, split, indices, inputShape);
+  const ev = await evaluate(tf, model, plan, split, indices, inputShape, options);
   if (!ev) return null;
   let confusion: number[][] | null = null;
   const predictions: number[] = [];
@@ -338,6 +431,7 @@ export async function testResults(
     const k = dataset.task.numClasses;
     confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
     for (let s = 0; s < n; s += 1024) {
+      if (options.cancelled?.()) return null;
       const idx = Array.from({ length: Math.min(1024, n - s) }, (_, i) => s + i);
       const [x, y] = batchTensors(tf, split, idx, inputShape);
       const cls = tf.tidy(() =>
@@ -351,6 +445,7 @@ export async function testResults(
         if (row && p < k) row[p] = (row[p] ?? 0) + 1;
         if (s + i < predictionCount) predictions.push(p);
       });
+      if (options.yieldToEvents) await options.yieldToEvents();
     }
   }
   return { ...ev, confusion, predictions };
