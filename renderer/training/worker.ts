@@ -44,7 +44,8 @@ import {
   testResults,
   train,
   type BatchProgress,
-  type TrainControl,
+  createControl,
+  type Controller,
 } from '../../shared/training/train.ts';
 import type { TrainingSettings } from '../../shared/graph/project.ts';
 import { exportWeights, importWeights } from '../../shared/training/weights.ts';
@@ -81,8 +82,7 @@ function enqueue(job: () => Promise<void>) {
 let backendReady: BackendName | null = null;
 let model: tf.LayersModel | null = null;
 let modelKey = '';
-let control: TrainControl | null = null;
-let resume: (() => void) | null = null;
+let control: Controller | null = null;
 const datasets = new Map<string, Dataset>();
 
 /**
@@ -446,7 +446,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     }
   }
   const m = model;
-  const run: TrainControl = { stop: false, paused: null };
+  const run = createControl();
   control = run;
   afterWorkCancelled = false;
   post({ type: 'status', state: 'training' });
@@ -513,7 +513,11 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     });
   const test = cancelled()
     ? null
-    : await testResults(tf, m, ir, data, msg.settings, 36, Infinity, { cancelled, yieldToEvents });
+    : await testResults(tf, m, ir, data, msg.settings, 36, Infinity, {
+        cancelled,
+        yieldToEvents,
+        changed: () => run.changed,
+      });
   if (!cancelled()) {
     const classNames = data.task.kind === 'classification' ? data.task.classNames : [];
     let samples: { pixels: number[][]; labels: number[] } | undefined;
@@ -583,21 +587,16 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       break;
     case 'pause':
       // The status turns `paused` when the loop has actually stopped (onPause).
-      if (control && !control.paused) control.paused = new Promise((r) => (resume = r));
+      control?.pause();
       break;
     case 'resume':
       if (control?.paused) {
-        control.paused = null;
-        resume?.();
+        control.resume();
         post({ type: 'status', state: 'training' });
       }
       break;
     case 'stop':
-      if (control) {
-        control.stop = true;
-        control.paused = null;
-        resume?.();
-      }
+      control?.requestStop();
       break;
     case 'reset':
       enqueue(async () => {
@@ -606,7 +605,7 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       });
       break;
     case 'dispose':
-      if (control) control.stop = true;
+      control?.requestStop();
       enqueue(async () => {
         disposeModel();
         datasets.clear();

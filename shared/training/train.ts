@@ -67,7 +67,56 @@ export interface TrainControl {
   stop: boolean;
   /** When set, the loop awaits it before the next batch. */
   paused: Promise<void> | null;
+  /**
+   * Optional: resolves at the next change of `stop`/`paused` (see `createControl`). With it,
+   * Stop and Pause do not wait for the device to finish the batches in flight: Stop ends the
+   * run at once (those batches are in the weights; their losses are not counted).
+   */
+  changed?: Promise<void>;
 }
+
+/** A TrainControl with methods that set it and wake the loop (`changed`). */
+export interface Controller extends TrainControl {
+  requestStop(): void;
+  pause(): void;
+  resume(): void;
+}
+
+/** A fresh Controller: not stopped, not paused. */
+export function createControl(): Controller {
+  let fire: () => void = () => undefined;
+  let resumeLoop: (() => void) | null = null;
+  const bump = () => {
+    const f = fire;
+    c.changed = new Promise<void>((r) => (fire = r));
+    f();
+  };
+  const c: Controller = {
+    stop: false,
+    paused: null,
+    changed: new Promise<void>((r) => (fire = r)),
+    requestStop() {
+      c.stop = true;
+      c.paused = null;
+      resumeLoop?.();
+      bump();
+    },
+    pause() {
+      if (c.paused || c.stop) return;
+      c.paused = new Promise<void>((r) => (resumeLoop = r));
+      bump();
+    },
+    resume() {
+      if (!c.paused) return;
+      c.paused = null;
+      resumeLoop?.();
+      bump();
+    },
+  };
+  return c;
+}
+
+const INTERRUPTED = Symbol('interrupted');
 
 export interface TrainOptions {
   settings: TrainingSettings;
@@ -99,6 +148,8 @@ export interface TrainResult {
   message?: string;
   history: EpochLog[];
   plan: LossPlan;
+  /** Resolves when loss reads left in flight by a Stop have finished and freed their tensors. */
+  settled?: Promise<void>;
 }
 
 const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -137,6 +188,11 @@ export interface EvaluateOptions {
   cancelled?: () => boolean;
   /** Awaited between chunks (gives a worker's message loop a turn). */
   yieldToEvents?: () => Promise<void>;
+  /**
+   * A control change to wake on (TrainControl.changed): then a chunk in flight is not waited
+   * for when `cancelled` says so (its tensors are freed when the device is done).
+   */
+  changed?: () => Promise<void> | undefined;
 }
 
 export interface Evaluation {
@@ -177,7 +233,23 @@ export async function evaluate(
       ]);
     });
     tf.dispose([x, y]);
-    const [l, m] = await both.data();
+    const read = both.data();
+    for (;;) {
+      const changed = options.changed?.();
+      if (changed && options.cancelled?.()) {
+        void read.finally(() => both.dispose()).catch(() => undefined);
+        return null;
+      }
+      const r = changed
+        ? await Promise.race([read, changed.then((): typeof INTERRUPTED => INTERRUPTED)])
+        : await read;
+      if (r !== INTERRUPTED) break;
+      if (options.cancelled?.()) {
+        void read.finally(() => both.dispose()).catch(() => undefined);
+        return null;
+      }
+    }
+    const [l, m] = await read;
     both.dispose();
     lossSum += l!;
     metricSum += m!;
@@ -248,6 +320,10 @@ export async function train(
     lastYield = now();
   };
   let samples = 0;
+  /** Samples whose losses have been read (the rate counts work the device has finished). */
+  let samplesRead = 0;
+  /** Loss reads not finished yet (a Stop may leave some in flight; see `TrainResult.settled`). */
+  const reads = new Set<Promise<unknown>>();
   let firstBatchSeconds = -1;
   /** Samples and active milliseconds at the first read: the rate is measured from there. */
   let rateFrom: { samples: number; ms: number } | null = null;
@@ -267,34 +343,56 @@ export async function train(
       let lossSum = 0;
       let metricSum = 0;
       let seen = 0;
-      let batchesRead = 0;
-      // Per-batch [loss, metricSum] scalars not read yet, with their batch sizes.
-      let pending: tfjs.Scalar[] = [];
+      let batchesDone = 0;
+      // Per-batch [loss, metricSum] pairs not read yet, with their batch sizes.
+      let pending: tfjs.Tensor[] = [];
       let pendingSizes: number[] = [];
       let lastBatch = -1;
       let lastRead = active();
+      /** The reads started and not yet processed, chained in order; null when none. */
+      let inFlight: Promise<string | null> | null = null;
+      /** Set when Stop gives up on the reads in flight: their numbers are not counted. */
+      let abandoned = false;
 
-      const flush = async (): Promise<string | null> => {
-        if (pending.length === 0) return null;
+      /** Starts reading the pending batches' losses; the values are counted when they come. */
+      const startRead = () => {
+        if (pending.length === 0) return;
         const stacked = tf.stack(pending);
-        const values = await stacked.data();
-        tf.dispose([stacked, ...pending]);
+        tf.dispose(pending);
         const sizes = pendingSizes;
+        const last = lastBatch;
         pending = [];
         pendingSizes = [];
+        const before = inFlight;
+        const read = (async (): Promise<string | null> => {
+          try {
+            const earlier = before ? await before : null;
+            const values = await stacked.data();
+            if (earlier) return earlier;
+            if (abandoned) return null;
+            return count(values, sizes, last);
+          } finally {
+            stacked.dispose();
+          }
+        })();
+        inFlight = read;
+        reads.add(read);
+        void read.finally(() => reads.delete(read)).catch(() => undefined);
+      };
+
+      const count = (values: ArrayLike<number>, sizes: number[], last: number): string | null => {
         const losses: number[] = [];
         for (let k = 0; k < sizes.length; k++) {
           const l = values[2 * k]!;
           if (!Number.isFinite(l)) {
             const lr = settings.learningRate;
-            return `The loss became ${Number.isNaN(l) ? 'NaN' : 'infinite'} at epoch ${epoch}, batch ${lastBatch - sizes.length + k + 2}: training stopped. The learning rate ${lr} is probably too high; try ${lowerLearningRate(lr)}.`;
+            return `The loss became ${Number.isNaN(l) ? 'NaN' : 'infinite'} at epoch ${epoch}, batch ${last - sizes.length + k + 2}: training stopped. The learning rate ${lr} is probably too high; try ${lowerLearningRate(lr)}.`;
           }
           losses.push(l);
           lossSum += l * sizes[k]!;
           metricSum += values[2 * k + 1]!;
           seen += sizes[k]!;
         }
-        batchesRead += sizes.length;
         const ms = active();
         const perBatchMs = (ms - lastRead) / sizes.length;
         lastRead = ms;
@@ -303,27 +401,54 @@ export async function train(
           Math.min(maxReadEvery, Math.floor(readEveryMs / Math.max(perBatchMs, 1e-3))),
         );
         if (firstBatchSeconds < 0) firstBatchSeconds = (now() - start) / 1000;
+        const done = samplesRead + sizes.reduce((a, n) => a + n, 0);
+        samplesRead = done;
         let speed: number | null = null;
-        if (!rateFrom) rateFrom = { samples, ms };
-        else if (samples > rateFrom.samples && ms > rateFrom.ms)
-          speed = ((samples - rateFrom.samples) * 1000) / (ms - rateFrom.ms);
+        if (!rateFrom) rateFrom = { samples: done, ms };
+        else if (done > rateFrom.samples && ms > rateFrom.ms)
+          speed = ((done - rateFrom.samples) * 1000) / (ms - rateFrom.ms);
         options.onBatches?.({
           epoch,
-          batch: lastBatch,
+          batch: last,
           batchesPerEpoch: batches,
           losses,
-          samples,
+          samples: done,
           samplesPerSecond: speed,
-          etaSeconds: speed ? (totalSamples - samples) / speed : null,
+          etaSeconds: speed ? (totalSamples - done) / speed : null,
           firstBatchSeconds,
         });
         return null;
       };
 
+      /**
+       * Waits for the reads in flight; resolves to INTERRUPTED instead when Stop or Pause comes
+       * first (a control with `changed` wakes it), leaving them in flight.
+       */
+      const settle = async (): Promise<string | null | typeof INTERRUPTED> => {
+        for (;;) {
+          const reading = inFlight;
+          if (!reading) return null;
+          const changed = control.changed;
+          if (changed && (stopped() || pausedBy())) return INTERRUPTED;
+          const r = changed
+            ? await Promise.race([reading, changed.then((): typeof INTERRUPTED => INTERRUPTED)])
+            : await reading;
+          if (r !== INTERRUPTED) {
+            if (inFlight === reading) inFlight = null;
+            if (r) return r;
+            continue;
+          }
+          if (stopped() || pausedBy()) return INTERRUPTED;
+        }
+      };
+
       for (let b = 0; b < batches; b++) {
         if (pausedBy() && !stopped()) {
-          const problem = await flush();
-          if (problem) return { status: 'diverged', message: problem, history, plan };
+          // The batches so far are read (and reported) when the device has done them.
+          startRead();
+          const problem = await settle();
+          if (typeof problem === 'string')
+            return { status: 'diverged', message: problem, history, plan };
           options.onPause?.();
           const pausedAt = now();
           for (let wait = pausedBy(); wait && !stopped(); wait = pausedBy()) await wait;
@@ -343,31 +468,39 @@ export async function train(
           true,
           vars,
         )!;
-        pending.push(tf.tidy(() => tf.stack([loss, metric!])) as tfjs.Scalar);
+        pending.push(tf.tidy(() => tf.stack([loss, metric!])));
         tf.dispose([x, y, loss, metric!]);
         pendingSizes.push(idx.length);
         samples += idx.length;
         lastBatch = b;
+        batchesDone = b + 1;
         if (pending.length >= readEvery || b === 0) {
-          const problem = await flush();
-          if (problem) return { status: 'diverged', message: problem, history, plan };
+          startRead();
+          const problem = await settle();
+          if (typeof problem === 'string')
+            return { status: 'diverged', message: problem, history, plan };
         }
         await maybeYield();
       }
-      const problem = await flush();
-      if (problem) return { status: 'diverged', message: problem, history, plan };
+      startRead();
+      const problem = await settle();
+      if (typeof problem === 'string')
+        return { status: 'diverged', message: problem, history, plan };
+      // Stopped with reads in flight: the batches are in the weights, their losses not counted.
+      if (problem === INTERRUPTED) abandoned = true;
       if (seen === 0) break;
-      const partial = batchesRead < batches;
+      const partial = batchesDone < batches;
       const val =
         partial || stopped()
           ? null
           : await evaluate(tf, model, plan, dataset.train, valIdx, inputShape, {
               cancelled: stopped,
+              changed: () => control.changed,
               yieldToEvents,
             });
       const log: EpochLog = {
         epoch,
-        ...(partial ? { partial: true, fraction: batchesRead / batches } : {}),
+        ...(partial ? { partial: true, fraction: batchesDone / batches } : {}),
         loss: lossSum / seen,
         acc: plan.metric === 'accuracy' ? metricSum / seen : null,
         val_loss: val ? val.loss : null,
@@ -385,9 +518,16 @@ export async function train(
   } finally {
     optimizer.dispose();
   }
+  const settled = Promise.allSettled([...reads]).then(() => undefined);
   return control.stop
-    ? { status: 'stopped', message: 'Stopped; the weights trained so far are kept', history, plan }
-    : { status: 'done', history, plan };
+    ? {
+        status: 'stopped',
+        message: 'Stopped; the weights trained so far are kept',
+        history,
+        plan,
+        settled,
+      }
+    : { status: 'done', history, plan, settled };
 }
 
 /** Epochs trained in a history: whole epochs count 1, a partial one its `fraction`. */
@@ -415,7 +555,7 @@ export async function testResults(
   settings: Pick<TrainingSettings, 'loss'>,
   predictionCount = 64,
   limit = Infinity,
-  options: Pick<EvaluateOptions, 'cancelled' | 'yieldToEvents'> = {},
+  options: Pick<EvaluateOptions, 'cancelled' | 'yieldToEvents' | 'changed'> = {},
 ): Promise<TestResults | null> {
   const split = dataset.test;
   if (!split) return null;

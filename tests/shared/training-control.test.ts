@@ -11,6 +11,7 @@ import { loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { pickFastest, probeSpeed } from '../../shared/training/probe.ts';
 import {
+  createControl,
   epochsTrained,
   testResults,
   train,
@@ -128,6 +129,50 @@ describe('stop', () => {
     expect(cut.partial).toBe(true);
     // The first batch is read at once; Stop comes with the next turn of the event loop.
     expect(cut.fraction! * 400).toBeLessThanOrEqual(3);
+    model.dispose();
+  });
+
+  it('with a Controller, Stop ends the run without waiting for the device (a read held forever)', async () => {
+    const ir = irOf('toy-2d-classifier');
+    const data = syntheticDataset('spiral', { size: 200, seed: 1 });
+    const model = buildModel(tf, ir, { seed: 3 });
+    const control = createControl();
+    // A device that never finishes: every read after the first is held until released here.
+    const held: (() => void)[] = [];
+    const data_ = tf.Tensor.prototype.data;
+    let reads = 0;
+    tf.Tensor.prototype.data = function (this: tf.Tensor) {
+      const p = data_.call(this);
+      if (reads++ === 0) return p;
+      return new Promise((resolve) => held.push(() => resolve(p)));
+    } as typeof data_;
+    const before = tf.memory().numTensors;
+    let result;
+    let first: number[] = [];
+    try {
+      result = await train(tf, model, ir, data, {
+        settings: settings({ epochs: 1, batchSize: 10, validationSplit: 0.2, seed: 1 }),
+        readEvery: 1,
+        control,
+        onBatches: (p) => {
+          first = p.losses;
+          setTimeout(() => control.requestStop(), 0);
+        },
+      });
+    } finally {
+      tf.Tensor.prototype.data = data_;
+    }
+    // Returned while the second batch's read is still held.
+    expect(held).toHaveLength(1);
+    expect(result.status).toBe('stopped');
+    const cut = result.history[0]!;
+    // Two of 16 batches trained (both are in the weights); only the first's loss was read.
+    expect(cut.partial).toBe(true);
+    expect(cut.fraction).toBe(2 / 16);
+    expect(cut.loss).toBeCloseTo(first[0]!, 6);
+    for (const release of held) release();
+    await result.settled;
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 
