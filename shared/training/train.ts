@@ -319,7 +319,6 @@ export async function train(
     await yieldToEvents();
     lastYield = now();
   };
-  let samples = 0;
   /** Samples whose losses have been read (the rate counts work the device has finished). */
   let samplesRead = 0;
   /** Loss reads not finished yet (a Stop may leave some in flight; see `TrainResult.settled`). */
@@ -471,7 +470,6 @@ export async function train(
         pending.push(tf.tidy(() => tf.stack([loss, metric!])));
         tf.dispose([x, y, loss, metric!]);
         pendingSizes.push(idx.length);
-        samples += idx.length;
         lastBatch = b;
         batchesDone = b + 1;
         if (pending.length >= readEvery || b === 0) {
