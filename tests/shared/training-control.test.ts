@@ -142,10 +142,10 @@ describe('stop', () => {
     const data_ = tf.Tensor.prototype.data;
     let reads = 0;
     tf.Tensor.prototype.data = function (this: tf.Tensor) {
-      const p = data_.call(this);
+      const p: Promise<unknown> = data_.call(this);
       if (reads++ === 0) return p;
       return new Promise((resolve) => held.push(() => resolve(p)));
-    } as typeof data_;
+    } as unknown as typeof data_;
     const before = tf.memory().numTensors;
     let result;
     let first: number[] = [];
