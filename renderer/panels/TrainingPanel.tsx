@@ -73,8 +73,7 @@ function fmtEpochs(total: number, partial: boolean): string {
 }
 
 /** A share as a percentage that never shows a cut-short epoch as 0% or 100%. */
-const fmtShare = (f: number) =>
-  f < 0.01 ? '<1%' : f > 0.99 ? '>99%' : `${Math.floor(f * 100)}%`;
+const fmtShare = (f: number) => (f < 0.01 ? '<1%' : f > 0.99 ? '>99%' : `${Math.floor(f * 100)}%`);
 
 /** The probe's numbers, one backend each: "wasm 12,000 samples/s" or "webgpu: no navigator.gpu". */
 function ProbeList({ entries, chosen }: { entries: ProbeEntry[]; chosen: string }) {
