@@ -83,7 +83,10 @@ function ProbeList({ entries, chosen }: { entries: ProbeEntry[]; chosen: string 
         <li key={e.backend} className={e.backend === chosen ? 'tprobe__chosen' : undefined}>
           <span className="mono">{e.backend}</span>{' '}
           {e.samplesPerSecond !== undefined ? (
-            <span className="mono">{fmtRate(e.samplesPerSecond)} samples/s</span>
+            <span className="mono" title={e.warmupOnly ? 'from the first step alone' : undefined}>
+              {e.warmupOnly ? '≥' : ''}
+              {fmtRate(e.samplesPerSecond)} samples/s
+            </span>
           ) : (
             <span className="muted">{e.error}</span>
           )}

@@ -174,7 +174,7 @@ async function firstThatStarts(order: readonly BackendName[]): Promise<BackendNa
 }
 
 /** Milliseconds of timed steps per backend in the probe (a warm-up step comes before). */
-const PROBE_BUDGET_MS = 350;
+const PROBE_BUDGET_MS = 250;
 
 /**
  * "auto": trains a few steps of this model at this batch size on every backend that starts and

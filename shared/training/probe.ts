@@ -23,6 +23,8 @@ export interface ProbeEntry {
   steps?: number;
   /** Milliseconds the first (warm-up: compile, upload) step took. */
   warmupMs?: number;
+  /** The warm-up step was so slow (over `maxWarmupMs`) that the rate comes from it alone. */
+  warmupOnly?: boolean;
   error?: string;
 }
 
@@ -31,6 +33,11 @@ export interface ProbeOptions {
   budgetMs?: number;
   /** Timed steps at most (default 5). */
   maxSteps?: number;
+  /**
+   * A warm-up step slower than this (default 2,000 ms) ends the probe of this backend: the rate
+   * is taken from the warm-up step alone (a lower bound; `warmupOnly`), which keeps the probe short.
+   */
+  maxWarmupMs?: number;
   /** Clock in milliseconds; default `performance.now`. */
   now?: () => number;
 }
@@ -39,6 +46,7 @@ export interface ProbeOptions {
  * Times training steps of a fresh copy of the model (built from `ir` with the settings' seed) on
  * the current backend: one warm-up step, then timed steps of `settings.batchSize` rows of
  * `dataset.train` (the first rows; fewer when the set is smaller) until `budgetMs` or `maxSteps`.
+ * A warm-up slower than `maxWarmupMs` ends the probe there (rate from that step, `warmupOnly`).
  * Each step ends with a read of its loss, so the time includes the device work. The model and
  * optimizer are disposed; no tensors are left behind. Errors (a kernel the backend lacks) are
  * thrown to the caller.
@@ -51,7 +59,7 @@ export async function probeSpeed(
   dataset: Dataset,
   settings: TrainingSettings,
   options: ProbeOptions = {},
-): Promise<{ samplesPerSecond: number; steps: number; warmupMs: number }> {
+): Promise<{ samplesPerSecond: number; steps: number; warmupMs: number; warmupOnly?: true }> {
   const now = options.now ?? (() => performance.now());
   const budgetMs = options.budgetMs ?? 400;
   const maxSteps = Math.max(1, options.maxSteps ?? 5);
@@ -76,6 +84,13 @@ export async function probeSpeed(
     const t0 = now();
     await step();
     const warmupMs = now() - t0;
+    if (warmupMs > (options.maxWarmupMs ?? 2000))
+      return {
+        samplesPerSecond: (rows * 1000) / Math.max(warmupMs, 1e-3),
+        steps: 0,
+        warmupMs,
+        warmupOnly: true,
+      };
     const t1 = now();
     let steps = 0;
     while (steps < maxSteps && (steps === 0 || now() - t1 < budgetMs)) {

@@ -276,6 +276,18 @@ describe('backend probe', () => {
     expect(r.samplesPerSecond).toBeCloseTo((3 * 32 * 1000) / 60, 6);
   });
 
+  it('a warm-up slower than maxWarmupMs ends the probe with the rate of that step alone', async () => {
+    const ir = irOf('toy-2d-classifier');
+    const data = syntheticDataset('spiral', { size: 200, seed: 1 });
+    let clock = 0;
+    // t0 = 0, warm-up end = 4,000 ms: 32 rows in 4 s = 8 samples/s.
+    const r = await probeSpeed(tf, ir, data, settings({ batchSize: 32 }), {
+      maxWarmupMs: 2000,
+      now: () => (clock += 4000) - 4000,
+    });
+    expect(r).toEqual({ samplesPerSecond: 8, steps: 0, warmupMs: 4000, warmupOnly: true });
+  });
+
   it('picks the fastest and says by how much; ties go to the first; none without a rate', () => {
     const pick = pickFastest([
       { backend: 'webgpu', error: 'no navigator.gpu' },
