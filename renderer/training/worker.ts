@@ -189,8 +189,13 @@ async function probeBackends(
   const t0 = performance.now();
   const entries: ProbeEntry[] = [];
   for (const name of BACKENDS) {
-    if (name === 'cpu' && entries.some((e) => e.samplesPerSecond !== undefined)) {
+    const measured = entries.some((e) => e.samplesPerSecond !== undefined);
+    if (name === 'cpu' && measured) {
       entries.push({ backend: name, error: 'skipped: plain JavaScript, slower than wasm' });
+      continue;
+    }
+    if (control?.stop && measured) {
+      entries.push({ backend: name, error: 'skipped: stopped' });
       continue;
     }
     try {
@@ -404,9 +409,19 @@ function disposeModel() {
 
 async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   post({ type: 'status', state: 'loading' });
+  // Stop is heard while the data loads and the backends are probed, too.
+  const run = createControl();
+  control = run;
+  const stoppedEarly = () => {
+    if (!run.stop) return false;
+    control = null;
+    post({ type: 'status', state: 'idle', message: 'Stopped before training began' });
+    return true;
+  };
   const lowered = lowerGraph(msg.graph);
   if (!lowered.ok) {
     post({ type: 'problems', messages: lowered.diagnostics.map((d) => d.message) });
+    control = null;
     post({ type: 'status', state: 'idle' });
     return;
   }
@@ -422,10 +437,13 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   const problems = checkDatasetFit(ir, datasetInfo(data));
   if (problems.length > 0) {
     post({ type: 'problems', messages: problems.map((p) => p.message) });
+    control = null;
     post({ type: 'status', state: 'idle' });
     return;
   }
+  if (stoppedEarly()) return;
   await chooseBackend(msg.backend, ir, data, msg.settings);
+  if (stoppedEarly()) return;
   const key = JSON.stringify(ir.ops.map((op) => [op.name, op.type, op.params, op.inputs]));
   let continued = true;
   if (!msg.keepWeights || key !== modelKey || !model) {
@@ -446,8 +464,6 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     }
   }
   const m = model;
-  const run = createControl();
-  control = run;
   afterWorkCancelled = false;
   post({ type: 'status', state: 'training' });
   let lastBoundary = -Infinity;

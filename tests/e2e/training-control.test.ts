@@ -101,10 +101,10 @@ async function stopWithinOneSecond(page: Page, backend: string, minBatches: numb
 }
 
 describe('training control', () => {
-  it('Stop shows "stopped" within 1 s on WASM (MNIST MLP, batch 2048), the epoch partial', async () => {
+  it('Stop shows "stopped" within 1 s on WASM (MNIST MLP, batch 1024), the epoch partial', async () => {
     const { page, errors } = await openIsolatedApp(e2e);
     await openTemplate(page, 'mnist-mlp');
-    await page.getByTestId('train-batch').fill('2048');
+    await page.getByTestId('train-batch').fill('1024');
     await page.getByTestId('train-epochs').fill('3');
     const ms = await stopWithinOneSecond(page, 'wasm', 3);
     console.log(`wasm: Stop → stopped in ${Math.round(ms)} ms`);
