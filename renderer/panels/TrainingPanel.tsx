@@ -1,5 +1,5 @@
 import '../training/training.css';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   BUILTIN_DATASET_INFO,
   checkDatasetFit,
@@ -15,12 +15,21 @@ import {
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { setParams } from '../../shared/lint/rules.ts';
 import type { BackendChoice } from '../../shared/training/protocol.ts';
+import type { ProbeEntry } from '../../shared/training/probe.ts';
+import { epochsTrained } from '../../shared/training/train.ts';
 import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { CsvImport } from '../training/CsvImport.tsx';
 import { CostPreview } from '../training/CostPreview.tsx';
 import { training, useTraining } from '../training/client.ts';
+import {
+  backendToRequest,
+  machineClass,
+  modelSignature,
+  rememberedBackend,
+  withRemembered,
+} from '../training/backendMemory.ts';
 import { bindTrainingToProject } from '../training/projectBridge.ts';
 import { exportCurvesPng } from '../teach/pictures.ts';
 
@@ -50,11 +59,65 @@ const savedEpochs = (history: unknown): HistoryEpoch[] =>
 const fmtTime = (s: number) =>
   s < 60 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 
+const fmtRate = (v: number) => Math.round(v).toLocaleString('en-US');
+
+/**
+ * Epochs trained, e.g. "3" or, when the last one was cut short, "1.1" or "0.003": the fraction
+ * down to its first significant digit, never rounded up to a whole epoch (1.999 shows as "1.9").
+ */
+function fmtEpochs(total: number, partial: boolean): string {
+  if (!partial) return String(Math.round(total));
+  const frac = total - Math.floor(total);
+  const digits = Math.max(1, Math.min(4, Math.ceil(-Math.log10(Math.max(frac, 1e-4)))));
+  const scale = 10 ** digits;
+  return (Math.floor(total * scale + 1e-9) / scale).toFixed(digits);
+}
+
+/** A share as a percentage that never shows a cut-short epoch as 0% or 100%. */
+const fmtShare = (f: number) => (f < 0.01 ? '<1%' : f > 0.99 ? '>99%' : `${Math.floor(f * 100)}%`);
+
+/** The probe's numbers, one backend each: "wasm 12,000 samples/s" or "webgpu: no navigator.gpu". */
+function ProbeList({ entries, chosen }: { entries: ProbeEntry[]; chosen: string }) {
+  return (
+    <ul className="tprobe__list">
+      {entries.map((e) => (
+        <li key={e.backend} className={e.backend === chosen ? 'tprobe__chosen' : undefined}>
+          <span className="mono">{e.backend}</span>{' '}
+          {e.samplesPerSecond !== undefined ? (
+            <span className="mono" title={e.warmupOnly ? 'from the first step alone' : undefined}>
+              {e.warmupOnly ? '≥' : ''}
+              {fmtRate(e.samplesPerSecond)} samples/s
+            </span>
+          ) : (
+            <span className="muted">{e.error}</span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function TrainingPanel() {
   const graph = useEditor((s) => s.project.graph);
   const settings = useEditor((s) => s.project.training);
   const t = useTraining();
-  const [backend, setBackend] = useState<BackendChoice>('auto');
+  // The backend choice is remembered per project and machine class (backendMemory.ts).
+  const [machine, setMachine] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    void machineClass().then((m) => live && setMachine(m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const machineKey = machine ?? 'this machine';
+  const remembered = rememberedBackend(settings, machineKey);
+  const backend: BackendChoice = remembered?.choice ?? 'auto';
+  const signature = useMemo(() => modelSignature(graph), [graph]);
+  const rememberedPick =
+    backend === 'auto' && backendToRequest(remembered, settings.batchSize, signature) !== 'auto'
+      ? remembered
+      : null;
   const synthetic = ((settings as Record<string, unknown>).synthetic as
     SyntheticSettings | undefined) ?? { size: 500, noise: 0.1 };
   const isToy = ['spiral', 'circles', 'xor', 'blobs'].includes(settings.dataset);
@@ -80,7 +143,7 @@ export function TrainingPanel() {
     training.start({
       graph,
       settings,
-      backend,
+      backend: backendToRequest(remembered, settings.batchSize, signature),
       ...(isToy ? { synthetic } : {}),
       ...(settings.dataset === 'csv' && settings.csv
         ? {
@@ -100,6 +163,8 @@ export function TrainingPanel() {
   const epochs: HistoryEpoch[] =
     t.epochs.length > 0 || t.status !== 'idle' ? t.epochs : savedEpochs(saved);
   const classification = epochs.some((e) => e.acc !== null);
+  const partial = epochs.map((e) => (e.partial ? (e.fraction ?? 0) : null));
+  const last = epochs.at(-1);
   return (
     <div className="training" data-testid="training-panel">
       <div className="tform">
@@ -249,7 +314,12 @@ export function TrainingPanel() {
             value={backend}
             disabled={running}
             onChange={(e) => {
-              setBackend(e.target.value as BackendChoice);
+              setTraining({
+                backends: withRemembered(settings, machineKey, {
+                  ...remembered,
+                  choice: e.target.value as BackendChoice,
+                }),
+              });
               training.restart();
             }}
           >
@@ -335,6 +405,42 @@ export function TrainingPanel() {
         </span>
       </div>
 
+      {backend === 'auto' && (t.probe || rememberedPick) && (
+        <div className="tprobe" data-testid="train-probe">
+          {t.probe ? (
+            <div>
+              auto picked <strong>{t.probe.chosen}</strong>: {t.probe.reason} (probe of{' '}
+              {(t.probe.ms / 1000).toFixed(1)} s at batch {t.probe.batchSize})
+            </div>
+          ) : (
+            <div>
+              auto uses <strong>{rememberedPick!.picked}</strong>, measured earlier on this machine:{' '}
+              {rememberedPick!.reason}
+            </div>
+          )}
+          <ProbeList
+            entries={t.probe?.entries ?? rememberedPick?.probe ?? []}
+            chosen={t.probe?.chosen ?? rememberedPick?.picked ?? ''}
+          />
+          {!running && (
+            <button
+              type="button"
+              className="tlink"
+              data-testid="train-probe-again"
+              title="Measure every backend again at the next Train"
+              onClick={() => {
+                setTraining({
+                  backends: withRemembered(settings, machineKey, { choice: 'auto' }),
+                });
+                training.restart();
+              }}
+            >
+              Probe again
+            </button>
+          )}
+        </div>
+      )}
+
       {t.error && (
         <div className="terror" data-testid="train-error">
           {t.error}
@@ -369,13 +475,23 @@ export function TrainingPanel() {
               }}
             />
           </div>
-          <span className="mono">
-            epoch {p.epoch}/{settings.epochs} · batch {p.batch + 1}/{p.batchesPerEpoch} ·{' '}
-            {Math.round(p.samplesPerSecond)} samples/s · ETA {fmtTime(p.etaSeconds)}
+          <span className="mono" data-testid="train-progress-text">
+            epoch {p.epoch}/{settings.epochs} · batch {p.batch + 1}/{p.batchesPerEpoch}
+            {p.samplesPerSecond !== null && ` · ${fmtRate(p.samplesPerSecond)} samples/s`}
+            {t.status === 'training' && p.etaSeconds !== null && (
+              <span data-testid="train-eta"> · ETA {fmtTime(p.etaSeconds)}</span>
+            )}
           </span>
         </div>
       )}
 
+      {last && (
+        <div className="muted" data-testid="train-epochs-done">
+          Trained {fmtEpochs(epochsTrained(epochs), !!last.partial)} epochs
+          {last.partial &&
+            ` (stopped ${fmtShare(last.fraction ?? 0)} into epoch ${epochs.length}: a partial epoch, drawn hollow, without validation)`}
+        </div>
+      )}
       <LineChart
         testId="chart-batch-loss"
         title="Batch loss (smoothed)"
@@ -386,6 +502,7 @@ export function TrainingPanel() {
         testId="chart-epoch-loss"
         title="Loss per epoch"
         xLabel="epoch"
+        partial={partial}
         series={[
           { name: 'train', color: '#3d63f5', values: epochs.map((e) => e.loss) },
           { name: 'validation', color: '#f08c2e', values: epochs.map((e) => e.val_loss) },
@@ -396,6 +513,7 @@ export function TrainingPanel() {
           testId="chart-epoch-acc"
           title="Accuracy per epoch"
           xLabel="epoch"
+          partial={partial}
           series={[
             { name: 'train', color: '#16905a', values: epochs.map((e) => e.acc) },
             { name: 'validation', color: '#e0467c', values: epochs.map((e) => e.val_acc) },

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { EpochLog } from '../../shared/training/train.ts';
+import { epochsTrained, type EpochLog } from '../../shared/training/train.ts';
 import type { WeightsSection } from '../../shared/training/weights.ts';
 import type { EditorState } from './index.ts';
 
@@ -10,8 +10,10 @@ export type HistoryEpoch = Omit<EpochLog, 'seconds'>;
 export interface TrainedSlice {
   /**
    * Stores a run's result in the project: `weights` (shared/training/weights.ts's format) and
-   * `trainingHistory` (one entry per epoch). A run that `continued` from earlier weights appends
-   * to the history, numbering on; a run from scratch replaces it. Marks the project dirty.
+   * `trainingHistory` (one entry per epoch; an epoch cut short by Stop keeps `partial: true` and
+   * its `fraction`). A run that `continued` from earlier weights appends to the history,
+   * numbering on; a run from scratch replaces it. `weights.trainedOn.epochs` is the epochs
+   * trained, a partial one counted by its fraction (e.g. 1.1). Marks the project dirty.
    */
   setTrainedState(run: { weights: WeightsSection; history: EpochLog[]; continued: boolean }): void;
 }
@@ -34,7 +36,12 @@ export const createTrainedSlice: StateCreator<EditorState, [], [], TrainedSlice>
         weights: {
           ...weights,
           ...(weights.trainedOn
-            ? { trainedOn: { ...weights.trainedOn, epochs: trainingHistory.length } }
+            ? {
+                trainedOn: {
+                  ...weights.trainedOn,
+                  epochs: Math.round(epochsTrained(trainingHistory) * 1000) / 1000,
+                },
+              }
             : {}),
         },
         trainingHistory,

@@ -13,6 +13,11 @@ export function LineChart(props: {
   xLabel: string;
   testId: string;
   height?: number;
+  /**
+   * Points that stand for part of a step (an epoch cut short by Stop): drawn hollow, joined by a
+   * dashed line, and named in the hover label with their share (e.g. `partial[i] = 0.1`).
+   */
+  partial?: (number | null)[];
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const [hover, setHover] = useState<number | null>(null);
@@ -20,6 +25,7 @@ export function LineChart(props: {
   const height = props.height ?? 120;
 
   useEffect(() => {
+    const isPartial = (i: number) => props.partial?.[i] != null;
     const canvas = ref.current;
     if (!canvas) return;
     const dpr = window.devicePixelRatio || 1;
@@ -59,18 +65,42 @@ export function LineChart(props: {
       ctx.lineWidth = 1.5;
       ctx.beginPath();
       let started = false;
+      let prev: [number, number] | null = null;
+      const dashed: [number, number, number, number][] = [];
       // At most about two points per pixel: long runs (thousands of batches) stay cheap to draw.
       const step = Math.max(1, Math.floor(length / (2 * w)));
       for (let i = 0; i < s.values.length; i += step) {
         const v = s.values[i];
         if (v === null || v === undefined || !Number.isFinite(v)) continue;
-        if (started) ctx.lineTo(xOf(i), yOf(v));
-        else ctx.moveTo(xOf(i), yOf(v));
-        started = true;
+        const point: [number, number] = [xOf(i), yOf(v)];
+        if (isPartial(i)) {
+          if (prev) dashed.push([...prev, ...point]);
+          started = false;
+        } else if (started) ctx.lineTo(...point);
+        else ctx.moveTo(...point);
+        if (!isPartial(i)) started = true;
+        prev = point;
       }
       ctx.stroke();
-      if (length <= 30)
-        s.values.forEach((v, i) => v !== null && ctx.fillRect(xOf(i) - 1.5, yOf(v) - 1.5, 3, 3));
+      ctx.setLineDash([3, 3]);
+      for (const [x0, y0, x1, y1] of dashed) {
+        ctx.beginPath();
+        ctx.moveTo(x0, y0);
+        ctx.lineTo(x1, y1);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      s.values.forEach((v, i) => {
+        if (v === null || !Number.isFinite(v)) return;
+        if (isPartial(i)) {
+          ctx.beginPath();
+          ctx.arc(xOf(i), yOf(v), 3, 0, 2 * Math.PI);
+          ctx.fillStyle = 'white';
+          ctx.fill();
+          ctx.stroke();
+          ctx.fillStyle = s.color;
+        } else if (length <= 30) ctx.fillRect(xOf(i) - 1.5, yOf(v) - 1.5, 3, 3);
+      });
     }
     if (hover !== null) {
       ctx.strokeStyle = '#9aa3b2';
@@ -79,7 +109,7 @@ export function LineChart(props: {
       ctx.lineTo(xOf(hover), height);
       ctx.stroke();
     }
-  }, [props.series, length, height, hover]);
+  }, [props.series, props.partial, length, height, hover]);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
@@ -87,7 +117,12 @@ export function LineChart(props: {
     setHover(length === 0 ? null : Math.max(0, Math.min(length - 1, Math.round(f * (length - 1)))));
   };
   return (
-    <div className="tchart" data-testid={props.testId} data-points={length}>
+    <div
+      className="tchart"
+      data-testid={props.testId}
+      data-points={length}
+      data-partial={props.partial?.filter((f) => f != null).length ?? 0}
+    >
       <div className="tchart__head">
         <strong>{props.title}</strong>
         {props.series.map((s) => (
@@ -102,6 +137,8 @@ export function LineChart(props: {
           <span className="muted">
             {' '}
             {props.xLabel} {hover + 1}
+            {props.partial?.[hover] != null &&
+              ` (partial: ${Math.round((props.partial![hover] ?? 0) * 100)}% of its batches)`}
           </span>
         )}
       </div>

@@ -36,6 +36,8 @@ export interface CsvImportState {
   ms: number | null;
 }
 
+export type Probe = Extract<FromWorker, { type: 'probe' }>;
+
 export type TrainingStatus = 'idle' | 'loading' | 'training' | 'paused' | 'stopped' | 'done';
 
 export interface TrainingState {
@@ -45,6 +47,8 @@ export interface TrainingState {
   problems: string[];
   backend: BackendName | null;
   tried: { backend: BackendName; error?: string }[];
+  /** The last "auto" probe in this session: samples/s per backend, the pick and why. */
+  probe: Probe | null;
   batchLosses: number[];
   epochs: EpochLog[];
   progress: BatchProgress | null;
@@ -75,6 +79,7 @@ const initial: TrainingState = {
   problems: [],
   backend: null,
   tried: [],
+  probe: null,
   batchLosses: [],
   epochs: [],
   progress: null,
@@ -96,6 +101,7 @@ let projectWeights: WeightsSection | null = null;
 /** The weights of the last run that was not diverged. */
 let lastTrained: WeightsSection | null = null;
 const trainedListeners = new Set<(t: Trained) => void>();
+const probeListeners = new Set<(p: Probe) => void>();
 
 /** Listeners hear of changes at most every NOTIFY_MS, so a fast worker never floods React. */
 const NOTIFY_MS = 50;
@@ -140,6 +146,10 @@ function onMessage(msg: FromWorker) {
     }
     case 'backend':
       update({ backend: msg.backend, tried: msg.tried });
+      break;
+    case 'probe':
+      update({ probe: msg });
+      for (const l of probeListeners) l(msg);
       break;
     case 'status':
       update({ status: msg.state, message: msg.message ?? null });
@@ -250,6 +260,7 @@ export const training = {
       ...initial,
       backend: state.backend,
       tried: state.tried,
+      probe: state.probe,
       csv: state.csv,
       status: 'loading',
     });
@@ -277,7 +288,13 @@ export const training = {
     projectWeights = null;
     lastTrained = null;
     send({ type: 'reset' });
-    update({ ...initial, backend: state.backend, tried: state.tried, csv: state.csv });
+    update({
+      ...initial,
+      backend: state.backend,
+      tried: state.tried,
+      probe: state.probe,
+      csv: state.csv,
+    });
   },
   /** Frees the worker and everything in it, the backend's memory included (closing a project). */
   dispose() {
@@ -316,7 +333,16 @@ export const training = {
     hasWeights = false;
     // The trained weights survive the new backend: the next Start loads them.
     projectWeights = lastTrained;
-    update({ ...initial, csv: state.csv && { ...state.csv, loading: false } });
+    update({
+      ...initial,
+      probe: state.probe,
+      csv: state.csv && { ...state.csv, loading: false },
+    });
+  },
+  /** Called with every "auto" probe's result; returns an unsubscribe. */
+  onProbe(listener: (p: Probe) => void): () => void {
+    probeListeners.add(listener);
+    return () => probeListeners.delete(listener);
   },
   /**
    * Reads a picked CSV file in the worker (decoding and parsing happen there, not on this thread)

@@ -39,12 +39,16 @@ import type {
   ToWorker,
 } from '../../shared/training/protocol.ts';
 import { BACKENDS } from '../../shared/training/protocol.ts';
+import { pickFastest, probeSpeed, type ProbeEntry } from '../../shared/training/probe.ts';
 import {
+  epochsTrained,
   testResults,
   train,
   type BatchProgress,
-  type TrainControl,
+  createControl,
+  type Controller,
 } from '../../shared/training/train.ts';
+import type { TrainingSettings } from '../../shared/graph/project.ts';
 import { exportWeights, importWeights } from '../../shared/training/weights.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -52,11 +56,34 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 installCustomKernels(tf);
 const post = (m: FromWorker) => scope.postMessage(m);
 
+/**
+ * A turn of the event loop, so that Stop/Pause messages are received while the loop trains: a
+ * MessageChannel task (not `setTimeout(0)`, which browsers clamp to 4 ms when nested).
+ */
+const channel = new MessageChannel();
+const yieldQueue: (() => void)[] = [];
+channel.port1.onmessage = () => yieldQueue.shift()?.();
+const yieldToEvents = () =>
+  new Promise<void>((resolve) => {
+    yieldQueue.push(resolve);
+    channel.port2.postMessage(0);
+  });
+
+/**
+ * Runs (start, reset, dispose) one after another: a new Start waits for the previous run's
+ * after-work (weights export, test pass), which it cancels first through `afterWorkCancelled`.
+ */
+let chain: Promise<void> = Promise.resolve();
+let afterWorkCancelled = false;
+function enqueue(job: () => Promise<void>) {
+  afterWorkCancelled = true;
+  chain = chain.then(job, job);
+}
+
 let backendReady: BackendName | null = null;
 let model: tf.LayersModel | null = null;
 let modelKey = '';
-let control: TrainControl | null = null;
-let resume: (() => void) | null = null;
+let control: Controller | null = null;
 const datasets = new Map<string, Dataset>();
 
 /**
@@ -101,8 +128,22 @@ function postWatch(m: tf.LayersModel, epoch: number, batch: number, force = fals
 /** The decision boundary is redrawn at most this often (it costs a forward pass and a read). */
 const BOUNDARY_MS = 250;
 
-async function chooseBackend(choice: BackendChoice): Promise<BackendName> {
-  if (backendReady && (choice === 'auto' || choice === backendReady)) return backendReady;
+/** Starts one backend and proves it with a real op; throws why it cannot. */
+async function startBackend(name: BackendName): Promise<void> {
+  if (name === 'webgl' && typeof OffscreenCanvas === 'undefined')
+    throw new Error('no OffscreenCanvas');
+  if (name === 'webgpu' && !('gpu' in navigator)) throw new Error('no navigator.gpu');
+  if (name === 'webgpu') setWebGpuFlags(tf);
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error('did not initialise');
+  await tf.ready();
+  // A real op proves it works (some backends register but fail on first use).
+  const probe = tf.add(tf.scalar(1), tf.scalar(1));
+  await probe.data();
+  probe.dispose();
+}
+
+function setupWasm() {
   setWasmPaths({
     'tfjs-backend-wasm.wasm': new URL(wasmPlain, self.location.href).href,
     'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, self.location.href).href,
@@ -111,32 +152,100 @@ async function chooseBackend(choice: BackendChoice): Promise<BackendName> {
   // Threads need cross-origin isolation and must be set before the backend starts.
   if (scope.crossOriginIsolated)
     setThreadsCount(Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
-  const order = choice === 'auto' ? BACKENDS : [choice, ...BACKENDS.filter((b) => b !== choice)];
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** The first backend of `order` that starts. */
+async function firstThatStarts(order: readonly BackendName[]): Promise<BackendName> {
   const tried: { backend: BackendName; error?: string }[] = [];
   for (const name of order) {
     try {
-      if (name === 'webgl' && typeof OffscreenCanvas === 'undefined')
-        throw new Error('no OffscreenCanvas');
-      if (name === 'webgpu' && !('gpu' in navigator)) throw new Error('no navigator.gpu');
-      if (name === 'webgpu') setWebGpuFlags(tf);
-      const ok = await tf.setBackend(name);
-      if (!ok) throw new Error('did not initialise');
-      await tf.ready();
-      // A real op proves it works (some backends register but fail on first use).
-      const probe = tf.add(tf.scalar(1), tf.scalar(1));
-      await probe.data();
-      probe.dispose();
+      await startBackend(name);
       tried.push({ backend: name });
       backendReady = name;
       post({ type: 'backend', backend: name, tried });
       return name;
     } catch (e) {
-      tried.push({ backend: name, error: e instanceof Error ? e.message : String(e) });
+      tried.push({ backend: name, error: message(e) });
     }
   }
   throw new Error(
     `no TF.js backend started: ${tried.map((t) => `${t.backend}: ${t.error}`).join('; ')}`,
   );
+}
+
+/** Milliseconds of timed steps per backend in the probe (a warm-up step comes before). */
+const PROBE_BUDGET_MS = 250;
+
+/**
+ * "auto": trains a few steps of this model at this batch size on every backend that starts and
+ * keeps the fastest (shared/training/probe.ts). TF.js's cpu backend is probed only when no other
+ * backend trained: it is plain JavaScript, never faster than wasm. Posts `probe` and `backend`.
+ */
+async function probeBackends(
+  ir: ModelIR,
+  data: Dataset,
+  settings: TrainingSettings,
+): Promise<BackendName> {
+  const t0 = performance.now();
+  const entries: ProbeEntry[] = [];
+  for (const name of BACKENDS) {
+    const measured = entries.some((e) => e.samplesPerSecond !== undefined);
+    if (name === 'cpu' && measured) {
+      entries.push({ backend: name, error: 'skipped: plain JavaScript, slower than wasm' });
+      continue;
+    }
+    if (control?.stop && measured) {
+      entries.push({ backend: name, error: 'skipped: stopped' });
+      continue;
+    }
+    try {
+      await startBackend(name);
+      const r = await probeSpeed(tf, ir, data, settings, { budgetMs: PROBE_BUDGET_MS });
+      entries.push({ backend: name, ...r });
+    } catch (e) {
+      entries.push({ backend: name, error: message(e) });
+    }
+  }
+  const pick = pickFastest(entries);
+  if (!pick) {
+    throw new Error(
+      `no TF.js backend trained this model: ${entries.map((e) => `${e.backend}: ${e.error}`).join('; ')}`,
+    );
+  }
+  const chosen = pick.backend as BackendName;
+  await startBackend(chosen);
+  backendReady = chosen;
+  post({
+    type: 'probe',
+    entries,
+    chosen,
+    reason: pick.reason,
+    batchSize: settings.batchSize,
+    ms: performance.now() - t0,
+  });
+  post({
+    type: 'backend',
+    backend: chosen,
+    tried: entries.map((e) => ({
+      backend: e.backend as BackendName,
+      ...(e.error ? { error: e.error } : {}),
+    })),
+  });
+  return chosen;
+}
+
+async function chooseBackend(
+  choice: BackendChoice,
+  ir: ModelIR,
+  data: Dataset,
+  settings: TrainingSettings,
+): Promise<BackendName> {
+  if (backendReady && (choice === 'auto' || choice === backendReady)) return backendReady;
+  setupWasm();
+  if (choice === 'auto') return probeBackends(ir, data, settings);
+  return firstThatStarts([choice, ...BACKENDS.filter((b) => b !== choice)]);
 }
 
 async function fetchBytes(url: string | undefined, what: string): Promise<Uint8Array> {
@@ -302,14 +411,23 @@ function disposeModel() {
 
 async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   post({ type: 'status', state: 'loading' });
+  // Stop is heard while the data loads and the backends are probed, too.
+  const run = createControl();
+  control = run;
+  const stoppedEarly = () => {
+    if (!run.stop) return false;
+    control = null;
+    post({ type: 'status', state: 'idle', message: 'Stopped before training began' });
+    return true;
+  };
   const lowered = lowerGraph(msg.graph);
   if (!lowered.ok) {
     post({ type: 'problems', messages: lowered.diagnostics.map((d) => d.message) });
+    control = null;
     post({ type: 'status', state: 'idle' });
     return;
   }
   const ir = lowered.ir;
-  await chooseBackend(msg.backend);
   const data = await loadData(msg.source, msg.settings.seed);
   post({
     type: 'dataset',
@@ -321,9 +439,13 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   const problems = checkDatasetFit(ir, datasetInfo(data), msg.settings.loss);
   if (problems.length > 0) {
     post({ type: 'problems', messages: problems.map((p) => p.message) });
+    control = null;
     post({ type: 'status', state: 'idle' });
     return;
   }
+  if (stoppedEarly()) return;
+  await chooseBackend(msg.backend, ir, data, msg.settings);
+  if (stoppedEarly()) return;
   const key = JSON.stringify(ir.ops.map((op) => [op.name, op.type, op.params, op.inputs]));
   let continued = true;
   if (!msg.keepWeights || key !== modelKey || !model) {
@@ -344,7 +466,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     }
   }
   const m = model;
-  control = { stop: false, paused: null };
+  afterWorkCancelled = false;
   post({ type: 'status', state: 'training' });
   let lastBoundary = -Infinity;
   pendingProgress = null;
@@ -354,8 +476,9 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
   const result = await train(tf, m, ir, data, {
     settings: msg.settings,
     ...(msg.limit ? { limit: msg.limit } : {}),
-    control,
+    control: run,
     readEvery: backendReady === 'webgpu' || backendReady === 'webgl' ? 16 : 4,
+    yieldToEvents,
     onBatches: (progress) => {
       reportBatches(progress);
       postWatch(m, progress.epoch, progress.batch);
@@ -367,7 +490,7 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     onEpoch: async (log) => {
       flushReports();
       let grid: BoundaryGrid | undefined;
-      if (performance.now() - lastBoundary >= BOUNDARY_MS) {
+      if (!run.stop && performance.now() - lastBoundary >= BOUNDARY_MS) {
         grid = await boundary(m, ir);
         lastBoundary = performance.now();
       }
@@ -375,55 +498,85 @@ async function start(msg: Extract<ToWorker, { type: 'start' }>) {
     },
   });
   flushReports();
-  control = null;
-  post({
-    type: 'weightsWatch',
-    watch: await watchWeights(tf, m),
-    epoch: result.history.length,
-    batch: 0,
-  });
+  const stopped = result.status === 'stopped';
+  // Stopped: say so at once; the weights and test results follow (the test pass is abandoned
+  // when the next command comes).
+  if (stopped) {
+    control = null;
+    post({
+      type: 'status',
+      state: 'stopped',
+      ...(result.message ? { message: result.message } : {}),
+    });
+  }
+  const cancelled = () => afterWorkCancelled || (!stopped && run.stop);
   if (result.status === 'diverged')
     post({ type: 'diverged', message: result.message ?? 'The loss diverged' });
-  const test = await testResults(tf, m, ir, data, msg.settings, 36);
-  const classNames = data.task.kind === 'classification' ? data.task.classNames : [];
-  let samples: { pixels: number[][]; labels: number[] } | undefined;
-  if (data.id === 'mnist' && data.test) {
-    const pixels: number[][] = [];
-    for (let i = 0; i < 36; i++)
-      pixels.push(
-        Array.from(data.test.x.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)),
-      );
-    samples = { pixels, labels: Array.from(data.test.y.subarray(0, 36)) };
-  }
-  let points: { x: number[]; y: number[] } | undefined;
-  if (data.featureShape.length === 1 && data.featureShape[0] === 2) {
-    const n = Math.min(data.train.count, 600);
-    points = {
-      x: Array.from(data.train.x.subarray(0, 2 * n)),
-      y: Array.from(data.train.y.subarray(0, n)),
-    };
-  }
-  const grid = await boundary(m, ir);
-  post({
-    type: 'results',
-    test,
-    classNames,
-    ...(samples ? { samples } : {}),
-    ...(points ? { points } : {}),
-    ...(grid ? { boundary: grid } : {}),
-  });
   if (result.status !== 'diverged')
     post({
       type: 'trained',
-      weights: await exportWeights(m, { dataset: data.id, epochs: result.history.length }),
+      weights: await exportWeights(m, {
+        dataset: data.id,
+        epochs: epochsTrained(result.history),
+      }),
       history: result.history,
       continued,
     });
-  post({
-    type: 'status',
-    state: result.status === 'done' ? 'done' : 'stopped',
-    ...(result.message ? { message: result.message } : {}),
-  });
+  if (!cancelled())
+    post({
+      type: 'weightsWatch',
+      watch: await watchWeights(tf, m),
+      epoch: result.history.length,
+      batch: 0,
+    });
+  const test = cancelled()
+    ? null
+    : await testResults(tf, m, ir, data, msg.settings, 36, Infinity, {
+        cancelled,
+        yieldToEvents,
+        changed: () => run.changed,
+      });
+  if (!cancelled()) {
+    const classNames = data.task.kind === 'classification' ? data.task.classNames : [];
+    let samples: { pixels: number[][]; labels: number[] } | undefined;
+    if (data.id === 'mnist' && data.test) {
+      const pixels: number[][] = [];
+      for (let i = 0; i < 36; i++)
+        pixels.push(
+          Array.from(data.test.x.subarray(i * 784, (i + 1) * 784), (v) => Math.round(v * 255)),
+        );
+      samples = { pixels, labels: Array.from(data.test.y.subarray(0, 36)) };
+    }
+    let points: { x: number[]; y: number[] } | undefined;
+    if (data.featureShape.length === 1 && data.featureShape[0] === 2) {
+      const n = Math.min(data.train.count, 600);
+      points = {
+        x: Array.from(data.train.x.subarray(0, 2 * n)),
+        y: Array.from(data.train.y.subarray(0, n)),
+      };
+    }
+    const grid = await boundary(m, ir);
+    post({
+      type: 'results',
+      test,
+      classNames,
+      ...(samples ? { samples } : {}),
+      ...(points ? { points } : {}),
+      ...(grid ? { boundary: grid } : {}),
+    });
+  }
+  if (!stopped) {
+    control = null;
+    post({
+      type: 'status',
+      state: result.status === 'done' ? 'done' : 'stopped',
+      ...(result.message
+        ? { message: result.message }
+        : run.stop
+          ? { message: 'Stopped during the test pass; no test results' }
+          : {}),
+    });
+  }
 }
 
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
@@ -442,41 +595,42 @@ scope.onmessage = (event: MessageEvent<ToWorker>) => {
       );
       break;
     case 'start':
-      start(msg).catch((e: unknown) => {
-        control = null;
-        post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-        post({ type: 'status', state: 'idle' });
-      });
+      enqueue(() =>
+        start(msg).catch((e: unknown) => {
+          control = null;
+          post({ type: 'error', message: message(e) });
+          post({ type: 'status', state: 'idle' });
+        }),
+      );
       break;
     case 'pause':
       // The status turns `paused` when the loop has actually stopped (onPause).
-      if (control && !control.paused) control.paused = new Promise((r) => (resume = r));
+      control?.pause();
       break;
     case 'resume':
       if (control?.paused) {
-        control.paused = null;
-        resume?.();
+        control.resume();
         post({ type: 'status', state: 'training' });
       }
       break;
     case 'stop':
-      if (control) {
-        control.stop = true;
-        control.paused = null;
-        resume?.();
-      }
+      control?.requestStop();
       break;
     case 'reset':
-      disposeModel();
-      post({ type: 'status', state: 'idle', message: 'Weights reset' });
+      enqueue(async () => {
+        disposeModel();
+        post({ type: 'status', state: 'idle', message: 'Weights reset' });
+      });
       break;
     case 'dispose':
-      if (control) control.stop = true;
-      disposeModel();
-      datasets.clear();
-      csvParsed = null;
-      csvBuilt = null;
-      tf.disposeVariables();
+      control?.requestStop();
+      enqueue(async () => {
+        disposeModel();
+        datasets.clear();
+        csvParsed = null;
+        csvBuilt = null;
+        tf.disposeVariables();
+      });
       break;
   }
 };

@@ -10,10 +10,14 @@ import type { SyntheticOptions } from '../datasets/synthetic.ts';
 import type { BatchProgress, EpochLog, TestResults } from './train.ts';
 import type { WeightsSection } from './weights.ts';
 import type { WeightsWatch } from '../tfjs/watch.ts';
+import type { ProbeEntry } from './probe.ts';
 
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
-/** `auto` tries webgpu → webgl → wasm → cpu and keeps the first that initialises. */
+/**
+ * `auto` probes every backend that starts with a few training steps of the model at its batch
+ * size and keeps the fastest (shared/training/probe.ts; answered by a `probe` message).
+ */
 export type BackendChoice = 'auto' | BackendName;
 
 /** Where the worker gets the data: built-in sets by URL (served by Vite), CSV by text. */
@@ -80,6 +84,18 @@ export interface BoundaryGrid {
 
 export type FromWorker =
   | { type: 'backend'; backend: BackendName; tried: { backend: BackendName; error?: string }[] }
+  /**
+   * The "auto" probe: each backend's measured training samples/s (or why not), the one chosen
+   * and why, at which batch size, and how long the probe took (milliseconds).
+   */
+  | {
+      type: 'probe';
+      entries: ProbeEntry[];
+      chosen: BackendName;
+      reason: string;
+      batchSize: number;
+      ms: number;
+    }
   | {
       type: 'status';
       state: 'loading' | 'training' | 'paused' | 'stopped' | 'done' | 'idle';

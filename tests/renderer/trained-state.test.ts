@@ -57,4 +57,30 @@ describe('setTrainedState', () => {
       .setTrainedState({ weights: weights('AAAAAA=='), history: epochs(1, 2), continued: false });
     expect(store.getState().project.trainingHistory).toHaveLength(1);
   });
+
+  it('a stopped part-epoch is saved as partial; trainedOn counts it by its fraction (1.1)', () => {
+    const store = createEditorStore(loadTemplate('toy-2d-classifier'));
+    const [first] = epochs(1, 1);
+    store.getState().setTrainedState({
+      weights: weights('AAAAAA=='),
+      history: [first!, { ...first!, epoch: 2, partial: true, fraction: 0.1, loss: 0.8 }],
+      continued: false,
+    });
+    const p = store.getState().project;
+    expect(p.trainingHistory).toEqual([
+      { epoch: 1, loss: 1, acc: 0.5, val_loss: null, val_acc: null },
+      {
+        epoch: 2,
+        partial: true,
+        fraction: 0.1,
+        loss: 0.8,
+        acc: 0.5,
+        val_loss: null,
+        val_acc: null,
+      },
+    ]);
+    expect((p.weights as WeightsSection).trainedOn).toEqual({ dataset: 'spiral', epochs: 1.1 });
+    const reopened = parseProject(serializeProject(p));
+    expect(reopened.ok && reopened.project.trainingHistory).toEqual(p.trainingHistory);
+  });
 });

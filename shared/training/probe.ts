@@ -1,0 +1,128 @@
+/**
+ * The backend probe behind "auto" (issue 10): a few training steps of the actual model with the
+ * actual batch size on the current TF.js backend, timed, so that the fastest backend for this
+ * model on this machine can be picked. The caller (the worker) switches backends and calls
+ * `probeSpeed` on each; `pickFastest` chooses and says why.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { TrainingSettings } from '../graph/project.ts';
+import type { ModelIR } from '../ir/lower.ts';
+import { lossPlan } from '../codegen/loss.ts';
+import type { Dataset } from '../datasets/types.ts';
+import { buildModel, type Tf } from '../tfjs/build-model.ts';
+import { lossTensor } from './losses.ts';
+import { makeOptimizer } from './optimizer.ts';
+import { batchTensors } from './train.ts';
+
+/** One backend's probe: `samplesPerSecond` when it trained, else `error` (or why it was skipped). */
+export interface ProbeEntry {
+  backend: string;
+  /** Training samples per second over the timed steps (warm-up step left out). */
+  samplesPerSecond?: number;
+  /** Timed steps behind the rate. */
+  steps?: number;
+  /** Milliseconds the first (warm-up: compile, upload) step took. */
+  warmupMs?: number;
+  /** The warm-up step was so slow (over `maxWarmupMs`) that the rate comes from it alone. */
+  warmupOnly?: boolean;
+  error?: string;
+}
+
+export interface ProbeOptions {
+  /** Milliseconds of timed steps at most (default 400); at least one timed step always runs. */
+  budgetMs?: number;
+  /** Timed steps at most (default 5). */
+  maxSteps?: number;
+  /**
+   * A warm-up step slower than this (default 2,000 ms) ends the probe of this backend: the rate
+   * is taken from the warm-up step alone (a lower bound; `warmupOnly`), which keeps the probe short.
+   */
+  maxWarmupMs?: number;
+  /** Clock in milliseconds; default `performance.now`. */
+  now?: () => number;
+}
+
+/**
+ * Times training steps of a fresh copy of the model (built from `ir` with the settings' seed) on
+ * the current backend: one warm-up step, then timed steps of `settings.batchSize` rows of
+ * `dataset.train` (the first rows; fewer when the set is smaller) until `budgetMs` or `maxSteps`.
+ * A warm-up slower than `maxWarmupMs` ends the probe there (rate from that step, `warmupOnly`).
+ * Each step ends with a read of its loss, so the time includes the device work. The model and
+ * optimizer are disposed; no tensors are left behind. Errors (a kernel the backend lacks) are
+ * thrown to the caller.
+ * @returns samples per second (rows per second of wall time over the timed steps), the number of
+ *   timed steps, and the warm-up step's milliseconds.
+ */
+export async function probeSpeed(
+  tf: Tf,
+  ir: ModelIR,
+  dataset: Dataset,
+  settings: TrainingSettings,
+  options: ProbeOptions = {},
+): Promise<{ samplesPerSecond: number; steps: number; warmupMs: number; warmupOnly?: true }> {
+  const now = options.now ?? (() => performance.now());
+  const budgetMs = options.budgetMs ?? 400;
+  const maxSteps = Math.max(1, options.maxSteps ?? 5);
+  const plan = lossPlan(ir, settings.loss);
+  const inputShape = ir.ops.find((op) => op.id === ir.inputId)!.outputShape;
+  const rows = Math.max(1, Math.min(settings.batchSize, dataset.train.count));
+  const indices = Uint32Array.from({ length: rows }, (_, i) => i);
+  const model = buildModel(tf, ir, { seed: settings.seed });
+  const optimizer = makeOptimizer(tf, settings);
+  const [x, y] = batchTensors(tf, dataset.train, indices, inputShape);
+  try {
+    const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
+    const step = async () => {
+      const loss = optimizer.minimize(
+        () => lossTensor(tf, plan, model.apply(x, { training: true }) as tfjs.Tensor, y),
+        true,
+        vars,
+      )!;
+      await loss.data();
+      loss.dispose();
+    };
+    const t0 = now();
+    await step();
+    const warmupMs = now() - t0;
+    if (warmupMs > (options.maxWarmupMs ?? 2000))
+      return {
+        samplesPerSecond: (rows * 1000) / Math.max(warmupMs, 1e-3),
+        steps: 0,
+        warmupMs,
+        warmupOnly: true,
+      };
+    const t1 = now();
+    let steps = 0;
+    while (steps < maxSteps && (steps === 0 || now() - t1 < budgetMs)) {
+      await step();
+      steps++;
+    }
+    const ms = Math.max(now() - t1, 1e-3);
+    return { samplesPerSecond: (steps * rows * 1000) / ms, steps, warmupMs };
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * The fastest probed backend and the reason in words, e.g. "wasm: 12,300 samples/s, 3.1× webgl".
+ * Ties go to the earlier entry. Null when no entry has a rate.
+ */
+export function pickFastest(
+  entries: readonly ProbeEntry[],
+): { backend: string; reason: string } | null {
+  let best: ProbeEntry | null = null;
+  for (const e of entries)
+    if (e.samplesPerSecond !== undefined && (!best || e.samplesPerSecond > best.samplesPerSecond!))
+      best = e;
+  if (!best) return null;
+  const rate = (v: number) => Math.round(v).toLocaleString('en-US');
+  const others = entries.filter((e) => e !== best && e.samplesPerSecond !== undefined);
+  const runnerUp = others.sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)[0];
+  const reason = runnerUp
+    ? `fastest for this model and batch size: ${rate(best.samplesPerSecond!)} samples/s, ${(best.samplesPerSecond! / Math.max(runnerUp.samplesPerSecond!, 1e-9)).toFixed(1)}× ${runnerUp.backend}`
+    : `the only backend that trained this model (${rate(best.samplesPerSecond!)} samples/s)`;
+  return { backend: best.backend, reason };
+}
