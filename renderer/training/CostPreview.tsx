@@ -15,14 +15,16 @@ const exact = (n: number) => n.toLocaleString('en-US');
 /**
  * What the model will cost before Train: parameters, FLOPs per example (forward and training),
  * memory for the project's batch size and optimizer, and the time per epoch when a training rate
- * was measured (`samplesPerSecond` from the backend probe, else the last run's rate). Nothing is
+ * was measured (`samplesPerSecond` if given, else the running/last run's rate, else the rate the
+ * "auto" backend probe measured for the backend it chose). Nothing is
  * shown while the graph has errors (the Problems panel lists them).
  */
 export function CostPreview({ samplesPerSecond }: { samplesPerSecond?: number }) {
   const graph = useEditor((s) => s.project.graph);
   const settings = useEditor((s) => s.project.training);
   const t = useTraining();
-  const rate = samplesPerSecond ?? t.progress?.samplesPerSecond;
+  const probed = t.probe?.entries.find((e) => e.backend === t.probe?.chosen)?.samplesPerSecond;
+  const rate = samplesPerSecond ?? t.progress?.samplesPerSecond ?? probed ?? undefined;
   const trainCount = t.dataset?.trainCount;
   const ir = useMemo(() => {
     const lowered = lowerGraph(graph);
