@@ -8,6 +8,7 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 
 /**
@@ -16,4 +17,5 @@ import { installFastWasmMatMul } from './wasm-matmul.ts';
  */
 export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
+  installWasmConvKernels(tf);
 }
