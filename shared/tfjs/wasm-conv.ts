@@ -107,6 +107,7 @@ function makeBackpropFilter(
   conv: Kernel,
   transpose: Kernel,
   slice: Kernel,
+  fill: Kernel,
 ): tfjs.KernelFunc {
   return (args: KernelArgs) => {
     const { backend } = args;
@@ -126,9 +127,12 @@ function makeBackpropFilter(
     try {
       let x = args.inputs.x as Info;
       let dy = args.inputs.dy as Info;
+      let pad = attrs.pad;
       if (attrs.dataFormat === 'NCHW') {
         x = run(transpose, { x }, { perm: [0, 2, 3, 1] });
         dy = run(transpose, { x: dy }, { perm: [0, 2, 3, 1] });
+        // Explicit pads are given per axis in NCHW order: [[0,0],[0,0],[t,b],[l,r]].
+        if (Array.isArray(pad)) pad = [pad[0]!, pad[2]!, pad[3]!, pad[1]!];
       }
       const [, h, w, cin] = x.shape as number[];
       const [n, ho, wo, cout] = dy.shape as number[];
@@ -138,7 +142,7 @@ function makeBackpropFilter(
         attrs.filterShape,
         attrs.strides,
         1,
-        attrs.pad,
+        pad,
         attrs.dimRoundingMode,
         false,
         'channelsLast',
@@ -148,6 +152,13 @@ function makeBackpropFilter(
       // Rows -top … -top + (ho-1)·sh + fh - 1 of x are read; beyond the end: pad or crop.
       const bottom = (ho! - 1) * sh + fh - top - h!;
       const right = (wo! - 1) * sw + fw - left - w!;
+      // Every read lands in the padding (stride > kernel with large explicit pads): dW = 0.
+      if (h! + Math.min(bottom, 0) <= 0 || w! + Math.min(right, 0) <= 0)
+        return fill.kernelFunc({
+          inputs: {},
+          backend,
+          attrs: { shape: [fh, fw, cin!, cout!], value: 0, dtype: 'float32' },
+        }) as Info;
       let xt = run(transpose, { x }, { perm: [3, 1, 2, 0] }); // [Cin, H, W, N]
       if (bottom < 0 || right < 0)
         xt = run(
@@ -200,7 +211,8 @@ function makeBackpropFilter(
 export function installWasmConvKernels(tf: Tf): boolean {
   const transpose = tf.getKernel('Transpose', 'wasm');
   const slice = tf.getKernel('Slice', 'wasm');
-  if (!transpose || !slice || !tf.getKernel('Conv2D', 'wasm')) return false;
+  const fill = tf.getKernel('Fill', 'wasm');
+  if (!transpose || !slice || !fill || !tf.getKernel('Conv2D', 'wasm')) return false;
   for (const [name, depthwise] of [
     ['Conv2D', false],
     ['FusedConv2D', false],
@@ -220,7 +232,7 @@ export function installWasmConvKernels(tf: Tf): boolean {
     mark({
       kernelName: 'Conv2DBackpropFilter',
       backendName: 'wasm',
-      kernelFunc: makeBackpropFilter(tf, conv, transpose, slice),
+      kernelFunc: makeBackpropFilter(tf, conv, transpose, slice, fill),
     }),
   );
   return true;
