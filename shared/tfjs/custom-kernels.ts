@@ -10,6 +10,7 @@
 import type { Tf } from './build-model.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
+import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 
 /**
  * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
@@ -18,4 +19,5 @@ import { installFastWasmMatMul } from './wasm-matmul.ts';
 export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
   installWasmConvKernels(tf);
+  installWasmMaxPoolGrad(tf);
 }

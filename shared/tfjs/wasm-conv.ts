@@ -14,7 +14,14 @@
  *    in tfjs-backend-cpu), including NCHW input and its `dimRoundingMode`; dilations are always 1
  *    there (TF.js's Conv2D gradient refuses dilation > 1).
  *
- * 2. **'same' padding.** The wasm `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative` and
+ * 2. **The input gradient, stride 1.** The stock wasm `Conv2DBackpropInput` is a plain loop
+ *    (≈ 60% of a CNN training step in a profile of the MNIST CNN template). With stride 1 the
+ *    input gradient is the convolution of `dY` with the filter rotated by 180° and its channel
+ *    axes swapped (`W'[a, b, o, c] = W[fh−1−a, fw−1−b, c, o]`), padded by `fh−1−top` /
+ *    `fh−1−bottom` rows and `fw−1−left` / `fw−1−right` columns: one XNNPACK convolution.
+ *    Strides > 1, NCHW and pads larger than the kernel keep the stock kernel.
+ *
+ * 3. **'same' padding.** The wasm `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative` and
  *    `FusedDepthwiseConv2D` kernels hand 'same' to XNNPACK as its TensorFlow-SAME flag, which
  *    computes wrong values when the stride exceeds the kernel (kernel [1, 2], stride 2, 1×2
  *    input: off by 0.64; issue 11). The wrappers pass TF.js's own 'same' padding
@@ -203,7 +210,88 @@ function makeBackpropFilter(
 }
 
 /**
- * Installs the wasm convolution kernels once (idempotent): `Conv2DBackpropFilter`, and the
+ * `Conv2DBackpropInput` on wasm for stride 1, NHWC, as one XNNPACK convolution (see the file
+ * comment); other cases go to the stock kernel. Inputs `dy` `[N, Ho, Wo, Cout]`, `filter`
+ * `[fh, fw, Cin, Cout]`; attrs as TF.js's kernel (`inputShape` `[N, H, W, Cin]`). Returns `dx`
+ * `[N, H, W, Cin]`.
+ */
+function makeBackpropInput(
+  tf: Tf,
+  original: Kernel,
+  conv: Kernel,
+  transpose: Kernel,
+  reverse: Kernel,
+): tfjs.KernelFunc {
+  return (args: KernelArgs) => {
+    const { backend } = args;
+    const attrs = args.attrs as unknown as {
+      strides: [number, number] | number;
+      pad: Pad;
+      dataFormat?: 'NHWC' | 'NCHW';
+      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      inputShape: [number, number, number, number];
+    };
+    const dy = args.inputs.dy as Info;
+    const filter = args.inputs.filter as Info;
+    if ((attrs.dataFormat ?? 'NHWC') !== 'NHWC') return original.kernelFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      attrs.inputShape,
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const { filterHeight: fh, filterWidth: fw } = info;
+    const { top, bottom, left, right } = info.padInfo;
+    const pads = [fh - 1 - top, fh - 1 - bottom, fw - 1 - left, fw - 1 - right];
+    if (info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0))
+      return original.kernelFunc(args);
+    const temps: Info[] = [];
+    try {
+      const rotated = reverse.kernelFunc({
+        inputs: { x: filter },
+        backend,
+        attrs: { dims: [0, 1] },
+      }) as Info;
+      temps.push(rotated);
+      const swapped = transpose.kernelFunc({
+        inputs: { x: rotated },
+        backend,
+        attrs: { perm: [0, 1, 3, 2] },
+      }) as Info; // [fh, fw, Cout, Cin]
+      temps.push(swapped);
+      const dx = conv.kernelFunc({
+        inputs: { x: dy, filter: swapped },
+        backend,
+        attrs: {
+          strides: [1, 1],
+          dilations: [1, 1],
+          pad: [
+            [0, 0],
+            [pads[0]!, pads[1]!],
+            [pads[2]!, pads[3]!],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+        } as unknown as tfjs.NamedAttrMap,
+      }) as Info;
+      if (dx.shape.join() !== attrs.inputShape.join())
+        throw new Error(
+          `Conv2DBackpropInput (wasm): got [${dx.shape}], expected [${attrs.inputShape}]`,
+        );
+      return dx;
+    } finally {
+      dispose(backend, ...temps);
+    }
+  };
+}
+
+/**
+ * Installs the wasm convolution kernels once (idempotent): `Conv2DBackpropFilter`, the stride-1
+ * `Conv2DBackpropInput`, and the
  * explicit-'same'-padding wrappers of `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative`,
  * `FusedDepthwiseConv2D`. Call after importing `@tensorflow/tfjs-backend-wasm`, before or after
  * the backend starts. Returns false (and changes nothing) when the wasm backend is not loaded.
@@ -223,6 +311,11 @@ export function installWasmConvKernels(tf: Tf): boolean {
       tf,
       name,
       (original) => (args) => original.kernelFunc(explicitSame(tf, args, depthwise)),
+    );
+  const reverse = tf.getKernel('Reverse', 'wasm');
+  if (reverse)
+    replaceKernel(tf, 'Conv2DBackpropInput', (original) =>
+      makeBackpropInput(tf, original, tf.getKernel('Conv2D', 'wasm')!, transpose, reverse),
     );
   const existing = tf.getKernel('Conv2DBackpropFilter', 'wasm');
   if (existing && marked(existing)) return true;
