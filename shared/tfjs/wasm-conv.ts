@@ -37,7 +37,7 @@ const MARK = Symbol.for('netwright.wasmConv');
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
 type Backend = KernelArgs['backend'];
 type Info = tfjs.TensorInfo;
-type Pad = 'same' | 'valid' | number | number[][];
+type Pad = 'same' | 'valid' | number | tfjs.backend_util.ExplicitPadding;
 type Kernel = NonNullable<ReturnType<Tf['getKernel']>>;
 
 const marked = (k: object) => Boolean((k as Record<symbol, boolean>)[MARK]);

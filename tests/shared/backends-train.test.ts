@@ -158,6 +158,9 @@ const CASES: Case[] = [
   })),
 ];
 
+/** Every kernel a training step of some case ran, filled by `gradients`. */
+const KERNELS_USED = new Set<string>();
+
 function irOf(c: Case): ModelIR {
   const r = lowerGraph(graphOf(c.blocks, c.wires));
   if (!r.ok) throw new Error(`${c.name}: ${JSON.stringify(r.diagnostics)}`);
@@ -200,14 +203,21 @@ async function gradients(
   const model = buildModel(tf, ir, { seed: 1 });
   const plan = lossPlan(ir, 'auto');
   const size = data.featureShape.reduce((a, b) => a * b, 1);
-  const { value, grads } = tf.tidy(() => {
-    const x = tf.tensor(data.train.x.subarray(0, 16 * size), [16, ...data.featureShape]);
-    const y = tf.tensor1d(data.train.y.subarray(0, 16));
-    return tf.variableGrads(
-      () => lossTensor(tf, plan, model.apply(x, { training: true }) as tf.Tensor, y),
-      model.trainableWeights.map((v) => v.read() as tf.Variable),
-    );
+  let result: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
+  const profile = await tf.profile(() => {
+    result = tf.tidy(() => {
+      const x = tf.tensor(data.train.x.subarray(0, 16 * size), [16, ...data.featureShape]);
+      const y = tf.tensor1d(data.train.y.subarray(0, 16));
+      return tf.variableGrads(
+        () => lossTensor(tf, plan, model.apply(x, { training: true }) as tf.Tensor, y),
+        model.trainableWeights.map((v) => v.read() as tf.Variable),
+      );
+    });
+    return [result.value, ...Object.values(result.grads)];
   });
+  // Kernels (not composite ops) that the forward and backward passes ran.
+  for (const k of profile.kernels) if (tf.getKernel(k.name, backend)) KERNELS_USED.add(k.name);
+  const { value, grads } = result!;
   const out = new Map<string, Float32Array>();
   for (const [name, g] of Object.entries(grads))
     out.set(name.replace(/_\d+$/, ''), (await g.data()) as Float32Array);
@@ -280,4 +290,15 @@ describe('every catalogue layer kind trains on every backend', () => {
       }
     });
   }
+
+  // Last (vitest runs a file's tests in order): after every case has filled KERNELS_USED.
+  it('every kernel those steps ran is registered on each backend, and on webgl', () => {
+    expect(KERNELS_USED.size).toBeGreaterThan(20);
+    expect(KERNELS_USED.has('Conv2DBackpropFilter')).toBe(true);
+    // WebGL cannot start in Node, but @tensorflow/tfjs registers its kernels on import.
+    const missing = [...new Set([...trainingBackends(), 'webgl'])].flatMap((b) =>
+      [...KERNELS_USED].filter((k) => !tf.getKernel(k, b)).map((k) => `${k} on ${b}`),
+    );
+    expect(missing).toEqual([]);
+  });
 });

@@ -92,9 +92,9 @@ describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 },
   it('MaxPoolGrad passes the gradient of windows whose maximum is negative', () => {
     // 1×1 windows: maxPool is the identity, so d/dx Σ y·[1, 2, 3] = [1, 2, 3] (hand arithmetic).
     const f = () =>
-      tf.grad((a: tf.Tensor4D) =>
+      tf.grad((t: tf.Tensor) =>
         tf
-          .maxPool(a, 1, 1, 'valid')
+          .maxPool(t as tf.Tensor4D, 1, 1, 'valid')
           .mul(tf.tensor1d([1, 2, 3]))
           .sum(),
       )(tf.tensor4d([0.5, -0.3, -2], [1, 1, 1, 3]));
@@ -179,7 +179,11 @@ describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 },
             const xt = tf.tensor4d(x, [2, h, w, 3]);
             const y = pool(xt, k, s, pad);
             // A non-uniform upstream gradient: d/dx Σ y² = 2y · dy/dx.
-            const g = tf.grad((a: tf.Tensor4D) => pool(a, k, s, pad).square().sum())(xt);
+            const g = tf.grad((t: tf.Tensor) =>
+              pool(t as tf.Tensor4D, k, s, pad)
+                .square()
+                .sum(),
+            )(xt);
             return [y, g];
           },
           1e-5,
@@ -200,8 +204,11 @@ describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 },
         () => {
           const xt = tf.tensor4d(x, [2, h, w, 2]);
           const ft = tf.tensor4d(filter, [...k, 2, 3]);
-          return tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) =>
-            tf.conv2d(a, b, s, pad).square().sum(),
+          return tf.grads((...[t, u]: tf.Tensor[]) =>
+            tf
+              .conv2d(t as tf.Tensor4D, u as tf.Tensor4D, s, pad)
+              .square()
+              .sum(),
           )([xt, ft]);
         },
         1e-4,
@@ -290,7 +297,9 @@ describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 },
     const x = tf.ones([4, 9, 9, 3]) as tf.Tensor4D;
     const f = tf.ones([3, 3, 3, 5]) as tf.Tensor4D;
     const step = () =>
-      tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 2, 'same').sum())([x, f]);
+      tf.grads((...[t, u]: tf.Tensor[]) =>
+        tf.conv2d(t as tf.Tensor4D, u as tf.Tensor4D, 2, 'same').sum(),
+      )([x, f]);
     tf.dispose(step());
     const before = tf.engine().backend.numDataIds();
     for (let i = 0; i < 3; i++) tf.dispose(step());
