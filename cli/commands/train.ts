@@ -106,7 +106,7 @@ async function loadTf(backend: 'wasm' | 'cpu', err: (s: string) => void) {
   const tf = await import('@tensorflow/tfjs');
   if (backend === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    // XNNPACK for the transposed products of backprop (6× faster; bench/README.md).
+    // Netwright's wasm kernels: XNNPACK matmuls and conv gradients, fixed pooling (bench/README.md).
     installCustomKernels(tf);
     if (await tf.setBackend('wasm').catch(() => false)) return tf;
     err('netwright: the wasm backend did not start; training on cpu');
