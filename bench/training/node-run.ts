@@ -1,7 +1,8 @@
 /**
  * One TF.js configuration in this Node process: the MNIST MLP trained with the app's loop
  * (shared/training/train.ts) for one epoch (or `limit` samples) at one batch size. Prints one
- * JSON line. `node bench/training/node-run.ts BACKEND BATCH LIMIT [THREADS]`.
+ * JSON line. `node bench/training/node-run.ts BACKEND BATCH LIMIT [THREADS]`; `TEMPLATE=mnist-cnn`
+ * trains the CNN template instead.
  */
 import { loadMnist } from '../../cli/datasets.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
@@ -13,6 +14,7 @@ const limit = Number(limitArg);
 const readEvery = Number(process.env.READ_EVERY ?? 4);
 /** `STOCK=1`: TF.js's own wasm BatchMatMul (slow with transposed operands), for comparison. */
 const stock = process.env.STOCK === '1';
+const template = process.env.TEMPLATE ?? 'mnist-mlp';
 
 const tf = await import('@tensorflow/tfjs');
 let threads = 1;
@@ -31,10 +33,12 @@ const timing = await timeMlpEpoch(tf, data, {
   limit,
   readEvery,
   yieldToEvents: () => Promise.resolve(),
+  template,
 });
 console.log(
   JSON.stringify({
     backend: `${backend}-node${backend === 'wasm' && stock ? '-stock' : ''}`,
+    model: template,
     read_every: readEvery,
     threads,
     batch: batchSize,

@@ -3,7 +3,8 @@
  * [--limit N] [--out FILE]`: trains in Node with the app's training loop, prints one JSON line per
  * epoch and, with --out, writes the project with its trained weights (top-level `weights`).
  * Exit codes: 0 done, 1 invalid graph or a model that does not fit the data, 2 bad input,
- * 3 the loss diverged (NaN/Infinity).
+ * 3 the loss diverged (NaN/Infinity), 4 TF.js failed while building or training the model (one
+ * line naming the file, the backend and TF.js's message; never a stack trace).
  */
 import { budgetDiagnostics } from '../../shared/cost/cost.ts';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
@@ -18,6 +19,17 @@ import { loadDataset } from '../datasets.ts';
 import { CliError, EXIT, readProjectFile, writeFileAtomic } from '../io.ts';
 
 export const EXIT_DIVERGED = 3;
+export const EXIT_TRAIN_FAILED = 4;
+
+/** Any error thrown by TF.js while building or training, as one line (exit 4). */
+function trainFailure(file: string, backend: string, e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  const message = (e instanceof Error ? e.message : String(e)).split('\n')[0]!.trim();
+  return new CliError(
+    `${file}: training failed on the ${backend} backend: ${message || 'unknown error'}`,
+    EXIT_TRAIN_FAILED,
+  );
+}
 
 const USAGE =
   'usage: netwright train FILE [--dataset mnist|penguins|cars|spiral|circles|xor|blobs|PATH.csv] [--epochs N] [--batch-size N] [--backend wasm|cpu] [--limit N] [--out FILE] [--target COLUMN]';
@@ -95,7 +107,7 @@ async function loadTf(backend: 'wasm' | 'cpu', err: (s: string) => void) {
   const tf = await import('@tensorflow/tfjs');
   if (backend === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    // XNNPACK for the transposed products of backprop (6× faster; bench/README.md).
+    // Netwright's wasm kernels: XNNPACK matmuls and conv gradients, fixed pooling (bench/README.md).
     installCustomKernels(tf);
     if (await tf.setBackend('wasm').catch(() => false)) return tf;
     err('netwright: the wasm backend did not start; training on cpu');
@@ -154,7 +166,12 @@ export async function trainCommand(
     return EXIT.invalidGraph;
   }
   const tf = await loadTf(opts.backend, err);
-  const model = buildModel(tf, ir, { seed: settings.seed });
+  let model: ReturnType<typeof buildModel>;
+  try {
+    model = buildModel(tf, ir, { seed: settings.seed });
+  } catch (e) {
+    throw trainFailure(opts.file, tf.getBackend(), e);
+  }
   try {
     const result = await train(tf, model, ir, dataset, {
       settings,
@@ -196,6 +213,8 @@ export async function trainCommand(
       await writeFileAtomic(opts.out, serializeProject(trained));
     }
     return EXIT.ok;
+  } catch (e) {
+    throw trainFailure(opts.file, tf.getBackend(), e);
   } finally {
     model.dispose();
   }

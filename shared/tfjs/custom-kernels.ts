@@ -8,7 +8,9 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
+import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 
 /**
@@ -17,5 +19,7 @@ import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
  */
 export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
+  installWasmConvKernels(tf);
+  installWasmMaxPoolGrad(tf);
   installWebGpuConvFilter(tf);
 }

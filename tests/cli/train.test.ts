@@ -149,6 +149,54 @@ describe('netwright train', () => {
     expect(plain.err.join('\n')).toMatch(/Input has 2 features, people\.csv has \d+/);
   });
 
+  it('the MNIST CNN template trains on wasm, the default backend', async () => {
+    // wasm had no Conv2DBackpropFilter kernel: this died with a stack trace, exit 7 (issue 10).
+    const wasm = await run([projectFile('mnist-cnn'), '--epochs', '1', '--limit', '600']);
+    expect(wasm.err.at(-1)).toMatch(/^test: loss [\d.]+, accuracy [\d.]+ \(wasm backend\)$/);
+    expect(wasm.code).toBe(0);
+    const line = JSON.parse(wasm.out[0]!);
+    expect(line.epoch).toBe(1);
+    // 10 classes: chance is ln 10 ≈ 2.303; one epoch on 540 images moves below it.
+    expect(line.loss).toBeGreaterThan(0);
+    expect(line.loss).toBeLessThan(Math.log(10));
+  }, 300_000);
+
+  it('the MNIST CNN template trains on --backend cpu', async () => {
+    // TF.js's cpu backend runs convolution gradients in plain JS loops (minutes for 600 images
+    // on the shared dev machine): 12 images, batches of 6.
+    const cpu = await run([
+      projectFile('mnist-cnn'),
+      '--epochs',
+      '1',
+      '--limit',
+      '12',
+      '--batch-size',
+      '6',
+      '--backend',
+      'cpu',
+    ]);
+    expect(cpu.err.at(-1)).toMatch(/\(cpu backend\)$/);
+    expect(cpu.code).toBe(0);
+    expect(Number.isFinite(JSON.parse(cpu.out[0]!).loss)).toBe(true);
+  }, 300_000);
+
+  it('exit 4 with one line, no stack trace, when TF.js fails while training', async () => {
+    // The failure the wasm CNN had: a kernel that the backend does not register.
+    const conv = tf.getKernel('Conv2D', 'cpu')!;
+    tf.unregisterKernel('Conv2D', 'cpu');
+    try {
+      const file = projectFile('mnist-cnn');
+      const r = await run([file, '--epochs', '1', '--limit', '64', '--backend', 'cpu']);
+      expect(r.code).toBe(4);
+      expect(r.out).toEqual([]);
+      expect(r.err).toEqual([
+        `${file}: training failed on the cpu backend: Kernel 'Conv2D' not registered for backend 'cpu'`,
+      ]);
+    } finally {
+      tf.registerKernel(conv);
+    }
+  });
+
   it('exit 3 with advice when the loss diverges', async () => {
     const file = projectFile('regression-mlp', {
       optimizer: 'sgd',

@@ -1,0 +1,304 @@
+/**
+ * Every catalogue layer kind trains on every backend under test, with the app's own model builder
+ * (lowerGraph → buildModel) and training loop (train). For each kind, a small graph that holds it:
+ * (1) the gradients of the loss for every trainable weight (tf.variableGrads, training mode) equal
+ *     the TF.js cpu backend's, the reference, within 1e-4 + 1e-3·|cpu|;
+ * (2) three epochs of `train` give finite, decreasing epoch losses and leak no tensor.
+ *
+ * The backend list is a parameter: `trainingBackends()` reads NW_TRAIN_BACKENDS (default
+ * `cpu,wasm`; e.g. `NW_TRAIN_BACKENDS=cpu,wasm,webgpu`). A backend other than cpu/wasm is
+ * loaded in `beforeAll` from its package `@tensorflow/tfjs-backend-NAME`; a backend that does
+ * not start fails the run (name only the backends the machine has).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../../shared/datasets/random.ts';
+import type { Dataset } from '../../shared/datasets/types.ts';
+import { trainingSchema } from '../../shared/graph/project.ts';
+import { lossPlan } from '../../shared/codegen/loss.ts';
+import { ACTIVATIONS } from '../../shared/layers/activations.ts';
+import { LAYER_TYPES } from '../../shared/layers/registry.ts';
+import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
+import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
+import { lossTensor } from '../../shared/training/losses.ts';
+import { train } from '../../shared/training/train.ts';
+import { graphOf } from './graph-builder.ts';
+
+/** The backends to train on; cpu is also the reference for the gradients. */
+export function trainingBackends(): string[] {
+  return (process.env.NW_TRAIN_BACKENDS ?? 'cpu,wasm').split(',').filter(Boolean);
+}
+
+type Block = [id: string, type: string, params?: Record<string, unknown>];
+interface Case {
+  name: string;
+  /** The layer kinds this case exercises. */
+  kinds: string[];
+  shape: number[];
+  blocks: Block[];
+  wires: string[];
+}
+
+const CLASSES = 3;
+const head: Block = ['out', 'Dense', { units: CLASSES, activation: 'softmax' }];
+/** A chain Input → blocks → Dense(3, softmax). */
+function chain(name: string, shape: number[], blocks: Block[]): Case {
+  const all: Block[] = [['in', 'Input', { shape }], ...blocks, head];
+  const wires = all.slice(1).map((b, i) => `${all[i]![0]}->${b[0]}`);
+  return { name, kinds: [...new Set(all.map((b) => b[1]))], shape, blocks: all, wires };
+}
+const conv = (id: string, over: Record<string, unknown> = {}): Block => [
+  id,
+  'Conv2D',
+  {
+    filters: 3,
+    kernel_size: [3, 3],
+    strides: [1, 1],
+    padding: 'valid',
+    activation: 'relu',
+    ...over,
+  },
+];
+const img = [6, 6, 2];
+
+const CASES: Case[] = [
+  chain('Dense', [5], [['d', 'Dense', { units: 6, activation: 'relu' }]]),
+  ...ACTIVATIONS.map((a) =>
+    chain(
+      `Activation ${a}`,
+      [5],
+      [
+        ['d', 'Dense', { units: 6 }],
+        ['a', 'Activation', { activation: a }],
+      ],
+    ),
+  ),
+  chain('Dense leaky_relu', [5], [['d', 'Dense', { units: 6, activation: 'leaky_relu' }]]),
+  chain(
+    'Dropout',
+    [5],
+    [
+      ['d', 'Dense', { units: 6, activation: 'relu' }],
+      ['drop', 'Dropout', { rate: 0.3 }],
+    ],
+  ),
+  chain('Flatten', img, [['f', 'Flatten']]),
+  chain(
+    'Reshape',
+    [6],
+    [
+      ['r', 'Reshape', { target_shape: [3, 2] }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain(
+    'BatchNormalization (2-D)',
+    [5],
+    [
+      ['d', 'Dense', { units: 6 }],
+      ['bn', 'BatchNormalization'],
+    ],
+  ),
+  chain('BatchNormalization (4-D, after Conv2D)', img, [
+    conv('c'),
+    ['bn', 'BatchNormalization'],
+    ['f', 'Flatten'],
+  ]),
+  chain(
+    'LayerNormalization',
+    [5],
+    [
+      ['d', 'Dense', { units: 6 }],
+      ['ln', 'LayerNormalization'],
+    ],
+  ),
+  chain('Conv2D valid', img, [conv('c'), ['f', 'Flatten']]),
+  chain('Conv2D same stride 2', img, [
+    conv('c', { padding: 'same', strides: [2, 2] }),
+    ['f', 'Flatten'],
+  ]),
+  chain('Conv2D same stride 3 > kernel 2, no bias, leaky_relu', img, [
+    conv('c', {
+      padding: 'same',
+      strides: [3, 3],
+      kernel_size: [1, 2],
+      use_bias: false,
+      activation: 'leaky_relu',
+    }),
+    ['f', 'Flatten'],
+  ]),
+  chain('Conv2D stride (2, 1), kernel (2, 3), tanh', img, [
+    conv('c', { strides: [2, 1], kernel_size: [2, 3], activation: 'tanh' }),
+    ['f', 'Flatten'],
+  ]),
+  ...(['MaxPooling2D', 'AveragePooling2D'] as const).flatMap((pool) =>
+    (['valid', 'same'] as const).map((padding) =>
+      chain(`${pool} ${padding}`, img, [
+        conv('c', { padding: 'same' }),
+        ['p', pool, { pool_size: [2, 2], strides: padding === 'same' ? [3, 3] : null, padding }],
+        ['f', 'Flatten'],
+      ]),
+    ),
+  ),
+  chain('GlobalAveragePooling2D', img, [conv('c'), ['g', 'GlobalAveragePooling2D']]),
+  ...(['Add', 'Concatenate'] as const).map((merge): Case => ({
+    name: merge,
+    kinds: ['Input', 'Dense', merge],
+    shape: [5],
+    blocks: [
+      ['in', 'Input', { shape: [5] }],
+      ['a', 'Dense', { units: 6, activation: 'relu' }],
+      ['b', 'Dense', { units: 6, activation: 'tanh' }],
+      ['m', merge],
+      head,
+    ],
+    wires: ['in->a', 'in->b', 'a->m:0', 'b->m:1', 'm->out'],
+  })),
+];
+
+/** Every kernel a training step of some case ran, filled by `gradients`. */
+const KERNELS_USED = new Set<string>();
+
+function irOf(c: Case): ModelIR {
+  const r = lowerGraph(graphOf(c.blocks, c.wires));
+  if (!r.ok) throw new Error(`${c.name}: ${JSON.stringify(r.diagnostics)}`);
+  return r.ir;
+}
+
+/** 96 examples of shape `shape`, labels from a fixed linear rule (learnable). */
+function datasetFor(shape: number[]): Dataset {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const random = rng(3);
+  const count = 96;
+  const x = Float32Array.from({ length: count * size }, () => random() * 2 - 1);
+  const w = Array.from({ length: CLASSES }, () =>
+    Float32Array.from({ length: size }, () => random() - 0.5),
+  );
+  const y = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    const scores = w.map((wc) => wc.reduce((s, v, j) => s + v * x[i * size + j]!, 0));
+    y[i] = scores.indexOf(Math.max(...scores));
+  }
+  return {
+    id: 'synthetic',
+    title: 'synthetic',
+    featureShape: shape,
+    featureNames: [],
+    task: { kind: 'classification', numClasses: CLASSES, classNames: ['a', 'b', 'c'] },
+    train: { x, y, count },
+    test: null,
+    notes: [],
+  };
+}
+
+/** Gradients of the loss on the first 16 examples, per trainable weight, in training mode. */
+async function gradients(
+  backend: string,
+  ir: ModelIR,
+  data: Dataset,
+): Promise<Map<string, Float32Array>> {
+  await tf.setBackend(backend);
+  const model = buildModel(tf, ir, { seed: 1 });
+  const plan = lossPlan(ir, 'auto');
+  const size = data.featureShape.reduce((a, b) => a * b, 1);
+  let result: { value: tf.Scalar; grads: tf.NamedTensorMap } | null = null;
+  const profile = await tf.profile(() => {
+    result = tf.tidy(() => {
+      const x = tf.tensor(data.train.x.subarray(0, 16 * size), [16, ...data.featureShape]);
+      const y = tf.tensor1d(data.train.y.subarray(0, 16));
+      return tf.variableGrads(
+        () => lossTensor(tf, plan, model.apply(x, { training: true }) as tf.Tensor, y),
+        model.trainableWeights.map((v) => v.read() as tf.Variable),
+      );
+    });
+    return [result.value, ...Object.values(result.grads)];
+  });
+  // Kernels (not composite ops) that the forward and backward passes ran.
+  for (const k of profile.kernels) if (tf.getKernel(k.name, backend)) KERNELS_USED.add(k.name);
+  const { value, grads } = result!;
+  const out = new Map<string, Float32Array>();
+  for (const [name, g] of Object.entries(grads))
+    out.set(name.replace(/_\d+$/, ''), (await g.data()) as Float32Array);
+  out.set('loss', (await value.data()) as Float32Array);
+  tf.dispose([value, ...Object.values(grads)]);
+  model.dispose();
+  return out;
+}
+
+beforeAll(async () => {
+  for (const b of trainingBackends())
+    if (b !== 'cpu' && b !== 'wasm') await import(`@tensorflow/tfjs-backend-${b}`);
+  installCustomKernels(tf);
+  for (const b of trainingBackends()) expect(await tf.setBackend(b)).toBe(true);
+});
+
+describe('every catalogue layer kind trains on every backend', () => {
+  it('the cases cover every layer kind in the catalogue', () => {
+    const covered = new Set(CASES.flatMap((c) => c.kinds));
+    expect(LAYER_TYPES.filter((t) => !covered.has(t))).toEqual([]);
+  });
+
+  for (const c of CASES) {
+    describe(c.name, () => {
+      const ir = irOf(c);
+      const data = datasetFor(c.shape);
+      for (const backend of trainingBackends()) {
+        it(`${backend}: gradients equal the cpu backend's`, async () => {
+          const want = await gradients('cpu', ir, data);
+          const got = await gradients(backend, ir, data);
+          expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+          const bad: string[] = [];
+          for (const [name, w] of want) {
+            const g = got.get(name)!;
+            let worst = 0;
+            for (let i = 0; i < w.length; i++) {
+              if (!Number.isFinite(g[i]!)) worst = Infinity;
+              worst = Math.max(worst, Math.abs(g[i]! - w[i]!) - 1e-3 * Math.abs(w[i]!));
+            }
+            if (!(worst <= 1e-4)) bad.push(`${name}: ${worst}`);
+          }
+          expect(bad).toEqual([]);
+          // The weights get a gradient at all (a kind that blocks it would give all zeros).
+          expect([...want.values()].every((w) => w.some((v) => v !== 0))).toBe(true);
+        });
+
+        it(`${backend}: three epochs give finite, decreasing losses, no leaked tensor`, async () => {
+          await tf.setBackend(backend);
+          const before = tf.memory().numTensors;
+          const model = buildModel(tf, ir, { seed: 1 });
+          const result = await train(tf, model, ir, data, {
+            settings: trainingSchema.parse({
+              dataset: 'xor',
+              epochs: 3,
+              batchSize: 16,
+              learningRate: 0.01,
+              validationSplit: 0,
+              seed: 1,
+            }),
+            yieldToEvents: () => Promise.resolve(),
+          });
+          model.dispose();
+          expect(result.status).toBe('done');
+          const losses = result.history.map((h) => h.loss);
+          expect(losses).toHaveLength(3);
+          expect(losses.every(Number.isFinite)).toBe(true);
+          expect(losses[2]!).toBeLessThan(losses[0]!);
+          expect(tf.memory().numTensors).toBe(before);
+        });
+      }
+    });
+  }
+
+  // Last (vitest runs a file's tests in order): after every case has filled KERNELS_USED.
+  it('every kernel those steps ran is registered on each backend, and on webgl', () => {
+    expect(KERNELS_USED.size).toBeGreaterThan(20);
+    expect(KERNELS_USED.has('Conv2DBackpropFilter')).toBe(true);
+    // WebGL cannot start in Node, but @tensorflow/tfjs registers its kernels on import.
+    const missing = [...new Set([...trainingBackends(), 'webgl'])].flatMap((b) =>
+      [...KERNELS_USED].filter((k) => !tf.getKernel(k, b)).map((k) => `${k} on ${b}`),
+    );
+    expect(missing).toEqual([]);
+  });
+});

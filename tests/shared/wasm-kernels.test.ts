@@ -1,0 +1,309 @@
+/**
+ * Netwright's wasm convolution kernels (shared/tfjs/wasm-conv.ts) against TF.js's cpu backend,
+ * the reference: the forward 'same'/'valid' grid of issue 11 (kernel 1–3 × stride 1–3 × input
+ * 1–5 per axis) for Conv2D, DepthwiseConv2dNative, MaxPool and AvgPool, and every gradient of a
+ * convolution or pooling on random shapes, strides, paddings and both data formats.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rng } from '../../shared/datasets/random.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
+import { installWasmConvKernels } from '../../shared/tfjs/wasm-conv.ts';
+import { installWasmMaxPoolGrad } from '../../shared/tfjs/wasm-pool.ts';
+
+type Pad = 'same' | 'valid';
+const random = rng(7);
+const values = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Runs `f` on a backend and returns every output's values. */
+function on(backend: string, f: () => tf.Tensor | tf.Tensor[]): Float32Array[] {
+  tf.setBackend(backend);
+  const out = tf.tidy(f);
+  const list = Array.isArray(out) ? out : [out];
+  const data = list.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(out);
+  return data;
+}
+
+/** Largest |got − want| / max(1, |want|) over all outputs; Infinity on a shape mismatch. */
+function worst(got: Float32Array[], want: Float32Array[]): number {
+  let w = 0;
+  want.forEach((wv, i) => {
+    const gv = got[i]!;
+    if (gv.length !== wv.length) w = Infinity;
+    for (let j = 0; j < wv.length; j++)
+      w = Math.max(w, Math.abs(gv[j]! - wv[j]!) / Math.max(1, Math.abs(wv[j]!)));
+  });
+  return Number.isNaN(w) ? Infinity : w;
+}
+
+/** Each (configuration, error) pair above `tol`, for a readable failure. */
+function compare(label: string, f: () => tf.Tensor | tf.Tensor[], tol: number): string | null {
+  const want = on('cpu', f);
+  const got = on('wasm', f);
+  const err = worst(got, want);
+  return err <= tol ? null : `${label}: ${err}`;
+}
+
+const AXIS = [1, 2, 3];
+const INPUT = [1, 2, 3, 4, 5];
+const PADS: Pad[] = ['same', 'valid'];
+
+/**
+ * Every (k, s, in) of the grid for both axes, 'valid' only where the kernel fits; `square`: the
+ * input sizes only as h = w (a fifth of the configurations, for the slower gradient checks).
+ */
+function* grid(square = false) {
+  for (const kh of AXIS)
+    for (const kw of AXIS)
+      for (const sh of AXIS)
+        for (const sw of AXIS)
+          for (const h of INPUT)
+            for (const w of square ? [h] : INPUT)
+              for (const pad of PADS)
+                if (pad === 'same' || (h >= kh && w >= kw))
+                  yield {
+                    k: [kh, kw] as [number, number],
+                    s: [sh, sw] as [number, number],
+                    h,
+                    w,
+                    pad,
+                  };
+}
+
+beforeAll(async () => {
+  installCustomKernels(tf);
+  await tf.setBackend('wasm');
+  await tf.setBackend('cpu');
+});
+
+// The grids run thousands of small kernels: minutes on a loaded 2-core machine.
+describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 }, () => {
+  it('installs idempotently', () => {
+    expect(installWasmConvKernels(tf)).toBe(true);
+    expect(installWasmConvKernels(tf)).toBe(true);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+    expect(installWasmMaxPoolGrad(tf)).toBe(true);
+    expect(installWasmMaxPoolGrad(tf)).toBe(true);
+  });
+
+  it('MaxPoolGrad passes the gradient of windows whose maximum is negative', () => {
+    // 1×1 windows: maxPool is the identity, so d/dx Σ y·[1, 2, 3] = [1, 2, 3] (hand arithmetic).
+    const f = () =>
+      tf.grad((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 1, 1, 'valid')
+          .mul(tf.tensor1d([1, 2, 3]))
+          .sum(),
+      )(tf.tensor4d([0.5, -0.3, -2], [1, 1, 1, 3]));
+    expect(Array.from(on('wasm', f)[0]!)).toEqual([1, 2, 3]);
+  });
+
+  it('issue 11: Conv2D kernel [1, 2], stride 2, same, on a 1×2 input', () => {
+    // Hand arithmetic: out = ceil(2 / 2) = 1 column, no padding: x0·f0 + x1·f1 = 1·3 + 2·4 = 11.
+    const f = () =>
+      tf.conv2d(tf.tensor4d([1, 2], [1, 1, 2, 1]), tf.tensor4d([3, 4], [1, 2, 1, 1]), 2, 'same');
+    expect(Array.from(on('wasm', f)[0]!)).toEqual([11]);
+  });
+
+  it('Conv2D and DepthwiseConv2dNative forward: the whole grid within 1e-5', () => {
+    const bad: string[] = [];
+    for (const { k, s, h, w, pad } of grid()) {
+      const x = values(2 * h * w * 2);
+      const filter = values(k[0] * k[1] * 2 * 3);
+      const dfilter = values(k[0] * k[1] * 2 * 2);
+      const label = `k${k} s${s} in ${h}×${w} ${pad}`;
+      const conv = compare(
+        `conv2d ${label}`,
+        () => tf.conv2d(tf.tensor4d(x, [2, h, w, 2]), tf.tensor4d(filter, [...k, 2, 3]), s, pad),
+        1e-5,
+      );
+      // TF.js: depthwise takes strides or dilations > 1, never both, and equal strides.
+      const depth =
+        s[0] !== s[1]
+          ? null
+          : compare(
+              `depthwise ${label}`,
+              () =>
+                tf.depthwiseConv2d(
+                  tf.tensor4d(x, [2, h, w, 2]),
+                  tf.tensor4d(dfilter, [...k, 2, 2]),
+                  s,
+                  pad,
+                ),
+              1e-5,
+            );
+      for (const e of [conv, depth]) if (e) bad.push(e);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('fused Conv2D (bias + relu, as tf.layers.conv2d runs it) forward: the grid, square inputs', () => {
+    const bad: string[] = [];
+    for (const { k, s, h, w, pad } of grid(true)) {
+      const x = values(h * w * 2);
+      const filter = values(k[0] * k[1] * 2 * 3);
+      const bias = values(3);
+      const e = compare(
+        `fused k${k} s${s} in ${h}×${w} ${pad}`,
+        () =>
+          tf.fused.conv2d({
+            x: tf.tensor4d(x, [1, h, w, 2]),
+            filter: tf.tensor4d(filter, [...k, 2, 3]),
+            strides: s,
+            pad,
+            bias: tf.tensor1d(bias),
+            activation: 'relu',
+          }),
+        1e-5,
+      );
+      if (e) bad.push(e);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('MaxPool and AvgPool forward and gradients: the grid, square inputs', () => {
+    const bad: string[] = [];
+    for (const { k, s, h, w, pad } of grid(true)) {
+      const x = values(2 * h * w * 3);
+      const label = `k${k} s${s} in ${h}×${w} ${pad}`;
+      for (const [name, pool] of [
+        ['maxPool', tf.maxPool],
+        ['avgPool', tf.avgPool],
+      ] as const) {
+        const e = compare(
+          `${name} ${label}`,
+          () => {
+            const xt = tf.tensor4d(x, [2, h, w, 3]);
+            const y = pool(xt, k, s, pad);
+            // A non-uniform upstream gradient: d/dx Σ y² = 2y · dy/dx.
+            const g = tf.grad((t: tf.Tensor) =>
+              pool(t as tf.Tensor4D, k, s, pad)
+                .square()
+                .sum(),
+            )(xt);
+            return [y, g];
+          },
+          1e-5,
+        );
+        if (e) bad.push(e);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('Conv2D gradients (filter and input) on the grid, square inputs, batch 2, 2 → 3 channels', () => {
+    const bad: string[] = [];
+    for (const { k, s, h, w, pad } of grid(true)) {
+      const x = values(2 * h * w * 2);
+      const filter = values(k[0] * k[1] * 2 * 3);
+      const e = compare(
+        `grad k${k} s${s} in ${h}×${w} ${pad}`,
+        () => {
+          const xt = tf.tensor4d(x, [2, h, w, 2]);
+          const ft = tf.tensor4d(filter, [...k, 2, 3]);
+          return tf.grads((...[t, u]: tf.Tensor[]) =>
+            tf
+              .conv2d(t as tf.Tensor4D, u as tf.Tensor4D, s, pad)
+              .square()
+              .sum(),
+          )([xt, ft]);
+        },
+        1e-4,
+      );
+      if (e) bad.push(e);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('Conv2DBackpropFilter on random larger shapes, NHWC and NCHW, explicit padding, rounding', () => {
+    const r = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    const bad: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const [n, h, w, cin, cout] = [r(1, 5), r(1, 12), r(1, 12), r(1, 6), r(1, 7)];
+      const k: [number, number] = [r(1, Math.min(5, h)), r(1, Math.min(5, w))];
+      const s: [number, number] = [r(1, 4), r(1, 4)];
+      const pad = (['same', 'valid', 'explicit', 'number'] as const)[i % 4]!;
+      const nchw = i % 3 === 0;
+      const padArg =
+        pad === 'explicit'
+          ? nchw
+            ? [
+                [0, 0],
+                [0, 0],
+                [r(0, 2), r(0, 2)],
+                [r(0, 2), r(0, 2)],
+              ]
+            : [
+                [0, 0],
+                [r(0, 2), r(0, 2)],
+                [r(0, 2), r(0, 2)],
+                [0, 0],
+              ]
+          : pad === 'number'
+            ? r(0, 2)
+            : pad;
+      const xShape: [number, number, number, number] = nchw ? [n, cin, h, w] : [n, h, w, cin];
+      const fShape: [number, number, number, number] = [...k, cin, cout];
+      const x = values(size(xShape));
+      const rounding = pad === 'number' ? (['floor', 'round', 'ceil'] as const)[i % 3] : undefined;
+      let info: ReturnType<typeof tf.backend_util.computeConv2DInfo>;
+      try {
+        info = tf.backend_util.computeConv2DInfo(
+          xShape,
+          fShape,
+          s,
+          1,
+          padArg as never,
+          rounding,
+          false,
+          nchw ? 'channelsFirst' : 'channelsLast',
+        );
+      } catch {
+        continue;
+      }
+      if (info.outHeight < 1 || info.outWidth < 1) continue;
+      const dyShape = nchw
+        ? [n, cout, info.outHeight, info.outWidth]
+        : [n, info.outHeight, info.outWidth, cout];
+      const dy = values(size(dyShape));
+      const e = compare(
+        `filter grad ${JSON.stringify({ xShape, fShape, s, padArg, nchw, rounding })}`,
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropFilter',
+              { x: tf.tensor(x, xShape), dy: tf.tensor(dy, dyShape) },
+              {
+                strides: s,
+                pad: padArg,
+                dataFormat: nchw ? 'NCHW' : 'NHWC',
+                dimRoundingMode: rounding,
+                filterShape: fShape,
+              } as never,
+            ) as tf.Tensor,
+        1e-4,
+      );
+      if (e) bad.push(e);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('frees every intermediate of the filter gradient', () => {
+    tf.setBackend('wasm');
+    const x = tf.ones([4, 9, 9, 3]) as tf.Tensor4D;
+    const f = tf.ones([3, 3, 3, 5]) as tf.Tensor4D;
+    const step = () =>
+      tf.grads((...[t, u]: tf.Tensor[]) =>
+        tf.conv2d(t as tf.Tensor4D, u as tf.Tensor4D, 2, 'same').sum(),
+      )([x, f]);
+    tf.dispose(step());
+    const before = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 3; i++) tf.dispose(step());
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    tf.dispose([x, f]);
+  });
+});
