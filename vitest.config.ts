@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/{shared,cli,electron,renderer,py}/**/*.test.ts'],
+          include: ['tests/{shared,cli,electron,renderer,py,fuzz}/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },

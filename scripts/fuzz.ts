@@ -52,7 +52,10 @@ for (const [key, { project, finding }] of groups) {
   const small = await minimise(project, finding, options);
   mkdirSync(out, { recursive: true });
   const file = join(out, `${key.replace(/[^\w.+-]+/g, '_')}.json`);
-  writeFileSync(file, serializeProject({ ...small.project, name: `fuzz: ${finding.detail}`.slice(0, 120) }));
+  writeFileSync(
+    file,
+    serializeProject({ ...small.project, name: `fuzz: ${finding.detail}`.slice(0, 120) }),
+  );
   minimal.set(key, file);
 }
 const findings = results.flatMap((r) =>

@@ -16,7 +16,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatePytorch } from '../../shared/codegen/pytorch.ts';
-import { expectedWeights, setModelWeights, type ModelWeights } from '../../shared/export/weights.ts';
+import {
+  expectedWeights,
+  setModelWeights,
+  type ModelWeights,
+} from '../../shared/export/weights.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { weightsToNpz, writeNpz } from '../../shared/npz/npz.ts';
@@ -62,7 +66,8 @@ export const KNOWN_OPEN: Record<string, { backends: Backend[]; matches(ir: Model
   // 1: TF.js joins on the last axis for any negative Concatenate axis.
   '11.1': {
     backends: ['tfjs-cpu', 'tfjs-wasm', 'onnx', 'torch'],
-    matches: (ir) => ir.ops.some((op) => op.type === 'Concatenate' && (op.params.axis as number) < -1),
+    matches: (ir) =>
+      ir.ops.some((op) => op.type === 'Concatenate' && (op.params.axis as number) < -1),
   },
   // 2: shapes check accepts but a back-end cannot run.
   '11.2': {
@@ -409,7 +414,7 @@ export function fuzzProjects(count: number, seed: number, knownShare = 0.2): Pro
 /** The project cut so that `output` (a node id) is its output: nodes that do not lead to it go. */
 export function truncateProject(project: Project, output: string): Project {
   const keep = new Set([output]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of project.graph.edges) {
       if (keep.has(e.target) && !keep.has(e.source)) {
@@ -453,7 +458,7 @@ export async function minimise(
     }
   }
   // Bypass single-input blocks one at a time (their consumers read their input instead).
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     const candidates = best.project.graph.nodes
       .filter((n) => n.type !== 'Input')

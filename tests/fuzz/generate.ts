@@ -139,11 +139,13 @@ export function generateProject(seed: number, options: GenerateOptions = {}): Pr
 
   const rankWeights = [1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 4, 5];
   const rank = pick(random, rankWeights);
-  let inShape: number[] = [];
-  do {
-    inShape = Array.from({ length: rank }, () => pick(random, SIZES));
-    if (rank >= 3) inShape[rank - 1] = pick(random, [1, 2, 3]);
-  } while (size(inShape) > MAX_VALUES / 2);
+  const drawShape = () => {
+    const shape = Array.from({ length: rank }, () => pick(random, SIZES));
+    if (rank >= 3) shape[rank - 1] = pick(random, [1, 2, 3]);
+    return shape;
+  };
+  let inShape = drawShape();
+  while (size(inShape) > MAX_VALUES / 2) inShape = drawShape();
   let current: Tensor = { id: addNode(inputDef.type, { shape: inShape }, []), shape: inShape };
   const history: Tensor[] = [current];
 
