@@ -276,7 +276,8 @@ export async function compareProjects(
       } catch {
         // reported by the cpu run below
       }
-      for (const backend of ['cpu', ...(options.wasm === false ? [] : ['wasm'])] as const) {
+      const tfBackends: ('cpu' | 'wasm')[] = options.wasm === false ? ['cpu'] : ['cpu', 'wasm'];
+      for (const backend of tfBackends) {
         try {
           entry.outputs.set(`tfjs-${backend}`, await tfjsPredict(backend, ir, weights, x, xShape));
         } catch (e) {
