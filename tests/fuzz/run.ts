@@ -9,8 +9,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serializeProject } from '../shared/graph/project.ts';
-import { compareProjects, fuzzProjects, minimise, type Finding } from '../tests/fuzz/compare.ts';
+import { serializeProject } from '../../shared/graph/project.ts';
+import { compareProjects, fuzzProjects, minimise, type Finding } from './compare.ts';
 
 let args;
 try {
