@@ -3,7 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { setModelWeights } from '../../shared/export/weights.ts';
 import { importOnnx } from '../../shared/import/onnx.ts';
+import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { python } from '../shared/onnx-helpers.ts';
 
 let dir: string;
@@ -89,7 +92,7 @@ it.each([
     y.dispose();
     model.dispose();
     let worst = 0;
-    got.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - want.y[i]!))));
+    got.forEach((v: number, i: number) => (worst = Math.max(worst, Math.abs(v - want.y[i]!))));
     expect(worst).toBeLessThan(1e-4);
   },
 );
