@@ -57,10 +57,7 @@ it.each([
 ])(
   'a PyTorch CNN (%s) exported with torch.onnx.export imports and agrees within 1e-4',
   async (title, layers) => {
-    const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
-    const { buildModel } = await import('../../shared/tfjs/build-model.ts');
-    const { setModelWeights } = await import('../../shared/export/weights.ts');
     const path = join(dir, `cnn-${title.length}.onnx`);
     const out = python(
       [
