@@ -93,20 +93,6 @@ export const KNOWN_OPEN: Record<string, { backends: Backend[]; matches(ir: Model
         return s[0]! > k[0]! || s[1]! > k[1]!;
       }),
   },
-  // Found by this fuzzer (not yet in the issue): on the wasm backend, tfjs-layers' executor
-  // frees a tensor that one merge reads twice (Add(d, d)) while a later layer still reads it:
-  // "Cannot read properties of undefined (reading 'backend')". The cpu backend computes it.
-  'fuzz.wasm-merge-reuse': {
-    backends: ['tfjs-wasm'],
-    matches: (ir) =>
-      ir.ops.some((op) =>
-        op.inputs.some(
-          (id, i) =>
-            op.inputs.indexOf(id) !== i &&
-            ir.ops.some((other) => other !== op && other.inputs.includes(id)),
-        ),
-      ),
-  },
 };
 
 function knownFor(ir: ModelIR | undefined, backend: Backend): string[] {
