@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/{shared,cli,electron,renderer,py,bench}/**/*.test.ts'],
+          include: ['tests/{shared,cli,electron,renderer,py,bench,fuzz}/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           // The seed is printed ("Running tests with seed ..."); rerun with --sequence.seed=N.

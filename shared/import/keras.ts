@@ -358,6 +358,18 @@ export function importKerasJson(json: unknown, files?: WeightFiles, name?: strin
     for (const r of layers) r.inputs = r.inputs.map((n) => (n === l.name ? base! : n));
   }
 
+  // TF.js (Netwright's build) routes a merge's repeated input through a linear `<merge>.input_<port>`
+  // layer (see shared/tfjs/build-model.ts): read the tensor directly again.
+  for (const l of [...layers]) {
+    const m = /^(.+)\.input_\d+$/.exec(l.name);
+    if (!m || l.type !== 'Activation' || l.params.activation !== 'linear' || l.inputs.length !== 1)
+      continue;
+    const readers = layers.filter((r) => r.inputs.includes(l.name));
+    if (readers.length !== 1 || readers[0]!.name !== m[1]) continue;
+    layers.splice(layers.indexOf(l), 1);
+    readers[0]!.inputs = readers[0]!.inputs.map((n) => (n === l.name ? l.inputs[0]! : n));
+  }
+
   let weights: Map<string, WeightTensor[]> | undefined;
   if (doc.weightsManifest !== undefined && files !== undefined) {
     try {

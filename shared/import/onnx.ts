@@ -5,7 +5,11 @@
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
  * activations (Relu, Sigmoid, Tanh, Softmax, Elu, Selu, Softplus, LeakyRelu 0.2, Gelu or its Erf
  * form). Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
- * become channels-last blocks. An activation right after a Dense/Conv2D is folded into it (in
+ * become channels-last blocks. A 4-D input `[N, C, H, W]` read directly by Conv, pooling or
+ * BatchNormalization (a plain `torch.onnx.export` of a CNN) becomes an Input of shape
+ * `(H, W, C)`: the imported model takes channels-last data (transpose NCHW batches with
+ * perm `[0, 2, 3, 1]`), and a Flatten of a channels-first map followed by Gemm/MatMul keeps
+ * PyTorch's results by reordering the Dense kernel's rows from `(C, H, W)` to `(H, W, C)` order. An activation right after a Dense/Conv2D is folded into it (in
  * Netwright's own files only when the node names say it belongs to that layer).
  */
 import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';
@@ -35,6 +39,13 @@ interface TensorState {
   shape: Shape;
   /** GlobalAveragePool's `[N, C, 1, 1]`, waiting for the Flatten/Squeeze/Reshape that ends it. */
   gap4d?: boolean;
+  /**
+   * A vector flattened from a channels-first map (PyTorch's `nn.Flatten` after a conv): the
+   * Netwright Flatten gives `(H, W, C)` order, so value `i` of the block's output is value
+   * `torchIndex[i]` of the ONNX tensor. Only element-wise ops and a Dense (whose kernel rows are
+   * reordered) may read it.
+   */
+  torchIndex?: Int32Array;
 }
 
 const identity = (r: number) => Array.from({ length: r }, (_, i) => i);
@@ -47,6 +58,38 @@ const near = (a: number | undefined, b: number, tol = 1e-5) =>
   a !== undefined && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
 
 class Unsupported extends Error {}
+
+/** ONNX operators that read NCHW maps: an input read by one of them is taken as NCHW. */
+const CHANNELS_FIRST_OPS = new Set([
+  'Conv',
+  'MaxPool',
+  'AveragePool',
+  'BatchNormalization',
+  'GlobalAveragePool',
+]);
+
+/** A Reshape to `[N, -1]` (or `[0, -1]`): a flatten. */
+const isFlattenReshape = (shape: number[] | undefined) =>
+  !!shape && shape.length === 2 && shape[1] === -1 && (shape[0] === 0 || shape[0] === -1);
+
+/**
+ * For an `(H, W, C)` map: index `i` of its channels-last flatten → the index of the same value
+ * in the channels-first `(C, H, W)` flatten.
+ */
+function chwIndexOfHwc([h, w, c]: Shape): Int32Array {
+  const out = new Int32Array(h! * w! * c!);
+  for (let y = 0; y < h!; y++)
+    for (let x = 0; x < w!; x++)
+      for (let k = 0; k < c!; k++) out[(y * w! + x) * c! + k] = (k * h! + y) * w! + x;
+  return out;
+}
+
+/** Kernel `[rows, cols]` whose row `i` becomes row `order[i]` of the input: rows picked anew. */
+function reorderRows(kernel: Float32Array, cols: number, order: Int32Array): Float32Array {
+  const out = new Float32Array(kernel.length);
+  order.forEach((from, to) => out.set(kernel.subarray(from * cols, (from + 1) * cols), to * cols));
+  return out;
+}
 
 /** Imports ONNX bytes. On failure, `error` lists every unsupported node at once. */
 export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportResult {
@@ -85,7 +128,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
   for (const o of g.outputs) consumers.set(o.name, (consumers.get(o.name) ?? 0) + 1);
 
   const input = dataInputs[0]!;
-  const inShape = input.dims.slice(1);
+  let inShape = input.dims.slice(1);
   if (input.dims.length < 2 || inShape.some((d) => typeof d !== 'number' || d < 1)) {
     return {
       ok: false,
@@ -94,6 +137,11 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
       ]),
     };
   }
+  // NCHW input: a 4-D input that a channels-first operator reads directly.
+  const nchw =
+    inShape.length === 3 &&
+    nodes.some((n) => n.inputs[0] === input.name && CHANNELS_FIRST_OPS.has(n.opType));
+  if (nchw) inShape = [inShape[1]!, inShape[2]!, inShape[0]!];
   const inputLayer: ImportedLayer = {
     name: input.name,
     type: 'Input',
@@ -104,7 +152,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
   byName.set(input.name, inputLayer);
   states.set(input.name, {
     layer: input.name,
-    perm: identity(inShape.length + 1),
+    perm: nchw ? channelFirst(4) : identity(inShape.length + 1),
     shape: inShape as number[],
   });
 
@@ -179,12 +227,20 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
   const requireChannelsLast = (s: TensorState, what: string) => {
     if (!isIdentity(s.perm))
       throw new Unsupported(`${what} on a channels-first tensor (Netwright keeps channels last)`);
+    if (s.torchIndex)
+      throw new Unsupported(
+        `${what} on a vector flattened from a channels-first map (only element-wise operators and MatMul/Gemm may read it)`,
+      );
   };
   const requireChannelsFirst = (s: TensorState, what: string) => {
     if (!samePerm(s.perm, channelFirst(s.shape.length + 1)))
       throw new Unsupported(`${what} on a tensor that is not in channels-first (NCHW) layout`);
   };
   const alias = (node: DecodedNode, s: TensorState) => states.set(node.outputs[0]!, s);
+  /** An element-wise op on a torch-ordered vector: its output keeps the order. */
+  const keepTorchIndex = (node: DecodedNode, s: TensorState) => {
+    if (s.torchIndex) states.get(node.outputs[0]!)!.torchIndex = s.torchIndex;
+  };
   /** May an activation or bias on `s` fold into its producing layer? */
   const foldable = (
     node: DecodedNode,
@@ -207,6 +263,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
       alias(node, s);
     } else {
       addLayer(node, 'Activation', { activation: act }, [s], s.perm);
+      keepTorchIndex(node, s);
     }
   };
   const attr = (node: DecodedNode, name: string) => node.attrs.get(name);
@@ -257,6 +314,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
             : attr(node, 'ratio')?.f;
           const s = stateOf(node, x);
           addLayer(node, 'Dropout', { rate: Math.round((ratio ?? 0.5) * 1e6) / 1e6 }, [s], s.perm);
+          keepTorchIndex(node, s);
           break;
         }
         case 'Transpose': {
@@ -316,7 +374,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
         case 'MatMul':
         case 'Gemm': {
           const s = stateOf(node, x);
-          requireChannelsLast(s, node.opType);
+          requireChannelsLast({ ...s, torchIndex: undefined }, node.opType);
           const w = floatsOf(node.inputs[1], 'a weight matrix');
           if (w.dims.length !== 2)
             throw new Unsupported(`${node.opType} with a ${w.dims.length}-D weight`);
@@ -341,6 +399,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
               bias = c.floats;
             }
           }
+          if (s.torchIndex) kernel = reorderRows(kernel, cols, s.torchIndex);
           addLayer(
             node,
             'Dense',
@@ -405,6 +464,15 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
             break;
           }
           const s = stateOf(node, x);
+          const flat = node.opType === 'Flatten' || isFlattenReshape(intsOf(node.inputs[1]));
+          if (flat && s.shape.length === 3 && samePerm(s.perm, channelFirst(4))) {
+            if (node.opType === 'Flatten' && (attr(node, 'axis')?.i ?? 1) !== 1)
+              throw new Unsupported('Flatten with axis other than 1');
+            // PyTorch flattens (C, H, W); the Flatten block (H, W, C): remember the order.
+            addLayer(node, 'Flatten', {}, [s], null);
+            states.get(node.outputs[0]!)!.torchIndex = chwIndexOfHwc(s.shape);
+            break;
+          }
           requireChannelsLast(s, node.opType);
           if (node.opType === 'Flatten') {
             if ((attr(node, 'axis')?.i ?? 1) !== 1)
@@ -583,7 +651,7 @@ export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportRe
         `output ${g.outputs[0]!.name} is not computed from the input`,
       ]),
     };
-  if (!isIdentity(out.perm) || out.gap4d)
+  if (!isIdentity(out.perm) || out.gap4d || out.torchIndex)
     return {
       ok: false,
       error: unsupportedMessage('ONNX', [`output ${g.outputs[0]!.name} is not channels-last`]),

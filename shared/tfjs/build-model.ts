@@ -14,6 +14,13 @@
  * `leakyReluLayerName(op.name)` (`<op name>.leaky_relu`: the dot cannot occur in an op name,
  * so it never collides). An `Activation` block with `leaky_relu` is a single `LeakyReLU` layer
  * carrying the op name.
+ *
+ * A second: a merge (Add, Concatenate) that reads one tensor on several ports reads it through
+ * a linear `Activation` layer named `repeatedInputLayerName(op.name, port)` on every port but
+ * the first. tfjs-layers 4.22's executor counts the distinct layers that read a tensor but
+ * decrements the count once per port, so in `predict` it disposes a tensor read twice by one
+ * layer while a later layer still needs it ("Cannot read properties of undefined (reading
+ * 'backend')" on wasm; found by the differential fuzzer, tests/fixtures/fuzz/wasm-merge-reuse.json).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { IrOp, ModelIR } from '../ir/lower.ts';
@@ -39,7 +46,15 @@ export function leakyReluLayerName(opName: string): string {
   return `${opName}.leaky_relu`;
 }
 
-/** The op name a TF.js layer belongs to (undoes `leakyReluLayerName`). */
+/**
+ * Name of the identity layer through which a merge op reads, on port `port`, a tensor it already
+ * reads on an earlier port (e.g. `Add(d, d)`): `<op name>.input_<port>`.
+ */
+export function repeatedInputLayerName(opName: string, port: number): string {
+  return `${opName}.input_${port}`;
+}
+
+/** The op name a TF.js layer belongs to (undoes `leakyReluLayerName`, `repeatedInputLayerName`). */
 export function opNameOfLayer(layerName: string): string {
   const dot = layerName.indexOf('.');
   return dot === -1 ? layerName : layerName.slice(0, dot);
@@ -163,10 +178,15 @@ export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {})
   const x = tf.input({ name: input.name, shape });
   outputs.set(input.id, x);
   ir.ops.slice(1).forEach((op, i) => {
-    const ins = op.inputs.map((id) => {
+    const ins = op.inputs.map((id, port) => {
       const t = outputs.get(id);
       if (!t) throw new Error(`TF.js back-end: op ${op.name} reads ${id} before it is built`);
-      return t;
+      // A tensor read twice by one merge goes through an identity layer the second time (see
+      // the module comment): tfjs-layers' predict would otherwise free it too early.
+      if (op.inputs.indexOf(id) === port) return t;
+      return tf.layers
+        .activation({ name: repeatedInputLayerName(op.name, port), activation: 'linear' })
+        .apply(t) as SymbolicTensor;
     });
     let y: SymbolicTensor | SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
     for (const layer of layersFor(tf, op, i + 1, options.seed)) {

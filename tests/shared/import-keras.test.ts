@@ -18,6 +18,25 @@ const cases: [string, () => ReturnType<typeof everyOpGraph>][] = [
     () => loadTemplate(t.id).graph,
   ]),
   ['every op', everyOpGraph],
+  // Add(d, d): the TF.js model reads the repeat through an identity layer (build-model.ts).
+  [
+    'a merge reading one tensor twice',
+    () => ({
+      nodes: [
+        { id: 'in', type: 'Input', params: { shape: [4] }, position: { x: 0, y: 0 } },
+        { id: 'd', type: 'Dense', params: { units: 3 }, position: { x: 0, y: 1 } },
+        { id: 'sum', type: 'Add', params: {}, position: { x: 0, y: 2 } },
+        { id: 'sum2', type: 'Add', params: {}, position: { x: 0, y: 3 } },
+      ],
+      edges: [
+        { id: 'e0', source: 'in', target: 'd' },
+        { id: 'e1', source: 'd', target: 'sum', targetHandle: '0' },
+        { id: 'e2', source: 'd', target: 'sum', targetHandle: '1' },
+        { id: 'e3', source: 'sum', target: 'sum2', targetHandle: '0' },
+        { id: 'e4', source: 'd', target: 'sum2', targetHandle: '1' },
+      ],
+    }),
+  ],
 ];
 
 describe('TF.js / Keras JSON import', () => {
