@@ -241,6 +241,11 @@ withPython.describe('generated Keras', () => {
           op.type === 'Reshape' ? (layer!.outputShape as number[]).slice(1) : undefined;
         const written = meaning(callConfig(fileCalls[j]!), inferred);
         const wanted = meaning(nodeConfig(node), inferred);
+        if (op.type === 'Concatenate' && typeof wanted.axis === 'number' && wanted.axis < 0) {
+          // The generated code writes the equivalent positive axis (Keras counts a negative
+          // axis from the end of the input's rank, batch axis included).
+          wanted.axis += op.inputShapes[0]!.length + 1;
+        }
         expect({ id: op.id, ...written }).toEqual({ id: op.id, ...wanted, name: op.name });
         if (!layer) return;
         // TF.js's own config of the layer built from the IR (keys in camelCase there).
