@@ -3,17 +3,18 @@
  * (one tiny epoch on a CSV that fits the Input) and every `export` format handle: no crash (no
  * throw out of the CLI's `main`, no stack trace printed), exit 0 or a coded diagnostic.
  * A few graphs only: the CLI is cheap in-process; the generator's coverage is tested in
- * differential.test.ts. The fixture of open item 11.2 (Flatten on a vector) is `it.fails`.
+ * differential.test.ts. The fixture of item 11.2 (Flatten on a vector) must be refused with E003.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { EXPORT_FORMATS } from '../../cli/commands/export.ts';
-import { parseProject, serializeProject, type Project } from '../../shared/graph/project.ts';
+import { serializeProject, type Project } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
-import { KNOWN_OPEN, fuzzProjects } from './compare.ts';
+import { fuzzProjects } from './compare.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netwright-fuzz-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,14 +116,26 @@ describe('check → train → export over fuzzed graphs', () => {
     }
   });
 
-  const text = readFileSync(
+  const fixture = fileURLToPath(
     new URL('../fixtures/fuzz/flatten-on-vector.json', import.meta.url),
-    'utf8',
   );
-  const parsed = parseProject(text);
-  const test = '11.2' in KNOWN_OPEN ? it.fails : it;
-  test('fixture flatten-on-vector (11.2): check accepts it, train must not crash', async () => {
-    if (!parsed.ok) throw new Error('fixture does not parse');
-    await property(parsed.project, 'flatten-on-vector');
+  it('fixture flatten-on-vector (11.2): check, train and every export refuse it with E003 on the Flatten block', async () => {
+    const steps: [string, string[]][] = [
+      ['check', ['check', fixture]],
+      ['train', ['train', fixture, '--dataset', 'blobs', '--epochs', '1', '--limit', '16']],
+      ...Object.keys(EXPORT_FORMATS).map(
+        (f) =>
+          [`export ${f}`, ['export', fixture, '--to', f, '--out', join(dir, `vector-${f}`)]] as [
+            string,
+            string[],
+          ],
+      ),
+    ];
+    for (const [step, argv] of steps) {
+      const r = await cli(argv);
+      expectHandled(step, r);
+      expect(r.code, step).toBe(1);
+      expect(r.text, step).toMatch(/E003\b.*\bflat\b|\bflat\b.*E003\b/);
+    }
   }, 120_000);
 });

@@ -66,36 +66,6 @@ export const KNOWN_OPEN: Record<
   string,
   { backends: Backend[]; kinds?: Finding['kind'][]; matches(ir: ModelIR): boolean }
 > = {
-  // 1: TF.js joins on the last axis for any negative Concatenate axis.
-  '11.1': {
-    backends: ['tfjs-cpu', 'tfjs-wasm', 'onnx', 'torch'],
-    matches: (ir) =>
-      ir.ops.some((op) => op.type === 'Concatenate' && (op.params.axis as number) < -1),
-  },
-  // 2: shapes check accepts but a back-end cannot run.
-  '11.2': {
-    backends: ['tfjs-cpu', 'tfjs-wasm', 'onnx', 'torch'],
-    matches: (ir) =>
-      ir.ops.some((op) => {
-        const rank = (op.inputShapes[0]?.length ?? 0) + 1; // with the batch axis
-        if (op.type === 'BatchNormalization' || op.type === 'LayerNormalization') return rank >= 5;
-        if (op.type === 'Flatten') return rank <= 2;
-        if (op.type === 'Dense' || op.type === 'Conv2D' || op.type === 'Activation')
-          return op.params.activation === 'softmax' && rank >= 5;
-        return false;
-      }),
-  },
-  // 3: tfjs-backend-wasm Conv2D 'same' with a stride larger than the kernel.
-  '11.3': {
-    backends: ['tfjs-wasm'],
-    matches: (ir) =>
-      ir.ops.some((op) => {
-        if (op.type !== 'Conv2D' || op.params.padding !== 'same') return false;
-        const k = op.params.kernel_size as number[];
-        const s = op.params.strides as number[];
-        return s[0]! > k[0]! || s[1]! > k[1]!;
-      }),
-  },
   // Not a bug, float noise: LayerNormalization over a single feature gives beta exactly in
   // theory (x − mean = 0); PyTorch's layer_norm kernel leaves a residue (−2.7e-5 for x = −1.7,
   // ε = 1e-5) that γ/√ε-scaled and summed can pass 1e-4. TF.js and onnxruntime give beta.
