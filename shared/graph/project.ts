@@ -170,7 +170,10 @@ export function tooDeepPath(value: unknown, limit = MAX_PROJECT_NESTING): string
   while (stack.length > 0) {
     const { v, depth, path } = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth >= limit) return formatPath(path);
+    if (depth >= limit) {
+      const shown = path.length > 6 ? [...path.slice(0, 3), '…', ...path.slice(-2)] : path;
+      return `${formatPath(shown)} (${path.length} levels down)`;
+    }
     const push = (k: PropertyKey, x: unknown) => {
       if (typeof x === 'object' && x !== null)
         stack.push({ v: x, depth: depth + 1, path: [...path, k] });

@@ -351,7 +351,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
       ok: false,
       error: `Cannot import: the model's "config" is ${config === null ? 'null' : typeof config}, expected an object with a "layers" list.`,
     };
-  const layerList = layersSchema.safeParse(config?.layers ?? []);
+  const layerList = layersSchema.safeParse(config?.layers === undefined ? [] : config.layers);
   if (!layerList.success)
     return {
       ok: false,
