@@ -50,10 +50,17 @@ function slots(doc: unknown): [Record<string, unknown> | unknown[], string | num
   const stack = [doc];
   while (stack.length > 0) {
     const v = stack.pop();
-    if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), stack.push(x)));
-    else if (v && typeof v === 'object')
-      for (const [k, x] of Object.entries(v))
-        (out.push([v as Record<string, unknown>, k]), stack.push(x));
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => {
+        out.push([v, i]);
+        stack.push(x);
+      });
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        out.push([v as Record<string, unknown>, k]);
+        stack.push(x);
+      }
+    }
   }
   return out;
 }
