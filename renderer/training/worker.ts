@@ -3,6 +3,7 @@
  * The training Web Worker: owns TF.js, the model and the data; runs shared/training's loop and
  * reports over the protocol in shared/training/protocol.ts. The UI thread never touches tensors.
  */
+import '../zod-csp.ts';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';

@@ -25,17 +25,21 @@ export function decodeText(bytes: Uint8Array): DecodedText {
       return { ok: false, error: `it starts like UTF-16 text but is not valid UTF-16` };
     }
   }
+  const nulError = {
+    ok: false,
+    error:
+      'it holds NUL bytes: a binary file, or UTF-16 text without a byte-order mark (save it as UTF-8)',
+  } as const;
+  // UTF-16 without a BOM: ASCII characters leave every other byte 0.
+  let zeros = 0;
+  for (let i = 0; i < Math.min(bytes.length, 4096); i++) if (bytes[i] === 0) zeros++;
+  if (zeros > 0 && zeros >= Math.min(bytes.length, 4096) / 4) return nulError;
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return { ok: false, error: 'it is not a text file (not UTF-8 or UTF-16 text)' };
   }
-  if (text.includes('\u0000'))
-    return {
-      ok: false,
-      error:
-        'it holds NUL bytes: a binary file, or UTF-16 text without a byte-order mark (save it as UTF-8)',
-    };
+  if (text.includes('\u0000')) return nulError;
   return { ok: true, text, encoding: 'UTF-8' };
 }
