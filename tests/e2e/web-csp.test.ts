@@ -57,7 +57,7 @@ describe('web build CSP', () => {
 
   it('the production build gets the same policy as a meta tag', () => {
     const plugin = webSecurity();
-    const hook = plugin.transformIndexHtml as {
+    const hook = plugin.transformIndexHtml as unknown as {
       handler: (html: string, ctx: { server?: unknown }) => { attrs: Record<string, string> }[];
     };
     const tags = hook.handler('<html></html>', {});
