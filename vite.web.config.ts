@@ -1,10 +1,12 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { dataFiles } from './vite.data-files.ts';
+import { webSecurity } from './vite.security.ts';
 
 /**
  * Serves and builds the renderer as a plain web page (`npm run web`, `npm run build:web`).
- * Cross-origin isolation (COOP/COEP) is on so that training can use SharedArrayBuffer later.
+ * Cross-origin isolation (COOP/COEP) is on so that training can use SharedArrayBuffer later; the
+ * Content-Security-Policy is the desktop app's (vite.security.ts, from electron/security/csp.ts).
  */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -12,7 +14,7 @@ const isolation = {
 };
 
 export default defineConfig({
-  plugins: [react(), dataFiles(isolation)],
+  plugins: [webSecurity(), react(), dataFiles(isolation)],
   base: './',
   server: { headers: isolation },
   // Pre-bundled at start so that a first page load never triggers a re-optimise-and-reload.

@@ -9,8 +9,20 @@ if (problem) {
   console.error('netwright: ' + problem + '; run ' + NODE_FIX);
   process.exit(2);
 }
-import('./main.ts')
-  .then((cli) => cli.main(process.argv.slice(2)))
-  .then((code) => {
-    process.exitCode = code;
+// Last resort: whatever escapes the commands is one line on stderr and exit 1, never a stack trace.
+const lastResort = (e) => {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`netwright: internal error: ${message.split('\n')[0].slice(0, 300)}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', lastResort);
+process.on('unhandledRejection', lastResort);
+try {
+  const { main, lastResortMessage } = await import('./main.ts');
+  process.exitCode = await main(process.argv.slice(2)).catch((e) => {
+    process.stderr.write(`${lastResortMessage(e)}\n`);
+    return 1;
   });
+} catch (e) {
+  lastResort(e);
+}

@@ -13,7 +13,12 @@ import {
 import type { Cell } from '../shared/datasets/tabular.ts';
 import type { Dataset } from '../shared/datasets/types.ts';
 import { carsDataset, penguinsDataset } from '../shared/datasets/vega.ts';
-import { CliError } from './io.ts';
+import { CliError, readWhy } from './io.ts';
+import { readRegularFile } from '../electron/fs/read.ts';
+import { decodeText } from '../shared/text/decode.ts';
+
+/** CSV files the CLI trains on: 256 MB at most. */
+const MAX_CSV_BYTES = 256 * 1024 * 1024;
 
 const require = createRequire(import.meta.url);
 
@@ -52,15 +57,16 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
   if ((SYNTHETIC_SETS as readonly string[]).includes(name))
     return syntheticDataset(name as SyntheticSet, options);
   if (name.toLowerCase().endsWith('.csv')) {
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = await readFile(name, 'utf8');
+      bytes = await readRegularFile(name, MAX_CSV_BYTES, 'CSV files');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(
-        `${name}: cannot read the file: ${code === 'ENOENT' ? 'no such file' : String(e)}`,
-      );
+      throw new CliError(`${name}: cannot read the file: ${readWhy(e)}`);
     }
+    const decoded = decodeText(bytes);
+    if (!decoded.ok)
+      throw new CliError(`${name}: ${decoded.error}; save the CSV as UTF-8 text and try again`);
+    const text = decoded.text;
     const result = csvDataset(text, { ...options.csv, name: basename(name) });
     if (!result.ok) throw new CliError(result.errors.join('\n'));
     return result.value;

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { parseProject, type Project, MAX_PROJECT_BYTES } from '../shared/graph/project.ts';
-import { stat } from 'node:fs/promises';
+import { decodeText } from '../shared/text/decode.ts';
 import { atomicWriteFile } from '../electron/fs/atomic.ts';
+import { describeFsError } from '../electron/fs/errors.ts';
+import { readRegularFile, ReadProblem } from '../electron/fs/read.ts';
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, invalidGraph: 1, badInput: 2 } as const;
@@ -14,24 +15,27 @@ export class CliError extends Error {
   }
 }
 
-/** Reads and validates a project file; any problem becomes a CliError naming the file. */
+/** Why a read failed, in words; a missing file is "no such file". */
+export function readWhy(e: unknown): string {
+  if (e instanceof ReadProblem && e.code === 'ENOENT') return 'no such file';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Reads and validates a project file with the desktop app's reader (regular files only, bounded,
+ * UTF-8 or UTF-16 with BOM); any problem becomes a CliError naming the file.
+ */
 export async function readProjectFile(path: string): Promise<Project> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    const info = await stat(path);
-    if (info.size > MAX_PROJECT_BYTES) {
-      throw new CliError(
-        `${path}: the file is ${(info.size / 1024 / 1024).toFixed(1)} MB; projects are limited to ${MAX_PROJECT_BYTES / 1024 / 1024} MB`,
-      );
-    }
-    text = await readFile(path, 'utf8');
+    bytes = await readRegularFile(path, MAX_PROJECT_BYTES, 'projects');
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : String(e);
-    throw new CliError(`${path}: cannot read the file: ${why}`);
+    throw new CliError(`${path}: cannot read the file: ${readWhy(e)}`);
   }
-  const result = parseProject(text);
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new CliError(`${path}: ${decoded.error}, so not a Netwright project`);
+  if (decoded.text.trim() === '') throw new CliError(`${path}: the file is empty`);
+  const result = parseProject(decoded.text);
   if (!result.ok) throw new CliError(result.errors.map((err) => `${path}: ${err}`).join('\n'));
   return result.project;
 }
@@ -46,6 +50,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (e) {
     throw new CliError(`${path}: cannot write: ${(e as Error).message}`);
   }
+}
+
+/** A file system error as `PATH: cannot ACTION: plain words` (read-only disk, exists, full…). */
+export function fsProblem(path: string, action: string, error: unknown): CliError {
+  if (error instanceof CliError) return error;
+  return new CliError(`${path}: cannot ${action}: ${describeFsError(error)}`);
 }
 
 /** Runs a command's option parser; a parse error becomes a CliError (exit 2) with the usage. */

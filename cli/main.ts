@@ -12,31 +12,33 @@ type Command = (
   err: (s: string) => void,
 ) => Promise<number>;
 
-/** Commands by name; each is a module in commands/. */
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  export: {
-    run: exportCommand,
-    help: 'export FILE --to keras|pytorch --out DIR   write Python code',
-  },
-  train: {
-    run: trainCommand,
-    help: 'train FILE [--dataset D|PATH.csv] [--epochs N] [--backend wasm|cpu] [--limit N] [--out FILE]',
-  },
-  summary: {
-    run: summaryCommand,
-    help: 'summary FILE [--cost]   print the model summary (Keras style); --cost: FLOPs, memory, time/epoch',
-  },
-  check: {
-    run: checkCommand,
-    help: 'check FILE              list every problem and hint with its code and block id',
-  },
-  import: {
-    run: importCommand,
-    help: 'import MODEL --out FILE  ONNX or TF.js/Keras JSON model → project',
-  },
-};
+/** Commands by name; each is a module in commands/. A Map: `constructor` is no command. */
+const COMMANDS = new Map<string, { run: Command; help: string }>(
+  Object.entries({
+    export: {
+      run: exportCommand,
+      help: 'export FILE --to keras|pytorch --out DIR   write Python code',
+    },
+    train: {
+      run: trainCommand,
+      help: 'train FILE [--dataset D|PATH.csv] [--epochs N] [--backend wasm|cpu] [--limit N] [--out FILE]',
+    },
+    summary: {
+      run: summaryCommand,
+      help: 'summary FILE [--cost]   print the model summary (Keras style); --cost: FLOPs, memory, time/epoch',
+    },
+    check: {
+      run: checkCommand,
+      help: 'check FILE              list every problem and hint with its code and block id',
+    },
+    import: {
+      run: importCommand,
+      help: 'import MODEL --out FILE  ONNX or TF.js/Keras JSON model → project',
+    },
+  }),
+);
 
-const USAGE = `usage: netwright <command> [options]\n\ncommands:\n${Object.values(COMMANDS)
+const USAGE = `usage: netwright <command> [options]\n\ncommands:\n${[...COMMANDS.values()]
   .map((c) => `  ${c.help}`)
   .join('\n')}`;
 
@@ -56,7 +58,7 @@ export async function main(
     out(USAGE);
     return name ? EXIT.ok : EXIT.badInput;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS.get(name);
   if (!command) {
     err(`netwright: unknown command "${name}"\n${USAGE}`);
     return EXIT.badInput;
@@ -68,6 +70,22 @@ export async function main(
       err(e.message);
       return e.exitCode;
     }
-    throw e;
+    err(lastResortMessage(e));
+    return EXIT.invalidGraph;
   }
+}
+
+/**
+ * The one line printed for an error no command handled (a bug, or an input no check foresaw):
+ * never a stack trace. Exit code 1.
+ */
+export function lastResortMessage(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const why =
+    e instanceof RangeError && /call stack/i.test(message)
+      ? 'the input is nested too deeply to process'
+      : /allocation failed|out of memory/i.test(message)
+        ? 'the input needs more memory than is available'
+        : message.split('\n')[0]!.slice(0, 300);
+  return `netwright: internal error: ${why} (please report this with the input that caused it)`;
 }

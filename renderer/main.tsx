@@ -1,3 +1,4 @@
+import './zod-csp.ts';
 import '@xyflow/react/dist/style.css';
 import './styles/app.css';
 import { StrictMode } from 'react';

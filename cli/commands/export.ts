@@ -4,7 +4,14 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import { generateCode } from '../../shared/codegen/index.ts';
-import { CliError, EXIT, parseCommandLine, readProjectFile, writeFileAtomic } from '../io.ts';
+import {
+  CliError,
+  EXIT,
+  fsProblem,
+  parseCommandLine,
+  readProjectFile,
+  writeFileAtomic,
+} from '../io.ts';
 import { MODEL_EXPORT_FORMATS } from '../export-formats.ts';
 
 /** One export format: what it writes from a valid project. Later formats add a row. */
@@ -91,13 +98,19 @@ export async function exportCommand(
     err(USAGE);
     return EXIT.badInput;
   }
-  const format = EXPORT_FORMATS[values.to];
+  const format = Object.hasOwn(EXPORT_FORMATS, values.to) ? EXPORT_FORMATS[values.to] : undefined;
   if (!format) {
     throw new CliError(
       `netwright export: unknown format "${values.to}" (known: ${Object.keys(EXPORT_FORMATS).join(', ')})`,
     );
   }
   const project = await readProjectFile(file);
+  if (project.graph.nodes.length === 0) {
+    throw new CliError(
+      `${file}: the graph is empty, so there is no model to export; add an Input block and layers (or open another project) and try again`,
+      EXIT.invalidGraph,
+    );
+  }
   const result = await format.build(project, {
     distributed: values.distributed,
     tensorboard: values.tensorboard,
@@ -109,16 +122,21 @@ export async function exportCommand(
     return EXIT.invalidGraph;
   }
   for (const note of result.notes ?? []) err(note);
-  try {
-    await mkdir(values.out, { recursive: true });
-    for (const [name, content] of Object.entries(result.files)) {
-      const path = join(values.out, name);
+  // Data files first, manifests (`*.json` beside data files) last: a run killed in between leaves
+  // the old manifest, which the importer checks against the data's size, never a new manifest
+  // that names data not yet written.
+  const entries = Object.entries(result.files).sort(
+    ([a], [b]) => Number(a.endsWith('.json')) - Number(b.endsWith('.json')),
+  );
+  for (const [name, content] of entries) {
+    const path = join(values.out, name);
+    try {
       await mkdir(dirname(path), { recursive: true });
-      await writeFileAtomic(path, content);
-      out(`wrote ${path}`);
+    } catch (e) {
+      throw fsProblem(dirname(path), 'create the folder', e);
     }
-  } catch (e) {
-    throw new CliError(`${values.out}: cannot write: ${(e as Error).message}`);
+    await writeFileAtomic(path, content);
+    out(`wrote ${path}`);
   }
   return EXIT.ok;
 }

@@ -3,54 +3,68 @@
  * (`model.json` with its weight files beside it, or a Keras `to_json()` file) → a project file,
  * laid out, with the weights kept. Unsupported parts: one message, exit 1, nothing written.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serializeProject } from '../../shared/graph/project.ts';
+import { jsonErrorPlace, serializeProject } from '../../shared/graph/project.ts';
 import { importOnnx } from '../../shared/import/onnx.ts';
 import { importKerasJson, type WeightFiles } from '../../shared/import/keras.ts';
 import type { ImportResult } from '../../shared/import/build.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
-import { CliError, EXIT, parseCommandLine, writeFileAtomic } from '../io.ts';
+import { readRegularFile, realPathInside } from '../../electron/fs/read.ts';
+import { decodeText } from '../../shared/text/decode.ts';
+import { CliError, EXIT, parseCommandLine, readWhy, writeFileAtomic } from '../io.ts';
 
 const USAGE = 'usage: netwright import MODEL(.onnx|.json) --out FILE';
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new CliError(`${path}: is a folder`);
-    if (info.size > MAX_MODEL_BYTES)
-      throw new CliError(`${path}: the file is larger than ${MAX_MODEL_BYTES / 1024 / 1024} MB`);
-    return new Uint8Array(await readFile(path));
+    return await readRegularFile(path, MAX_MODEL_BYTES, 'models');
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(
-      `${path}: cannot read the file: ${code === 'ENOENT' ? 'no such file' : String(e)}`,
-    );
+    throw new CliError(`${path}: cannot read the file: ${readWhy(e)}`);
   }
 }
 
-/** The weight files a TF.js model.json names, read from its folder (never outside it). */
+/**
+ * The weight files a TF.js model.json names, read from its folder and never outside it: each path
+ * is resolved with every symlink followed before the containment check, only regular files are
+ * read, and all of them together are bounded by the model limit (bytes actually read).
+ */
 async function manifestFiles(modelPath: string, doc: unknown): Promise<WeightFiles | undefined> {
-  const manifest = (doc as { weightsManifest?: { paths?: unknown }[] } | null)?.weightsManifest;
+  const manifest = (doc as { weightsManifest?: unknown } | null)?.weightsManifest;
   if (!Array.isArray(manifest)) return undefined;
   const dir = resolve(dirname(modelPath));
-  const files: WeightFiles = {};
-  for (const group of manifest) {
-    for (const p of Array.isArray(group.paths) ? group.paths : []) {
-      if (typeof p !== 'string') continue;
+  const files: WeightFiles = Object.create(null) as WeightFiles;
+  let total = 0;
+  for (const group of manifest as unknown[]) {
+    const paths = (group as { paths?: unknown } | null)?.paths;
+    for (const p of Array.isArray(paths) ? (paths as unknown[]) : []) {
+      if (typeof p !== 'string' || Object.hasOwn(files, p)) continue;
       const full = resolve(dir, p);
       if (!full.startsWith(dir + sep))
         throw new CliError(
           `${modelPath}: weight file "${p}" lies outside the model's folder; refused`,
         );
+      const exists = await lstat(full).then(
+        () => true,
+        () => false,
+      );
+      // Missing files are reported by the importer, with the others.
+      if (!exists) continue;
+      const real = await realPathInside(dir, full);
+      if (real === undefined)
+        throw new CliError(
+          `${modelPath}: weight file "${p}" is a link to a place outside the model's folder; refused`,
+        );
+      let bytes: Uint8Array;
       try {
-        files[p] = await readBytes(full);
-      } catch {
-        // Missing files are reported by the importer, with the others.
+        bytes = await readRegularFile(real, MAX_MODEL_BYTES - total, 'models (all files together)');
+      } catch (e) {
+        throw new CliError(`${modelPath}: weight file "${p}": ${readWhy(e)}`);
       }
+      total += bytes.length;
+      files[p] = bytes;
     }
   }
   return files;
@@ -83,13 +97,14 @@ export async function importCommand(
   if (extname(model).toLowerCase() === '.onnx') {
     result = importOnnx(bytes, name);
   } else {
-    const text = new TextDecoder().decode(bytes);
+    const decoded = decodeText(bytes);
+    if (!decoded.ok) throw new CliError(`${model}: not an .onnx file and ${decoded.error}`);
     let doc: unknown;
     try {
-      doc = JSON.parse(text);
+      doc = JSON.parse(decoded.text);
     } catch (e) {
       throw new CliError(
-        `${model}: not an .onnx file and not valid JSON (${(e as Error).message})`,
+        `${model}: not an .onnx file and not valid JSON at ${jsonErrorPlace(decoded.text, (e as Error).message)}: ${(e as Error).message}`,
       );
     }
     result = importKerasJson(doc, await manifestFiles(model, doc), undefined);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { formatCost, modelCost } from '../../shared/cost/cost.ts';
-import { formatDiagnostic, hasErrors } from '../../shared/diagnostics.ts';
+import { formatDiagnostic, hasErrors, printable } from '../../shared/diagnostics.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { lowerAnalysis } from '../../shared/ir/lower.ts';
 import { formatSummary, summarizeModel } from '../../shared/summary.ts';
@@ -55,7 +55,8 @@ export async function summaryCommand(args: string[], out: (s: string) => void): 
     for (const d of analysis.diagnostics) out(formatDiagnostic(d));
     return EXIT.invalidGraph;
   }
-  out(formatSummary(summarizeModel(analysis), project.name));
+  // The name comes from the file: control characters escaped, as `check` does (no forged lines).
+  out(formatSummary(summarizeModel(analysis), printable(project.name)));
   if (!values.cost) return EXIT.ok;
   const lowered = lowerAnalysis(analysis);
   if (!lowered.ok) {

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import { readdir } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { lstat, readdir } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describeFsError } from './errors.ts';
+import { fileKind } from './read.ts';
 
 /** The file operations an atomic write uses; tests replace some to inject failures. */
 export interface AtomicFsOps {
@@ -46,6 +47,12 @@ export function isTempFileFor(fileName: string, targetName: string): boolean {
  * then renamed over the target. Readers see the old file or the new one, never a mix; if anything
  * fails (or the process dies) the old file is untouched. On failure the temp file is removed and
  * a {@link SaveError} says why, in words.
+ *
+ * Only regular files are replaced: a target that exists and is a folder, FIFO, device (e.g.
+ * `/dev/full`) or socket is refused before anything is written. Symlinks follow the desktop
+ * convention: the write goes through to the link's real target (the link itself stays and keeps
+ * pointing at the replaced file), and that real target must be a regular file too; a link whose
+ * target does not exist is refused.
  */
 export async function atomicWriteFile(
   target: string,
@@ -54,10 +61,26 @@ export async function atomicWriteFile(
 ): Promise<void> {
   // Follow a symlink so the link keeps pointing at the (replaced) real file.
   const realTarget = await ops.realpath(target).catch(() => target);
-  const mode = await ops
-    .stat(realTarget)
-    .then((info) => info.mode & 0o777)
-    .catch(() => 0o666);
+  const existing = await ops.stat(realTarget).catch(() => undefined);
+  if (
+    !existing &&
+    (await lstat(target).then(
+      (i) => i.isSymbolicLink(),
+      () => false,
+    ))
+  ) {
+    throw new SaveError(
+      `Could not save "${basename(target)}" in ${dirname(target)}: it is a link to a file that does not exist; refused to replace the link. Choose another file name.`,
+    );
+  }
+  if (existing && !existing.isFile()) {
+    const through = realTarget === resolve(target) ? '' : ` (a link to ${realTarget})`;
+    throw new SaveError(
+      `Could not save "${basename(target)}" in ${dirname(target)}: it is ${fileKind(existing)}${through}, ` +
+        'not a regular file; refused to replace it. Choose another file name.',
+    );
+  }
+  const mode = existing ? existing.mode & 0o777 : 0o666;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const temp = tempPathFor(realTarget);
   let handle: fsp.FileHandle | undefined;

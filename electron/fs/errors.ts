@@ -24,6 +24,14 @@ export function describeFsError(error: unknown): string {
       return 'too many files are open';
     case 'EIO':
       return 'the disk reported an input/output error';
+    case 'EEXIST':
+      return 'a file or folder of that name already exists';
+    case 'ENOTEMPTY':
+      return 'the folder is not empty';
+    case 'EXDEV':
+      return 'the source and target are on different disks';
+    case 'ELOOP':
+      return 'too many symbolic links (a link loop)';
     case 'ENAMETOOLONG':
       return 'the file name is too long';
     default: {

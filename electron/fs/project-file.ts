@@ -1,7 +1,8 @@
-import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { MAX_PROJECT_BYTES, parseProject, type Project } from '../../shared/graph/project.ts';
+import { decodeText } from '../../shared/text/decode.ts';
 import { describeFsError, safeMessage } from './errors.ts';
+import { readRegularFile, ReadProblem } from './read.ts';
 
 /** A problem the user should read: `message` names the file, `details` lists every problem. */
 export class FileProblem extends Error {
@@ -15,10 +16,6 @@ export class FileProblem extends Error {
 
 const MAX_DETAILS = 20;
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
 /** Errors from `parseProject`, made safe and bounded, each prefixed with the file name. */
 export function projectProblem(name: string, errors: string[]): FileProblem {
   const details = errors.slice(0, MAX_DETAILS).map((e) => `${name}: ${safeMessage(e)}`);
@@ -29,8 +26,10 @@ export function projectProblem(name: string, errors: string[]): FileProblem {
 }
 
 /**
- * Reads and validates a project file: the size is checked before anything is read, the bytes
- * must be UTF-8 text, and the text must pass `parseProject`. Throws {@link FileProblem}.
+ * Reads and validates a project file: only a regular file (a folder, FIFO, device or socket is
+ * refused without blocking), at most `maxBytes` bytes actually read, UTF-8 (BOM dropped) or
+ * UTF-16 with a BOM (see `decodeText`), and the text must pass `parseProject`. Throws
+ * {@link FileProblem}.
  */
 export async function readProjectFile(
   path: string,
@@ -39,45 +38,15 @@ export async function readProjectFile(
   const name = basename(path);
   let bytes: Uint8Array;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new FileProblem(`Cannot open "${name}": it is a folder`);
-    if (info.size > maxBytes) {
-      throw new FileProblem(
-        `Cannot open "${name}": the file is ${megabytes(info.size)}; projects are limited to ${megabytes(maxBytes)}`,
-      );
-    }
-    // Read at most maxBytes + 1 even if the file grew since stat.
-    const handle = await open(path, 'r');
-    try {
-      const buffer = Buffer.alloc(Math.min(info.size, maxBytes) + 1);
-      let length = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-        if (bytesRead === 0) break;
-        length += bytesRead;
-        if (length >= buffer.length) break;
-      }
-      if (length > maxBytes) {
-        throw new FileProblem(
-          `Cannot open "${name}": the file is larger than ${megabytes(maxBytes)}, the limit for projects`,
-        );
-      }
-      bytes = buffer.subarray(0, length);
-    } finally {
-      await handle.close();
-    }
+    bytes = await readRegularFile(path, maxBytes, 'projects');
   } catch (error) {
-    if (error instanceof FileProblem) throw error;
-    throw new FileProblem(`Cannot open "${name}": ${describeFsError(error)}`);
+    const why = error instanceof ReadProblem ? error.message : describeFsError(error);
+    throw new FileProblem(`Cannot open "${name}": ${why}`);
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new FileProblem(
-      `Cannot open "${name}": it is not a text file (not UTF-8), so not a Netwright project`,
-    );
-  }
+  const decoded = decodeText(bytes);
+  if (!decoded.ok)
+    throw new FileProblem(`Cannot open "${name}": ${decoded.error}, so not a Netwright project`);
+  const text = decoded.text;
   if (text.trim() === '') throw new FileProblem(`Cannot open "${name}": the file is empty`);
   const result = parseProject(text);
   if (!result.ok) throw projectProblem(name, result.errors);

@@ -8,6 +8,10 @@
  *   without allowing JavaScript `eval` (`'unsafe-eval'` is NOT granted).
  * - `worker-src blob:`: the TF.js wasm backend (threaded build) and onnxruntime-web start their
  *   worker threads from `blob:` URLs made from their own bundled code.
+ * - `script-src blob:`: those blob workers then `importScripts()` the backend's own code from a
+ *   `blob:` URL (Emscripten pthreads); without it threaded training fails at start (found when
+ *   the web build began serving this policy). A `blob:` URL can only be made by script that
+ *   already runs in the page, so this admits no outside code.
  * - `img-src data: blob:`: icons inlined by the bundler as `data:` URLs, and images the app draws
  *   itself (canvas exports, previews).
  * - `font-src data:`: fonts the bundler inlines.
@@ -32,7 +36,12 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   const ws = dev ? dev.replace(/^http/, 'ws') : undefined;
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],
-    'script-src': ["'self'", "'wasm-unsafe-eval'", ...(dev ? [dev, "'unsafe-inline'"] : [])],
+    'script-src': [
+      "'self'",
+      "'wasm-unsafe-eval'",
+      'blob:',
+      ...(dev ? [dev, "'unsafe-inline'"] : []),
+    ],
     'worker-src': ["'self'", 'blob:'],
     'style-src': ["'self'", "'unsafe-inline'"],
     'img-src': ["'self'", 'data:', 'blob:'],

@@ -1,4 +1,5 @@
 import { MAX_PROJECT_BYTES } from '../../shared/graph/project.ts';
+import { decodeText } from '../../shared/text/decode.ts';
 import {
   indexedDbRecentStore,
   withoutRecent,
@@ -155,7 +156,10 @@ async function readText(file: File): Promise<string> {
       `The file is ${(file.size / 1024 / 1024).toFixed(1)} MB; projects are limited to ${MAX_PROJECT_BYTES / 1024 / 1024} MB`,
     ]);
   }
-  return file.text();
+  // The same decoding as the CLI and the desktop app: UTF-8 (BOM dropped) or UTF-16 with a BOM.
+  const decoded = decodeText(new Uint8Array(await file.arrayBuffer()));
+  if (!decoded.ok) throw new PlatformError(`Could not open ${file.name}`, [decoded.error]);
+  return decoded.text;
 }
 
 function download(name: string, data: string | Uint8Array, type: string): SaveResult {

@@ -3,6 +3,7 @@
  * Everything leaves through the platform adapter's exportFile.
  */
 import { graphToSvg } from '../../shared/pictures/graph-svg.ts';
+import { pngSizeForSvg } from '../../shared/pictures/png-size.ts';
 import { platform } from '../platform/index.ts';
 import { analysisOf, editorStore } from '../store/index.ts';
 
@@ -28,6 +29,9 @@ async function canvasToPng(canvas: HTMLCanvasElement): Promise<Uint8Array> {
 
 /** Draws SVG text on a canvas at `scale` × its own size. */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  // Refused before any image or canvas is made: a huge canvas hangs or fails silently.
+  const size = pngSizeForSvg(svg, scale);
+  if (!size.ok) throw new Error(size.error);
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   try {
     const img = new Image();
@@ -38,8 +42,8 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
       img.src = url;
     });
     const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
-    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+    canvas.width = size.width;
+    canvas.height = size.height;
     const ctx = canvas.getContext('2d');
     if (!ctx) throw new Error('No 2-D canvas to draw the picture on');
     ctx.fillStyle = '#ffffff';

@@ -3,6 +3,8 @@
  * The training Web Worker: owns TF.js, the model and the data; runs shared/training's loop and
  * reports over the protocol in shared/training/protocol.ts. The UI thread never touches tensors.
  */
+import '../zod-csp.ts';
+import { decodeText } from '../../shared/text/decode.ts';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -270,8 +272,13 @@ async function csvTable(source: CsvSource): Promise<NonNullable<typeof csvParsed
     return csvParsed;
   let text: string;
   if (source.text !== undefined) text = source.text;
-  else if (source.file) text = new TextDecoder().decode(await source.file.arrayBuffer());
-  else throw new Error(`${source.name}: choose the file again`);
+  else if (source.file) {
+    // The same decoding as the CLI: UTF-8 (BOM dropped) or UTF-16 with a BOM, else a message.
+    const decoded = decodeText(new Uint8Array(await source.file.arrayBuffer()));
+    if (!decoded.ok)
+      throw new Error(`${source.name}: ${decoded.error}; save the CSV as UTF-8 text and try again`);
+    text = decoded.text;
+  } else throw new Error(`${source.name}: choose the file again`);
   const parsed = parseCsv(text);
   const result: CsvResult<CsvTable> = parsed.ok
     ? parsed

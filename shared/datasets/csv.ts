@@ -195,6 +195,37 @@ export function defaultCsvTask(
     : 'regression';
 }
 
+const DECIMAL_COMMA = /^[-+]?\d*,\d+$/;
+
+/**
+ * Columns whose values are numbers written with a decimal comma (`1,5`), as errors saying what to
+ * do: a column counts when at least 90% of its present values look so (as in `detectColumns`).
+ */
+function decimalCommaErrors(table: CsvTable, columns: CsvColumnInfo[], name: string): string[] {
+  const errors: string[] = [];
+  columns.forEach((c, col) => {
+    if (c.type !== 'categorical') return;
+    let present = 0;
+    let comma = 0;
+    let first = -1;
+    table.rows.forEach((row, k) => {
+      const v = (row[col] ?? '').trim();
+      if (isMissing(v)) return;
+      present++;
+      if (DECIMAL_COMMA.test(v)) {
+        comma++;
+        if (first < 0) first = k;
+      }
+    });
+    if (present > 0 && comma >= 0.9 * present) {
+      errors.push(
+        `${name}: line ${table.lines[first]}: column "${c.name}" holds numbers with a decimal comma ("${(table.rows[first]![col] ?? '').trim()}"); Netwright reads a decimal point: save the CSV with "." as the decimal separator (e.g. English locale export) and try again`,
+      );
+    }
+  });
+  return errors;
+}
+
 /** Text in numeric columns, as errors naming their lines (at most MAX_ERRORS per column). */
 function textInNumberErrors(table: CsvTable, columns: CsvColumnInfo[], name: string): string[] {
   const errors: string[] = [];
@@ -205,7 +236,7 @@ function textInNumberErrors(table: CsvTable, columns: CsvColumnInfo[], name: str
       const v = row[col] ?? '';
       if (!isMissing(v) && !isNumberText(v) && ++count <= MAX_ERRORS) {
         errors.push(
-          `${name}: line ${table.lines[k]}: column "${c.name}" holds numbers but this row has "${v.trim().slice(0, 40)}"`,
+          `${name}: line ${table.lines[k]}: column "${c.name}" holds numbers but this row has "${v.trim().slice(0, 40)}"${DECIMAL_COMMA.test(v.trim()) ? ' (a decimal comma: use "." as the decimal separator)' : ''}`,
         );
       }
     });
@@ -306,7 +337,10 @@ export function csvTableDataset(table: CsvTable, options: CsvOptions = {}): CsvR
   const ignore = (options.ignore ?? []).filter((c) => c !== targetName);
   const columns = detectColumns(table, ignore);
   const notes: string[] = [];
-  const errors = textInNumberErrors(table, columns, name);
+  const errors = [
+    ...decimalCommaErrors(table, columns, name),
+    ...textInNumberErrors(table, columns, name),
+  ];
   if (errors.length > 0) return { ok: false, errors };
   const target = columns[targetCol]!;
   let task = options.task ?? 'auto';
@@ -332,6 +366,23 @@ export function csvTableDataset(table: CsvTable, options: CsvOptions = {}): CsvR
     features.push({ kind: c.type === 'numeric' ? 'numeric' : 'categorical', name: c.name });
   });
   if (features.length === 0) return { ok: false, errors: [`${name}: no usable feature columns`] };
+  if (task === 'classification') {
+    const values = new Set<string>();
+    for (const row of table.rows) {
+      const v = (row[targetCol] ?? '').trim();
+      if (!isMissing(v)) values.add(v);
+      if (values.size > 1) break;
+    }
+    if (values.size < 2) {
+      const only = [...values][0];
+      return {
+        ok: false,
+        errors: [
+          `${name}: column "${targetName}" has ${only === undefined ? 'no values' : `one class only ("${only.slice(0, 40)}")`}; classification needs at least two classes: add rows of other classes, or pick another target column`,
+        ],
+      };
+    }
+  }
   const records = table.rows.map((row) => {
     const rec: Record<string, Cell> = {};
     table.header.forEach((h, col) => (rec[h] = row[col]));

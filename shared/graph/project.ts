@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LAYER_TYPES } from '../layers/registry.ts';
+import { jsonErrorLineColumn } from '../text/json-place.ts';
 import type { Graph } from './types.ts';
 
 /** The project file format, the contract every feature and test uses. */
@@ -107,8 +108,13 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-/** Where a JSON syntax error sits, as `line L, column C`, from the engine's message. */
-function jsonErrorPlace(text: string, message: string): string {
+/**
+ * Where a JSON syntax error sits, as `line L, column C`: found by scanning the text (V8's messages
+ * lack a position for some errors, e.g. a `NaN` literal), else from the engine's message.
+ */
+export function jsonErrorPlace(text: string, message: string): string {
+  const scanned = jsonErrorLineColumn(text);
+  if (scanned) return scanned;
   const lineCol = /line (\d+) column (\d+)/.exec(message);
   if (lineCol) return `line ${lineCol[1]}, column ${lineCol[2]}`;
   const pos = /position (\d+)/.exec(message);
@@ -146,6 +152,38 @@ export function graphIntegrityErrors(graph: Graph): string[] {
   return errors;
 }
 
+/**
+ * The deepest nesting of objects and arrays a project may hold. Known fields nest at most ~8
+ * levels; unknown fields are kept (for newer versions) but only this deep, so that saving,
+ * autosave and code that walks the document never overflow the stack.
+ */
+export const MAX_PROJECT_NESTING = 64;
+
+/**
+ * The path of the first object or array nested deeper than `limit` levels in a JSON value, or
+ * `undefined`. Iterative (no recursion), so any depth is measured safely.
+ */
+export function tooDeepPath(value: unknown, limit = MAX_PROJECT_NESTING): string | undefined {
+  const stack: { v: unknown; depth: number; path: PropertyKey[] }[] = [
+    { v: value, depth: 0, path: [] },
+  ];
+  while (stack.length > 0) {
+    const { v, depth, path } = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) {
+      const shown = path.length > 6 ? [...path.slice(0, 3), '…', ...path.slice(-2)] : path;
+      return `${formatPath(shown)} (${path.length} levels down)`;
+    }
+    const push = (k: PropertyKey, x: unknown) => {
+      if (typeof x === 'object' && x !== null)
+        stack.push({ v: x, depth: depth + 1, path: [...path, k] });
+    };
+    if (Array.isArray(v)) v.forEach((x, i) => push(i, x));
+    else for (const k in v) if (Object.hasOwn(v, k)) push(k, (v as Record<string, unknown>)[k]);
+  }
+  return undefined;
+}
+
 /** Parses an already-decoded JSON value as a project: migrate, validate, check integrity. */
 export function parseProjectValue(value: unknown): ProjectResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -155,6 +193,15 @@ export function parseProjectValue(value: unknown): ProjectResult {
     };
   }
   let doc = value as Record<string, unknown>;
+  const deep = tooDeepPath(doc);
+  if (deep !== undefined) {
+    return {
+      ok: false,
+      errors: [
+        `${deep}: nested more than ${MAX_PROJECT_NESTING} levels deep; projects allow at most ${MAX_PROJECT_NESTING} (remove or flatten this field)`,
+      ],
+    };
+  }
   if (doc.format !== PROJECT_FORMAT) {
     return {
       ok: false,

@@ -5,6 +5,7 @@
  * - the topology alone: TF.js `model.toJSON()`, Keras `model.to_json()` (Keras 2 and 3,
  *   `Sequential`, `Model`/`Functional`).
  */
+import { z } from 'zod';
 import { LEAKY_RELU_SLOPE, ACTIVATIONS } from '../layers/activations.ts';
 import type { WeightTensor } from '../export/weights.ts';
 import {
@@ -200,14 +201,67 @@ function inboundNames(inbound: unknown): string[] {
   return names;
 }
 
+/** At most this many dimensions per weight (Conv2D kernels have 4). */
+const MAX_WEIGHT_RANK = 8;
+
+/** A TF.js `weightsManifest` (https://www.tensorflow.org/js/guide/save_load, "model.json"). */
+const manifestSchema = z.array(
+  z.object({
+    paths: z.array(z.string().min(1)).min(1),
+    weights: z.array(
+      z.object({
+        name: z.string().min(1),
+        shape: z.array(z.number().int().min(0)).max(MAX_WEIGHT_RANK),
+        dtype: z.string(),
+        quantization: z.unknown().optional(),
+      }),
+    ),
+  }),
+);
+
+/** Keras / TF.js layer entries of a model config: a list of objects with a class name. */
+const layersSchema = z.array(
+  z.object({
+    class_name: z.string(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    name: z.unknown().optional(),
+    inbound_nodes: z.unknown().optional(),
+  }),
+);
+
+/** The first few problems of a failed schema check, each with its place (`paths[0]: …`). */
+function schemaProblems(where: string, error: z.ZodError): string[] {
+  return error.issues.slice(0, 3).map((issue) => {
+    let place = where;
+    for (const key of issue.path) place += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+    return `${place}: ${issue.message}`;
+  });
+}
+
 function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, WeightTensor[]> {
-  if (!Array.isArray(manifest)) throw new Unsupported('a weightsManifest that is not a list');
+  const parsed = manifestSchema.safeParse(manifest);
+  if (!parsed.success)
+    throw new Unsupported(
+      `a malformed weightsManifest (${schemaProblems('weightsManifest', parsed.error).join('; ')})`,
+    );
   const out = new Map<string, WeightTensor[]>();
-  for (const group of manifest as Json[]) {
-    const paths = group.paths as string[];
-    const missing = paths.filter((p) => !files[p]);
+  for (const [g, group] of parsed.data.entries()) {
+    const paths = group.paths;
+    const missing = paths.filter((p) => !Object.hasOwn(files, p));
     if (missing.length > 0) throw new Unsupported(`weight file(s) ${missing.join(', ')} not found`);
+    let expected = 0;
+    for (const spec of group.weights) {
+      if (spec.dtype !== 'float32' || spec.quantization)
+        throw new Unsupported(
+          `weight ${spec.name} stored as ${spec.quantization ? 'quantised ' : ''}${spec.dtype} (only float32)`,
+        );
+      expected += spec.shape.reduce((a, b) => a * b, 1) * 4;
+    }
     const total = paths.reduce((n, p) => n + files[p]!.length, 0);
+    if (total !== expected)
+      throw new Unsupported(
+        `weight file(s) ${paths.join(', ')} hold ${total} bytes but weightsManifest[${g}] describes ${expected} bytes (${total > expected ? 'longer' : 'shorter'} than the manifest says): the files do not belong to this model.json; export the model again`,
+      );
     const bytes = new Uint8Array(total);
     let o = 0;
     for (const p of paths) {
@@ -216,21 +270,13 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
     }
     const view = new DataView(bytes.buffer);
     let offset = 0;
-    for (const spec of group.weights as Json[]) {
-      const shape = spec.shape as number[];
+    for (const spec of group.weights) {
+      const shape = spec.shape;
       const size = shape.reduce((a, b) => a * b, 1);
-      if (spec.dtype !== 'float32' || spec.quantization)
-        throw new Unsupported(
-          `weight ${String(spec.name)} stored as ${spec.quantization ? 'quantised ' : ''}${String(spec.dtype)} (only float32)`,
-        );
-      if (offset + size * 4 > bytes.length)
-        throw new Unsupported(
-          `weight files shorter than the manifest says (at ${String(spec.name)})`,
-        );
       const data = new Float32Array(size);
       for (let i = 0; i < size; i++) data[i] = view.getFloat32(offset + i * 4, true);
       offset += size * 4;
-      const name = String(spec.name);
+      const name = spec.name;
       const slash = name.lastIndexOf('/');
       const layer = name.slice(0, slash);
       const list = out.get(layer) ?? [];
@@ -245,9 +291,22 @@ const WEIGHT_ORDER = ['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_
 
 /**
  * Imports a TF.js / Keras model JSON (text or parsed). `files`: the weight files a TF.js
- * `model.json` names, when at hand; without them the model imports without weights.
+ * `model.json` names, when at hand; without them the model imports without weights. The weight
+ * files must hold exactly the bytes the manifest describes. Never throws: a broken or hostile
+ * file is `{ ok: false }` with a message naming the part that is wrong.
  */
 export function importKerasJson(json: unknown, files?: WeightFiles, name?: string): ImportResult {
+  try {
+    return importKerasDocument(json, files, name);
+  } catch (e) {
+    return {
+      ok: false,
+      error: `Cannot import this model: ${e instanceof Error ? e.message : String(e)}.`,
+    };
+  }
+}
+
+function importKerasDocument(json: unknown, files?: WeightFiles, name?: string): ImportResult {
   let doc: unknown = json;
   try {
     if (typeof doc === 'string') doc = JSON.parse(doc);
@@ -287,7 +346,18 @@ export function importKerasJson(json: unknown, files?: WeightFiles, name?: strin
   const config = (
     Array.isArray(topology.config) ? { layers: topology.config } : topology.config
   ) as Json | undefined;
-  const rawLayers = (config?.layers ?? []) as Json[];
+  if (config !== undefined && !isObject(config))
+    return {
+      ok: false,
+      error: `Cannot import: the model's "config" is ${config === null ? 'null' : typeof config}, expected an object with a "layers" list.`,
+    };
+  const layerList = layersSchema.safeParse(config?.layers === undefined ? [] : config.layers);
+  if (!layerList.success)
+    return {
+      ok: false,
+      error: `Cannot import: the layer list is malformed (${schemaProblems('config.layers', layerList.error).join('; ')}).`,
+    };
+  const rawLayers = layerList.data as Json[];
   const modelName = name ?? (typeof config?.name === 'string' ? config.name : 'Imported model');
   const problems: string[] = [];
   const layers: ImportedLayer[] = [];

@@ -91,8 +91,22 @@ function reorderRows(kernel: Float32Array, cols: number, order: Int32Array): Flo
   return out;
 }
 
-/** Imports ONNX bytes. On failure, `error` lists every unsupported node at once. */
+/**
+ * Imports ONNX bytes. On failure, `error` lists every unsupported node at once. Never throws: a
+ * broken or hostile file is `{ ok: false }` with a message, whatever part of it is wrong.
+ */
 export function importOnnx(bytes: Uint8Array, name = 'Imported model'): ImportResult {
+  try {
+    return importOnnxModel(bytes, name);
+  } catch (e) {
+    return {
+      ok: false,
+      error: `Cannot import this file as ONNX: ${e instanceof Error ? e.message : String(e)}.`,
+    };
+  }
+}
+
+function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   let model;
   try {
     model = decodeOnnx(bytes);

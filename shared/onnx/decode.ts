@@ -60,12 +60,20 @@ function decodeTensor(m: ProtoMessage): DecodedTensor {
   const dataType = m.int(2);
   if (m.int(14) === 1)
     throw new OnnxDecodeError(`tensor ${name} keeps its data in an external file`);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new OnnxDecodeError(
+      `tensor ${name} has dimensions [${dims.join(', ')}]; each must be a whole number of at least 0`,
+    );
   const size = dims.reduce((a, b) => a * b, 1);
   const raw = m.bytes(9);
   const t: DecodedTensor = { name, dims, dataType };
   if (dataType === DataType.FLOAT || dataType === 11 /* DOUBLE */) {
     const width = dataType === DataType.FLOAT ? 4 : 8;
     if (raw) {
+      if (raw.length % width !== 0 || raw.length / width !== size)
+        throw new OnnxDecodeError(
+          `tensor ${name}: its raw data is ${raw.length} bytes, but ${size} ${width === 4 ? 'float32' : 'float64'} values need ${size * width} bytes`,
+        );
       const view = copyBytes(raw);
       const n = raw.length / width;
       t.floats = new Float32Array(n);
@@ -164,6 +172,9 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
     if (e instanceof OnnxDecodeError) throw e;
     if (e instanceof ProtoError)
       throw new OnnxDecodeError(`not a readable ONNX file (${e.message})`);
-    throw e;
+    // Anything else (a RangeError from a hostile length, say) is still a broken file.
+    throw new OnnxDecodeError(
+      `not a readable ONNX file (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
 }

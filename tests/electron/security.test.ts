@@ -55,7 +55,8 @@ function directives(csp: string): Map<string, string[]> {
 describe('Content-Security-Policy', () => {
   const csp = directives(contentSecurityPolicy());
   it('allows wasm compilation but not eval, and no remote origin', () => {
-    expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
+    // blob: for the Emscripten pthread workers' importScripts (see csp.ts).
+    expect(csp.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
     expect(csp.get('worker-src')).toEqual(["'self'", 'blob:']);
     expect(csp.get('default-src')).toEqual(["'self'"]);
     expect(csp.get('object-src')).toEqual(["'none'"]);
