@@ -7,7 +7,9 @@ export function ExportMenu() {
     <Menu label="Export" testId="toolbar-export" alignRight>
       {(close) => (
         <>
-          <div className="menu__sep menu__sep--first">The model, with its trained weights</div>
+          <div className="menu__sep menu__sep--first">
+            The model and its weights (trained ones if any)
+          </div>
           {MODEL_EXPORTS.map((e) => (
             <button
               key={e.kind}
