@@ -166,7 +166,9 @@ export async function pythonProjectExport(
   if (!m.ok) return m;
   const dataset = project.training.dataset;
   const needed = projectDataFiles(project);
-  const missing = needed.filter((f) => data[f] === undefined);
+  // A name with a folder separator cannot sit in data/ under the name the script reads.
+  const usable = (f: string) => data[f] !== undefined && !/[/\\]/.test(f) && f !== '..';
+  const missing = needed.filter((f) => !usable(f));
   const script = code.code.filename;
   const reqs = [framework === 'keras' ? 'tensorflow>=2.12' : 'torch>=1.13', 'numpy'];
   if (datasetNeedsPandas(dataset)) reqs.push('pandas');
@@ -216,14 +218,8 @@ export async function pythonProjectExport(
   add('weights.npz', weightsToNpz(m.weights));
   add('requirements.txt', `${reqs.join('\n')}\n`);
   add('README.md', readme);
-  for (const name of needed) {
-    const content = data[name];
-    if (content === undefined) continue;
-    if (name.includes('/') || name.includes('\\') || name === '..')
-      return { ok: false, diagnostics: [`data file name "${name}" must not contain a folder`] };
-    add(`data/${name}`, content);
-  }
   const notes = [...m.notes];
+  for (const name of needed) if (usable(name)) add(`data/${name}`, data[name]!);
   if (missing.length > 0) notes.push(`note: not included in data/: ${missing.join(', ')}`);
   return { ok: true, notes, files: { [`${folder}.zip`]: writeZip(entries) } };
 }
