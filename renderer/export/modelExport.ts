@@ -10,6 +10,7 @@ import {
   projectDataFiles,
   pythonProjectExport,
   pythonProjectFolder,
+  recordsToCsv,
   type ModelExportResult,
 } from '../../shared/export/formats.ts';
 import { writeZip } from '../../shared/npz/npz.ts';
@@ -58,19 +59,6 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
-}
-
-/** JSON records (vega-datasets) as CSV: header from the first record, RFC 4180 quoting. */
-function recordsToCsv(records: Record<string, unknown>[]): string {
-  const columns = Object.keys(records[0] ?? {});
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns, ...records.map((r) => columns.map((c) => r[c]))]
-    .map((row) => row.map(cell).join(','))
-    .join('\n')
-    .concat('\n');
 }
 
 /** The data files the project's script reads that this session can supply (see projectDataFiles). */

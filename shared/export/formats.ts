@@ -136,6 +136,24 @@ export function projectDataFiles(project: Project): string[] {
   }
 }
 
+/**
+ * JSON records (an array of flat objects, as vega-datasets' penguins.json and cars.json) as CSV
+ * text: the header is the first record's keys in order; null/missing values are empty cells;
+ * cells with a comma, quote or line break are quoted with quotes doubled (RFC 4180, section 2).
+ * What the generated scripts' DATA_FILE holds for the penguins and cars data sets.
+ */
+export function recordsToCsv(records: readonly Record<string, unknown>[]): string {
+  const columns = Object.keys(records[0] ?? {});
+  const cell = (v: unknown) => {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [columns, ...records.map((r) => columns.map((c) => r[c]))]
+    .map((row) => row.map(cell).join(','))
+    .join('\n')
+    .concat('\n');
+}
+
 /** Folder name (a Python-friendly slug of the project name) at the top of the project zip. */
 export function pythonProjectFolder(project: Project, framework: Framework): string {
   const slug =

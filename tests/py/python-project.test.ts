@@ -7,10 +7,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pythonProjectExport } from '../../shared/export/formats.ts';
+import { pythonProjectExport, recordsToCsv } from '../../shared/export/formats.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { PYTHON, PYTHON_MISSING } from './python.ts';
 
@@ -114,4 +115,25 @@ describe('Python project export', () => {
     },
     180_000,
   );
+});
+
+describe.skipIf(PYTHON_MISSING)('recordsToCsv', () => {
+  it('writes vega-datasets JSON as the CSV pandas writes from it (penguins, cars)', () => {
+    const vega = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..');
+    for (const name of ['penguins', 'cars']) {
+      const json = join(vega, 'data', `${name}.json`);
+      const ours = join(mkdtempSync(join(tmpdir(), 'netwright-csv-')), `${name}.csv`);
+      writeFileSync(
+        ours,
+        recordsToCsv(JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>[]),
+      );
+      // pandas' own JSON → CSV is the reference; both read back with read_csv.
+      execFileSync(PYTHON, [
+        '-c',
+        'import io, sys, pandas as pd\nref = pd.read_csv(io.StringIO(pd.read_json(sys.argv[1], convert_dates=False).to_csv(index=False)))\npd.testing.assert_frame_equal(pd.read_csv(sys.argv[2]), ref)',
+        json,
+        ours,
+      ]);
+    }
+  });
 });
