@@ -25,10 +25,17 @@ let saved = 0;
 /** Clicks Export › `kind` and saves the download under `dir`; returns its path and name. */
 async function exportVia(page: Page, kind: string): Promise<{ path: string; name: string }> {
   await page.getByTestId('toolbar-export').click();
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: 120_000 }),
-    page.getByTestId(`export-${kind}`).click(),
-  ]);
+  const downloaded = page.waitForEvent('download', { timeout: 180_000 });
+  await page.getByTestId(`export-${kind}`).click();
+  // An export that fails says why in an error notice: fail with its text, not a timeout.
+  const failed = page
+    .locator('[data-testid="notice"].notice--error')
+    .waitFor({ timeout: 180_000 })
+    .then(async () => {
+      throw new Error(`export ${kind}: ${await page.getByTestId('notice').textContent()}`);
+    });
+  failed.catch(() => undefined);
+  const download = await Promise.race([downloaded, failed]);
   const name = download.suggestedFilename();
   const path = join(dir, `${++saved}-${name}`);
   await download.saveAs(path);
