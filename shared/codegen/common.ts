@@ -135,7 +135,7 @@ export function writeMainData(w: PyWriter): void {
   });
 }
 
-/** `def main(...)` with its docstring, for both frameworks. */
+/** The `def main(...)` line of both frameworks' training run (see writeMainCall's flags). */
 export const MAIN_DEF = 'def main(weights_file=None, data_dir=None, epochs=None, limit=None):';
 /** `main()`'s docstring, the first line inside `MAIN_DEF`. */
 export function writeMainDoc(w: PyWriter): void {

