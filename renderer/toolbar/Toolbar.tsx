@@ -6,6 +6,7 @@ import { useKeyboardShortcuts } from '../shortcuts.ts';
 import { useEditor } from '../store/index.ts';
 import { LessonMenu } from '../teach/LessonMenu.tsx';
 import { PictureMenu } from '../teach/PictureMenu.tsx';
+import { ExportMenu } from './ExportMenu.tsx';
 import { togglePresenter } from '../teach/Presenter.tsx';
 import { RecentMenu } from './RecentMenu.tsx';
 import { TemplateMenu } from './TemplateMenu.tsx';
@@ -133,6 +134,7 @@ export function Toolbar() {
         <button type="button" className="btn" onClick={commands.fitView} data-testid="toolbar-fit">
           Fit view
         </button>
+        <ExportMenu />
         <PictureMenu />
         <button
           type="button"

@@ -122,6 +122,11 @@ function update(patch: Partial<TrainingState>) {
 
 /** The picked CSV file: a Blob handle, posted to the worker without copying its bytes. */
 let csvFile: { fileId: number; name: string; file: Blob } | null = null;
+
+/** The CSV file picked for training in this session (its name and bytes), if any. */
+export function pickedCsvFile(): { name: string; file: Blob } | null {
+  return csvFile && { name: csvFile.name, file: csvFile.file };
+}
 let csvRequest = 0;
 const csvWaiters = new Map<number, (answer: Extract<FromWorker, { type: 'csv' }>) => void>();
 

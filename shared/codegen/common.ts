@@ -64,7 +64,7 @@ export function writeFileDocstring(
     w.line('');
     w.line('Run it with:');
     w.line('');
-    for (const r of run) w.line(`    ${r}`);
+    for (const r of run) w.line(r === '' ? '' : `    ${r}`);
   }
   w.line('"""');
 }
@@ -93,13 +93,55 @@ export function writeSettings(
 /** How the docstring shows the `--weights` flag of the training run. */
 export const WEIGHTS_RUN = '--weights weights.npz  # start from weights exported by Netwright';
 
-/** `if __name__ == "__main__":` for the training run: `--weights FILE` goes to `main()`. */
-export function writeMainCall(w: PyWriter): void {
+/** How the docstring shows the `--data` flag (data sets read from files). */
+export const DATA_RUN = '--data data  # read the data set from the folder data/ (offline)';
+
+/**
+ * `if __name__ == "__main__":` for the training run: `--weights FILE`, `--data DIR` (only for data
+ * sets read from files, `dataFiles`), `--epochs N` and `--limit N` go to `main()`.
+ */
+export function writeMainCall(w: PyWriter, dataFiles = false): void {
   w.block('if __name__ == "__main__":', () => {
     w.line('parser = argparse.ArgumentParser(description="Train the model.")');
     w.line(
       'parser.add_argument("--weights", help="a weights.npz exported by Netwright to start from")',
     );
-    w.line('main(parser.parse_args().weights)');
+    if (dataFiles) {
+      w.line(
+        'parser.add_argument("--data", metavar="DIR", help="a folder with the data files (no download)")',
+      );
+    }
+    w.line('parser.add_argument("--epochs", type=int, help="epochs to train (default EPOCHS)")');
+    w.line(
+      'parser.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only")',
+    );
+    w.line('args = parser.parse_args()');
+    w.line(
+      `main(args.weights, ${dataFiles ? 'args.data' : 'None'}, epochs=args.epochs, limit=args.limit)`,
+    );
   });
+}
+
+/**
+ * The start of `main()`'s body after the seed: the data set (`load_data(data_dir)` when a folder is
+ * given), cut to the first `limit` examples when asked; `epochs` defaults to `EPOCHS`, read at call
+ * time so a caller may change `EPOCHS`.
+ */
+export function writeMainData(w: PyWriter): void {
+  w.line('epochs = epochs or EPOCHS');
+  w.line('x, y = load_data(data_dir) if data_dir else load_data()');
+  w.block('if limit:', () => {
+    w.line('x, y = x[:limit], y[:limit]  # a quick check on a few examples');
+  });
+}
+
+/** The `def main(...)` line of both frameworks' training run (see writeMainCall's flags). */
+export const MAIN_DEF = 'def main(weights_file=None, data_dir=None, epochs=None, limit=None):';
+/** `main()`'s docstring, the first line inside `MAIN_DEF`. */
+export function writeMainDoc(w: PyWriter): void {
+  w.line('"""Trains the model, from the weights in weights_file (a weights.npz) when given.');
+  w.line('');
+  w.line('data_dir: a folder with the data files (see load_data); epochs: default EPOCHS;');
+  w.line('limit: train on the first `limit` examples only.');
+  w.line('"""');
 }

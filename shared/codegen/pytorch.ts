@@ -23,13 +23,23 @@ import {
   type CodegenOptions,
   type CodegenSource,
   type GeneratedCode,
+  DATA_RUN,
+  MAIN_DEF,
   WEIGHTS_RUN,
   withDefaults,
   writeFileDocstring,
   writeMainCall,
+  writeMainData,
+  writeMainDoc,
   writeSettings,
 } from './common.ts';
-import { datasetNeedsPandas, writeDatasetConstants, writeLoadData } from './datasets.ts';
+import {
+  datasetNeedsPandas,
+  datasetReadsFiles,
+  installLine,
+  writeDatasetConstants,
+  writeLoadData,
+} from './datasets.ts';
 import { type LossPlan, lossPlan, outputActivationOp } from './loss.ts';
 import { expectedWeights } from '../export/weights.ts';
 import {
@@ -793,8 +803,8 @@ function writeMain(
   const hasVal = training.validationSplit > 0;
   const dist = opts.distributed;
   const metricName = plan.metric === 'mae' ? 'mae' : 'accuracy';
-  w.block('def main(weights_file=None):', () => {
-    w.line('"""Trains the model, from the weights in weights_file (a weights.npz) when given."""');
+  w.block(MAIN_DEF, () => {
+    writeMainDoc(w);
     if (dist) {
       w.comment('torchrun starts one process per GPU (or CPU worker) and tells each its RANK,');
       w.comment('LOCAL_RANK and WORLD_SIZE; init_process_group reads them from the environment.');
@@ -810,7 +820,7 @@ function writeMain(
       w.line('torch.manual_seed(SEED)  # the same start weights and shuffling each run');
     }
     w.blank();
-    w.line('x, y = load_data()');
+    writeMainData(w);
     w.line('x, y = torch.from_numpy(x), torch.from_numpy(y)');
     if (conv) w.line('x = x.permute(0, 3, 1, 2)  # channels first: (N, H, W, C) → (N, C, H, W)');
     writeTargets(w, plan);
@@ -859,13 +869,13 @@ function writeMain(
       else w.line('writer = SummaryWriter(LOG_DIR)');
     }
     w.blank();
-    w.block('for epoch in range(EPOCHS):', () => {
+    w.block('for epoch in range(epochs):', () => {
       if (dist) w.line('sampler.set_epoch(epoch)  # reshuffle, the same way on every process');
       w.line(
         `loss, ${metricName} = run_epoch(${trained}, train_loader, criterion, device, optimizer)`,
       );
       const report = [
-        `f"epoch {epoch + 1}/{EPOCHS}  loss {loss:.4f}  ${metricName} {${metricName}:.4f}"`,
+        `f"epoch {epoch + 1}/{epochs}  loss {loss:.4f}  ${metricName} {${metricName}:.4f}"`,
       ];
       if (hasVal) {
         w.line(
@@ -930,7 +940,14 @@ export function generatePytorch(
           `torchrun --nproc_per_node=2 ${PYTORCH_FILENAME}    # 2 processes on this machine`,
           `torchrun --nproc_per_node=gpu ${PYTORCH_FILENAME}  # one process per GPU`,
         ]
-      : [`python ${PYTORCH_FILENAME}`, `python ${PYTORCH_FILENAME} ${WEIGHTS_RUN}`];
+      : [
+          `python ${PYTORCH_FILENAME}`,
+          `python ${PYTORCH_FILENAME} ${WEIGHTS_RUN}`,
+          ...(datasetReadsFiles(training.dataset)
+            ? [`python ${PYTORCH_FILENAME} ${DATA_RUN}`]
+            : []),
+        ];
+  if (opts.includeTraining) run.unshift(installLine('pytorch', training.dataset), '');
   if (opts.includeTraining && opts.tensorboard) run.push('tensorboard --logdir logs');
   const notes = opts.distributed
     ? [
@@ -941,7 +958,8 @@ export function generatePytorch(
   writeFileDocstring(w, source, 'a PyTorch model.', run, notes);
   w.blank();
   if (opts.includeTraining) w.line('import argparse');
-  if (opts.includeTraining && opts.distributed) w.line('import os');
+  if (opts.includeTraining && (opts.distributed || datasetReadsFiles(training.dataset)))
+    w.line('import os');
   w.blank();
   w.line('import numpy as np');
   if (opts.includeTraining && datasetNeedsPandas(training.dataset)) w.line('import pandas as pd');
@@ -998,7 +1016,7 @@ export function generatePytorch(
   w.blank(2);
   writeMain(w, source, plan, opts);
   w.blank(2);
-  writeMainCall(w);
+  writeMainCall(w, datasetReadsFiles(training.dataset));
   return { filename: PYTORCH_FILENAME, code: w.toString(), lineOwners: w.lineOwners() };
 }
 
