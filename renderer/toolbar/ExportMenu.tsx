@@ -1,7 +1,11 @@
 import { Menu } from '../teach/Menu.tsx';
+import { PictureItems } from '../teach/PictureMenu.tsx';
 import { exportModel, MODEL_EXPORTS } from '../export/modelExport.ts';
 
-/** "Export" in the toolbar: the model as ONNX, TF.js, weights.npz, or a Python project zip. */
+/**
+ * "Export" in the toolbar: the model as ONNX, TF.js, weights.npz, or a Python project zip; and
+ * the graph as a picture (SVG/PNG).
+ */
 export function ExportMenu() {
   return (
     <Menu label="Export" testId="toolbar-export" alignRight>
@@ -26,7 +30,11 @@ export function ExportMenu() {
               <span>{e.hint}</span>
             </button>
           ))}
-          <div className="menu__hint">Python scripts alone: the Code panel’s Export buttons.</div>
+          <PictureItems close={close} />
+          <div className="menu__hint">
+            Python scripts alone: the Code panel’s Export buttons. Training curves: the Training
+            panel’s “Save curves”.
+          </div>
         </>
       )}
     </Menu>

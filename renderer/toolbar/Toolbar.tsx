@@ -5,7 +5,6 @@ import { useProjectSafety } from '../project/safety.ts';
 import { useKeyboardShortcuts } from '../shortcuts.ts';
 import { useEditor } from '../store/index.ts';
 import { LessonMenu } from '../teach/LessonMenu.tsx';
-import { PictureMenu } from '../teach/PictureMenu.tsx';
 import { ExportMenu } from './ExportMenu.tsx';
 import { togglePresenter } from '../teach/Presenter.tsx';
 import { RecentMenu } from './RecentMenu.tsx';
@@ -135,7 +134,6 @@ export function Toolbar() {
           Fit view
         </button>
         <ExportMenu />
-        <PictureMenu />
         <button
           type="button"
           className="btn"

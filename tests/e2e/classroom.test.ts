@@ -149,7 +149,7 @@ describe('classroom', () => {
 
   it('exports the graph as SVG and PNG', async () => {
     const { page, errors } = await openApp(e2e.browser, e2e.url);
-    await page.getByTestId('toolbar-picture').click();
+    await page.getByTestId('toolbar-export').click();
     const [svg] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('picture-svg').click(),
@@ -159,7 +159,7 @@ describe('classroom', () => {
     expect(text).toContain('<svg');
     expect(text).toContain('Dense');
 
-    await page.getByTestId('toolbar-picture').click();
+    await page.getByTestId('toolbar-export').click();
     await page.screenshot({ path: shot('picture-menu.png') });
     const [png] = await Promise.all([
       page.waitForEvent('download'),
