@@ -104,16 +104,12 @@ describe('check → train → export over fuzzed graphs', () => {
   fuzzProjects(3, 21, 0).forEach((project, i) => {
     it(`graph ${i} (${project.name}): no crash, exit 0 or a coded diagnostic`, async () => {
       await property(project, `g${i}`);
-    }, 120_000);
-  });
-
-  it('is not vacuous: the random graphs trained and exported to every format', () => {
-    for (let i = 0; i < 3; i++) {
+      // Not vacuous: these seeds' graphs are valid, so each step ran and succeeded.
       expect(codes[`g${i} check`]).toBe(0);
       expect(codes[`g${i} train`]).toBe(0);
       for (const format of Object.keys(EXPORT_FORMATS))
         expect(codes[`g${i} export ${format}`], format).toBe(0);
-    }
+    }, 120_000);
   });
 
   const fixture = fileURLToPath(
