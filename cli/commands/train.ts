@@ -123,9 +123,17 @@ export async function trainCommand(
 ): Promise<number> {
   const opts = parseTrainArgs(args);
   const project = await readProjectFile(opts.file);
+  if (project.graph.nodes.length === 0) {
+    throw new CliError(
+      `${opts.file}: the graph is empty, so there is no model to train; add an Input block and layers (or open another project) and try again`,
+      EXIT.invalidGraph,
+    );
+  }
   const lowered = lowerGraph(project.graph);
   if (!lowered.ok) {
     for (const d of lowered.diagnostics) err(formatDiagnostic(d));
+    // Never exit 1 without a word.
+    if (lowered.diagnostics.length === 0) err(`${opts.file}: the graph cannot be built as a model`);
     return EXIT.invalidGraph;
   }
   const ir = lowered.ir;
