@@ -361,6 +361,23 @@ describe.concurrent('messages name the place and the cause', () => {
     expect(listing(dir)).toEqual(['empty.json']);
   });
 
+  it('train refuses a FIFO as --out before training, not after the run', async () => {
+    const dir = fresh();
+    mkfifo(join(dir, 'out.json'));
+    const r = await runCli([
+      'train',
+      TEMPLATE,
+      '--epochs',
+      '1',
+      '--limit',
+      '10',
+      '--out',
+      join(dir, 'out.json'),
+    ]);
+    expectRefused(r, 2, 'out.json', /FIFO \(named pipe\), not a regular file; refused/);
+    expect(r.stdout, 'no epoch ran').not.toContain('"epoch"');
+  });
+
   it('train and check of an empty graph say why (never exit 1 without a word)', async () => {
     const dir = fresh();
     const doc = JSON.parse(projectText()) as { graph: unknown };
