@@ -2,7 +2,8 @@ import { parseProject, type Project, MAX_PROJECT_BYTES } from '../shared/graph/p
 import { decodeText } from '../shared/text/decode.ts';
 import { atomicWriteFile } from '../electron/fs/atomic.ts';
 import { describeFsError } from '../electron/fs/errors.ts';
-import { readRegularFile, ReadProblem } from '../electron/fs/read.ts';
+import { stat } from 'node:fs/promises';
+import { fileKind, readRegularFile, ReadProblem } from '../electron/fs/read.ts';
 
 /** Exit codes shared by every command. */
 export const EXIT = { ok: 0, invalidGraph: 1, badInput: 2 } as const;
@@ -50,6 +51,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (e) {
     throw new CliError(`${path}: cannot write: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Refuses, before any long work (training), an output target that exists and is not a regular
+ * file (FIFO, device, socket, folder; a symlink is judged by what it points to): the same rule as
+ * writeFileAtomic, checked up front so a run is not wasted. Throws CliError (exit 2).
+ */
+export async function refuseUnwritableTarget(path: string): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (info && !info.isFile())
+    throw new CliError(
+      `${path}: cannot write: it is ${fileKind(info)}, not a regular file; refused to replace it. Choose another file name.`,
+    );
 }
 
 /** A file system error as `PATH: cannot ACTION: plain words` (read-only disk, exists, full…). */

@@ -17,7 +17,7 @@ const COMMANDS = new Map<string, { run: Command; help: string }>(
   Object.entries({
     export: {
       run: exportCommand,
-      help: 'export FILE --to keras|pytorch --out DIR   write Python code',
+      help: 'export FILE --to keras|pytorch|onnx|tfjs|npz|keras-project|pytorch-project --out DIR',
     },
     train: {
       run: trainCommand,

@@ -16,6 +16,11 @@ export async function checkCommand(args: string[], out: (s: string) => void): Pr
     return EXIT.badInput;
   }
   const project = await readProjectFile(file);
+  // An empty canvas is not a valid model (a grader must not pass an empty submission).
+  if (project.graph.nodes.length === 0) {
+    out(`${file}: the graph is empty: add an Input block and layers`);
+    return EXIT.invalidGraph;
+  }
   const analysis = analyzeGraph(project.graph);
   const findings = [
     ...analysis.diagnostics,

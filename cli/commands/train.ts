@@ -16,7 +16,7 @@ import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { testResults, train } from '../../shared/training/train.ts';
 import { exportWeights } from '../../shared/training/weights.ts';
 import { loadDataset } from '../datasets.ts';
-import { CliError, EXIT, readProjectFile, writeFileAtomic } from '../io.ts';
+import { CliError, EXIT, readProjectFile, refuseUnwritableTarget, writeFileAtomic } from '../io.ts';
 
 export const EXIT_DIVERGED = 3;
 export const EXIT_TRAIN_FAILED = 4;
@@ -123,9 +123,19 @@ export async function trainCommand(
 ): Promise<number> {
   const opts = parseTrainArgs(args);
   const project = await readProjectFile(opts.file);
+  // A FIFO or device as --out is refused now, not after the whole run.
+  if (opts.out) await refuseUnwritableTarget(opts.out);
+  if (project.graph.nodes.length === 0) {
+    throw new CliError(
+      `${opts.file}: the graph is empty, so there is no model to train; add an Input block and layers (or open another project) and try again`,
+      EXIT.invalidGraph,
+    );
+  }
   const lowered = lowerGraph(project.graph);
   if (!lowered.ok) {
     for (const d of lowered.diagnostics) err(formatDiagnostic(d));
+    // Never exit 1 without a word.
+    if (lowered.diagnostics.length === 0) err(`${opts.file}: the graph cannot be built as a model`);
     return EXIT.invalidGraph;
   }
   const ir = lowered.ir;

@@ -14,6 +14,7 @@ import {
   type ModelExportResult,
 } from '../../shared/export/formats.ts';
 import { writeZip } from '../../shared/npz/npz.ts';
+import { exportRefusal } from './refusal.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import type { FileFilter } from '../../shared/ipc/contract.ts';
 import { HOST_COMMAND_HANDLERS } from '../commands.ts';
@@ -126,11 +127,7 @@ export async function exportModel(kind: ModelExportKind): Promise<void> {
   try {
     const built = await buildModelExport(project, kind);
     if (!built.ok) {
-      const n = built.diagnostics.length;
-      notify(
-        `Cannot export ${label}: ${n === 1 ? built.diagnostics[0] : `fix ${n} problems first (${built.diagnostics[0] ?? 'the graph needs one Input and one output'})`}`,
-        'error',
-      );
+      notify(exportRefusal(label, built.diagnostics, project.graph.nodes.length === 0), 'error');
       return;
     }
     const result = await platform.exportFile(built.name, built.data, FILTERS[kind]);

@@ -116,6 +116,12 @@ export function writeMainCall(w: PyWriter, dataFiles = false): void {
       'parser.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only")',
     );
     w.line('args = parser.parse_args()');
+    if (dataFiles) {
+      // A mistyped folder is one line of usage, not a FileNotFoundError traceback.
+      w.block('if args.data and not os.path.isdir(args.data):', () =>
+        w.line('parser.error(f"--data {args.data}: no such folder")'),
+      );
+    }
     w.line(
       `main(args.weights, ${dataFiles ? 'args.data' : 'None'}, epochs=args.epochs, limit=args.limit)`,
     );

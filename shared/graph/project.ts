@@ -253,9 +253,11 @@ export function parseProject(text: string): ProjectResult {
     value = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    // V8 quotes the text around the error, newlines and indentation included: one line.
+    const oneLine = message.replace(/\s+/g, ' ').trim();
     return {
       ok: false,
-      errors: [`Not valid JSON at ${jsonErrorPlace(text, message)}: ${message}`],
+      errors: [`Not valid JSON at ${jsonErrorPlace(text, message)}: ${oneLine}`],
     };
   }
   return parseProjectValue(value);

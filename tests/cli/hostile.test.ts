@@ -361,6 +361,36 @@ describe.concurrent('messages name the place and the cause', () => {
     expect(listing(dir)).toEqual(['empty.json']);
   });
 
+  it('train refuses a FIFO as --out before training, not after the run', async () => {
+    const dir = fresh();
+    mkfifo(join(dir, 'out.json'));
+    const r = await runCli([
+      'train',
+      TEMPLATE,
+      '--epochs',
+      '1',
+      '--limit',
+      '10',
+      '--out',
+      join(dir, 'out.json'),
+    ]);
+    expectRefused(r, 2, 'out.json', /FIFO \(named pipe\), not a regular file; refused/);
+    expect(r.stdout, 'no epoch ran').not.toContain('"epoch"');
+  });
+
+  it('train and check of an empty graph say why (never exit 1 without a word)', async () => {
+    const dir = fresh();
+    const doc = JSON.parse(projectText()) as { graph: unknown };
+    doc.graph = { nodes: [], edges: [] };
+    writeFileSync(join(dir, 'empty.json'), JSON.stringify(doc));
+    const t = await runCli(['train', join(dir, 'empty.json'), '--epochs', '1', '--limit', '10']);
+    expectRefused(t, 1, 'empty.json', /the graph is empty/);
+    const c = await runCli(['check', join(dir, 'empty.json')]);
+    expect(c.code).toBe(1);
+    expect(c.stdout).toMatch(/empty\.json: the graph is empty/);
+    expect(c.stdout).not.toContain('No problems found');
+  });
+
   it('summary escapes control characters in the name (no forged lines)', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'n.json'), projectText('', 'x\nTotal params: 999\u001b[2J'));

@@ -128,4 +128,6 @@ if __name__ == "__main__":
     parser.add_argument("--epochs", type=int, help="epochs to train (default EPOCHS)")
     parser.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only")
     args = parser.parse_args()
+    if args.data and not os.path.isdir(args.data):
+        parser.error(f"--data {args.data}: no such folder")
     main(args.weights, args.data, epochs=args.epochs, limit=args.limit)

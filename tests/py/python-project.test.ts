@@ -113,6 +113,15 @@ describe('Python project export', () => {
       expect(run.stderr).not.toMatch(/Traceback/);
       expect(run.status).toBe(0);
       expect(run.stdout).toMatch(/epoch 1\/1 {2}loss \d+\.\d{4} {2}accuracy [01]\.\d{4}/);
+      // A mistyped --data folder: argparse's usage and one line naming it (exit 2), no traceback.
+      const typo = spawnSync(PYTHON, ['torch_model.py', '--data', 'dta', '--epochs', '1'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(typo.stderr).not.toMatch(/Traceback/);
+      expect(typo.status).toBe(2);
+      expect(typo.stderr).toContain('error: --data dta: no such folder');
     },
     180_000,
   );
