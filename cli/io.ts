@@ -43,11 +43,17 @@ export async function readProjectFile(path: string): Promise<Project> {
 
 /**
  * Writes a file atomically (temp file, fsync, rename: the same code the desktop app saves with),
- * so an interrupted command never leaves a half-written project or export behind.
+ * so an interrupted command never leaves a half-written project or export behind. `links:
+ * 'refuse'` for files whose names the command chose (an export folder's files): a symlink there is
+ * refused rather than written through.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  links: 'follow' | 'refuse' = 'follow',
+): Promise<void> {
   try {
-    await atomicWriteFile(path, data);
+    await atomicWriteFile(path, data, undefined, { links });
   } catch (e) {
     throw new CliError(`${path}: cannot write: ${(e as Error).message}`);
   }

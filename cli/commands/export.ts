@@ -1,5 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, realpath } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic } from '../../shared/diagnostics.ts';
 import type { Project } from '../../shared/graph/project.ts';
@@ -135,7 +135,13 @@ export async function exportCommand(
     } catch (e) {
       throw fsProblem(dirname(path), 'create the folder', e);
     }
-    await writeFileAtomic(path, content);
+    // A link planted in the output folder (a file or a sub-folder) never redirects a write.
+    const [realOut, realDir] = await Promise.all([realpath(values.out), realpath(dirname(path))]);
+    if (realDir !== realOut && !realDir.startsWith(realOut + sep))
+      throw new CliError(
+        `${dirname(path)}: cannot write: it is a link out of ${values.out}; refused to write through it. Remove the link or choose another folder.`,
+      );
+    await writeFileAtomic(path, content, 'refuse');
     out(`wrote ${path}`);
   }
   return EXIT.ok;

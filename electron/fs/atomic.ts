@@ -52,13 +52,27 @@ export function isTempFileFor(fileName: string, targetName: string): boolean {
  * `/dev/full`) or socket is refused before anything is written. Symlinks follow the desktop
  * convention: the write goes through to the link's real target (the link itself stays and keeps
  * pointing at the replaced file), and that real target must be a regular file too; a link whose
- * target does not exist is refused.
+ * target does not exist is refused. With `links: 'refuse'` (files whose names the user did not
+ * choose, e.g. the files of a whole-folder export) a target that is a symlink is refused instead,
+ * so a link planted in the output folder cannot redirect the write elsewhere.
  */
 export async function atomicWriteFile(
   target: string,
   data: string | Uint8Array,
   ops: AtomicFsOps = nodeFsOps,
+  options: { links?: 'follow' | 'refuse' } = {},
 ): Promise<void> {
+  if (
+    options.links === 'refuse' &&
+    (await lstat(target).then(
+      (i) => i.isSymbolicLink(),
+      () => false,
+    ))
+  ) {
+    throw new SaveError(
+      `Could not save "${basename(target)}" in ${dirname(target)}: it is a symbolic link; refused to write through it (the link could point outside the folder). Remove the link or choose another folder.`,
+    );
+  }
   // Follow a symlink so the link keeps pointing at the (replaced) real file.
   const realTarget = await ops.realpath(target).catch(() => target);
   const existing = await ops.stat(realTarget).catch(() => undefined);

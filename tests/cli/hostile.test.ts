@@ -185,6 +185,33 @@ describe.concurrent('saving never replaces what is not a regular file', () => {
     );
   });
 
+  it('export never writes through a link planted in its output folder (file or sub-folder)', async () => {
+    const dir = fresh();
+    const victim = join(fresh(), 'victim.txt');
+    writeFileSync(victim, 'precious');
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    symlinkSync(victim, join(out, 'keras_model.py'));
+    const r = await runCli(['export', TEMPLATE, '--to', 'keras', '--out', out]);
+    expectRefused(r, 2, 'keras_model.py', /symbolic link; refused to write through it/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(lstatSync(join(out, 'keras_model.py')).isSymbolicLink()).toBe(true);
+
+    // A sub-folder the export writes into (tfjs/) that links elsewhere.
+    const elsewhere = fresh();
+    const out2 = join(dir, 'out2');
+    mkdirSync(out2);
+    symlinkSync(elsewhere, join(out2, 'tfjs'));
+    const r2 = await runCli(['export', TEMPLATE, '--to', 'tfjs', '--out', out2]);
+    // (TF.js's banner and the untrained-weights note come first here: assert the line itself.)
+    expect(r2.code, r2.stderr).toBe(2);
+    expect(r2.stdout + r2.stderr).not.toMatch(/^\s+at /m);
+    expect(r2.stderr).toMatch(
+      /tfjs: cannot write: it is a link out of .*refused to write through it/,
+    );
+    expect(listing(elsewhere)).toEqual([]);
+  });
+
   it('export --out onto an existing file names the cause in plain words', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'taken'), 'x');
