@@ -5,10 +5,15 @@ import { defineConfig } from 'vitest/config';
  * tests that exercise shared/graph, shared/layers, shared/codegen and shared/onnx. The WebGPU,
  * training, dataset and Python suites are left out: they are slow on this machine and Stryker
  * reruns the covering tests once per mutant.
+ *
+ * MUTATION_TESTS (comma-separated globs) narrows the set further for one folder, e.g.
+ * `MUTATION_TESTS='tests/shared/{diagnostics,project,mutation-graph}.test.ts'`: the score is then a
+ * lower bound (tests left out can only kill more mutants).
  */
+const only = process.env.MUTATION_TESTS?.split(',').filter((g) => g !== '');
 export default defineConfig({
   test: {
-    include: ['tests/shared/**/*.test.ts'],
+    include: only?.length ? only : ['tests/shared/**/*.test.ts'],
     exclude: [
       'tests/shared/webgpu-*.test.ts',
       'tests/shared/training.test.ts',

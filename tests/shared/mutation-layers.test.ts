@@ -628,3 +628,21 @@ describe('resolveParams and unknownParams', () => {
     expect(unknownParams(getLayer('Dense')!, { units: 3, use_bias: false })).toEqual([]);
   });
 });
+
+describe('each layer names itself in its messages', () => {
+  it('Conv2D, Input, BatchNormalization, GlobalAveragePooling2D and Reshape', () => {
+    const msg = (r: { ok: boolean; message?: string }) => (r.ok ? '' : r.message!);
+    expect(msg(infer('Conv2D', [[784]]))).toMatch(/^Conv2D needs a 3-D input/);
+    expect(msg(infer('Conv2D', [[2, 2, 1]]))).toMatch(/^Conv2D window 3×3 is larger/);
+    expect(msg(infer('Input', [], { shape: [1, 1, 1, 1, 1, 1] }))).toMatch(/^Input makes /);
+    expect(msg(infer('BatchNormalization', [[1, 1, 1, 1]]))).toMatch(
+      /^BatchNormalization takes at most 3 axes/,
+    );
+    expect(msg(infer('GlobalAveragePooling2D', [[7]]))).toMatch(
+      /^GlobalAveragePooling2D needs a 3-D input/,
+    );
+    expect(msg(infer('Reshape', [[720]], { target_shape: [1, 1, 1, 1, 1, 720] }))).toMatch(
+      /^Reshape makes /,
+    );
+  });
+});
