@@ -453,6 +453,8 @@ describe('merge layers (Keras base_merge.py)', () => {
     });
     // Different ranks do not concatenate.
     expect(infer('Concatenate', [[2, 3], [3]]).ok).toBe(false);
+    // A shorter shape that agrees on its own axes is still a rank mismatch.
+    expect(infer('Concatenate', [[2, 3], [2]]).ok).toBe(false);
     expect(infer('Concatenate', [[2], [3], [4]])).toEqual({ ok: true, shape: [9] });
     expect(count('Concatenate', [[2], [3]])).toEqual({ trainable: 0, nonTrainable: 0 });
   });
