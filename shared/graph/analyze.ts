@@ -147,16 +147,14 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
   const ordered = new Set(order);
   const onCycle = [...nodes.keys()].filter((id) => !ordered.has(id));
   if (onCycle.length > 0) {
-    const cycleSet = new Set(onCycle);
-    for (const id of onCycle) {
-      // Only blocks whose own inputs come from the cycle are on it; the rest are merely downstream.
-      if (nodes.get(id)!.inputs.some((e) => cycleSet.has(e.source))) {
-        diagnostics.push(
-          error('E001', `${name(id)} is part of a cycle: a network's data must flow one way`, {
-            nodeId: id,
-          }),
-        );
-      }
+    // Only blocks in a strongly connected component with a loop are on a cycle; the rest of what
+    // Kahn left are merely downstream of one.
+    for (const id of blocksOnCycles(onCycle, outgoing)) {
+      diagnostics.push(
+        error('E001', `${name(id)} is part of a cycle: a network's data must flow one way`, {
+          nodeId: id,
+        }),
+      );
     }
   }
 
@@ -242,4 +240,66 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
 export function describeShape(analysis: GraphAnalysis, nodeId: string): string {
   const shape = analysis.nodes.get(nodeId)?.shape;
   return shape ? formatShape(shape) : '?';
+}
+
+/**
+ * The blocks of `ids` that lie on a directed cycle among themselves: members of a strongly
+ * connected component of more than one block, or of a block wired to itself. Tarjan's algorithm
+ * (R. Tarjan, "Depth-first search and linear graph algorithms", SIAM J. Comput. 1972), iterative so
+ * a long chain cannot overflow the stack; O(blocks + wires). Order follows `ids`.
+ */
+function blocksOnCycles(
+  ids: readonly string[],
+  outgoing: ReadonlyMap<string, readonly { target: string }[]>,
+): string[] {
+  const within = new Set(ids);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cyclic = new Set<string>();
+  let next = 0;
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const targets = (id: string) =>
+      (outgoing.get(id) ?? []).map((e) => e.target).filter((t) => within.has(t));
+    const frames: { id: string; edge: number; targets: string[] }[] = [
+      { id: root, edge: 0, targets: targets(root) },
+    ];
+    index.set(root, next);
+    low.set(root, next++);
+    stack.push(root);
+    onStack.add(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      if (frame.edge < frame.targets.length) {
+        const target = frame.targets[frame.edge++]!;
+        if (target === frame.id) cyclic.add(target);
+        if (!index.has(target)) {
+          index.set(target, next);
+          low.set(target, next++);
+          stack.push(target);
+          onStack.add(target);
+          frames.push({ id: target, edge: 0, targets: targets(target) });
+        } else if (onStack.has(target)) {
+          low.set(frame.id, Math.min(low.get(frame.id)!, index.get(target)!));
+        }
+        continue;
+      }
+      frames.pop();
+      const parent = frames[frames.length - 1];
+      if (parent) low.set(parent.id, Math.min(low.get(parent.id)!, low.get(frame.id)!));
+      if (low.get(frame.id) === index.get(frame.id)) {
+        const component: string[] = [];
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== frame.id);
+        if (component.length > 1) for (const m of component) cyclic.add(m);
+      }
+    }
+  }
+  return ids.filter((id) => cyclic.has(id));
 }

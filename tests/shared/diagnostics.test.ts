@@ -38,6 +38,25 @@ describe('graph diagnostics', () => {
     expect(codesOf(g)).toEqual(['E001@a', 'E001@add', 'E001@b']);
   });
 
+  it('E001 names only the blocks on the cycle, not those downstream of it', () => {
+    const g = graphOf(
+      [
+        ['in', 'Input'],
+        ['a', 'Dense'],
+        ['b', 'Dense'],
+        ['add', 'Add'],
+        ['after', 'Dense'],
+        ['after2', 'Dense'],
+      ],
+      ['in->add:0', 'b->add:1', 'add->a', 'a->b', 'b->after', 'after->after2'],
+    );
+    expect(codesOf(g).filter((c) => c.startsWith('E001'))).toEqual([
+      'E001@a',
+      'E001@add',
+      'E001@b',
+    ]);
+  });
+
   it('E002 shape mismatch in Add names the Add block and both shapes', () => {
     const g = graphOf(
       [
