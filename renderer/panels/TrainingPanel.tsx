@@ -487,7 +487,8 @@ export function TrainingPanel() {
 
       {last && (
         <div className="muted" data-testid="train-epochs-done">
-          Trained {fmtEpochs(epochsTrained(epochs), !!last.partial)} epochs
+          Trained {fmtEpochs(epochsTrained(epochs), !!last.partial)}{' '}
+          {!last.partial && epochsTrained(epochs) === 1 ? 'epoch' : 'epochs'}
           {last.partial &&
             ` (stopped ${fmtShare(last.fraction ?? 0)} into epoch ${epochs.length}: a partial epoch, drawn hollow, without validation)`}
         </div>

@@ -261,6 +261,9 @@ function describeCsv(choices: CsvChoices, seed: number) {
 
 export const training = {
   start(req: StartRequest) {
+    // A run is under way (a second Train before the panel re-rendered): one run at a time.
+    if (state.status === 'loading' || state.status === 'training' || state.status === 'paused')
+      return;
     update({
       ...initial,
       backend: state.backend,
