@@ -387,7 +387,14 @@ export function TrainingPanel() {
             Stop
           </button>
         )}
-        <button data-testid="train-reset" disabled={running} onClick={training.reset}>
+        <button
+          data-testid="train-reset"
+          disabled={running}
+          onClick={() => {
+            training.reset();
+            editorStore.getState().clearTrainedState();
+          }}
+        >
           Reset weights
         </button>
         <span className="tstatus" data-testid="train-status" data-status={t.status}>

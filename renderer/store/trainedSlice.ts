@@ -16,6 +16,11 @@ export interface TrainedSlice {
    * trained, a partial one counted by its fraction (e.g. 1.1). Marks the project dirty.
    */
   setTrainedState(run: { weights: WeightsSection; history: EpochLog[]; continued: boolean }): void;
+  /**
+   * "Reset weights": removes the project's trained `weights` and `trainingHistory`, so the next
+   * save holds an untrained model. Marks the project dirty when there was anything to remove.
+   */
+  clearTrainedState(): void;
 }
 
 export const createTrainedSlice: StateCreator<EditorState, [], [], TrainedSlice> = (set, get) => ({
@@ -48,5 +53,10 @@ export const createTrainedSlice: StateCreator<EditorState, [], [], TrainedSlice>
       },
       dirty: true,
     });
+  },
+  clearTrainedState() {
+    const { weights: _weights, trainingHistory: _history, ...rest } = get().project;
+    if (_weights === undefined && _history === undefined) return;
+    set({ project: { ...rest } as EditorState['project'], dirty: true });
   },
 });

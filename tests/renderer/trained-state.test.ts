@@ -84,3 +84,29 @@ describe('setTrainedState', () => {
     expect(reopened.ok && reopened.project.trainingHistory).toEqual(p.trainingHistory);
   });
 });
+
+describe('clearTrainedState (Reset weights)', () => {
+  it('removes weights and history so a save holds an untrained model', () => {
+    const store = createEditorStore(loadTemplate('toy-2d-classifier'));
+    store.getState().setTrainedState({
+      weights: weights('AAAAAA=='),
+      history: epochs(1, 1),
+      continued: false,
+    });
+    store.setState({ dirty: false });
+    store.getState().clearTrainedState();
+    const p = store.getState().project;
+    expect(store.getState().dirty).toBe(true);
+    expect('weights' in p).toBe(false);
+    expect('trainingHistory' in p).toBe(false);
+    const reopened = parseProject(serializeProject(p));
+    expect(reopened.ok && 'weights' in reopened.project).toBe(false);
+    expect(p.graph).toEqual(loadTemplate('toy-2d-classifier').graph);
+  });
+
+  it('leaves an untrained project untouched (not dirty)', () => {
+    const store = createEditorStore(loadTemplate('toy-2d-classifier'));
+    store.getState().clearTrainedState();
+    expect(store.getState().dirty).toBe(false);
+  });
+});
