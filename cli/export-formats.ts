@@ -18,6 +18,8 @@ import type { Framework } from '../shared/codegen/index.ts';
 
 export type { ModelExportResult } from '../shared/export/formats.ts';
 
+import { quietTfjsBanner } from './tf-quiet.ts';
+
 type Tf = typeof import('@tensorflow/tfjs');
 
 export interface ModelExportFormat {
@@ -31,6 +33,7 @@ function loadTf(): Promise<Tf> {
   tfPromise ??= (async () => {
     const tf = await import('@tensorflow/tfjs');
     await tf.setBackend('cpu');
+    quietTfjsBanner(tf);
     return tf;
   })();
   return tfPromise;

@@ -17,6 +17,7 @@ import { testResults, train } from '../../shared/training/train.ts';
 import { exportWeights } from '../../shared/training/weights.ts';
 import { loadDataset } from '../datasets.ts';
 import { CliError, EXIT, readProjectFile, refuseUnwritableTarget, writeFileAtomic } from '../io.ts';
+import { quietTfjsBanner } from '../tf-quiet.ts';
 
 export const EXIT_DIVERGED = 3;
 export const EXIT_TRAIN_FAILED = 4;
@@ -105,6 +106,7 @@ export function parseTrainArgs(args: string[]): TrainArgs {
 /** TF.js for Node on the chosen backend (wasm falls back to cpu with a note on stderr). */
 async function loadTf(backend: 'wasm' | 'cpu', err: (s: string) => void) {
   const tf = await import('@tensorflow/tfjs');
+  quietTfjsBanner(tf);
   if (backend === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     // Netwright's wasm kernels: XNNPACK matmuls and conv gradients, fixed pooling (bench/README.md).

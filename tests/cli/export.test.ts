@@ -21,6 +21,30 @@ describe('netwright export', () => {
     expect(code).toContain(marker);
   });
 
+  it('prints no TF.js "running in Node.js" banner (onnx export and train run TF.js)', async () => {
+    const exported = await cli(
+      'export',
+      'shared/templates/mnist-mlp.json',
+      '--to',
+      'onnx',
+      '--out',
+      join(dir, 'banner'),
+    );
+    expect(exported.code, exported.stderr).toBe(0);
+    const trained = await cli(
+      'train',
+      'shared/templates/toy-2d-classifier.json',
+      '--epochs',
+      '1',
+      '--backend',
+      'cpu',
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    for (const r of [exported, trained]) {
+      expect(r.stdout + r.stderr).not.toMatch(/running TensorFlow\.js in Node\.js|={10,}/);
+    }
+  });
+
   it('passes the options through', async () => {
     const out = join(dir, 'dist');
     const result = await cli(
