@@ -121,8 +121,19 @@ export function pickFastest(
   const rate = (v: number) => Math.round(v).toLocaleString('en-US');
   const others = entries.filter((e) => e !== best && e.samplesPerSecond !== undefined);
   const runnerUp = others.sort((a, b) => b.samplesPerSecond! - a.samplesPerSecond!)[0];
+  // A warm-up-only rate is a lower bound (the step included compiling/uploading): say so, and a
+  // ratio against it is then only an upper bound.
+  const bestRate = `${best.warmupOnly ? '≥' : ''}${rate(best.samplesPerSecond!)}`;
+  let ratio = '';
+  if (runnerUp) {
+    const x = (best.samplesPerSecond! / Math.max(runnerUp.samplesPerSecond!, 1e-9)).toFixed(1);
+    if (best.warmupOnly) ratio = `, ${runnerUp.backend} ${rate(runnerUp.samplesPerSecond!)}`;
+    else if (runnerUp.warmupOnly)
+      ratio = `, up to ${x}× ${runnerUp.backend} (it only finished its warm-up step)`;
+    else ratio = `, ${x}× ${runnerUp.backend}`;
+  }
   const reason = runnerUp
-    ? `fastest for this model and batch size: ${rate(best.samplesPerSecond!)} samples/s, ${(best.samplesPerSecond! / Math.max(runnerUp.samplesPerSecond!, 1e-9)).toFixed(1)}× ${runnerUp.backend}`
-    : `the only backend that trained this model (${rate(best.samplesPerSecond!)} samples/s)`;
+    ? `fastest for this model and batch size: ${bestRate} samples/s${ratio}`
+    : `the only backend that trained this model (${bestRate} samples/s)`;
   return { backend: best.backend, reason };
 }

@@ -308,6 +308,23 @@ describe('backend probe', () => {
     );
   });
 
+  it('a warm-up-only rate is a lower bound: no false-precision ratio against it', () => {
+    // wasm 2,960/s measured; webgl only finished its warm-up (≥ 18/s): 2960/18 = 164.4 at most.
+    const vsWarmup = pickFastest([
+      { backend: 'webgl', samplesPerSecond: 18, warmupOnly: true },
+      { backend: 'wasm', samplesPerSecond: 2960 },
+    ])!;
+    expect(vsWarmup.backend).toBe('wasm');
+    expect(vsWarmup.reason).toContain('2,960 samples/s, up to 164.4× webgl');
+    expect(vsWarmup.reason).not.toMatch(/, 164\.4×/);
+    const bestWarmup = pickFastest([
+      { backend: 'webgl', samplesPerSecond: 50, warmupOnly: true },
+      { backend: 'wasm', samplesPerSecond: 20 },
+    ])!;
+    expect(bestWarmup.reason).toContain('≥50 samples/s, wasm 20');
+    expect(bestWarmup.reason).not.toContain('×');
+  });
+
   it('epochsTrained counts a partial epoch by its fraction', () => {
     expect(epochsTrained([{}, {}, { partial: true, fraction: 0.1 }])).toBeCloseTo(2.1, 12);
   });
