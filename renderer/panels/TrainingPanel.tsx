@@ -26,6 +26,7 @@ import { training, useTraining } from '../training/client.ts';
 import {
   backendToRequest,
   machineClass,
+  rememberedRate,
   modelSignature,
   rememberedBackend,
   withRemembered,
@@ -360,7 +361,7 @@ export function TrainingPanel() {
         </ul>
       )}
 
-      <CostPreview />
+      <CostPreview samplesPerSecond={rememberedRate(remembered, settings.batchSize, signature)} />
       <div className="tbuttons">
         {!running && (
           <button

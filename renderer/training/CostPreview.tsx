@@ -15,16 +15,17 @@ const exact = (n: number) => n.toLocaleString('en-US');
 /**
  * What the model will cost before Train: parameters, FLOPs per example (forward and training),
  * memory for the project's batch size and optimizer, and the time per epoch when a training rate
- * was measured (`samplesPerSecond` if given, else the running/last run's rate, else the rate the
- * "auto" backend probe measured for the backend it chose). Nothing is
+ * was measured: the running/last run's rate, else the rate this session's "auto" probe measured
+ * for the backend it chose, else `samplesPerSecond` (a remembered probe's rate for this model and
+ * batch size, from the project). Nothing is
  * shown while the graph has errors (the Problems panel lists them).
  */
-export function CostPreview({ samplesPerSecond }: { samplesPerSecond?: number }) {
+export function CostPreview({ samplesPerSecond }: { samplesPerSecond?: number | undefined }) {
   const graph = useEditor((s) => s.project.graph);
   const settings = useEditor((s) => s.project.training);
   const t = useTraining();
   const probed = t.probe?.entries.find((e) => e.backend === t.probe?.chosen)?.samplesPerSecond;
-  const rate = samplesPerSecond ?? t.progress?.samplesPerSecond ?? probed ?? undefined;
+  const rate = t.progress?.samplesPerSecond ?? probed ?? samplesPerSecond;
   const trainCount = t.dataset?.trainCount;
   const ir = useMemo(() => {
     const lowered = lowerGraph(graph);

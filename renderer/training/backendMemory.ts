@@ -83,6 +83,23 @@ export function backendToRequest(
     : 'auto';
 }
 
+/**
+ * The training rate (samples/s) a remembered probe measured for the backend that will run: the
+ * user's choice, or for "auto" the remembered pick; only when the probe measured this batch size
+ * and model (else undefined). Lets the cost preview predict time per epoch after reopening.
+ */
+export function rememberedRate(
+  remembered: RememberedBackend | null,
+  batchSize: number,
+  model: string,
+): number | undefined {
+  if (!remembered?.probe || remembered.batchSize !== batchSize || remembered.model !== model)
+    return undefined;
+  const backend = remembered.choice === 'auto' ? remembered.picked : remembered.choice;
+  const rate = remembered.probe.find((e) => e.backend === backend)?.samplesPerSecond;
+  return typeof rate === 'number' && Number.isFinite(rate) && rate > 0 ? rate : undefined;
+}
+
 let machine: Promise<string> | null = null;
 
 /**

@@ -3,6 +3,7 @@ import { loadTemplate } from '../../shared/index.ts';
 import {
   backendToRequest,
   modelSignature,
+  rememberedRate,
   rememberedBackend,
   withRemembered,
 } from '../../renderer/training/backendMemory.ts';
@@ -51,5 +52,38 @@ describe('backend remembered per project and machine class', () => {
     const graph = loadTemplate('mnist-mlp').graph;
     const moved = { ...graph, nodes: graph.nodes.map((n) => ({ ...n, position: { x: 1, y: 2 } })) };
     expect(modelSignature(moved)).toBe(modelSignature(graph));
+  });
+});
+
+describe("rememberedRate: the cost preview's time per epoch after reopening", () => {
+  const probe = [
+    { backend: 'webgl', samplesPerSecond: 18, warmupOnly: true },
+    { backend: 'wasm', samplesPerSecond: 2960, steps: 4 },
+  ];
+  it("gives the remembered probe's rate of the backend that will run, for this batch and model", () => {
+    const auto = {
+      choice: 'auto' as const,
+      picked: 'wasm' as const,
+      batchSize: 64,
+      model: 'abc',
+      probe,
+    };
+    expect(rememberedRate(auto, 64, 'abc')).toBe(2960);
+    // The user's override: its own measured rate.
+    expect(rememberedRate({ ...auto, choice: 'webgl' }, 64, 'abc')).toBe(18);
+  });
+  it('gives nothing when the batch size or the model changed, or nothing was probed', () => {
+    const auto = {
+      choice: 'auto' as const,
+      picked: 'wasm' as const,
+      batchSize: 64,
+      model: 'abc',
+      probe,
+    };
+    expect(rememberedRate(auto, 128, 'abc')).toBeUndefined();
+    expect(rememberedRate(auto, 64, 'other')).toBeUndefined();
+    expect(rememberedRate({ choice: 'auto' }, 64, 'abc')).toBeUndefined();
+    expect(rememberedRate(null, 64, 'abc')).toBeUndefined();
+    expect(rememberedRate({ ...auto, choice: 'cpu' }, 64, 'abc')).toBeUndefined();
   });
 });
