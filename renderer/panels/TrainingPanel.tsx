@@ -98,6 +98,22 @@ function ProbeList({ entries, chosen }: { entries: ProbeEntry[]; chosen: string 
   );
 }
 
+const FIELD_LABELS: Partial<Record<keyof TrainingSettings, string>> = {
+  epochs: 'Epochs',
+  batchSize: 'Batch size',
+  learningRate: 'Learning rate',
+  validationSplit: 'Validation split',
+  seed: 'Seed',
+};
+
+/** A refused number in words: "must be at most 65,536", "must be a whole number", … */
+function rangeMessage(issue: { code: string; maximum?: unknown; minimum?: unknown } | undefined) {
+  const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+  if (issue?.code === 'too_big') return `must be at most ${n(issue.maximum)}`;
+  if (issue?.code === 'too_small') return `must be at least ${n(issue.minimum)}`;
+  return 'must be a number in range';
+}
+
 export function TrainingPanel() {
   const graph = useEditor((s) => s.project.graph);
   const settings = useEditor((s) => s.project.training);
@@ -135,10 +151,19 @@ export function TrainingPanel() {
   }, [graph, settings.dataset, settings.loss, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
+  // A value the settings refuse is not applied, and the field says why (not a silent revert).
+  const [numError, setNumError] = useState<string | null>(null);
   const num = (key: keyof TrainingSettings, raw: string, int: boolean) => {
     const v = int ? Number.parseInt(raw, 10) : Number(raw);
     const parsed = trainingSchema.safeParse({ ...settings, [key]: v });
-    if (parsed.success) setTraining({ [key]: v });
+    if (parsed.success) {
+      setTraining({ [key]: v });
+      setNumError(null);
+    } else {
+      setNumError(
+        `${FIELD_LABELS[key] ?? key}: ${rangeMessage(parsed.error.issues[0])}; kept ${String(settings[key])}`,
+      );
+    }
   };
   const start = () =>
     training.start({
@@ -299,6 +324,11 @@ export function TrainingPanel() {
             onChange={(e) => num('seed', e.target.value, true)}
           />
         </label>
+        {numError && (
+          <p className="tform__error" role="alert" data-testid="train-field-error">
+            {numError}
+          </p>
+        )}
         <label className="tform__check">
           <input
             type="checkbox"

@@ -196,4 +196,18 @@ describe('training control', () => {
     expect(JSON.parse((await page.getByTestId('epoch-log').textContent()) || '[]')).toHaveLength(1);
     expect(errors).toEqual([]);
   });
+  it('a batch size the settings refuse is kept out and the panel says why', async () => {
+    const { page, errors } = await openIsolatedApp(e2e);
+    await openTemplate(page, 'mnist-mlp');
+    await page.getByTestId('train-batch').fill('70000');
+    const message = page.getByTestId('train-field-error');
+    await message.waitFor();
+    expect(await message.isVisible()).toBe(true);
+    expect(await message.textContent()).toBe('Batch size: must be at most 65,536; kept 64');
+    expect(await page.getByTestId('train-batch').inputValue()).toBe('64');
+    await page.getByTestId('train-batch').fill('128');
+    await poll(() => message.count()).toBe(0);
+    expect(await page.getByTestId('train-batch').inputValue()).toBe('128');
+    expect(errors).toEqual([]);
+  });
 });
