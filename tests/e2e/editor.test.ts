@@ -117,7 +117,9 @@ describe('editor', () => {
     await poll(() => addProblem.isVisible()).toBe(true);
     await expect
       .poll(() => addProblem.innerText())
-      .toMatch(/Add needs inputs of one shape but gets \(None, 32\) and \(None, 128\)/);
+      .toMatch(
+        /Add needs inputs whose sizes match, or are 1, on each axis \(counted from the last\) but gets \(None, 32\) and \(None, 128\)/,
+      );
 
     // A cycle is refused.
     await dropBlock(page, 'Add', 670, 430);
