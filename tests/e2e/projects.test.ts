@@ -143,8 +143,20 @@ describe('projects', () => {
     await page.getByTestId('toolbar-layout').click();
     await poll(async () => (await graphOf(page)) !== states.at(-1)).toBe(true);
     await record();
-    // delete
-    await page.getByTestId('node-input_1').locator('.block__title').click();
+    // delete (auto layout may still be moving the block: click until the store has it selected)
+    const selected = () =>
+      page.evaluate(
+        () =>
+          (
+            (window as unknown as Win).__netwright.store.getState() as unknown as {
+              selectedNodeIds: string[];
+            }
+          ).selectedNodeIds,
+      );
+    await poll(async () => {
+      await page.getByTestId('node-input_1').locator('.block__title').click();
+      return selected();
+    }).toEqual(['input_1']);
     await page.keyboard.press('Delete');
     await poll(() => page.getByTestId('node-input_1').count()).toBe(0);
     await record();
