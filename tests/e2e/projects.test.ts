@@ -97,6 +97,32 @@ async function openFile(page: Page, name: string, contents: string | Buffer) {
   }
 }
 
+/** The editor store's selected block ids. */
+const selectedIds = (page: Page) =>
+  page.evaluate(
+    () =>
+      (
+        (window as unknown as Win).__netwright.store.getState() as unknown as {
+          selectedNodeIds: string[];
+        }
+      ).selectedNodeIds,
+  );
+
+/**
+ * Clicks the blocks' titles (Ctrl for the second and later) until the store has exactly them
+ * selected: a click while the view still settles (fit, layout) can miss on a loaded machine.
+ */
+async function selectBlocks(page: Page, ids: string[]) {
+  await poll(async () => {
+    for (const [i, id] of ids.entries())
+      await page
+        .getByTestId(`node-${id}`)
+        .locator('.block__title')
+        .click(i === 0 ? {} : { modifiers: ['Control'] });
+    return [...(await selectedIds(page))].sort();
+  }).toEqual([...ids].sort());
+}
+
 describe('projects', () => {
   it('undoes and redoes every kind of edit with the keyboard', async () => {
     const { page, errors } = await open();
@@ -144,19 +170,7 @@ describe('projects', () => {
     await poll(async () => (await graphOf(page)) !== states.at(-1)).toBe(true);
     await record();
     // delete (auto layout may still be moving the block: click until the store has it selected)
-    const selected = () =>
-      page.evaluate(
-        () =>
-          (
-            (window as unknown as Win).__netwright.store.getState() as unknown as {
-              selectedNodeIds: string[];
-            }
-          ).selectedNodeIds,
-      );
-    await poll(async () => {
-      await page.getByTestId('node-input_1').locator('.block__title').click();
-      return selected();
-    }).toEqual(['input_1']);
+    await selectBlocks(page, ['input_1']);
     await page.keyboard.press('Delete');
     await poll(() => page.getByTestId('node-input_1').count()).toBe(0);
     await record();
@@ -228,11 +242,7 @@ describe('projects', () => {
 
   it('copies and pastes blocks through the clipboard events', async () => {
     const { page, errors } = await open();
-    await page.getByTestId('node-dense_1').locator('.block__title').click();
-    await page
-      .getByTestId('node-dense_2')
-      .locator('.block__title')
-      .click({ modifiers: ['Control'] });
+    await selectBlocks(page, ['dense_1', 'dense_2']);
     await focusCanvasKeepSelection(page);
     // A synthetic clipboard round trip (headless Chromium has no system clipboard to read).
     const pasted = await page.evaluate(() => {
@@ -396,7 +406,7 @@ describe('projects', () => {
 
   it('offers to restore autosaved work after an unclean exit', async () => {
     const { page, errors } = await open();
-    await page.getByTestId('node-dense_2').locator('.block__title').click();
+    await selectBlocks(page, ['dense_2']);
     await page.keyboard.press('Delete');
     await poll(() => page.getByTestId('node-dense_2').count()).toBe(0);
     const edited = await graphOf(page);

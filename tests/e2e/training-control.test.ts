@@ -171,18 +171,12 @@ describe('training control', () => {
     }
     expect(errors).toEqual([]);
   });
-  it('a double click on Train starts one run, not two queued; one full epoch reads "1 epoch"', async () => {
+  it('two clicks on Train start one run, not two queued; one full epoch reads "1 epoch"', async () => {
     const { page, errors } = await openIsolatedApp(e2e);
     await openTemplate(page, 'mnist-mlp');
     await page.getByTestId('train-batch').fill('1024');
     await page.getByTestId('train-epochs').fill('1');
     await page.getByTestId('train-backend').selectOption('wasm');
-    // A real double click on Train starts one run, and Stop (in Train's place) still works.
-    await page.getByTestId('train-start').dblclick();
-    await poll(() => status(page), 120_000).toBe('training');
-    await page.getByTestId('train-stop').click();
-    await poll(() => status(page), 30_000).toBe('stopped');
-    await page.getByTestId('train-reset').click();
     // Two clicks in one task, before the panel re-renders: one run, not a second one queued.
     await page.evaluate(() => {
       const b = document.querySelector('[data-testid="train-start"]') as HTMLElement;
