@@ -103,6 +103,14 @@ function explicitSame(tf: Tf, args: KernelArgs, depthwise: boolean): KernelArgs 
   return { ...args, attrs: { ...attrs, pad } as unknown as tfjs.NamedAttrMap };
 }
 
+/** The attributes TF.js passes to both Conv2D gradient kernels (its Conv2DBackprop*Attrs). */
+type ConvGradAttrs = {
+  strides: [number, number] | number;
+  pad: Pad;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
 /**
  * `Conv2DBackpropFilter` on wasm as one XNNPACK convolution (see the file comment).
  * Inputs: `x` `[N, H, W, Cin]` (or NCHW), `dy` `[N, Ho, Wo, Cout]` (or NCHW); attrs as TF.js's
@@ -118,11 +126,7 @@ function makeBackpropFilter(
 ): tfjs.KernelFunc {
   return (args: KernelArgs) => {
     const { backend } = args;
-    const attrs = args.attrs as unknown as {
-      strides: [number, number] | number;
-      pad: Pad;
-      dataFormat?: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    const attrs = args.attrs as unknown as ConvGradAttrs & {
       filterShape: [number, number, number, number];
     };
     const temps: Info[] = [];
@@ -224,11 +228,7 @@ function makeBackpropInput(
 ): tfjs.KernelFunc {
   return (args: KernelArgs) => {
     const { backend } = args;
-    const attrs = args.attrs as unknown as {
-      strides: [number, number] | number;
-      pad: Pad;
-      dataFormat?: 'NHWC' | 'NCHW';
-      dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    const attrs = args.attrs as unknown as ConvGradAttrs & {
       inputShape: [number, number, number, number];
     };
     const dy = args.inputs.dy as Info;
