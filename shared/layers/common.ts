@@ -28,15 +28,9 @@ export const pairParam = (
   nullable = false,
 ): PairParam => ({ name, label, kind: 'pair', default: def, nullable });
 
-/** Spatial output size of a sliding window, as Keras computes it. */
-export function windowOutputSize(
-  size: number,
-  window: number,
-  stride: number,
-  padding: string,
-): number {
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - window) / stride) + 1;
-}
+/** Spatial output size of a sliding window, as Keras computes it (see `layout.ts`). */
+export { windowOutputSize } from './layout.ts';
+import { windowOutputSize } from './layout.ts';
 
 /** Requires a feature map `(H, W, C)`; explains the usual fix when the input is a vector. */
 export function requireImage(layer: string, input: Shape): ShapeResult | null {

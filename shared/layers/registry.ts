@@ -1,17 +1,17 @@
-import { ActivationLayer } from './activation.ts';
-import { Conv2DLayer } from './conv2d.ts';
-import { DenseLayer } from './dense.ts';
-import { DropoutLayer } from './dropout.ts';
-import { FlattenLayer } from './flatten.ts';
-import { InputLayer } from './input.ts';
-import { AddLayer, ConcatenateLayer } from './merge.ts';
-import { BatchNormalizationLayer, LayerNormalizationLayer } from './normalization.ts';
-import {
-  AveragePooling2DLayer,
-  GlobalAveragePooling2DLayer,
-  MaxPooling2DLayer,
-} from './pooling.ts';
-import { ReshapeLayer } from './reshape.ts';
+import { ActivationLayer } from './kinds/activation.ts';
+import { AddLayer } from './kinds/add.ts';
+import { AveragePooling2DLayer } from './kinds/average-pooling2d.ts';
+import { BatchNormalizationLayer } from './kinds/batch-normalization.ts';
+import { ConcatenateLayer } from './kinds/concatenate.ts';
+import { Conv2DLayer } from './kinds/conv2d.ts';
+import { DenseLayer } from './kinds/dense.ts';
+import { DropoutLayer } from './kinds/dropout.ts';
+import { FlattenLayer } from './kinds/flatten.ts';
+import { GlobalAveragePooling2DLayer } from './kinds/global-average-pooling2d.ts';
+import { InputLayer } from './kinds/input.ts';
+import { LayerNormalizationLayer } from './kinds/layer-normalization.ts';
+import { MaxPooling2DLayer } from './kinds/max-pooling2d.ts';
+import { ReshapeLayer } from './kinds/reshape.ts';
 import type { LayerDef, ResolvedParams } from './types.ts';
 import { validateParam } from './params.ts';
 

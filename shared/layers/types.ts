@@ -1,5 +1,10 @@
 import type { Shape } from '../shape.ts';
 import type { ParamSpec } from './params.ts';
+import type * as explain from './backends/explain.ts';
+import type * as keras from './backends/keras.ts';
+import type * as onnx from './backends/onnx.ts';
+import type * as tfjs from './backends/tfjs.ts';
+import type * as torch from './backends/torch.ts';
 
 export type LayerGroup =
   'Core' | 'Activations' | 'Normalisation/Regularisation' | 'Convolution' | 'Merge';
@@ -25,9 +30,10 @@ export type ShapeResult =
   { ok: true; shape: Shape } | { ok: false; code: 'E002' | 'E003' | 'E011'; message: string };
 
 /**
- * One layer kind. A new layer is one file exporting a `LayerDef` and one line in `registry.ts`.
+ * The front half of a layer kind: what the editor and shape inference need (params, shapes,
+ * Keras parameter count). Back-ends read the hooks in `LayerDef`.
  */
-export interface LayerDef {
+export interface LayerFront {
   /** The Keras class name, also the node `type` in project files. */
   type: string;
   group: LayerGroup;
@@ -47,5 +53,24 @@ export interface LayerDef {
   torchNameFor?(params: ResolvedParams): string;
 }
 
+/**
+ * One layer kind: everything the project knows about it. A new layer kind is one file in
+ * `shared/layers/kinds/` exporting a `LayerDef` and one line in `registry.ts`; each back-end's
+ * hooks are required, so `npm run typecheck` names every back-end a new kind still lacks.
+ */
+export interface LayerDef extends LayerFront {
+  keras: keras.Hooks;
+  torch: torch.Hooks;
+  tfjs: tfjs.Hooks;
+  onnx: onnx.Hooks;
+  explain: explain.Hooks;
+}
+
 export const ok = (shape: Shape): ShapeResult => ({ ok: true, shape });
 export const NO_PARAMS: ParamCount = { trainable: 0, nonTrainable: 0 };
+
+/**
+ * Keras sets no limit on how many tensors a merge layer takes; neither does Netwright (one merge
+ * port takes any number of wires).
+ */
+export const ANY_NUMBER_OF_INPUTS = Number.POSITIVE_INFINITY;

@@ -21,7 +21,7 @@ import {
   resolveParams,
   unknownParams,
 } from '../../shared/layers/registry.ts';
-import { broadcastShapes } from '../../shared/layers/merge.ts';
+import { broadcastShapes } from '../../shared/layers/broadcast.ts';
 import { LAYER_GROUPS } from '../../shared/layers/types.ts';
 import type { Shape } from '../../shared/shape.ts';
 

@@ -1,11 +1,46 @@
-import { TORCH_ACTIVATION, type ActivationName } from './activations.ts';
-import { activationParam } from './common.ts';
-import { formatShape } from '../shape.ts';
-import type { LayerDef } from './types.ts';
-import { ok } from './types.ts';
+import { TORCH_ACTIVATION, type ActivationName } from '../activations.ts';
+import { activationParam } from '../common.ts';
+import { formatShape } from '../../shape.ts';
+import type { LayerDef } from '../types.ts';
+import { ok } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
 
 /** Activations tfjs-layers' Dense fuses with its bias (no separate biasAdd). */
 const FUSED_IN_TFJS = new Set(['linear', 'relu', 'elu', 'leaky_relu']);
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = keras.TODO;
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = torch.TODO;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = onnx.TODO;
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = explain.TODO;
+
+// ─── end explain ───
 
 export const DenseLayer: LayerDef = {
   type: 'Dense',
@@ -42,4 +77,9 @@ export const DenseLayer: LayerDef = {
     const act = TORCH_ACTIVATION[p.activation as ActivationName];
     return act ? `nn.Linear + ${act.replace(/\(.*\)$/, '')}` : 'nn.Linear';
   },
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
 };

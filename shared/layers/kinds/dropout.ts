@@ -1,0 +1,71 @@
+import type { LayerDef } from '../types.ts';
+import { NO_PARAMS, ok } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = keras.TODO;
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = torch.TODO;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = onnx.TODO;
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = explain.TODO;
+
+// ─── end explain ───
+
+export const DropoutLayer: LayerDef = {
+  type: 'Dropout',
+  group: 'Normalisation/Regularisation',
+  kerasName: 'Dropout',
+  torchName: 'nn.Dropout',
+  summary:
+    'While training, zeroes a random fraction of values so the network cannot rely on any one.',
+  params: [
+    {
+      name: 'rate',
+      label: 'Rate',
+      kind: 'float',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      maxExclusive: true,
+      // Keras 3's Dropout accepts rate 1 (keras/src/layers/regularization/dropout.py checks
+      // 0 <= rate <= 1), but the back-ends disagree on it: PyTorch's nn.Dropout(p=1) zeroes
+      // every value while training, tfjs-layers' Dropout passes values through unchanged for any
+      // rate outside (0, 1), and TensorFlow's tf.nn.dropout (Keras's TF back-end) raises.
+      maxReason:
+        'Keras accepts 1, but at rate 1 nothing passes during training (PyTorch zeroes every value, TF.js would skip the layer and TensorFlow refuses it), so the layers after it cannot learn',
+    },
+  ],
+  inputs: { min: 1, max: 1 },
+  inferShape: ([input]) => ok(input!),
+  paramCount: () => NO_PARAMS,
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};
