@@ -11,6 +11,10 @@ export function groupClass(group: LayerGroup | undefined): string {
       return 'norm';
     case 'Convolution':
       return 'conv';
+    case 'Recurrent':
+      return 'recurrent';
+    case 'Attention':
+      return 'attention';
     case 'Merge':
       return 'merge';
     default:

@@ -12,6 +12,14 @@ import { InputLayer } from './kinds/input.ts';
 import { LayerNormalizationLayer } from './kinds/layer-normalization.ts';
 import { MaxPooling2DLayer } from './kinds/max-pooling2d.ts';
 import { ReshapeLayer } from './kinds/reshape.ts';
+// ── imports: sequence kinds (Embedding, recurrent layers) ──
+// ── end imports: sequence ──
+// ── imports: conv1d kinds (1-D convolution, pooling, 2-D resizing) ──
+// ── end imports: conv1d ──
+// ── imports: conv2d kinds (2-D convolution family, noise, rescaling, reshaping) ──
+// ── end imports: conv2d ──
+// ── imports: mixing kinds (merges, attention, activation layers) ──
+// ── end imports: mixing ──
 import type { LayerDef, ResolvedParams } from './types.ts';
 import { validateParam } from './params.ts';
 
@@ -31,6 +39,14 @@ export const LAYERS: readonly LayerDef[] = [
   GlobalAveragePooling2DLayer,
   AddLayer,
   ConcatenateLayer,
+  // ── sequence kinds ──
+  // ── end sequence ──
+  // ── conv1d kinds ──
+  // ── end conv1d ──
+  // ── conv2d kinds ──
+  // ── end conv2d ──
+  // ── mixing kinds ──
+  // ── end mixing ──
 ];
 
 const BY_TYPE = new Map(LAYERS.map((l) => [l.type, l]));

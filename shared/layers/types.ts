@@ -7,13 +7,21 @@ import type * as tfjs from './backends/tfjs.ts';
 import type * as torch from './backends/torch.ts';
 
 export type LayerGroup =
-  'Core' | 'Activations' | 'Normalisation/Regularisation' | 'Convolution' | 'Merge';
+  | 'Core'
+  | 'Activations'
+  | 'Normalisation/Regularisation'
+  | 'Convolution'
+  | 'Recurrent'
+  | 'Attention'
+  | 'Merge';
 
 export const LAYER_GROUPS: readonly LayerGroup[] = [
   'Core',
   'Activations',
   'Normalisation/Regularisation',
   'Convolution',
+  'Recurrent',
+  'Attention',
   'Merge',
 ];
 

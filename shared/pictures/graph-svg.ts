@@ -20,6 +20,8 @@ export const GROUP_COLORS: Record<LayerGroup, string> = {
   Activations: '#d97706',
   'Normalisation/Regularisation': '#7c3aed',
   Convolution: '#059669',
+  Recurrent: '#0e7490',
+  Attention: '#c2410c',
   Merge: '#db2777',
 };
 

@@ -176,4 +176,12 @@ export const CATALOGUE_PROJECTS: Project[] = [
     ['in->out'],
     { dataset: 'penguins', loss: 'mse' },
   ),
+  // ── sequence kinds ──
+  // ── end sequence ──
+  // ── conv1d kinds ──
+  // ── end conv1d ──
+  // ── conv2d kinds ──
+  // ── end conv2d ──
+  // ── mixing kinds ──
+  // ── end mixing ──
 ];

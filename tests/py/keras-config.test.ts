@@ -120,6 +120,14 @@ const KERAS: Record<
   },
   // https://keras.io/api/layers/merging_layers/add/  Add(**kwargs)
   Add: { positional: [], required: [], defaults: {} },
+  // ── sequence kinds ──
+  // ── end sequence ──
+  // ── conv1d kinds ──
+  // ── end conv1d ──
+  // ── conv2d kinds ──
+  // ── end conv2d ──
+  // ── mixing kinds ──
+  // ── end mixing ──
 };
 
 /** Keras takes an int for a 2-D size and means (n, n) (documented for each of these params). */

@@ -99,6 +99,8 @@ def check_torch(entry, index):
     out["returnsModel"] = returned is model
     model.eval()
     x = torch.from_numpy(REAL_LOAD(entry["x"])["x"])
+    if entry.get("intInput"):
+        x = x.round().long()  # token ids: the generated model takes int64 (nn.Embedding)
     if x.dim() == 4:
         x = x.permute(0, 3, 1, 2)  # channels first, as the generated docstring says
     with torch.no_grad():
