@@ -22,7 +22,19 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // TF.js has no 'leaky_relu' activation string: one LeakyReLU layer carrying the op name.
+  layers: (tf, op) =>
+    op.params.activation === 'leaky_relu'
+      ? [tf.layers.leakyReLU({ name: op.name, alpha: tfjs.LEAKY_RELU_SLOPE })]
+      : [
+          tf.layers.activation({
+            name: op.name,
+            activation: op.params.activation as tfjs.ActivationIdentifier,
+          }),
+        ],
+  forwardFlops: (op) => tfjs.activationFlopsPerElement(op.params.activation) * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 

@@ -22,7 +22,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.add({ name: op.name })],
+  forwardFlops: (op) => (op.inputShapes.length - 1) * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 

@@ -20,7 +20,13 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.averagePooling2d(tfjs.pooling2dArgs(op))],
+  forwardFlops: (op) => {
+    const [ph, pw] = tfjs.pair(op.params.pool_size, [2, 2]);
+    return ph * pw * tfjs.outSize(op); // ph·pw − 1 adds and one multiply by 1/(ph·pw)
+  },
+};
 
 // ─── end tfjs ───
 

@@ -20,7 +20,22 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.batchNormalization({
+      name: op.name,
+      momentum: op.params.momentum as number,
+      epsilon: op.params.epsilon as number,
+    }),
+  ],
+  // Each [channels] (the last axis).
+  weights: (op) =>
+    ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name) => ({
+      name,
+      shape: [tfjs.lastAxis(op)],
+    })),
+  forwardFlops: (op) => 4 * tfjs.outSize(op), // subtract mean, divide by std, scale, shift
+};
 
 // ─── end tfjs ───
 

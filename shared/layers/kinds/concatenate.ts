@@ -21,7 +21,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.concatenate({ name: op.name, axis: op.params.axis as number })],
+  axisParams: ['axis'],
+};
 
 // ─── end tfjs ───
 

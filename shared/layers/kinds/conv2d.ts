@@ -21,7 +21,31 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) =>
+    tfjs.withActivation(tf, op, (activation) =>
+      tf.layers.conv2d({
+        name: op.name,
+        filters: op.params.filters as number,
+        kernelSize: op.params.kernel_size as [number, number],
+        strides: op.params.strides as [number, number],
+        padding: op.params.padding as 'valid' | 'same',
+        activation,
+        useBias: op.params.use_bias as boolean,
+        ...tfjs.kernelInit(tf, ctx),
+      }),
+    ),
+  // kernel [kh, kw, in channels, filters], bias [filters].
+  weights: (op) => {
+    const [kh, kw] = op.params.kernel_size as [number, number];
+    return tfjs.kernelAndBias(op, [kh, kw, tfjs.lastAxis(op), op.params.filters as number]);
+  },
+  forwardFlops: (op) => {
+    const [kh, kw] = tfjs.pair(op.params.kernel_size, [3, 3]);
+    const channels = op.inputShapes[0]?.[2] ?? 0;
+    return 2 * kh * kw * channels * tfjs.outSize(op) + tfjs.biasAndActivationFlops(op);
+  },
+};
 
 // ─── end tfjs ───
 

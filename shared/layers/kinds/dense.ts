@@ -26,7 +26,22 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) =>
+    tfjs.withActivation(tf, op, (activation) =>
+      tf.layers.dense({
+        name: op.name,
+        units: op.params.units as number,
+        activation,
+        useBias: op.params.use_bias as boolean,
+        ...tfjs.kernelInit(tf, ctx),
+      }),
+    ),
+  // kernel [in, units], bias [units].
+  weights: (op) => tfjs.kernelAndBias(op, [tfjs.lastAxis(op), op.params.units as number]),
+  // Applied to the last axis at every leading position: out = positions × units.
+  forwardFlops: (op) => 2 * tfjs.lastAxis(op) * tfjs.outSize(op) + tfjs.biasAndActivationFlops(op),
+};
 
 // ─── end tfjs ───
 

@@ -20,7 +20,17 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) => [
+    tf.layers.dropout({
+      name: op.name,
+      rate: op.params.rate as number,
+      ...(ctx.seed === undefined ? {} : { seed: ctx.seed }),
+    }),
+  ],
+  // No arithmetic at inference; training draws the mask and multiplies by it (2 per value).
+  trainingFlops: (op) => 2 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 

@@ -21,7 +21,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.flatten({ name: op.name })],
+  keptValues: () => 0, // a view of its input
+};
 
 // ─── end tfjs ───
 

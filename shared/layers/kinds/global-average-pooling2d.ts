@@ -21,7 +21,11 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.globalAveragePooling2d({ name: op.name })],
+  // H·W − 1 adds and one multiply per channel.
+  forwardFlops: (op) => tfjs.shapeSize(op.inputShapes[0] ?? []),
+};
 
 // ─── end tfjs ───
 

@@ -21,7 +21,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // The driver builds the Input op itself (`tf.input` / `inputLayer` from `params.shape`).
+  layers: () => [],
+};
 
 // ─── end tfjs ───
 

@@ -20,7 +20,15 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.layerNormalization({ name: op.name, epsilon: op.params.epsilon as number }),
+  ],
+  // Each [features] (the last axis).
+  weights: (op) => ['gamma', 'beta'].map((name) => ({ name, shape: [tfjs.lastAxis(op)] })),
+  // Per-example mean (1) and variance (3), then subtract, divide, scale, shift (4).
+  forwardFlops: (op) => 8 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 

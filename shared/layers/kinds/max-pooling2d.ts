@@ -20,7 +20,13 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.maxPooling2d(tfjs.pooling2dArgs(op))],
+  forwardFlops: (op) => {
+    const [ph, pw] = tfjs.pair(op.params.pool_size, [2, 2]);
+    return (ph * pw - 1) * tfjs.outSize(op); // comparisons
+  },
+};
 
 // ─── end tfjs ───
 

@@ -22,7 +22,12 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // TF.js leaves a -1 unresolved in its static shapes (then Flatten fails): pass the size the IR
+  // inferred, which is what Keras computes for the -1.
+  layers: (tf, op) => [tf.layers.reshape({ name: op.name, targetShape: [...op.outputShape] })],
+  keptValues: () => 0, // a view of its input
+};
 
 // ─── end tfjs ───
 
