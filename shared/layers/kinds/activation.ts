@@ -46,7 +46,17 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Activation',
+    what: 'Applies a non-linear function to every value separately. Without non-linearities, stacked layers collapse into one linear map.',
+    formula: 'relu(x) = max(0, x); sigmoid(x) = 1 / (1 + e^−x); softmax(x)ᵢ = e^xᵢ / Σⱼ e^xⱼ',
+    when: 'After a layer without its own activation; softmax at the end of a classifier.',
+  },
+  digest: (p) => String(p.activation ?? ''),
+  outputActivation: (p) => p.activation as string,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

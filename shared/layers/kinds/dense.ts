@@ -53,7 +53,27 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Dense (fully connected)',
+    what: 'Each output unit is a weighted sum of every input value plus a bias, optionally passed through an activation.',
+    formula: 'y = activation(x · W + b)',
+    when: 'For vectors: tabular data, flattened images, and the final classification layer.',
+  },
+  arithmetic: (p, [input]) => {
+    const fanIn = explain.last(input!);
+    const units = p.units as number;
+    const weights = `${explain.count(fanIn)} × ${explain.count(units)} weights`;
+    return {
+      params: p.use_bias
+        ? `${weights} + ${explain.count(units)} biases = ${explain.count(fanIn * units + units)}`
+        : `${weights} = ${explain.count(fanIn * units)} (no bias)`,
+    };
+  },
+  digest: (p) => explain.joinDigest([p.units, explain.nonLinear(p.activation)]),
+  outputActivation: (p) => p.activation as string,
+  outputHead: true,
+};
 
 // ─── end explain ───
 

@@ -42,7 +42,16 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Dropout',
+    what: 'During training, sets a random fraction of values to zero and scales the rest up; at prediction time it does nothing.',
+    formula: 'y = x · mask / (1 − rate), mask ~ Bernoulli(1 − rate)',
+    when: 'To fight overfitting, usually before the last Dense layers.',
+  },
+  digest: (p) => `rate ${String(p.rate ?? '')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -36,7 +36,18 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Flatten',
+    what: 'Unrolls a multi-dimensional feature map into one long vector, keeping every value.',
+    formula: '(H, W, C) → (H · W · C)',
+    when: 'Between convolution/pooling layers and Dense layers.',
+  },
+  arithmetic: (_p, [input]) => ({
+    params: 'no weights',
+    shape: [`${input!.join(' × ')} = ${explain.count(input!.reduce((a, b) => a * b, 1))} values`],
+  }),
+};
 
 // ─── end explain ───
 

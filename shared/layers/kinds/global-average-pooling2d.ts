@@ -37,7 +37,14 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Global average pooling',
+    what: 'Averages each channel over the whole image, leaving one number per channel.',
+    formula: '(H, W, C) → (C), yᶜ = mean over all positions of xᶜ',
+    when: 'At the end of a conv net instead of Flatten: far fewer parameters in the next Dense.',
+  },
+};
 
 // ─── end explain ───
 

@@ -40,7 +40,18 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Layer normalisation',
+    what: 'Normalises the features of each example on their own (not over the batch), then scales and shifts them.',
+    formula: 'y = γ · (x − mean(x)) / √(var(x) + ε) + β',
+    when: 'In transformers and recurrent networks, or when batches are small.',
+  },
+  arithmetic: (_p, [input]) => {
+    const c = explain.last(input!);
+    return { params: `${explain.count(c)} features × 2 (γ, β) = ${explain.count(2 * c)}` };
+  },
+};
 
 // ─── end explain ───
 

@@ -39,7 +39,16 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Reshape',
+    what: 'Rearranges the same values into a new shape; the number of values must stay the same. One size may be −1 to be inferred.',
+    formula: '(784) → (28, 28, 1)',
+    when: 'To turn a flat vector into an image for convolutions, or the reverse.',
+  },
+  digest: (p) => `to ${((p.target_shape as number[] | undefined) ?? []).join('×')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 
