@@ -19,6 +19,7 @@
  * not import `../registry.ts` (kinds import this file).
  */
 import type { Shape } from '../../shape.ts';
+import { windowOutputSize } from '../layout.ts';
 import type { ResolvedParams } from '../types.ts';
 
 /** A layer kind's explanation card. Plain text (no TeX), for a beginner. */
@@ -113,9 +114,8 @@ export function windowLine(
   stride: number,
   padding: string,
 ): string {
-  if (padding === 'same')
-    return `${axis}: ⌈${size} / ${stride}⌉ = ${Math.ceil(size / stride)} (padding same)`;
-  const out = Math.floor((size - window) / stride) + 1;
+  const out = windowOutputSize(size, window, stride, padding);
+  if (padding === 'same') return `${axis}: ⌈${size} / ${stride}⌉ = ${out} (padding same)`;
   const exact = (size - window) % stride === 0;
   return `${axis}: ${exact ? '' : '⌊'}(${size} − ${window}) / ${stride}${exact ? '' : '⌋'} + 1 = ${out}`;
 }
