@@ -145,7 +145,9 @@ const softmaxWithCrossEntropy: Rule = (analysis, context) => {
 const sigmoidOnMultiClass: Rule = (analysis, context) => {
   const out = outputOf(analysis);
   const task = context.dataset?.task;
-  if (out?.activation !== 'sigmoid' || out.info.node.type !== 'Dense') return [];
+  // The fix sets units and activation: only on a kind made to be an output layer (Dense).
+  if (out?.activation !== 'sigmoid' || getLayer(out.info.node.type)?.explain.outputHead !== true)
+    return [];
   if (task?.kind !== 'classification' || task.numClasses < 3) return [];
   const id = out.info.node.id;
   const classes = task.numClasses;

@@ -87,7 +87,8 @@ export interface Hooks {
   featureMapOutput?: boolean;
   /**
    * True when the kind makes a good output layer whose `units` and `activation` params a fix may
-   * set (Dense): the dataset fit check then offers "Use 10 softmax units". Default false.
+   * set (Dense): the dataset fit check (W105) and lint W104 then offer "Use 10 softmax units".
+   * Default false.
    */
   outputHead?: boolean;
 }
