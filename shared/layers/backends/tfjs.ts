@@ -87,7 +87,11 @@ export interface Hooks {
    * The arrays the layer named `op.name` holds, in the order `layer.getWeights()` returns them,
    * named and shaped as Keras names and shapes them (Keras and TF.js agree on both), e.g. Dense
    * `[{ name: 'kernel', shape: [in, units] }, { name: 'bias', shape: [units] }]`. Exporters
-   * (PyTorch, ONNX) transpose from this layout themselves. Default: none (a weightless kind).
+   * (PyTorch, ONNX) transpose from this layout themselves. Names must be unique within the op
+   * (`weightOf` finds an array by name): a layer holding two sets prefixes them as Keras's
+   * weight paths do, e.g. Bidirectional `forward_lstm/kernel`, `backward_lstm/kernel`.
+   * The sizes must add up to the kind's `paramCount` (a test checks every kind).
+   * Default: none (a weightless kind).
    */
   weights?(op: OpShapes): WeightSpec[];
   /**
