@@ -22,7 +22,19 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // TF.js has no 'leaky_relu' activation string: one LeakyReLU layer carrying the op name.
+  layers: (tf, op) =>
+    op.params.activation === 'leaky_relu'
+      ? [tf.layers.leakyReLU({ name: op.name, alpha: tfjs.LEAKY_RELU_SLOPE })]
+      : [
+          tf.layers.activation({
+            name: op.name,
+            activation: op.params.activation as tfjs.ActivationIdentifier,
+          }),
+        ],
+  forwardFlops: (op) => tfjs.activationFlopsPerElement(op.params.activation) * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
@@ -34,7 +46,17 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Activation',
+    what: 'Applies a non-linear function to every value separately. Without non-linearities, stacked layers collapse into one linear map.',
+    formula: 'relu(x) = max(0, x); sigmoid(x) = 1 / (1 + e^−x); softmax(x)ᵢ = e^xᵢ / Σⱼ e^xⱼ',
+    when: 'After a layer without its own activation; softmax at the end of a classifier.',
+  },
+  digest: (p) => String(p.activation ?? ''),
+  outputActivation: (p) => p.activation as string,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

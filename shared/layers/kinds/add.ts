@@ -22,7 +22,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.add({ name: op.name })],
+  forwardFlops: (op) => (op.inputShapes.length - 1) * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
@@ -34,7 +37,14 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Add',
+    what: 'Adds its inputs element by element. Sizes must match, or be 1, on each axis counted from the last (Keras broadcasting).',
+    formula: 'y = x₁ + x₂ + …',
+    when: 'Residual (skip) connections: the block learns a correction to its input.',
+  },
+};
 
 // ─── end explain ───
 

@@ -20,7 +20,22 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.batchNormalization({
+      name: op.name,
+      momentum: op.params.momentum as number,
+      epsilon: op.params.epsilon as number,
+    }),
+  ],
+  // Each [channels] (the last axis).
+  weights: (op) =>
+    ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name) => ({
+      name,
+      shape: [tfjs.lastAxis(op)],
+    })),
+  forwardFlops: (op) => 4 * tfjs.outSize(op), // subtract mean, divide by std, scale, shift
+};
 
 // ─── end tfjs ───
 
@@ -32,7 +47,21 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Batch normalisation',
+    what: 'Normalises each feature to mean 0 and variance 1 over the batch, then scales and shifts it with learned γ and β. Keeps running averages for prediction.',
+    formula: 'y = γ · (x − μ_batch) / √(σ²_batch + ε) + β',
+    when: 'Between a layer and its activation in deep networks, to train faster and more stably.',
+  },
+  arithmetic: (_p, [input]) => {
+    const c = explain.last(input!);
+    return {
+      params: `${explain.count(c)} features × 4 (γ, β trained; moving mean, moving variance not trained) = ${explain.count(4 * c)}, of which ${explain.count(2 * c)} trainable`,
+    };
+  },
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

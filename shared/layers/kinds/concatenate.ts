@@ -21,7 +21,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.concatenate({ name: op.name, axis: op.params.axis as number })],
+  axisParams: ['axis'],
+};
 
 // ─── end tfjs ───
 
@@ -33,7 +36,21 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Concatenate',
+    what: 'Joins its inputs side by side along one axis (the last by default), in the order of its input ports.',
+    formula: '(…, a) and (…, b) → (…, a + b)',
+    when: 'To combine features from parallel branches.',
+  },
+  arithmetic: (_p, inputs) => {
+    const sizes = inputs.map(explain.last);
+    return {
+      params: 'no weights',
+      shape: [`last axis: ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}`],
+    };
+  },
+};
 
 // ─── end explain ───
 

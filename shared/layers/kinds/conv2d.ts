@@ -21,7 +21,31 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) =>
+    tfjs.withActivation(tf, op, (activation) =>
+      tf.layers.conv2d({
+        name: op.name,
+        filters: op.params.filters as number,
+        kernelSize: op.params.kernel_size as [number, number],
+        strides: op.params.strides as [number, number],
+        padding: op.params.padding as 'valid' | 'same',
+        activation,
+        useBias: op.params.use_bias as boolean,
+        ...tfjs.kernelInit(tf, ctx),
+      }),
+    ),
+  // kernel [kh, kw, in channels, filters], bias [filters].
+  weights: (op) => {
+    const [kh, kw] = op.params.kernel_size as [number, number];
+    return tfjs.kernelAndBias(op, [kh, kw, tfjs.lastAxis(op), op.params.filters as number]);
+  },
+  forwardFlops: (op) => {
+    const [kh, kw] = tfjs.pair(op.params.kernel_size, [3, 3]);
+    const channels = op.inputShapes[0]?.[2] ?? 0;
+    return 2 * kh * kw * channels * tfjs.outSize(op) + tfjs.biasAndActivationFlops(op);
+  },
+};
 
 // ─── end tfjs ───
 
@@ -33,7 +57,34 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Conv2D (2-D convolution)',
+    what: 'Slides small learned filters over the image; each filter detects one pattern (an edge, a curve) and makes one output channel.',
+    formula: 'y[i, j, f] = activation(Σ over the k×k window and input channels of x · W_f + b_f)',
+    when: 'For images and other grid data: it shares weights across positions, so it needs far fewer parameters than Dense.',
+  },
+  arithmetic: (p, [input]) => {
+    const [kh, kw] = p.kernel_size as number[];
+    const c = input![2] ?? 0;
+    const f = p.filters as number;
+    const weights = kh! * kw! * c * f;
+    return {
+      params: p.use_bias
+        ? `${kh} × ${kw} × ${c} channels × ${f} filters + ${f} biases = ${explain.count(weights + f)}`
+        : `${kh} × ${kw} × ${c} channels × ${f} filters = ${explain.count(weights)} (no bias)`,
+      shape: explain.windowShape(
+        input!,
+        p.kernel_size as number[],
+        p.strides as number[],
+        p.padding as string,
+      ),
+    };
+  },
+  digest: (p) =>
+    explain.joinDigest([p.filters, explain.dims(p.kernel_size), explain.nonLinear(p.activation)]),
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -26,7 +26,22 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) =>
+    tfjs.withActivation(tf, op, (activation) =>
+      tf.layers.dense({
+        name: op.name,
+        units: op.params.units as number,
+        activation,
+        useBias: op.params.use_bias as boolean,
+        ...tfjs.kernelInit(tf, ctx),
+      }),
+    ),
+  // kernel [in, units], bias [units].
+  weights: (op) => tfjs.kernelAndBias(op, [tfjs.lastAxis(op), op.params.units as number]),
+  // Applied to the last axis at every leading position: out = positions × units.
+  forwardFlops: (op) => 2 * tfjs.lastAxis(op) * tfjs.outSize(op) + tfjs.biasAndActivationFlops(op),
+};
 
 // ─── end tfjs ───
 
@@ -38,7 +53,27 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Dense (fully connected)',
+    what: 'Each output unit is a weighted sum of every input value plus a bias, optionally passed through an activation.',
+    formula: 'y = activation(x · W + b)',
+    when: 'For vectors: tabular data, flattened images, and the final classification layer.',
+  },
+  arithmetic: (p, [input]) => {
+    const fanIn = explain.last(input!);
+    const units = p.units as number;
+    const weights = `${explain.count(fanIn)} × ${explain.count(units)} weights`;
+    return {
+      params: p.use_bias
+        ? `${weights} + ${explain.count(units)} biases = ${explain.count(fanIn * units + units)}`
+        : `${weights} = ${explain.count(fanIn * units)} (no bias)`,
+    };
+  },
+  digest: (p) => explain.joinDigest([p.units, explain.nonLinear(p.activation)]),
+  outputActivation: (p) => p.activation as string,
+  outputHead: true,
+};
 
 // ─── end explain ───
 

@@ -20,7 +20,17 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) => [
+    tf.layers.dropout({
+      name: op.name,
+      rate: op.params.rate as number,
+      ...(ctx.seed === undefined ? {} : { seed: ctx.seed }),
+    }),
+  ],
+  // No arithmetic at inference; training draws the mask and multiplies by it (2 per value).
+  trainingFlops: (op) => 2 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
@@ -32,7 +42,16 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Dropout',
+    what: 'During training, sets a random fraction of values to zero and scales the rest up; at prediction time it does nothing.',
+    formula: 'y = x · mask / (1 − rate), mask ~ Bernoulli(1 − rate)',
+    when: 'To fight overfitting, usually before the last Dense layers.',
+  },
+  digest: (p) => `rate ${String(p.rate ?? '')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -21,7 +21,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.flatten({ name: op.name })],
+  keptValues: () => 0, // a view of its input
+};
 
 // ─── end tfjs ───
 
@@ -33,7 +36,18 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Flatten',
+    what: 'Unrolls a multi-dimensional feature map into one long vector, keeping every value.',
+    formula: '(H, W, C) → (H · W · C)',
+    when: 'Between convolution/pooling layers and Dense layers.',
+  },
+  arithmetic: (_p, [input]) => ({
+    params: 'no weights',
+    shape: [`${input!.join(' × ')} = ${explain.count(input!.reduce((a, b) => a * b, 1))} values`],
+  }),
+};
 
 // ─── end explain ───
 

@@ -21,7 +21,11 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.globalAveragePooling2d({ name: op.name })],
+  // H·W − 1 adds and one multiply per channel.
+  forwardFlops: (op) => tfjs.shapeSize(op.inputShapes[0] ?? []),
+};
 
 // ─── end tfjs ───
 
@@ -33,7 +37,14 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Global average pooling',
+    what: 'Averages each channel over the whole image, leaving one number per channel.',
+    formula: '(H, W, C) → (C), yᶜ = mean over all positions of xᶜ',
+    when: 'At the end of a conv net instead of Flatten: far fewer parameters in the next Dense.',
+  },
+};
 
 // ─── end explain ───
 

@@ -21,7 +21,10 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // The driver builds the Input op itself (`tf.input` / `inputLayer` from `params.shape`).
+  layers: () => [],
+};
 
 // ─── end tfjs ───
 
@@ -33,7 +36,16 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Input',
+    what: 'Where examples enter the network. Its shape is the shape of one example, without the batch size.',
+    formula: 'x = one example, e.g. 784 pixel values',
+    when: 'Every model starts with exactly one Input whose shape matches the dataset.',
+  },
+  digest: (p) => `shape ${((p.shape as number[] | undefined) ?? []).join('×')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

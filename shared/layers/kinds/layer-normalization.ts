@@ -20,7 +20,15 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.layerNormalization({ name: op.name, epsilon: op.params.epsilon as number }),
+  ],
+  // Each [features] (the last axis).
+  weights: (op) => ['gamma', 'beta'].map((name) => ({ name, shape: [tfjs.lastAxis(op)] })),
+  // Per-example mean (1) and variance (3), then subtract, divide, scale, shift (4).
+  forwardFlops: (op) => 8 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
@@ -32,7 +40,18 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Layer normalisation',
+    what: 'Normalises the features of each example on their own (not over the batch), then scales and shifts them.',
+    formula: 'y = γ · (x − mean(x)) / √(var(x) + ε) + β',
+    when: 'In transformers and recurrent networks, or when batches are small.',
+  },
+  arithmetic: (_p, [input]) => {
+    const c = explain.last(input!);
+    return { params: `${explain.count(c)} features × 2 (γ, β) = ${explain.count(2 * c)}` };
+  },
+};
 
 // ─── end explain ───
 

@@ -20,7 +20,13 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.maxPooling2d(tfjs.pooling2dArgs(op))],
+  forwardFlops: (op) => {
+    const [ph, pw] = tfjs.pair(op.params.pool_size, [2, 2]);
+    return (ph * pw - 1) * tfjs.outSize(op); // comparisons
+  },
+};
 
 // ─── end tfjs ───
 
@@ -32,7 +38,28 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Max pooling',
+    what: 'Keeps the largest value in each window, shrinking the feature map and making it tolerant to small shifts.',
+    formula: 'y[i, j, c] = max of x over the window at (i, j) in channel c',
+    when: 'After convolutions, to halve the height and width.',
+  },
+  arithmetic: (p, [input]) => {
+    const pool = p.pool_size as number[];
+    return {
+      params: 'no weights: pooling only compares or averages values',
+      shape: explain.windowShape(
+        input!,
+        pool,
+        (p.strides as number[] | null) ?? pool,
+        p.padding as string,
+      ),
+    };
+  },
+  digest: (p) => `pool ${explain.dims(p.pool_size)}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

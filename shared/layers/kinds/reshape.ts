@@ -22,7 +22,12 @@ const torchHooks: torch.Hooks = torch.TODO;
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // TF.js leaves a -1 unresolved in its static shapes (then Flatten fails): pass the size the IR
+  // inferred, which is what Keras computes for the -1.
+  layers: (tf, op) => [tf.layers.reshape({ name: op.name, targetShape: [...op.outputShape] })],
+  keptValues: () => 0, // a view of its input
+};
 
 // ─── end tfjs ───
 
@@ -34,7 +39,16 @@ const onnxHooks: onnx.Hooks = onnx.TODO;
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Reshape',
+    what: 'Rearranges the same values into a new shape; the number of values must stay the same. One size may be −1 to be inferred.',
+    formula: '(784) → (28, 28, 1)',
+    when: 'To turn a flat vector into an image for convolutions, or the reverse.',
+  },
+  digest: (p) => `to ${((p.target_shape as number[] | undefined) ?? []).join('×')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 
