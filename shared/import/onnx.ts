@@ -1,5 +1,8 @@
 /**
- * ONNX model → Netwright graph. Reads models made of the operators the exporter writes (and the
+ * ONNX model → Netwright graph. Each layer kind's `onnx.import` claims (see
+ * `shared/layers/backends/onnx.ts`) turn ONNX nodes into blocks; this driver reads initializers,
+ * tracks layouts through Transpose, ends GlobalAveragePool's `[N, C, 1, 1]` at its squeeze, and
+ * reports every unsupported node by name. Reads models made of the operators the exporter writes (and the
  * common equivalents other exporters use): MatMul(+Add)/Gemm → Dense, Conv → Conv2D,
  * MaxPool/AveragePool, GlobalAveragePool or ReduceMean over H,W → GlobalAveragePooling2D,
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
@@ -269,7 +272,6 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     inits,
     attr,
     stateOf,
-    rawState: (tensor) => (tensor ? states.get(tensor) : undefined),
     floatsOf,
     intsOf,
     addLayer,

@@ -16,6 +16,24 @@
  *   itself (unless it returns an input unchanged, as Dropout does).
  * - The batch axis is symbolic; `op.inputShapes` / `op.outputShape` are per example (no batch).
  *
+ * ## Patterns for the kinds still to come
+ *
+ * - Several nodes: chain `g.node` calls, intermediate outputs named `<op.name>/<part>`, the last
+ *   one named `op.name` (see Conv2D: Transpose → Conv → Transpose → activation).
+ * - Several inputs (Multiply, Dot, MultiHeadAttention): `ins[i]` with shape `op.inputShapes[i]`.
+ * - Weights in another order or layout (LSTM: Keras gates i,f,c,o with kernel `(in, 4·units)`;
+ *   ONNX `W` `(dirs, 4·hidden, in)` gates i,o,f,c; PyTorch's two biases ↔ ONNX `B` = Wb ‖ Rb):
+ *   read `weight('kernel')` etc. in Keras layout, re-slice/transpose (`layout.transposeArray`)
+ *   and write ONNX initializers; the import claim does the inverse and hands Keras-layout
+ *   arrays to `ctx.addLayer`.
+ * - Sequences: Conv1D / 1-D pooling use spatial rank 1 (`layout.toChannelsFirst(1)` =
+ *   `[0, 2, 1]`, NWC → NCW). ONNX LSTM/GRU/RNN want `(steps, N, features)`: Transpose `[1, 0, 2]`
+ *   first; their `Y` is `(steps, dirs, N, hidden)`, so `return_sequences=False` takes `Y_h`.
+ * - Token ids (Embedding): the graph input is float32; `Cast` to INT64 (`to` = 7), then
+ *   `Gather(embeddings, ids)` with the `(vocab, dim)` table as initializer.
+ * - An op that changes no values at inference (Dropout, GaussianNoise, SpatialDropout2D):
+ *   return `ins[0]` and write nothing.
+ *
  * ## Example: a kind whose ONNX form is one node with one weight (a made-up `Scale` layer)
  *
  * ```ts
@@ -145,11 +163,13 @@ export interface ImportContext {
   opset: number;
   /** Constant tensors (initializers and Constant outputs) by name. */
   inits: ReadonlyMap<string, DecodedTensor>;
+  /** The node's attribute `name` (`.i`, `.f`, `.s`, `.ints`, `.floats`), undefined if absent. */
   attr(node: DecodedNode, name: string): DecodedAttr | undefined;
-  /** The state of a data input; throws Unsupported for a constant or missing input. */
+  /**
+   * The state of a data input; throws Unsupported for a constant or missing input (and skips
+   * the node quietly when its input comes from a node already reported).
+   */
   stateOf(node: DecodedNode, tensor: string | undefined): TensorState;
-  /** The state of a tensor, even one pending its squeeze (`gap4d`); undefined if unknown. */
-  rawState(tensor: string | undefined): TensorState | undefined;
   /** A constant float tensor; throws Unsupported(`${what} that is not a constant float tensor`). */
   floatsOf(tensor: string | undefined, what: string): DecodedTensor & { floats: Float32Array };
   /** A constant int tensor's values, or undefined. */
@@ -183,7 +203,9 @@ export interface ImportContext {
   consumers(tensor: string | undefined): number;
   /** May an activation or bias on `s` fold into its producing layer (one of `types`)? */
   foldable(node: DecodedNode, s: TensorState, types: string[]): ImportedLayer | undefined;
+  /** Throws Unsupported unless `s` is in Keras layout (and not a torch-ordered flatten). */
   requireChannelsLast(s: TensorState, what: string): void;
+  /** Throws Unsupported unless `s` is laid out channels-first (NCHW for an `(H, W, C)` map). */
   requireChannelsFirst(s: TensorState, what: string): void;
   /** 'valid' or 'same' from a window op's `auto_pad`/`pads`; Unsupported for other pads. */
   windowPadding(
