@@ -257,9 +257,15 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     if (autoPad === 'VALID') return 'valid';
     if (autoPad === 'SAME_UPPER') return 'same';
     if (autoPad !== 'NOTSET' && autoPad !== '') throw new Unsupported(`auto_pad ${autoPad}`);
-    const pads = attr(node, 'pads')?.ints ?? [0, 0, 0, 0];
+    const pads = attr(node, 'pads')?.ints ?? [];
     if (pads.every((p) => p === 0)) return 'valid';
-    const same = onnxPads(spatialPads(s.shape, 2, k, strides, 'same'));
+    // The window's own length is its spatial rank (2 for Conv2D, 1 for Conv1D).
+    const rank = k.length;
+    if (strides.length !== rank || s.shape.length !== rank + 1)
+      throw new Unsupported(
+        `a ${rank}-D window with strides [${strides.join(', ')}] on a map of shape (${s.shape.join(', ')})`,
+      );
+    const same = onnxPads(spatialPads(s.shape, rank, k, strides, 'same'));
     if (samePerm(pads, same)) return 'same';
     throw new Unsupported(
       `explicit pads [${pads.join(', ')}] that are neither "valid" nor TensorFlow's "same" ([${same.join(', ')}])`,

@@ -207,7 +207,11 @@ export interface ImportContext {
   requireChannelsLast(s: TensorState, what: string): void;
   /** Throws Unsupported unless `s` is laid out channels-first (NCHW for an `(H, W, C)` map). */
   requireChannelsFirst(s: TensorState, what: string): void;
-  /** 'valid' or 'same' from a window op's `auto_pad`/`pads`; Unsupported for other pads. */
+  /**
+   * 'valid' or 'same' from a window op's `auto_pad`/`pads` on the channels-last map `s`
+   * (`(spatial…, C)`), for window `k` and `strides` of one entry per spatial axis (`k.length` is
+   * the spatial rank); Unsupported for other pads.
+   */
   windowPadding(
     node: DecodedNode,
     s: TensorState,
