@@ -40,7 +40,103 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+/**
+ * An ONNX activation node: folded into the Dense/Conv2D that feeds it when it may be (see
+ * `ctx.foldable`), else an Activation block.
+ */
+function importActivation(node: onnx.DecodedNode, ctx: onnx.ImportContext, act: string): void {
+  const s = ctx.stateOf(node, node.inputs[0]);
+  if (act === 'softmax') ctx.requireChannelsLast(s, 'Softmax');
+  const producer = ctx.foldable(node, s, ['Dense', 'Conv2D']);
+  if (producer) {
+    producer.params.activation = act;
+    ctx.alias(node, s);
+  } else {
+    ctx.addLayer(node, 'Activation', { activation: act }, [s], s.perm);
+    ctx.keepTorchIndex(node, s);
+  }
+}
+
+/** ONNX operators that are a Keras activation with their default attributes. */
+const SIMPLE_ACTIVATIONS: Record<string, string> = {
+  Relu: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Softplus: 'softplus',
+};
+
+const onnxHooks: onnx.Hooks = {
+  export: ({ g, op, ins }) =>
+    op.params.activation === 'linear'
+      ? g.node(`${op.name}/Identity`, 'Identity', [ins[0]!], op.name)
+      : g.activation(op.params.activation as string, ins[0]!, op.name, op.name),
+  import: [
+    {
+      ops: ['Identity'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        // Netwright writes a linear Activation block as `<name>/Identity`.
+        if (ctx.ours && node.name.endsWith('/Identity') && ctx.layerNameOf(node) !== s.layer)
+          ctx.addLayer(node, 'Activation', { activation: 'linear' }, [s], s.perm);
+        else ctx.alias(node, s);
+      },
+    },
+    {
+      ops: Object.keys(SIMPLE_ACTIVATIONS),
+      match: (node, ctx) => importActivation(node, ctx, SIMPLE_ACTIVATIONS[node.opType]!),
+    },
+    {
+      // Also the Erf form 0.5·x·(1 + erf(x/√2)), which the importer fuses into one Gelu node.
+      ops: ['Gelu'],
+      match: (node, ctx) => {
+        if ((ctx.attr(node, 'approximate')?.s ?? 'none') !== 'none')
+          throw new onnx.Unsupported('Gelu with the tanh approximation');
+        importActivation(node, ctx, 'gelu');
+      },
+    },
+    {
+      ops: ['Elu'],
+      match: (node, ctx) => {
+        if (!onnx.near(ctx.attr(node, 'alpha')?.f ?? 1, 1))
+          throw new onnx.Unsupported(`Elu with alpha ${ctx.attr(node, 'alpha')?.f}`);
+        importActivation(node, ctx, 'elu');
+      },
+    },
+    {
+      ops: ['Selu'],
+      match: (node, ctx) => {
+        if (
+          !onnx.near(ctx.attr(node, 'alpha')?.f ?? 1.6732632, 1.6732632) ||
+          !onnx.near(ctx.attr(node, 'gamma')?.f ?? 1.050701, 1.050701)
+        )
+          throw new onnx.Unsupported('Selu with non-standard alpha/gamma');
+        importActivation(node, ctx, 'selu');
+      },
+    },
+    {
+      ops: ['LeakyRelu'],
+      match: (node, ctx) => {
+        const alpha = ctx.attr(node, 'alpha')?.f ?? 0.01;
+        if (!onnx.near(alpha, onnx.LEAKY_RELU_SLOPE))
+          throw new onnx.Unsupported(
+            `LeakyRelu with slope ${alpha} (Netwright's leaky_relu has slope ${onnx.LEAKY_RELU_SLOPE})`,
+          );
+        importActivation(node, ctx, 'leaky_relu');
+      },
+    },
+    {
+      ops: ['Softmax'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const axis = ctx.attr(node, 'axis')?.i ?? (ctx.opset >= 13 ? -1 : 1);
+        const rank = s.shape.length + 1;
+        if (axis !== -1 && axis !== rank - 1)
+          throw new onnx.Unsupported(`Softmax over axis ${axis} (only the last axis)`);
+        importActivation(node, ctx, 'softmax');
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

@@ -31,7 +31,40 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // ONNX broadcasts from the last axis, batch included; Keras expands a shorter input after
+  // the batch axis: reshape such inputs to the full rank first ((N, 3) → (N, 1, 1, 3)).
+  export: ({ g, op, ins }) => {
+    const n = op.name;
+    const rank = op.outputShape.length;
+    const full = ins.map((t, i) => {
+      const shape = op.inputShapes[i]!;
+      if (shape.length === rank) return t;
+      const target = [0, ...Array<number>(rank - shape.length).fill(1), ...shape];
+      return g.node(
+        `${n}/Expand${i}`,
+        'Reshape',
+        [t, g.int64s(`${n}/shape${i}`, target)],
+        `${n}/Expand${i}`,
+      );
+    });
+    return full.length === 2
+      ? g.node(`${n}/Add`, 'Add', full, n)
+      : g.node(`${n}/Sum`, 'Sum', full, n);
+  },
+  import: [
+    {
+      // An Add of a constant is claimed earlier (a Dense's bias).
+      ops: ['Add', 'Sum'],
+      match: (node, ctx) => {
+        const ins = node.inputs.map((i) => ctx.stateOf(node, i));
+        for (const s of ins) ctx.requireChannelsLast(s, node.opType);
+        if (ins.length < 2) ctx.alias(node, ins[0]!);
+        else ctx.addLayer(node, 'Add', {}, ins, null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

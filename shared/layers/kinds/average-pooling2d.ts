@@ -32,7 +32,10 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  export: onnx.exportPool2D('AveragePool'),
+  import: [onnx.importPool2D('AveragePool', 'AveragePooling2D')],
+};
 
 // ─── end onnx ───
 

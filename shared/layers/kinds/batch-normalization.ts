@@ -41,7 +41,67 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // BatchNormalization normalises axis 1 in ONNX and the last axis in Keras: on `(…, C)` inputs
+  // with spatial axes, Transpose channels first and back (spatial rank = input rank - 1).
+  export: ({ g, op, ins, weight }) => {
+    const n = op.name;
+    const p = op.params;
+    const x = ins[0]!;
+    const spatialRank = op.inputShapes[0]!.length - 1;
+    const params = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name) => {
+      const t = weight(name);
+      return g.floats(`${n}/${name}`, t.shape, t.data);
+    });
+    const attrs = [
+      onnx.float('epsilon', p.epsilon as number),
+      onnx.float('momentum', p.momentum as number),
+    ];
+    if (spatialRank === 0)
+      return g.node(`${n}/BatchNormalization`, 'BatchNormalization', [x, ...params], n, attrs);
+    const t = g.node(`${n}/ToChannelsFirst`, 'Transpose', [x], `${n}/ToChannelsFirst`, [
+      onnx.ints('perm', onnx.layout.toChannelsFirst(spatialRank)),
+    ]);
+    const y = g.node(
+      `${n}/BatchNormalization`,
+      'BatchNormalization',
+      [t, ...params],
+      `${n}/BatchNormalization`,
+      attrs,
+    );
+    return g.node(`${n}/ToChannelsLast`, 'Transpose', [y], n, [
+      onnx.ints('perm', onnx.layout.toChannelsLast(spatialRank)),
+    ]);
+  },
+  import: [
+    {
+      ops: ['BatchNormalization'],
+      channelsFirst: ['BatchNormalization'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsFirst(s, 'BatchNormalization');
+        if (node.outputs.slice(1).some((o) => o && ctx.consumers(o)))
+          throw new onnx.Unsupported('BatchNormalization in training mode');
+        const arrays = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name, i) => {
+          const t = ctx.floatsOf(node.inputs[i + 1], `a ${name}`);
+          return { name, shape: [t.floats.length], data: t.floats };
+        });
+        const round = (v: number) => Number(v.toPrecision(6));
+        ctx.addLayer(
+          node,
+          'BatchNormalization',
+          {
+            momentum: round(ctx.attr(node, 'momentum')?.f ?? 0.9),
+            epsilon: round(ctx.attr(node, 'epsilon')?.f ?? 1e-5),
+          },
+          [s],
+          s.perm,
+          arrays,
+        );
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

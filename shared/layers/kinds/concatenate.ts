@@ -30,7 +30,25 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Keras counts the batch axis like ONNX does, and tensors are channels-last: same axis.
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/Concat`, 'Concat', ins, op.name, [
+      onnx.int('axis', op.params.axis as number),
+    ]),
+  import: [
+    {
+      ops: ['Concat'],
+      match: (node, ctx) => {
+        const ins = node.inputs.map((i) => ctx.stateOf(node, i));
+        for (const s of ins) ctx.requireChannelsLast(s, 'Concat');
+        const axis = ctx.attr(node, 'axis')?.i ?? 1;
+        if (axis === 0) throw new onnx.Unsupported('Concat along the batch axis');
+        ctx.addLayer(node, 'Concatenate', { axis }, ins, null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

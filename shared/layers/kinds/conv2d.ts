@@ -51,7 +51,96 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Transpose NHWC → NCHW, Conv (kernel (kh, kw, in, out) → (out, in, kh, kw), TF 'same' pads),
+  // Transpose back, activation.
+  export: ({ g, op, ins, weight }) => {
+    const n = op.name;
+    const p = op.params;
+    const kernel = weight('kernel');
+    const act = p.activation as string;
+    const k = p.kernel_size as number[];
+    const strides = p.strides as number[];
+    const t = g.node(`${n}/ToNCHW`, 'Transpose', [ins[0]!], `${n}/ToNCHW`, [
+      onnx.ints('perm', onnx.layout.toChannelsFirst(2)),
+    ]);
+    const perm = onnx.layout.kernelToChannelsFirst(2);
+    const convIns = [
+      t,
+      g.floats(
+        `${n}/kernel`,
+        perm.map((a) => kernel.shape[a]!),
+        onnx.layout.transposeArray(kernel.data, kernel.shape, perm),
+      ),
+    ];
+    if (p.use_bias) {
+      const bias = weight('bias');
+      convIns.push(g.floats(`${n}/bias`, bias.shape, bias.data));
+    }
+    const pads = onnx.layout.spatialPads(op.inputShapes[0]!, 2, k, strides, p.padding as string);
+    const c = g.node(`${n}/Conv`, 'Conv', convIns, `${n}/Conv`, [
+      onnx.ints('kernel_shape', k),
+      onnx.ints('strides', strides),
+      onnx.ints('pads', onnx.layout.onnxPads(pads)),
+      onnx.ints('dilations', [1, 1]),
+      onnx.int('group', 1),
+    ]);
+    const back = g.node(`${n}/ToNHWC`, 'Transpose', [c], act === 'linear' ? n : `${n}/ToNHWC`, [
+      onnx.ints('perm', onnx.layout.toChannelsLast(2)),
+    ]);
+    return g.activation(act, back, n, n);
+  },
+  import: [
+    {
+      ops: ['Conv'],
+      channelsFirst: ['Conv'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsFirst(s, 'Conv');
+        if (s.shape.length !== 3) throw new onnx.Unsupported('Conv that is not 2-D');
+        const w = ctx.floatsOf(node.inputs[1], 'a kernel');
+        if (w.dims.length !== 4) throw new onnx.Unsupported('Conv that is not 2-D');
+        const [cout, cin, kh, kw] = w.dims as [number, number, number, number];
+        if ((ctx.attr(node, 'group')?.i ?? 1) !== 1) throw new onnx.Unsupported('grouped Conv');
+        if ((ctx.attr(node, 'dilations')?.ints ?? [1, 1]).some((d) => d !== 1))
+          throw new onnx.Unsupported('dilated Conv');
+        if (cin !== s.shape[2])
+          throw new onnx.Unsupported(`Conv kernel for ${cin} channels on ${s.shape[2]}`);
+        const strides = ctx.attr(node, 'strides')?.ints ?? [1, 1];
+        const padding = ctx.windowPadding(node, s, [kh, kw], strides);
+        const toKeras = onnx.layout.inversePermutation(onnx.layout.kernelToChannelsFirst(2));
+        const weights: onnx.WeightTensor[] = [
+          {
+            name: 'kernel',
+            shape: [kh, kw, cin, cout],
+            data: onnx.layout.transposeArray(w.floats, w.dims, toKeras),
+          },
+        ];
+        if (node.inputs[2])
+          weights.push({
+            name: 'bias',
+            shape: [cout],
+            data: ctx.floatsOf(node.inputs[2], 'a bias').floats,
+          });
+        ctx.addLayer(
+          node,
+          'Conv2D',
+          {
+            filters: cout,
+            kernel_size: [kh, kw],
+            strides,
+            padding,
+            activation: 'linear',
+            use_bias: weights.length === 2,
+          },
+          [s],
+          onnx.layout.toChannelsFirst(2),
+          weights,
+        );
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

@@ -36,7 +36,34 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Inference graph: Dropout is the identity, so it writes no node.
+  export: ({ ins }) => ins[0]!,
+  import: [
+    {
+      ops: ['Dropout'],
+      match: (node, ctx) => {
+        if (
+          (node.outputs[1] && ctx.consumers(node.outputs[1])) ||
+          ctx.intsOf(node.inputs[2])?.some(Boolean)
+        )
+          throw new onnx.Unsupported('Dropout in training mode');
+        const ratio = node.inputs[1]
+          ? ctx.floatsOf(node.inputs[1], 'a ratio').floats[0]
+          : ctx.attr(node, 'ratio')?.f;
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.addLayer(
+          node,
+          'Dropout',
+          { rate: Math.round((ratio ?? 0.5) * 1e6) / 1e6 },
+          [s],
+          s.perm,
+        );
+        ctx.keepTorchIndex(node, s);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

@@ -31,7 +31,42 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // ReduceMean over H, W of the NHWC map (axes 1, 2 with batch), no kept axes.
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/ReduceMean`, 'ReduceMean', [ins[0]!], op.name, [
+      onnx.ints('axes', [1, 2]),
+      onnx.int('keepdims', 0),
+    ]),
+  import: [
+    {
+      ops: ['GlobalAveragePool'],
+      channelsFirst: ['GlobalAveragePool'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsFirst(s, 'GlobalAveragePool');
+        ctx.addLayer(node, 'GlobalAveragePooling2D', {}, [s], null);
+        // [N, C, 1, 1] until the Flatten/Squeeze/Reshape that ends it.
+        ctx.outputState(node).gap4d = true;
+      },
+    },
+    {
+      ops: ['ReduceMean'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, 'ReduceMean');
+        const axes = ctx.attr(node, 'axes')?.ints ?? ctx.intsOf(node.inputs[1]) ?? [];
+        const keep = ctx.attr(node, 'keepdims')?.i ?? 1;
+        const sorted = axes.map((a) => (a < 0 ? a + s.shape.length + 1 : a)).sort();
+        if (s.shape.length !== 3 || keep !== 0 || sorted.join() !== '1,2')
+          throw new onnx.Unsupported(
+            `ReduceMean over axes [${axes.join(', ')}] (only over height and width, as global average pooling)`,
+          );
+        ctx.addLayer(node, 'GlobalAveragePooling2D', {}, [s], null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

@@ -30,7 +30,8 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+// The Input op is the graph input (the driver names it after the op); it writes no node.
+const onnxHooks: onnx.Hooks = { export: onnx.notAnOp };
 
 // ─── end onnx ───
 

@@ -34,7 +34,51 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  export: ({ g, op, ins, weight }) => {
+    const n = op.name;
+    const gamma = weight('gamma');
+    const beta = weight('beta');
+    return g.node(
+      `${n}/LayerNormalization`,
+      'LayerNormalization',
+      [
+        ins[0]!,
+        g.floats(`${n}/gamma`, gamma.shape, gamma.data),
+        g.floats(`${n}/beta`, beta.shape, beta.data),
+      ],
+      n,
+      [onnx.int('axis', -1), onnx.float('epsilon', op.params.epsilon as number)],
+    );
+  },
+  import: [
+    {
+      ops: ['LayerNormalization'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, 'LayerNormalization');
+        const axis = ctx.attr(node, 'axis')?.i ?? -1;
+        if (axis !== -1 && axis !== s.shape.length)
+          throw new onnx.Unsupported(`LayerNormalization over axis ${axis} (only the last axis)`);
+        const gamma = ctx.floatsOf(node.inputs[1], 'a scale');
+        const beta = node.inputs[2]
+          ? ctx.floatsOf(node.inputs[2], 'a bias').floats
+          : new Float32Array(gamma.floats.length);
+        ctx.addLayer(
+          node,
+          'LayerNormalization',
+          { epsilon: Number((ctx.attr(node, 'epsilon')?.f ?? 1e-5).toPrecision(6)) },
+          [s],
+          null,
+          [
+            { name: 'gamma', shape: [gamma.floats.length], data: gamma.floats },
+            { name: 'beta', shape: [beta.length], data: beta },
+          ],
+        );
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 

@@ -32,7 +32,10 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  export: onnx.exportPool2D('MaxPool'),
+  import: [onnx.importPool2D('MaxPool', 'MaxPooling2D')],
+};
 
 // ─── end onnx ───
 

@@ -33,7 +33,34 @@ const tfjsHooks: tfjs.Hooks = {
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // 0 copies the batch size; a -1 in the target is inferred as in Keras.
+  export: ({ g, op, ins }) =>
+    g.node(
+      `${op.name}/Reshape`,
+      'Reshape',
+      [ins[0]!, g.int64s(`${op.name}/shape`, [0, ...(op.params.target_shape as number[])])],
+      op.name,
+    ),
+  import: [
+    {
+      ops: ['Reshape', 'Squeeze'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, node.opType);
+        if (node.opType === 'Squeeze') throw new onnx.Unsupported('Squeeze');
+        const shape = ctx.intsOf(node.inputs[1]);
+        if (!shape) throw new onnx.Unsupported('Reshape to a computed shape');
+        if (shape[0] !== 0 && shape[0] !== -1)
+          throw new onnx.Unsupported(`Reshape that changes the batch axis (to ${shape[0]})`);
+        const target = shape.slice(1);
+        if (target.includes(0) || (shape[0] === -1 && target.includes(-1)))
+          throw new onnx.Unsupported(`Reshape to [${shape.join(', ')}]`);
+        ctx.addLayer(node, 'Reshape', { target_shape: target }, [s], null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 
