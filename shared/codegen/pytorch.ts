@@ -14,6 +14,10 @@
  *   (sigmoid before a categorical cross-entropy, softmax before a binary one) are trained with
  *   Keras's from_logits=False formulas (`ProbabilityCrossEntropy`, `ProbabilityBCE`);
  * - Add broadcasts as Keras: a shorter input gets size-1 axes after the batch axis.
+ *
+ * What each layer kind becomes (modules, forward expression, notes, helper classes, where its
+ * Keras weight arrays go) is the kind's `torch` hooks (`shared/layers/kinds/<kind>.ts`, types and
+ * kit in `shared/layers/backends/torch.ts`); this file only assembles them and knows no kind.
  */
 import type { IrOp, ModelIR } from '../ir/lower.ts';
 import {
@@ -458,7 +462,10 @@ function writeLoadWeights(w: PyWriter, ops: ReturnType<typeof weightCalls>): voi
             w.line(call, op.id);
           } else {
             w.line(`${c.array ? 'copy_array' : 'copy_weight'}(`, op.id);
-            w.line(`    ${args.join(', ')}`, op.id);
+            const joined = `    ${args.join(', ')}`;
+            // copy_weight keeps one line of arguments (its files stay as they were).
+            if (!c.array || joined.length + 8 <= 99) w.line(joined, op.id);
+            else for (const a of args) w.line(`    ${a},`, op.id);
             w.line(')', op.id);
           }
           any = true;
