@@ -726,7 +726,6 @@ export function generatePytorch(
   options: PytorchOptions = {},
 ): GeneratedCode {
   const opts = withDefaults(options);
-  const style = options.style === 'sequential' && source.ir.isChain ? 'sequential' : 'module';
   const { ir, training } = source;
   const plan = lossPlan(ir, training.loss);
   const needs: Needs = { functional: false, permute: false, helpers: new Map() };
@@ -737,6 +736,11 @@ export function generatePytorch(
     if (op.id === ir.inputId) continue;
     plans.set(op.id, planOp(op, plan, op.id === activationOpId, needs));
   }
+  // nn.Sequential passes one tensor from module to module: a chain whose ops all fit (no step
+  // with its own `call`, e.g. an LSTM's `(out, state)` tuple) can be written that way.
+  const fitsSequential =
+    source.ir.isChain && [...plans.values()].every((p) => p.steps.every((s) => !s.call));
+  const style = options.style === 'sequential' && fitsSequential ? 'sequential' : 'module';
   if (style === 'module') needs.permute = false; // module style permutes inline
   if (opts.includeTraining && plan.targets === 'one_hot' && plan.loss === 'mse')
     needs.functional = true;

@@ -4,8 +4,8 @@
  * weights.npz as the hooks say: Dense's hooks are replaced by ones that negate the Linear
  * (`call`), double the result (a `Twice` helper module) and load the kernel and bias with the
  * output units reversed; the expected output is computed here with numpy from the Keras arrays:
- * `-2 · (x @ kernel + bias)[:, ::-1]` (module style), without the minus in nn.Sequential style
- * (which calls modules as they are).
+ * `-2 · (x @ kernel + bias)[:, ::-1]` (module style); nn.Sequential style, which calls modules as
+ * they are, is checked with the same hooks less the call (no minus).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,7 @@ const EXOTIC: torch.Hooks = {
 const SCRIPT = `
 import importlib.util, sys
 import numpy as np, torch
-path, style, name = sys.argv[1], sys.argv[2], sys.argv[3]
+path, sign, name = sys.argv[1], float(sys.argv[2]), sys.argv[3]
 spec = importlib.util.spec_from_file_location("m", path)
 m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
@@ -66,7 +66,6 @@ np.savez(npz, **{name + "/kernel": kernel, name + "/bias": bias})
 model = m.load_weights(m.build_model(), npz).eval()
 with torch.no_grad():
     got = model(torch.from_numpy(x)).numpy()
-sign = -1.0 if style == "module" else 1.0
 want = sign * 2.0 * (x @ kernel + bias)[:, ::-1]
 print(float(np.abs(got - want).max()))
 `;
@@ -77,9 +76,24 @@ withPython.describe('hook fields in a running PyTorch file', () => {
   afterAll(() => {
     DenseLayer.torch = original;
   });
-  for (const style of ['module', 'sequential'] as const) {
+  const { call: _call, ...linear } = EXOTIC.plan({
+    inputs: [{ shape: [4], spatialRank: 0 }],
+    op: { params: { units: 3 } },
+  } as unknown as torch.PlanContext).steps[0]!;
+  /** EXOTIC without the negating call: fits nn.Sequential. */
+  const plain: torch.Hooks = {
+    ...EXOTIC,
+    plan: (ctx) => ({ steps: [linear, ...EXOTIC.plan(ctx).steps.slice(1)] }),
+  };
+  const cases = [
+    { title: 'module style', style: 'module', hooks: EXOTIC, sign: -1 },
+    { title: 'sequential style', style: 'sequential', hooks: plain, sign: 1 },
+    // A call does not fit nn.Sequential: the file is in module style, the minus stays.
+    { title: 'sequential asked, a step with a call', style: 'sequential', hooks: EXOTIC, sign: -1 },
+  ] as const;
+  for (const { title, style, hooks, sign } of cases) {
     withPython.it(
-      `${style} style loads and runs as the hooks say`,
+      `${title}: loads and runs as the hooks say`,
       async () => {
         const project = emptyProject('Exotic');
         project.graph = graphOf(
@@ -91,17 +105,17 @@ withPython.describe('hook fields in a running PyTorch file', () => {
         );
         const lowered = lowerGraph(project.graph);
         if (!lowered.ok) throw new Error('must lower');
-        DenseLayer.torch = EXOTIC;
+        DenseLayer.torch = hooks;
         const code = generatePytorch(
           { ir: lowered.ir, name: project.name, training: project.training },
           { includeTraining: false, style },
         ).code;
         DenseLayer.torch = original;
-        const file = join(dir, `exotic_${style}.py`);
+        const file = join(dir, `exotic_${title.replace(/\W+/g, '_')}.py`);
         const runner = join(dir, 'run.py');
         writeFileSync(file, code);
         writeFileSync(runner, SCRIPT);
-        const { stdout } = await python([runner, file, style, lowered.ir.ops[1]!.name]);
+        const { stdout } = await python([runner, file, String(sign), lowered.ir.ops[1]!.name]);
         expect(Number(stdout.trim())).toBeLessThan(1e-5);
       },
       120_000,

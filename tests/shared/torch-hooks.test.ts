@@ -136,6 +136,17 @@ function source() {
   return { ir: lowered.ir, name: project.name, training: project.training };
 }
 
+/** A context for calling `EXOTIC.plan` directly (only `inputs` and `op.params` are read). */
+function contextFor(src: ReturnType<typeof source>): torch.PlanContext {
+  const op = src.ir.ops[1]!;
+  return {
+    op,
+    inputs: [{ shape: op.inputShapes[0]!, spatialRank: 0 }],
+    output: { shape: op.outputShape, spatialRank: 0 },
+    activation: () => ({ steps: [] }),
+  };
+}
+
 describe('the driver reads every hook field', () => {
   const original = DenseLayer.torch;
   afterEach(() => {
@@ -162,7 +173,17 @@ describe('the driver reads every hook field', () => {
       `copy_array(model.${name}[0].weight, np.flip(arrays["${name}/kernel"].transpose((1, 0)), 0), "${name}/kernel")`,
     );
     expect(code).toContain('# Exotic: the output units in reverse order.');
+    // A step with its own call does not fit nn.Sequential: module style instead.
+    const asked = generatePytorch(src, { includeTraining: false, style: 'sequential' }).code;
+    expect(asked).toContain('class Exotic(nn.Module):');
+    expect(asked).toContain(`x = -self.${name}(x)`);
+    const { call: _call, ...linear } = EXOTIC.plan(contextFor(src)).steps[0]!;
+    DenseLayer.torch = {
+      ...EXOTIC,
+      plan: (ctx) => ({ steps: [linear, ...EXOTIC.plan(ctx).steps.slice(1)] }),
+    };
     const seq = generatePytorch(src, { includeTraining: false, style: 'sequential' }).code;
+    expect(seq).toContain('return nn.Sequential(');
     expect(seq).toContain(
       `copy_array(model[0].bias, np.flip(arrays["${name}/bias"], 0), "${name}/bias")`,
     );

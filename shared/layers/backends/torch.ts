@@ -25,7 +25,9 @@
  *   as `self.<name>(v)`, or as `call(self.<name>, v, inputs)` when the step gives `call`
  *   (e.g. LSTM: `(m, v) => \`${m}(${v})[0][:, -1]\``; MultiHeadAttention:
  *   `(m, _, [q, v, k]) => \`${m}(${q}, ${k ?? v}, ${v}, need_weights=False)[0]\``);
- *   set `weights: true` on the module(s) holding the Keras arrays; or
+ *   set `weights: true` on the module(s) holding the Keras arrays. nn.Sequential style calls
+ *   each module on one tensor and uses its output as is, so a project with an op whose step has
+ *   a `call` is written in module style even when `style: 'sequential'` is asked for; or
  * - a function (`fn: (v, inputs) => expr`) used in `forward` (module style), with `seq`, the
  *   modules that do the same inside `nn.Sequential` (sequential style, chains only).
  *   `v` is the value so far (the first input before any step), `inputs` every input of the op in
@@ -147,8 +149,10 @@ export interface PlanContext {
 /** One PyTorch tensor filled from one Keras array. */
 export interface WeightCopy {
   /**
-   * Attribute of the module (dotted path allowed, e.g. `weight`, `weight_ih_l0`,
-   * `forward_layer.bias`) holding the tensor.
+   * Attribute of the module holding the tensor, written after `<module>.`: a name
+   * (`weight`, `weight_ih_l0`), a dotted path (`forward_layer.bias`), or a slice of one when
+   * several Keras arrays fill one PyTorch tensor (`in_proj_weight[0:64]`: MultiHeadAttention's
+   * query, key and value kernels fill thirds of `nn.MultiheadAttention.in_proj_weight`).
    */
   attr: string;
   /** Which module step with `weights: true`, counted from 0 (default 0). */
