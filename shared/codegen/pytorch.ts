@@ -87,7 +87,11 @@ function held(shape: Shape): Held {
 }
 
 /** The hooks' context for `op`; `isOutput`: the op whose activation the loss may take over. */
-function contextOf(op: IrOp, plan: LossPlan, isOutput: boolean): PlanContext {
+function contextOf(
+  op: IrOp,
+  plan: Pick<LossPlan, 'logitsActivation'>,
+  isOutput: boolean,
+): PlanContext {
   return {
     op,
     inputs: op.inputShapes.map(held),
@@ -109,6 +113,9 @@ function contextOf(op: IrOp, plan: LossPlan, isOutput: boolean): PlanContext {
   };
 }
 
+/** No activation left to a loss (for contexts outside a training file). */
+const NO_LOSS = { logitsActivation: null };
+
 /** The op's plan from its kind's `torch.plan` hook; records what the steps need in `needs`. */
 function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPlan {
   const def = getLayer(op.type);
@@ -124,6 +131,30 @@ function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPl
     if (s.seq?.some((m) => m.startsWith('Permute('))) needs.permute = true;
   }
   return { steps, notes: notes.filter((n) => n !== ''), ctx };
+}
+
+/**
+ * The comment saying that PyTorch counts other trainable parameters than Keras for `op` (its
+ * kind's `torch.paramCount` hook), or null when the counts agree.
+ */
+function countDiffers(op: IrOp, ctx: PlanContext): string | null {
+  const torchCount = getLayer(op.type)?.torch.paramCount?.(ctx);
+  if (!torchCount || torchCount.trainable === op.count.trainable) return null;
+  return `PyTorch counts ${torchCount.trainable} trainable parameters here, Keras ${op.count.trainable}: ${torchCount.why}.`;
+}
+
+/**
+ * The trainable parameter count of the generated PyTorch model: Keras's (`ir.totals.trainable`)
+ * except for kinds whose `torch.paramCount` hook says PyTorch counts differently (e.g. LSTM's
+ * two bias vectors). What `sum(p.numel() for p in model.parameters() if p.requires_grad)` prints.
+ */
+export function torchTrainableCount(ir: ModelIR): number {
+  let total = 0;
+  for (const op of ir.ops) {
+    const hook = op.id === ir.inputId ? undefined : getLayer(op.type)?.torch.paramCount;
+    total += hook ? hook(contextOf(op, NO_LOSS, false)).trainable : op.count.trainable;
+  }
+  return total;
 }
 
 /** The module of an op in module style: one module, or an `nn.Sequential` of consecutive ones. */
@@ -282,7 +313,10 @@ function writeModuleClass(
     w.block('def __init__(self):', () => {
       w.line('super().__init__()');
       for (const op of ir.ops) {
-        const m = moduleOf(plans.get(op.id)?.steps ?? []);
+        const opPlan = plans.get(op.id);
+        const m = moduleOf(opPlan?.steps ?? []);
+        const differs = opPlan && countDiffers(op, opPlan.ctx);
+        if (m && differs) w.comment(differs, op.id);
         if (m) w.line(`self.${op.name} = ${m}${labelComment(op)}`, op.id);
       }
     });
@@ -504,6 +538,8 @@ function writeSequentialModel(
       for (const op of ir.ops.slice(1)) {
         const opPlan = plans.get(op.id)!;
         for (const note of opPlan.notes) w.comment(`${op.name}: ${note}`, op.id);
+        const differs = countDiffers(op, opPlan.ctx);
+        if (differs) w.comment(`${op.name}: ${differs}`, op.id);
         opPlan.steps.forEach((s, i) => {
           const mods = s.module ? [s.module] : (s.seq ?? []);
           mods.forEach((m, j) => {

@@ -6,7 +6,7 @@
  * copies), through a kind whose hooks the test replaces.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { generatePytorch } from '../../shared/codegen/pytorch.ts';
+import { generatePytorch, torchTrainableCount } from '../../shared/codegen/pytorch.ts';
 import { emptyProject } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import * as torch from '../../shared/layers/backends/torch.ts';
@@ -200,5 +200,32 @@ describe('the driver reads every hook field', () => {
 
   it('files without expression copies define no copy_array', () => {
     expect(generatePytorch(source()).code).not.toContain('copy_array');
+  });
+});
+
+describe('PyTorch parameter counts that differ from Keras', () => {
+  const original = DenseLayer.torch;
+  afterEach(() => {
+    DenseLayer.torch = original;
+  });
+
+  it('are said by the module and added up', () => {
+    const src = source();
+    const name = src.ir.ops[1]!.name;
+    // Keras: 4 · 3 + 3 = 15 trainable.
+    expect(src.ir.totals.trainable).toBe(15);
+    expect(torchTrainableCount(src.ir)).toBe(15);
+    DenseLayer.torch = { ...original, paramCount: () => ({ trainable: 18, why: 'two biases' }) };
+    expect(torchTrainableCount(src.ir)).toBe(18);
+    const code = generatePytorch(src).code;
+    expect(code).toContain(
+      `        # PyTorch counts 18 trainable parameters here, Keras 15: two biases.\n        self.${name} = nn.Linear(4, 3)`,
+    );
+    expect(generatePytorch(src, { style: 'sequential' }).code).toContain(
+      `# ${name}: PyTorch counts 18 trainable parameters here, Keras 15: two biases.`,
+    );
+    // Equal counts say nothing.
+    DenseLayer.torch = { ...original, paramCount: () => ({ trainable: 15, why: 'same' }) };
+    expect(generatePytorch(src).code).not.toContain('PyTorch counts');
   });
 });

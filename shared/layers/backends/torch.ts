@@ -180,6 +180,13 @@ export interface Hooks {
   plan(ctx: PlanContext): Plan;
   /** Kinds with Keras weight arrays: where each goes. Required when `expectedWeights` lists any. */
   weights?(ctx: PlanContext): WeightLayout;
+  /**
+   * Only where PyTorch's module counts other trainable parameters than Keras (`op.count`): its
+   * count and why, e.g. LSTM `{ trainable: 4·u·(in + u) + 8·u, why: 'PyTorch keeps two bias
+   * vectors per gate' }` against Keras's `4·u·(in + u + 1)`. The generated file says so in a
+   * comment by the module, and `torchTrainableCount` adds it up.
+   */
+  paramCount?(ctx: PlanContext): { trainable: number; why: string };
 }
 
 /** Hooks of a kind with nothing to do in PyTorch (the model's Input: the driver handles it). */
