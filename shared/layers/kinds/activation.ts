@@ -16,7 +16,14 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const plan = ctx.activation(ctx.op.params.activation as string, ctx.inputs[0]!.spatialRank > 0);
+    if (plan.steps.length === 0 && (plan.notes ?? []).length === 0)
+      return { steps: [{ fn: (v) => v, seq: ['nn.Identity()'] }] };
+    return plan;
+  },
+};
 
 // ─── end torch ───
 

@@ -16,7 +16,18 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => ({
+    steps: [
+      {
+        fn: (_, ins) =>
+          ins
+            .map((v, i) => torch.broadcastOperand(v, ctx.inputs[i]!.shape, ctx.output.shape))
+            .join(' + '),
+      },
+    ],
+  }),
+};
 
 // ─── end torch ───
 

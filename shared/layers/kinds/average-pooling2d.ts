@@ -14,7 +14,59 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+/** Average pooling over TF 'same' pads that are uneven, averaging only the cells inside. */
+const AVG_POOL_SAME: torch.Helper = {
+  name: 'AvgPool2dSame',
+  functional: true,
+  write: (w) => {
+    w.block('class AvgPool2dSame(nn.Module):', () => {
+      w.line(
+        '"""Average pooling with TensorFlow\'s \'same\' padding (padding = (left, right, top,',
+      );
+      w.line('bottom)): like Keras, each window averages only the cells inside the image."""');
+      w.blank();
+      w.block('def __init__(self, kernel_size, stride, padding):', () => {
+        w.line('super().__init__()');
+        w.line('self.padding = padding');
+        w.line('self.pool = nn.AvgPool2d(kernel_size, stride)');
+      });
+      w.blank();
+      w.block('def forward(self, x):', () => {
+        w.line('inside = torch.ones_like(x[:, :1])  # 1 inside the image, 0 in the padding');
+        w.line('return self.pool(F.pad(x, self.padding)) / self.pool(F.pad(inside, self.padding))');
+      });
+    });
+  },
+};
+
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const pool = p.pool_size as number[];
+    const strides = (p.strides as number[] | null) ?? pool;
+    const args = [torch.size(pool)];
+    if (strides.some((s, i) => s !== pool[i])) args.push(`stride=${torch.size(strides)}`);
+    const pads = torch.windowPads(ctx.inputs[0]!.shape, 2, pool, strides, p.padding as string);
+    const notes: string[] = [];
+    if (pads.symmetric) {
+      if (pads.any) {
+        args.push(`padding=${pads.padding}`);
+        notes.push("Like TensorFlow's 'same', average only the cells inside the image.");
+        args.push('count_include_pad=False');
+      }
+      return { notes, steps: [{ module: `nn.AvgPool2d(${args.join(', ')})` }] };
+    }
+    return {
+      notes: ["TensorFlow's 'same' pads more at the bottom and right; see AvgPool2dSame."],
+      steps: [
+        {
+          module: `AvgPool2dSame(${torch.size(pool)}, ${torch.size(strides)}, ${pads.fPad})`,
+          helper: AVG_POOL_SAME,
+        },
+      ],
+    };
+  },
+};
 
 // ─── end torch ───
 

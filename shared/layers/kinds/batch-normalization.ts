@@ -14,7 +14,38 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const input = ctx.inputs[0]!;
+    const features = input.shape.at(-1)!;
+    const momentum = torch.clean(1 - (p.momentum as number));
+    const cls = input.spatialRank === 2 ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
+    const notes = [
+      `PyTorch's momentum weights the new batch: Keras momentum ${p.momentum} = PyTorch ${momentum}.`,
+    ];
+    const bn: torch.Step = {
+      module: `${cls}(${features}, eps=${torch.pyFloat(p.epsilon as number)}, momentum=${torch.pyFloat(momentum)})`,
+      weights: true,
+    };
+    if (input.spatialRank === 0 && input.shape.length === 2) {
+      // (N, steps, F) held as Keras: BatchNorm1d normalises axis 1.
+      notes.push('BatchNorm1d wants the features on axis 1: swap them there and back.');
+      const swap: torch.Step = { fn: (v) => `${v}.transpose(1, 2)`, seq: ['Permute(0, 2, 1)'] };
+      return { notes, steps: [swap, bn, swap] };
+    }
+    return { notes, steps: [bn] };
+  },
+  weights: () => ({
+    note: 'BatchNormalization: gamma, beta, moving mean and variance → weight, bias, running_mean, running_var.',
+    arrays: {
+      gamma: [{ attr: 'weight' }],
+      beta: [{ attr: 'bias' }],
+      moving_mean: [{ attr: 'running_mean' }],
+      moving_variance: [{ attr: 'running_var' }],
+    },
+  }),
+};
 
 // ─── end torch ───
 

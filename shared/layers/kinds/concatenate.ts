@@ -15,7 +15,12 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const dim = torch.torchConcatDim(ctx.op.params.axis as number, ctx.inputs[0]!.shape);
+    return { steps: [{ fn: (_, ins) => `torch.cat([${ins.join(', ')}], dim=${dim})` }] };
+  },
+};
 
 // ─── end torch ───
 

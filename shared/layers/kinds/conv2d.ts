@@ -15,7 +15,41 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const input = ctx.inputs[0]!.shape;
+    const kernel = p.kernel_size as number[];
+    const strides = p.strides as number[];
+    const args = [`${input[2]}`, `${p.filters}`, `kernel_size=${torch.size(kernel)}`];
+    const steps: torch.Step[] = [];
+    const notes: string[] = [];
+    if (strides.some((s) => s !== 1)) args.push(`stride=${torch.size(strides)}`);
+    if (p.padding === 'same') {
+      const pads = torch.windowPads(input, 2, kernel, strides, 'same');
+      if (strides.every((s) => s === 1)) {
+        args.push('padding="same"');
+      } else if (pads.symmetric) {
+        if (pads.any) args.push(`padding=${pads.padding}`);
+      } else {
+        notes.push(
+          "TensorFlow's 'same' padding with stride > 1 pads more at the bottom and right.",
+        );
+        steps.push({ module: `nn.ZeroPad2d(${pads.fPad})` });
+      }
+    }
+    if (!p.use_bias) args.push('bias=False');
+    steps.push({ module: `nn.Conv2d(${args.join(', ')})`, weights: true });
+    return torch.join({ steps, notes }, ctx.activation(p.activation as string, true));
+  },
+  weights: () => ({
+    note: 'Conv2D kernels: Keras [height, width, in, out] → nn.Conv2d [out, in, height, width].',
+    arrays: {
+      kernel: [{ attr: 'weight', axes: torch.kernelToChannelsFirst(2) }],
+      bias: [{ attr: 'bias' }],
+    },
+  }),
+};
 
 // ─── end torch ───
 

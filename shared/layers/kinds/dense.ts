@@ -20,7 +20,31 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const held = ctx.inputs[0]!;
+    const bias = p.use_bias ? '' : ', bias=False';
+    const linear: torch.Step = {
+      module: `nn.Linear(${held.shape.at(-1)}, ${p.units}${bias})`,
+      weights: true,
+    };
+    if (held.spatialRank === 0)
+      return torch.join({ steps: [linear] }, ctx.activation(p.activation as string, false));
+    return torch.join(
+      {
+        notes: ['Dense acts on the channels, which Keras keeps last: move them there and back.'],
+        steps: [torch.permuteStep(torch.toChannelsLast(held.spatialRank)), linear],
+      },
+      ctx.activation(p.activation as string, false),
+      { steps: [torch.permuteStep(torch.toChannelsFirst(held.spatialRank))] },
+    );
+  },
+  weights: () => ({
+    note: 'Dense kernels: Keras [in, out] → nn.Linear [out, in].',
+    arrays: { kernel: [{ attr: 'weight', axes: [1, 0] }], bias: [{ attr: 'bias' }] },
+  }),
+};
 
 // ─── end torch ───
 

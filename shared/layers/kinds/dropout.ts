@@ -14,7 +14,11 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => ({
+    steps: [{ module: `nn.Dropout(${torch.pyFloat(ctx.op.params.rate as number)})` }],
+  }),
+};
 
 // ─── end torch ───
 

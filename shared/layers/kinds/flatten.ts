@@ -15,7 +15,19 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const s = ctx.inputs[0]!.spatialRank;
+    const flatten: torch.Step = { fn: (v) => `${v}.flatten(1)`, seq: ['nn.Flatten()'] };
+    if (s === 0) return { steps: [flatten] };
+    return {
+      notes: [
+        'Keras flattens channels last, (H, W, C): permute first so the order of the values (and the weights of the next layer) match.',
+      ],
+      steps: [torch.permuteStep(torch.toChannelsLast(s)), flatten],
+    };
+  },
+};
 
 // ─── end torch ───
 

@@ -15,7 +15,13 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: () => ({
+    steps: [
+      { fn: (v) => `${v}.mean(dim=(2, 3))`, seq: ['nn.AdaptiveAvgPool2d(1)', 'nn.Flatten()'] },
+    ],
+  }),
+};
 
 // ─── end torch ───
 

@@ -15,7 +15,9 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The driver handles the model's Input (its value is `x`, permuted in main() when held
+// channels first): nothing to plan here.
+const torchHooks: torch.Hooks = torch.NOTHING;
 
 // ─── end torch ───
 

@@ -14,7 +14,28 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const input = ctx.inputs[0]!;
+    const ln: torch.Step = {
+      module: `nn.LayerNorm(${input.shape.at(-1)}, eps=${torch.pyFloat(ctx.op.params.epsilon as number)})`,
+      weights: true,
+    };
+    if (input.spatialRank === 0) return { steps: [ln] };
+    return {
+      notes: ['Keras normalises the last axis, the channels: move them last and back.'],
+      steps: [
+        torch.permuteStep(torch.toChannelsLast(input.spatialRank)),
+        ln,
+        torch.permuteStep(torch.toChannelsFirst(input.spatialRank)),
+      ],
+    };
+  },
+  weights: () => ({
+    note: 'LayerNormalization: gamma, beta → weight, bias.',
+    arrays: { gamma: [{ attr: 'weight' }], beta: [{ attr: 'bias' }] },
+  }),
+};
 
 // ─── end torch ───
 

@@ -14,7 +14,27 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const pool = p.pool_size as number[];
+    const strides = (p.strides as number[] | null) ?? pool;
+    const args = [torch.size(pool)];
+    if (strides.some((s, i) => s !== pool[i])) args.push(`stride=${torch.size(strides)}`);
+    const pads = torch.windowPads(ctx.inputs[0]!.shape, 2, pool, strides, p.padding as string);
+    if (pads.symmetric) {
+      if (pads.any) args.push(`padding=${pads.padding}`);
+      return { steps: [{ module: `nn.MaxPool2d(${args.join(', ')})` }] };
+    }
+    return {
+      notes: ["TensorFlow's 'same' pads more at the bottom and right; -inf never wins the max."],
+      steps: [
+        { module: `nn.ConstantPad2d(${pads.fPad}, float("-inf"))` },
+        { module: `nn.MaxPool2d(${args.join(', ')})` },
+      ],
+    };
+  },
+};
 
 // ─── end torch ───
 

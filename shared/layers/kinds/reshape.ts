@@ -16,7 +16,27 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const input = ctx.inputs[0]!;
+    const target = ctx.output.shape;
+    const steps: torch.Step[] = [];
+    if (input.spatialRank > 0)
+      steps.push(torch.permuteStep(torch.toChannelsLast(input.spatialRank)));
+    const seq: string[] = [];
+    if (input.shape.length > 1) seq.push('nn.Flatten()');
+    if (target.length > 1) seq.push(`nn.Unflatten(1, ${torch.pyTuple(target)})`);
+    if (seq.length === 0) seq.push('nn.Identity()');
+    steps.push({ fn: (v) => `${v}.reshape(-1, ${target.map(torch.pyNumber).join(', ')})`, seq });
+    if (ctx.output.spatialRank > 0)
+      steps.push(torch.permuteStep(torch.toChannelsFirst(ctx.output.spatialRank)));
+    const moved = input.spatialRank > 0 || ctx.output.spatialRank > 0;
+    return {
+      steps,
+      notes: moved ? ['Reshape works on the channels-last order, as in Keras.'] : [],
+    };
+  },
+};
 
 // ─── end torch ───
 
