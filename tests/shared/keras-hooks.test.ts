@@ -1,0 +1,146 @@
+/**
+ * The keras hooks of the layer kinds (`LayerDef.keras`) and the kit in
+ * shared/layers/backends/keras.ts: class-name claims, the call writer, and config → import round
+ * trips. Expected strings are written by hand from the Keras 3 API signatures.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IrOp } from '../../shared/ir/lower.ts';
+import {
+  Unsupported,
+  activationOf,
+  lastAxisCheck,
+  pair,
+  writeCall,
+} from '../../shared/layers/backends/keras.ts';
+import { LAYERS, defaultParams } from '../../shared/layers/registry.ts';
+import { importKerasJson } from '../../shared/import/keras.ts';
+
+function op(type: string, params: Record<string, unknown>, over: Partial<IrOp> = {}): IrOp {
+  return {
+    id: 'n1',
+    type,
+    name: 'layer_1',
+    label: type,
+    params,
+    inputs: [],
+    inputShapes: [[4, 4, 3]],
+    outputShape: [48],
+    count: { trainable: 0, nonTrainable: 0 },
+    ...over,
+  };
+}
+
+describe('keras hooks', () => {
+  it('no two kinds claim one Keras class name, and every kind but Input imports its own class', () => {
+    const owners = new Map<string, string>();
+    for (const def of LAYERS) {
+      for (const name of def.keras.classNames) {
+        expect(owners.get(name), `${name} claimed twice`).toBeUndefined();
+        owners.set(name, def.type);
+      }
+    }
+    for (const def of LAYERS) {
+      if (def.type === 'Input') expect(def.keras.classNames).toEqual(['InputLayer']);
+      else expect(def.keras.classNames[0]).toBe(def.type);
+    }
+    // Aliases Keras 2 / TF.js write (hand list from the Keras docs).
+    expect(owners.get('Convolution2D')).toBe('Conv2D');
+    expect(owners.get('MaxPool2D')).toBe('MaxPooling2D');
+    expect(owners.get('AvgPool2D')).toBe('AveragePooling2D');
+    expect(owners.get('GlobalAvgPool2D')).toBe('GlobalAveragePooling2D');
+    expect(owners.get('ReLU')).toBe('Activation');
+  });
+
+  it('every kind: config → fromConfig gives back the default params', () => {
+    for (const def of LAYERS) {
+      const params = defaultParams(def);
+      const o =
+        def.type === 'Input'
+          ? op('Input', { shape: [4, 4, 3] })
+          : def.type === 'Reshape'
+            ? op('Reshape', { target_shape: [48] })
+            : op(def.type, params);
+      const { className, config } = def.keras.config(o);
+      expect(config.name).toBe('layer_1');
+      // Input writes keras.Input(shape=...); its JSON twin is InputLayer(batch_shape=[None, ...]).
+      const json =
+        def.type === 'Input' ? { batch_shape: [null, ...(config.shape as number[])] } : config;
+      const back = def.keras.fromConfig(json, def.type === 'Input' ? 'InputLayer' : className);
+      expect(back.params, def.type).toEqual(o.params);
+    }
+  });
+
+  it('writeCall: positional keys first, defaults left out, name last', () => {
+    const style = { positional: ['units'], defaults: { activation: 'linear', use_bias: true } };
+    expect(
+      writeCall(
+        {
+          className: 'Dense',
+          config: { name: 'dense_1', units: 128, activation: 'relu', use_bias: true },
+        },
+        style,
+      ),
+    ).toBe('layers.Dense(128, activation="relu", name="dense_1")');
+    expect(
+      writeCall(
+        {
+          className: 'Dense',
+          config: { name: 'd', units: 3, activation: 'linear', use_bias: false },
+        },
+        style,
+      ),
+    ).toBe('layers.Dense(3, use_bias=False, name="d")');
+    expect(writeCall({ className: 'Input', config: { name: 'x', shape: [28, 28, 1] } })).toBe(
+      'keras.Input(shape=(28, 28, 1), name="x")',
+    );
+  });
+
+  it('the kit reads Keras spellings and refuses what Netwright lacks', () => {
+    expect(pair(3, 'kernel_size')).toEqual([3, 3]);
+    expect(pair([1, 2], 'strides')).toEqual([1, 2]);
+    expect(() => pair([1, 2, 3], 'strides')).toThrow(new Unsupported('strides [1,2,3]'));
+    expect(activationOf(null)).toBe('linear');
+    expect(activationOf({ class_name: 'Activation', config: { name: 'relu' } })).toBe('relu');
+    expect(() => activationOf('gelu_approx')).toThrow(Unsupported);
+  });
+
+  it('lastAxisCheck: axis 3 is the last of an HWC input, axis 1 is not', () => {
+    const hwc = op('BatchNormalization', {}, { inputShapes: [[8, 8, 16]] });
+    expect(lastAxisCheck({ axis: 3 }, 'BatchNormalization')(hwc)).toBeUndefined();
+    expect(lastAxisCheck({ axis: [-1] }, 'BatchNormalization')(hwc)).toBeUndefined();
+    expect(lastAxisCheck({ axis: 1 }, 'BatchNormalization')(hwc)).toBe(
+      'normalises an axis other than the last',
+    );
+    expect(() => lastAxisCheck({ axis: [1, 2] }, 'LayerNormalization')).toThrow(
+      'LayerNormalization over axes [1,2]',
+    );
+  });
+
+  it('import: a Keras 2 alias and a normalisation axis that is not the last', () => {
+    const seq = (layers: unknown[]) =>
+      JSON.stringify({ class_name: 'Sequential', config: { name: 'm', layers } });
+    const conv = importKerasJson(
+      seq([
+        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 6, 6, 1] } },
+        {
+          class_name: 'Convolution2D',
+          config: { name: 'c', filters: 2, kernel_size: 3, strides: 1, activation: 'relu' },
+        },
+      ]),
+    );
+    expect(conv.ok).toBe(true);
+    if (conv.ok) {
+      const c = conv.ir.ops.find((o) => o.type === 'Conv2D')!;
+      expect(c.params.kernel_size).toEqual([3, 3]);
+      expect(c.outputShape).toEqual([4, 4, 2]);
+    }
+    const bn = importKerasJson(
+      seq([
+        { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 6, 6, 2] } },
+        { class_name: 'BatchNormalization', config: { name: 'bn', axis: 1 } },
+      ]),
+    );
+    expect(bn.ok).toBe(false);
+    if (!bn.ok) expect(bn.error).toContain('normalises an axis other than the last');
+  });
+});
