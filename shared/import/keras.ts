@@ -24,17 +24,20 @@ export type WeightFiles = Record<string, Uint8Array>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * Keras class name (and alias, e.g. `Convolution2D`) → the layer kind that imports it
- * (`LayerDef.keras.classNames`). Built on first use; the first kind in palette order wins.
- */
 /** The keras hooks of a block type, if it is a known kind. */
 const getKeras = (type: string) => getLayer(type)?.keras;
 
+/**
+ * Keras class name (and alias, e.g. `Convolution2D`) → the layer kind that imports it
+ * (`LayerDef.keras.classNames`): the kind whose `type` is that name, else the first kind in
+ * palette order that lists it. Built on first use.
+ */
 let byClassName: Map<string, LayerDef> | undefined;
-function kindForClass(className: string): LayerDef | undefined {
+export function kerasKindForClass(className: string): LayerDef | undefined {
   if (!byClassName) {
     byClassName = new Map();
+    for (const def of LAYERS)
+      if (def.keras.classNames.includes(def.type)) byClassName.set(def.type, def);
     for (const def of LAYERS)
       for (const name of def.keras.classNames)
         if (!byClassName.has(name)) byClassName.set(name, def);
@@ -230,7 +233,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     const layerName = String(lc.name ?? raw.name ?? `layer_${i}`);
     const lcls = String(raw.class_name);
     try {
-      const kind = kindForClass(lcls);
+      const kind = kerasKindForClass(lcls);
       if (kind?.type === 'Input') {
         const { params } = kind.keras.fromConfig(lc, lcls);
         layers.push({ name: layerName, type: kind.type, params, inputs: [] });

@@ -13,8 +13,12 @@ import { pyLiteral } from '../../codegen/py-writer.ts';
 import { ACTIVATIONS, LEAKY_RELU_SLOPE } from '../activations.ts';
 import type { ResolvedParams } from '../types.ts';
 
-/** A value in a Keras layer config (JSON-like; tuples are number arrays). */
-export type KerasValue = number | string | boolean | null | readonly number[];
+/**
+ * A value in a Keras layer config (JSON-like). Tuples are arrays and are written as Python tuples,
+ * nested ones too: Cropping2D `cropping: [[1, 1], [2, 2]]` → `((1, 1), (2, 2))`. No objects: a
+ * kind whose constructor takes a layer (Bidirectional) writes its call with `expression`.
+ */
+export type KerasValue = number | string | boolean | null | readonly KerasValue[];
 
 /** One layer's Keras config, as `layer.get_config()` would report it (the keys Netwright sets). */
 export interface KerasLayerConfig {
@@ -84,8 +88,11 @@ export class Unsupported extends Error {}
 export interface Hooks {
   /**
    * The Keras class names that import as this kind: the canonical name first (the one `config`
-   * writes), then aliases, e.g. `['MaxPooling2D', 'MaxPool2D']`. At most one kind claims a name
-   * (a unit test checks). `[]`: the kind never imports from Keras.
+   * writes), then aliases, e.g. `['MaxPooling2D', 'MaxPool2D']`. `[]`: never imported. When two
+   * kinds claim a name, the kind whose `type` is that name wins, else the first in palette order:
+   * so a new LeakyReLU kind takes `LeakyReLU` over the Activation kind, which imports LeakyReLU,
+   * ReLU, ELU and Softmax layers as Activation blocks today (`ACTIVATION_CLASSES` in
+   * kinds/activation.ts; drop the entry there when its own kind lands).
    */
   classNames: readonly string[];
   /**
