@@ -4,7 +4,7 @@
  * config (`LayerDef.keras.config`, see `shared/layers/backends/keras.ts`).
  */
 import type { IrOp } from '../ir/lower.ts';
-import type { Hooks } from '../layers/backends/keras.ts';
+import type { Hooks, KerasLayerConfig } from '../layers/backends/keras.ts';
 import { getLayer } from '../layers/registry.ts';
 
 export type { KerasLayerConfig, KerasValue } from '../layers/backends/keras.ts';
@@ -22,6 +22,6 @@ export function kerasHooks(op: Pick<IrOp, 'type'>): Hooks {
  * `strides` stays `null` when it means "same as pool_size", as in Keras. Throws for an op type
  * that is no known kind.
  */
-export function kerasLayerConfig(op: IrOp) {
+export function kerasLayerConfig(op: IrOp): KerasLayerConfig {
   return kerasHooks(op).config(op);
 }

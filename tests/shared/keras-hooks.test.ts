@@ -5,14 +5,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { IrOp } from '../../shared/ir/lower.ts';
+import { generateCode } from '../../shared/codegen/index.ts';
+import { loadTemplate } from '../../shared/templates/index.ts';
 import {
+  type Hooks,
   Unsupported,
   activationOf,
   lastAxisCheck,
   pair,
   writeCall,
 } from '../../shared/layers/backends/keras.ts';
-import { LAYERS, defaultParams } from '../../shared/layers/registry.ts';
+import { LAYERS, defaultParams, getLayer } from '../../shared/layers/registry.ts';
 import { importKerasJson, kerasKindForClass } from '../../shared/import/keras.ts';
 
 function op(type: string, params: Record<string, unknown>, over: Partial<IrOp> = {}): IrOp {
@@ -139,5 +142,64 @@ describe('keras hooks', () => {
     );
     expect(bn.ok).toBe(false);
     if (!bn.ok) expect(bn.error).toContain('normalises an axis other than the last');
+  });
+});
+
+describe('keras generator: optional hooks', () => {
+  /** Input(4) → Dense(4) → Add(input, dense): a functional model with a merge. */
+  function branchedProject() {
+    const project = loadTemplate('mnist-mlp');
+    project.graph = {
+      nodes: [
+        { id: 'in', type: 'Input', params: { shape: [4] }, position: { x: 0, y: 0 } },
+        { id: 'd', type: 'Dense', params: { units: 4 }, position: { x: 0, y: 1 } },
+        { id: 'sum', type: 'Add', params: {}, position: { x: 0, y: 2 } },
+      ],
+      edges: [
+        { id: 'e0', source: 'in', target: 'd' },
+        { id: 'e1', source: 'in', target: 'sum', targetHandle: '0' },
+        { id: 'e2', source: 'd', target: 'sum', targetHandle: '1' },
+      ],
+    };
+    return project;
+  }
+
+  /** Runs `body` with Add's keras hooks replaced by `hooks`, restoring them after. */
+  function withAddHooks(hooks: Partial<Hooks>, body: () => void) {
+    const def = getLayer('Add')! as { keras: Hooks };
+    const saved = def.keras;
+    def.keras = { ...saved, ...hooks };
+    try {
+      body();
+    } finally {
+      def.keras = saved;
+    }
+  }
+
+  it('by default a merge takes a list: layers.Add(name=...)([inputs, dense])', () => {
+    const result = generateCode(branchedProject(), 'keras');
+    if (!result.ok) throw new Error('must lower');
+    expect(result.code.code).toContain('add = layers.Add(name="add")([inputs, dense])');
+  });
+
+  it('expression, callArgs and pythonHelpers (written once per key) reach the file', () => {
+    withAddHooks(
+      {
+        expression: (o) => `SumOf(name="${o.name}")`,
+        callArgs: (inputs) => inputs.join(', '),
+        pythonHelpers: () => [
+          { key: 'sum_of', lines: ['class SumOf(layers.Add):', '    pass'] },
+          { key: 'sum_of', lines: ['class SumOf(layers.Add):', '    pass'] },
+        ],
+      },
+      () => {
+        const result = generateCode(branchedProject(), 'keras');
+        if (!result.ok) throw new Error('must lower');
+        const code = result.code.code;
+        expect(code).toContain('add = SumOf(name="add")(inputs, dense)');
+        expect(code.split('class SumOf(layers.Add):').length).toBe(2);
+        expect(code.indexOf('class SumOf')).toBeLessThan(code.indexOf('def build_model():'));
+      },
+    );
   });
 });
