@@ -45,23 +45,37 @@ export function kerasKindForClass(className: string): LayerDef | undefined {
   return byClassName.get(className);
 }
 
-/** `[name, node, tensor, kwargs]` lists (Keras 2, TF.js) or `keras_history` (Keras 3). */
-function inboundNames(inbound: unknown): string[] {
+/**
+ * The names of the layers feeding one layer call, in port order: positional tensors, then the
+ * keyword arguments named in `tensorKwargs` (`Hooks.tensorKwargs`, e.g. MultiHeadAttention's
+ * `value`, `key`), in that order. Reads `[name, node, tensor, kwargs]` lists (Keras 2, TF.js) or
+ * `{args, kwargs}` with `keras_history` tensors (Keras 3).
+ */
+function inboundNames(inbound: unknown, tensorKwargs: readonly string[] = []): string[] {
   if (!Array.isArray(inbound) || inbound.length === 0) return [];
   if (inbound.length > 1) throw new Unsupported('a layer used more than once (shared layers)');
   const call = inbound[0];
   const names: string[] = [];
+  const kwargs: unknown[] = [];
   const visit = (v: unknown) => {
     if (Array.isArray(v)) {
-      if (typeof v[0] === 'string' && typeof v[1] === 'number') names.push(v[0]);
-      else v.forEach(visit);
+      if (typeof v[0] === 'string' && typeof v[1] === 'number') {
+        names.push(v[0]);
+        if (isObject(v[3])) kwargs.push(v[3]);
+      } else v.forEach(visit);
     } else if (isObject(v)) {
       const history = (v.config as Json | undefined)?.keras_history;
       if (Array.isArray(history) && typeof history[0] === 'string') names.push(history[0]);
-      else if (Array.isArray(v.args)) visit(v.args);
+      else if (Array.isArray(v.args)) {
+        visit(v.args);
+        if (isObject(v.kwargs)) kwargs.push(v.kwargs);
+      }
     }
   };
   visit(call);
+  // Only the first call's keyword arguments: later ones belong to nested tensors' own calls.
+  const first = kwargs[0];
+  if (isObject(first)) for (const key of tensorKwargs) visit(first[key]);
   return names;
 }
 
@@ -252,7 +266,9 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
       if (!kind) throw new Unsupported('a layer Netwright has no block for');
       const block = kind.keras.fromConfig(lc, lcls);
       if (block.check) checks.set(layerName, block.check);
-      const inputs = sequential ? [previous!] : inboundNames(raw.inbound_nodes);
+      const inputs = sequential
+        ? [previous!]
+        : inboundNames(raw.inbound_nodes, kind.keras.tensorKwargs);
       layers.push({ name: layerName, type: kind.type, params: block.params, inputs });
       previous = layerName;
     } catch (e) {

@@ -203,3 +203,58 @@ describe('keras generator: optional hooks', () => {
     );
   });
 });
+
+describe('keras import: tensors passed by keyword (Hooks.tensorKwargs)', () => {
+  const tensor3 = (name: string) => ({
+    class_name: '__keras_tensor__',
+    config: { shape: [null, 4], dtype: 'float32', keras_history: [name, 0, 0] },
+  });
+  /** Input a(4) → Dense d(4); Add s called as s(a, value=d) (and a mask tensor it must skip). */
+  const model = (keras3: boolean) => ({
+    class_name: 'Functional',
+    config: {
+      name: 'm',
+      layers: [
+        {
+          class_name: 'InputLayer',
+          name: 'a',
+          config: { name: 'a', batch_shape: [null, 4] },
+          inbound_nodes: [],
+        },
+        {
+          class_name: 'Dense',
+          name: 'd',
+          config: { name: 'd', units: 4 },
+          inbound_nodes: keras3 ? [{ args: [tensor3('a')], kwargs: {} }] : [[['a', 0, 0, {}]]],
+        },
+        {
+          class_name: 'Add',
+          name: 's',
+          config: { name: 's' },
+          inbound_nodes: keras3
+            ? [{ args: [tensor3('a')], kwargs: { value: tensor3('d'), mask: tensor3('a') } }]
+            : [[['a', 0, 0, { value: ['d', 0, 0], mask: ['a', 0, 0] }]]],
+        },
+      ],
+      input_layers: [['a', 0, 0]],
+      output_layers: [['s', 0, 0]],
+    },
+  });
+
+  it.each([false, true])('keras3=%s: value= becomes the second input, mask= is ignored', (k3) => {
+    const def = getLayer('Add')! as { keras: Hooks };
+    const saved = def.keras;
+    def.keras = { ...saved, tensorKwargs: ['value'] };
+    try {
+      const result = importKerasJson(model(k3));
+      if (!result.ok) throw new Error(result.error);
+      const add = result.ir.ops.find((o) => o.type === 'Add')!;
+      const names = add.inputs.map((id) => result.ir.ops.find((o) => o.id === id)!.type);
+      expect(names).toEqual(['Input', 'Dense']);
+    } finally {
+      def.keras = saved;
+    }
+    // Without the hook the keyword tensor is not an input: Add gets one input and fails.
+    expect(importKerasJson(model(k3)).ok).toBe(false);
+  });
+});

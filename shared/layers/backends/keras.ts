@@ -125,6 +125,13 @@ export interface Hooks {
    */
   fromConfig(config: Json, className: string): Imported;
   /**
+   * Optional: keyword arguments of the layer call that carry input tensors in a saved functional
+   * model, in port order after the positional ones. MultiHeadAttention called as
+   * `mha(q, value=v)` → `['value', 'key']` gives ports `[q, v]`. Other keyword tensors (`mask`)
+   * are never read as inputs.
+   */
+  tensorKwargs?: readonly string[];
+  /**
    * The names of the layer's weight arrays in the order `layer.set_weights()` takes them, as the
    * last path part of TF.js weight names (`dense_1/kernel` → `kernel`); `[]` when it has none.
    * Imported arrays are put in this order; a layer listed here without stored arrays imports with
