@@ -289,7 +289,8 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     }
   }
 
-  // TF.js splits Dense/Conv2D + leaky_relu into `<name>` and `<name>.leaky_relu`: fold them back.
+  // Netwright's TF.js build splits a kind with `splitsActivation` (Dense, Conv2D) + leaky_relu into
+  // `<name>` and `<name>.leaky_relu`: fold them back.
   for (const l of [...layers]) {
     const base = l.name.endsWith('.leaky_relu')
       ? l.name.slice(0, -'.leaky_relu'.length)
@@ -310,7 +311,8 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   }
 
   // TF.js (Netwright's build) routes a merge's repeated input through a linear `<merge>.input_<port>`
-  // layer (see shared/tfjs/build-model.ts): read the tensor directly again.
+  // layer (see shared/tfjs/build-model.ts): read the tensor directly again. A mechanic of that
+  // build (its identity layer is an Activation `linear`), not per-kind knowledge.
   for (const l of [...layers]) {
     const m = /^(.+)\.input_\d+$/.exec(l.name);
     if (!m || l.type !== 'Activation' || l.params.activation !== 'linear' || l.inputs.length !== 1)

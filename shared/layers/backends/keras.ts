@@ -83,7 +83,19 @@ export class Unsupported extends Error {}
  * };
  * ```
  * Shapes the hooks see (`op.inputShapes[i]`, `op.outputShape`) leave out the batch axis and are in
- * Keras order: channels last (`[H, W, C]` for images, `[steps, features]` for sequences).
+ * Keras order: channels last (`[H, W, C]` for images, `[steps, features]` for sequences). Keras
+ * is Netwright's reference format: params, configs and weight layouts are Keras's own, so these
+ * hooks rarely convert anything (PyTorch/ONNX layouts are their back-ends' business).
+ *
+ * What the generator writes: in a chain, `keras.Sequential([<expression>, ...])`; otherwise the
+ * functional API, one line per op: `<op.name> = <expression>(<callArgs(inputs)>)`, the Input op
+ * as `inputs = keras.Input(...)`. One block is one Keras layer; a block Keras builds from a layer
+ * inside another (Bidirectional(LSTM)) writes both in `expression`. Multi-input kinds: ports in
+ * order, `callArgs` for the call, `tensorKwargs` for import.
+ *
+ * Import limits of the driver today (shared/import/keras.ts): one weight list per layer, keyed by
+ * the TF.js weight name up to its last `/` (`dense_1/kernel`); weights of sub-layers
+ * (`mha/query/kernel`) and layers called more than once are not read yet.
  */
 export interface Hooks {
   /**
@@ -134,6 +146,8 @@ export interface Hooks {
   /**
    * The names of the layer's weight arrays in the order `layer.set_weights()` takes them, as the
    * last path part of TF.js weight names (`dense_1/kernel` → `kernel`); `[]` when it has none.
+   * E.g. LSTM `['kernel', 'recurrent_kernel', 'bias']`, DepthwiseConv2D `['depthwise_kernel',
+   * 'bias']`, PReLU `['alpha']`.
    * Imported arrays are put in this order; a layer listed here without stored arrays imports with
    * none (and the project then asks for training).
    */
