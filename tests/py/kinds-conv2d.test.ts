@@ -220,17 +220,18 @@ kindDifferential('GaussianNoise', [
 ]);
 
 kindDifferential('Rescaling', [
-  ...[[6], [2, 5], [3, 2, 2]].map((shape, i) => {
-    const [scale, offset] = [
-      [1 / 255, 0],
-      [-2, 0.5],
-      [0.25, -1],
-    ][i]!;
+  ...(
+    [
+      [[6], 1 / 255, 0],
+      [[2, 5], -2, 0.5],
+      [[3, 2, 2], 0.25, -1],
+    ] as const
+  ).map(([shape, scale, offset]) => {
     return {
       title: `Rescaling ×${scale.toPrecision(3)} + ${offset} on (${shape.join(', ')})`,
-      graph: chainOf(shape, [['r', 'Rescaling', { scale, offset }]]),
+      graph: chainOf([...shape], [['r', 'Rescaling', { scale, offset }]]),
       inputRange: [0, 255] as [number, number],
-      hand: (x: Float32Array) => [...x].map((v) => Math.fround(v * scale!) + offset!),
+      hand: (x: Float32Array) => [...x].map((v) => Math.fround(v * scale) + offset),
       noTraining: true,
     };
   }),
