@@ -133,26 +133,40 @@ const torchHooks: torch.Hooks = {
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
+/**
+ * tfjs-layers 4.22's SeparableConv2D reads `depthMultiplier` but leaves it out of `getConfig()`,
+ * so a saved model.json would reload with multiplier 1 and refuse its own weights: the layer is
+ * given a `getConfig` that adds it (and `tf.models.modelFromJSON` reads it back).
+ */
+function withDepthMultiplier(layer: tfjs.Layer, multiplier: number): tfjs.Layer {
+  const base = layer.getConfig.bind(layer);
+  layer.getConfig = () => ({ ...base(), depthMultiplier: multiplier });
+  return layer;
+}
+
 const tfjsHooks: tfjs.Hooks = {
   layers: (tf, op, ctx) =>
     tfjs.withActivation(tf, op, (activation) =>
-      tf.layers.separableConv2d({
-        name: op.name,
-        filters: op.params.filters as number,
-        kernelSize: op.params.kernel_size as [number, number],
-        strides: op.params.strides as [number, number],
-        padding: op.params.padding as 'valid' | 'same',
-        depthMultiplier: op.params.depth_multiplier as number,
-        activation,
-        useBias: op.params.use_bias as boolean,
-        // tfjs-layers 4.22 builds the pointwise initializer from depthwiseInitializer too.
-        ...(ctx.seed === undefined
-          ? {}
-          : {
-              depthwiseInitializer: tf.initializers.glorotUniform({ seed: ctx.seed }),
-              pointwiseInitializer: tf.initializers.glorotUniform({ seed: ctx.seed + 0.5 }),
-            }),
-      }),
+      withDepthMultiplier(
+        tf.layers.separableConv2d({
+          name: op.name,
+          filters: op.params.filters as number,
+          kernelSize: op.params.kernel_size as [number, number],
+          strides: op.params.strides as [number, number],
+          padding: op.params.padding as 'valid' | 'same',
+          depthMultiplier: op.params.depth_multiplier as number,
+          activation,
+          useBias: op.params.use_bias as boolean,
+          // tfjs-layers 4.22 builds the pointwise initializer from depthwiseInitializer too.
+          ...(ctx.seed === undefined
+            ? {}
+            : {
+                depthwiseInitializer: tf.initializers.glorotUniform({ seed: ctx.seed }),
+                pointwiseInitializer: tf.initializers.glorotUniform({ seed: ctx.seed + 0.5 }),
+              }),
+        }),
+        op.params.depth_multiplier as number,
+      ),
     ),
   // depthwise_kernel [kh, kw, in, multiplier], pointwise_kernel [1, 1, in × multiplier,
   // filters], bias [filters].
