@@ -217,6 +217,80 @@ const onnxHooks: onnx.Hooks = {
     ]);
     return g.activation(act, back, n, n);
   },
+  import: [
+    {
+      // ConvTranspose on an NCHW map whose pads and output_padding are Keras's 'valid' or 'same'
+      // (as `export` writes them, or PyTorch's ConvTranspose2d where they agree).
+      ops: ['ConvTranspose'],
+      channelsFirst: ['ConvTranspose'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsFirst(s, 'ConvTranspose');
+        const w = ctx.floatsOf(node.inputs[1], 'a kernel');
+        if (s.shape.length !== 3 || w.dims.length !== 4)
+          throw new onnx.Unsupported('ConvTranspose that is not 2-D');
+        const [cin, cout, kh, kw] = w.dims as [number, number, number, number];
+        if ((ctx.attr(node, 'group')?.i ?? 1) !== 1)
+          throw new onnx.Unsupported('grouped ConvTranspose');
+        if ((ctx.attr(node, 'dilations')?.ints ?? [1, 1]).some((d) => d !== 1))
+          throw new onnx.Unsupported('dilated ConvTranspose');
+        if (ctx.attr(node, 'output_shape'))
+          throw new onnx.Unsupported('ConvTranspose output_shape');
+        const autoPad = ctx.attr(node, 'auto_pad')?.s;
+        if (autoPad && autoPad !== 'NOTSET')
+          throw new onnx.Unsupported(`ConvTranspose auto_pad ${autoPad}`);
+        if (cin !== s.shape[2])
+          throw new onnx.Unsupported(`ConvTranspose kernel for ${cin} channels on ${s.shape[2]}`);
+        const k = [kh, kw];
+        const strides = ctx.attr(node, 'strides')?.ints ?? [1, 1];
+        const pads = ctx.attr(node, 'pads')?.ints ?? [0, 0, 0, 0];
+        const extra = ctx.attr(node, 'output_padding')?.ints ?? [0, 0];
+        const fits = (padding: string) =>
+          [0, 1].every((i) => {
+            const [before, after] = transposeCrop(s.shape[i]!, k[i]!, strides[i]!, padding);
+            return (
+              pads[i] === Math.max(before, 0) &&
+              pads[i + 2] === Math.max(after, 0) &&
+              extra[i] === Math.max(-after, 0)
+            );
+          });
+        const padding = fits('valid') ? 'valid' : fits('same') ? 'same' : null;
+        if (!padding)
+          throw new onnx.Unsupported(
+            `ConvTranspose pads [${pads.join(', ')}], output_padding [${extra.join(', ')}]: neither Keras 'valid' nor 'same'`,
+          );
+        const toKeras = onnx.layout.inversePermutation(onnx.layout.kernelToChannelsFirst(2));
+        const weights: onnx.WeightTensor[] = [
+          {
+            name: 'kernel',
+            shape: [kh, kw, cout, cin],
+            data: onnx.layout.transposeArray(w.floats, w.dims, toKeras),
+          },
+        ];
+        if (node.inputs[2])
+          weights.push({
+            name: 'bias',
+            shape: [cout],
+            data: ctx.floatsOf(node.inputs[2], 'a bias').floats,
+          });
+        ctx.addLayer(
+          node,
+          'Conv2DTranspose',
+          {
+            filters: cout,
+            kernel_size: k,
+            strides,
+            padding,
+            activation: 'linear',
+            use_bias: weights.length === 2,
+          },
+          [s],
+          onnx.layout.toChannelsFirst(2),
+          weights,
+        );
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───
