@@ -53,6 +53,15 @@ function randomShapeOf(random: Random, n: number): number[] {
   return dims;
 }
 
+/** `list` in a random order (Fisher–Yates). */
+function shuffled<T>(random: Random, list: T[]): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
+}
+
 /** A random value for one param spec; `input` is the block's first input shape. */
 function randomParam(random: Random, spec: ParamSpec, input: Shape | undefined): unknown {
   switch (spec.kind) {
@@ -79,6 +88,12 @@ function randomParam(random: Random, spec: ParamSpec, input: Shape | undefined):
       if (spec.nullable && random() < 0.3) return null;
       return [1 + Math.floor(random() * 3), 1 + Math.floor(random() * 3)];
     case 'shape':
+      // Permute's `dims`: a random order of the input's axes 1..rank (any other list fails).
+      if (spec.name === 'dims' && input)
+        return shuffled(
+          random,
+          input.map((_, i) => i + 1),
+        );
       return randomShapeOf(random, input ? size(input) : 1 + Math.floor(random() * 7));
   }
 }
