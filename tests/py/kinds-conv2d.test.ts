@@ -141,6 +141,11 @@ kindDifferential('DepthwiseConv2D', [
     ),
   },
   {
+    // Even kernel, stride 1, 'same': TF pads 0 before and 1 after (PyTorch padding="same").
+    title: 'DepthwiseConv2D (2, 2), stride 1, same on (4, 3, 2)',
+    graph: chainOf([4, 3, 2], [['d', 'DepthwiseConv2D', { kernel_size: [2, 2], padding: 'same' }]]),
+  },
+  {
     title: 'DepthwiseConv2D (2, 3), valid, multiplier 3, tanh on (4, 5, 2)',
     graph: chainOf(
       [4, 5, 2],
@@ -166,6 +171,25 @@ kindDifferential('SeparableConv2D', [
             padding: 'same',
             depth_multiplier: 2,
             activation: 'relu',
+          },
+        ],
+      ],
+    ),
+  },
+  {
+    title: 'SeparableConv2D 2 filters, (2, 4), stride 1, same, multiplier 2, sigmoid on (3, 5, 2)',
+    graph: chainOf(
+      [3, 5, 2],
+      [
+        [
+          's',
+          'SeparableConv2D',
+          {
+            filters: 2,
+            kernel_size: [2, 4],
+            padding: 'same',
+            depth_multiplier: 2,
+            activation: 'sigmoid',
           },
         ],
       ],

@@ -105,7 +105,7 @@ describe('layer metadata shown in the palette', () => {
       GaussianNoise: ['GaussianNoise', 'torch.randn_like', 'Normalisation/Regularisation', 1, 1],
       Rescaling: ['Rescaling', 'torch.mul', 'Core', 1, 1],
       Permute: ['Permute', 'torch.permute', 'Core', 1, 1],
-      RepeatVector: ['RepeatVector', 'torch.Tensor.expand', 'Core', 1, 1],
+      RepeatVector: ['RepeatVector', 'torch.Tensor.repeat', 'Core', 1, 1],
     });
   });
 

@@ -108,7 +108,7 @@ export const RepeatVectorLayer: LayerDef = {
   type: 'RepeatVector',
   group: 'Core',
   kerasName: 'RepeatVector',
-  torchName: 'torch.Tensor.expand',
+  torchName: 'torch.Tensor.repeat',
   summary:
     'Repeats a vector n times into a sequence, e.g. to feed one encoding to every step of a decoder.',
   params: [{ name: 'n', label: 'Repeats (n)', kind: 'int', default: 2, min: 1, max: 100_000 }],
