@@ -44,6 +44,8 @@ describe('layer metadata shown in the palette', () => {
       'Activations',
       'Normalisation/Regularisation',
       'Convolution',
+      'Recurrent',
+      'Attention',
       'Merge',
     ]);
     expect(LAYER_TYPES).toEqual(LAYERS.map((l) => l.type));
