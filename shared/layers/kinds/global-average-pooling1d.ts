@@ -1,0 +1,51 @@
+import { globalPooling1DFront } from '../conv1d-common.ts';
+import type { LayerDef } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = keras.TODO;
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = torch.TODO;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = onnx.TODO;
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = explain.TODO;
+
+// ─── end explain ───
+
+/** Keras 3 `GlobalAveragePooling1D()`: `(steps, C)` → `(C)`; see `globalPooling1DFront`. */
+export const GlobalAveragePooling1DLayer: LayerDef = {
+  ...globalPooling1DFront(
+    'GlobalAveragePooling1D',
+    'torch.mean',
+    'Averages each channel over all steps of a sequence: (steps, C) → (C).',
+  ),
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};

@@ -1,0 +1,51 @@
+import { pooling1DFront } from '../conv1d-common.ts';
+import type { LayerDef } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = keras.TODO;
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = torch.TODO;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = onnx.TODO;
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = explain.TODO;
+
+// ─── end explain ───
+
+/** Keras 3 `MaxPooling1D(pool_size=2, strides=None, padding="valid")`; see `pooling1DFront`. */
+export const MaxPooling1DLayer: LayerDef = {
+  ...pooling1DFront(
+    'MaxPooling1D',
+    'nn.MaxPool1d',
+    'Keeps the largest value in each window of steps, shortening the sequence.',
+  ),
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};

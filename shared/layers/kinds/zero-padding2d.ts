@@ -1,0 +1,71 @@
+import { requireImage } from '../common.ts';
+import { edgesParam } from '../conv1d-common.ts';
+import type { LayerDef } from '../types.ts';
+import { NO_PARAMS, ok } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = keras.TODO;
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = torch.TODO;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = onnx.TODO;
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = explain.TODO;
+
+// ─── end explain ───
+
+/**
+ * Keras 3 `ZeroPadding2D(padding=(1, 1))` (keras.io/api/layers/reshaping_layers/zero_padding2d/):
+ * `(H, W, C)` → `(H + top + bottom, W + left + right, C)`, zeros around the border; no weights.
+ * Keras's one `padding` ((top, bottom), (left, right)) is two params here, `height_padding`
+ * (top, bottom) and `width_padding` (left, right), so that the inspector edits each as a pair.
+ */
+export const ZeroPadding2DLayer: LayerDef = {
+  type: 'ZeroPadding2D',
+  group: 'Convolution',
+  kerasName: 'ZeroPadding2D',
+  torchName: 'nn.ZeroPad2d',
+  summary: 'Adds rows and columns of zeros around the border of an image.',
+  params: [
+    edgesParam('height_padding', 'Top, bottom', [1, 1], 'rows of zeros above, below'),
+    edgesParam('width_padding', 'Left, right', [1, 1], 'columns of zeros left, right'),
+  ],
+  inputs: { min: 1, max: 1 },
+  inferShape: ([input], p) => {
+    const bad = requireImage('ZeroPadding2D', input!);
+    if (bad) return bad;
+    const [top, bottom] = p.height_padding as number[];
+    const [left, right] = p.width_padding as number[];
+    return ok([input![0]! + top! + bottom!, input![1]! + left! + right!, input![2]!]);
+  },
+  paramCount: () => NO_PARAMS,
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};
