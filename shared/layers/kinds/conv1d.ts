@@ -16,25 +16,160 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The value is held as Keras holds it, (N, steps, C); nn.Conv1d wants (N, C, steps): permute in,
+// convolve, permute back (layout.ts, spatial rank 1).
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const input = ctx.inputs[0]!.shape;
+    const k = p.kernel_size as number;
+    const stride = p.strides as number;
+    const args = [`${input[1]}`, `${p.filters}`, `kernel_size=${k}`];
+    const modules: torch.Step[] = [];
+    const notes = [
+      'Keras holds sequences as (N, steps, channels); nn.Conv1d wants (N, channels, steps).',
+    ];
+    if (stride !== 1) args.push(`stride=${stride}`);
+    if (p.padding === 'same') {
+      const pads = torch.windowPads(input, 1, [k], [stride], 'same');
+      if (stride === 1) args.push('padding="same"');
+      else if (pads.symmetric) {
+        if (pads.any) args.push(`padding=${pads.padding}`);
+      } else {
+        notes.push("TensorFlow's 'same' padding with stride > 1 pads more at the end.");
+        modules.push({ module: `nn.ConstantPad1d(${pads.fPad}, 0.0)` });
+      }
+    }
+    if (!p.use_bias) args.push('bias=False');
+    modules.push({ module: `nn.Conv1d(${args.join(', ')})`, weights: true });
+    return torch.join(
+      {
+        steps: [
+          torch.permuteStep(torch.toChannelsFirst(1)),
+          ...modules,
+          torch.permuteStep(torch.toChannelsLast(1)),
+        ],
+        notes,
+      },
+      ctx.activation(p.activation as string, false),
+    );
+  },
+  weights: () => ({
+    note: 'Conv1D kernels: Keras [kernel, in, out] → nn.Conv1d [out, in, kernel].',
+    arrays: {
+      kernel: [{ attr: 'weight', axes: torch.kernelToChannelsFirst(1) }],
+      bias: [{ attr: 'bias' }],
+    },
+  }),
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) =>
+    tfjs.withActivation(tf, op, (activation) =>
+      tf.layers.conv1d({
+        name: op.name,
+        filters: op.params.filters as number,
+        kernelSize: op.params.kernel_size as number,
+        strides: op.params.strides as number,
+        padding: op.params.padding as 'valid' | 'same',
+        activation,
+        useBias: op.params.use_bias as boolean,
+        ...tfjs.kernelInit(tf, ctx),
+      }),
+    ),
+  // kernel [kernel_size, in channels, filters], bias [filters].
+  weights: (op) =>
+    tfjs.kernelAndBias(op, [
+      op.params.kernel_size as number,
+      tfjs.lastAxis(op),
+      op.params.filters as number,
+    ]),
+  // One multiply-add per kernel tap and input channel for each output value.
+  forwardFlops: (op) =>
+    2 * (op.params.kernel_size as number) * tfjs.lastAxis(op) * tfjs.outSize(op) +
+    tfjs.biasAndActivationFlops(op),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Transpose NWC → NCW, Conv (kernel (k, in, out) → (out, in, k), TF 'same' pads), Transpose
+  // back, activation.
+  export: ({ g, op, ins, weight }) => {
+    const n = op.name;
+    const p = op.params;
+    const kernel = weight('kernel');
+    const act = p.activation as string;
+    const k = [p.kernel_size as number];
+    const strides = [p.strides as number];
+    const t = g.node(`${n}/ToNCW`, 'Transpose', [ins[0]!], `${n}/ToNCW`, [
+      onnx.ints('perm', onnx.layout.toChannelsFirst(1)),
+    ]);
+    const perm = onnx.layout.kernelToChannelsFirst(1);
+    const convIns = [
+      t,
+      g.floats(
+        `${n}/kernel`,
+        perm.map((a) => kernel.shape[a]!),
+        onnx.layout.transposeArray(kernel.data, kernel.shape, perm),
+      ),
+    ];
+    if (p.use_bias) {
+      const bias = weight('bias');
+      convIns.push(g.floats(`${n}/bias`, bias.shape, bias.data));
+    }
+    const pads = onnx.layout.spatialPads(op.inputShapes[0]!, 1, k, strides, p.padding as string);
+    const c = g.node(`${n}/Conv`, 'Conv', convIns, `${n}/Conv`, [
+      onnx.ints('kernel_shape', k),
+      onnx.ints('strides', strides),
+      onnx.ints('pads', onnx.layout.onnxPads(pads)),
+      onnx.ints('dilations', [1]),
+      onnx.int('group', 1),
+    ]);
+    const back = g.node(`${n}/ToNWC`, 'Transpose', [c], act === 'linear' ? n : `${n}/ToNWC`, [
+      onnx.ints('perm', onnx.layout.toChannelsLast(1)),
+    ]);
+    return g.activation(act, back, n, n);
+  },
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Conv1D (1-D convolution)',
+    what: 'Slides small learned filters along the steps of a sequence; each filter detects one local pattern (a rise, a spike, a word pair) and makes one output channel.',
+    formula:
+      'y[t, f] = activation(Σ over the k steps of the window and the input channels of x · W_f + b_f)',
+    when: 'For sequences: time series, audio, token embeddings. Cheaper than a recurrent layer and sees patterns wherever they occur.',
+  },
+  arithmetic: (p, [input]) => {
+    const k = p.kernel_size as number;
+    const c = explain.last(input!);
+    const f = p.filters as number;
+    const weights = k * c * f;
+    return {
+      params: p.use_bias
+        ? `${k} × ${c} channels × ${f} filters + ${f} biases = ${explain.count(weights + f)}`
+        : `${k} × ${c} channels × ${f} filters = ${explain.count(weights)} (no bias)`,
+      shape: explain.windowShape(input!, [k], [p.strides as number], p.padding as string),
+    };
+  },
+  digest: (p) =>
+    explain.joinDigest([
+      p.filters,
+      p.kernel_size ? `k${p.kernel_size}` : '',
+      explain.nonLinear(p.activation),
+    ]),
+};
 
 // ─── end explain ───
 

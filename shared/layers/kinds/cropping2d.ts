@@ -17,25 +17,93 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The map is held (N, C, H, W): slice rows and columns. nn.Sequential has no crop module; a
+// negative nn.ZeroPad2d crops (torch.nn.functional.pad docs: negative padding removes).
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const [h, w] = ctx.op.inputShapes[0]!;
+    const [top, bottom] = ctx.op.params.height_cropping as number[];
+    const [left, right] = ctx.op.params.width_cropping as number[];
+    const negative = torch.pyTuple([-left!, -right!, -top!, -bottom!]);
+    return {
+      steps: [
+        {
+          fn: (v) => `${v}[:, :, ${top}:${h! - bottom!}, ${left}:${w! - right!}]`,
+          seq: [`nn.ZeroPad2d(${negative})`],
+        },
+      ],
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.cropping2D({
+      name: op.name,
+      cropping: [
+        op.params.height_cropping as [number, number],
+        op.params.width_cropping as [number, number],
+      ],
+    }),
+  ],
+  // The output is a slice of the input.
+  keptValues: () => 0,
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Slice the NHWC map on axes 1 (height) and 2 (width).
+  export: ({ g, op, ins }) => {
+    const [h, w] = op.inputShapes[0]!;
+    const [top, bottom] = op.params.height_cropping as number[];
+    const [left, right] = op.params.width_cropping as number[];
+    const n = op.name;
+    return g.node(
+      `${n}/Slice`,
+      'Slice',
+      [
+        ins[0]!,
+        g.int64s(`${n}/starts`, [top!, left!]),
+        g.int64s(`${n}/ends`, [h! - bottom!, w! - right!]),
+        g.int64s(`${n}/axes`, [1, 2]),
+      ],
+      n,
+    );
+  },
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Cropping2D',
+    what: 'Cuts rows and columns off the border of the image. No weights.',
+    formula: '(H, W, C) → (H − top − bottom, W − left − right, C)',
+    when: 'To drop a border that carries no information, or to make two maps the same size before merging them (U-Net skip connections).',
+  },
+  arithmetic: (p, [input]) => {
+    const [top, bottom] = p.height_cropping as number[];
+    const [left, right] = p.width_cropping as number[];
+    return {
+      params: 'no weights',
+      shape: [
+        `height: ${input![0]} − ${top} − ${bottom} = ${input![0]! - top! - bottom!}`,
+        `width: ${input![1]} − ${left} − ${right} = ${input![1]! - left! - right!}`,
+      ],
+    };
+  },
+  digest: (p) => `${explain.dims(p.height_cropping)} | ${explain.dims(p.width_cropping)}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

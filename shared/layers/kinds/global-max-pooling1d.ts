@@ -1,5 +1,6 @@
 import { globalPooling1DFront } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
+import { globalPool1DHooks } from '../conv1d-hooks.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
@@ -14,25 +15,34 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const hooks = globalPool1DHooks('max');
+
+const torchHooks: torch.Hooks = hooks.torch;
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = hooks.tfjs;
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = hooks.onnx;
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Global max pooling (1-D)',
+    what: 'Keeps the largest value of each channel over all steps of the sequence: did the pattern occur anywhere?',
+    formula: '(steps, C) → (C), yᶜ = max over all steps of xᶜ',
+    when: 'At the end of a Conv1D text or signal model, when it matters that a pattern occurred, not where.',
+  },
+};
 
 // ─── end explain ───
 

@@ -15,25 +15,50 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The map is held (N, C, H, W): the largest value over dims 2 and 3.
+const torchHooks: torch.Hooks = {
+  plan: () => ({
+    steps: [
+      { fn: (v) => `${v}.amax(dim=(2, 3))`, seq: ['nn.AdaptiveMaxPool2d(1)', 'nn.Flatten()'] },
+    ],
+  }),
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.globalMaxPooling2d({ name: op.name })],
+  // H·W − 1 comparisons per channel.
+  forwardFlops: (op) => tfjs.shapeSize(op.inputShapes[0] ?? []),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // ReduceMax over H, W of the NHWC map (axes 1, 2 with batch), no kept axes.
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/ReduceMax`, 'ReduceMax', [ins[0]!], op.name, [
+      onnx.ints('axes', [1, 2]),
+      onnx.int('keepdims', 0),
+    ]),
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Global max pooling',
+    what: 'Keeps the largest value of each channel over the whole image, leaving one number per channel: how strongly each pattern occurs anywhere.',
+    formula: '(H, W, C) → (C), yᶜ = max over all positions of xᶜ',
+    when: 'At the end of a conv net instead of Flatten, when it matters that a feature is present, not where.',
+  },
+};
 
 // ─── end explain ───
 

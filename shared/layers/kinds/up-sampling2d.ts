@@ -1,5 +1,6 @@
 import { pairParam, requireImage } from '../common.ts';
 import type { LayerDef } from '../types.ts';
+import { onnxString } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -15,25 +16,73 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The map is held (N, C, H, W); nearest-neighbour upsampling by whole factors repeats each value
+// (PyTorch's 'nearest' picks source index ⌊i / factor⌋, as TF.js's resizeNearestNeighbor).
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const size = ctx.op.params.size as number[];
+    return {
+      steps: [{ module: `nn.Upsample(scale_factor=${torch.size(size)}, mode="nearest")` }],
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.upSampling2d({
+      name: op.name,
+      size: op.params.size as [number, number],
+      interpolation: 'nearest',
+    }),
+  ],
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Resize on the NHWC map with scales (1, sh, sw, 1): nearest, source index ⌊i / scale⌋
+  // (coordinate_transformation_mode 'asymmetric', nearest_mode 'floor'), as TF.js.
+  export: ({ g, op, ins }) => {
+    const [sh, sw] = op.params.size as number[];
+    const scales = g.floats(`${op.name}/scales`, [4], Float32Array.of(1, sh!, sw!, 1));
+    return g.node(`${op.name}/Resize`, 'Resize', [ins[0]!, '', scales], op.name, [
+      onnxString('mode', 'nearest'),
+      onnxString('coordinate_transformation_mode', 'asymmetric'),
+      onnxString('nearest_mode', 'floor'),
+    ]);
+  },
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'UpSampling2D',
+    what: 'Enlarges the image by repeating each pixel: with size 2 every value becomes a 2×2 block. No weights; a Conv2D after it learns to smooth the blocks.',
+    formula: 'y[i, j, c] = x[⌊i / sh⌋, ⌊j / sw⌋, c]',
+    when: 'In the decoder half of an image-to-image net (autoencoder, U-Net) to grow the feature map back.',
+  },
+  arithmetic: (p, [input]) => {
+    const [sh, sw] = p.size as number[];
+    return {
+      params: 'no weights: values are only repeated',
+      shape: [
+        `height: ${input![0]} × ${sh} = ${input![0]! * sh!}`,
+        `width: ${input![1]} × ${sw} = ${input![1]! * sw!}`,
+      ],
+    };
+  },
+  digest: (p) => `× ${explain.dims(p.size)}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -1,6 +1,7 @@
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
+import { onnxString } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -16,25 +17,71 @@ const kerasHooks: keras.Hooks = keras.TODO;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The map is held (N, C, H, W); nn.ZeroPad2d takes (left, right, top, bottom).
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const pads = [ctx.op.params.height_padding, ctx.op.params.width_padding] as [number, number][];
+    return { steps: [{ module: `nn.ZeroPad2d(${torch.pyTuple(torch.torchPads(pads))})` }] };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [
+    tf.layers.zeroPadding2d({
+      name: op.name,
+      padding: [
+        op.params.height_padding as [number, number],
+        op.params.width_padding as [number, number],
+      ],
+    }),
+  ],
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Pad on the NHWC map: pads (all begins, then all ends) = (0, top, left, 0, 0, bottom, right, 0).
+  export: ({ g, op, ins }) => {
+    const [top, bottom] = op.params.height_padding as number[];
+    const [left, right] = op.params.width_padding as number[];
+    const pads = g.int64s(`${op.name}/pads`, [0, top!, left!, 0, 0, bottom!, right!, 0]);
+    return g.node(`${op.name}/Pad`, 'Pad', [ins[0]!, pads], op.name, [
+      onnxString('mode', 'constant'),
+    ]);
+  },
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'ZeroPadding2D',
+    what: 'Adds rows and columns of zeros around the border of the image. No weights.',
+    formula: '(H, W, C) → (H + top + bottom, W + left + right, C), zeros outside the input',
+    when: "Before a 'valid' convolution or pooling, to keep the border or to make the sizes fit.",
+  },
+  arithmetic: (p, [input]) => {
+    const [top, bottom] = p.height_padding as number[];
+    const [left, right] = p.width_padding as number[];
+    return {
+      params: 'no weights',
+      shape: [
+        `height: ${input![0]} + ${top} + ${bottom} = ${input![0]! + top! + bottom!}`,
+        `width: ${input![1]} + ${left} + ${right} = ${input![1]! + left! + right!}`,
+      ],
+    };
+  },
+  digest: (p) => `${explain.dims(p.height_padding)} | ${explain.dims(p.width_padding)}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 
