@@ -8,6 +8,7 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installCpuResizeNearestGrad } from './cpu-resize.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
@@ -21,5 +22,6 @@ export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
   installWasmConvKernels(tf);
   installWasmMaxPoolGrad(tf);
+  installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
 }
