@@ -10,7 +10,42 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+/** Keras activation layers that import as an Activation block, with the checks each needs. */
+const ACTIVATION_CLASSES: Record<string, (c: keras.Json) => string> = {
+  Activation: (c) => keras.activationOf(c.activation),
+  ReLU: (c) => {
+    if ((c.max_value ?? null) !== null || (c.negative_slope ?? 0) !== 0 || (c.threshold ?? 0) !== 0)
+      throw new keras.Unsupported('ReLU with max_value, slope or threshold');
+    return 'relu';
+  },
+  Softmax: (c) => {
+    if ((c.axis ?? -1) !== -1) throw new keras.Unsupported(`Softmax over axis ${String(c.axis)}`);
+    return 'softmax';
+  },
+  ELU: (c) => {
+    if ((c.alpha ?? 1) !== 1) throw new keras.Unsupported(`ELU alpha ${String(c.alpha)}`);
+    return 'elu';
+  },
+  LeakyReLU: (c) => {
+    const slope = Number(c.negative_slope ?? c.alpha ?? 0.3);
+    if (Math.abs(slope - keras.LEAKY_RELU_SLOPE) > 1e-6)
+      throw new keras.Unsupported(
+        `LeakyReLU slope ${slope} (Netwright's leaky_relu has slope ${keras.LEAKY_RELU_SLOPE})`,
+      );
+    return 'leaky_relu';
+  },
+};
+
+const kerasHooks: keras.Hooks = {
+  classNames: Object.keys(ACTIVATION_CLASSES),
+  config: (op) => ({
+    className: 'Activation',
+    config: { name: op.name, activation: op.params.activation as string },
+  }),
+  callStyle: { positional: ['activation'], defaults: {} },
+  fromConfig: (c, className) => ({ params: { activation: ACTIVATION_CLASSES[className]!(c) } }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

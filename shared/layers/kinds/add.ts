@@ -10,7 +10,13 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Add'],
+  config: keras.nameOnly('Add'),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: () => ({ params: {} }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

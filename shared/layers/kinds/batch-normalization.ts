@@ -8,7 +8,25 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['BatchNormalization'],
+  config: (op) => ({
+    className: 'BatchNormalization',
+    config: {
+      name: op.name,
+      momentum: op.params.momentum as number,
+      epsilon: op.params.epsilon as number,
+    },
+  }),
+  callStyle: { positional: [], defaults: { momentum: 0.99, epsilon: 0.001 } },
+  fromConfig: (c) => {
+    const check = keras.lastAxisCheck(c, 'BatchNormalization');
+    if (c.center === false || c.scale === false)
+      throw new keras.Unsupported('BatchNormalization without center or scale');
+    return { params: { momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 0.001 }, check };
+  },
+  weightOrder: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+};
 
 // ─── end keras ───
 

@@ -9,7 +9,16 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Concatenate'],
+  config: (op) => ({
+    className: 'Concatenate',
+    config: { name: op.name, axis: op.params.axis as number },
+  }),
+  callStyle: { positional: [], defaults: { axis: -1 } },
+  fromConfig: (c) => ({ params: { axis: c.axis ?? -1 } }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

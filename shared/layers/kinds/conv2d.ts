@@ -9,7 +9,45 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Conv2D', 'Convolution2D'],
+  config: (op) => {
+    const p = op.params;
+    return {
+      className: 'Conv2D',
+      config: {
+        name: op.name,
+        filters: p.filters as number,
+        kernel_size: keras.tuple(p.kernel_size),
+        strides: keras.tuple(p.strides),
+        padding: p.padding as string,
+        activation: p.activation as string,
+        use_bias: p.use_bias as boolean,
+      },
+    };
+  },
+  callStyle: {
+    positional: ['filters', 'kernel_size'],
+    defaults: { strides: [1, 1], padding: 'valid', activation: 'linear', use_bias: true },
+  },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    keras.checkNoDilation(c);
+    if ((c.groups ?? 1) !== 1) throw new keras.Unsupported('grouped convolution');
+    return {
+      params: {
+        filters: c.filters,
+        kernel_size: keras.pair(c.kernel_size, 'kernel_size'),
+        strides: keras.pair(c.strides ?? 1, 'strides'),
+        padding: c.padding ?? 'valid',
+        activation: keras.activationOf(c.activation),
+        use_bias: c.use_bias ?? true,
+      },
+    };
+  },
+  weightOrder: ['kernel', 'bias'],
+  splitsActivation: true,
+};
 
 // ─── end keras ───
 

@@ -14,7 +14,28 @@ const FUSED_IN_TFJS = new Set(['linear', 'relu', 'elu', 'leaky_relu']);
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Dense'],
+  config: (op) => ({
+    className: 'Dense',
+    config: {
+      name: op.name,
+      units: op.params.units as number,
+      activation: op.params.activation as string,
+      use_bias: op.params.use_bias as boolean,
+    },
+  }),
+  callStyle: { positional: ['units'], defaults: { activation: 'linear', use_bias: true } },
+  fromConfig: (c) => ({
+    params: {
+      units: c.units,
+      activation: keras.activationOf(c.activation),
+      use_bias: c.use_bias ?? true,
+    },
+  }),
+  weightOrder: ['kernel', 'bias'],
+  splitsActivation: true,
+};
 
 // ─── end keras ───
 

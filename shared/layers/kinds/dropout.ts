@@ -8,7 +8,16 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Dropout'],
+  config: (op) => ({
+    className: 'Dropout',
+    config: { name: op.name, rate: op.params.rate as number },
+  }),
+  callStyle: { positional: ['rate'], defaults: {} },
+  fromConfig: (c) => ({ params: { rate: c.rate } }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

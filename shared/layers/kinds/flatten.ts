@@ -9,7 +9,16 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Flatten'],
+  config: keras.nameOnly('Flatten'),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    return { params: {} };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

@@ -9,7 +9,17 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['GlobalAveragePooling2D', 'GlobalAvgPool2D'],
+  config: keras.nameOnly('GlobalAveragePooling2D'),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    if (c.keepdims) throw new keras.Unsupported('keepdims');
+    return { params: {} };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

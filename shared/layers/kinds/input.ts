@@ -9,7 +9,23 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['InputLayer'],
+  config: (op) => ({
+    className: 'Input',
+    config: { name: op.name, shape: keras.tuple(op.params.shape) },
+  }),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: (c) => {
+    const shape = keras.inputShapeOf(c);
+    if (!shape || shape.some((d) => typeof d !== 'number'))
+      throw new keras.Unsupported(
+        `input shape ${JSON.stringify(shape ?? null)} (needs fixed sizes)`,
+      );
+    return { params: { shape } };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

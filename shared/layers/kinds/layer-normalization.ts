@@ -8,7 +8,21 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['LayerNormalization'],
+  config: (op) => ({
+    className: 'LayerNormalization',
+    config: { name: op.name, epsilon: op.params.epsilon as number },
+  }),
+  callStyle: { positional: [], defaults: { epsilon: 0.001 } },
+  fromConfig: (c) => {
+    const check = keras.lastAxisCheck(c, 'LayerNormalization');
+    if (c.center === false || c.scale === false)
+      throw new keras.Unsupported('LayerNormalization without center or scale');
+    return { params: { epsilon: c.epsilon ?? 0.001 }, check };
+  },
+  weightOrder: ['gamma', 'beta'],
+};
 
 // ─── end keras ───
 

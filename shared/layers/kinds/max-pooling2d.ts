@@ -8,7 +8,7 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = keras.pooling2D(['MaxPooling2D', 'MaxPool2D']);
 
 // ─── end keras ───
 

@@ -10,7 +10,17 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Reshape'],
+  // The IR-resolved target shape: a -1 replaced by its size, as Keras computes it.
+  config: (op) => ({
+    className: 'Reshape',
+    config: { name: op.name, target_shape: [...op.outputShape] },
+  }),
+  callStyle: { positional: ['target_shape'], defaults: {} },
+  fromConfig: (c) => ({ params: { target_shape: c.target_shape } }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
