@@ -2,12 +2,16 @@
  * Back-end hooks shared by MaxPooling1D and AveragePooling1D (they differ only in the operator)
  * and by GlobalAveragePooling1D and GlobalMaxPooling1D (they differ only in the reduction).
  *
+ * Also the Keras helpers of the group: 1-D sizes (an int or a 1-tuple in Keras configs) and the
+ * `((top, bottom), (left, right))` edges of ZeroPadding2D / Cropping2D.
+ *
  * Shapes: the input is a sequence `(steps, C)` per example, channels last as Keras holds it;
  * PyTorch and ONNX pooling want `(N, C, steps)`, so their forms permute in and out with
  * `layout.toChannelsFirst(1)` / `toChannelsLast(1)` (`[0, 2, 1]`). Params: `pool_size` (int),
  * `strides` (int, or null for "same as pool_size"), `padding` ('valid' | 'same').
  */
 import * as explain from './backends/explain.ts';
+import * as keras from './backends/keras.ts';
 import * as onnx from './backends/onnx.ts';
 import * as tfjs from './backends/tfjs.ts';
 import * as torch from './backends/torch.ts';
@@ -215,4 +219,117 @@ export function globalPool1DHooks(kind: 'max' | 'avg'): {
         ]),
     },
   };
+}
+
+/**
+ * A Keras 1-D size setting (`kernel_size`, `strides`, `pool_size` of Conv1D / Pooling1D): an int
+ * or a 1-tuple (Keras 3 configs write `(3,)`, TF.js `[3]`) → the int. Throws `keras.Unsupported`
+ * naming `what` for anything else.
+ */
+export function kerasSize1D(v: unknown, what: string): number {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 1 && typeof v[0] === 'number') return v[0];
+  throw new keras.Unsupported(`${what} ${JSON.stringify(v)}`);
+}
+
+/** `keras.writeCall` with 1-tuples written as plain ints (`Conv1D(32, 3)`, as Keras's docs do). */
+export function writeCall1D(config: keras.KerasLayerConfig, style: keras.CallStyle): string {
+  const plain = Object.fromEntries(
+    Object.entries(config.config).map(([k, v]) => [
+      k,
+      Array.isArray(v) && v.length === 1 && typeof v[0] === 'number' ? (v[0] as number) : v,
+    ]),
+  );
+  return keras.writeCall({ className: config.className, config: plain }, style);
+}
+
+/**
+ * The Keras hooks of a 1-D pooling kind (Keras 3 `MaxPooling1D(pool_size=2, strides=None,
+ * padding="valid")`): config `pool_size` and `strides` as 1-tuples (`strides` null = pool size),
+ * `padding`; imported strides equal to the pool size become null.
+ */
+export function pool1DKeras(classNames: readonly [string, ...string[]]): keras.Hooks {
+  const className = classNames[0];
+  const callStyle: keras.CallStyle = {
+    positional: ['pool_size'],
+    defaults: { strides: null, padding: 'valid' },
+  };
+  const config = (op: Parameters<keras.Hooks['config']>[0]): keras.KerasLayerConfig => {
+    const strides = op.params.strides as number | null;
+    return {
+      className,
+      config: {
+        name: op.name,
+        pool_size: [op.params.pool_size as number],
+        strides: strides === null ? null : [strides],
+        padding: op.params.padding as string,
+      },
+    };
+  };
+  return {
+    classNames,
+    config,
+    callStyle,
+    expression: (op) => writeCall1D(config(op), callStyle),
+    fromConfig: (c) => {
+      keras.checkChannelsLast(c);
+      const pool = kerasSize1D(c.pool_size ?? 2, 'pool_size');
+      const strides =
+        c.strides === null || c.strides === undefined ? null : kerasSize1D(c.strides, 'strides');
+      if (c.padding !== undefined && c.padding !== 'valid' && c.padding !== 'same')
+        throw new keras.Unsupported(`padding ${String(c.padding)}`);
+      return {
+        params: {
+          pool_size: pool,
+          strides: strides === pool ? null : strides,
+          padding: c.padding ?? 'valid',
+        },
+      };
+    },
+    weightOrder: [],
+  };
+}
+
+/**
+ * The Keras hooks of a global pooling kind (no settings; `keepdims` True and channels_first are
+ * not represented). `classNames`: canonical first, then Keras's alias (`GlobalMaxPool1D`).
+ */
+export function globalPoolKeras(classNames: readonly [string, ...string[]]): keras.Hooks {
+  return {
+    classNames,
+    config: keras.nameOnly(classNames[0]),
+    callStyle: { positional: [], defaults: {} },
+    fromConfig: (c) => {
+      keras.checkChannelsLast(c);
+      if (c.keepdims) throw new keras.Unsupported('keepdims');
+      return { params: {} };
+    },
+    weightOrder: [],
+  };
+}
+
+/**
+ * A Keras ZeroPadding2D `padding` / Cropping2D `cropping` setting → `[[top, bottom], [left,
+ * right]]`: an int means the same on all four sides, `(h, w)` means `((h, h), (w, w))`, and
+ * `((top, bottom), (left, right))` is itself (keras.io ZeroPadding2D / Cropping2D). Throws
+ * `keras.Unsupported` naming `what` for anything else or a negative entry.
+ */
+export function kerasEdges(v: unknown, what: string): [[number, number], [number, number]] {
+  const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (isInt(v))
+    return [
+      [v, v],
+      [v, v],
+    ];
+  if (Array.isArray(v) && v.length === 2) {
+    const [h, w] = v as unknown[];
+    if (isInt(h) && isInt(w))
+      return [
+        [h, h],
+        [w, w],
+      ];
+    if (v.every((e) => Array.isArray(e) && e.length === 2 && e.every(isInt)))
+      return v as [[number, number], [number, number]];
+  }
+  throw new keras.Unsupported(`${what} ${JSON.stringify(v)}`);
 }

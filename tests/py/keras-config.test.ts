@@ -41,7 +41,7 @@ function edgePairs(c: Record<string, KerasValue>, key: string): Record<string, K
   if (h !== undefined || w !== undefined) {
     // Netwright's own defaults apply to a missing one; the test projects spell out both.
     expect([h, w], `height_${key} and width_${key}`).not.toContain(undefined);
-    out[key] = [h, w] as unknown as KerasValue;
+    out[key] = [h, w];
     delete out[`height_${key}`];
     delete out[`width_${key}`];
   }
@@ -50,9 +50,9 @@ function edgePairs(c: Record<string, KerasValue>, key: string): Record<string, K
     out[key] = [
       [v, v],
       [v, v],
-    ] as unknown as KerasValue;
+    ];
   else if (Array.isArray(v) && v.every((x) => typeof x === 'number'))
-    out[key] = (v as number[]).map((x) => [x, x]) as unknown as KerasValue;
+    out[key] = (v as number[]).map((x) => [x, x]);
   return out;
 }
 // ── end conv1d helpers ──
@@ -264,7 +264,7 @@ const KERAS: Record<
       cropping: [
         [0, 0],
         [0, 0],
-      ] as unknown as KerasValue,
+      ],
       data_format: null,
     },
     canonical: (c) => edgePairs(c, 'cropping'),

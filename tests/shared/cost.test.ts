@@ -186,6 +186,17 @@ describe('cost model', () => {
       'GlobalAveragePooling2D',
       'Add',
       'Concatenate',
+      // ── conv1d kinds (hand-worked in tests/shared/kinds-conv1d.test.ts) ──
+      'Conv1D',
+      'MaxPooling1D',
+      'AveragePooling1D',
+      'GlobalAveragePooling1D',
+      'GlobalMaxPooling1D',
+      'GlobalMaxPooling2D',
+      'UpSampling2D',
+      'ZeroPadding2D',
+      'Cropping2D',
+      // ── end conv1d ──
     ];
     expect([...LAYER_TYPES].sort()).toEqual([...tested].sort());
   });

@@ -5,8 +5,11 @@
  * and the messages for inputs each kind cannot take.
  */
 import { describe, expect, it } from 'vitest';
+import { modelCost } from '../../shared/cost/cost.ts';
+import { lowerGraph } from '../../shared/ir/lower.ts';
 import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
 import type { Shape } from '../../shared/shape.ts';
+import { graphOf } from './graph-builder.ts';
 
 /** Shape inference and parameter count of one kind on given input shapes and params. */
 function apply(type: string, inputs: Shape[], params: Record<string, unknown> = {}) {
@@ -287,5 +290,68 @@ describe('Cropping2D', () => {
 
   it('E003 for a vector', () => {
     expect(shapeOf('Cropping2D', [[6]])).toMatchObject({ ok: false, code: 'E003' });
+  });
+});
+
+// Cost model conventions (shared/cost/cost.ts): 1 multiply-add = 2 FLOPs, 1 element-wise op or
+// comparison = 1 FLOP; training = 3 × forward; every value an op outputs is kept for backprop.
+describe('cost of the conv1d kinds, worked by hand', () => {
+  function costOf(blocks: [string, string, Record<string, unknown>?][]) {
+    const lowered = lowerGraph(
+      graphOf(
+        blocks,
+        blocks.slice(1).map((b, i) => `${blocks[i]![0]}->${b[0]}`),
+      ),
+    );
+    if (!lowered.ok) throw new Error(JSON.stringify(lowered.diagnostics));
+    return modelCost(lowered.ir.ops, { batchSize: 1, optimizer: 'sgd' });
+  }
+
+  it('a sequence chain: Conv1D, MaxPooling1D, AveragePooling1D, global poolings', () => {
+    const cost = costOf([
+      ['in', 'Input', { shape: [8, 2] }],
+      // (8, 2) → (6, 3): 3·2 multiply-adds per output value, 18 values: 2·6·18 = 216,
+      // + 18 biases + 18 relu = 252.
+      ['conv', 'Conv1D', { filters: 3, kernel_size: 3, activation: 'relu' }],
+      // (6, 3) → (3, 3): 2 − 1 = 1 comparison per output value: 9.
+      ['max', 'MaxPooling1D', { pool_size: 2 }],
+      // (3, 3) → (3, 3): 3 − 1 adds + 1 multiply = 3 per output value: 27.
+      ['avg', 'AveragePooling1D', { pool_size: 3, strides: 1, padding: 'same' }],
+      // (3, 3) → (3): one op per input value: 9.
+      ['gavg', 'GlobalAveragePooling1D'],
+    ]);
+    expect(cost.layers.map((l) => l.forwardFlops)).toEqual([0, 252, 9, 27, 9]);
+    expect(cost.forwardFlops).toBe(297);
+    expect(cost.trainingFlops).toBe(3 * 297);
+    // Kernel 3·2·3 = 18 + bias 3 = 21 params (Keras: kernel_size · in · filters + filters).
+    expect(cost.params.total).toBe(21);
+    // Kept per example: input 16 + 18 + 9 + 9 + 3 = 55 values × 4 B.
+    expect(cost.activationBytesPerBatch).toBe(55 * 4);
+  });
+
+  it('GlobalMaxPooling1D: one comparison per input value', () => {
+    const cost = costOf([
+      ['in', 'Input', { shape: [7, 3] }],
+      ['g', 'GlobalMaxPooling1D'],
+    ]);
+    expect(cost.layers.map((l) => l.forwardFlops)).toEqual([0, 21]);
+  });
+
+  it('an image chain: padding, upsampling, cropping move data only; GlobalMaxPooling2D compares', () => {
+    const cost = costOf([
+      ['in', 'Input', { shape: [4, 4, 1] }],
+      // (4, 4, 1) → (5, 5, 1)
+      ['pad', 'ZeroPadding2D', { height_padding: [1, 0], width_padding: [0, 1] }],
+      // → (10, 10, 1)
+      ['up', 'UpSampling2D', { size: [2, 2] }],
+      // → (8, 8, 1)
+      ['crop', 'Cropping2D', { height_cropping: [1, 1], width_cropping: [2, 0] }],
+      // → (1): 64 input values, one comparison each.
+      ['g', 'GlobalMaxPooling2D'],
+    ]);
+    expect(cost.layers.map((l) => l.forwardFlops)).toEqual([0, 0, 0, 0, 64]);
+    expect(cost.params.total).toBe(0);
+    // Kept: 16 + 25 + 100 + 64 + 1 = 206 values × 4 B.
+    expect(cost.activationBytesPerBatch).toBe(206 * 4);
   });
 });

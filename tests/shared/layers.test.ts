@@ -30,6 +30,17 @@ describe('layer catalogue against Keras', () => {
       'GlobalAveragePooling2D',
       'Add',
       'Concatenate',
+      // ── conv1d kinds ──
+      'Conv1D',
+      'MaxPooling1D',
+      'AveragePooling1D',
+      'GlobalAveragePooling1D',
+      'GlobalMaxPooling1D',
+      'GlobalMaxPooling2D',
+      'UpSampling2D',
+      'ZeroPadding2D',
+      'Cropping2D',
+      // ── end conv1d ──
     ];
     expect(LAYERS.map((l) => l.type).sort()).toEqual([...required].sort());
     for (const def of LAYERS) {

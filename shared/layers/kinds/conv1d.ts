@@ -1,5 +1,6 @@
 import { activationParam, paddingParam } from '../common.ts';
 import { requireSequence, sizeParam, slideWindow1D } from '../conv1d-common.ts';
+import { kerasSize1D, writeCall1D } from '../conv1d-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -10,7 +11,58 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasCallStyle: keras.CallStyle = {
+  positional: ['filters', 'kernel_size'],
+  defaults: { strides: [1], padding: 'valid', activation: 'linear', use_bias: true },
+};
+
+const kerasConfig = (op: Parameters<keras.Hooks['config']>[0]): keras.KerasLayerConfig => {
+  const p = op.params;
+  return {
+    className: 'Conv1D',
+    config: {
+      name: op.name,
+      filters: p.filters as number,
+      kernel_size: [p.kernel_size as number],
+      strides: [p.strides as number],
+      padding: p.padding as string,
+      activation: p.activation as string,
+      use_bias: p.use_bias as boolean,
+    },
+  };
+};
+
+// Keras 3 Conv1D: kernel_size and strides are 1-tuples in the config; written as ints in code.
+const kerasHooks: keras.Hooks = {
+  classNames: ['Conv1D', 'Convolution1D'],
+  config: kerasConfig,
+  callStyle: kerasCallStyle,
+  expression: (op) =>
+    writeCall1D(kerasConfig(op), {
+      ...kerasCallStyle,
+      defaults: { ...kerasCallStyle.defaults, strides: 1 },
+    }),
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    if (c.dilation_rate !== undefined && kerasSize1D(c.dilation_rate, 'dilation_rate') !== 1)
+      throw new keras.Unsupported('dilation');
+    if ((c.groups ?? 1) !== 1) throw new keras.Unsupported('grouped convolution');
+    if (c.padding !== undefined && c.padding !== 'valid' && c.padding !== 'same')
+      throw new keras.Unsupported(`padding ${String(c.padding)}`);
+    return {
+      params: {
+        filters: c.filters,
+        kernel_size: kerasSize1D(c.kernel_size, 'kernel_size'),
+        strides: kerasSize1D(c.strides ?? 1, 'strides'),
+        padding: c.padding ?? 'valid',
+        activation: keras.activationOf(c.activation),
+        use_bias: c.use_bias ?? true,
+      },
+    };
+  },
+  weightOrder: ['kernel', 'bias'],
+  splitsActivation: true,
+};
 
 // ─── end keras ───
 

@@ -1,6 +1,7 @@
 import { formatShape } from '../../shape.ts';
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
+import { kerasEdges } from '../conv1d-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -11,7 +12,38 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+// Keras's one `cropping` ((top, bottom), (left, right)) ↔ the block's height_cropping and width_cropping.
+const kerasHooks: keras.Hooks = {
+  classNames: ['Cropping2D'],
+  config: (op) => ({
+    className: 'Cropping2D',
+    config: {
+      name: op.name,
+      cropping: [keras.tuple(op.params.height_cropping), keras.tuple(op.params.width_cropping)],
+    },
+  }),
+  callStyle: {
+    positional: [],
+    defaults: {
+      cropping: [
+        [0, 0],
+        [0, 0],
+      ],
+    },
+  },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    const [h, w] = kerasEdges(
+      c.cropping ?? [
+        [0, 0],
+        [0, 0],
+      ],
+      'cropping',
+    );
+    return { params: { height_cropping: h, width_cropping: w } };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
@@ -50,8 +82,6 @@ const tfjsHooks: tfjs.Hooks = {
       ],
     }),
   ],
-  // The output is a slice of the input.
-  keptValues: () => 0,
 };
 
 // ─── end tfjs ───
@@ -119,7 +149,7 @@ export const Cropping2DLayer: LayerDef = {
   type: 'Cropping2D',
   group: 'Convolution',
   kerasName: 'Cropping2D',
-  torchName: 'slicing',
+  torchName: 'tensor slicing',
   summary: 'Cuts rows and columns off the border of an image.',
   params: [
     edgesParam('height_cropping', 'Top, bottom', [0, 0], 'rows to cut at the top, bottom'),

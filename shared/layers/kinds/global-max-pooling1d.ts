@@ -1,6 +1,6 @@
 import { globalPooling1DFront } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
-import { globalPool1DHooks } from '../conv1d-hooks.ts';
+import { globalPool1DHooks, globalPoolKeras } from '../conv1d-hooks.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
@@ -9,7 +9,7 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = globalPoolKeras(['GlobalMaxPooling1D', 'GlobalMaxPool1D']);
 
 // ─── end keras ───
 

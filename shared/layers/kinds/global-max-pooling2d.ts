@@ -1,5 +1,6 @@
 import { requireImage } from '../common.ts';
 import type { LayerDef } from '../types.ts';
+import { globalPoolKeras } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -9,7 +10,7 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = globalPoolKeras(['GlobalMaxPooling2D', 'GlobalMaxPool2D']);
 
 // ─── end keras ───
 

@@ -1,6 +1,12 @@
 import { pooling1DFront } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
-import { pool1DArithmetic, pool1DOnnx, pool1DTfjs, pool1DTorch } from '../conv1d-hooks.ts';
+import {
+  pool1DArithmetic,
+  pool1DKeras,
+  pool1DOnnx,
+  pool1DTfjs,
+  pool1DTorch,
+} from '../conv1d-hooks.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
@@ -9,7 +15,7 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = pool1DKeras(['MaxPooling1D', 'MaxPool1D']);
 
 // ─── end keras ───
 

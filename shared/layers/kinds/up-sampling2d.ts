@@ -10,7 +10,27 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['UpSampling2D'],
+  config: (op) => ({
+    className: 'UpSampling2D',
+    config: {
+      name: op.name,
+      size: keras.tuple(op.params.size),
+      interpolation: op.params.interpolation as string,
+    },
+  }),
+  callStyle: { positional: [], defaults: { size: [2, 2], interpolation: 'nearest' } },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    const interpolation = c.interpolation ?? 'nearest';
+    // TF.js's bilinear differs from Keras 3's (no half-pixel centres): not offered.
+    if (interpolation !== 'nearest')
+      throw new keras.Unsupported(`interpolation ${String(interpolation)}`);
+    return { params: { size: keras.pair(c.size ?? 2, 'size'), interpolation } };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 

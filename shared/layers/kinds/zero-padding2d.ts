@@ -1,7 +1,7 @@
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
-import { onnxString } from '../conv1d-hooks.ts';
+import { kerasEdges, onnxString } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -11,7 +11,38 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+// Keras's one `padding` ((top, bottom), (left, right)) ↔ the block's height_padding and width_padding.
+const kerasHooks: keras.Hooks = {
+  classNames: ['ZeroPadding2D'],
+  config: (op) => ({
+    className: 'ZeroPadding2D',
+    config: {
+      name: op.name,
+      padding: [keras.tuple(op.params.height_padding), keras.tuple(op.params.width_padding)],
+    },
+  }),
+  callStyle: {
+    positional: [],
+    defaults: {
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
+    },
+  },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    const [h, w] = kerasEdges(
+      c.padding ?? [
+        [1, 1],
+        [1, 1],
+      ],
+      'padding',
+    );
+    return { params: { height_padding: h, width_padding: w } };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
