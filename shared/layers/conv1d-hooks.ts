@@ -333,3 +333,245 @@ export function kerasEdges(v: unknown, what: string): [[number, number], [number
   }
   throw new keras.Unsupported(`${what} ${JSON.stringify(v)}`);
 }
+
+// ─── ONNX import claims ───
+
+/**
+ * The channels-last axis (batch 0) that each axis of a tensor in state `s` holds: a tensor laid
+ * out by `perm` has channels-last axis `perm[a]` at its axis `a` (see `onnx.TensorState.perm`).
+ */
+const clAxis = (s: onnx.TensorState, actual: number): number =>
+  s.perm[actual < 0 ? actual + s.perm.length : actual]!;
+
+/** Import claim of a 1-D pooling kind: ONNX `opType` on an NCW sequence → `type`. */
+export function pool1DImport(opType: 'MaxPool' | 'AveragePool', type: string): onnx.Importer {
+  return {
+    ops: [opType],
+    match: (node, ctx) => {
+      const s = ctx.stateOf(node, node.inputs[0]);
+      if (s.shape.length !== 2) return false;
+      ctx.requireChannelsFirst(s, opType);
+      const k = ctx.attr(node, 'kernel_shape')?.ints ?? [];
+      const strides = ctx.attr(node, 'strides')?.ints ?? [1];
+      if (k.length !== 1) throw new onnx.Unsupported(`${opType} with kernel [${k.join(', ')}]`);
+      if (ctx.attr(node, 'ceil_mode')?.i) throw new onnx.Unsupported(`${opType} with ceil_mode`);
+      if ((ctx.attr(node, 'dilations')?.ints ?? [1]).some((d) => d !== 1))
+        throw new onnx.Unsupported(`dilated ${opType}`);
+      if (node.outputs[1] && ctx.consumers(node.outputs[1]))
+        throw new onnx.Unsupported('MaxPool indices');
+      const padding = ctx.windowPadding(node, s, k, strides);
+      if (opType === 'AveragePool' && padding === 'same' && ctx.attr(node, 'count_include_pad')?.i)
+        throw new onnx.Unsupported('AveragePool that counts padding (TensorFlow does not)');
+      ctx.addLayer(
+        node,
+        type,
+        { pool_size: k[0], strides: strides[0] === k[0] ? null : strides[0], padding },
+        [s],
+        onnx.layout.toChannelsFirst(1),
+      );
+    },
+  };
+}
+
+/**
+ * Import claim of a global pooling kind: `ReduceMax`/`ReduceMean` over the spatial axes
+ * (`spatialRank` 1: steps; 2: height and width) without kept axes, in either layout; declines
+ * (returns false) other reductions so that other kinds may claim them.
+ */
+export function globalPoolImport(
+  opType: 'ReduceMax' | 'ReduceMean',
+  type: string,
+  spatialRank: 1 | 2,
+): onnx.Importer {
+  return {
+    ops: [opType],
+    match: (node, ctx) => {
+      const s = ctx.stateOf(node, node.inputs[0]);
+      if (s.shape.length !== spatialRank + 1 || s.torchIndex) return false;
+      const axes = ctx.attr(node, 'axes')?.ints ?? ctx.intsOf(node.inputs[1]) ?? [];
+      const keep = ctx.attr(node, 'keepdims')?.i ?? 1;
+      const spatial = axes.map((a) => clAxis(s, a)).sort();
+      const want = Array.from({ length: spatialRank }, (_, i) => i + 1);
+      if (keep !== 0 || spatial.join() !== want.join()) return false;
+      ctx.addLayer(node, type, {}, [s], null);
+    },
+  };
+}
+
+/**
+ * `[before, after]` for the height (channels-last axis 1) and width (axis 2) of a 4-D tensor in
+ * state `s`, from per-actual-axis `begins`/`ends`; Unsupported when the batch or channel axis has
+ * any (`what` names the operator).
+ */
+function edgesOf(
+  s: onnx.TensorState,
+  begins: readonly number[],
+  ends: readonly number[],
+  what: string,
+): [[number, number], [number, number]] {
+  const out: [number, number][] = [
+    [0, 0],
+    [0, 0],
+    [0, 0],
+    [0, 0],
+  ];
+  begins.forEach((b, a) => (out[clAxis(s, a)] = [b, ends[a]!]));
+  if (out[0]!.some((v) => v !== 0) || out[3]!.some((v) => v !== 0))
+    throw new onnx.Unsupported(`${what} of the batch or channel axis`);
+  return [out[1]!, out[2]!];
+}
+
+/** ZeroPadding2D's claim: a constant-zero `Pad` of the height and width of an image. */
+export const zeroPaddingImport: onnx.Importer = {
+  ops: ['Pad'],
+  match: (node, ctx) => {
+    const s = ctx.stateOf(node, node.inputs[0]);
+    if (s.shape.length !== 3) return false;
+    const mode = ctx.attr(node, 'mode')?.s ?? 'constant';
+    if (mode !== 'constant') throw new onnx.Unsupported(`Pad mode ${mode}`);
+    const value = node.inputs[2] ? ctx.floatsOf(node.inputs[2], 'a pad value').floats[0] : 0;
+    if (value !== 0 && value !== undefined) throw new onnx.Unsupported(`Pad with value ${value}`);
+    if (node.inputs[3]) throw new onnx.Unsupported('Pad with axes');
+    const pads = ctx.attr(node, 'pads')?.ints ?? ctx.intsOf(node.inputs[1]);
+    if (!pads || pads.length !== 8) throw new onnx.Unsupported('Pad without 8 constant pads');
+    if (pads.some((p) => p < 0)) throw new onnx.Unsupported('Pad with negative pads');
+    const [h, w] = edgesOf(s, pads.slice(0, 4), pads.slice(4), 'Pad');
+    ctx.addLayer(node, 'ZeroPadding2D', { height_padding: h, width_padding: w }, [s], s.perm);
+  },
+};
+
+/**
+ * Cropping2D's claim: a `Slice` of the height and width of an image with step 1 (ends past the
+ * size or negative, as PyTorch writes `x[:, :, 1:-1]`, are clamped as ONNX defines them).
+ */
+export const croppingImport: onnx.Importer = {
+  ops: ['Slice'],
+  match: (node, ctx) => {
+    const s = ctx.stateOf(node, node.inputs[0]);
+    if (s.shape.length !== 3) return false;
+    const starts = ctx.attr(node, 'starts')?.ints ?? ctx.intsOf(node.inputs[1]);
+    const ends = ctx.attr(node, 'ends')?.ints ?? ctx.intsOf(node.inputs[2]);
+    if (!starts || !ends) throw new onnx.Unsupported('Slice without constant starts and ends');
+    const axes =
+      ctx.attr(node, 'axes')?.ints ??
+      (node.inputs[3] ? ctx.intsOf(node.inputs[3]) : starts.map((_, i) => i));
+    const steps = node.inputs[4] ? ctx.intsOf(node.inputs[4]) : undefined;
+    if (!axes || (steps && steps.some((v) => v !== 1)))
+      throw new onnx.Unsupported('Slice with steps other than 1');
+    const begins = [0, 0, 0, 0];
+    const cut = [0, 0, 0, 0];
+    axes.forEach((axis, i) => {
+      const a = axis < 0 ? axis + 4 : axis;
+      const cl = clAxis(s, a);
+      if (cl === 0) {
+        // The batch axis: only a slice that keeps all of it (0 to "the end", INT64_MAX).
+        if (starts[i] !== 0 || ends[i]! < 2 ** 31 - 1)
+          throw new onnx.Unsupported('Slice of the batch axis');
+        return;
+      }
+      const size = s.shape[cl - 1]!;
+      const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
+      begins[a] = clamp(starts[i]!);
+      cut[a] = size - clamp(ends[i]!);
+    });
+    const [h, w] = edgesOf(s, begins, cut, 'Slice');
+    ctx.addLayer(node, 'Cropping2D', { height_cropping: h, width_cropping: w }, [s], s.perm);
+  },
+};
+
+/**
+ * UpSampling2D's claim: a nearest `Resize` by whole factors of height and width (scales, or
+ * sizes that are whole multiples), source index ⌊i / factor⌋ ('asymmetric' + 'floor', as TF.js;
+ * PyTorch's `nn.Upsample(mode="nearest")` exports so), in either layout.
+ */
+export const upSamplingImport: onnx.Importer = {
+  ops: ['Resize'],
+  match: (node, ctx) => {
+    const s = ctx.stateOf(node, node.inputs[0]);
+    if (s.shape.length !== 3) return false;
+    const mode = ctx.attr(node, 'mode')?.s ?? 'nearest';
+    const transform = ctx.attr(node, 'coordinate_transformation_mode')?.s ?? 'half_pixel';
+    const nearest = ctx.attr(node, 'nearest_mode')?.s ?? 'round_prefer_floor';
+    if (mode !== 'nearest') throw new onnx.Unsupported(`Resize mode ${mode}`);
+    if (transform !== 'asymmetric' || nearest !== 'floor')
+      throw new onnx.Unsupported(
+        `Resize with ${transform} coordinates and ${nearest} rounding (UpSampling2D repeats values: asymmetric, floor)`,
+      );
+    const scalesName = ctx.opset < 11 ? node.inputs[1] : node.inputs[2];
+    const scales =
+      scalesName && ctx.inits.get(scalesName)?.floats?.length
+        ? Array.from(ctx.inits.get(scalesName)!.floats!)
+        : undefined;
+    const sizes = node.inputs[3] ? ctx.intsOf(node.inputs[3]) : undefined;
+    if (!scales && !sizes) throw new onnx.Unsupported('Resize without constant scales or sizes');
+    const factor = [1, 1, 1, 1];
+    for (let a = 0; a < 4; a++) {
+      const cl = clAxis(s, a);
+      if (cl === 0) factor[0] = scales ? scales[a]! : 1;
+      else factor[cl] = scales ? scales[a]! : sizes![a]! / s.shape[cl - 1]!;
+    }
+    if (factor.some((f) => !Number.isInteger(f) || f < 1) || factor[0] !== 1 || factor[3] !== 1)
+      throw new onnx.Unsupported(
+        `Resize by [${factor.join(', ')}] (UpSampling2D repeats height and width whole times)`,
+      );
+    ctx.addLayer(
+      node,
+      'UpSampling2D',
+      { size: [factor[1], factor[2]], interpolation: 'nearest' },
+      [s],
+      s.perm,
+    );
+  },
+};
+
+/**
+ * Conv1D's claim: a 1-D `Conv` (kernel `(out, in, k)`) on an NCW sequence → Conv1D with the kernel
+ * in Keras layout `(k, in, out)`; grouped or dilated convolutions are refused.
+ */
+export const conv1DImport: onnx.Importer = {
+  ops: ['Conv'],
+  match: (node, ctx) => {
+    const s = ctx.stateOf(node, node.inputs[0]);
+    if (s.shape.length !== 2) return false;
+    ctx.requireChannelsFirst(s, 'Conv');
+    const w = ctx.floatsOf(node.inputs[1], 'a kernel');
+    if (w.dims.length !== 3) throw new onnx.Unsupported('Conv that is not 1-D on a sequence');
+    const [cout, cin, k] = w.dims as [number, number, number];
+    if ((ctx.attr(node, 'group')?.i ?? 1) !== 1) throw new onnx.Unsupported('grouped Conv');
+    if ((ctx.attr(node, 'dilations')?.ints ?? [1]).some((d) => d !== 1))
+      throw new onnx.Unsupported('dilated Conv');
+    if (cin !== s.shape[1])
+      throw new onnx.Unsupported(`Conv kernel for ${cin} channels on ${s.shape[1]}`);
+    const strides = ctx.attr(node, 'strides')?.ints ?? [1];
+    const padding = ctx.windowPadding(node, s, [k], strides);
+    const toKeras = onnx.layout.inversePermutation(onnx.layout.kernelToChannelsFirst(1));
+    const weights: onnx.WeightTensor[] = [
+      {
+        name: 'kernel',
+        shape: [k, cin, cout],
+        data: onnx.layout.transposeArray(w.floats, w.dims, toKeras),
+      },
+    ];
+    if (node.inputs[2])
+      weights.push({
+        name: 'bias',
+        shape: [cout],
+        data: ctx.floatsOf(node.inputs[2], 'a bias').floats,
+      });
+    ctx.addLayer(
+      node,
+      'Conv1D',
+      {
+        filters: cout,
+        kernel_size: k,
+        strides: strides[0],
+        padding,
+        activation: 'linear',
+        use_bias: weights.length === 2,
+      },
+      [s],
+      onnx.layout.toChannelsFirst(1),
+      weights,
+    );
+  },
+};

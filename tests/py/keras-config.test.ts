@@ -41,7 +41,7 @@ function edgePairs(c: Record<string, KerasValue>, key: string): Record<string, K
   if (h !== undefined || w !== undefined) {
     // Netwright's own defaults apply to a missing one; the test projects spell out both.
     expect([h, w], `height_${key} and width_${key}`).not.toContain(undefined);
-    out[key] = [h, w];
+    out[key] = [h as KerasValue, w as KerasValue];
     delete out[`height_${key}`];
     delete out[`width_${key}`];
   }

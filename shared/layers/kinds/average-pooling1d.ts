@@ -2,6 +2,7 @@ import { pooling1DFront } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
 import {
   pool1DArithmetic,
+  pool1DImport,
   pool1DKeras,
   pool1DOnnx,
   pool1DTfjs,
@@ -33,7 +34,10 @@ const tfjsHooks: tfjs.Hooks = pool1DTfjs('avg');
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = pool1DOnnx('AveragePool');
+const onnxHooks: onnx.Hooks = {
+  ...pool1DOnnx('AveragePool'),
+  import: [pool1DImport('AveragePool', 'AveragePooling1D')],
+};
 
 // ─── end onnx ───
 

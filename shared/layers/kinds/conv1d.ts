@@ -1,6 +1,6 @@
 import { activationParam, paddingParam } from '../common.ts';
 import { requireSequence, sizeParam, slideWindow1D } from '../conv1d-common.ts';
-import { kerasSize1D, writeCall1D } from '../conv1d-hooks.ts';
+import { conv1DImport, kerasSize1D, writeCall1D } from '../conv1d-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -189,6 +189,7 @@ const onnxHooks: onnx.Hooks = {
     ]);
     return g.activation(act, back, n, n);
   },
+  import: [conv1DImport],
 };
 
 // ─── end onnx ───

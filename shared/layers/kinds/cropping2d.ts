@@ -1,7 +1,7 @@
 import { formatShape } from '../../shape.ts';
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
-import { kerasEdges } from '../conv1d-hooks.ts';
+import { croppingImport, kerasEdges } from '../conv1d-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -107,6 +107,7 @@ const onnxHooks: onnx.Hooks = {
       n,
     );
   },
+  import: [croppingImport],
 };
 
 // ─── end onnx ───

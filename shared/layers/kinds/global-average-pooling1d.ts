@@ -1,6 +1,6 @@
 import { globalPooling1DFront } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
-import { globalPool1DHooks, globalPoolKeras } from '../conv1d-hooks.ts';
+import { globalPool1DHooks, globalPoolImport, globalPoolKeras } from '../conv1d-hooks.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
@@ -29,7 +29,10 @@ const tfjsHooks: tfjs.Hooks = hooks.tfjs;
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = hooks.onnx;
+const onnxHooks: onnx.Hooks = {
+  ...hooks.onnx,
+  import: [globalPoolImport('ReduceMean', 'GlobalAveragePooling1D', 1)],
+};
 
 // ─── end onnx ───
 

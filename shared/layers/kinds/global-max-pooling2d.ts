@@ -1,6 +1,6 @@
 import { requireImage } from '../common.ts';
 import type { LayerDef } from '../types.ts';
-import { globalPoolKeras } from '../conv1d-hooks.ts';
+import { globalPoolImport, globalPoolKeras } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -46,6 +46,7 @@ const onnxHooks: onnx.Hooks = {
       onnx.ints('axes', [1, 2]),
       onnx.int('keepdims', 0),
     ]),
+  import: [globalPoolImport('ReduceMax', 'GlobalMaxPooling2D', 2)],
 };
 
 // ─── end onnx ───

@@ -2,6 +2,7 @@ import { pooling1DFront } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
 import {
   pool1DArithmetic,
+  pool1DImport,
   pool1DKeras,
   pool1DOnnx,
   pool1DTfjs,
@@ -33,7 +34,10 @@ const tfjsHooks: tfjs.Hooks = pool1DTfjs('max');
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = pool1DOnnx('MaxPool');
+const onnxHooks: onnx.Hooks = {
+  ...pool1DOnnx('MaxPool'),
+  import: [pool1DImport('MaxPool', 'MaxPooling1D')],
+};
 
 // ─── end onnx ───
 

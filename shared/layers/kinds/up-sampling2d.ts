@@ -1,6 +1,6 @@
 import { pairParam, requireImage } from '../common.ts';
 import type { LayerDef } from '../types.ts';
-import { onnxString } from '../conv1d-hooks.ts';
+import { onnxString, upSamplingImport } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -77,6 +77,7 @@ const onnxHooks: onnx.Hooks = {
       onnxString('nearest_mode', 'floor'),
     ]);
   },
+  import: [upSamplingImport],
 };
 
 // ─── end onnx ───

@@ -1,7 +1,7 @@
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
-import { kerasEdges, onnxString } from '../conv1d-hooks.ts';
+import { kerasEdges, onnxString, zeroPaddingImport } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -86,6 +86,7 @@ const onnxHooks: onnx.Hooks = {
       onnxString('mode', 'constant'),
     ]);
   },
+  import: [zeroPaddingImport],
 };
 
 // ─── end onnx ───
