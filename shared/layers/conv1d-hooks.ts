@@ -334,6 +334,20 @@ export function kerasEdges(v: unknown, what: string): [[number, number], [number
   throw new keras.Unsupported(`${what} ${JSON.stringify(v)}`);
 }
 
+/**
+ * The short line on a ZeroPadding2D / Cropping2D block from its stored (top, bottom) and (left,
+ * right) pairs: `pad 1` when all four sides are equal, else `pad 2+0, 1+3` (top+bottom,
+ * left+right); `?` for a pair that is missing or not a list (the digest gets stored params).
+ */
+export function edgesDigest(word: string, height: unknown, width: unknown): string {
+  const pair = (v: unknown) => (Array.isArray(v) && v.length === 2 ? (v as unknown[]) : null);
+  const h = pair(height);
+  const w = pair(width);
+  if (h && w && [...h, ...w].every((v) => v === h[0])) return `${word} ${String(h[0])}`;
+  const text = (v: unknown[] | null) => (v ? `${String(v[0])}+${String(v[1])}` : '?');
+  return `${word} ${text(h)}, ${text(w)}`;
+}
+
 // ─── ONNX import claims ───
 
 /**

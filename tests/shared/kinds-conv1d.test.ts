@@ -355,3 +355,56 @@ describe('cost of the conv1d kinds, worked by hand', () => {
     expect(cost.activationBytesPerBatch).toBe(206 * 4);
   });
 });
+
+// The explanation card's arithmetic and the block digest, written as a learner would check them.
+describe('explanations of the conv1d kinds', () => {
+  const explainOf = (type: string) => getLayer(type)!.explain;
+  const resolved = (type: string, params: Record<string, unknown> = {}) =>
+    resolveParams(getLayer(type)!, { ...defaultParams(getLayer(type)!), ...params }).params;
+
+  it('Conv1D: kernel × channels × filters + biases, and the steps line', () => {
+    expect(explainOf('Conv1D').arithmetic!(resolved('Conv1D'), [[10, 4]])).toEqual({
+      params: '3 × 4 channels × 32 filters + 32 biases = 416',
+      shape: ['steps: (10 − 3) / 1 + 1 = 8'],
+    });
+    expect(
+      explainOf('Conv1D').arithmetic!(
+        resolved('Conv1D', { strides: 3, padding: 'same', use_bias: false }),
+        [[10, 4]],
+      ),
+    ).toEqual({
+      params: '3 × 4 channels × 32 filters = 384 (no bias)',
+      shape: ['steps: ⌈10 / 3⌉ = 4 (padding same)'],
+    });
+  });
+
+  it('1-D pooling: no weights; strides empty means the pool size', () => {
+    expect(explainOf('MaxPooling1D').arithmetic!(resolved('MaxPooling1D'), [[9, 3]])).toEqual({
+      params: 'no weights: pooling only compares or averages values',
+      shape: ['steps: ⌊(9 − 2) / 2⌋ + 1 = 4'],
+    });
+  });
+
+  it('UpSampling2D, ZeroPadding2D, Cropping2D: the size arithmetic and digests', () => {
+    expect(explainOf('UpSampling2D').arithmetic!(resolved('UpSampling2D'), [[7, 5, 3]])).toEqual({
+      params: 'no weights: values are only repeated',
+      shape: ['height: 7 × 2 = 14', 'width: 5 × 2 = 10'],
+    });
+    const pad = { height_padding: [2, 0], width_padding: [1, 3] };
+    expect(
+      explainOf('ZeroPadding2D').arithmetic!(resolved('ZeroPadding2D', pad), [[5, 4, 3]]),
+    ).toEqual({
+      params: 'no weights',
+      shape: ['height: 5 + 2 + 0 = 7', 'width: 4 + 1 + 3 = 8'],
+    });
+    expect(explainOf('ZeroPadding2D').digest!(pad)).toBe('pad 2+0, 1+3');
+    expect(explainOf('ZeroPadding2D').digest!(resolved('ZeroPadding2D'))).toBe('pad 1');
+    const crop = { height_cropping: [1, 2], width_cropping: [0, 1] };
+    expect(explainOf('Cropping2D').arithmetic!(resolved('Cropping2D', crop), [[6, 4, 3]])).toEqual({
+      params: 'no weights',
+      shape: ['height: 6 − 1 − 2 = 3', 'width: 4 − 0 − 1 = 3'],
+    });
+    expect(explainOf('Cropping2D').digest!(crop)).toBe('crop 1+2, 0+1');
+    expect(explainOf('Cropping2D').digest!({})).toBe('crop ?, ?');
+  });
+});

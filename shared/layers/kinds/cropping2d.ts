@@ -1,7 +1,7 @@
 import { formatShape } from '../../shape.ts';
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
-import { croppingImport, kerasEdges } from '../conv1d-hooks.ts';
+import { croppingImport, edgesDigest, kerasEdges } from '../conv1d-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -132,7 +132,8 @@ const explainHooks: explain.Hooks = {
       ],
     };
   },
-  digest: (p) => `${explain.dims(p.height_cropping)} | ${explain.dims(p.width_cropping)}`,
+  // e.g. `crop 1`, `crop 1+0, 0+2` (top+bottom, left+right).
+  digest: (p) => edgesDigest('crop', p.height_cropping, p.width_cropping),
   featureMapOutput: true,
 };
 

@@ -1,7 +1,7 @@
 import { requireImage } from '../common.ts';
 import { edgesParam } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
-import { kerasEdges, onnxString, zeroPaddingImport } from '../conv1d-hooks.ts';
+import { edgesDigest, kerasEdges, onnxString, zeroPaddingImport } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -111,7 +111,8 @@ const explainHooks: explain.Hooks = {
       ],
     };
   },
-  digest: (p) => `${explain.dims(p.height_padding)} | ${explain.dims(p.width_padding)}`,
+  // e.g. `pad 1`, `pad 2+0, 1+3` (top+bottom, left+right).
+  digest: (p) => edgesDigest('pad', p.height_padding, p.width_padding),
   featureMapOutput: true,
 };
 
