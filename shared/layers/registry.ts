@@ -26,6 +26,14 @@ import { UpSampling2DLayer } from './kinds/up-sampling2d.ts';
 import { ZeroPadding2DLayer } from './kinds/zero-padding2d.ts';
 // ── end imports: conv1d ──
 // ── imports: conv2d kinds (2-D convolution family, noise, rescaling, reshaping) ──
+import { Conv2DTransposeLayer } from './kinds/conv2d-transpose.ts';
+import { SeparableConv2DLayer } from './kinds/separable-conv2d.ts';
+import { DepthwiseConv2DLayer } from './kinds/depthwise-conv2d.ts';
+import { SpatialDropout2DLayer } from './kinds/spatial-dropout2d.ts';
+import { GaussianNoiseLayer } from './kinds/gaussian-noise.ts';
+import { RescalingLayer } from './kinds/rescaling.ts';
+import { PermuteLayer } from './kinds/permute.ts';
+import { RepeatVectorLayer } from './kinds/repeat-vector.ts';
 // ── end imports: conv2d ──
 // ── imports: mixing kinds (merges, attention, activation layers) ──
 // ── end imports: mixing ──
@@ -62,6 +70,14 @@ export const LAYERS: readonly LayerDef[] = [
   Cropping2DLayer,
   // ── end conv1d ──
   // ── conv2d kinds ──
+  Conv2DTransposeLayer,
+  SeparableConv2DLayer,
+  DepthwiseConv2DLayer,
+  SpatialDropout2DLayer,
+  GaussianNoiseLayer,
+  RescalingLayer,
+  PermuteLayer,
+  RepeatVectorLayer,
   // ── end conv2d ──
   // ── mixing kinds ──
   // ── end mixing ──

@@ -44,6 +44,8 @@ describe('layer metadata shown in the palette', () => {
       'Activations',
       'Normalisation/Regularisation',
       'Convolution',
+      'Recurrent',
+      'Attention',
       'Merge',
     ]);
     expect(LAYER_TYPES).toEqual(LAYERS.map((l) => l.type));
@@ -108,6 +110,15 @@ describe('layer metadata shown in the palette', () => {
       ZeroPadding2D: ['ZeroPadding2D', 'nn.ZeroPad2d', 'Convolution', 1, 1],
       Cropping2D: ['Cropping2D', 'tensor slicing', 'Convolution', 1, 1],
       // ── end conv1d ──
+      // conv2d kinds
+      Conv2DTranspose: ['Conv2DTranspose', 'nn.ConvTranspose2d', 'Convolution', 1, 1],
+      SeparableConv2D: ['SeparableConv2D', 'nn.Conv2d ×2', 'Convolution', 1, 1],
+      DepthwiseConv2D: ['DepthwiseConv2D', 'nn.Conv2d', 'Convolution', 1, 1],
+      SpatialDropout2D: ['SpatialDropout2D', 'nn.Dropout2d', 'Normalisation/Regularisation', 1, 1],
+      GaussianNoise: ['GaussianNoise', 'torch.randn_like', 'Normalisation/Regularisation', 1, 1],
+      Rescaling: ['Rescaling', 'torch.mul', 'Core', 1, 1],
+      Permute: ['Permute', 'torch.permute', 'Core', 1, 1],
+      RepeatVector: ['RepeatVector', 'torch.Tensor.repeat', 'Core', 1, 1],
     });
   });
 
