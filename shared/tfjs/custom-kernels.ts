@@ -8,6 +8,7 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installCpuResizeNearestGrad } from './cpu-resize.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
@@ -23,5 +24,6 @@ export function installCustomKernels(tf: Tf): void {
   installWasmConvKernels(tf);
   installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
+  installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
 }
