@@ -1,5 +1,6 @@
 import {
   analyzeGraph,
+  diagnosticNodeIds,
   summarizeModel,
   type Diagnostic,
   type Graph,
@@ -62,10 +63,12 @@ export function diagnosticsByNode(graph: Graph): Map<string, Diagnostic[]> {
   if (!m.byNode) {
     m.byNode = new Map();
     for (const d of m.analysis.diagnostics) {
-      if (!d.nodeId) continue;
-      const list = m.byNode.get(d.nodeId);
-      if (list) list.push(d);
-      else m.byNode.set(d.nodeId, [d]);
+      // A diagnostic of several blocks (E012: every output) belongs to each of them.
+      for (const id of diagnosticNodeIds(d)) {
+        const list = m.byNode.get(id);
+        if (list) list.push(d);
+        else m.byNode.set(id, [d]);
+      }
     }
   }
   return m.byNode;

@@ -3,6 +3,7 @@
  * Keras/PyTorch names, output shapes and parameter counts, and wires labelled with shapes.
  * Every text from the project is XML-escaped.
  */
+import { diagnosticNodeIds } from '../diagnostics.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { Graph } from '../graph/types.ts';
@@ -95,7 +96,7 @@ export function graphToSvg(
     const color = def ? GROUP_COLORS[def.group] : '#6b7280';
     const { x, y } = node.position;
     const hasError = analysis.diagnostics.some(
-      (d) => d.nodeId === node.id && d.severity === 'error',
+      (d) => diagnosticNodeIds(d).includes(node.id) && d.severity === 'error',
     );
     const torch = def ? (def.torchNameFor?.(info!.params) ?? def.torchName) : '?';
     const shape = info?.shape ? formatShape(info.shape) : '?';
