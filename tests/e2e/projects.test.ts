@@ -276,7 +276,7 @@ describe('projects', () => {
     const download = page.waitForEvent('download');
     await page.keyboard.press('Control+s');
     const file = await download;
-    expect(file.suggestedFilename()).toBe('Trained MLP.netwright');
+    expect(file.suggestedFilename()).toBe('Trained MLP.netwright.json');
     const saved = await readFile((await file.path())!, 'utf8');
     await poll(() => page.title()).toBe('Trained MLP — Netwright');
     await poll(() => dirtyOf(page)).toBe(false);
