@@ -92,6 +92,27 @@ describe('teaching lints and their fixes', () => {
     expect(lintGraph(seq, ctx()).some((f) => f.code === 'W101')).toBe(false);
   });
 
+  it('W105 offers "Set shape" only when the network still compiles after it', () => {
+    const csv = {
+      id: 'csv',
+      title: 'iris.csv',
+      featureShape: [4],
+      task: { kind: 'classification' as const, numClasses: 3, classNames: ['a', 'b', 'c'] },
+    };
+    // A CNN fed a 4-column CSV: Input [4] would break its Conv2D (needs a 3-D input).
+    const cnn = loadTemplate('mnist-cnn').graph;
+    const w105 = lintGraph(cnn, ctx(undefined, { dataset: csv })).find((f) => f.code === 'W105');
+    expect(w105).toBeDefined();
+    expect(w105!.fix).toBeUndefined();
+    expect(w105!.message).toMatch(
+      /^Input has 784 features, iris\.csv has 4: .*No one-click fix: after "Set shape to \[4\]" the network would not compile \(E003 \[node conv/,
+    );
+    // An MLP fed the same CSV: the fix is offered and leaves a graph without errors.
+    const mlp = loadTemplate('mnist-mlp').graph;
+    const { fixed } = applyFix(mlp, ctx(undefined, { dataset: csv }), 'W105');
+    expect(analyzeGraph(fixed.graph).diagnostics).toEqual([]);
+  });
+
   it('W102 stacked Dense without activation; the fix sets relu', () => {
     const g = graphOf(
       [
