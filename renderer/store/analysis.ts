@@ -8,6 +8,8 @@ import {
   type GraphNode,
   type ModelSummary,
 } from '../../shared/index.ts';
+import type { LossSetting } from '../../shared/codegen/loss.ts';
+import { lossTakesActivationOf } from '../../shared/explain/torch-names.ts';
 
 /**
  * Analysis is derived from the graph, never stored. It is memoised on what analysis reads: the
@@ -20,6 +22,8 @@ interface Memo {
   analysis: GraphAnalysis;
   summary?: ModelSummary;
   byNode?: Map<string, Diagnostic[]>;
+  /** `lossTakesActivationOf` per loss setting. */
+  lossTakes?: Map<LossSetting, string | null>;
 }
 
 let memo: Memo | undefined;
@@ -72,4 +76,15 @@ export function diagnosticsByNode(graph: Graph): Map<string, Diagnostic[]> {
     }
   }
   return m.byNode;
+}
+
+/**
+ * The block whose activation the generated PyTorch loss applies itself (its subtitle leaves the
+ * activation out, as the code does), for the project's loss setting; memoised with the analysis.
+ */
+export function lossTakesActivation(graph: Graph, loss: LossSetting): string | null {
+  const m = memoFor(graph);
+  m.lossTakes ??= new Map();
+  if (!m.lossTakes.has(loss)) m.lossTakes.set(loss, lossTakesActivationOf(m.analysis, loss));
+  return m.lossTakes.get(loss)!;
 }
