@@ -36,7 +36,8 @@ export function withSafeFixes(
     return {
       nodeId: problem.nodeId,
       end: problem.end,
-      message: `${problem.message}. No one-click fix: after "${problem.fix!.title}" the network would not compile (${broken}); this network does not fit ${datasetTitle}: build or open a network made for it`,
+      // The check's own advice (after its last ": ") is what would break: said instead.
+      message: `${problem.message.replace(/: [^:]*$/, '')}. No one-click fix: after "${problem.fix!.title}" the network would not compile (${broken}); this network does not fit ${datasetTitle}: build or open a network made for it`,
     };
   });
 }

@@ -4,10 +4,13 @@
  * page names an icon that the server serves, so the browser never falls back to a missing
  * `/favicon.ico`. A second output is one E012 problem, and both output blocks are badged.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dropBlock, openIsolatedApp, poll, useE2E, wire } from './support.ts';
 
 const e2e = useE2E();
+const shot = (name: string) => join(process.env.SCREENSHOT_DIR ?? tmpdir(), name);
 
 describe('small things a user notices', () => {
   it('no request fails, and the icon the page names is served', async () => {
@@ -51,6 +54,39 @@ describe('small things a user notices', () => {
         page.getByTestId(`node-${output}`).getByTestId('node-error-badge').count(),
       ).toBe(1);
     expect(await page.getByTestId('node-dense_2').getByTestId('node-error-badge').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('a CNN fed a 4-column CSV is not offered "Set shape to [4]" (it would break the Conv2D)', async () => {
+    const { page, errors } = await openIsolatedApp(e2e);
+    await page.getByTestId('toolbar-new').click();
+    await page.getByTestId('template-mnist-cnn').click();
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByTestId('tab-training').click();
+    await page.getByTestId('train-dataset').selectOption('csv');
+    const rows = ['a,b,c,d,kind'];
+    for (let i = 0; i < 30; i++) rows.push(`${i},${i % 7},${(i * 3) % 5},${i % 2},${i % 3}`);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('train-csv-choose').click();
+    await (
+      await chooser
+    ).setFiles({ name: 'iris4.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await poll(() => page.getByTestId('train-fit-problems').textContent(), 30_000).toContain(
+      'No one-click fix: after "Set shape to [4]" the network would not compile',
+    );
+    // The output's fix (3 softmax units) keeps the network compiling: that one is offered.
+    const fixes = await page.getByTestId('train-fit-fix').allTextContents();
+    expect(fixes).toEqual(['Use 3 softmax units']);
+    for (const [width, height] of [
+      [1280, 720],
+      [1440, 900],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await page.getByTestId('train-fit-problems').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: shot(`csv-cnn-fit-${width}x${height}.png`) });
+    }
+    expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
     expect(errors).toEqual([]);
   });
 });
