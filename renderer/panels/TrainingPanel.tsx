@@ -1,10 +1,6 @@
 import '../training/training.css';
 import { useEffect, useMemo, useState } from 'react';
-import {
-  BUILTIN_DATASET_INFO,
-  checkDatasetFit,
-  type FitProblem,
-} from '../../shared/datasets/fit.ts';
+import { builtinDatasetInfo, checkDatasetFit, type FitProblem } from '../../shared/datasets/fit.ts';
 import {
   DATASETS,
   LOSSES,
@@ -147,8 +143,9 @@ export function TrainingPanel() {
     if (!lowered.ok) return [{ message: 'Fix the problems in the graph before training' }];
     if (settings.dataset === 'csv')
       return csvInfo ? checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }, settings.loss) : [];
-    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset], settings.loss);
-  }, [graph, settings.dataset, settings.loss, csvInfo]);
+    const info = builtinDatasetInfo(settings);
+    return info ? checkDatasetFit(lowered.ir, info, settings.loss) : [];
+  }, [graph, settings, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
   // A value the settings refuse is not applied, and the field says why (not a silent revert).
