@@ -17,6 +17,7 @@ import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { CsvImport } from '../training/CsvImport.tsx';
+import { DATASET_LABELS, SequenceDataOptions } from '../training/SequenceDataOptions.tsx';
 import { CostPreview } from '../training/CostPreview.tsx';
 import { training, useTraining } from '../training/client.ts';
 import {
@@ -203,11 +204,17 @@ export function TrainingPanel() {
           >
             {DATASETS.map((d) => (
               <option key={d} value={d}>
-                {d === 'csv' ? 'CSV file…' : d}
+                {DATASET_LABELS[d] ?? d}
               </option>
             ))}
           </select>
         </label>
+        <SequenceDataOptions
+          settings={settings}
+          disabled={running}
+          onChange={setTraining}
+          onError={setNumError}
+        />
         {isToy && (
           <>
             <label>

@@ -1,8 +1,10 @@
 import { parseProjectValue, type Project } from '../graph/project.ts';
+import co2Forecast from './co2-forecast.json' with { type: 'json' };
 import mnistCnn from './mnist-cnn.json' with { type: 'json' };
 import mnistMlp from './mnist-mlp.json' with { type: 'json' };
 import regressionMlp from './regression-mlp.json' with { type: 'json' };
 import residualBlock from './residual-block.json' with { type: 'json' };
+import textClassifier from './text-classifier.json' with { type: 'json' };
 import toy2d from './toy-2d-classifier.json' with { type: 'json' };
 
 /** A starting project offered by New-from-template. */
@@ -43,6 +45,18 @@ export const TEMPLATES: readonly Template[] = [
     title: 'Residual block',
     description: 'A skip connection: Dense → Dense → Add with the block’s input',
     source: residualBlock,
+  },
+  {
+    id: 'co2-forecast',
+    title: 'CO₂ forecast (Conv1D)',
+    description: '12 months of CO₂ (12, 1) → Conv1D 16 → Flatten → Dense 1: next month',
+    source: co2Forecast,
+  },
+  {
+    id: 'text-classifier',
+    title: 'Topic classifier (Embedding)',
+    description: '16 word ids → Embedding 16 → GlobalAveragePooling1D → Dense 4 softmax',
+    source: textClassifier,
   },
 ];
 
