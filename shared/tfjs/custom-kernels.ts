@@ -8,6 +8,7 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installSegmentSum } from './segment-sum.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
@@ -22,4 +23,5 @@ export function installCustomKernels(tf: Tf): void {
   installWasmConvKernels(tf);
   installWasmMaxPoolGrad(tf);
   installWebGpuConvFilter(tf);
+  installSegmentSum(tf);
 }
