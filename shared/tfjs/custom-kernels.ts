@@ -8,11 +8,11 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
-import { installSegmentSum } from './segment-sum.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
+import { installSegmentSum } from './segment-sum.ts';
 
 /**
  * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
