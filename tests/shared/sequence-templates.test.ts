@@ -8,10 +8,12 @@ import { checkGoal, readLesson } from '../../shared/lessons/lesson.ts';
 import { loadLesson } from '../../shared/lessons/index.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { testResults, train } from '../../shared/training/train.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 
 beforeAll(async () => {
+  installCustomKernels(tf);
   await tf.setBackend('cpu');
 });
 
