@@ -89,7 +89,8 @@ export function writeSeriesLoadData(w: PyWriter, dataset: SeriesName): void {
       w.line('std[std == 0] = 1');
       w.line('series = (series - mean) / std');
     });
-    w.line('return make_windows(series[:cut], COLUMNS.index(TARGET), WINDOW, HORIZON)');
+    w.line('x, y = make_windows(series[:cut], COLUMNS.index(TARGET), WINDOW, HORIZON)');
+    w.line('return x.reshape((len(x),) + INPUT_SHAPE), y  # e.g. (n, WINDOW, 1), or flat');
   });
 }
 
@@ -147,6 +148,6 @@ export function writeTopicsLoadData(w: PyWriter): void {
     w.line('ids = {word: i for i, word in enumerate(vocabulary) if i >= 2}');
     w.line('x = np.array([encode(text, ids, SEQUENCE_LENGTH) for text in train["text"]])');
     w.line('y = np.array([CLASSES.index(label) for label in train["label"]])');
-    w.line('return x.astype("int64"), y.astype("int64")');
+    w.line('return x.astype("int64").reshape((len(x),) + INPUT_SHAPE), y.astype("int64")');
   });
 }

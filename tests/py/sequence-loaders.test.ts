@@ -1,3 +1,4 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,8 @@ import {
 } from '../../shared/datasets/tokenizer.ts';
 import { SERIES_SETS, seriesDataset, type WindowOptions } from '../../shared/datasets/window.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
-import { python, withPython } from './python.ts';
+import { MODEL_EXPORT_FORMATS } from '../../cli/export-formats.ts';
+import { PYTHON, python, withPython } from './python.ts';
 
 const vegaData = join(
   dirname(createRequire(import.meta.url).resolve('vega-datasets')),
@@ -22,10 +24,18 @@ const vegaData = join(
   'data',
 );
 
-/** A project on `dataset` (the model does not matter: only load_data runs). */
-function project(dataset: Project['training']['dataset'], extra: Partial<Project['training']>) {
+/**
+ * A project on `dataset` whose Input takes one example (`shape`); the rest of the model does not
+ * matter: only load_data runs.
+ */
+function project(
+  dataset: Project['training']['dataset'],
+  extra: Partial<Project['training']>,
+  shape: number[],
+) {
   const p = loadTemplate('regression-mlp');
   p.training = { ...p.training, dataset, ...extra };
+  p.graph.nodes[0]!.params.shape = shape;
   return p;
 }
 
@@ -66,7 +76,8 @@ withPython.describe('generated time-series loader = shared/datasets/window.ts', 
   ];
   for (const [name, window] of cases) {
     it(`${name}, W=${window.length} H=${window.horizon} normalize=${window.normalize}`, async () => {
-      const p = project(name, { window, validationSplit: 0.1 });
+      const features = SERIES_SETS[name].columns.length;
+      const p = project(name, { window, validationSplit: 0.1 }, [window.length, features]);
       const { dir, keras, torch } = scripts(p);
       for (const f of ['make_windows', 'load_data'])
         expect(pyFunction(keras, f)).toBe(pyFunction(torch, f));
@@ -97,7 +108,7 @@ withPython.describe('generated time-series loader = shared/datasets/window.ts', 
 withPython.describe('generated tokenizer = shared/datasets/tokenizer.ts', () => {
   it('same vocabulary and ids on the same sentences', async () => {
     const tokenizer = { vocabSize: 60, sequenceLength: 7 };
-    const p = project('topics', { tokenizer });
+    const p = project('topics', { tokenizer }, [7]);
     const { dir, keras, torch } = scripts(p);
     for (const f of ['tokenize', 'build_vocabulary', 'encode', 'load_data'])
       expect(pyFunction(keras, f)).toBe(pyFunction(torch, f));
@@ -133,7 +144,7 @@ withPython.describe('generated tokenizer = shared/datasets/tokenizer.ts', () => 
 
   it('reads vocab.json when present (the vocabulary the weights were trained with)', async () => {
     const tokenizer = { vocabSize: 30, sequenceLength: 5 };
-    const { dir } = scripts(project('topics', { tokenizer }));
+    const { dir } = scripts(project('topics', { tokenizer }, [5]));
     writeFileSync(join(dir, 'topics.csv'), topicsCsv());
     // A vocabulary unlike the one the split would give: "rain" = 2, "the" = 3, nothing else.
     writeFileSync(join(dir, 'vocab.json'), JSON.stringify(['<pad>', '<oov>', 'rain', 'the']));
@@ -143,5 +154,70 @@ withPython.describe('generated tokenizer = shared/datasets/tokenizer.ts', () => 
     ])) as { first: number[] };
     // The first training sentence: "Heavy rain is expected across the valley tonight."
     expect(out.first).toEqual([1, 2, 1, 1, 1]);
+  });
+});
+
+/** Unzips a zip with Python's zipfile into a fresh folder; returns the folder and the names. */
+function unzip(bytes: Uint8Array): { dir: string; names: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'netwright-seqzip-'));
+  writeFileSync(join(dir, 'p.zip'), bytes);
+  const names = JSON.parse(
+    execFileSync(
+      PYTHON,
+      [
+        '-c',
+        'import json, sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nz.extractall(sys.argv[2])\nprint(json.dumps(sorted(z.namelist())))',
+        join(dir, 'p.zip'),
+        dir,
+      ],
+      { encoding: 'utf8' },
+    ),
+  ) as string[];
+  return { dir, names };
+}
+
+/**
+ * The "Python project" export (as `netwright export` builds it) carries the data: the vega CSV
+ * for a time series (and the script trains on it offline with --data data), the sentences and
+ * the app's vocabulary for the topic sentences.
+ */
+withPython.describe('Python project export of sequence data', () => {
+  it('co2: data/co2-concentration.csv, trains one epoch with --data data', async () => {
+    const p = project('co2', { window: { length: 12, horizon: 1, normalize: true } }, [12]);
+    p.name = 'CO2';
+    const r = await MODEL_EXPORT_FORMATS['pytorch-project']!.build(p);
+    if (!r.ok) throw new Error(r.diagnostics.join('\n'));
+    const { dir, names } = unzip(r.files['co2_pytorch.zip'] as Uint8Array);
+    expect(names).toContain('co2_pytorch/data/co2-concentration.csv');
+    const cwd = join(dir, 'co2_pytorch');
+    expect(readFileSync(join(cwd, 'data/co2-concentration.csv'), 'utf8')).toBe(
+      readFileSync(join(vegaData, 'co2-concentration.csv'), 'utf8'),
+    );
+    const run = spawnSync(PYTHON, ['torch_model.py', '--data', 'data', '--epochs', '1'], {
+      cwd,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(run.stderr).not.toMatch(/Traceback/);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/epoch 1\/1 {2}loss \d+\.\d{4}/);
+  });
+
+  it('topics: data/topics.csv and data/vocab.json (the vocabulary the app trains with)', async () => {
+    const tokenizer = { vocabSize: 40, sequenceLength: 6 };
+    const p = project('topics', { tokenizer }, [6]);
+    p.name = 'Topics';
+    const r = await MODEL_EXPORT_FORMATS['keras-project']!.build(p);
+    if (!r.ok) throw new Error(r.diagnostics.join('\n'));
+    const { dir, names } = unzip(r.files['topics_keras.zip'] as Uint8Array);
+    expect(names).toEqual(
+      expect.arrayContaining(['topics_keras/data/topics.csv', 'topics_keras/data/vocab.json']),
+    );
+    const vocab = JSON.parse(readFileSync(join(dir, 'topics_keras/data/vocab.json'), 'utf8'));
+    expect(vocab).toEqual(topicsDataset(tokenizer).vocabulary);
+    expect(vocab).toHaveLength(40);
+    expect(readFileSync(join(dir, 'topics_keras/data/topics.csv'), 'utf8')).toBe(topicsCsv());
+    const readme = readFileSync(join(dir, 'topics_keras/README.md'), 'utf8');
+    expect(readme).toContain('python keras_model.py --data data');
   });
 });
