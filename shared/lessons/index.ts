@@ -1,4 +1,5 @@
 import { parseProjectValue, type Project } from '../graph/project.ts';
+import { kindsAvailable } from '../templates/index.ts';
 import forecastWithLstm from './forecast-with-lstm.json' with { type: 'json' };
 import mnistUnder50k from './mnist-under-50k.json' with { type: 'json' };
 import untangleTheSpiral from './untangle-the-spiral.json' with { type: 'json' };
@@ -12,7 +13,7 @@ export const LESSONS: readonly { id: string; source: unknown }[] = [
   { id: 'mnist-under-50k', source: mnistUnder50k },
   { id: 'words-to-topics', source: wordsToTopics },
   { id: 'forecast-with-lstm', source: forecastWithLstm },
-];
+].filter((l) => kindsAvailable(l.source));
 
 /** A fresh copy of a shipped lesson's project (its `lesson` section included). */
 export function loadLesson(id: string): Project {

@@ -1,4 +1,5 @@
 import { parseProjectValue, type Project } from '../graph/project.ts';
+import { LAYER_TYPES } from '../layers/registry.ts';
 import co2Forecast from './co2-forecast.json' with { type: 'json' };
 import mnistCnn from './mnist-cnn.json' with { type: 'json' };
 import mnistMlp from './mnist-mlp.json' with { type: 'json' };
@@ -13,6 +14,17 @@ export interface Template {
   title: string;
   description: string;
   source: unknown;
+}
+
+/**
+ * Whether every block of a project source has a layer kind in this build. The sequence and text
+ * templates and lessons use kinds (Conv1D, LSTM, Embedding, GlobalAveragePooling1D) that land in
+ * their own change; until they do, those entries are left out rather than failing to load
+ * (tests/shared/sequence-templates.test.ts fails while they are missing).
+ */
+export function kindsAvailable(source: unknown): boolean {
+  const nodes = (source as { graph?: { nodes?: { type?: unknown }[] } }).graph?.nodes ?? [];
+  return nodes.every((n) => typeof n.type === 'string' && LAYER_TYPES.includes(n.type));
 }
 
 export const TEMPLATES: readonly Template[] = [
@@ -58,7 +70,7 @@ export const TEMPLATES: readonly Template[] = [
     description: '16 word ids → Embedding 16 → GlobalAveragePooling1D → Dense 4 softmax',
     source: textClassifier,
   },
-];
+].filter((t) => kindsAvailable(t.source));
 
 export const DEFAULT_TEMPLATE_ID = 'mnist-mlp';
 

@@ -5,8 +5,8 @@ import { builtinDatasetInfo, checkDatasetFit } from '../../shared/datasets/fit.t
 import type { Project } from '../../shared/graph/project.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { checkGoal, readLesson } from '../../shared/lessons/lesson.ts';
-import { loadLesson } from '../../shared/lessons/index.ts';
-import { loadTemplate } from '../../shared/templates/index.ts';
+import { LESSONS, loadLesson } from '../../shared/lessons/index.ts';
+import { loadTemplate, TEMPLATES } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { testResults, train } from '../../shared/training/train.ts';
@@ -40,6 +40,15 @@ function insertAfter(p: Project, after: string, node: Project['graph']['nodes'][
 }
 
 describe('sequence and text templates', () => {
+  it('are offered: every layer kind they use is in this build', () => {
+    expect(TEMPLATES.map((t) => t.id)).toEqual(
+      expect.arrayContaining(['co2-forecast', 'text-classifier']),
+    );
+    expect(LESSONS.map((l) => l.id)).toEqual(
+      expect.arrayContaining(['forecast-with-lstm', 'words-to-topics']),
+    );
+  });
+
   for (const id of ['co2-forecast', 'text-classifier']) {
     it(`${id}: fits its data set, its data loads, a few steps train without leaking`, async () => {
       const project = loadTemplate(id);
