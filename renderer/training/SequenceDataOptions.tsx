@@ -78,14 +78,17 @@ export function SequenceDataOptions({
             onChange={(e) => set('horizon', e.target.value)}
           />
         </label>
-        <label title="Mean 0, spread 1, with the training part's statistics">
+        <label
+          className="tform__check"
+          title="Mean 0, spread 1, with the training part's statistics"
+        >
           <input
             type="checkbox"
             data-testid="train-normalize"
             checked={win.normalize}
             disabled={disabled}
             onChange={(e) => onChange({ window: { ...win, normalize: e.target.checked } })}
-          />
+          />{' '}
           Standardise
         </label>
       </>
