@@ -47,7 +47,6 @@ export function usePredictions(example: Example | null, inf: InferenceState): Ru
 export function useClassNames(): string[] {
   const dataset = useEditor((s) => s.project.training.dataset);
   const info = dataset === 'csv' ? null : BUILTIN_DATASET_INFO[dataset];
-  // (Class names do not depend on the tokenizer or window choices.)
   return info?.task.kind === 'classification' ? info.task.classNames : [];
 }
 
