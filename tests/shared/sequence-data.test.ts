@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,6 +23,7 @@ import {
   windowedDataset,
   type Series,
 } from '../../shared/datasets/window.ts';
+import { batchTensors, modelInputDtype, splitIndices } from '../../shared/training/train.ts';
 
 const series1 = (values: number[]): Series => ({
   columns: ['v'],
@@ -152,7 +154,15 @@ describe('tokenizer', () => {
     // Counts: the 3, cat 2, sat 1, dog 2, ran 1. Order: the, cat, dog (tie with cat: cat first),
     // then sat, ran (ties, first seen order).
     const texts = ['the cat sat', 'the dog ran', 'the cat dog'];
-    expect(buildVocabulary(texts, 100)).toEqual(['<pad>', '<oov>', 'the', 'cat', 'dog', 'sat', 'ran']);
+    expect(buildVocabulary(texts, 100)).toEqual([
+      '<pad>',
+      '<oov>',
+      'the',
+      'cat',
+      'dog',
+      'sat',
+      'ran',
+    ]);
     // vocabSize 4 keeps 2 words: ids 0..3.
     expect(buildVocabulary(texts, 4)).toEqual(['<pad>', '<oov>', 'the', 'cat']);
     expect(() => buildVocabulary(texts, 2)).toThrow('≥ 3');
@@ -194,7 +204,10 @@ describe('tokenizer', () => {
     const d = topicsDataset({ vocabSize: 500, sequenceLength: 12 });
     expect(d.train.count).toBe(320);
     expect(d.test!.count).toBe(80);
-    expect(d.task).toMatchObject({ numClasses: 4, classNames: ['weather', 'food', 'sport', 'computers'] });
+    expect(d.task).toMatchObject({
+      numClasses: 4,
+      classNames: ['weather', 'food', 'sport', 'computers'],
+    });
     expect([...d.train.y.subarray(0, 8)]).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
     expect(d.vocabulary!.length).toBe(500);
     expect(Math.max(...d.train.x)).toBe(499);
@@ -204,5 +217,41 @@ describe('tokenizer', () => {
     const rows = topicRows();
     expect(lines[1]).toBe(`${rows[0]!.text},weather,train`);
     expect(lines.filter((l) => l.endsWith(',test')).length).toBe(80);
+  });
+});
+
+describe('training split of sequence data', () => {
+  it('chronological data: validation is the last rows in order; shuffled data: a permutation', () => {
+    const chrono = splitIndices(10, 0.2, 42, true);
+    expect([...chrono.train]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect([...chrono.val]).toEqual([8, 9]);
+    const shuffled = splitIndices(10, 0.2, 42);
+    expect([...shuffled.train, ...shuffled.val].sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect([...shuffled.val]).not.toEqual([8, 9]);
+  });
+
+  it('token ids go to the model as int32 when its Input is int32', async () => {
+    await tf.setBackend('cpu');
+    const split = {
+      x: Float32Array.from([5, 1, 0, 7, 2, 0]),
+      y: Float32Array.from([1, 0]),
+      count: 2,
+    };
+    const [x, y] = batchTensors(tf, split, [1, 0], [3], 'int32');
+    expect(x.dtype).toBe('int32');
+    expect(await x.array()).toEqual([
+      [7, 2, 0],
+      [5, 1, 0],
+    ]);
+    tf.dispose([x, y]);
+    const input = tf.input({ shape: [3], dtype: 'int32' });
+    const model = tf.model({
+      inputs: input,
+      outputs: tf.layers.dense({ units: 1 }).apply(input) as tf.SymbolicTensor,
+    });
+    expect(modelInputDtype(model)).toBe('int32');
+    model.dispose();
   });
 });
