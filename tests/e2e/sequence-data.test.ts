@@ -117,3 +117,33 @@ describe('time series and text data in the Training panel', () => {
     await page.close();
   });
 });
+
+/** Needs the Conv1D, Embedding and GlobalAveragePooling1D kinds (their templates are offered then). */
+describe('the sequence and text templates train in the app', () => {
+  for (const [template, info] of [
+    ['co2-forecast', 'CO₂ at Mauna Loa: 581 train, 136 test.'],
+    ['text-classifier', 'topic sentences: 320 train, 80 test.'],
+  ] as const) {
+    it(`${template}: two epochs on wasm`, async () => {
+      const { page, errors } = await openIsolatedApp(e2e);
+      await page.getByTestId('toolbar-new').click();
+      await page.getByTestId(`template-${template}`).click();
+      await poll(() => page.locator('.react-flow__node').count()).toBe(4);
+      await page.getByTestId('tab-training').click();
+      expect(await page.getByTestId('train-fit-problems').count()).toBe(0);
+      await page.getByTestId('train-epochs').fill('2');
+      await page.getByTestId('train-backend').selectOption('wasm');
+      await page.getByTestId('train-start').click();
+      await poll(() => status(page), 120_000).toBe('done');
+      expect(await page.getByTestId('train-dataset-info').textContent()).toContain(info);
+      const log: { loss: number }[] = JSON.parse(
+        (await page.getByTestId('epoch-log').textContent()) || '[]',
+      );
+      expect(log).toHaveLength(2);
+      expect(log[1]!.loss).toBeLessThan(log[0]!.loss);
+      await shots(page, `template-${template}`);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+});
