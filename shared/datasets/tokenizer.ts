@@ -18,6 +18,7 @@ export interface TokenizerOptions {
   sequenceLength: number;
 }
 
+/** Defaults: 1000 ids, 16 ids per text. */
 export const DEFAULT_TOKENIZER: TokenizerOptions = { vocabSize: 1000, sequenceLength: 16 };
 
 /** Id of the padding after a text's last word. */
@@ -26,6 +27,7 @@ export const PAD_ID = 0;
 export const OOV_ID = 1;
 /** What the vocabulary lists at ids 0 and 1 (no word can be spelled so: words are a–z only). */
 export const PAD_TOKEN = '<pad>';
+/** What the vocabulary lists at id 1 (OOV_ID). */
 export const OOV_TOKEN = '<oov>';
 
 /**
@@ -86,6 +88,7 @@ export interface LabelledText {
   split: 'train' | 'test';
 }
 
+/** What `textDataset` builds: names, class names (index = class id) and the tokenizer. */
 export interface TextDatasetOptions {
   id: string;
   title: string;
@@ -104,7 +107,9 @@ export interface TextDatasetOptions {
 export function textDataset(rows: readonly LabelledText[], options: TextDatasetOptions): Dataset {
   const { vocabSize, sequenceLength: L } = options.tokenizer;
   if (!Number.isInteger(L) || L < 1)
-    throw new Error(`${options.title}: the sequence length must be a whole number ≥ 1 (it is ${L})`);
+    throw new Error(
+      `${options.title}: the sequence length must be a whole number ≥ 1 (it is ${L})`,
+    );
   const train = rows.filter((r) => r.split === 'train');
   const test = rows.filter((r) => r.split === 'test');
   let vocabulary: string[];
@@ -114,7 +119,7 @@ export function textDataset(rows: readonly LabelledText[], options: TextDatasetO
       vocabSize,
     );
   } catch (e) {
-    throw new Error(`${options.title}: ${(e as Error).message}`);
+    throw new Error(`${options.title}: ${(e as Error).message}`, { cause: e });
   }
   const ids = vocabularyIds(vocabulary);
   const encode = (part: readonly LabelledText[]): Split => {

@@ -118,6 +118,7 @@ export function columnStats(s: Series, steps: number): { mean: number[]; std: nu
   return { mean, std };
 }
 
+/** What `windowedDataset` builds: names, the predicted column, the window and the test share. */
 export interface WindowedOptions {
   id: string;
   title: string;
@@ -200,6 +201,10 @@ export interface SeriesSet {
   description: string;
 }
 
+/**
+ * The built-in time series by data set name: CO₂ (1 feature, ppm; shape `(W, 1)`) and Seattle
+ * weather (4 features: °C, °C, mm, m/s; shape `(W, 4)`), both from the npm package vega-datasets.
+ */
 export const SERIES_SETS = {
   co2: {
     title: 'CO₂ at Mauna Loa',
@@ -217,6 +222,7 @@ export const SERIES_SETS = {
   },
 } as const satisfies Record<string, SeriesSet>;
 
+/** `co2` or `seattle-weather`. */
 export type SeriesSetName = keyof typeof SERIES_SETS;
 
 /** Whether a data set name is one of the built-in time series. */
@@ -224,8 +230,16 @@ export function isSeriesSet(name: string): name is SeriesSetName {
   return Object.hasOwn(SERIES_SETS, name);
 }
 
-/** A built-in time series data set from its CSV text, windowed as asked. */
-export function seriesDataset(name: SeriesSetName, csvText: string, window: WindowOptions): Dataset {
+/**
+ * A built-in time series data set from its CSV text, windowed as asked (see `windowedDataset`
+ * for shapes and the split). Errors: an Error naming the file or data set (missing column, no
+ * numbers, window too long for the training part).
+ */
+export function seriesDataset(
+  name: SeriesSetName,
+  csvText: string,
+  window: WindowOptions,
+): Dataset {
   const set: SeriesSet = SERIES_SETS[name];
   const { series, dropped } = seriesFromCsv(csvText, set.columns, set.file);
   return windowedDataset(series, {
