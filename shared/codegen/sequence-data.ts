@@ -69,7 +69,10 @@ export function writeSeriesLoadData(w: PyWriter, dataset: SeriesName): void {
     w.line('return x.astype("float32"), y.astype("float32")');
   });
   w.blank(2);
-  const title = `${set.title}: ${set.description}`.replace(/₂/g, '2').replace(/’/g, "'");
+  const title = `${set.title}: ${set.description}`
+    .replace(/₂/g, '2')
+    .replace(/’/g, "'")
+    .replace(/–/g, '-');
   w.block('def load_data(data_dir=None):', () => {
     w.line(`${DOC}${title}.`);
     w.line('');
