@@ -14,6 +14,7 @@ import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
+import { installSegmentSum } from './segment-sum.ts';
 
 /**
  * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
@@ -26,4 +27,5 @@ export function installCustomKernels(tf: Tf): void {
   installWasmMaxPoolGrad(tf);
   installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
+  installSegmentSum(tf);
 }
