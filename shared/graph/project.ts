@@ -38,6 +38,8 @@ const nodeSchema = z.looseObject({
   params: z.record(z.string(), z.unknown()).default({}),
   position: positionSchema,
   label: z.string().max(200, 'is longer than 200 characters').optional(),
+  // Any text is accepted and sanitised where used (`blockNames`), never emitted as it is.
+  name: z.string().max(200, 'is longer than 200 characters').optional(),
 });
 
 const edgeSchema = z.looseObject({
