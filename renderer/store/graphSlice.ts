@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import {
+  blockNameMap,
   blockNames,
   checkBlockName,
   defaultParams,
@@ -14,6 +15,7 @@ import {
   type Project,
 } from '../../shared/index.ts';
 import type { Fix } from '../../shared/lint/index.ts';
+import { asWeightsSection } from '../../shared/training/weights.ts';
 import { checkConnection, isMergeType, type ConnectionCheck } from './connection.ts';
 import type { EditorState } from './index.ts';
 
@@ -47,7 +49,10 @@ export interface GraphSlice {
    * its label or id gets that name stored first, so relabelling never renames.
    */
   setLabel(nodeId: string, label: string): void;
-  /** Renames the block when `checkBlockName` accepts the name; else changes nothing. */
+  /**
+   * Renames the block when `checkBlockName` accepts the name (trained weights stored under its old
+   * layer name follow it); else changes nothing.
+   */
   renameNode(nodeId: string, name: string): BlockNameCheck;
   moveNode(nodeId: string, position: XY): void;
   moveNodes(moves: ReadonlyArray<{ id: string; position: XY }>): void;
@@ -190,11 +195,38 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
     },
 
     renameNode(nodeId, name) {
-      const result = checkBlockName(get().project.graph.nodes, nodeId, name);
-      const node = get().project.graph.nodes.find((n) => n.id === nodeId);
-      if (result.ok && node && node.name !== result.name) {
-        mapNode(nodeId, (n) => ({ ...n, name: result.name }));
-      }
+      const project = get().project;
+      const nodes = project.graph.nodes;
+      const result = checkBlockName(nodes, nodeId, name);
+      const node = nodes.find((n) => n.id === nodeId);
+      if (!result.ok || !node || node.name === result.name) return result;
+      const next = nodes.map((n) => (n.id === nodeId ? { ...n, name: result.name } : n));
+      // Trained weights are stored by layer name: they follow the block to its new name.
+      const before = blockNameMap(nodes);
+      const after = blockNameMap(next);
+      const renamed = new Map(
+        [...before]
+          .filter(([id, old]) => after.get(id) !== old)
+          .map(([id, old]) => [old, after.get(id)!]),
+      );
+      const weights = asWeightsSection(project.weights);
+      set({
+        project: {
+          ...project,
+          graph: { ...project.graph, nodes: next },
+          ...(weights && weights.layers.some((l) => renamed.has(l.layer))
+            ? {
+                weights: {
+                  ...weights,
+                  layers: weights.layers.map((l) =>
+                    renamed.has(l.layer) ? { ...l, layer: renamed.get(l.layer)! } : l,
+                  ),
+                },
+              }
+            : {}),
+        },
+        dirty: true,
+      });
       return result;
     },
 
