@@ -239,10 +239,16 @@ function BlockInspector({ node }: { node: GraphNode }) {
           </div>
         </div>
       </header>
+      <form
+        className="inspector__form inspector__form--name"
+        onSubmit={(e) => e.preventDefault()}
+        noValidate
+      >
+        <NameField node={node} name={name} />
+      </form>
       {findings.length > 0 && <FindingList findings={findings} graph={graph} />}
       <ExplainCard node={node} />
       <form className="inspector__form" onSubmit={(e) => e.preventDefault()} noValidate>
-        <NameField node={node} name={name} />
         <LabelField node={node} />
         {def?.params.map((spec) => (
           <ParamField
