@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LAYER_TYPES } from '../layers/registry.ts';
 import { jsonErrorLineColumn } from '../text/json-place.ts';
+import { renameLegacyWeights } from './legacy-names.ts';
 import type { Graph } from './types.ts';
 
 /** The project file format, the contract every feature and test uses. */
@@ -41,6 +42,8 @@ const nodeSchema = z.looseObject({
   params: z.record(z.string(), z.unknown()).default({}),
   position: positionSchema,
   label: z.string().max(200, 'is longer than 200 characters').optional(),
+  // Any text is accepted and sanitised where used (`blockNames`), never emitted as it is.
+  name: z.string().max(200, 'is longer than 200 characters').optional(),
 });
 
 const edgeSchema = z.looseObject({
@@ -215,7 +218,10 @@ export function tooDeepPath(value: unknown, limit = MAX_PROJECT_NESTING): string
   return undefined;
 }
 
-/** Parses an already-decoded JSON value as a project: migrate, validate, check integrity. */
+/**
+ * Parses an already-decoded JSON value as a project: migrate, validate, check integrity, and re-key
+ * trained weights saved under older layer names (`renameLegacyWeights`).
+ */
 export function parseProjectValue(value: unknown): ProjectResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
@@ -266,7 +272,12 @@ export function parseProjectValue(value: unknown): ProjectResult {
   }
   const project = parsed.data as Project;
   const integrity = graphIntegrityErrors(project.graph);
-  return integrity.length > 0 ? { ok: false, errors: integrity } : { ok: true, project };
+  if (integrity.length > 0) return { ok: false, errors: integrity };
+  // Trained weights saved under the layer names of older versions follow the blocks' names now.
+  if (project.weights !== undefined) {
+    project.weights = renameLegacyWeights(project.graph, project.weights);
+  }
+  return { ok: true, project };
 }
 
 /** Parses project file text. Every error names what is wrong and where. */
