@@ -12,14 +12,18 @@ interface ParamBase {
 
 export interface IntParam extends ParamBase {
   kind: 'int';
-  default: number;
+  default: number | null;
   min: number;
   max?: number;
+  /** `null` (Keras `None`, an empty field) allowed, e.g. MultiHeadAttention `value_dim`. */
+  nullable?: boolean;
 }
 
 export interface FloatParam extends ParamBase {
   kind: 'float';
-  default: number;
+  default: number | null;
+  /** `null` (Keras `None`, an empty field) allowed, e.g. ReLU `max_value`. */
+  nullable?: boolean;
   min?: number;
   max?: number;
   /** When set, the bounds themselves are not allowed. */
@@ -46,13 +50,17 @@ export interface PairParam extends ParamBase {
   default: readonly [number, number] | null;
   /** `null` allowed, meaning "same as another parameter" (pooling strides). */
   nullable?: boolean;
+  /** Smallest allowed number; default 1 (sizes). Dot `axes` allows negative axes. */
+  min?: number;
 }
 
 /** A list of positive sizes, e.g. Input `shape`; Reshape may use one `-1`. */
 export interface ShapeParam extends ParamBase {
   kind: 'shape';
-  default: readonly number[];
+  default: readonly number[] | null;
   allowInferred?: boolean;
+  /** `null` (Keras `None`, an empty field) allowed, e.g. PReLU `shared_axes`. */
+  nullable?: boolean;
 }
 
 export type ParamSpec = IntParam | FloatParam | EnumParam | BoolParam | PairParam | ShapeParam;
@@ -86,8 +94,14 @@ function parseIntList(raw: unknown): number[] | undefined {
   return undefined;
 }
 
+const isNone = (raw: unknown) =>
+  raw === null || (typeof raw === 'string' && ['', 'none', 'None'].includes(raw.trim()));
+
 /** Validates one raw value (a JSON value or text typed in the inspector) against its spec. */
 export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
+  if (spec.kind !== 'pair' && 'nullable' in spec && spec.nullable && isNone(raw)) {
+    return { ok: true, value: null };
+  }
   switch (spec.kind) {
     case 'int': {
       const n = parseInteger(raw);
@@ -141,8 +155,9 @@ export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
           message: `${spec.label} must be a number or two numbers, e.g. 3 or 3,3`,
         };
       const pair = list.length === 1 ? [list[0]!, list[0]!] : list;
-      if (pair.some((n) => n < 1))
-        return { ok: false, message: `${spec.label} must be at least 1` };
+      const min = spec.min ?? 1;
+      if (pair.some((n) => n < min))
+        return { ok: false, message: `${spec.label} must be at least ${min}` };
       return { ok: true, value: pair };
     }
     case 'shape': {
