@@ -19,6 +19,18 @@ import { ReshapeLayer } from './kinds/reshape.ts';
 // ── imports: conv2d kinds (2-D convolution family, noise, rescaling, reshaping) ──
 // ── end imports: conv2d ──
 // ── imports: mixing kinds (merges, attention, activation layers) ──
+import { MultiplyLayer } from './kinds/multiply.ts';
+import { SubtractLayer } from './kinds/subtract.ts';
+import { AverageLayer } from './kinds/average.ts';
+import { MaximumLayer } from './kinds/maximum.ts';
+import { MinimumLayer } from './kinds/minimum.ts';
+import { DotLayer } from './kinds/dot.ts';
+import { MultiHeadAttentionLayer } from './kinds/multi-head-attention.ts';
+import { LeakyReLULayer } from './kinds/leaky-relu.ts';
+import { PReLULayer } from './kinds/prelu.ts';
+import { ELULayer } from './kinds/elu.ts';
+import { ReLULayer } from './kinds/relu.ts';
+import { SoftmaxLayer } from './kinds/softmax.ts';
 // ── end imports: mixing ──
 import type { LayerDef, ResolvedParams } from './types.ts';
 import { validateParam } from './params.ts';
@@ -46,6 +58,18 @@ export const LAYERS: readonly LayerDef[] = [
   // ── conv2d kinds ──
   // ── end conv2d ──
   // ── mixing kinds ──
+  MultiplyLayer,
+  SubtractLayer,
+  AverageLayer,
+  MaximumLayer,
+  MinimumLayer,
+  DotLayer,
+  MultiHeadAttentionLayer,
+  LeakyReLULayer,
+  PReLULayer,
+  ELULayer,
+  ReLULayer,
+  SoftmaxLayer,
   // ── end mixing ──
 ];
 

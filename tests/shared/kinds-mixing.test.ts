@@ -1,0 +1,360 @@
+/**
+ * Shape inference and Keras parameter counts of the mixing kinds (element-wise merges, Dot,
+ * MultiHeadAttention, activation layers). Every expected value is worked out by hand from the
+ * Keras source named beside it (keras-team/keras, Keras 3, path under keras/src/).
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../../shared/graph/analyze.ts';
+import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
+import type { Shape } from '../../shared/shape.ts';
+import { graphOf } from './graph-builder.ts';
+
+/** Runs one layer kind's shape inference and parameter count on given input shapes. */
+function apply(type: string, inputs: Shape[], params: Record<string, unknown> = {}) {
+  const def = getLayer(type)!;
+  const resolved = resolveParams(def, { ...defaultParams(def), ...params });
+  expect(resolved.problems).toEqual([]);
+  const shape = def.inferShape(inputs, resolved.params);
+  const count = shape.ok ? def.paramCount(inputs, resolved.params) : undefined;
+  return { shape, count };
+}
+
+const shapeOk = (shape: number[]) => ({ ok: true, shape });
+const none = { trainable: 0, nonTrainable: 0 };
+
+describe('element-wise merges (layers/merging/base_merge.py _compute_elemwise_op_output_shape)', () => {
+  const kinds = ['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum'];
+
+  it.each(kinds)('%s: equal shapes pass through, sizes of 1 broadcast, no weights', (type) => {
+    expect(
+      apply(type, [
+        [4, 3],
+        [4, 3],
+      ]),
+    ).toEqual({ shape: shapeOk([4, 3]), count: none });
+    // (4, 4, 3) with (4, 4, 1): the 1 broadcasts → (4, 4, 3).
+    expect(
+      apply(type, [
+        [4, 4, 3],
+        [4, 4, 1],
+      ]).shape,
+    ).toEqual(shapeOk([4, 4, 3]));
+    // Shorter shape aligned on the last axis: (5, 3) with (3) → (5, 3).
+    expect(apply(type, [[5, 3], [3]]).shape).toEqual(shapeOk([5, 3]));
+    expect(
+      apply(type, [
+        [1, 3],
+        [5, 1],
+      ]).shape,
+    ).toEqual(shapeOk([5, 3]));
+  });
+
+  it.each(kinds)('%s: sizes that differ and are not 1 are E002 naming the layer', (type) => {
+    expect(
+      apply(type, [
+        [4, 3],
+        [4, 2],
+      ]).shape,
+    ).toEqual({
+      ok: false,
+      code: 'E002',
+      message: `${type} needs inputs whose sizes match, or are 1, on each axis (counted from the last) but gets (None, 4, 3) and (None, 4, 2)`,
+    });
+  });
+
+  it('Subtract takes exactly 2 inputs (layers/merging/subtract.py build); the others any number ≥ 2', () => {
+    expect(getLayer('Subtract')!.inputs).toEqual({ min: 2, max: 2 });
+    for (const type of ['Multiply', 'Average', 'Maximum', 'Minimum']) {
+      expect(getLayer(type)!.inputs.min).toBe(2);
+      expect(getLayer(type)!.inputs.max).toBe(Number.POSITIVE_INFINITY);
+      expect(apply(type, [[2], [2], [2]]).shape).toEqual(shapeOk([2]));
+    }
+  });
+
+  it('a third wire into Subtract is E007 at the block', () => {
+    const graph = graphOf(
+      [
+        ['in', 'Input', { shape: [3] }],
+        ['a', 'Dense', { units: 3 }],
+        ['b', 'Dense', { units: 3 }],
+        ['sub', 'Subtract'],
+      ],
+      ['in->a', 'in->b', 'a->sub:0', 'b->sub:1', 'in->sub:2'],
+    );
+    const d = analyzeGraph(graph).diagnostics.find((x) => x.code === 'E007');
+    expect(d).toMatchObject({ nodeId: 'sub', message: 'Subtract takes 2 input but has 3' });
+  });
+});
+
+describe('Dot (layers/merging/dot.py compute_output_shape)', () => {
+  it('two vectors along axis -1 give (1): only the batch axis is left, Keras appends 1', () => {
+    expect(apply('Dot', [[5], [5]], { axes: -1 })).toEqual({ shape: shapeOk([1]), count: none });
+    expect(apply('Dot', [[5], [5]], { axes: 1, normalize: true }).shape).toEqual(shapeOk([1]));
+  });
+
+  it('sequences: (n, d)·(m, d) on axes 2 → (n, m); (n, d)·(d, m) on axes (2, 1) → (n, m)', () => {
+    expect(
+      apply(
+        'Dot',
+        [
+          [3, 4],
+          [6, 4],
+        ],
+        { axes: [2, 2] },
+      ).shape,
+    ).toEqual(shapeOk([3, 6]));
+    expect(
+      apply(
+        'Dot',
+        [
+          [3, 4],
+          [6, 4],
+        ],
+        { axes: -1 },
+      ).shape,
+    ).toEqual(shapeOk([3, 6]));
+    expect(
+      apply(
+        'Dot',
+        [
+          [3, 4],
+          [4, 6],
+        ],
+        { axes: [2, 1] },
+      ).shape,
+    ).toEqual(shapeOk([3, 6]));
+    // (n, d)·(n, m) on axes 1: shape1 without axis 1 = (d), shape2 without axes 1 = (m).
+    expect(
+      apply(
+        'Dot',
+        [
+          [3, 4],
+          [3, 6],
+        ],
+        { axes: 1 },
+      ).shape,
+    ).toEqual(shapeOk([4, 6]));
+    // Mixed ranks: (d)·(d, m) on axes 1 → (m).
+    expect(apply('Dot', [[4], [4, 6]], { axes: [1, 1] }).shape).toEqual(shapeOk([6]));
+  });
+
+  it('unequal sizes on the summed axes are E002 with both sizes', () => {
+    expect(
+      apply(
+        'Dot',
+        [
+          [3, 4],
+          [6, 5],
+        ],
+        { axes: -1 },
+      ).shape,
+    ).toEqual({
+      ok: false,
+      code: 'E002',
+      message:
+        'Dot needs equal sizes on the axes it multiplies, but axis 2 of (None, 3, 4) is 4 and axis 2 of (None, 6, 5) is 5',
+    });
+  });
+
+  it('an axis that does not exist, or the batch axis, is E002', () => {
+    expect(apply('Dot', [[4], [4]], { axes: [2, 1] }).shape).toMatchObject({
+      ok: false,
+      code: 'E002',
+      message:
+        'Dot axis 2 does not exist for its first input (None, 4) (axis 0 is the batch axis and cannot be summed)',
+    });
+    expect(apply('Dot', [[4, 2], [4]], { axes: [1, -2] }).shape).toMatchObject({
+      code: 'E002',
+      message: expect.stringContaining('Dot axis -2 does not exist for its second input (None, 4)'),
+    });
+  });
+
+  it('axes 0 is refused by the parameter check (the batch axis); so is an axis below -3', () => {
+    const def = getLayer('Dot')!;
+    expect(resolveParams(def, { axes: [0, 1] }).problems).toEqual([]); // 0 reaches inferShape
+    expect(apply('Dot', [[4], [4]], { axes: [0, 1] }).shape).toMatchObject({ code: 'E002' });
+    expect(resolveParams(def, { axes: [-4, 1] }).problems).toEqual([
+      { param: 'axes', message: 'Axes must be at least -3' },
+    ]);
+  });
+
+  it('inputs of more than 2 axes per example are E003 (TF.js Dot supports rank ≤ 3 with batch)', () => {
+    expect(apply('Dot', [[2, 2, 3], [3]], { axes: -1 }).shape).toEqual({
+      ok: false,
+      code: 'E003',
+      message:
+        "Dot takes vectors or sequences (at most 2 axes per example) but gets (None, 2, 2, 3); TF.js's Dot layer supports no more (add a Reshape or Flatten first)",
+    });
+  });
+});
+
+describe('MultiHeadAttention (layers/attention/multi_head_attention.py build)', () => {
+  // Keras docs example: MultiHeadAttention(num_heads=2, key_dim=2) on target (8, 16) and
+  // source (4, 16). Query kernel 16·2·2 = 64 + bias 2·2 = 4 → 68; key 68; value 68 (value_dim
+  // = key_dim); output kernel 2·2·16 = 64 + bias 16 → 80. Total 284.
+  it('cross-attention (8, 16) ← (4, 16), 2 heads of 2: (8, 16), 284 params', () => {
+    expect(
+      apply(
+        'MultiHeadAttention',
+        [
+          [8, 16],
+          [4, 16],
+        ],
+        { num_heads: 2, key_dim: 2 },
+      ),
+    ).toEqual({
+      shape: shapeOk([8, 16]),
+      count: { trainable: 284, nonTrainable: 0 },
+    });
+  });
+
+  it('one wire is self-attention: query = value = key', () => {
+    expect(apply('MultiHeadAttention', [[8, 16]], { num_heads: 2, key_dim: 2 })).toEqual({
+      shape: shapeOk([8, 16]),
+      count: { trainable: 284, nonTrainable: 0 },
+    });
+  });
+
+  it('value_dim, output_shape, different key features, no bias', () => {
+    // query (5, 6), value (7, 3), key (7, 4); 3 heads, key_dim 2, value_dim 4, output 10.
+    // q: 6·3·2 = 36, k: 4·3·2 = 24, v: 3·3·4 = 36, out: 3·4·10 = 120 → 216 without biases;
+    // biases 3·2 + 3·2 + 3·4 + 10 = 34 → 250.
+    const p = { num_heads: 3, key_dim: 2, value_dim: 4, output_shape: 10 };
+    const inputs: Shape[] = [
+      [5, 6],
+      [7, 3],
+      [7, 4],
+    ];
+    expect(apply('MultiHeadAttention', inputs, p)).toEqual({
+      shape: shapeOk([5, 10]),
+      count: { trainable: 250, nonTrainable: 0 },
+    });
+    expect(apply('MultiHeadAttention', inputs, { ...p, use_bias: false }).count!.trainable).toBe(
+      216,
+    );
+  });
+
+  it('key and value with different step counts are E002', () => {
+    expect(
+      apply('MultiHeadAttention', [
+        [5, 6],
+        [7, 3],
+        [6, 3],
+      ]).shape,
+    ).toEqual({
+      ok: false,
+      code: 'E002',
+      message:
+        'MultiHeadAttention needs key and value with the same number of steps but gets key (None, 6, 3) and value (None, 7, 3)',
+    });
+  });
+
+  it('a vector or an image input is E003 naming its port', () => {
+    expect(apply('MultiHeadAttention', [[16]]).shape).toEqual({
+      ok: false,
+      code: 'E003',
+      message:
+        'MultiHeadAttention takes sequences (steps, features) but its query input is (None, 16); add a Reshape to (steps, features) or use an Embedding',
+    });
+    expect(
+      apply('MultiHeadAttention', [
+        [4, 8],
+        [2, 2, 8],
+      ]).shape,
+    ).toMatchObject({
+      code: 'E003',
+      message:
+        'MultiHeadAttention takes sequences (steps, features) but its value input is (None, 2, 2, 8)',
+    });
+  });
+
+  it('empty value_dim / output_shape mean None; dropout must be below 1', () => {
+    const def = getLayer('MultiHeadAttention')!;
+    const r = resolveParams(def, { value_dim: '', output_shape: 'None', dropout: 1 });
+    expect(r.params.value_dim).toBeNull();
+    expect(r.params.output_shape).toBeNull();
+    expect(r.problems).toEqual([{ param: 'dropout', message: 'Dropout must be less than 1' }]);
+  });
+
+  it('one source wired to both query and value ports analyses as cross-attention of x with x', () => {
+    const graph = graphOf(
+      [
+        ['in', 'Input', { shape: [6, 4] }],
+        ['mha', 'MultiHeadAttention', { num_heads: 1, key_dim: 3 }],
+      ],
+      ['in->mha:0', 'in->mha:1'],
+    );
+    const a = analyzeGraph(graph);
+    expect(a.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    // q 4·1·3 + 3, k same, v same, out 1·3·4 + 4 → 15·3 + 16 = 61.
+    expect(a.nodes.get('mha')!.count).toEqual({ trainable: 61, nonTrainable: 0 });
+  });
+});
+
+describe('activation layers (layers/activations/*.py)', () => {
+  it.each([
+    ['LeakyReLU', { negative_slope: 0.1 }],
+    ['ELU', { alpha: 0.5 }],
+    ['ReLU', { max_value: 6 }],
+    ['Softmax', { axis: 1 }],
+  ] as const)('%s keeps the shape and has no weights', (type, params) => {
+    expect(apply(type, [[3, 5]], params)).toEqual({ shape: shapeOk([3, 5]), count: none });
+  });
+
+  it('Keras 3 defaults: LeakyReLU negative_slope 0.3, ELU alpha 1, ReLU no cap, Softmax axis -1', () => {
+    expect(defaultParams(getLayer('LeakyReLU')!)).toEqual({ negative_slope: 0.3 });
+    expect(defaultParams(getLayer('ELU')!)).toEqual({ alpha: 1 });
+    expect(defaultParams(getLayer('ReLU')!)).toEqual({
+      max_value: null,
+      negative_slope: 0,
+      threshold: 0,
+    });
+    expect(defaultParams(getLayer('Softmax')!)).toEqual({ axis: -1 });
+    expect(defaultParams(getLayer('PReLU')!)).toEqual({ shared_axes: null });
+  });
+
+  it('negative slopes, caps and thresholds are refused, as Keras raises ValueError', () => {
+    const problems = (type: string, raw: Record<string, unknown>) =>
+      resolveParams(getLayer(type)!, raw).problems;
+    expect(problems('LeakyReLU', { negative_slope: -0.1 })).toEqual([
+      { param: 'negative_slope', message: 'Negative slope must be at least 0' },
+    ]);
+    expect(problems('ReLU', { max_value: -1, threshold: -2 })).toEqual([
+      { param: 'max_value', message: 'Max value must be at least 0' },
+      { param: 'threshold', message: 'Threshold must be at least 0' },
+    ]);
+    expect(resolveParams(getLayer('ReLU')!, { max_value: '' }).params.max_value).toBeNull();
+  });
+
+  it('Softmax: an axis that does not exist, or the batch axis, is E002', () => {
+    expect(apply('Softmax', [[3, 5]], { axis: 3 }).shape).toEqual({
+      ok: false,
+      code: 'E002',
+      message: 'Softmax axis 3 does not exist for input (None, 3, 5) (axis 0 is the batch axis)',
+    });
+    expect(apply('Softmax', [[3, 5]], { axis: 0 }).shape).toMatchObject({ code: 'E002' });
+    expect(apply('Softmax', [[3, 5]], { axis: -3 }).shape).toMatchObject({ code: 'E002' });
+    expect(apply('Softmax', [[3, 5]], { axis: -2 }).shape).toEqual(shapeOk([3, 5]));
+  });
+
+  // layers/activations/prelu.py build: param_shape = input_shape[1:], with each shared axis
+  // (numbered from 1 after the batch axis) set to 1.
+  it('PReLU: one alpha per value, or shared along axes', () => {
+    expect(apply('PReLU', [[4, 4, 3]])).toEqual({
+      shape: shapeOk([4, 4, 3]),
+      count: { trainable: 48, nonTrainable: 0 }, // 4·4·3
+    });
+    expect(apply('PReLU', [[4, 4, 3]], { shared_axes: [1, 2] }).count!.trainable).toBe(3);
+    expect(apply('PReLU', [[7, 5]], { shared_axes: [1] }).count!.trainable).toBe(5);
+    expect(apply('PReLU', [[10]]).count!.trainable).toBe(10);
+  });
+
+  it('PReLU: a shared axis beyond the input is E002', () => {
+    expect(apply('PReLU', [[7, 5]], { shared_axes: [3] }).shape).toEqual({
+      ok: false,
+      code: 'E002',
+      message:
+        'PReLU shared axis 3 does not exist for input (None, 7, 5) (axes count from 1 after the batch axis)',
+    });
+  });
+});
