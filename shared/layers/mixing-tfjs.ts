@@ -167,8 +167,10 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
     override call(inputs: Tensor | Tensor[]): Tensor {
       return tf.tidy(() => {
         const x = list(inputs)[0]!;
-        const e = tf.elu(x); // exp(x) − 1 below 0
-        return this.alpha === 1 ? e : tf.where(tf.greater(x, 0), x, tf.mul(this.alpha, e));
+        if (this.alpha === 1) return tf.elu(x);
+        // relu(x) + alpha · (exp(min(x, 0)) − 1): every op here has a gradient (a tf.where on
+        // tf.greater would not train: TF.js has no gradient for Greater).
+        return tf.add(tf.relu(x), tf.mul(this.alpha, tf.elu(tf.minimum(x, 0))));
       });
     }
     override getConfig() {
