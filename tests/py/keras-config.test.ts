@@ -127,6 +127,61 @@ const KERAS: Record<
   // ── conv2d kinds ──
   // ── end conv2d ──
   // ── mixing kinds ──
+  // https://keras.io/api/layers/merging_layers/multiply/  Multiply(**kwargs)
+  Multiply: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/subtract/  Subtract(**kwargs)
+  Subtract: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/average/  Average(**kwargs)
+  Average: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/maximum/  Maximum(**kwargs)
+  Maximum: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/minimum/  Minimum(**kwargs)
+  Minimum: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/dot/  Dot(axes, normalize=False, **kwargs)
+  Dot: { positional: ['axes', 'normalize'], required: ['axes'], defaults: { normalize: false } },
+  // https://keras.io/api/layers/attention_layers/multi_head_attention/
+  // MultiHeadAttention(num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
+  //                    output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform", ...)
+  MultiHeadAttention: {
+    positional: [
+      'num_heads',
+      'key_dim',
+      'value_dim',
+      'dropout',
+      'use_bias',
+      'output_shape',
+      'attention_axes',
+    ],
+    required: ['num_heads', 'key_dim'],
+    defaults: {
+      value_dim: null,
+      dropout: 0.0,
+      use_bias: true,
+      output_shape: null,
+      attention_axes: null,
+    },
+  },
+  // https://keras.io/api/layers/activation_layers/leaky_relu/  LeakyReLU(negative_slope=0.3, **kwargs)
+  LeakyReLU: { positional: ['negative_slope'], required: [], defaults: { negative_slope: 0.3 } },
+  // https://keras.io/api/layers/activation_layers/prelu/
+  // PReLU(alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
+  //       shared_axes=None, **kwargs)  (Netwright sets only shared_axes)
+  PReLU: {
+    positional: ['alpha_initializer', 'alpha_regularizer', 'alpha_constraint', 'shared_axes'],
+    required: [],
+    defaults: { shared_axes: null },
+  },
+  // https://keras.io/api/layers/activation_layers/elu/  ELU(alpha=1.0, **kwargs)
+  ELU: { positional: ['alpha'], required: [], defaults: { alpha: 1.0 } },
+  // https://keras.io/api/layers/activation_layers/relu/
+  // ReLU(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs)
+  ReLU: {
+    positional: ['max_value', 'negative_slope', 'threshold'],
+    required: [],
+    defaults: { max_value: null, negative_slope: 0.0, threshold: 0.0 },
+  },
+  // https://keras.io/api/layers/activation_layers/softmax/  Softmax(axis=-1, **kwargs)
+  Softmax: { positional: ['axis'], required: [], defaults: { axis: -1 } },
   // ── end mixing ──
 };
 
