@@ -132,7 +132,7 @@ describe('mixing TF.js layers', () => {
       'attention_output/bias',
     ]);
     const order = [W.qk, W.qb, W.kk, W.kb, W.vk, W.vb, W.ok, W.ob];
-    layer.setWeights(order.map((a, i) => tf.tensor(a, shapes[i]!)));
+    layer.setWeights(order.map((a, i) => tf.tensor(a, shapes[i] as number[])));
     // Hand: per example, head; kernel (in, heads, dim) indexed [f][h][d].
     const proj = (
       x: number[],

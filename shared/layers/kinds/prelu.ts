@@ -10,31 +10,142 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['PReLU'],
+  config: (op) => {
+    const shared = op.params.shared_axes as number[] | null;
+    return {
+      className: 'PReLU',
+      config: { name: op.name, shared_axes: shared ? [...shared] : null },
+    };
+  },
+  callStyle: { positional: [], defaults: { shared_axes: null } },
+  fromConfig: (c) => {
+    const s = c.shared_axes;
+    if (s === null || s === undefined) return { params: { shared_axes: null } };
+    const list: unknown[] = Array.isArray(s) ? s : [s];
+    if (!list.every((a) => typeof a === 'number' && Number.isInteger(a) && a >= 1))
+      throw new keras.Unsupported(`shared_axes ${JSON.stringify(s)}`);
+    return { params: { shared_axes: list as number[] } };
+  },
+  weightOrder: ['alpha'],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+/** keras.layers.PReLU: a learned slope per value (1 on the shared axes) below zero. */
+const KERAS_PRELU: torch.Helper = {
+  name: 'KerasPReLU',
+  write: (w) =>
+    w.block('class KerasPReLU(nn.Module):', () => {
+      w.line(
+        '"""keras.layers.PReLU: x for x >= 0, alpha * x below; alpha is learned, one per value.',
+      );
+      w.blank();
+      w.line("`shape` is alpha's shape: the input's per-example shape with 1 on each shared axis");
+      w.line('(nn.PReLU learns one slope per channel at most).');
+      w.line('"""');
+      w.blank();
+      w.block('def __init__(self, shape):', () => {
+        w.line('super().__init__()');
+        w.line('self.alpha = nn.Parameter(torch.zeros(shape))  # Keras starts alpha at 0');
+      });
+      w.blank();
+      w.block('def forward(self, x):', () => {
+        w.line('return torch.relu(x) - self.alpha * torch.relu(-x)');
+      });
+    }),
+};
+
+/** numpy axes taking a per-example Keras array to the layout the file holds its input in. */
+const heldAxes = (spatialRank: number, rank: number): number[] =>
+  spatialRank === 0
+    ? Array.from({ length: rank }, (_, i) => i)
+    : torch
+        .toChannelsFirst(spatialRank)
+        .slice(1)
+        .map((a) => a - 1);
+
+const torchHooks: torch.Hooks = {
+  plan: ({ op, inputs }) => {
+    const { spatialRank } = inputs[0]!;
+    const alpha = preluAlphaShape(op.inputShapes[0]!, op.params);
+    const held = heldAxes(spatialRank, alpha.length).map((a) => alpha[a]!);
+    return {
+      steps: [{ module: `KerasPReLU(${torch.pyTuple(held)})`, weights: true, helper: KERAS_PRELU }],
+    };
+  },
+  weights: ({ op, inputs }) => {
+    const { spatialRank } = inputs[0]!;
+    const rank = op.inputShapes[0]!.length;
+    return {
+      note: 'PReLU alpha: the Keras per-example shape, moved channels first for feature maps.',
+      arrays: {
+        alpha: [
+          spatialRank === 0
+            ? { attr: 'alpha' }
+            : { attr: 'alpha', axes: heldAxes(spatialRank, rank) },
+        ],
+      },
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // alpha starts at 0, as Keras's alpha_initializer="Zeros" (tfjs-layers' default too).
+  layers: (tf, op) => {
+    const shared = op.params.shared_axes as number[] | null;
+    return [tf.layers.prelu({ name: op.name, ...(shared ? { sharedAxes: [...shared] } : {}) })];
+  },
+  weights: (op) => [{ name: 'alpha', shape: preluAlphaShape(op.inputShapes[0]!, op.params) }],
+  // relu(x), relu(−x), multiply, subtract.
+  forwardFlops: (op) => 4 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // PRelu's slope broadcasts to the input from the last axis (onnx/docs/Operators.md PRelu):
+  // the Keras alpha (channels last, no batch axis) fits as it is.
+  export: ({ g, op, ins, weight }) => {
+    const alpha = weight('alpha');
+    return g.node(
+      `${op.name}/PRelu`,
+      'PRelu',
+      [ins[0]!, g.floats(`${op.name}/alpha`, alpha.shape, alpha.data)],
+      op.name,
+    );
+  },
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'PReLU (parametric relu)',
+    what: 'A leaky relu whose negative slope is learned: one slope per value, or one per channel when the other axes share it.',
+    formula: 'y = x if x ≥ 0, α · x otherwise (α learned)',
+    when: 'When a fixed leaky slope is a guess: the network learns it (He et al. 2015).',
+  },
+  arithmetic: (p, [input]) => {
+    const shape = preluAlphaShape(input!, p);
+    const n = shape.reduce((a, b) => a * b, 1);
+    return { params: `alpha of shape (${shape.join(', ')}) = ${explain.count(n)} slopes` };
+  },
+  digest: (p) =>
+    Array.isArray(p.shared_axes) ? `shared ${(p.shared_axes as number[]).join(',')}` : '',
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -1,5 +1,6 @@
 import { formatShape } from '../../shape.ts';
 import { kerasAxis } from '../mixing-common.ts';
+import { mixingLayers } from '../mixing-tfjs.ts';
 import type { LayerDef } from '../types.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -10,31 +11,83 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Softmax'],
+  config: (op) => ({
+    className: 'Softmax',
+    config: { name: op.name, axis: op.params.axis as number },
+  }),
+  callStyle: { positional: [], defaults: { axis: -1 } },
+  fromConfig: (c) => {
+    // Keras allows a list of axes; Netwright's block takes one.
+    const axis: unknown = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : (c.axis ?? -1);
+    if (typeof axis !== 'number')
+      throw new keras.Unsupported(`softmax over axes ${JSON.stringify(c.axis)}`);
+    return { params: { axis } };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: ({ op, inputs }) => {
+    // The Keras axis (batch = 0) as a dim of the tensor as the file holds it (channels first
+    // for a held map: Keras axis 3 of (H, W, C), the channels, is dim 1).
+    const { shape, spatialRank } = inputs[0]!;
+    const axis = kerasAxis(op.params.axis as number, shape.length)!;
+    const dim = spatialRank === 0 ? axis : torch.toChannelsFirst(spatialRank).indexOf(axis);
+    return {
+      steps: [{ fn: (v) => `torch.softmax(${v}, dim=${dim})`, seq: [`nn.Softmax(dim=${dim})`] }],
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // tfjs-layers' Softmax defaults to axis 1 and runs only the last axis: mixing-tfjs.ts's
+  // Softmax takes any axis.
+  layers: (tf, op) => [
+    new (mixingLayers(tf).Softmax)({ name: op.name, axis: op.params.axis as number }),
+  ],
+  // exp, sum, divide per value.
+  forwardFlops: (op) => 3 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // ONNX tensors are channels last as in Keras: the Keras axis is the ONNX axis (opset 13+
+  // Softmax normalises along that one axis).
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/Softmax`, 'Softmax', [ins[0]!], op.name, [
+      onnx.int('axis', kerasAxis(op.params.axis as number, op.inputShapes[0]!.length)!),
+    ]),
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Softmax',
+    what: 'Turns the values along one axis into probabilities: each becomes positive and they sum to 1 along that axis.',
+    formula: 'yᵢ = eˣⁱ / Σⱼ eˣʲ along the axis',
+    when: 'At the end of a classifier (axis -1), or to normalise scores over steps (axis 1).',
+  },
+  digest: (p) => (p.axis === undefined || p.axis === -1 ? '' : `axis ${String(p.axis)}`),
+  // Over the last axis it is the softmax output of a classifier, as an activation would be.
+  outputActivation: (p) => (p.axis === -1 ? 'softmax' : undefined),
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

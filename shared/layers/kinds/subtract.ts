@@ -1,3 +1,4 @@
+import { mergeExplain, mergeKeras, mergeOnnx, mergeTfjs, mergeTorch } from '../merge-hooks.ts';
 import { elementwiseMergeShape } from '../mixing-common.ts';
 import type { LayerDef } from '../types.ts';
 import { NO_PARAMS } from '../types.ts';
@@ -9,31 +10,31 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = mergeKeras('Subtract');
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = mergeTorch('Subtract');
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = mergeTfjs('Subtract');
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = mergeOnnx('Subtract');
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = mergeExplain('Subtract');
 
 // ─── end explain ───
 
