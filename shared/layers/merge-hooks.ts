@@ -116,9 +116,9 @@ export function mergeOnnx(kind: ElementwiseMerge): onnx.Hooks {
 }
 
 /**
- * TF.js: tfjs-layers' `multiply`, `average`, `maximum`, `minimum` (Keras's broadcasting rule,
- * tfjs-layers src/layers/merge.ts `Merge`); Subtract is `mixing-tfjs.ts`'s layer (tfjs-layers
- * has none). FLOPs: one per output value per input after the first (Average: one more, the
+ * TF.js: tfjs-layers' `multiply` and `average` (Keras's broadcasting rule, tfjs-layers
+ * src/layers/merge.ts `Merge`); Subtract (tfjs-layers has none), Maximum and Minimum (whose
+ * tfjs-core gradients fail when inputs broadcast) are `mixing-tfjs.ts`'s layers. FLOPs: one per output value per input after the first (Average: one more, the
  * division).
  */
 export function mergeTfjs(kind: ElementwiseMerge): tfjs.Hooks {
@@ -133,9 +133,9 @@ export function mergeTfjs(kind: ElementwiseMerge): tfjs.Hooks {
         case 'Average':
           return [tf.layers.average({ name })];
         case 'Maximum':
-          return [tf.layers.maximum({ name })];
+          return [new (mixingLayers(tf).Maximum)({ name })];
         case 'Minimum':
-          return [tf.layers.minimum({ name })];
+          return [new (mixingLayers(tf).Minimum)({ name })];
       }
     },
     forwardFlops: (op) => (op.inputShapes.length - (kind === 'Average' ? 0 : 1)) * tfjs.outSize(op),

@@ -2,6 +2,8 @@
  * TF.js layer classes for the mixing kinds that tfjs-layers 4.22 lacks or cannot configure as
  * Keras does:
  * - `Subtract` (tfjs-layers has no Subtract layer);
+ * - `Maximum`, `Minimum` that train when they broadcast (tfjs-core's Maximum/Minimum gradients
+ *   keep the broadcast shape, so tfjs-layers' layers fail in `fit` on e.g. (3, 3, 4) and (3, 3, 1));
  * - `MultiHeadAttention` (none in tfjs-layers);
  * - `ReLU` with Keras 3's `negative_slope` and `threshold` (tfjs-layers' ReLU takes `maxValue` only);
  * - `ELU` with any `alpha` (tfjs-layers' ELU throws NotImplementedError for alpha ≠ 1);
@@ -9,7 +11,7 @@
  *   the last: "Softmax along a non-last dimension is not yet supported").
  * Each class carries Keras's class name and reports its Keras config in camelCase
  * (`getConfig()`), and is registered with `tf.serialization.registerClass`, so a saved model
- * loads again. Registering `ReLU`, `ELU` and `Softmax` replaces tfjs-layers' classes of those
+ * loads again. Registering `Maximum`, `Minimum`, `ReLU`, `ELU` and `Softmax` replaces tfjs-layers' classes of those
  * names in the registry; the replacements compute the same function for every config the
  * originals accept (defaults included), so models saved by tfjs-layers load unchanged.
  *
@@ -58,6 +60,8 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
 
 export interface MixingLayerClasses {
   Subtract: new (args?: LayerArgs) => Layer;
+  Maximum: new (args?: LayerArgs) => Layer;
+  Minimum: new (args?: LayerArgs) => Layer;
   ReLU: new (args?: ReLUArgs) => Layer;
   ELU: new (args?: ELUArgs) => Layer;
   Softmax: new (args?: SoftmaxArgs) => Layer;
@@ -81,7 +85,7 @@ function broadcastFull(shapes: Shape[]): Shape {
       const d = padded[i]!;
       if (out[i] === 1) out[i] = d;
       else if (d !== 1 && d !== null && d !== out[i])
-        throw new Error(`Subtract: shapes ${JSON.stringify(shapes)} do not broadcast`);
+        throw new Error(`merge: shapes ${JSON.stringify(shapes)} do not broadcast`);
     }
   }
   return out;
@@ -92,28 +96,45 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
   const known = made.get(tf);
   if (known) return known;
 
-  class Subtract extends tf.layers.Layer {
-    static className = 'Subtract';
-    override computeOutputShape(inputShape: Shape | Shape[]): Shape {
-      return broadcastFull(inputShape as Shape[]);
+  /**
+   * An element-wise merge with Keras's broadcasting that also trains when it broadcasts: each
+   * input is lifted to the output's rank (size-1 axes after the batch axis) and expanded to the
+   * output's shape (`tf.broadcastTo`, whose gradient sums over the expanded axes) before `op`.
+   * tfjs-core's Maximum/Minimum gradients do not sum over broadcast axes ("The gradient of input
+   * 'b' has shape '4,3,3,4', which does not match the shape of the input '4,3,3,1'").
+   */
+  const broadcastMerge = (className: string, op: (a: Tensor, b: Tensor) => Tensor) => {
+    class BroadcastMerge extends tf.layers.Layer {
+      static className = className;
+      override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+        return broadcastFull(inputShape as Shape[]);
+      }
+      override call(inputs: Tensor | Tensor[]): Tensor {
+        return tf.tidy(() => {
+          const xs = list(inputs);
+          const rank = Math.max(...xs.map((t) => t.rank));
+          const lifted = xs.map((t) =>
+            t.rank === rank
+              ? t
+              : t.reshape([
+                  t.shape[0]!,
+                  ...Array<number>(rank - t.rank).fill(1),
+                  ...t.shape.slice(1),
+                ]),
+          );
+          const shape = lifted[0]!.shape.map((_, i) => Math.max(...lifted.map((t) => t.shape[i]!)));
+          const full = lifted.map((t) =>
+            t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape),
+          );
+          return full.slice(1).reduce((acc, t) => op(acc, t), full[0]!);
+        });
+      }
     }
-    override call(inputs: Tensor | Tensor[]): Tensor {
-      return tf.tidy(() => {
-        const [a, b] = list(inputs) as [Tensor, Tensor];
-        const rank = Math.max(a.rank, b.rank);
-        // Keras's rule: size-1 axes after the batch axis, then NumPy broadcasting.
-        const lift = (t: Tensor) =>
-          t.rank === rank
-            ? t
-            : t.reshape([
-                t.shape[0]!,
-                ...Array<number>(rank - t.rank).fill(1),
-                ...t.shape.slice(1),
-              ]);
-        return tf.sub(lift(a), lift(b));
-      });
-    }
-  }
+    return BroadcastMerge;
+  };
+  const Subtract = broadcastMerge('Subtract', (a, b) => tf.sub(a, b));
+  const Maximum = broadcastMerge('Maximum', (a, b) => tf.maximum(a, b));
+  const Minimum = broadcastMerge('Minimum', (a, b) => tf.minimum(a, b));
 
   class ReLU extends tf.layers.Layer {
     static className = 'ReLU';
@@ -317,7 +338,15 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
     }
   }
 
-  const classes: MixingLayerClasses = { Subtract, ReLU, ELU, Softmax, MultiHeadAttention };
+  const classes: MixingLayerClasses = {
+    Subtract,
+    Maximum,
+    Minimum,
+    ReLU,
+    ELU,
+    Softmax,
+    MultiHeadAttention,
+  };
   for (const cls of Object.values(classes)) {
     tf.serialization.registerClass(
       cls as unknown as tfjs.serialization.SerializableConstructor<Layer>,
