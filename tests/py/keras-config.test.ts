@@ -315,8 +315,19 @@ withPython.describe('generated Keras', () => {
         const tfConfig = layer.getConfig();
         const leaky = wanted.activation === 'leaky_relu';
         for (const [key, value] of Object.entries(wanted)) {
+          if (op.type === 'LeakyReLU' && key === 'negative_slope') {
+            // tfjs-layers' LeakyReLU calls the slope alpha (Keras 2's name for it).
+            expect([op.id, key, tfConfig.alpha]).toEqual([op.id, key, value]);
+            continue;
+          }
           if (key === 'name' || !(camel(key) in tfConfig)) continue;
           let want: unknown = value;
+          if (op.type === 'MultiHeadAttention' && key === 'value_dim' && value === null) {
+            // Keras's get_config reports value_dim = key_dim when it was None
+            // (keras/src/layers/attention/multi_head_attention.py: `value_dim if value_dim else
+            // key_dim`); so does the TF.js layer.
+            want = wanted.key_dim;
+          }
           if (key === 'activation' && leaky) {
             // TF.js has no leaky_relu activation string: a LeakyReLU layer (alpha 0.2, Keras's
             // documented negative_slope default for keras.activations.leaky_relu).
