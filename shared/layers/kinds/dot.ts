@@ -20,7 +20,7 @@ const kerasHooks: keras.Hooks = {
       normalize: op.params.normalize as boolean,
     },
   }),
-  callStyle: { positional: ['axes'], defaults: { normalize: false } },
+  callStyle: { positional: [], defaults: { normalize: false } },
   fromConfig: (c) => ({
     params: { axes: keras.pair(c.axes, 'axes'), normalize: c.normalize ?? false },
   }),

@@ -44,7 +44,7 @@ const kerasHooks: keras.Hooks = {
     };
   },
   callStyle: {
-    positional: ['num_heads', 'key_dim'],
+    positional: [],
     defaults: { value_dim: null, dropout: 0.0, use_bias: true, output_shape: null },
   },
   // mha(query, value[, key]); one wire is self-attention, mha(x, x).
@@ -136,7 +136,15 @@ const torchHooks: torch.Hooks = {
   plan: ({ op }) => {
     const { query, value, key } = attentionInputs(op.inputShapes);
     const { heads, keyDim, valueDim, outDim } = attentionSizes(op.inputShapes, op.params);
-    const args = [query[1], value[1], key[1], heads, keyDim, valueDim, outDim].join(', ');
+    const args = [
+      `query_features=${query[1]}`,
+      `value_features=${value[1]}`,
+      `key_features=${key[1]}`,
+      `num_heads=${heads}`,
+      `key_dim=${keyDim}`,
+      `value_dim=${valueDim}`,
+      `output_dim=${outDim}`,
+    ].join(', ');
     const dropout = op.params.dropout as number;
     const extra = [
       ...(dropout ? [`dropout=${torch.pyFloat(dropout)}`] : []),
