@@ -3,8 +3,12 @@
  * MultiHeadAttention, activation layers). Every expected value is worked out by hand from the
  * Keras source named beside it (keras-team/keras, Keras 3, path under keras/src/).
  */
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
+import { lowerGraph } from '../../shared/ir/lower.ts';
+import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { CATALOGUE_PROJECTS } from '../py/graphs.ts';
 import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
 import type { Shape } from '../../shared/shape.ts';
 import { graphOf } from './graph-builder.ts';
@@ -356,5 +360,156 @@ describe('activation layers (layers/activations/*.py)', () => {
       message:
         'PReLU shared axis 3 does not exist for input (None, 7, 5) (axes count from 1 after the batch axis)',
     });
+  });
+});
+
+describe('mixing kinds in the TF.js build, cost, Keras import and explanation', () => {
+  const project = CATALOGUE_PROJECTS.find(
+    (p) => p.name === 'Merges, attention and activation layers',
+  )!;
+
+  it('the project with every mixing kind builds: each layer has its op shape and Keras count', async () => {
+    await tf.setBackend('cpu');
+    const r = lowerGraph(project.graph);
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const ir = r.ir;
+    const kinds = ['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum', 'Dot'];
+    kinds.push('MultiHeadAttention', 'LeakyReLU', 'PReLU', 'ELU', 'ReLU', 'Softmax');
+    for (const k of kinds) expect(ir.ops.map((o) => o.type)).toContain(k);
+    const model = buildModel(tf, ir, { seed: 3 });
+    expect(model.countParams()).toBe(ir.totals.total);
+    for (const op of ir.ops.slice(1)) {
+      const layer = model.getLayer(op.name);
+      expect([op.name, layer.outputShape.slice(1)]).toEqual([op.name, op.outputShape]);
+      expect([op.name, layer.countParams()]).toEqual([op.name, op.count.trainable]);
+      expect(layer.getClassName()).toBe(op.type);
+    }
+    model.dispose();
+  });
+
+  // FLOPs convention (shared/cost/cost.ts): a multiply-add is 2, an element-wise op 1.
+  it('forward FLOPs by hand', () => {
+    const flops = (type: string, inputs: Shape[], params: Record<string, unknown> = {}) => {
+      const def = getLayer(type)!;
+      const p = resolveParams(def, { ...defaultParams(def), ...params }).params;
+      const out = def.inferShape(inputs, p);
+      if (!out.ok) throw new Error(out.message);
+      return def.tfjs.forwardFlops!({
+        id: 'x',
+        type,
+        label: type,
+        params: p,
+        inputShapes: inputs,
+        outputShape: out.shape,
+        count: def.paramCount(inputs, p),
+      });
+    };
+    // Three (4, 3) inputs: two multiplies per value; Average adds twice and divides once.
+    expect(
+      flops('Multiply', [
+        [4, 3],
+        [4, 3],
+        [4, 3],
+      ]),
+    ).toBe(2 * 12);
+    expect(
+      flops('Average', [
+        [4, 3],
+        [4, 3],
+        [4, 3],
+      ]),
+    ).toBe(3 * 12);
+    expect(flops('Subtract', [[4, 3], [3]])).toBe(12);
+    // Dot (3, 4)·(6, 4) on axes 2: 3·6 outputs × 4 multiply-adds × 2.
+    expect(
+      flops(
+        'Dot',
+        [
+          [3, 4],
+          [6, 4],
+        ],
+        { axes: [2, 2] },
+      ),
+    ).toBe(3 * 6 * 4 * 2);
+    // Self-attention on (5, 6), 2 heads of key_dim 3 (value_dim 3), output 6:
+    // projections 2·2·(5·6·3 + 5·6·3 + 5·6·3) = 1080; scores 2·2·5·5·3 = 300 and softmax
+    // 3·2·5·5 = 150; mix 2·2·5·5·3 = 300; output 2·5·2·3·6 = 360. Total 2190.
+    expect(flops('MultiHeadAttention', [[5, 6]], { num_heads: 2, key_dim: 3 })).toBe(2190);
+    expect(flops('Softmax', [[2, 5]])).toBe(30);
+    expect(flops('PReLU', [[2, 5]])).toBe(40);
+  });
+
+  it('Keras import: Keras 2 / TF.js LeakyReLU alpha, PReLU int shared_axes, MHA limits', () => {
+    const from = (type: string, config: Record<string, unknown>) =>
+      getLayer(type)!.keras.fromConfig(config, type).params;
+    expect(from('LeakyReLU', { alpha: 0.2 })).toEqual({ negative_slope: 0.2 });
+    expect(from('LeakyReLU', { negative_slope: 0.05, alpha: 0.2 })).toEqual({
+      negative_slope: 0.05,
+    });
+    expect(from('PReLU', { shared_axes: 1 })).toEqual({ shared_axes: [1] });
+    expect(from('ReLU', { max_value: 6 })).toEqual({
+      max_value: 6,
+      negative_slope: 0,
+      threshold: 0,
+    });
+    expect(from('Softmax', { axis: [1] })).toEqual({ axis: 1 });
+    expect(from('Dot', { axes: 1 })).toEqual({ axes: [1, 1], normalize: false });
+    // Keras 3 get_config: value_dim = key_dim when None, output_shape as a tuple.
+    expect(
+      from('MultiHeadAttention', {
+        num_heads: 2,
+        key_dim: 8,
+        value_dim: 8,
+        dropout: 0.1,
+        use_bias: true,
+        output_shape: [16],
+        attention_axes: null,
+      }),
+    ).toEqual({
+      num_heads: 2,
+      key_dim: 8,
+      value_dim: null,
+      dropout: 0.1,
+      use_bias: true,
+      output_shape: 16,
+    });
+    expect(() =>
+      from('MultiHeadAttention', { num_heads: 2, key_dim: 8, attention_axes: [2] }),
+    ).toThrow('attention_axes [2]');
+    expect(() => from('Softmax', { axis: [1, 2] })).toThrow('softmax over axes [1,2]');
+    // Netwright's own MultiHeadAttention call ports: query, then value= and key= by keyword.
+    expect(getLayer('MultiHeadAttention')!.keras.tensorKwargs).toEqual(['value', 'key']);
+  });
+
+  it('explanations: MultiHeadAttention and PReLU parameter arithmetic, digests', () => {
+    const arithmetic = (type: string, inputs: Shape[], params: Record<string, unknown>) => {
+      const def = getLayer(type)!;
+      return def.explain.arithmetic!(
+        resolveParams(def, { ...defaultParams(def), ...params }).params,
+        inputs,
+      );
+    };
+    expect(
+      arithmetic(
+        'MultiHeadAttention',
+        [
+          [8, 16],
+          [4, 16],
+        ],
+        { num_heads: 2, key_dim: 2 },
+      ).params,
+    ).toBe('query 16×2×2 + 4, key 16×2×2 + 4, value 16×2×2 + 4, output 2×2×16 + 16 = 284');
+    expect(arithmetic('PReLU', [[4, 4, 3]], { shared_axes: [1, 2] }).params).toBe(
+      'alpha of shape (1, 1, 3) = 3 slopes',
+    );
+    expect(getLayer('MultiHeadAttention')!.explain.digest!({ num_heads: 4, key_dim: 32 })).toBe(
+      '4 heads × 32',
+    );
+    expect(
+      getLayer('ReLU')!.explain.digest!({ max_value: 6, negative_slope: 0, threshold: 0 }),
+    ).toBe('max 6');
+    expect(getLayer('Dot')!.explain.digest!({ axes: [2, 1], normalize: true })).toBe(
+      'axes 2,1 · cosine',
+    );
   });
 });
