@@ -87,8 +87,30 @@ export function liftedInputs(ctx: onnx.ExportContext): string[] {
  * ONNX: `Mul` (chained for more than two inputs: ONNX Mul takes two), `Sub`, and the variadic
  * `Mean`, `Max`, `Min` (onnx/docs/Operators.md), on inputs lifted to the output's rank.
  */
+const ONNX_OP: Record<ElementwiseMerge, string> = {
+  Multiply: 'Mul',
+  Subtract: 'Sub',
+  Average: 'Mean',
+  Maximum: 'Max',
+  Minimum: 'Min',
+};
+
 export function mergeOnnx(kind: ElementwiseMerge): onnx.Hooks {
   return {
+    import: [
+      {
+        ops: [ONNX_OP[kind]],
+        // Element-wise on channels-last tensors; a constant operand (a scale, a cap) is another
+        // kind's, so the claim declines it.
+        match: (node, ctx) => {
+          if (node.inputs.some((t) => ctx.inits.has(t))) return false;
+          const ins = node.inputs.map((t) => ctx.stateOf(node, t));
+          for (const st of ins) ctx.requireChannelsLast(st, node.opType);
+          if (ins.length < 2) ctx.alias(node, ins[0]!);
+          else ctx.addLayer(node, kind, {}, ins, null);
+        },
+      },
+    ],
     export: (ctx) => {
       const { g, op } = ctx;
       const n = op.name;

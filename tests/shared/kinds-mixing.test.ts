@@ -8,7 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { importOnnx } from '../../shared/import/onnx.ts';
+import { exportOnnx } from '../../shared/onnx/export.ts';
 import { CATALOGUE_PROJECTS } from '../py/graphs.ts';
+import { opView, weightsView } from './import-helpers.ts';
+import { lower as lowerOnnx, modelWithRandomWeights } from './onnx-helpers.ts';
 import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
 import type { Shape } from '../../shared/shape.ts';
 import { graphOf } from './graph-builder.ts';
@@ -511,5 +515,55 @@ describe('mixing kinds in the TF.js build, cost, Keras import and explanation', 
     expect(getLayer('Dot')!.explain.digest!({ axes: [2, 1], normalize: true })).toBe(
       'axes 2,1 · cosine',
     );
+  });
+});
+
+describe('mixing kinds: ONNX export → import', () => {
+  it('merges and activation layers come back as the same blocks, params and weights', async () => {
+    await tf.setBackend('cpu');
+    const ir = lowerOnnx(
+      graphOf(
+        [
+          ['in', 'Input', { shape: [4, 3] }],
+          ['a', 'Dense', { units: 3 }],
+          ['b', 'Dense', { units: 3, activation: 'tanh' }],
+          ['mul', 'Multiply'],
+          ['sub', 'Subtract'],
+          ['avg', 'Average'],
+          ['max', 'Maximum'],
+          ['min', 'Minimum'],
+          ['prelu', 'PReLU', { shared_axes: [1] }],
+          ['lrelu', 'LeakyReLU', { negative_slope: 0.1 }],
+          ['elu', 'ELU', { alpha: 0.5 }],
+          ['sm', 'Softmax', { axis: 1 }],
+          ['relu', 'ReLU', { max_value: 6 }],
+        ],
+        [
+          'in->a',
+          'in->b',
+          'a->mul:0',
+          'b->mul:1',
+          'mul->sub:0',
+          'a->sub:1',
+          'sub->avg:0',
+          'b->avg:1',
+          'avg->max:0',
+          'a->max:1',
+          'max->min:0',
+          'b->min:1',
+          'min->prelu',
+          'prelu->lrelu',
+          'lrelu->elu',
+          'elu->sm',
+          'sm->relu',
+        ],
+      ),
+    );
+    const { model, weights } = await modelWithRandomWeights(ir, 5);
+    model.dispose();
+    const result = importOnnx(exportOnnx(ir, weights));
+    if (!result.ok) throw new Error(result.error);
+    expect(opView(result.ir)).toEqual(opView(ir));
+    expect(weightsView(result.weights!)).toEqual(weightsView(weights));
   });
 });

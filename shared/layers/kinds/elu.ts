@@ -59,6 +59,23 @@ const onnxHooks: onnx.Hooks = {
     g.node(`${op.name}/Elu`, 'Elu', [ins[0]!], op.name, [
       onnx.float('alpha', op.params.alpha as number),
     ]),
+  // The Activation kind takes Elu with alpha 1; other alphas are this block.
+  import: [
+    {
+      ops: ['Elu'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.addLayer(
+          node,
+          'ELU',
+          { alpha: Number((ctx.attr(node, 'alpha')?.f ?? 1).toPrecision(7)) },
+          [s],
+          s.perm,
+        );
+        ctx.keepTorchIndex(node, s);
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

@@ -60,6 +60,20 @@ const onnxHooks: onnx.Hooks = {
     g.node(`${op.name}/LeakyRelu`, 'LeakyRelu', [ins[0]!], op.name, [
       onnx.float('alpha', op.params.negative_slope as number),
     ]),
+  // The Activation kind takes LeakyRelu with its slope 0.2 (a fused leaky_relu); any other
+  // slope (ONNX's default 0.01, PyTorch's) is this block.
+  import: [
+    {
+      ops: ['LeakyRelu'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        // A float32 attribute: 0.1 reads back as 0.10000000149; 7 digits are what it holds.
+        const slope = Number((ctx.attr(node, 'alpha')?.f ?? 0.01).toPrecision(7));
+        ctx.addLayer(node, 'LeakyReLU', { negative_slope: slope }, [s], s.perm);
+        ctx.keepTorchIndex(node, s);
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

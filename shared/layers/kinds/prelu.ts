@@ -124,6 +124,33 @@ const onnxHooks: onnx.Hooks = {
       op.name,
     );
   },
+  // A constant slope on a channels-last tensor: alpha is the slope with the missing leading
+  // axes added; axes where it has size 1 and the input does not are shared.
+  import: [
+    {
+      ops: ['PRelu'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, 'PRelu');
+        const slope = ctx.floatsOf(node.inputs[1], 'a PRelu slope');
+        const rank = s.shape.length;
+        const dims = [...slope.dims];
+        if (dims.length > rank + 1 || (dims.length === rank + 1 && dims[0] !== 1))
+          throw new onnx.Unsupported('PRelu with a slope per example');
+        const full = [
+          ...Array<number>(rank - Math.min(dims.length, rank)).fill(1),
+          ...dims.slice(-rank),
+        ];
+        if (full.some((d, i) => d !== 1 && d !== s.shape[i]))
+          throw new onnx.Unsupported(`PRelu slope of shape (${dims.join(', ')})`);
+        const shared = full.flatMap((d, i) => (d === 1 && s.shape[i] !== 1 ? [i + 1] : []));
+        const alpha = s.shape.map((d, i) => (shared.includes(i + 1) ? 1 : d));
+        ctx.addLayer(node, 'PReLU', { shared_axes: shared.length > 0 ? shared : null }, [s], null, [
+          { name: 'alpha', shape: alpha, data: Float32Array.from(slope.floats) },
+        ]);
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

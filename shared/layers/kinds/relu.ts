@@ -147,6 +147,31 @@ const onnxHooks: onnx.Hooks = {
     const below = g.node(`${n}/Mul`, 'Mul', [shifted, scalar('slope', slope)], `${n}/Mul`);
     return g.node(`${n}/Where`, 'Where', [cond, above, below], n);
   },
+  // Clip(x, 0, max) with constant bounds (relu6 from PyTorch's ReLU6/Hardtanh as well); the
+  // other forms (Relu, LeakyRelu) are the Activation and LeakyReLU kinds'.
+  import: [
+    {
+      ops: ['Clip'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const bound = (i: number, attr: string) =>
+          node.inputs[i]
+            ? ctx.floatsOf(node.inputs[i], `a Clip bound`).floats[0]
+            : ctx.attr(node, attr)?.f;
+        const [lo, hi] = [bound(1, 'min'), bound(2, 'max')];
+        if (!onnx.near(lo, 0) || hi === undefined || hi < 0)
+          throw new onnx.Unsupported(`Clip to [${lo}, ${hi}] (a ReLU clips to [0, max_value])`);
+        ctx.addLayer(
+          node,
+          'ReLU',
+          { max_value: Number(hi.toPrecision(7)), negative_slope: 0, threshold: 0 },
+          [s],
+          s.perm,
+        );
+        ctx.keepTorchIndex(node, s);
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

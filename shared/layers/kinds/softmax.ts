@@ -70,6 +70,23 @@ const onnxHooks: onnx.Hooks = {
     g.node(`${op.name}/Softmax`, 'Softmax', [ins[0]!], op.name, [
       onnx.int('axis', kerasAxis(op.params.axis as number, op.inputShapes[0]!.length)!),
     ]),
+  // The Activation kind takes a Softmax over the last axis; any other axis is this block. The
+  // tensor may be held permuted (`perm`: actual layout = channels-last transposed by perm).
+  import: [
+    {
+      ops: ['Softmax'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const rank = s.shape.length + 1;
+        const raw = ctx.attr(node, 'axis')?.i ?? (ctx.opset >= 13 ? -1 : 1);
+        if (ctx.opset < 13 && raw !== rank - 1)
+          throw new onnx.Unsupported('Softmax before opset 13 (it flattens the axes after axis)');
+        const axis = s.perm[raw < 0 ? raw + rank : raw]!;
+        if (axis === 0) throw new onnx.Unsupported('Softmax over the batch axis');
+        ctx.addLayer(node, 'Softmax', { axis }, [s], s.perm);
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───
