@@ -360,8 +360,8 @@ const explainHooks: explain.Hooks = {
       shape: [`steps: ${query[0]} (the query's); features: ${outDim}`],
     };
   },
-  digest: (p) =>
-    p.num_heads === undefined ? '' : `${String(p.num_heads)} heads × ${String(p.key_dim ?? '?')}`,
+  // Short enough for the block header (the key size is in the inspector).
+  digest: (p) => (p.num_heads === undefined ? '' : `${String(p.num_heads)} heads`),
 };
 
 // ─── end explain ───
