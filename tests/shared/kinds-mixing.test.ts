@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { tfjsLayersFiles, TFJS_WEIGHTS_FILE } from '../../shared/export/tfjs-layers.ts';
+import { importKerasJson } from '../../shared/import/keras.ts';
 import { importOnnx } from '../../shared/import/onnx.ts';
 import { exportOnnx } from '../../shared/onnx/export.ts';
 import { CATALOGUE_PROJECTS } from '../py/graphs.ts';
@@ -562,6 +564,23 @@ describe('mixing kinds: ONNX export → import', () => {
     const { model, weights } = await modelWithRandomWeights(ir, 5);
     model.dispose();
     const result = importOnnx(exportOnnx(ir, weights));
+    if (!result.ok) throw new Error(result.error);
+    expect(opView(result.ir)).toEqual(opView(ir));
+    expect(weightsView(result.weights!)).toEqual(weightsView(weights));
+  });
+});
+
+describe('mixing kinds: TF.js model.json export → Keras/TF.js import', () => {
+  it('every mixing kind comes back as the same block with the same params', async () => {
+    await tf.setBackend('cpu');
+    const project = CATALOGUE_PROJECTS.find(
+      (p) => p.name === 'Merges, attention and activation layers',
+    )!;
+    const ir = lowerOnnx(project.graph);
+    const { model, weights } = await modelWithRandomWeights(ir, 9);
+    const files = await tfjsLayersFiles(tf, model);
+    model.dispose();
+    const result = importKerasJson(files.modelJson, { [TFJS_WEIGHTS_FILE]: files.weights });
     if (!result.ok) throw new Error(result.error);
     expect(opView(result.ir)).toEqual(opView(ir));
     expect(weightsView(result.weights!)).toEqual(weightsView(weights));

@@ -72,7 +72,7 @@ const kerasHooks: keras.Hooks = {
       },
     };
   },
-  // Sub-layer arrays (query/kernel, …): the importer does not read them yet.
+  // Sub-layer arrays, named by their path inside the layer (`query/kernel`, …).
   weightOrder: MHA_ARRAYS,
 };
 
