@@ -101,8 +101,9 @@ const explainHooks: explain.Hooks = {
     when: 'At the end of a classifier (axis -1), or to normalise scores over steps (axis 1).',
   },
   digest: (p) => (p.axis === undefined || p.axis === -1 ? '' : `axis ${String(p.axis)}`),
-  // Over the last axis it is the softmax output of a classifier, as an activation would be.
-  outputActivation: (p) => (p.axis === -1 ? 'softmax' : undefined),
+  // No outputActivation: the loss plan (shared/codegen/loss.ts) recognises an output softmax on
+  // Dense/Conv2D/Activation only, so claiming one here would make lint H103 promise a PyTorch
+  // model that returns logits, which it does not for this block.
   featureMapOutput: true,
 };
 
