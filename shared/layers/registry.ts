@@ -17,6 +17,14 @@ import { ReshapeLayer } from './kinds/reshape.ts';
 // ── imports: conv1d kinds (1-D convolution, pooling, 2-D resizing) ──
 // ── end imports: conv1d ──
 // ── imports: conv2d kinds (2-D convolution family, noise, rescaling, reshaping) ──
+import { Conv2DTransposeLayer } from './kinds/conv2d-transpose.ts';
+import { SeparableConv2DLayer } from './kinds/separable-conv2d.ts';
+import { DepthwiseConv2DLayer } from './kinds/depthwise-conv2d.ts';
+import { SpatialDropout2DLayer } from './kinds/spatial-dropout2d.ts';
+import { GaussianNoiseLayer } from './kinds/gaussian-noise.ts';
+import { RescalingLayer } from './kinds/rescaling.ts';
+import { PermuteLayer } from './kinds/permute.ts';
+import { RepeatVectorLayer } from './kinds/repeat-vector.ts';
 // ── end imports: conv2d ──
 // ── imports: mixing kinds (merges, attention, activation layers) ──
 import { MultiplyLayer } from './kinds/multiply.ts';
@@ -56,6 +64,14 @@ export const LAYERS: readonly LayerDef[] = [
   // ── conv1d kinds ──
   // ── end conv1d ──
   // ── conv2d kinds ──
+  Conv2DTransposeLayer,
+  SeparableConv2DLayer,
+  DepthwiseConv2DLayer,
+  SpatialDropout2DLayer,
+  GaussianNoiseLayer,
+  RescalingLayer,
+  PermuteLayer,
+  RepeatVectorLayer,
   // ── end conv2d ──
   // ── mixing kinds ──
   MultiplyLayer,

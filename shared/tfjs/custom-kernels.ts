@@ -9,6 +9,7 @@
  */
 import type { Tf } from './build-model.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
+import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
@@ -20,6 +21,7 @@ import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
   installWasmConvKernels(tf);
+  installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
   installWebGpuConvFilter(tf);
 }

@@ -181,6 +181,81 @@ export const CATALOGUE_PROJECTS: Project[] = [
   // ── conv1d kinds ──
   // ── end conv1d ──
   // ── conv2d kinds ──
+  // Image to image and back: every conv2d-group kind on feature maps; Conv2DTranspose both
+  // with a 'same' crop PyTorch must slice (kernel 3, stride 2) and with output_padding
+  // (kernel 2 < stride 3).
+  project(
+    'Depthwise, separable and transposed convolutions',
+    [
+      ['in', 'Input', { shape: [8, 8, 2] }],
+      ['scale', 'Rescaling', { scale: 0.5, offset: -1 }],
+      ['noise', 'GaussianNoise', { stddev: 0.2 }],
+      [
+        'dw',
+        'DepthwiseConv2D',
+        {
+          kernel_size: [3, 3],
+          strides: [2, 2],
+          padding: 'same',
+          depth_multiplier: 2,
+          activation: 'relu',
+        },
+      ],
+      ['sdrop', 'SpatialDropout2D', { rate: 0.3 }],
+      [
+        'sep',
+        'SeparableConv2D',
+        { filters: 6, kernel_size: [3, 3], activation: 'tanh', use_bias: false },
+      ],
+      [
+        'up',
+        'Conv2DTranspose',
+        { filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
+      ],
+      [
+        'up2',
+        'Conv2DTranspose',
+        { filters: 2, kernel_size: [2, 2], strides: [3, 3], use_bias: false },
+      ],
+      ['perm', 'Permute', { dims: [3, 1, 2] }],
+      ['gap', 'GlobalAveragePooling2D', {}],
+      ['rep', 'RepeatVector', { n: 3 }],
+      ['flat', 'Flatten', {}],
+      ['out', 'Dense', { units: 4, activation: 'softmax' }],
+    ],
+    chain([
+      'in',
+      'scale',
+      'noise',
+      'dw',
+      'sdrop',
+      'sep',
+      'up',
+      'up2',
+      'perm',
+      'gap',
+      'rep',
+      'flat',
+      'out',
+    ]),
+  ),
+  // The shape-free kinds on vectors and sequences: (6) → (5, 4) → (4, 5) → (4, 3).
+  project(
+    'Repeat, permute, rescale and noise on sequences',
+    [
+      ['in', 'Input', { shape: [6] }],
+      ['scale', 'Rescaling', { scale: 2, offset: 0.5 }],
+      ['noise', 'GaussianNoise', { stddev: 0.5 }],
+      ['enc', 'Dense', { units: 4, activation: 'relu' }],
+      ['rep', 'RepeatVector', { n: 5 }],
+      ['perm', 'Permute', { dims: [2, 1] }],
+      ['steps', 'Dense', { units: 3, activation: 'tanh' }],
+      ['flat', 'Flatten', {}],
+      ['out', 'Dense', { units: 1 }],
+    ],
+    chain(['in', 'scale', 'noise', 'enc', 'rep', 'perm', 'steps', 'flat', 'out']),
+    { dataset: 'cars' },
+  ),
   // ── end conv2d ──
   // ── mixing kinds ──
   // Every mixing kind: self-attention on one wire, cross-attention on two ports, each

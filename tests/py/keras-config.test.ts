@@ -125,6 +125,98 @@ const KERAS: Record<
   // ── conv1d kinds ──
   // ── end conv1d ──
   // ── conv2d kinds ──
+  // https://keras.io/api/layers/convolution_layers/convolution2d_transpose/
+  // Conv2DTranspose(filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+  //                 dilation_rate=(1, 1), activation=None, use_bias=True, ...)
+  Conv2DTranspose: {
+    positional: [
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+    ],
+    required: ['filters', 'kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      data_format: null,
+      dilation_rate: [1, 1],
+      activation: null,
+      use_bias: true,
+    },
+  },
+  // https://keras.io/api/layers/convolution_layers/separable_convolution2d/
+  // SeparableConv2D(filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+  //                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True, ...)
+  SeparableConv2D: {
+    positional: [
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'depth_multiplier',
+      'activation',
+      'use_bias',
+    ],
+    required: ['filters', 'kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      data_format: null,
+      dilation_rate: [1, 1],
+      depth_multiplier: 1,
+      activation: null,
+      use_bias: true,
+    },
+  },
+  // https://keras.io/api/layers/convolution_layers/depthwise_convolution2d/
+  // DepthwiseConv2D(kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+  //                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True, ...)
+  DepthwiseConv2D: {
+    positional: [
+      'kernel_size',
+      'strides',
+      'padding',
+      'depth_multiplier',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+    ],
+    required: ['kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      depth_multiplier: 1,
+      data_format: null,
+      dilation_rate: [1, 1],
+      activation: null,
+      use_bias: true,
+    },
+  },
+  // https://keras.io/api/layers/regularization_layers/spatial_dropout2d/
+  // SpatialDropout2D(rate, data_format=None, seed=None, name=None, dtype=None)
+  SpatialDropout2D: {
+    positional: ['rate', 'data_format', 'seed'],
+    required: ['rate'],
+    defaults: { data_format: null, seed: null },
+  },
+  // https://keras.io/api/layers/regularization_layers/gaussian_noise/
+  // GaussianNoise(stddev, seed=None, **kwargs)
+  GaussianNoise: { positional: ['stddev', 'seed'], required: ['stddev'], defaults: { seed: null } },
+  // https://keras.io/api/layers/preprocessing_layers/image_preprocessing/rescaling/
+  // Rescaling(scale, offset=0.0, **kwargs)
+  Rescaling: { positional: ['scale', 'offset'], required: ['scale'], defaults: { offset: 0 } },
+  // https://keras.io/api/layers/reshaping_layers/permute/  Permute(dims, **kwargs)
+  Permute: { positional: ['dims'], required: ['dims'], defaults: {} },
+  // https://keras.io/api/layers/reshaping_layers/repeat_vector/  RepeatVector(n, **kwargs)
+  RepeatVector: { positional: ['n'], required: ['n'], defaults: {} },
   // ── end conv2d ──
   // ── mixing kinds ──
   // https://keras.io/api/layers/merging_layers/multiply/  Multiply(**kwargs)

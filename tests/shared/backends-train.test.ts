@@ -156,6 +156,99 @@ const CASES: Case[] = [
     ],
     wires: ['in->a', 'in->b', 'a->m:0', 'b->m:1', 'm->out'],
   })),
+  // ── conv2d kinds ── (the random ones are seeded: cpu and wasm draw the same noise and masks)
+  chain('Conv2DTranspose same stride 2 (crop after), relu', img, [
+    [
+      't',
+      'Conv2DTranspose',
+      { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('Conv2DTranspose valid kernel 2 < stride 3, no bias, tanh', img, [
+    [
+      't',
+      'Conv2DTranspose',
+      { filters: 2, kernel_size: [2, 2], strides: [3, 3], use_bias: false, activation: 'tanh' },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('DepthwiseConv2D same stride 2, multiplier 2, relu', img, [
+    [
+      'd',
+      'DepthwiseConv2D',
+      {
+        kernel_size: [3, 3],
+        strides: [2, 2],
+        padding: 'same',
+        depth_multiplier: 2,
+        activation: 'relu',
+      },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('DepthwiseConv2D stride 3 > kernel 2, same, no bias', img, [
+    [
+      'd',
+      'DepthwiseConv2D',
+      { kernel_size: [2, 2], strides: [3, 3], padding: 'same', use_bias: false },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('SeparableConv2D same stride 2, multiplier 2', img, [
+    [
+      's',
+      'SeparableConv2D',
+      { filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('SeparableConv2D valid, no bias, tanh', img, [
+    [
+      's',
+      'SeparableConv2D',
+      { filters: 2, kernel_size: [2, 3], use_bias: false, activation: 'tanh' },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('SpatialDropout2D after Conv2D', img, [
+    conv('c', { padding: 'same' }),
+    ['sd', 'SpatialDropout2D', { rate: 0.3 }],
+    ['f', 'Flatten'],
+  ]),
+  chain(
+    'GaussianNoise after Dense',
+    [5],
+    [
+      ['d', 'Dense', { units: 6, activation: 'relu' }],
+      ['gn', 'GaussianNoise', { stddev: 0.3 }],
+    ],
+  ),
+  chain(
+    'Rescaling, then Dense',
+    [5],
+    [
+      ['rs', 'Rescaling', { scale: 2, offset: -0.5 }],
+      ['d', 'Dense', { units: 6, activation: 'relu' }],
+    ],
+  ),
+  chain('Permute of a map after Conv2D', img, [
+    conv('c'),
+    ['p', 'Permute', { dims: [3, 1, 2] }],
+    ['f', 'Flatten'],
+  ]),
+  chain(
+    'RepeatVector, Permute and Dense on a sequence',
+    [5],
+    [
+      ['d', 'Dense', { units: 4, activation: 'relu' }],
+      ['rv', 'RepeatVector', { n: 3 }],
+      ['p', 'Permute', { dims: [2, 1] }],
+      ['d2', 'Dense', { units: 2 }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  // ── end conv2d ──
 ];
 
 /** Every kernel a training step of some case ran, filled by `gradients`. */

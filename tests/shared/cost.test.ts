@@ -186,6 +186,9 @@ describe('cost model', () => {
       'GlobalAveragePooling2D',
       'Add',
       'Concatenate',
+      // conv2d kinds: tests/shared/cost-conv2d.test.ts
+      ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
+      ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],
     ];
     expect([...LAYER_TYPES].sort()).toEqual([...tested].sort());
   });

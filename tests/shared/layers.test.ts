@@ -30,6 +30,9 @@ describe('layer catalogue against Keras', () => {
       'GlobalAveragePooling2D',
       'Add',
       'Concatenate',
+      // conv2d kinds (shapes and counts: tests/shared/kinds-conv2d.test.ts)
+      ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
+      ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],
     ];
     expect(LAYERS.map((l) => l.type).sort()).toEqual([...required].sort());
     for (const def of LAYERS) {

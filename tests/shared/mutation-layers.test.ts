@@ -44,6 +44,8 @@ describe('layer metadata shown in the palette', () => {
       'Activations',
       'Normalisation/Regularisation',
       'Convolution',
+      'Recurrent',
+      'Attention',
       'Merge',
     ]);
     expect(LAYER_TYPES).toEqual(LAYERS.map((l) => l.type));
@@ -97,6 +99,15 @@ describe('layer metadata shown in the palette', () => {
       ],
       Add: ['Add', 'torch.add', 'Merge', 2, Infinity],
       Concatenate: ['Concatenate', 'torch.cat', 'Merge', 2, Infinity],
+      // conv2d kinds
+      Conv2DTranspose: ['Conv2DTranspose', 'nn.ConvTranspose2d', 'Convolution', 1, 1],
+      SeparableConv2D: ['SeparableConv2D', 'nn.Conv2d ×2', 'Convolution', 1, 1],
+      DepthwiseConv2D: ['DepthwiseConv2D', 'nn.Conv2d', 'Convolution', 1, 1],
+      SpatialDropout2D: ['SpatialDropout2D', 'nn.Dropout2d', 'Normalisation/Regularisation', 1, 1],
+      GaussianNoise: ['GaussianNoise', 'torch.randn_like', 'Normalisation/Regularisation', 1, 1],
+      Rescaling: ['Rescaling', 'torch.mul', 'Core', 1, 1],
+      Permute: ['Permute', 'torch.permute', 'Core', 1, 1],
+      RepeatVector: ['RepeatVector', 'torch.Tensor.repeat', 'Core', 1, 1],
     });
   });
 

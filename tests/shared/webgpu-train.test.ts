@@ -71,6 +71,38 @@ const GRAPHS: Record<string, Row[]> = {
     ['cat', 'Concatenate', {}, ['in', 'c1']],
     ...out('cat'),
   ]),
+  // conv2d kinds
+  Conv2DTranspose: image([
+    [
+      't',
+      'Conv2DTranspose',
+      { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
+      ['in'],
+    ],
+    ...out('t'),
+  ]),
+  SeparableConv2D: image([
+    [
+      's',
+      'SeparableConv2D',
+      { filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 },
+      ['in'],
+    ],
+    ...out('s'),
+  ]),
+  DepthwiseConv2D: image([
+    ['d', 'DepthwiseConv2D', { kernel_size: [3, 3], depth_multiplier: 2 }, ['in']],
+    ...out('d'),
+  ]),
+  SpatialDropout2D: image([['sd', 'SpatialDropout2D', { rate: 0.25 }, ['in']], ...out('sd')]),
+  GaussianNoise: image([['gn', 'GaussianNoise', { stddev: 0.2 }, ['in']], ...out('gn')]),
+  Rescaling: image([['rs', 'Rescaling', { scale: 0.5, offset: 0.1 }, ['in']], ...out('rs')]),
+  Permute: image([['p', 'Permute', { dims: [3, 1, 2] }, ['in']], ...out('p')]),
+  RepeatVector: image([
+    ['g', 'GlobalAveragePooling2D', {}, ['in']],
+    ['rv', 'RepeatVector', { n: 3 }, ['g']],
+    ...out('rv'),
+  ]),
 };
 
 function lower(rows: Row[]): ModelIR {
