@@ -42,7 +42,7 @@ export const AverageLayer: LayerDef = {
   type: 'Average',
   group: 'Merge',
   kerasName: 'Average',
-  torchName: 'torch.mean',
+  torchName: 'torch.add / n',
   summary:
     'Averages its inputs element by element (e.g. an ensemble of branches); sizes must match or be 1.',
   params: [],

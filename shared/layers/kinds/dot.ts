@@ -206,7 +206,7 @@ export const DotLayer: LayerDef = {
   type: 'Dot',
   group: 'Merge',
   kerasName: 'Dot',
-  torchName: 'torch.matmul',
+  torchName: 'torch.einsum',
   summary:
     'Dot product of its two inputs along one axis of each (similarity scores); normalize makes it the cosine similarity.',
   params: [
