@@ -33,7 +33,7 @@ function trainFailure(file: string, backend: string, e: unknown): CliError {
 }
 
 const USAGE =
-  'usage: netwright train FILE [--dataset mnist|penguins|cars|spiral|circles|xor|blobs|PATH.csv] [--epochs N] [--batch-size N] [--backend wasm|cpu] [--limit N] [--out FILE] [--target COLUMN]';
+  'usage: netwright train FILE [--dataset mnist|penguins|cars|spiral|circles|xor|blobs|co2|seattle-weather|topics|PATH.csv] [--epochs N] [--batch-size N] [--backend wasm|cpu] [--limit N] [--out FILE] [--target COLUMN]';
 
 interface TrainArgs {
   file: string;
@@ -160,6 +160,8 @@ export async function trainCommand(
   const saved = project.training.csv;
   const dataset = await loadDataset(datasetName, {
     seed: settings.seed,
+    ...(project.training.window ? { window: project.training.window } : {}),
+    ...(project.training.tokenizer ? { tokenizer: project.training.tokenizer } : {}),
     csv: {
       ...(saved
         ? {
@@ -172,6 +174,9 @@ export async function trainCommand(
       ...(opts.target ? { target: opts.target } : {}),
     },
   });
+  // How a CSV was read (columns one-hot encoded or left out, decimal commas), as the app shows.
+  if (datasetName.toLowerCase().endsWith('.csv'))
+    for (const note of dataset.notes) err(`note: ${dataset.title}: ${note}`);
   const problems = checkDatasetFit(ir, datasetInfo(dataset), settings.loss);
   if (problems.length > 0) {
     for (const p of problems) err(`${opts.file}: ${p.message}`);

@@ -1,10 +1,6 @@
 import '../training/training.css';
 import { useEffect, useMemo, useState } from 'react';
-import {
-  BUILTIN_DATASET_INFO,
-  checkDatasetFit,
-  type FitProblem,
-} from '../../shared/datasets/fit.ts';
+import { builtinDatasetInfo, checkDatasetFit, type FitProblem } from '../../shared/datasets/fit.ts';
 import {
   DATASETS,
   LOSSES,
@@ -13,6 +9,7 @@ import {
   type TrainingSettings,
 } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
+import { withSafeFixes } from '../../shared/lint/index.ts';
 import { setParams } from '../../shared/lint/rules.ts';
 import type { BackendChoice } from '../../shared/training/protocol.ts';
 import type { ProbeEntry } from '../../shared/training/probe.ts';
@@ -21,6 +18,7 @@ import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { CsvImport } from '../training/CsvImport.tsx';
+import { DATASET_LABELS, SequenceDataOptions } from '../training/SequenceDataOptions.tsx';
 import { CostPreview } from '../training/CostPreview.tsx';
 import { training, useTraining } from '../training/client.ts';
 import {
@@ -145,10 +143,20 @@ export function TrainingPanel() {
   const fit = useMemo((): (Pick<FitProblem, 'message'> & Partial<FitProblem>)[] => {
     const lowered = lowerGraph(graph);
     if (!lowered.ok) return [{ message: 'Fix the problems in the graph before training' }];
+    // Only fixes that keep the network compiling are offered (withSafeFixes).
     if (settings.dataset === 'csv')
-      return csvInfo ? checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }, settings.loss) : [];
-    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset], settings.loss);
-  }, [graph, settings.dataset, settings.loss, csvInfo]);
+      return csvInfo
+        ? withSafeFixes(
+            graph,
+            checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }, settings.loss),
+            csvInfo.title,
+          )
+        : [];
+    const info = builtinDatasetInfo(settings);
+    return info
+      ? withSafeFixes(graph, checkDatasetFit(lowered.ir, info, settings.loss), info.title)
+      : [];
+  }, [graph, settings, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
   // A value the settings refuse is not applied, and the field says why (not a silent revert).
@@ -206,11 +214,17 @@ export function TrainingPanel() {
           >
             {DATASETS.map((d) => (
               <option key={d} value={d}>
-                {d === 'csv' ? 'CSV file…' : d}
+                {DATASET_LABELS[d] ?? d}
               </option>
             ))}
           </select>
         </label>
+        <SequenceDataOptions
+          settings={settings}
+          disabled={running}
+          onChange={setTraining}
+          onError={setNumError}
+        />
         {isToy && (
           <>
             <label>

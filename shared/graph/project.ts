@@ -18,6 +18,9 @@ export const DATASETS = [
   'xor',
   'blobs',
   'csv',
+  'co2',
+  'seattle-weather',
+  'topics',
 ] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const LOSSES = [
@@ -61,6 +64,30 @@ export const csvSettingsSchema = z.object({
 
 export type CsvSettings = z.infer<typeof csvSettingsSchema>;
 
+/**
+ * How a time series becomes examples (shared/datasets/window.ts): windows of `length` steps, the
+ * target `horizon` steps after each window, columns standardised with the training part's
+ * statistics when `normalize`.
+ */
+export const windowSettingsSchema = z.object({
+  length: z.number().int().min(1).max(10_000).default(12),
+  horizon: z.number().int().min(1).max(10_000).default(1),
+  normalize: z.boolean().default(true),
+});
+
+export type WindowSettings = z.infer<typeof windowSettingsSchema>;
+
+/**
+ * How texts become token ids (shared/datasets/tokenizer.ts): `vocabSize` ids (0 padding, 1 unknown
+ * word, then the most frequent training words), `sequenceLength` ids per text.
+ */
+export const tokenizerSettingsSchema = z.object({
+  vocabSize: z.number().int().min(3).max(1_000_000).default(1000),
+  sequenceLength: z.number().int().min(1).max(10_000).default(16),
+});
+
+export type TokenizerSettings = z.infer<typeof tokenizerSettingsSchema>;
+
 export const trainingSchema = z.looseObject({
   dataset: z.enum(DATASETS).default('mnist'),
   epochs: z.number().int().min(1).max(10_000).default(5),
@@ -72,6 +99,10 @@ export const trainingSchema = z.looseObject({
   shuffle: z.boolean().default(true),
   seed: z.number().int().min(0).default(42),
   csv: csvSettingsSchema.optional(),
+  /** Windowing of a time-series data set (co2, seattle-weather); defaults when absent. */
+  window: windowSettingsSchema.optional(),
+  /** Tokenizer of a text data set (topics); defaults when absent. */
+  tokenizer: tokenizerSettingsSchema.optional(),
 });
 
 export type TrainingSettings = z.infer<typeof trainingSchema>;

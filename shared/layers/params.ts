@@ -15,7 +15,10 @@ export interface IntParam extends ParamBase {
   default: number | null;
   min: number;
   max?: number;
-  /** `null` (Keras `None`, an empty field) allowed, e.g. MultiHeadAttention `value_dim`. */
+  /**
+   * `null` (Keras `None`, an empty field) allowed: "same as another parameter" (1-D pooling
+   * strides) or "not set" (MultiHeadAttention `value_dim`).
+   */
   nullable?: boolean;
 }
 
@@ -50,7 +53,7 @@ export interface PairParam extends ParamBase {
   default: readonly [number, number] | null;
   /** `null` allowed, meaning "same as another parameter" (pooling strides). */
   nullable?: boolean;
-  /** Smallest allowed number; default 1 (sizes). Dot `axes` allows negative axes. */
+  /** Smallest allowed entry; default 1 (sizes). 0 for paddings and croppings; Dot `axes` -3. */
   min?: number;
 }
 

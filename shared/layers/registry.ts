@@ -15,6 +15,15 @@ import { ReshapeLayer } from './kinds/reshape.ts';
 // ── imports: sequence kinds (Embedding, recurrent layers) ──
 // ── end imports: sequence ──
 // ── imports: conv1d kinds (1-D convolution, pooling, 2-D resizing) ──
+import { AveragePooling1DLayer } from './kinds/average-pooling1d.ts';
+import { Conv1DLayer } from './kinds/conv1d.ts';
+import { Cropping2DLayer } from './kinds/cropping2d.ts';
+import { GlobalAveragePooling1DLayer } from './kinds/global-average-pooling1d.ts';
+import { GlobalMaxPooling1DLayer } from './kinds/global-max-pooling1d.ts';
+import { GlobalMaxPooling2DLayer } from './kinds/global-max-pooling2d.ts';
+import { MaxPooling1DLayer } from './kinds/max-pooling1d.ts';
+import { UpSampling2DLayer } from './kinds/up-sampling2d.ts';
+import { ZeroPadding2DLayer } from './kinds/zero-padding2d.ts';
 // ── end imports: conv1d ──
 // ── imports: conv2d kinds (2-D convolution family, noise, rescaling, reshaping) ──
 import { Conv2DTransposeLayer } from './kinds/conv2d-transpose.ts';
@@ -62,6 +71,15 @@ export const LAYERS: readonly LayerDef[] = [
   // ── sequence kinds ──
   // ── end sequence ──
   // ── conv1d kinds ──
+  Conv1DLayer,
+  MaxPooling1DLayer,
+  AveragePooling1DLayer,
+  GlobalAveragePooling1DLayer,
+  GlobalMaxPooling1DLayer,
+  GlobalMaxPooling2DLayer,
+  UpSampling2DLayer,
+  ZeroPadding2DLayer,
+  Cropping2DLayer,
   // ── end conv1d ──
   // ── conv2d kinds ──
   Conv2DTransposeLayer,

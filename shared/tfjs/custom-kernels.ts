@@ -8,11 +8,13 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installCpuResizeNearestGrad } from './cpu-resize.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
+import { installSegmentSum } from './segment-sum.ts';
 
 /**
  * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
@@ -23,5 +25,7 @@ export function installCustomKernels(tf: Tf): void {
   installWasmConvKernels(tf);
   installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
+  installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
+  installSegmentSum(tf);
 }

@@ -143,6 +143,65 @@ const CASES: Case[] = [
     ),
   ),
   chain('GlobalAveragePooling2D', img, [conv('c'), ['g', 'GlobalAveragePooling2D']]),
+  // ── conv1d kinds ──
+  chain(
+    'Conv1D valid, then same stride 2 (pads 1 before, 2 after)',
+    [9, 2],
+    [
+      ['c1', 'Conv1D', { filters: 3, kernel_size: 3, activation: 'relu' }],
+      [
+        'c2',
+        'Conv1D',
+        { filters: 2, kernel_size: 4, strides: 2, padding: 'same', use_bias: false },
+      ],
+      ['f', 'Flatten'],
+    ],
+  ),
+  ...(['MaxPooling1D', 'AveragePooling1D'] as const).flatMap((pool) =>
+    (['valid', 'same'] as const).map((padding) =>
+      chain(
+        `${pool} ${padding}`,
+        [10, 2],
+        [
+          ['c', 'Conv1D', { filters: 3, kernel_size: 3, padding: 'same', activation: 'tanh' }],
+          ['p', pool, { pool_size: 3, strides: 2, padding }],
+          ['f', 'Flatten'],
+        ],
+      ),
+    ),
+  ),
+  ...(['GlobalAveragePooling1D', 'GlobalMaxPooling1D'] as const).map((g) =>
+    chain(
+      g,
+      [8, 2],
+      [
+        ['c', 'Conv1D', { filters: 4, kernel_size: 3, activation: 'relu' }],
+        ['g', g],
+      ],
+    ),
+  ),
+  chain('GlobalMaxPooling2D', img, [conv('c'), ['g', 'GlobalMaxPooling2D']]),
+  chain(
+    'UpSampling2D (2, 3)',
+    [3, 3, 2],
+    [conv('c', { kernel_size: [2, 2] }), ['u', 'UpSampling2D', { size: [2, 3] }], ['f', 'Flatten']],
+  ),
+  chain(
+    'ZeroPadding2D ((2, 0), (1, 3)) then Conv2D',
+    [4, 4, 2],
+    [
+      conv('c1', { kernel_size: [2, 2] }),
+      ['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
+      conv('c2'),
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain('Cropping2D ((1, 0), (0, 2))', img, [
+    conv('c'),
+    ['k', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }],
+    ['f', 'Flatten'],
+  ]),
+  // ── end conv1d ──
   ...(['Add', 'Concatenate'] as const).map((merge): Case => ({
     name: merge,
     kinds: ['Input', 'Dense', merge],

@@ -71,6 +71,49 @@ const GRAPHS: Record<string, Row[]> = {
     ['cat', 'Concatenate', {}, ['in', 'c1']],
     ...out('cat'),
   ]),
+  // ── conv1d kinds (sequences: the image reshaped to (36 steps, 2 channels)) ──
+  ...Object.fromEntries(
+    (
+      [
+        ['Conv1D', { filters: 3, kernel_size: 4, strides: 2, padding: 'same', activation: 'relu' }],
+        ['MaxPooling1D', { pool_size: 3, strides: 2, padding: 'same' }],
+        ['AveragePooling1D', { pool_size: 3, strides: 2, padding: 'same' }],
+        ['GlobalAveragePooling1D', {}],
+        ['GlobalMaxPooling1D', {}],
+      ] as const
+    ).map(([kind, params]): [string, Row[]] => [
+      kind,
+      image([
+        ['seq', 'Reshape', { target_shape: [36, 2] }, ['in']],
+        ['c', 'Conv1D', { filters: 3, kernel_size: 3, activation: 'tanh' }, ['seq']],
+        ['k', kind, { ...params }, ['c']],
+        ...(kind.startsWith('Global')
+          ? ([['out', 'Dense', { units: CLASSES, activation: 'softmax' }, ['k']]] as Row[])
+          : out('k')),
+      ]),
+    ]),
+  ),
+  GlobalMaxPooling2D: image([
+    ['c', 'Conv2D', { filters: 4, kernel_size: [3, 3] }, ['in']],
+    ['g', 'GlobalMaxPooling2D', {}, ['c']],
+    ['out', 'Dense', { units: CLASSES, activation: 'softmax' }, ['g']],
+  ]),
+  UpSampling2D: image([
+    ['c', 'Conv2D', { filters: 2, kernel_size: [3, 3], strides: [2, 2] }, ['in']],
+    ['u', 'UpSampling2D', { size: [2, 3] }, ['c']],
+    ...out('u'),
+  ]),
+  ZeroPadding2D: image([
+    ['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }, ['in']],
+    ['c', 'Conv2D', { filters: 2, kernel_size: [3, 3] }, ['z']],
+    ...out('c'),
+  ]),
+  Cropping2D: image([
+    ['c', 'Conv2D', { filters: 2, kernel_size: [2, 2] }, ['in']],
+    ['k', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }, ['c']],
+    ...out('k'),
+  ]),
+  // ── end conv1d ──
   // conv2d kinds
   Conv2DTranspose: image([
     [
