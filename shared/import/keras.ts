@@ -175,6 +175,24 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
 }
 
 /**
+ * The arrays of a layer whose weights live in sub-layers (`mha/query/kernel`: the manifest
+ * decoder keys them by `mha/query`), named by their path inside the layer (`query/kernel`), in
+ * stored order; undefined when there are none.
+ */
+function subLayerWeights(
+  weights: Map<string, WeightTensor[]>,
+  layer: string,
+): WeightTensor[] | undefined {
+  const out: WeightTensor[] = [];
+  for (const [key, list] of weights) {
+    if (!key.startsWith(`${layer}/`)) continue;
+    const sub = key.slice(layer.length + 1);
+    for (const w of list) out.push({ ...w, name: `${sub}/${w.name}` });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
  * Imports a TF.js / Keras model JSON (text or parsed). `files`: the weight files a TF.js
  * `model.json` names, when at hand; without them the model imports without weights. The weight
  * files must hold exactly the bytes the manifest describes. Never throws: a broken or hostile
@@ -351,7 +369,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   if (problems.length > 0) return { ok: false, error: unsupportedMessage(source, problems) };
   if (weights) {
     for (const l of layers) {
-      const w = weights.get(l.name);
+      const w = weights.get(l.name) ?? subLayerWeights(weights, l.name);
       const order = getKeras(l.type)?.weightOrder ?? [];
       // Arrays the kind does not name go last, in stored order.
       const rank = (name: string) => {

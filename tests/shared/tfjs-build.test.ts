@@ -143,7 +143,26 @@ describe('IR → TF.js model', () => {
       ['reshape', 'Reshape', { target_shape: [2, -1] }, ['drop']],
       ['act', 'Activation', { activation: 'leaky_relu' }, ['reshape']],
       ['act2', 'Activation', { activation: 'tanh' }, ['act']],
-      ['flat2', 'Flatten', {}, ['act2']],
+      // mixing kinds on the (2, 10) sequence: self-attention, the activation layers, every
+      // element-wise merge, and a normalised Dot of (2, 10)·(2, 10) on axes 2 → (2, 2).
+      [
+        'mha',
+        'MultiHeadAttention',
+        { num_heads: 2, key_dim: 3, value_dim: 2, dropout: 0.1, use_bias: false, output_shape: 10 },
+        ['act2'],
+      ],
+      ['lrelu', 'LeakyReLU', { negative_slope: 0.1 }, ['mha']],
+      ['prelu', 'PReLU', { shared_axes: [1] }, ['lrelu']],
+      ['elu', 'ELU', { alpha: 0.5 }, ['prelu']],
+      ['relu', 'ReLU', { max_value: 6, negative_slope: 0.1, threshold: 0.2 }, ['elu']],
+      ['sm', 'Softmax', { axis: 1 }, ['relu']],
+      ['mul', 'Multiply', {}, ['sm', 'act2']],
+      ['sub', 'Subtract', {}, ['mul', 'act2']],
+      ['mavg', 'Average', {}, ['sub', 'mha']],
+      ['mmax', 'Maximum', {}, ['mavg', 'lrelu']],
+      ['mmin', 'Minimum', {}, ['mmax', 'elu']],
+      ['dot', 'Dot', { axes: [2, 2], normalize: true }, ['mmin', 'act2']],
+      ['flat2', 'Flatten', {}, ['dot']],
       ['out', 'Dense', { units: 3, activation: 'softmax' }, ['flat2']],
     ]);
     const ir = lower(graph);
@@ -214,6 +233,29 @@ describe('IR → TF.js model', () => {
     });
     expect(model.getLayer('ln').getConfig()).toMatchObject({ epsilon: 0.0001 });
     expect(model.getLayer('drop').getConfig()).toMatchObject({ rate: 0.25 });
+    // Mixing kinds (keras.io names in camelCase; LeakyReLU's slope is TF.js's alpha).
+    expect(model.getLayer('mha').getConfig()).toMatchObject({
+      numHeads: 2,
+      keyDim: 3,
+      valueDim: 2,
+      dropout: 0.1,
+      useBias: false,
+      outputShape: 10,
+    });
+    // q, k, v kernels 10·2·3 = 60 each (value 10·2·2 = 40), output 2·2·10 = 40: 60+60+40+40.
+    expect(model.getLayer('mha').countParams()).toBe(200);
+    expect(model.getLayer('lrelu').getConfig()).toMatchObject({ alpha: 0.1 });
+    expect(model.getLayer('prelu').getConfig()).toMatchObject({ sharedAxes: [1] });
+    expect(model.getLayer('prelu').countParams()).toBe(10);
+    expect(model.getLayer('elu').getConfig()).toMatchObject({ alpha: 0.5 });
+    expect(model.getLayer('relu').getConfig()).toMatchObject({
+      maxValue: 6,
+      negativeSlope: 0.1,
+      threshold: 0.2,
+    });
+    expect(model.getLayer('sm').getConfig()).toMatchObject({ axis: 1 });
+    expect(model.getLayer('dot').getConfig()).toMatchObject({ axes: [2, 2], normalize: true });
+    expect(model.getLayer('dot').outputShape).toEqual([null, 2, 2]);
     expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 10] });
     // conv2d kinds.
     const byId = (id: string) => model.getLayer(ir.ops.find((op) => op.id === id)!.name);
