@@ -139,6 +139,17 @@ describe('MNIST CNN in the Training panel', () => {
     await poll(() => start.isDisabled()).toBe(true);
     await page.getByTestId('train-batch').fill('128');
     await poll(() => start.isDisabled()).toBe(false);
+
+    // The Examples limit refuses what is not a whole number ≥ 1 and says so; empty means all.
+    const limit = page.getByTestId('train-limit');
+    expect(await limit.getAttribute('placeholder')).toBe('all');
+    await limit.fill('0');
+    expect(await page.getByTestId('train-field-error').textContent()).toBe(
+      'Examples: must be a whole number of at least 1, or empty for all; kept all',
+    );
+    await limit.fill('500');
+    await poll(() => page.getByTestId('train-field-error').count()).toBe(0);
+    expect(await limit.inputValue()).toBe('500');
     expect(errors).toEqual([]);
   });
 });
