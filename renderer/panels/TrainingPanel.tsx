@@ -20,6 +20,7 @@ import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { CsvImport } from '../training/CsvImport.tsx';
 import { DATASET_LABELS, SequenceDataOptions } from '../training/SequenceDataOptions.tsx';
 import { CostPreview } from '../training/CostPreview.tsx';
+import { trainRefusal } from '../training/trainGate.ts';
 import { training, useTraining } from '../training/client.ts';
 import {
   backendToRequest,
@@ -96,6 +97,15 @@ function ProbeList({ entries, chosen }: { entries: ProbeEntry[]; chosen: string 
   );
 }
 
+/**
+ * The project's training-set limit (`training.limit`, kept beside the schema's fields like
+ * `synthetic`): train on the first N examples; undefined (all) when unset or not a whole N ≥ 1.
+ */
+function trainLimit(settings: TrainingSettings): number | undefined {
+  const v = (settings as Record<string, unknown>).limit;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? v : undefined;
+}
+
 const FIELD_LABELS: Partial<Record<keyof TrainingSettings, string>> = {
   epochs: 'Epochs',
   batchSize: 'Batch size',
@@ -140,8 +150,10 @@ export function TrainingPanel() {
   // The CSV file's shape comes from the worker, once it has read the file with these choices.
   const csvInfo = settings.dataset === 'csv' && !t.csv?.loading ? (t.csv?.info ?? null) : null;
   const csvReady = csvInfo !== null && t.csv?.name === settings.csv?.fileName;
+  const lowered = useMemo(() => lowerGraph(graph), [graph]);
+  // The batch's activations over the cost preview's budget: Train is refused, the reason beside it.
+  const refusal = lowered.ok ? trainRefusal(lowered.ir.ops, settings.batchSize) : null;
   const fit = useMemo((): (Pick<FitProblem, 'message'> & Partial<FitProblem>)[] => {
-    const lowered = lowerGraph(graph);
     if (!lowered.ok) return [{ message: 'Fix the problems in the graph before training' }];
     // Only fixes that keep the network compiling are offered (withSafeFixes).
     if (settings.dataset === 'csv')
@@ -156,7 +168,7 @@ export function TrainingPanel() {
     return info
       ? withSafeFixes(graph, checkDatasetFit(lowered.ir, info, settings.loss), info.title)
       : [];
-  }, [graph, settings, csvInfo]);
+  }, [graph, lowered, settings, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
   // A value the settings refuse is not applied, and the field says why (not a silent revert).
@@ -173,10 +185,12 @@ export function TrainingPanel() {
       );
     }
   };
+  const limit = trainLimit(settings);
   const start = () =>
     training.start({
       graph,
       settings,
+      ...(limit !== undefined ? { limit } : {}),
       backend: backendToRequest(remembered, settings.batchSize, signature),
       ...(isToy ? { synthetic } : {}),
       ...(settings.dataset === 'csv' && settings.csv
@@ -276,6 +290,33 @@ export function TrainingPanel() {
             value={settings.batchSize}
             disabled={running}
             onChange={(e) => num('batchSize', e.target.value, true)}
+          />
+        </label>
+        <label title="Train on the first N examples of the data set (before the validation split); empty: all">
+          Examples
+          <input
+            type="number"
+            data-testid="train-limit"
+            min={1}
+            step={1}
+            placeholder="all"
+            value={limit ?? ''}
+            disabled={running}
+            onChange={(e) => {
+              const raw = e.target.value.trim();
+              const v = Number(raw);
+              if (raw === '') {
+                setTraining({ limit: undefined });
+                setNumError(null);
+              } else if (Number.isInteger(v) && v >= 1) {
+                setTraining({ limit: v });
+                setNumError(null);
+              } else {
+                setNumError(
+                  `Examples: must be a whole number of at least 1, or empty for all; kept ${limit ?? 'all'}`,
+                );
+              }
+            }}
           />
         </label>
         <label>
@@ -411,11 +452,28 @@ export function TrainingPanel() {
           <button
             data-testid="train-start"
             className="primary"
-            disabled={fit.length > 0 || (settings.dataset === 'csv' && !csvReady)}
+            disabled={
+              fit.length > 0 || (settings.dataset === 'csv' && !csvReady) || refusal !== null
+            }
+            aria-describedby={refusal && !running ? 'train-refused' : undefined}
+            title={refusal && !running ? refusal.reason : undefined}
             onClick={start}
           >
             {t.status === 'stopped' || t.status === 'done' ? 'Train more' : 'Train'}
           </button>
+        )}
+        {!running && refusal && (
+          <span className="trefused" id="train-refused" role="alert" data-testid="train-refused">
+            {refusal.reason}{' '}
+            <button
+              type="button"
+              className="tfix"
+              data-testid="train-refused-fix"
+              onClick={() => num('batchSize', String(refusal.maxBatchSize), true)}
+            >
+              Set batch size to {refusal.maxBatchSize.toLocaleString('en-US')}
+            </button>
+          </span>
         )}
         {t.status === 'training' && (
           <button data-testid="train-pause" onClick={training.pause}>

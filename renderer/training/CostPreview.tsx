@@ -26,7 +26,12 @@ export function CostPreview({ samplesPerSecond }: { samplesPerSecond?: number | 
   const t = useTraining();
   const probed = t.probe?.entries.find((e) => e.backend === t.probe?.chosen)?.samplesPerSecond;
   const rate = t.progress?.samplesPerSecond ?? probed ?? samplesPerSecond;
-  const trainCount = t.dataset?.trainCount;
+  // The Training panel's "Examples" limit (`training.limit`) caps the examples of an epoch.
+  const limit = (settings as Record<string, unknown>).limit;
+  const trainCount =
+    t.dataset?.trainCount !== undefined && typeof limit === 'number' && limit >= 1
+      ? Math.min(t.dataset.trainCount, limit)
+      : t.dataset?.trainCount;
   const ir = useMemo(() => {
     const lowered = lowerGraph(graph);
     return lowered.ok ? lowered.ir : null;

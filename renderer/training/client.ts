@@ -239,6 +239,8 @@ export interface StartRequest {
   synthetic?: SyntheticOptions;
   /** The import choices for the picked CSV file (see `training.loadCsv`). */
   csv?: CsvChoices;
+  /** Train on the first `limit` examples of the training split (before validation); all if unset. */
+  limit?: number;
 }
 
 function csvSource(choices: CsvChoices): CsvSource | null {
@@ -278,6 +280,7 @@ export const training = {
       settings: req.settings,
       backend: req.backend,
       keepWeights: hasWeights,
+      ...(req.limit !== undefined ? { limit: req.limit } : {}),
       ...(!hasWeights && projectWeights ? { initialWeights: projectWeights } : {}),
       source: {
         dataset: req.settings.dataset,
