@@ -109,6 +109,31 @@ function sequentialInputShape(
   );
 }
 
+const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
+
+/**
+ * The layers of a Sequential with every nested Sequential (Keras allows a Sequential as a layer
+ * of a Sequential: `Sequential([Sequential([...]), Dense(...)])`) replaced by its own layers, in
+ * order. A nested model's InputLayer is kept only where it starts the whole model (`first`).
+ * Weights of nested layers then match by the inner layer's name, under any of the name schemes
+ * (`sequential_1/dense/kernel`, `layers/sequential_1/layers/dense/vars/0`).
+ */
+function flattenSequential(list: readonly Json[], first: boolean): Json[] {
+  const out: Json[] = [];
+  for (const raw of list) {
+    const inner = isObject(raw.config) ? raw.config.layers : undefined;
+    const parsed = raw.class_name === 'Sequential' ? layersSchema.safeParse(inner) : undefined;
+    if (!parsed?.success) {
+      out.push(raw);
+      continue;
+    }
+    const layers = flattenSequential(parsed.data as Json[], first && out.length === 0);
+    const atStart = first && out.length === 0;
+    out.push(...(atStart ? layers : layers.filter((l) => l.class_name !== 'InputLayer')));
+  }
+  return out;
+}
+
 /** At most this many dimensions per weight (Conv2D kernels have 4). */
 const MAX_WEIGHT_RANK = 8;
 
@@ -377,11 +402,13 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
       ok: false,
       error: `Cannot import: the layer list is malformed (${schemaProblems('config.layers', layerList.error).join('; ')}).`,
     };
-  const rawLayers = layerList.data as Json[];
+  const sequential = cls === 'Sequential';
+  const rawLayers = sequential
+    ? flattenSequential(layerList.data as Json[], true)
+    : (layerList.data as Json[]);
   const modelName = name ?? (typeof config?.name === 'string' ? config.name : 'Imported model');
   const problems: string[] = [];
   const layers: ImportedLayer[] = [];
-  const sequential = cls === 'Sequential';
   /** Shape checks of imported layers (`Imported.check`), by layer name. */
   const checks = new Map<string, (op: IrOp) => string | undefined>();
 
@@ -407,6 +434,10 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
         layers.push({ name: 'input', type: 'Input', params: { shape }, inputs: [] });
         previous = 'input';
       }
+      if (!kind && MODEL_CLASSES.includes(lcls))
+        throw new Unsupported(
+          'a nested model used as a layer (Netwright reads nested Sequential models inside a Sequential; save the inner layers in the outer model)',
+        );
       if (!kind) throw new Unsupported('a layer Netwright has no block for');
       const block = kind.keras.fromConfig(lc, lcls);
       if (block.check) checks.set(layerName, block.check);

@@ -421,3 +421,74 @@ describe('Keras / TF.js JSON variants: weight names', () => {
     expect(error).toContain(EXPECTED);
   });
 });
+
+describe('Keras / TF.js JSON variants: nested models', () => {
+  // Keras allows a Sequential as a layer of a Sequential (keras.io/guides/sequential_model:
+  // "a Sequential model can be used as a layer"); its config nests `config.layers`.
+  const nested = {
+    module: 'keras',
+    class_name: 'Sequential',
+    config: {
+      name: 'outer',
+      layers: [
+        {
+          module: 'keras',
+          class_name: 'Sequential',
+          config: { name: 'inner', layers: [input3, dense3()] },
+          registered_name: null,
+        },
+        bn3,
+      ],
+    },
+  };
+
+  it.each<[string, [string, string][]]>([
+    [
+      'scoped names: inner/dense/kernel',
+      KERAS_ORDER.map((k) => [k.startsWith('dense') ? `inner/${k}` : k, k]),
+    ],
+    [
+      'Keras 3 paths: layers/inner/layers/dense/vars/0',
+      KERAS_ORDER.map((k) => {
+        const [layer, array] = k.split('/') as [string, string];
+        return layer === 'dense'
+          ? [`layers/inner/layers/dense/vars/${array === 'kernel' ? 0 : 1}`, k]
+          : [
+              `layers/bn/vars/${['gamma', 'beta', 'moving_mean', 'moving_variance'].indexOf(array)}`,
+              k,
+            ];
+      }),
+    ],
+  ])('a Sequential inside a Sequential imports flat, weights by %s', async (_, names) => {
+    const { json, files } = modelJson(nested, names);
+    const result = importKerasJson(json, files);
+    if (!result.ok) throw new Error(result.error);
+    expect(result.ir.ops.map((op) => op.type)).toEqual(['Input', 'Dense', 'BatchNormalization']);
+    const got = await predict(result);
+    got.forEach((v, i) => expect(v).toBeCloseTo(WANT[i]!, 5));
+  });
+
+  it('a nested model inside a functional model is refused by name', () => {
+    const result = importKerasJson(
+      JSON.stringify({
+        class_name: 'Functional',
+        config: {
+          name: 'model',
+          layers: [
+            { ...input3, name: 'input_layer', inbound_nodes: [] },
+            {
+              class_name: 'Sequential',
+              name: 'backbone',
+              config: { name: 'backbone', layers: [dense3()] },
+              inbound_nodes: [{ args: [kerasTensor('input_layer')], kwargs: {} }],
+            },
+          ],
+          input_layers: ['input_layer', 0, 0],
+          output_layers: ['backbone', 0, 0],
+        },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toContain('layer "backbone" (Sequential): a nested model');
+  });
+});
