@@ -24,14 +24,19 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Exports `layers` at `opset` from a [2, 3, 8, 7] batch; PyTorch's input (NHWC) and output. */
-function exportTorch(layers: string, opset: number, file: string) {
+/**
+ * Exports `nn.Sequential(features, *head)` at `opset` from a [2, 3, 8, 7] batch; `head` may say
+ * `LIN` for the flattened feature count (measured by PyTorch). PyTorch's input (NHWC) and output.
+ */
+function exportTorch(features: string, head: string, opset: number, file: string) {
   const path = join(dir, file);
   const out = python(
     [
       'import sys, json, torch, torch.nn as nn',
       'torch.manual_seed(0)',
-      `m = nn.Sequential(${layers}).eval()`,
+      `f = nn.Sequential(${features})`,
+      'LIN = f(torch.zeros(1, 3, 8, 7)).numel()',
+      `m = nn.Sequential(*f, ${head}).eval()`,
       'x = torch.rand(2, 3, 8, 7) * 2 - 1',
       `torch.onnx.export(m, x, sys.argv[1], opset_version=${opset}, input_names=["image"], output_names=["y"])`,
       'with torch.no_grad(): y = m(x)',
@@ -52,17 +57,12 @@ it.each([
 ])(
   'opset %i: %s (Pad + AveragePool) imports as ZeroPadding2D + AveragePooling2D and agrees within 1e-4',
   async (opset, pool, poolSize) => {
-    const layers = `nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), ${pool}, nn.Flatten(), nn.Linear(LIN, 5)`;
-    // The Linear's width: the pooled map's size, from PyTorch itself.
-    const width = python(
-      [
-        'import torch, torch.nn as nn',
-        `m = nn.Sequential(${layers.replace(', nn.Flatten(), nn.Linear(LIN, 5)', '')})`,
-        'print(m(torch.zeros(1, 3, 8, 7)).numel())',
-      ].join('\n'),
-      [],
-    ).trim();
-    const { bytes, want } = exportTorch(layers.replace('LIN', width), opset, `avg-${opset}.onnx`);
+    const { bytes, want } = exportTorch(
+      `nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), ${pool}`,
+      'nn.Flatten(), nn.Linear(LIN, 5)',
+      opset,
+      `avg-${opset}.onnx`,
+    );
     const result = importOnnx(bytes, 'avg');
     if (!result.ok) throw new Error(result.error);
     expect(result.ir.ops.map((op) => op.type)).toEqual([
@@ -90,7 +90,8 @@ it.each([
 
 it('count_include_pad=False with padding is refused, naming the AveragePool node', () => {
   const { bytes } = exportTorch(
-    'nn.Conv2d(3, 4, 3), nn.AvgPool2d(2, stride=2, padding=1, count_include_pad=False), nn.Flatten()',
+    'nn.Conv2d(3, 4, 3), nn.AvgPool2d(2, stride=2, padding=1, count_include_pad=False)',
+    'nn.Flatten()',
     13,
     'avg-exclude.onnx',
   );
