@@ -147,6 +147,8 @@ const manifestSchema = z.array(
         shape: z.array(z.number().int().min(0)).max(MAX_WEIGHT_RANK),
         dtype: z.string(),
         quantization: z.unknown().optional(),
+        /** tfjs-core `WeightsManifestEntry.group`: `optimizer` for `save({includeOptimizer})`. */
+        group: z.string().optional(),
       }),
     ),
   }),
@@ -218,7 +220,8 @@ function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
       const data = new Float32Array(size);
       for (let i = 0; i < size; i++) data[i] = view.getFloat32(offset + i * 4, true);
       offset += size * 4;
-      out.push({ name: spec.name, shape: [...shape], data });
+      // Optimizer state (TF.js `model.save(…, {includeOptimizer: true})`) is not the model's.
+      if (spec.group !== 'optimizer') out.push({ name: spec.name, shape: [...shape], data });
     }
   }
   return out;

@@ -375,6 +375,31 @@ describe('Keras / TF.js JSON variants: weight names', () => {
     got.forEach((v, i) => expect(v).toBeCloseTo(WANT[i]!, 5));
   });
 
+  // tfjs-core WeightsManifestEntry `group: 'optimizer'` (LayersModel.save with includeOptimizer):
+  // Adam's slots under the variables' names plus `iter`; not the model's weights.
+  it('optimizer weights (manifest group "optimizer") are left out', async () => {
+    const { json, files } = modelJson(TOPOLOGIES[0]![1], SCHEMES[0]![1]);
+    const doc = JSON.parse(json) as {
+      weightsManifest: { weights: Record<string, unknown>[] }[];
+    };
+    const slots = ['dense/kernel/m', 'dense/kernel/v'];
+    doc.weightsManifest[0]!.weights.push(
+      ...slots.map((name) => ({ name, shape: [2, 2], dtype: 'float32', group: 'optimizer' })),
+    );
+    const shard = Object.keys(files)[0]!;
+    const bytes = new Uint8Array(files[shard]!.length + 2 * 4 * 4);
+    bytes.set(files[shard]!);
+    const result = importKerasJson(JSON.stringify(doc), { [shard]: bytes });
+    if (!result.ok) throw new Error(result.error);
+    const got = await predict(result);
+    got.forEach((v, i) => expect(v).toBeCloseTo(WANT[i]!, 5));
+    // Without the group mark the same arrays are strays, and named as such.
+    for (const w of doc.weightsManifest[0]!.weights) delete w.group;
+    const strays = importKerasJson(JSON.stringify(doc), { [shard]: bytes });
+    expect(strays.ok).toBe(false);
+    if (!strays.ok) expect(strays.error).toContain('weight "dense/kernel/m" [2, 2]');
+  });
+
   const misfit = (names: [string, string][]) => {
     const { json, files } = modelJson(TOPOLOGIES[0]![1], names);
     const result = importKerasJson(json, files);
