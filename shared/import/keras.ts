@@ -3,7 +3,10 @@
  * - TF.js `model.json` (Layers format: `modelTopology` + `weightsManifest`), with its weight
  *   files when given (float32, unquantised);
  * - the topology alone: TF.js `model.toJSON()`, Keras `model.to_json()` (Keras 2 and 3,
- *   `Sequential`, `Model`/`Functional`).
+ *   `Sequential`, `Model`/`Functional`), a `.keras` zip's `config.json`, an h5 `model_config`.
+ * The input shape is read wherever a writer puts it (`sequentialInputShape`, the Input kind's
+ * hook); weights are matched by name under every writer's scheme (`placeOf`), and when they do
+ * not fit, the message lists the names found and the names expected.
  */
 import { z } from 'zod';
 import { Unsupported, inputShapeOf, type Json } from '../layers/backends/keras.ts';
