@@ -3,14 +3,17 @@
  * - TF.js `model.json` (Layers format: `modelTopology` + `weightsManifest`), with its weight
  *   files when given (float32, unquantised);
  * - the topology alone: TF.js `model.toJSON()`, Keras `model.to_json()` (Keras 2 and 3,
- *   `Sequential`, `Model`/`Functional`).
+ *   `Sequential`, `Model`/`Functional`), a `.keras` zip's `config.json`, an h5 `model_config`.
+ * The input shape is read wherever a writer puts it (`sequentialInputShape`, the Input kind's
+ * hook); weights are matched by name under every writer's scheme (`placeOf`), and when they do
+ * not fit, the message lists the names found and the names expected.
  */
 import { z } from 'zod';
-import type { IrOp } from '../ir/lower.ts';
 import { Unsupported, inputShapeOf, type Json } from '../layers/backends/keras.ts';
 import { LAYERS, getLayer } from '../layers/registry.ts';
 import type { LayerDef } from '../layers/types.ts';
-import type { WeightTensor } from '../export/weights.ts';
+import { expectedWeights } from '../export/weights.ts';
+import type { IrOp, ModelIR } from '../ir/lower.ts';
 import {
   buildImportedProject,
   unsupportedMessage,
@@ -79,6 +82,61 @@ function inboundNames(inbound: unknown, tensorKwargs: readonly string[] = []): s
   return names;
 }
 
+/** A shape written with its batch axis first (`[null, 28, 28, 1]`) without it; else undefined. */
+const withoutBatch = (v: unknown): unknown[] | undefined =>
+  Array.isArray(v) && v.length >= 1 ? (v.slice(1) as unknown[]) : undefined;
+
+/**
+ * The input shape of a Sequential model without an InputLayer, from every place the writers put
+ * it, first found wins:
+ * - the first layer's config: `batch_input_shape` (tf.keras 2, TF.js), `batch_shape` (Keras 3),
+ *   `input_shape` (the constructor keyword, without the batch axis) — `inputShapeOf`;
+ * - the first layer's Keras 3 `build_config.input_shape` (with the batch axis; keras/src/layers/
+ *   layer.py `get_build_config`);
+ * - the model config's `build_input_shape` (tf.keras 2 and Keras 3 `Sequential.get_config`, with
+ *   the batch axis);
+ * - the model's Keras 3 `build_config.input_shape` (with the batch axis).
+ */
+function sequentialInputShape(
+  first: Json,
+  entry: Json,
+  topology: Json,
+  config: Json | undefined,
+): unknown[] | undefined {
+  const build = (v: unknown) => (isObject(v) ? withoutBatch(v.input_shape) : undefined);
+  return (
+    inputShapeOf(first) ??
+    build(entry.build_config) ??
+    withoutBatch(config?.build_input_shape) ??
+    build(topology.build_config)
+  );
+}
+
+const MODEL_CLASSES = ['Sequential', 'Model', 'Functional'];
+
+/**
+ * The layers of a Sequential with every nested Sequential (Keras allows a Sequential as a layer
+ * of a Sequential: `Sequential([Sequential([...]), Dense(...)])`) replaced by its own layers, in
+ * order. A nested model's InputLayer is kept only where it starts the whole model (`first`).
+ * Weights of nested layers then match by the inner layer's name, under any of the name schemes
+ * (`sequential_1/dense/kernel`, `layers/sequential_1/layers/dense/vars/0`).
+ */
+function flattenSequential(list: readonly Json[], first: boolean): Json[] {
+  const out: Json[] = [];
+  for (const raw of list) {
+    const inner = isObject(raw.config) ? raw.config.layers : undefined;
+    const parsed = raw.class_name === 'Sequential' ? layersSchema.safeParse(inner) : undefined;
+    if (!parsed?.success) {
+      out.push(raw);
+      continue;
+    }
+    const layers = flattenSequential(parsed.data as Json[], first && out.length === 0);
+    const atStart = first && out.length === 0;
+    out.push(...(atStart ? layers : layers.filter((l) => l.class_name !== 'InputLayer')));
+  }
+  return out;
+}
+
 /** At most this many dimensions per weight (Conv2D kernels have 4). */
 const MAX_WEIGHT_RANK = 8;
 
@@ -92,6 +150,8 @@ const manifestSchema = z.array(
         shape: z.array(z.number().int().min(0)).max(MAX_WEIGHT_RANK),
         dtype: z.string(),
         quantization: z.unknown().optional(),
+        /** tfjs-core `WeightsManifestEntry.group`: `optimizer` for `save({includeOptimizer})`. */
+        group: z.string().optional(),
       }),
     ),
   }),
@@ -104,6 +164,7 @@ const layersSchema = z.array(
     config: z.record(z.string(), z.unknown()).optional(),
     name: z.unknown().optional(),
     inbound_nodes: z.unknown().optional(),
+    build_config: z.unknown().optional(),
   }),
 );
 
@@ -125,13 +186,21 @@ class MissingWeightFiles extends Error {
   }
 }
 
-function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, WeightTensor[]> {
+/** One array of a weights manifest under the name its writer gave it. */
+interface StoredWeight {
+  /** As written: `dense/kernel`, `dense_1/kernel:0`, `sequential/dense/kernel`, `layers/dense/vars/0`. */
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
   const parsed = manifestSchema.safeParse(manifest);
   if (!parsed.success)
     throw new Unsupported(
       `a malformed weightsManifest (${schemaProblems('weightsManifest', parsed.error).join('; ')})`,
     );
-  const out = new Map<string, WeightTensor[]>();
+  const out: StoredWeight[] = [];
   for (const [g, group] of parsed.data.entries()) {
     const paths = group.paths;
     const missing = paths.filter((p) => !Object.hasOwn(files, p));
@@ -163,33 +232,129 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
       const data = new Float32Array(size);
       for (let i = 0; i < size; i++) data[i] = view.getFloat32(offset + i * 4, true);
       offset += size * 4;
-      const name = spec.name;
-      const slash = name.lastIndexOf('/');
-      const layer = name.slice(0, slash);
-      const list = out.get(layer) ?? [];
-      list.push({ name: name.slice(slash + 1), shape: [...shape], data });
-      out.set(layer, list);
+      // Optimizer state (TF.js `model.save(…, {includeOptimizer: true})`) is not the model's.
+      if (spec.group !== 'optimizer') out.push({ name: spec.name, shape: [...shape], data });
     }
   }
   return out;
 }
 
+/** Where a stored weight belongs: the source layer's name and the array's place in it. */
+type WeightPlace = { layer: string; array: string } | { layer: string; index: number };
+
 /**
- * The arrays of a layer whose weights live in sub-layers (`mha/query/kernel`: the manifest
- * decoder keys them by `mha/query`), named by their path inside the layer (`query/kernel`), in
- * stored order; undefined when there are none.
+ * The layer (one of `layerNames`) and array a stored weight name denotes, in every naming scheme
+ * the writers use:
+ * - TF.js `LayersModel.save` and the tensorflowjs converter from tf.keras 2: `<layer>/<array>`
+ *   (`dense/kernel`; tfjs-layers `Layer.addWeight` names arrays in the layer's name scope);
+ * - TF 2 variable names: `<layer>/<array>:0` (`dense_1/kernel:0`, the `:<output index>` suffix of
+ *   a TF tensor name);
+ * - name scopes: `<model>/<layer>/<array>`, `<model>/<block>/<layer>/<array>`
+ *   (`sequential/dense/kernel`: the converter from a SavedModel, or layers built inside a
+ *   `tf.name_scope`): the longest run of path segments ending before the array's name that is a
+ *   layer's name;
+ * - Keras 3 (`.weights.h5` paths, which the tensorflowjs converter copies from Keras 3 models):
+ *   `layers/<layer>/vars/<i>` (possibly nested, `layers/<model>/layers/<layer>/vars/<i>`), the
+ *   i-th variable the layer created (keras/src/saving/saving_lib.py `_save_state`:
+ *   `vars/{i}` in `layer.weights` order, which is the Keras order of its arrays).
+ * Undefined when no layer matches.
  */
-function subLayerWeights(
-  weights: Map<string, WeightTensor[]>,
-  layer: string,
-): WeightTensor[] | undefined {
-  const out: WeightTensor[] = [];
-  for (const [key, list] of weights) {
-    if (!key.startsWith(`${layer}/`)) continue;
-    const sub = key.slice(layer.length + 1);
-    for (const w of list) out.push({ ...w, name: `${sub}/${w.name}` });
+function placeOf(stored: string, layerNames: ReadonlySet<string>): WeightPlace | undefined {
+  const name = stored.replace(/:\d+$/, '');
+  const segs = name.split('/');
+  const n = segs.length;
+  if (n >= 4 && segs[n - 2] === 'vars' && /^\d+$/.test(segs[n - 1]!) && segs[n - 4] === 'layers') {
+    const layer = segs[n - 3]!;
+    if (layerNames.has(layer)) return { layer, index: Number(segs[n - 1]) };
   }
-  return out.length > 0 ? out : undefined;
+  if (n < 2) return undefined;
+  const array = segs[n - 1]!;
+  for (let k = 0; k < n - 1; k++) {
+    const layer = segs.slice(k, n - 1).join('/');
+    if (layerNames.has(layer)) return { layer, array };
+  }
+  // Arrays of sub-layers (MultiHeadAttention's `mha/query/kernel`): the array is the path inside
+  // the layer, `query/kernel`, as the kind names it.
+  for (let j = n - 2; j >= 1; j--) {
+    for (let k = 0; k < j; k++) {
+      const layer = segs.slice(k, j).join('/');
+      if (layerNames.has(layer)) return { layer, array: segs.slice(j).join('/') };
+    }
+  }
+  return undefined;
+}
+
+const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * Gives each imported layer its stored arrays, in the order and under the names its kind expects
+ * (`expectedWeights` of the op `ir` built from it; node `i` of `nodes` is `layers[i]`). Returns
+ * the problems — every stored weight that belongs to no layer or is of the wrong shape, every
+ * expected array not stored — followed by the full lists of the names found and expected.
+ */
+function assignWeights(
+  stored: readonly StoredWeight[],
+  layers: ImportedLayer[],
+  nodeIds: readonly string[],
+  ir: ModelIR,
+): string[] {
+  const sourceOf = new Map(nodeIds.map((id, i) => [id, layers[i]!.name]));
+  const expected = new Map<string, { name: string; shape: number[] }[]>();
+  for (const op of ir.ops) expected.set(sourceOf.get(op.name) ?? op.name, expectedWeights(op));
+  const layerNames = new Set(layers.map((l) => l.name));
+  const problems: string[] = [];
+  const found = new Map<string, Map<string, StoredWeight>>();
+  for (const w of stored) {
+    const place = placeOf(w.name, layerNames);
+    const want = place ? (expected.get(place.layer) ?? []) : [];
+    const array = !place ? undefined : 'array' in place ? place.array : want[place.index]?.name;
+    if (!place || array === undefined) {
+      problems.push(`weight "${w.name}" ${shapeText(w.shape)} belongs to no layer of the model`);
+      continue;
+    }
+    const spec = want.find((e) => e.name === array);
+    if (!spec) {
+      problems.push(
+        `weight "${w.name}" ${shapeText(w.shape)}: layer "${place.layer}" has no array ${array}`,
+      );
+      continue;
+    }
+    const arrays = found.get(place.layer) ?? new Map<string, StoredWeight>();
+    const twin = arrays.get(array);
+    if (twin) {
+      problems.push(`weights "${twin.name}" and "${w.name}" are both ${place.layer}/${array}`);
+      continue;
+    }
+    if (!sameShape(w.shape, spec.shape))
+      problems.push(
+        `weight "${w.name}" is ${shapeText(w.shape)}; ${place.layer}/${array} needs ${shapeText(spec.shape)}`,
+      );
+    arrays.set(array, w);
+    found.set(place.layer, arrays);
+  }
+  for (const [layer, want] of expected)
+    for (const spec of want)
+      if (!found.get(layer)?.has(spec.name))
+        problems.push(`no weight for ${layer}/${spec.name} ${shapeText(spec.shape)}`);
+  if (problems.length > 0) {
+    const expectedNames = [...expected].flatMap(([layer, want]) =>
+      want.map((spec) => `${layer}/${spec.name} ${shapeText(spec.shape)}`),
+    );
+    return [
+      ...problems,
+      `names found: ${stored.map((w) => `${w.name} ${shapeText(w.shape)}`).join(', ') || 'none'}`,
+      `names expected: ${expectedNames.join(', ') || 'none'}`,
+    ];
+  }
+  for (const l of layers) {
+    const want = expected.get(l.name);
+    if (want === undefined) continue;
+    const arrays = found.get(l.name);
+    l.weights = want.map((spec) => ({ ...arrays!.get(spec.name)!, name: spec.name }));
+  }
+  return [];
 }
 
 /**
@@ -260,11 +425,13 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
       ok: false,
       error: `Cannot import: the layer list is malformed (${schemaProblems('config.layers', layerList.error).join('; ')}).`,
     };
-  const rawLayers = layerList.data as Json[];
+  const sequential = cls === 'Sequential';
+  const rawLayers = sequential
+    ? flattenSequential(layerList.data as Json[], true)
+    : (layerList.data as Json[]);
   const modelName = name ?? (typeof config?.name === 'string' ? config.name : 'Imported model');
   const problems: string[] = [];
   const layers: ImportedLayer[] = [];
-  const sequential = cls === 'Sequential';
   /** Shape checks of imported layers (`Imported.check`), by layer name. */
   const checks = new Map<string, (op: IrOp) => string | undefined>();
 
@@ -282,7 +449,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
         continue;
       }
       if (sequential && previous === undefined) {
-        const shape = inputShapeOf(lc) ?? inputShapeOf((topology.build_config ?? {}) as Json);
+        const shape = sequentialInputShape(lc, raw, topology, config);
         if (!shape || shape.some((d) => typeof d !== 'number'))
           throw new Unsupported(
             'no input shape (build the model or give its first layer an input shape)',
@@ -290,6 +457,10 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
         layers.push({ name: 'input', type: 'Input', params: { shape }, inputs: [] });
         previous = 'input';
       }
+      if (!kind && MODEL_CLASSES.includes(lcls))
+        throw new Unsupported(
+          'a nested model used as a layer (Netwright reads nested Sequential models inside a Sequential; save the inner layers in the outer model)',
+        );
       if (!kind) throw new Unsupported('a layer Netwright has no block for');
       const block = kind.keras.fromConfig(lc, lcls);
       if (block.check) checks.set(layerName, block.check);
@@ -350,10 +521,10 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     readers[0]!.inputs = readers[0]!.inputs.map((n) => (n === l.name ? l.inputs[0]! : n));
   }
 
-  let weights: Map<string, WeightTensor[]> | undefined;
+  let stored: StoredWeight[] | undefined;
   if (doc.weightsManifest !== undefined && files !== undefined) {
     try {
-      weights = decodeManifest(doc.weightsManifest, files);
+      stored = decodeManifest(doc.weightsManifest, files);
     } catch (e) {
       if (e instanceof MissingWeightFiles) {
         const one = e.paths.length === 1;
@@ -367,18 +538,21 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     }
   }
   if (problems.length > 0) return { ok: false, error: unsupportedMessage(source, problems) };
-  if (weights) {
-    for (const l of layers) {
-      const w = weights.get(l.name) ?? subLayerWeights(weights, l.name);
-      const order = getKeras(l.type)?.weightOrder ?? [];
-      // Arrays the kind does not name go last, in stored order.
-      const rank = (name: string) => {
-        const i = order.indexOf(name);
-        return i < 0 ? order.length : i;
+  if (stored) {
+    // The topology first (its ops say which arrays each layer needs), then the weights by name.
+    const bare = buildImportedProject({ name: modelName, layers, source });
+    if (!bare.ok) return bare;
+    const misfit = assignWeights(
+      stored,
+      layers,
+      bare.project.graph.nodes.map((n) => n.id),
+      bare.ir,
+    );
+    if (misfit.length > 0)
+      return {
+        ok: false,
+        error: `Cannot import this ${source} model: its weights do not fit:\n${misfit.map((p) => `  - ${p}`).join('\n')}`,
       };
-      if (w) l.weights = [...w].sort((a, b) => rank(a.name) - rank(b.name));
-      else if (order.length > 0) l.weights = [];
-    }
   }
   const result = buildImportedProject({ name: modelName, layers, source });
   if (!result.ok) return result;

@@ -94,7 +94,13 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   }
   const g = model.graph;
   const ours = model.producerName === ONNX_PRODUCER;
-  const inits = g.initializers;
+  // `Constant` nodes (PyTorch writes Pad's pads, Reshape's shape, … as these from opset 11) are
+  // initializers by another name: read them as such, so that every claim sees one kind of constant.
+  const inits = new Map(g.initializers);
+  for (const n of g.nodes) {
+    const t = n.opType === 'Constant' && n.outputs.length === 1 ? constantValue(n) : undefined;
+    if (t) inits.set(n.outputs[0]!, { ...t, name: n.outputs[0]! });
+  }
   const problems: string[] = [];
   if (model.opset !== 0 && model.opset < 7)
     problems.push(`opset ${model.opset} (Netwright reads opset 7 and later)`);
@@ -112,7 +118,10 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   /** Layers whose output nothing has read yet (so a bias or activation may still fold in). */
   const open = new Set<string>();
   // Gelu written out as 0.5·x·(1 + erf(x/√2)): find the five nodes and treat them as one.
-  const nodes = fuseGelu(g.nodes, inits);
+  const nodes = fuseGelu(
+    g.nodes.filter((n) => !(n.opType === 'Constant' && inits.has(n.outputs[0] ?? ''))),
+    inits,
+  );
   const consumers = new Map<string, number>();
   for (const n of nodes)
     for (const i of n.inputs) if (i) consumers.set(i, (consumers.get(i) ?? 0) + 1);
@@ -267,8 +276,15 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
       );
     const same = onnxPads(spatialPads(s.shape, rank, k, strides, 'same'));
     if (samePerm(pads, same)) return 'same';
+    // PyTorch's AvgPool2d(padding=p, count_include_pad=False) is written this way; with
+    // count_include_pad=True it is a zero Pad node and an AveragePool without pads, which imports.
+    const excludes = node.opType === 'AveragePool' && !attr(node, 'count_include_pad')?.i;
     throw new Unsupported(
-      `explicit pads [${pads.join(', ')}] that are neither "valid" nor TensorFlow's "same" ([${same.join(', ')}])`,
+      `explicit pads [${pads.join(', ')}] that are neither "valid" nor TensorFlow's "same" ([${same.join(', ')}])${
+        excludes
+          ? ": an average that leaves explicit padding out of its count (PyTorch's count_include_pad=False) has no Keras layer; export with count_include_pad=True (a ZeroPadding2D then 'valid' pooling) or padding=0"
+          : ''
+      }`,
     );
   };
 
@@ -347,6 +363,27 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     layers: ordered,
     source: 'ONNX',
   });
+}
+
+/**
+ * The tensor a `Constant` node holds (ONNX operator `Constant`: exactly one of `value`,
+ * `value_float(s)`, `value_int(s)`; https://onnx.ai/onnx/operators/onnx__Constant.html), or
+ * undefined for forms the importer does not read (sparse and string values): such a node then
+ * stays a node and is reported by name.
+ */
+function constantValue(node: DecodedNode): DecodedTensor | undefined {
+  const a = (name: string) => node.attrs.get(name);
+  const t = a('value')?.t;
+  if (t) return t;
+  const f = a('value_float')?.f;
+  if (f !== undefined) return { name: '', dims: [], dataType: 1, floats: new Float32Array([f]) };
+  const fs = a('value_floats')?.floats;
+  if (fs) return { name: '', dims: [fs.length], dataType: 1, floats: new Float32Array(fs) };
+  const i = a('value_int')?.i;
+  if (i !== undefined) return { name: '', dims: [], dataType: 7, ints: [i] };
+  const is = a('value_ints')?.ints;
+  if (is) return { name: '', dims: [is.length], dataType: 7, ints: [...is] };
+  return undefined;
 }
 
 /** Replaces Div(x, √2) → Erf → Add 1 → Mul x → Mul 0.5 chains by one `Gelu` node. */

@@ -3,6 +3,8 @@
  * weights (BatchNorm moving statistics included), one input batch, and
  * - TF.js on the cpu backend (the reference: what the app trains and the CLI exports),
  * - TF.js on the wasm backend (what `netwright train` uses), with the app's custom kernels,
+ * - TF.js on the webgpu backend (what the app trains on where there is a GPU) on Dawn, when asked
+ *   (`CompareOptions.tfjs`) and started by the caller (tests/support/webgpu-node.ts),
  * - onnxruntime (onnxruntime-web in Node) on the ONNX export,
  * - the generated PyTorch code loading weights.npz (one Python process for every project),
  * must agree within `TOLERANCE`; and the parameter counts of `summary` must equal TF.js's
@@ -37,7 +39,12 @@ import { generateProject } from './generate.ts';
 export const TOLERANCE = 1e-4;
 export const BATCH = 2;
 
-export type Backend = 'check' | 'tfjs-cpu' | 'tfjs-wasm' | 'onnx' | 'torch' | 'params';
+export type Backend =
+  'check' | 'tfjs-cpu' | 'tfjs-wasm' | 'tfjs-webgpu' | 'onnx' | 'torch' | 'params';
+
+/** The TF.js backends the fuzzer can run. */
+export type TfBackend = 'cpu' | 'wasm' | 'webgpu';
+export const TF_BACKENDS: readonly TfBackend[] = ['cpu', 'wasm', 'webgpu'];
 
 /** One disagreement: a back-end that crashed, computed other values, or counts otherwise. */
 export interface Finding {
@@ -56,6 +63,8 @@ export interface GraphResult {
   /** Ops of the graph, e.g. `Input[5,5,1] Conv2D[3,3,2] ...` (feature shapes). */
   ops: string;
   findings: Finding[];
+  /** The back-ends that computed an output for the graph. */
+  ran: Backend[];
 }
 
 /**
@@ -137,7 +146,7 @@ export function randomWeights(ir: ModelIR, seed: number): ModelWeights {
 const message = (e: unknown) => String(e instanceof Error ? e.message : e).split('\n')[0]!;
 
 async function tfjsPredict(
-  backend: 'cpu' | 'wasm',
+  backend: TfBackend,
   ir: ModelIR,
   weights: ModelWeights,
   x: Float32Array,
@@ -203,8 +212,15 @@ interface Pending {
 export interface CompareOptions {
   /** Run the generated PyTorch code (default true; skipped anyway without torch). */
   torch?: boolean;
-  /** Run TF.js on the wasm backend (default true). */
+  /** Run TF.js on the wasm backend (default true; ignored when `tfjs` is given). */
   wasm?: boolean;
+  /**
+   * The TF.js backends to run (cpu always runs: it is the reference). Default cpu and wasm.
+   * `webgpu` needs the backend registered first (`startWebGpu` in tests/support/webgpu-node.ts).
+   */
+  tfjs?: readonly TfBackend[];
+  /** Which projects (by index) run on webgpu, when it is in `tfjs`; default every one. */
+  webgpuOn?: (index: number) => boolean;
   /** Project `i` gets weights seeded `1000 + dataSeed + i` and inputs `5000 + dataSeed + i`. */
   dataSeed?: number;
 }
@@ -226,7 +242,7 @@ export async function compareProjects(
   try {
     for (const [index, project] of projects.entries()) {
       const lowered = lowerGraph(project.graph);
-      const result: GraphResult = { name: project.name, ops: '', findings: [] };
+      const result: GraphResult = { name: project.name, ops: '', findings: [], ran: [] };
       const entry: Pending = { outputs: new Map(), result };
       pending.push(entry);
       const add = (f: Omit<Finding, 'known'>) =>
@@ -266,7 +282,12 @@ export async function compareProjects(
       } catch {
         // reported by the cpu run below
       }
-      const tfBackends: ('cpu' | 'wasm')[] = options.wasm === false ? ['cpu'] : ['cpu', 'wasm'];
+      const asked = options.tfjs ?? (options.wasm === false ? ['cpu'] : ['cpu', 'wasm']);
+      const tfBackends = TF_BACKENDS.filter(
+        (b) =>
+          b === 'cpu' ||
+          (asked.includes(b) && (b !== 'webgpu' || (options.webgpuOn?.(index) ?? true))),
+      );
       for (const backend of tfBackends) {
         try {
           entry.outputs.set(`tfjs-${backend}`, await tfjsPredict(backend, ir, weights, x, xShape));
@@ -339,14 +360,15 @@ export async function compareProjects(
     const reference = cpu ?? entry.outputs.get('torch');
     const referenceName = cpu ? 'tfjs-cpu' : 'torch';
     if (!reference) continue;
-    for (const backend of ['tfjs-wasm', 'onnx', 'torch'] as const) {
+    entry.result.ran = [...entry.outputs.keys()];
+    for (const backend of ['tfjs-wasm', 'tfjs-webgpu', 'onnx', 'torch'] as const) {
       const got = entry.outputs.get(backend);
       if (!got || backend === referenceName) continue;
       const worst = worstDiff(got, reference);
       if (worst > TOLERANCE) {
         // With the cpu backend as reference, a wrong cpu result shows on both exports: blame it.
         const blame: Backend =
-          cpu && backend !== 'tfjs-wasm' && exportsAgree(entry) ? 'tfjs-cpu' : backend;
+          cpu && !backend.startsWith('tfjs-') && exportsAgree(entry) ? 'tfjs-cpu' : backend;
         if (entry.result.findings.some((f) => f.backend === blame && f.kind === 'mismatch'))
           continue;
         entry.result.findings.push({
