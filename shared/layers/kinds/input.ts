@@ -37,13 +37,27 @@ const explainHooks: explain.Hooks = explain.TODO;
 
 // ─── end explain ───
 
+/** The element types an Input takes: float32 values, or int32 token ids (for an Embedding). */
+export const INPUT_DTYPES = ['float32', 'int32'] as const;
+export type InputDtype = (typeof INPUT_DTYPES)[number];
+
 export const InputLayer: LayerDef = {
   type: 'Input',
   group: 'Core',
   kerasName: 'Input',
   torchName: 'tensor',
   summary: 'Where data enters the network: the shape of one example, without the batch size.',
-  params: [{ name: 'shape', label: 'Shape', kind: 'shape', default: [784] }],
+  params: [
+    { name: 'shape', label: 'Shape', kind: 'shape', default: [784] },
+    {
+      name: 'dtype',
+      label: 'Data type',
+      kind: 'enum',
+      default: 'float32',
+      options: INPUT_DTYPES,
+      help: 'float32: numbers (pixels, measurements); int32: token ids for an Embedding',
+    },
+  ],
   inputs: { min: 0, max: 0 },
   inferShape: (_inputs, p) =>
     requireMaxRank('Input', p.shape as number[]) ?? ok(p.shape as number[]),
