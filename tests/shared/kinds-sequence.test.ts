@@ -8,6 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
 import { torchRecurrentCount } from '../../shared/layers/recurrent-common.ts';
+import {
+  gateArraysFromKeras,
+  gateRowsFromKeras,
+  gateRowsToKeras,
+  gateVectorToKeras,
+  ONNX_GATES_FROM_KERAS,
+  TORCH_GATES_FROM_KERAS,
+} from '../../shared/layers/recurrent-weights.ts';
 import type { Shape } from '../../shared/shape.ts';
 import { graphOf } from './graph-builder.ts';
 
@@ -239,5 +247,66 @@ describe('token ids: Input dtype int32 and Embedding', () => {
     expect(codes(graph)).toEqual([
       "E002 d: Dense takes float32 values but Input gives int32 token ids: put an Embedding between them, or set the Input's data type to float32",
     ]);
+  });
+});
+
+describe('recurrent weight layouts (Keras → ONNX / PyTorch gate order)', () => {
+  const f32 = (...v: number[]) => Float32Array.from(v);
+
+  it('LSTM kernel (2, 4·1), Keras gates i f c o → ONNX W rows i o f c, transposed', () => {
+    // Keras kernel rows: feature 0 = [i f c o] = [1 2 3 4], feature 1 = [5 6 7 8].
+    const kernel = f32(1, 2, 3, 4, 5, 6, 7, 8);
+    const w = gateRowsFromKeras(kernel, 2, 1, ONNX_GATES_FROM_KERAS.LSTM);
+    expect([...w]).toEqual([1, 5, 4, 8, 2, 6, 3, 7]);
+    expect([...gateRowsToKeras(w, 2, 1, ONNX_GATES_FROM_KERAS.LSTM)]).toEqual([...kernel]);
+    // PyTorch keeps Keras's LSTM order (g is c): only the transpose.
+    expect([...gateRowsFromKeras(kernel, 2, 1, TORCH_GATES_FROM_KERAS.LSTM)]).toEqual([
+      1, 5, 2, 6, 3, 7, 4, 8,
+    ]);
+  });
+
+  it('GRU: PyTorch r z n ← Keras z r h; bias rows split into input and recurrent biases', () => {
+    // units 2: Keras bias row 0 = [z z r r h h] = [1 2 3 4 5 6], row 1 = [7 … 12].
+    const arrays = gateArraysFromKeras(
+      'GRU',
+      {
+        kernel: f32(1, 2, 3, 4, 5, 6),
+        recurrentKernel: new Float32Array(12),
+        bias: f32(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12),
+      },
+      1,
+      2,
+      TORCH_GATES_FROM_KERAS.GRU,
+    );
+    expect([...arrays.inputWeights]).toEqual([3, 4, 1, 2, 5, 6]);
+    expect([...arrays.inputBias]).toEqual([3, 4, 1, 2, 5, 6]);
+    expect([...arrays.recurrentBias]).toEqual([9, 10, 7, 8, 11, 12]);
+    expect([...gateVectorToKeras(arrays.inputBias, 2, TORCH_GATES_FROM_KERAS.GRU)]).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
+  });
+
+  it('LSTM and SimpleRNN: the Keras bias is the input bias, the recurrent bias is zero', () => {
+    const arrays = gateArraysFromKeras(
+      'SimpleRNN',
+      { kernel: f32(1, 2), recurrentKernel: f32(3), bias: f32(4) },
+      2,
+      1,
+      ONNX_GATES_FROM_KERAS.SimpleRNN,
+    );
+    expect(arrays).toEqual({
+      inputWeights: f32(1, 2),
+      recurrentWeights: f32(3),
+      inputBias: f32(4),
+      recurrentBias: f32(0),
+    });
+    const noBias = gateArraysFromKeras(
+      'LSTM',
+      { kernel: new Float32Array(4), recurrentKernel: new Float32Array(4) },
+      1,
+      1,
+      ONNX_GATES_FROM_KERAS.LSTM,
+    );
+    expect([...noBias.inputBias, ...noBias.recurrentBias]).toEqual(new Array(8).fill(0));
   });
 });
