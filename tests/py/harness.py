@@ -74,25 +74,42 @@ def check_torch(entry, index):
     return out
 
 
+def is_layer_call(node):
+    """True for `layers.X(...)` and `keras.Input(...)`."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    base = node.func.value
+    if not isinstance(base, ast.Name):
+        return False
+    return base.id == "layers" or (base.id == "keras" and node.func.attr == "Input")
+
+
+def call_value(node):
+    """An argument as data: a literal, or a layer passed to a wrapper (Bidirectional(LSTM(...)))
+    as {"className", "args", "kwargs"}."""
+    if is_layer_call(node):
+        return {
+            "className": node.func.attr,
+            "args": [call_value(a) for a in node.args],
+            "kwargs": {k.arg: call_value(k.value) for k in node.keywords},
+        }
+    return ast.literal_eval(node)
+
+
 def keras_calls(path):
-    """The `keras.Input(...)` / `layers.X(...)` constructor calls of a Keras file, in order."""
+    """The `keras.Input(...)` / `layers.X(...)` constructor calls of a Keras file, in order; a
+    layer built inside another's arguments is part of that call, not a call of its own."""
     tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    nested = set()
+    for node in ast.walk(tree):
+        if is_layer_call(node):
+            for a in list(node.args) + [k.value for k in node.keywords]:
+                if is_layer_call(a):
+                    nested.add(id(a))
     calls = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        base = node.func.value
-        if not isinstance(base, ast.Name):
-            continue
-        if base.id == "layers" or (base.id == "keras" and node.func.attr == "Input"):
-            calls.append(
-                {
-                    "className": node.func.attr,
-                    "line": node.lineno,
-                    "args": [ast.literal_eval(a) for a in node.args],
-                    "kwargs": {k.arg: ast.literal_eval(k.value) for k in node.keywords},
-                }
-            )
+        if is_layer_call(node) and id(node) not in nested:
+            calls.append({"line": node.lineno, **call_value(node)})
     calls.sort(key=lambda c: c["line"])
     return calls
 
