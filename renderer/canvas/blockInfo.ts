@@ -30,31 +30,12 @@ export function frameworkNames(node: Pick<GraphNode, 'type' | 'params'>): string
   return `${def.kerasName} / ${torch}`;
 }
 
-/** A short line of the params that matter most, e.g. "128 · relu" or "32 · 3×3 · same". */
+/**
+ * A short line of the params that matter most, e.g. "128 · relu" or "32 · 3×3 · same": the
+ * kind's `explain.digest` hook; empty for a kind without one.
+ */
 export function paramDigest(node: Pick<GraphNode, 'type' | 'params'>): string {
-  const p = node.params;
-  const pair = (v: unknown) => (Array.isArray(v) ? v.join('×') : String(v ?? ''));
-  switch (node.type) {
-    case 'Input':
-      return `shape ${((p.shape as number[] | undefined) ?? []).join('×')}`;
-    case 'Dense':
-      return [p.units, p.activation !== 'linear' ? p.activation : null].filter(Boolean).join(' · ');
-    case 'Conv2D':
-      return [p.filters, pair(p.kernel_size), p.activation !== 'linear' ? p.activation : null]
-        .filter(Boolean)
-        .join(' · ');
-    case 'MaxPooling2D':
-    case 'AveragePooling2D':
-      return `pool ${pair(p.pool_size)}`;
-    case 'Activation':
-      return String(p.activation ?? '');
-    case 'Dropout':
-      return `rate ${String(p.rate ?? '')}`;
-    case 'Reshape':
-      return `to ${((p.target_shape as number[] | undefined) ?? []).join('×')}`;
-    default:
-      return '';
-  }
+  return getLayer(node.type)?.explain.digest?.(node.params) ?? '';
 }
 
 export function paramsText(count: number | undefined): string {

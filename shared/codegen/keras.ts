@@ -25,30 +25,41 @@ import {
   writeDatasetConstants,
   writeLoadData,
 } from './datasets.ts';
-import { KERAS_CALL_STYLE, type KerasValue, kerasLayerConfig } from './keras-config.ts';
+import { kerasHooks } from './keras-config.ts';
+import { writeCall } from '../layers/backends/keras.ts';
 import { type LossPlan, lossPlan } from './loss.ts';
 import { expectedWeights } from '../export/weights.ts';
 import { PyWriter, pyLiteral, pyNumber, pyString } from './py-writer.ts';
 
 export const KERAS_FILENAME = 'keras_model.py';
 
-function sameValue(a: KerasValue, b: KerasValue): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/**
+ * The constructor call of one op, e.g. `layers.Dense(128, activation="relu", name="dense_1")`:
+ * the kind's `expression` hook when it has one, else its config written in its call style.
+ */
+export function kerasLayerCall(op: IrOp): string {
+  const hooks = kerasHooks(op);
+  return hooks.expression ? hooks.expression(op) : writeCall(hooks.config(op), hooks.callStyle);
 }
 
-/** The constructor call of one op, e.g. `layers.Dense(128, activation="relu", name="dense_1")`. */
-export function kerasLayerCall(op: IrOp): string {
-  const { className, config } = kerasLayerConfig(op);
-  const style = KERAS_CALL_STYLE[className] ?? { positional: [], defaults: {} };
-  const args: string[] = style.positional.map((key) => pyLiteral(config[key]));
-  for (const [key, value] of Object.entries(config)) {
-    if (key === 'name' || style.positional.includes(key)) continue;
-    if (key in style.defaults && sameValue(style.defaults[key]!, value)) continue;
-    args.push(`${key}=${pyLiteral(value)}`);
+/** The argument text of an op's call in the functional API (see `Hooks.callArgs`). */
+function callArgs(op: IrOp, inputs: readonly string[]): string {
+  const hooks = kerasHooks(op);
+  if (hooks.callArgs) return hooks.callArgs(inputs);
+  return inputs.length === 1 ? inputs[0]! : `[${inputs.join(', ')}]`;
+}
+
+/** The Python helpers the ops ask for, each written once (by key), in op order. */
+function writeHelpers(w: PyWriter, ir: ModelIR): void {
+  const seen = new Set<string>();
+  for (const op of ir.ops) {
+    for (const helper of kerasHooks(op).pythonHelpers?.(op) ?? []) {
+      if (seen.has(helper.key)) continue;
+      seen.add(helper.key);
+      for (const line of helper.lines) w.line(line, op.id);
+      w.blank(2);
+    }
   }
-  args.push(`name=${pyLiteral(config.name)}`);
-  const callee = className === 'Input' ? 'keras.Input' : `layers.${className}`;
-  return `${callee}(${args.join(', ')})`;
 }
 
 const OPTIMIZERS: Record<string, string> = {
@@ -111,8 +122,10 @@ function writeFunctional(w: PyWriter, ir: ModelIR): void {
       w.line(`inputs = ${kerasLayerCall(op)}`, op.id);
       continue;
     }
-    const ins = op.inputs.map((id) => vars.get(id)!);
-    const arg = ins.length === 1 ? ins[0]! : `[${ins.join(', ')}]`;
+    const arg = callArgs(
+      op,
+      op.inputs.map((id) => vars.get(id)!),
+    );
     vars.set(op.id, op.name);
     w.line(`${op.name} = ${kerasLayerCall(op)}(${arg})`, op.id);
   }
@@ -203,6 +216,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     writeDatasetConstants(w, training.dataset, training.csv);
   });
   w.blank(2);
+  writeHelpers(w, ir);
 
   w.block('def build_model():', () => {
     w.line('"""The network, compiled with the project\'s optimizer, loss and metric."""');

@@ -14,9 +14,24 @@
  *   (sigmoid before a categorical cross-entropy, softmax before a binary one) are trained with
  *   Keras's from_logits=False formulas (`ProbabilityCrossEntropy`, `ProbabilityBCE`);
  * - Add broadcasts as Keras: a shorter input gets size-1 axes after the batch axis.
+ *
+ * What each layer kind becomes (modules, forward expression, notes, helper classes, where its
+ * Keras weight arrays go) is the kind's `torch` hooks (`shared/layers/kinds/<kind>.ts`, types and
+ * kit in `shared/layers/backends/torch.ts`); this file only assembles them and knows no kind.
  */
 import type { IrOp, ModelIR } from '../ir/lower.ts';
-import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';
+import {
+  type Held,
+  type Helper,
+  type PlanContext,
+  type Step,
+  activationStep,
+  dims,
+  heldSpatialRank,
+  toChannelsFirst,
+  torchShape,
+} from '../layers/backends/torch.ts';
+import { getLayer } from '../layers/registry.ts';
 import { pythonClassName } from '../ir/names.ts';
 import type { Shape } from '../shape.ts';
 import {
@@ -42,15 +57,7 @@ import {
 } from './datasets.ts';
 import { type LossPlan, lossPlan, outputActivationOp } from './loss.ts';
 import { expectedWeights } from '../export/weights.ts';
-import {
-  PyWriter,
-  pyCommentText,
-  pyDocText,
-  pyFloat,
-  pyNumber,
-  pyString,
-  pyTuple,
-} from './py-writer.ts';
+import { PyWriter, pyCommentText, pyDocText, pyNumber, pyString, pyTuple } from './py-writer.ts';
 
 export const PYTORCH_FILENAME = 'torch_model.py';
 
@@ -59,277 +66,95 @@ export interface PytorchOptions extends CodegenOptions {
   style?: 'module' | 'sequential';
 }
 
-/** One step of an op's computation in PyTorch. */
-interface Step {
-  /** A module with parameters or state, e.g. `nn.Linear(784, 128)`. */
-  module?: string;
-  /** A functional expression on the value `v` (module style) ... */
-  fn?: (v: string) => string;
-  /** ... and the modules that do the same inside `nn.Sequential`. */
-  seq?: string[];
-  /** The module holds the op's weights (`nn.Linear`, `nn.Conv2d`, `nn.BatchNorm*`, `nn.LayerNorm`). */
-  weights?: true;
-}
-
+/** An op's plan from its kind's hooks, with the context the hooks were given. */
 interface OpPlan {
   steps: Step[];
-  /** Comment lines explaining a Keras → PyTorch difference. */
   notes: string[];
+  ctx: PlanContext;
 }
 
-/** Tracks what the file needs: `F`, helper classes. */
+/** What the file needs: `F`, the `Permute` helper (sequential style), kinds' helper code. */
 interface Needs {
   functional: boolean;
   permute: boolean;
-  avgPoolSame: boolean;
+  /** Helper code asked for by steps, by name, in the order first asked. */
+  helpers: Map<string, Helper>;
 }
 
-/** The PyTorch shape of a Keras shape (without batch): (H, W, C) → (C, H, W). */
-export function torchShape(shape: Shape): number[] {
-  return shape.length === 3 ? [shape[2]!, shape[0]!, shape[1]!] : [...shape];
+/** How the generated file holds a value of Keras per-example shape `shape`. */
+function held(shape: Shape): Held {
+  return { shape, spatialRank: heldSpatialRank(shape) };
 }
 
-const isMap = (shape: Shape): boolean => shape.length === 3;
-
-const TO_LAST = '0, 2, 3, 1';
-const TO_FIRST = '0, 3, 1, 2';
-
-function permuteStep(dims: string): Step {
-  return { fn: (v) => `${v}.permute(${dims})`, seq: [`Permute(${dims})`] };
-}
-
-function activationStep(act: string, channelsFirst: boolean, needs: Needs): Step | null {
-  const dim = channelsFirst ? 1 : -1;
-  const f = (expr: (v: string) => string, seq: string, functional = false): Step => {
-    if (functional) needs.functional = true;
-    return { fn: expr, seq: [seq] };
+/** The hooks' context for `op`; `isOutput`: the op whose activation the loss may take over. */
+function contextOf(
+  op: IrOp,
+  plan: Pick<LossPlan, 'logitsActivation'>,
+  isOutput: boolean,
+): PlanContext {
+  return {
+    op,
+    inputs: op.inputShapes.map(held),
+    output: held(op.outputShape),
+    activation: (name, channelsFirst) => {
+      if (isOutput && plan.logitsActivation === name) {
+        return {
+          steps: [],
+          notes: [
+            plan.logitsActivation === 'softmax'
+              ? 'No softmax here: nn.CrossEntropyLoss applies log-softmax to the logits itself, and a second softmax would squash the gradients (the double-softmax bug). predict_proba() applies it.'
+              : 'No sigmoid here: nn.BCEWithLogitsLoss applies it to the logits itself, more stably. predict_proba() applies it.',
+          ],
+        };
+      }
+      const step = activationStep(name, channelsFirst);
+      return { steps: step ? [step] : [] };
+    },
   };
-  switch (act) {
-    case 'linear':
-      return null;
-    case 'relu':
-      return f((v) => `torch.relu(${v})`, 'nn.ReLU()');
-    case 'sigmoid':
-      return f((v) => `torch.sigmoid(${v})`, 'nn.Sigmoid()');
-    case 'tanh':
-      return f((v) => `torch.tanh(${v})`, 'nn.Tanh()');
-    case 'softmax':
-      return f((v) => `torch.softmax(${v}, dim=${dim})`, `nn.Softmax(dim=${dim})`);
-    case 'elu':
-      return f((v) => `F.elu(${v})`, 'nn.ELU()', true);
-    case 'selu':
-      return f((v) => `F.selu(${v})`, 'nn.SELU()', true);
-    case 'gelu':
-      return f((v) => `F.gelu(${v})`, 'nn.GELU()', true);
-    case 'softplus':
-      return f((v) => `F.softplus(${v})`, 'nn.Softplus()', true);
-    case 'leaky_relu':
-      return f(
-        (v) => `F.leaky_relu(${v}, ${pyFloat(LEAKY_RELU_SLOPE)})`,
-        `nn.LeakyReLU(${pyFloat(LEAKY_RELU_SLOPE)})`,
-        true,
-      );
-    default:
-      throw new Error(`PyTorch back-end: unknown activation "${act}"`);
-  }
 }
 
-/** `3` for a square size, else `(3, 5)`. */
-function size2(pair: readonly number[]): string {
-  return pair[0] === pair[1] ? pyNumber(pair[0]!) : pyTuple(pair);
-}
+/** No activation left to a loss (for contexts outside a training file). */
+const NO_LOSS = { logitsActivation: null };
 
-/** TensorFlow's 'same' padding for one axis: (before, after). */
-export function samePadding(size: number, window: number, stride: number): [number, number] {
-  const out = Math.ceil(size / stride);
-  const total = Math.max((out - 1) * stride + window - size, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
-
-/** (left, right, top, bottom) pads for 'same' on an (H, W, C) input, as `F.pad` orders them. */
-function samePads(input: Shape, window: readonly number[], strides: readonly number[]) {
-  const [top, bottom] = samePadding(input[0]!, window[0]!, strides[0]!);
-  const [left, right] = samePadding(input[1]!, window[1]!, strides[1]!);
-  return { left, right, top, bottom };
-}
-
-/** Rounds away float noise: 1 - 0.99 → 0.01. */
-function clean(n: number): number {
-  return Number(n.toPrecision(12));
-}
-
+/** The op's plan from its kind's `torch.plan` hook; records what the steps need in `needs`. */
 function planOp(op: IrOp, plan: LossPlan, isOutput: boolean, needs: Needs): OpPlan {
-  const p = op.params;
-  const input = op.inputShapes[0] ?? [];
-  const notes: string[] = [];
-  const steps: Step[] = [];
-  const act = (name: string, channelsFirst: boolean) => {
-    if (isOutput && plan.logitsActivation === name) {
-      notes.push(
-        plan.logitsActivation === 'softmax'
-          ? 'No softmax here: nn.CrossEntropyLoss applies log-softmax to the logits itself, and a second softmax would squash the gradients (the double-softmax bug). predict_proba() applies it.'
-          : 'No sigmoid here: nn.BCEWithLogitsLoss applies it to the logits itself, more stably. predict_proba() applies it.',
-      );
-      return;
+  const def = getLayer(op.type);
+  if (!def) throw new Error(`PyTorch back-end: no layer for block type "${op.type}"`);
+  const ctx = contextOf(op, plan, isOutput);
+  const { steps, notes = [] } = def.torch.plan(ctx);
+  for (const s of steps) {
+    if (s.functional) needs.functional = true;
+    if (s.helper) {
+      if (s.helper.functional) needs.functional = true;
+      if (!needs.helpers.has(s.helper.name)) needs.helpers.set(s.helper.name, s.helper);
     }
-    const step = activationStep(name, channelsFirst, needs);
-    if (step) steps.push(step);
-  };
-  switch (op.type) {
-    case 'Dense': {
-      const bias = p.use_bias ? '' : ', bias=False';
-      const linear = `nn.Linear(${input.at(-1)}, ${p.units}${bias})`;
-      if (isMap(input)) {
-        notes.push('Dense acts on the channels, which Keras keeps last: move them there and back.');
-        steps.push(permuteStep(TO_LAST), { module: linear, weights: true });
-        act(p.activation as string, false);
-        steps.push(permuteStep(TO_FIRST));
-      } else {
-        steps.push({ module: linear, weights: true });
-        act(p.activation as string, false);
-      }
-      break;
-    }
-    case 'Conv2D': {
-      const kernel = p.kernel_size as number[];
-      const strides = p.strides as number[];
-      const args = [`${input[2]}`, `${p.filters}`, `kernel_size=${size2(kernel)}`];
-      if (strides.some((s) => s !== 1)) args.push(`stride=${size2(strides)}`);
-      if (p.padding === 'same') {
-        const pads = samePads(input, kernel, strides);
-        if (strides.every((s) => s === 1)) {
-          args.push('padding="same"');
-        } else if (pads.left === pads.right && pads.top === pads.bottom) {
-          if (pads.top + pads.left > 0) args.push(`padding=${size2([pads.top, pads.left])}`);
-        } else {
-          notes.push(
-            "TensorFlow's 'same' padding with stride > 1 pads more at the bottom and right.",
-          );
-          steps.push({
-            module: `nn.ZeroPad2d(${pyTuple([pads.left, pads.right, pads.top, pads.bottom])})`,
-          });
-        }
-      }
-      if (!p.use_bias) args.push('bias=False');
-      steps.push({ module: `nn.Conv2d(${args.join(', ')})`, weights: true });
-      act(p.activation as string, true);
-      break;
-    }
-    case 'MaxPooling2D':
-    case 'AveragePooling2D': {
-      const max = op.type === 'MaxPooling2D';
-      const pool = p.pool_size as number[];
-      const strides = (p.strides as number[] | null) ?? pool;
-      const cls = max ? 'nn.MaxPool2d' : 'nn.AvgPool2d';
-      const args = [size2(pool)];
-      if (strides.some((s, i) => s !== pool[i])) args.push(`stride=${size2(strides)}`);
-      const pads =
-        p.padding === 'same'
-          ? samePads(input, pool, strides)
-          : { left: 0, right: 0, top: 0, bottom: 0 };
-      const padTuple = pyTuple([pads.left, pads.right, pads.top, pads.bottom]);
-      if (pads.left === pads.right && pads.top === pads.bottom) {
-        if (pads.top + pads.left > 0) {
-          args.push(`padding=${size2([pads.top, pads.left])}`);
-          if (!max) {
-            notes.push("Like TensorFlow's 'same', average only the cells inside the image.");
-            args.push('count_include_pad=False');
-          }
-        }
-        steps.push({ module: `${cls}(${args.join(', ')})` });
-      } else if (max) {
-        notes.push(
-          "TensorFlow's 'same' pads more at the bottom and right; -inf never wins the max.",
-        );
-        steps.push({ module: `nn.ConstantPad2d(${padTuple}, float("-inf"))` });
-        steps.push({ module: `${cls}(${args.join(', ')})` });
-      } else {
-        needs.avgPoolSame = true;
-        needs.functional = true;
-        notes.push("TensorFlow's 'same' pads more at the bottom and right; see AvgPool2dSame.");
-        steps.push({
-          module: `AvgPool2dSame(${size2(pool)}, ${size2(strides)}, ${padTuple})`,
-        });
-      }
-      break;
-    }
-    case 'GlobalAveragePooling2D':
-      steps.push({
-        fn: (v) => `${v}.mean(dim=(2, 3))`,
-        seq: ['nn.AdaptiveAvgPool2d(1)', 'nn.Flatten()'],
-      });
-      break;
-    case 'Flatten':
-      if (isMap(input)) {
-        notes.push(
-          'Keras flattens channels last, (H, W, C): permute first so the order of the values (and the weights of the next layer) match.',
-        );
-        steps.push(permuteStep(TO_LAST));
-      }
-      steps.push({ fn: (v) => `${v}.flatten(1)`, seq: ['nn.Flatten()'] });
-      break;
-    case 'Reshape': {
-      const target = op.outputShape;
-      notes.push(
-        isMap(input) || isMap(target)
-          ? 'Reshape works on the channels-last order, as in Keras.'
-          : '',
-      );
-      if (isMap(input)) steps.push(permuteStep(TO_LAST));
-      const seq: string[] = [];
-      if (input.length > 1) seq.push('nn.Flatten()');
-      if (target.length > 1) seq.push(`nn.Unflatten(1, ${pyTuple(target)})`);
-      if (seq.length === 0) seq.push('nn.Identity()');
-      steps.push({ fn: (v) => `${v}.reshape(-1, ${target.map(pyNumber).join(', ')})`, seq });
-      if (isMap(target)) steps.push(permuteStep(TO_FIRST));
-      break;
-    }
-    case 'Activation':
-      act(p.activation as string, isMap(input));
-      if (steps.length === 0 && notes.length === 0)
-        steps.push({ fn: (v) => v, seq: ['nn.Identity()'] });
-      break;
-    case 'Dropout':
-      steps.push({ module: `nn.Dropout(${pyFloat(p.rate as number)})` });
-      break;
-    case 'BatchNormalization': {
-      const features = input.at(-1)!;
-      const momentum = clean(1 - (p.momentum as number));
-      const cls = isMap(input) ? 'nn.BatchNorm2d' : 'nn.BatchNorm1d';
-      notes.push(
-        `PyTorch's momentum weights the new batch: Keras momentum ${p.momentum} = PyTorch ${momentum}.`,
-      );
-      const bn = `${cls}(${features}, eps=${pyFloat(p.epsilon as number)}, momentum=${pyFloat(momentum)})`;
-      if (input.length === 2) {
-        notes.push('BatchNorm1d wants the features on axis 1: swap them there and back.');
-        steps.push(
-          { fn: (v) => `${v}.transpose(1, 2)`, seq: ['Permute(0, 2, 1)'] },
-          { module: bn, weights: true },
-          { fn: (v) => `${v}.transpose(1, 2)`, seq: ['Permute(0, 2, 1)'] },
-        );
-        needs.permute = true;
-      } else {
-        steps.push({ module: bn, weights: true });
-      }
-      break;
-    }
-    case 'LayerNormalization': {
-      const features = input.at(-1)!;
-      const ln = `nn.LayerNorm(${features}, eps=${pyFloat(p.epsilon as number)})`;
-      if (isMap(input)) {
-        notes.push('Keras normalises the last axis, the channels: move them last and back.');
-        steps.push(permuteStep(TO_LAST), { module: ln, weights: true }, permuteStep(TO_FIRST));
-      } else {
-        steps.push({ module: ln, weights: true });
-      }
-      break;
-    }
-    default:
-      throw new Error(`PyTorch back-end: no layer for block type "${op.type}"`);
+    if (s.seq?.some((m) => m.startsWith('Permute('))) needs.permute = true;
   }
-  for (const s of steps) if (s.seq?.some((m) => m.startsWith('Permute('))) needs.permute = true;
-  return { steps, notes: notes.filter((n) => n !== '') };
+  return { steps, notes: notes.filter((n) => n !== ''), ctx };
+}
+
+/**
+ * The comment saying that PyTorch counts other trainable parameters than Keras for `op` (its
+ * kind's `torch.paramCount` hook), or null when the counts agree.
+ */
+function countDiffers(op: IrOp, ctx: PlanContext): string | null {
+  const torchCount = getLayer(op.type)?.torch.paramCount?.(ctx);
+  if (!torchCount || torchCount.trainable === op.count.trainable) return null;
+  return `PyTorch counts ${torchCount.trainable} trainable parameters here, Keras ${op.count.trainable}: ${torchCount.why}.`;
+}
+
+/**
+ * The trainable parameter count of the generated PyTorch model: Keras's (`ir.totals.trainable`)
+ * except for kinds whose `torch.paramCount` hook says PyTorch counts differently (e.g. LSTM's
+ * two bias vectors). What `sum(p.numel() for p in model.parameters() if p.requires_grad)` prints.
+ */
+export function torchTrainableCount(ir: ModelIR): number {
+  let total = 0;
+  for (const op of ir.ops) {
+    const hook = op.id === ir.inputId ? undefined : getLayer(op.type)?.torch.paramCount;
+    total += hook ? hook(contextOf(op, NO_LOSS, false)).trainable : op.count.trainable;
+  }
+  return total;
 }
 
 /** The module of an op in module style: one module, or an `nn.Sequential` of consecutive ones. */
@@ -339,43 +164,25 @@ function moduleOf(steps: Step[]): string | null {
   return modules.length === 1 ? modules[0]! : `nn.Sequential(${modules.join(', ')})`;
 }
 
-/** The forward expression of an op's steps applied to `v`, module style. */
-function forwardExpr(op: IrOp, steps: Step[], v: string): string {
-  let expr = v;
+/** The forward expression of an op's steps on its inputs `ins` (port order), module style. */
+function forwardExpr(op: IrOp, steps: Step[], ins: readonly string[]): string {
+  let expr = ins[0]!;
   let moduleDone = false;
   for (const s of steps) {
     if (s.module) {
-      if (!moduleDone) expr = `self.${op.name}(${expr})`;
+      const self = `self.${op.name}`;
+      if (!moduleDone) expr = s.call ? s.call(self, expr, ins) : `${self}(${expr})`;
       moduleDone = true;
     } else if (s.fn) {
-      expr = s.fn(expr);
+      expr = s.fn(expr, ins);
     }
   }
   return expr;
 }
 
-/**
- * One operand of an element-wise merge as PyTorch must see it to broadcast as Keras does: an
- * input of lower rank than the output gets size-1 axes after the batch axis (Keras's rule), and
- * the layouts are reconciled: a rank-3 Keras shape `(H, W, C)` is `(N, C, H, W)` here. E.g. a
- * `(3)` operand of a `(4, 4, 3)` sum: `v.reshape(-1, 1, 1, 3).permute(0, 3, 1, 2)` → `(N, 3, 1, 1)`.
- * Operands of the output's rank are returned unchanged (same layout, PyTorch broadcasts them).
- */
-export function broadcastOperand(v: string, shape: Shape, outShape: Shape): string {
-  if (shape.length === outShape.length) return v;
-  const expanded = [...Array<number>(outShape.length - shape.length).fill(1), ...shape];
-  const last = isMap(shape) ? `${v}.permute(${TO_LAST})` : v;
-  const reshaped = `${last}.reshape(-1, ${expanded.join(', ')})`;
-  return isMap(outShape) ? `${reshaped}.permute(${TO_FIRST})` : reshaped;
-}
-
-/** `torch.cat` dimension for a Keras Concatenate axis (counting the batch axis). */
-export function torchConcatDim(axis: number, shape: Shape): number {
-  const rank = shape.length;
-  const featureAxis = axis < 0 ? rank + axis : axis - 1;
-  if (rank === 3) return [2, 3, 1][featureAxis]!;
-  return featureAxis + 1;
-}
+/** See the kit: `shared/layers/backends/torch.ts`. Kept here for callers of this module. */
+export { broadcastOperand, torchConcatDim, torchShape } from '../layers/backends/torch.ts';
+export { samePadding } from '../layers/layout.ts';
 
 const LOSS_MODULES: Record<string, string> = {
   sparse_categorical_crossentropy: 'nn.CrossEntropyLoss()',
@@ -443,14 +250,14 @@ const OPTIMIZERS: Record<string, string> = {
 
 /** Names the file defines or imports: the model class must not take one. */
 const FILE_NAMES = new Set(
-  'F DataLoader TensorDataset DistributedSampler DDP SummaryWriter Permute AvgPool2dSame'.split(
-    ' ',
-  ),
+  'F DataLoader TensorDataset DistributedSampler DDP SummaryWriter Permute'.split(' '),
 );
 
 function describeShape(shape: Shape): string {
   const t = torchShape(shape);
-  return isMap(shape) ? `(N, C, H, W) = (N, ${t.join(', ')})` : `(N, ${t.join(', ')})`;
+  return heldSpatialRank(shape) > 0
+    ? `(N, C, H, W) = (N, ${t.join(', ')})`
+    : `(N, ${t.join(', ')})`;
 }
 
 function writeHelpers(w: PyWriter, needs: Needs): void {
@@ -469,24 +276,8 @@ function writeHelpers(w: PyWriter, needs: Needs): void {
     });
     w.blank(2);
   }
-  if (needs.avgPoolSame) {
-    w.block('class AvgPool2dSame(nn.Module):', () => {
-      w.line(
-        '"""Average pooling with TensorFlow\'s \'same\' padding (padding = (left, right, top,',
-      );
-      w.line('bottom)): like Keras, each window averages only the cells inside the image."""');
-      w.blank();
-      w.block('def __init__(self, kernel_size, stride, padding):', () => {
-        w.line('super().__init__()');
-        w.line('self.padding = padding');
-        w.line('self.pool = nn.AvgPool2d(kernel_size, stride)');
-      });
-      w.blank();
-      w.block('def forward(self, x):', () => {
-        w.line('inside = torch.ones_like(x[:, :1])  # 1 inside the image, 0 in the padding');
-        w.line('return self.pool(F.pad(x, self.padding)) / self.pool(F.pad(inside, self.padding))');
-      });
-    });
+  for (const helper of needs.helpers.values()) {
+    helper.write(w);
     w.blank(2);
   }
 }
@@ -511,7 +302,7 @@ function writeModuleClass(
     w.line(`"""${pyDocText(source.name)}, the network drawn in Netwright.`);
     w.line('');
     w.line(
-      `Input: ${describeShape(input.outputShape)}${isMap(input.outputShape) ? ', channels first as PyTorch convolutions expect' : ''}.`,
+      `Input: ${describeShape(input.outputShape)}${heldSpatialRank(input.outputShape) > 0 ? ', channels first as PyTorch convolutions expect' : ''}.`,
     );
     const outputWhat = plan.logitsActivation
       ? `logits ${describeShape(output.outputShape)}; predict_proba() gives probabilities`
@@ -522,7 +313,10 @@ function writeModuleClass(
     w.block('def __init__(self):', () => {
       w.line('super().__init__()');
       for (const op of ir.ops) {
-        const m = moduleOf(plans.get(op.id)?.steps ?? []);
+        const opPlan = plans.get(op.id);
+        const m = moduleOf(opPlan?.steps ?? []);
+        const differs = opPlan && countDiffers(op, opPlan.ctx);
+        if (m && differs) w.comment(differs, op.id);
         if (m) w.line(`self.${op.name} = ${m}${labelComment(op)}`, op.id);
       }
     });
@@ -530,26 +324,16 @@ function writeModuleClass(
     w.block('def forward(self, x):', () => {
       const vars = new Map<string, string>();
       for (const op of ir.ops) {
-        if (op.type === 'Input') {
+        if (op.id === ir.inputId) {
           vars.set(op.id, 'x');
           continue;
         }
         const target = ir.isChain ? 'x' : op.name;
         const ins = op.inputs.map((id) => vars.get(id)!);
         vars.set(op.id, target);
-        if (op.type === 'Add') {
-          const terms = ins.map((v, i) => broadcastOperand(v, op.inputShapes[i]!, op.outputShape));
-          w.line(`${target} = ${terms.join(' + ')}`, op.id);
-          continue;
-        }
-        if (op.type === 'Concatenate') {
-          const dim = torchConcatDim(op.params.axis as number, op.inputShapes[0]!);
-          w.line(`${target} = torch.cat([${ins.join(', ')}], dim=${dim})`, op.id);
-          continue;
-        }
         const opPlan = plans.get(op.id)!;
         for (const note of opPlan.notes) w.comment(note, op.id);
-        w.line(`${target} = ${forwardExpr(op, opPlan.steps, ins[0]!)}`, op.id);
+        w.line(`${target} = ${forwardExpr(op, opPlan.steps, ins)}`, op.id);
       }
       w.line(`return ${vars.get(ir.outputId)!}`);
     });
@@ -566,54 +350,98 @@ function writeModuleClass(
 }
 
 /**
- * Where each op's weighted module lives in the built model: `model.dense_1`, `model.conv_a[1]`
- * (after a ZeroPad2d), or `model[3]` in nn.Sequential style.
+ * Where each op's weighted modules live in the built model, in step order: `model.dense_1`,
+ * `model.conv_a[1]` (after a ZeroPad2d), or `model[3]` in nn.Sequential style.
  */
 function weightModules(
   ir: ModelIR,
   plans: Map<string, OpPlan>,
   style: 'module' | 'sequential',
-): Map<string, string> {
-  const out = new Map<string, string>();
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
   let index = 0;
   for (const op of ir.ops) {
     const steps = plans.get(op.id)?.steps ?? [];
+    const paths: string[] = [];
     if (style === 'sequential') {
       for (const s of steps) {
-        if (s.weights) out.set(op.id, `model[${index}]`);
+        if (s.weights) paths.push(`model[${index}]`);
         index += s.module ? 1 : (s.seq?.length ?? 0);
       }
-      continue;
+    } else {
+      const modules = steps.filter((s) => s.module);
+      modules.forEach((s, at) => {
+        if (s.weights)
+          paths.push(modules.length === 1 ? `model.${op.name}` : `model.${op.name}[${at}]`);
+      });
     }
-    const modules = steps.filter((s) => s.module);
-    const at = modules.findIndex((s) => s.weights);
-    if (at >= 0)
-      out.set(op.id, modules.length === 1 ? `model.${op.name}` : `model.${op.name}[${at}]`);
+    if (paths.length > 0) out.set(op.id, paths);
   }
   return out;
 }
 
-/** A Keras array → the PyTorch parameter or buffer it fills, and how its axes move. */
-const TORCH_ARRAYS: Record<string, { attr: string; axes?: string }> = {
-  'Dense/kernel': { attr: 'weight', axes: '(1, 0)' },
-  'Conv2D/kernel': { attr: 'weight', axes: '(3, 2, 0, 1)' },
-  bias: { attr: 'bias' },
-  gamma: { attr: 'weight' },
-  beta: { attr: 'bias' },
-  moving_mean: { attr: 'running_mean' },
-  moving_variance: { attr: 'running_var' },
-};
+/** One `copy_weight`/`copy_array` call of `load_weights`. */
+interface WeightCall {
+  op: IrOp;
+  /** `copy_weight(...)` arguments, or for `copy_array` when `array` is set. */
+  tensor: string;
+  key: string;
+  axes?: string;
+  /** numpy expression of the array, when more than a transpose. */
+  array?: string;
+}
 
-/** Said once, before the first layer of each kind. */
-const LOAD_NOTES: Record<string, string> = {
-  Dense: 'Dense kernels: Keras [in, out] → nn.Linear [out, in].',
-  Conv2D: 'Conv2D kernels: Keras [height, width, in, out] → nn.Conv2d [out, in, height, width].',
-  BatchNormalization:
-    'BatchNormalization: gamma, beta, moving mean and variance → weight, bias, running_mean, running_var.',
-  LayerNormalization: 'LayerNormalization: gamma, beta → weight, bias.',
-};
+/**
+ * The copies `load_weights` makes, per op in model order, with each kind's note (said once per
+ * kind). Throws when a kind lists a Keras array its `torch.weights` hook does not place.
+ */
+function weightCalls(
+  ir: ModelIR,
+  plans: Map<string, OpPlan>,
+  modules: Map<string, string[]>,
+): { op: IrOp; note: string; calls: WeightCall[] }[] {
+  const out: { op: IrOp; note: string; calls: WeightCall[] }[] = [];
+  for (const op of ir.ops) {
+    const paths = modules.get(op.id);
+    const opPlan = plans.get(op.id);
+    if (!paths || !opPlan) continue;
+    const hook = getLayer(op.type)!.torch.weights;
+    if (!hook)
+      throw new Error(`PyTorch back-end: ${op.type} has weights but no torch weight layout`);
+    const layout = hook(opPlan.ctx);
+    const calls: WeightCall[] = [];
+    for (const { name } of expectedWeights(op)) {
+      const copies = layout.arrays[name];
+      if (!copies || copies.length === 0)
+        throw new Error(
+          `PyTorch back-end: ${op.type} does not say where Keras array "${name}" goes`,
+        );
+      const key = `${op.name}/${name}`;
+      for (const copy of copies) {
+        const path = paths[copy.module ?? 0];
+        if (!path)
+          throw new Error(`PyTorch back-end: ${op.type} has no weighted module ${copy.module}`);
+        const tensor = `${path}.${copy.attr}`;
+        const axes = copy.axes ? pyTuple(copy.axes) : undefined;
+        if (copy.expr) {
+          const raw = `arrays[${pyString(key)}]`;
+          calls.push({
+            op,
+            tensor,
+            key,
+            array: copy.expr(axes ? `${raw}.transpose(${axes})` : raw),
+          });
+        } else {
+          calls.push(axes ? { op, tensor, key, axes } : { op, tensor, key });
+        }
+      }
+    }
+    out.push({ op, note: layout.note, calls });
+  }
+  return out;
+}
 
-function writeCopyWeight(w: PyWriter): void {
+function writeCopyWeight(w: PyWriter, withArray: boolean): void {
   w.block('def copy_weight(tensor, arrays, key, axes=None):', () => {
     w.line(
       '"""Copies arrays[key] into a parameter or buffer, first reordering its axes if given."""',
@@ -628,10 +456,23 @@ function writeCopyWeight(w: PyWriter): void {
       w.line('tensor.copy_(torch.from_numpy(np.ascontiguousarray(array)))');
     });
   });
+  if (!withArray) return;
+  w.blank(2);
+  w.block('def copy_array(tensor, array, key):', () => {
+    w.line('"""Copies an array made from arrays[key] (a slice, a gate reorder) into a tensor."""');
+    w.block('if array.shape != tuple(tensor.shape):', () => {
+      w.line(
+        'raise ValueError(f"{key} gives shape {array.shape}; the model wants {tuple(tensor.shape)}")',
+      );
+    });
+    w.block('with torch.no_grad():', () => {
+      w.line('tensor.copy_(torch.from_numpy(np.ascontiguousarray(array)))');
+    });
+  });
 }
 
 /** `load_weights(model, path)`: a Netwright weights.npz (Keras layouts) into build_model()'s model. */
-function writeLoadWeights(w: PyWriter, ir: ModelIR, modules: Map<string, string>): void {
+function writeLoadWeights(w: PyWriter, ops: ReturnType<typeof weightCalls>): void {
   w.block('def load_weights(model, path):', () => {
     w.line('"""Loads a weights.npz exported by Netwright into a model made by build_model().');
     w.line('');
@@ -641,23 +482,24 @@ function writeLoadWeights(w: PyWriter, ir: ModelIR, modules: Map<string, string>
     w.block('with np.load(path) as arrays:', () => {
       const explained = new Set<string>();
       let any = false;
-      for (const op of ir.ops) {
-        const module = modules.get(op.id);
-        if (!module) continue;
+      for (const { op, note, calls } of ops) {
         if (!explained.has(op.type)) {
           explained.add(op.type);
-          w.comment(LOAD_NOTES[op.type]!);
+          w.comment(note);
         }
-        for (const { name } of expectedWeights(op)) {
-          const how = TORCH_ARRAYS[`${op.type}/${name}`] ?? TORCH_ARRAYS[name]!;
-          const args = [`${module}.${how.attr}`, 'arrays', pyString(`${op.name}/${name}`)];
-          if (how.axes) args.push(how.axes);
-          const call = `copy_weight(${args.join(', ')})`;
+        for (const c of calls) {
+          const args = c.array
+            ? [c.tensor, c.array, pyString(c.key)]
+            : [c.tensor, 'arrays', pyString(c.key), ...(c.axes ? [c.axes] : [])];
+          const call = `${c.array ? 'copy_array' : 'copy_weight'}(${args.join(', ')})`;
           if (call.length + 8 <= 99) {
             w.line(call, op.id);
           } else {
-            w.line('copy_weight(', op.id);
-            w.line(`    ${args.join(', ')}`, op.id);
+            w.line(`${c.array ? 'copy_array' : 'copy_weight'}(`, op.id);
+            const joined = `    ${args.join(', ')}`;
+            // copy_weight keeps one line of arguments (its files stay as they were).
+            if (!c.array || joined.length + 8 <= 99) w.line(joined, op.id);
+            else for (const a of args) w.line(`    ${a},`, op.id);
             w.line(')', op.id);
           }
           any = true;
@@ -671,7 +513,7 @@ function writeLoadWeights(w: PyWriter, ir: ModelIR, modules: Map<string, string>
 
 function probaExpr(plan: LossPlan, outputShape: Shape, logits: string): string {
   return plan.logitsActivation === 'softmax'
-    ? `torch.softmax(${logits}, dim=${isMap(outputShape) ? 1 : -1})`
+    ? `torch.softmax(${logits}, dim=${heldSpatialRank(outputShape) > 0 ? 1 : -1})`
     : `torch.sigmoid(${logits})`;
 }
 
@@ -696,6 +538,8 @@ function writeSequentialModel(
       for (const op of ir.ops.slice(1)) {
         const opPlan = plans.get(op.id)!;
         for (const note of opPlan.notes) w.comment(`${op.name}: ${note}`, op.id);
+        const differs = countDiffers(op, opPlan.ctx);
+        if (differs) w.comment(`${op.name}: ${differs}`, op.id);
         opPlan.steps.forEach((s, i) => {
           const mods = s.module ? [s.module] : (s.seq ?? []);
           mods.forEach((m, j) => {
@@ -799,7 +643,7 @@ function writeMain(
   opts: Required<CodegenOptions>,
 ): void {
   const { ir, training } = source;
-  const conv = isMap(ir.ops[0]!.outputShape);
+  const inputRank = heldSpatialRank(ir.ops[0]!.outputShape);
   const hasVal = training.validationSplit > 0;
   const dist = opts.distributed;
   const metricName = plan.metric === 'mae' ? 'mae' : 'accuracy';
@@ -822,7 +666,10 @@ function writeMain(
     w.blank();
     writeMainData(w);
     w.line('x, y = torch.from_numpy(x), torch.from_numpy(y)');
-    if (conv) w.line('x = x.permute(0, 3, 1, 2)  # channels first: (N, H, W, C) → (N, C, H, W)');
+    if (inputRank > 0)
+      w.line(
+        `x = x.permute(${dims(toChannelsFirst(inputRank))})  # channels first: (N, H, W, C) → (N, C, H, W)`,
+      );
     writeTargets(w, plan);
     if (hasVal) {
       w.comment("Hold out the last examples for validation, as Keras' validation_split does.");
@@ -915,22 +762,26 @@ export function generatePytorch(
   options: PytorchOptions = {},
 ): GeneratedCode {
   const opts = withDefaults(options);
-  const style = options.style === 'sequential' && source.ir.isChain ? 'sequential' : 'module';
   const { ir, training } = source;
   const plan = lossPlan(ir, training.loss);
-  const needs: Needs = { functional: false, permute: false, avgPoolSame: false };
+  const needs: Needs = { functional: false, permute: false, helpers: new Map() };
   const plans = new Map<string, OpPlan>();
   // The op whose activation the loss may take over (the output, or the block before a Dropout).
   const activationOpId = outputActivationOp(ir)?.id;
   for (const op of ir.ops) {
-    if (op.type === 'Input' || op.type === 'Add' || op.type === 'Concatenate') continue;
+    if (op.id === ir.inputId) continue;
     plans.set(op.id, planOp(op, plan, op.id === activationOpId, needs));
   }
+  // nn.Sequential passes one tensor from module to module: a chain whose ops all fit (no step
+  // with its own `call`, e.g. an LSTM's `(out, state)` tuple) can be written that way.
+  const fitsSequential =
+    source.ir.isChain && [...plans.values()].every((p) => p.steps.every((s) => !s.call));
+  const style = options.style === 'sequential' && fitsSequential ? 'sequential' : 'module';
   if (style === 'module') needs.permute = false; // module style permutes inline
   if (opts.includeTraining && plan.targets === 'one_hot' && plan.loss === 'mse')
     needs.functional = true;
   let className = pythonClassName(source.name);
-  if (FILE_NAMES.has(className)) className = `${className}Model`;
+  if (FILE_NAMES.has(className) || needs.helpers.has(className)) className = `${className}Model`;
 
   const w = new PyWriter();
   const run = !opts.includeTraining
@@ -991,9 +842,13 @@ export function generatePytorch(
     writeSequentialModel(w, source, plans, plan);
   }
   w.blank(2);
-  writeCopyWeight(w);
+  const loads = weightCalls(ir, plans, weightModules(ir, plans, style));
+  writeCopyWeight(
+    w,
+    loads.some((l) => l.calls.some((c) => c.array)),
+  );
   w.blank(2);
-  writeLoadWeights(w, ir, weightModules(ir, plans, style));
+  writeLoadWeights(w, loads);
   w.blank(2);
 
   if (!opts.includeTraining) {

@@ -22,7 +22,8 @@
  */
 import type { Diagnostic } from '../diagnostics.ts';
 import { error } from '../diagnostics.ts';
-import type { ActivationName } from '../layers/activations.ts';
+import * as tfjsKit from '../layers/backends/tfjs.ts';
+import { getLayer } from '../layers/registry.ts';
 import type { ParamCount, ResolvedParams } from '../layers/types.ts';
 import type { Shape } from '../shape.ts';
 import { shapeSize } from '../shape.ts';
@@ -120,74 +121,27 @@ export interface ModelCost {
 }
 
 /** FLOPs per element of an activation function under this module's convention. */
-export function activationFlopsPerElement(activation: unknown): number {
-  const name = activation as ActivationName | undefined;
-  if (name === undefined || name === 'linear') return 0;
-  return name === 'softmax' ? 3 : 1;
-}
+export const activationFlopsPerElement: (activation: unknown) => number =
+  tfjsKit.activationFlopsPerElement;
 
-const pair = (value: unknown, fallback: readonly number[]): [number, number] => {
-  const v = (Array.isArray(value) ? value : fallback) as number[];
-  return [v[0]!, v[1]!];
-};
-
-/** Forward FLOPs of one example through one op, and its training FLOPs (see module notes). */
+/**
+ * Forward FLOPs of one example through one op, and its training FLOPs (see module notes), from
+ * the kind's `tfjs` cost hooks (`forwardFlops`, default 0; `trainingFlops`, default 3 × forward).
+ */
 function opFlops(op: CostOp): { forward: number; training: number } {
-  const out = shapeSize(op.outputShape);
-  const input = op.inputShapes[0] ?? [];
-  const act = activationFlopsPerElement(op.params.activation) * out;
-  const bias = op.params.use_bias ? out : 0;
-  let forward: number;
-  switch (op.type) {
-    case 'Dense': {
-      // Applied to the last axis at every leading position: out = positions × units.
-      const fanIn = input[input.length - 1] ?? 0;
-      forward = 2 * fanIn * out + bias + act;
-      break;
-    }
-    case 'Conv2D': {
-      const [kh, kw] = pair(op.params.kernel_size, [3, 3]);
-      const channels = input[2] ?? 0;
-      forward = 2 * kh * kw * channels * out + bias + act;
-      break;
-    }
-    case 'MaxPooling2D': {
-      const [ph, pw] = pair(op.params.pool_size, [2, 2]);
-      forward = (ph * pw - 1) * out; // comparisons
-      break;
-    }
-    case 'AveragePooling2D': {
-      const [ph, pw] = pair(op.params.pool_size, [2, 2]);
-      forward = ph * pw * out; // ph·pw − 1 adds and one multiply by 1/(ph·pw)
-      break;
-    }
-    case 'GlobalAveragePooling2D':
-      forward = shapeSize(input); // H·W − 1 adds and one multiply per channel
-      break;
-    case 'Activation':
-      forward = act;
-      break;
-    case 'Add':
-      forward = (op.inputShapes.length - 1) * out;
-      break;
-    case 'BatchNormalization':
-      forward = 4 * out; // subtract mean, divide by std, scale, shift
-      break;
-    case 'LayerNormalization':
-      forward = 8 * out; // per-example mean (1) and variance (3), then the 4 above
-      break;
-    case 'Dropout':
-      return { forward: 0, training: 2 * out };
-    default:
-      // Input, Flatten, Reshape, Concatenate: data movement, no arithmetic.
-      forward = 0;
-  }
-  return { forward, training: 3 * forward };
+  const hooks = getLayer(op.type)?.tfjs;
+  const forward = hooks?.forwardFlops?.(op) ?? 0;
+  const training = hooks?.trainingFlops ? hooks.trainingFlops(op, forward) : 3 * forward;
+  return { forward, training };
 }
 
-/** Values an op keeps for backprop per example: its output, except views of the input. */
+/**
+ * Values an op keeps for backprop per example: its output (the kind's `tfjs.keptValues` hook
+ * says otherwise for views of the input, e.g. Flatten, Reshape).
+ */
 function keptValues(op: CostOp): number {
-  return op.type === 'Flatten' || op.type === 'Reshape' ? 0 : shapeSize(op.outputShape);
+  const hook = getLayer(op.type)?.tfjs.keptValues;
+  return hook ? hook(op) : shapeSize(op.outputShape);
 }
 
 /** The per-example cost of one op (see the module notes for the conventions). */

@@ -1,5 +1,6 @@
 import { outputActivation, outputUnits, resolveLoss, type LossSetting } from '../codegen/loss.ts';
 import type { ModelIR } from '../ir/lower.ts';
+import { getLayer } from '../layers/registry.ts';
 import { formatShape } from '../shape.ts';
 import type { Dataset, Task } from './types.ts';
 import { featureSize } from './types.ts';
@@ -97,6 +98,8 @@ export function checkDatasetFit(
     });
   }
   const out = output.outputShape;
+  // Fixes that set units/activation only on a kind made to be an output layer (Dense).
+  const head = getLayer(output.type)?.explain.outputHead === true;
   const units = out[out.length - 1] ?? 0;
   // The real last activation: a Dropout after a sigmoid output still outputs probabilities.
   const activation = outputActivation(ir) ?? (output.params.activation as string | undefined);
@@ -107,7 +110,7 @@ export function checkDatasetFit(
       problems.push({
         nodeId: output.id,
         end: 'output',
-        ...(out.length === 1 && output.type === 'Dense'
+        ...(out.length === 1 && head
           ? {
               fix: { title: `Use ${k} softmax units`, params: { units: k, activation: 'softmax' } },
             }
@@ -121,9 +124,7 @@ export function checkDatasetFit(
       problems.push({
         nodeId: output.id,
         end: 'output',
-        ...(output.type === 'Dense'
-          ? { fix: { title: 'Use sigmoid', params: { activation: 'sigmoid' } } }
-          : {}),
+        ...(head ? { fix: { title: 'Use sigmoid', params: { activation: 'sigmoid' } } } : {}),
         message: `The single output unit needs activation sigmoid to classify ${info.title} (it has ${activation ?? 'none'})`,
       });
     }
@@ -131,7 +132,7 @@ export function checkDatasetFit(
     problems.push({
       nodeId: output.id,
       end: 'output',
-      ...(out.length === 1 && output.type === 'Dense'
+      ...(out.length === 1 && head
         ? { fix: { title: 'Use 1 linear unit', params: { units: 1, activation: 'linear' } } }
         : {}),
       message: `The output has shape ${formatShape(out)}, ${info.title} predicts one number: set the last layer to 1 unit, activation linear`,

@@ -2,20 +2,21 @@
  * Trained weights as every exporter and importer sees them: per layer (keyed by the IR op name,
  * which is also the TF.js layer name), the layer's arrays in Keras order and Keras layouts.
  *
- * | layer              | arrays (Keras order)                          | layouts                          |
- * | ------------------ | --------------------------------------------- | -------------------------------- |
- * | Dense              | `kernel`, `bias` (when `use_bias`)            | `[in, units]`, `[units]`         |
- * | Conv2D             | `kernel`, `bias` (when `use_bias`)            | `[kh, kw, in, filters]`, `[filters]` |
- * | BatchNormalization | `gamma`, `beta`, `moving_mean`, `moving_variance` | each `[channels]`            |
- * | LayerNormalization | `gamma`, `beta`                               | each `[features]`                |
+ * Which arrays a layer kind holds, their order and layout, is the kind's knowledge: the
+ * `tfjs.weights` hook in `shared/layers/kinds/<kind>.ts` (hook type and docs in
+ * `shared/layers/backends/tfjs.ts`). For example Dense: `kernel [in, units]`, `bias [units]`
+ * (when `use_bias`); Conv2D: `kernel [kh, kw, in, filters]`, `bias [filters]`;
+ * BatchNormalization: `gamma`, `beta`, `moving_mean`, `moving_variance`, each `[channels]`;
+ * LayerNormalization: `gamma`, `beta`, each `[features]`. A kind without the hook holds none.
  *
  * Data is row-major (C order) float32.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { IrOp, ModelIR } from '../ir/lower.ts';
+import { getLayer } from '../layers/registry.ts';
 
 export interface WeightTensor {
-  /** `kernel`, `bias`, `gamma`, `beta`, `moving_mean` or `moving_variance`. */
+  /** The array's Keras name: `kernel`, `bias`, `gamma`, `moving_mean`, … (see the kind's hook). */
   name: string;
   shape: number[];
   data: Float32Array;
@@ -24,33 +25,12 @@ export interface WeightTensor {
 /** Layer name → its arrays in Keras order. */
 export type ModelWeights = Map<string, WeightTensor[]>;
 
-/** Names and shapes of the arrays an op holds, in Keras order; empty for weightless ops. */
+/**
+ * Names and shapes of the arrays an op holds, in Keras order (its kind's `tfjs.weights` hook);
+ * empty for weightless ops and unknown kinds.
+ */
 export function expectedWeights(op: IrOp): { name: string; shape: number[] }[] {
-  const p = op.params;
-  const inShape = op.inputShapes[0] ?? [];
-  const last = inShape[inShape.length - 1] ?? 0;
-  switch (op.type) {
-    case 'Dense': {
-      const units = p.units as number;
-      const out = [{ name: 'kernel', shape: [last, units] }];
-      return p.use_bias ? [...out, { name: 'bias', shape: [units] }] : out;
-    }
-    case 'Conv2D': {
-      const [kh, kw] = p.kernel_size as [number, number];
-      const filters = p.filters as number;
-      const out = [{ name: 'kernel', shape: [kh, kw, last, filters] }];
-      return p.use_bias ? [...out, { name: 'bias', shape: [filters] }] : out;
-    }
-    case 'BatchNormalization':
-      return ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name) => ({
-        name,
-        shape: [last],
-      }));
-    case 'LayerNormalization':
-      return ['gamma', 'beta'].map((name) => ({ name, shape: [last] }));
-    default:
-      return [];
-  }
+  return getLayer(op.type)?.tfjs.weights?.(op) ?? [];
 }
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

@@ -6,7 +6,10 @@
  *   `Sequential`, `Model`/`Functional`).
  */
 import { z } from 'zod';
-import { LEAKY_RELU_SLOPE, ACTIVATIONS } from '../layers/activations.ts';
+import type { IrOp } from '../ir/lower.ts';
+import { Unsupported, inputShapeOf, type Json } from '../layers/backends/keras.ts';
+import { LAYERS, getLayer } from '../layers/registry.ts';
+import type { LayerDef } from '../layers/types.ts';
 import type { WeightTensor } from '../export/weights.ts';
 import {
   buildImportedProject,
@@ -15,189 +18,64 @@ import {
   type ImportResult,
 } from './build.ts';
 
-type Json = Record<string, unknown>;
-
 /** Weight files by the path the manifest names (e.g. `group1-shard1of1.bin`). */
 export type WeightFiles = Record<string, Uint8Array>;
 
-class Unsupported extends Error {}
-
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const pair = (v: unknown, what: string): number[] => {
-  if (typeof v === 'number') return [v, v];
-  if (Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number'))
-    return v as number[];
-  throw new Unsupported(`${what} ${JSON.stringify(v)}`);
-};
-const ACTIVATION_ALIASES: Record<string, string> = {
-  swish: 'swish',
-  linear: 'linear',
-  None: 'linear',
-};
 
-function activationOf(v: unknown): string {
-  const name =
-    v === null || v === undefined
-      ? 'linear'
-      : isObject(v)
-        ? String((v.config as Json | undefined)?.name ?? v.class_name)
-        : String(v);
-  const normal = ACTIVATION_ALIASES[name] ?? name;
-  if (!(ACTIVATIONS as readonly string[]).includes(normal))
-    throw new Unsupported(`activation "${name}"`);
-  return normal;
-}
+/** The keras hooks of a block type, if it is a known kind. */
+const getKeras = (type: string) => getLayer(type)?.keras;
 
-function shapeFrom(config: Json): number[] | undefined {
-  const batch = (config.batch_input_shape ?? config.batch_shape) as unknown;
-  if (Array.isArray(batch)) return batch.slice(1) as number[];
-  if (Array.isArray(config.input_shape)) return config.input_shape as number[];
-  return undefined;
-}
-
-function checkChannelsLast(config: Json) {
-  const format = config.data_format;
-  if (format !== undefined && format !== null && format !== 'channels_last')
-    throw new Unsupported(`data_format ${String(format)}`);
-}
-
-/** One Keras layer → block type and params (or `null` for InputLayer, handled apart). */
-function convertLayer(cls: string, c: Json): { type: string; params: Json } {
-  const noDilation = () => {
-    const d = c.dilation_rate;
-    if (d !== undefined && pair(d, 'dilation_rate').some((v) => v !== 1))
-      throw new Unsupported('dilation');
-  };
-  switch (cls) {
-    case 'Dense':
-      return {
-        type: 'Dense',
-        params: {
-          units: c.units,
-          activation: activationOf(c.activation),
-          use_bias: c.use_bias ?? true,
-        },
-      };
-    case 'Conv2D':
-    case 'Convolution2D': {
-      checkChannelsLast(c);
-      noDilation();
-      if ((c.groups ?? 1) !== 1) throw new Unsupported('grouped convolution');
-      return {
-        type: 'Conv2D',
-        params: {
-          filters: c.filters,
-          kernel_size: pair(c.kernel_size, 'kernel_size'),
-          strides: pair(c.strides ?? 1, 'strides'),
-          padding: c.padding ?? 'valid',
-          activation: activationOf(c.activation),
-          use_bias: c.use_bias ?? true,
-        },
-      };
-    }
-    case 'MaxPooling2D':
-    case 'MaxPool2D':
-    case 'AveragePooling2D':
-    case 'AvgPool2D': {
-      checkChannelsLast(c);
-      const pool = pair(c.pool_size ?? 2, 'pool_size');
-      const strides =
-        c.strides === null || c.strides === undefined ? null : pair(c.strides, 'strides');
-      return {
-        type: cls.startsWith('Max') ? 'MaxPooling2D' : 'AveragePooling2D',
-        params: {
-          pool_size: pool,
-          strides: strides && (strides[0] !== pool[0] || strides[1] !== pool[1]) ? strides : null,
-          padding: c.padding ?? 'valid',
-        },
-      };
-    }
-    case 'GlobalAveragePooling2D':
-    case 'GlobalAvgPool2D':
-      checkChannelsLast(c);
-      if (c.keepdims) throw new Unsupported('keepdims');
-      return { type: 'GlobalAveragePooling2D', params: {} };
-    case 'Flatten':
-      checkChannelsLast(c);
-      return { type: 'Flatten', params: {} };
-    case 'Reshape':
-      return { type: 'Reshape', params: { target_shape: c.target_shape } };
-    case 'Dropout':
-      return { type: 'Dropout', params: { rate: c.rate } };
-    case 'Activation':
-      return { type: 'Activation', params: { activation: activationOf(c.activation) } };
-    case 'ReLU':
-      if (
-        (c.max_value ?? null) !== null ||
-        (c.negative_slope ?? 0) !== 0 ||
-        (c.threshold ?? 0) !== 0
-      )
-        throw new Unsupported('ReLU with max_value, slope or threshold');
-      return { type: 'Activation', params: { activation: 'relu' } };
-    case 'Softmax':
-      if ((c.axis ?? -1) !== -1) throw new Unsupported(`Softmax over axis ${String(c.axis)}`);
-      return { type: 'Activation', params: { activation: 'softmax' } };
-    case 'ELU':
-      if ((c.alpha ?? 1) !== 1) throw new Unsupported(`ELU alpha ${String(c.alpha)}`);
-      return { type: 'Activation', params: { activation: 'elu' } };
-    case 'LeakyReLU': {
-      const slope = Number(c.negative_slope ?? c.alpha ?? 0.3);
-      if (Math.abs(slope - LEAKY_RELU_SLOPE) > 1e-6)
-        throw new Unsupported(
-          `LeakyReLU slope ${slope} (Netwright's leaky_relu has slope ${LEAKY_RELU_SLOPE})`,
-        );
-      return { type: 'Activation', params: { activation: 'leaky_relu' } };
-    }
-    case 'BatchNormalization': {
-      const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
-      // A non-negative axis must be the last one (batch counted); checked once shapes are known.
-      if (axis.length !== 1)
-        throw new Unsupported(`BatchNormalization over axes ${JSON.stringify(c.axis)}`);
-      if (c.center === false || c.scale === false)
-        throw new Unsupported('BatchNormalization without center or scale');
-      return {
-        type: 'BatchNormalization',
-        params: { momentum: c.momentum ?? 0.99, epsilon: c.epsilon ?? 0.001, _axis: axis[0] },
-      };
-    }
-    case 'LayerNormalization': {
-      const axis = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
-      if (axis.length !== 1)
-        throw new Unsupported(`LayerNormalization over axes ${JSON.stringify(c.axis)}`);
-      if (c.center === false || c.scale === false)
-        throw new Unsupported('LayerNormalization without center or scale');
-      return {
-        type: 'LayerNormalization',
-        params: { epsilon: c.epsilon ?? 0.001, _axis: axis[0] },
-      };
-    }
-    case 'Add':
-      return { type: 'Add', params: {} };
-    case 'Concatenate':
-      return { type: 'Concatenate', params: { axis: c.axis ?? -1 } };
-    default:
-      throw new Unsupported('a layer Netwright has no block for');
+/**
+ * Keras class name (and alias, e.g. `Convolution2D`) → the layer kind that imports it
+ * (`LayerDef.keras.classNames`): the kind whose `type` is that name, else the first kind in
+ * palette order that lists it. Built on first use.
+ */
+let byClassName: Map<string, LayerDef> | undefined;
+export function kerasKindForClass(className: string): LayerDef | undefined {
+  if (!byClassName) {
+    byClassName = new Map();
+    for (const def of LAYERS)
+      if (def.keras.classNames.includes(def.type)) byClassName.set(def.type, def);
+    for (const def of LAYERS)
+      for (const name of def.keras.classNames)
+        if (!byClassName.has(name)) byClassName.set(name, def);
   }
+  return byClassName.get(className);
 }
 
-/** `[name, node, tensor, kwargs]` lists (Keras 2, TF.js) or `keras_history` (Keras 3). */
-function inboundNames(inbound: unknown): string[] {
+/**
+ * The names of the layers feeding one layer call, in port order: positional tensors, then the
+ * keyword arguments named in `tensorKwargs` (`Hooks.tensorKwargs`, e.g. MultiHeadAttention's
+ * `value`, `key`), in that order. Reads `[name, node, tensor, kwargs]` lists (Keras 2, TF.js) or
+ * `{args, kwargs}` with `keras_history` tensors (Keras 3).
+ */
+function inboundNames(inbound: unknown, tensorKwargs: readonly string[] = []): string[] {
   if (!Array.isArray(inbound) || inbound.length === 0) return [];
   if (inbound.length > 1) throw new Unsupported('a layer used more than once (shared layers)');
   const call = inbound[0];
   const names: string[] = [];
+  const kwargs: unknown[] = [];
   const visit = (v: unknown) => {
     if (Array.isArray(v)) {
-      if (typeof v[0] === 'string' && typeof v[1] === 'number') names.push(v[0]);
-      else v.forEach(visit);
+      if (typeof v[0] === 'string' && typeof v[1] === 'number') {
+        names.push(v[0]);
+        if (isObject(v[3])) kwargs.push(v[3]);
+      } else v.forEach(visit);
     } else if (isObject(v)) {
       const history = (v.config as Json | undefined)?.keras_history;
       if (Array.isArray(history) && typeof history[0] === 'string') names.push(history[0]);
-      else if (Array.isArray(v.args)) visit(v.args);
+      else if (Array.isArray(v.args)) {
+        visit(v.args);
+        if (isObject(v.kwargs)) kwargs.push(v.kwargs);
+      }
     }
   };
   visit(call);
+  // Only the first call's keyword arguments: later ones belong to nested tensors' own calls.
+  const first = kwargs[0];
+  if (isObject(first)) for (const key of tensorKwargs) visit(first[key]);
   return names;
 }
 
@@ -287,8 +165,6 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
   return out;
 }
 
-const WEIGHT_ORDER = ['kernel', 'bias', 'gamma', 'beta', 'moving_mean', 'moving_variance'];
-
 /**
  * Imports a TF.js / Keras model JSON (text or parsed). `files`: the weight files a TF.js
  * `model.json` names, when at hand; without them the model imports without weights. The weight
@@ -362,6 +238,8 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   const problems: string[] = [];
   const layers: ImportedLayer[] = [];
   const sequential = cls === 'Sequential';
+  /** Shape checks of imported layers (`Imported.check`), by layer name. */
+  const checks = new Map<string, (op: IrOp) => string | undefined>();
 
   let previous: string | undefined;
   for (const [i, raw] of rawLayers.entries()) {
@@ -369,16 +247,15 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     const layerName = String(lc.name ?? raw.name ?? `layer_${i}`);
     const lcls = String(raw.class_name);
     try {
-      if (lcls === 'InputLayer') {
-        const shape = shapeFrom(lc);
-        if (!shape || shape.some((d) => typeof d !== 'number'))
-          throw new Unsupported(`input shape ${JSON.stringify(shape ?? null)} (needs fixed sizes)`);
-        layers.push({ name: layerName, type: 'Input', params: { shape }, inputs: [] });
+      const kind = kerasKindForClass(lcls);
+      if (kind?.type === 'Input') {
+        const { params } = kind.keras.fromConfig(lc, lcls);
+        layers.push({ name: layerName, type: kind.type, params, inputs: [] });
         previous = layerName;
         continue;
       }
       if (sequential && previous === undefined) {
-        const shape = shapeFrom(lc) ?? shapeFrom((topology.build_config ?? {}) as Json);
+        const shape = inputShapeOf(lc) ?? inputShapeOf((topology.build_config ?? {}) as Json);
         if (!shape || shape.some((d) => typeof d !== 'number'))
           throw new Unsupported(
             'no input shape (build the model or give its first layer an input shape)',
@@ -386,9 +263,13 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
         layers.push({ name: 'input', type: 'Input', params: { shape }, inputs: [] });
         previous = 'input';
       }
-      const block = convertLayer(lcls, lc);
-      const inputs = sequential ? [previous!] : inboundNames(raw.inbound_nodes);
-      layers.push({ name: layerName, type: block.type, params: block.params, inputs });
+      if (!kind) throw new Unsupported('a layer Netwright has no block for');
+      const block = kind.keras.fromConfig(lc, lcls);
+      if (block.check) checks.set(layerName, block.check);
+      const inputs = sequential
+        ? [previous!]
+        : inboundNames(raw.inbound_nodes, kind.keras.tensorKwargs);
+      layers.push({ name: layerName, type: kind.type, params: block.params, inputs });
       previous = layerName;
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e;
@@ -408,7 +289,8 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     }
   }
 
-  // TF.js splits Dense/Conv2D + leaky_relu into `<name>` and `<name>.leaky_relu`: fold them back.
+  // Netwright's TF.js build splits a kind with `splitsActivation` (Dense, Conv2D) + leaky_relu into
+  // `<name>` and `<name>.leaky_relu`: fold them back.
   for (const l of [...layers]) {
     const base = l.name.endsWith('.leaky_relu')
       ? l.name.slice(0, -'.leaky_relu'.length)
@@ -418,7 +300,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
       !producer ||
       l.inputs.length !== 1 ||
       l.inputs[0] !== base ||
-      !['Dense', 'Conv2D'].includes(producer.type) ||
+      !getKeras(producer.type)?.splitsActivation ||
       producer.params.activation !== 'linear'
     )
       continue;
@@ -429,7 +311,8 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   }
 
   // TF.js (Netwright's build) routes a merge's repeated input through a linear `<merge>.input_<port>`
-  // layer (see shared/tfjs/build-model.ts): read the tensor directly again.
+  // layer (see shared/tfjs/build-model.ts): read the tensor directly again. A mechanic of that
+  // build (its identity layer is an Activation `linear`), not per-kind knowledge.
   for (const l of [...layers]) {
     const m = /^(.+)\.input_\d+$/.exec(l.name);
     if (!m || l.type !== 'Activation' || l.params.activation !== 'linear' || l.inputs.length !== 1)
@@ -453,37 +336,24 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   if (weights) {
     for (const l of layers) {
       const w = weights.get(l.name);
-      if (w)
-        l.weights = [...w].sort(
-          (a, b) => WEIGHT_ORDER.indexOf(a.name) - WEIGHT_ORDER.indexOf(b.name),
-        );
-      else if (['Dense', 'Conv2D', 'BatchNormalization', 'LayerNormalization'].includes(l.type))
-        l.weights = [];
-    }
-  }
-  // Normalisation axes must be the last one (checked once shapes are known).
-  const axes = new Map<string, unknown>();
-  for (const l of layers) {
-    if ('_axis' in l.params) {
-      axes.set(l.name, l.params._axis);
-      delete l.params._axis;
+      const order = getKeras(l.type)?.weightOrder ?? [];
+      // Arrays the kind does not name go last, in stored order.
+      const rank = (name: string) => {
+        const i = order.indexOf(name);
+        return i < 0 ? order.length : i;
+      };
+      if (w) l.weights = [...w].sort((a, b) => rank(a.name) - rank(b.name));
+      else if (order.length > 0) l.weights = [];
     }
   }
   const result = buildImportedProject({ name: modelName, layers, source });
   if (!result.ok) return result;
-  const bad = result.ir.ops.filter((op) => {
+  const bad: string[] = [];
+  for (const op of result.ir.ops) {
     const original = layers.find((l) => l.name === op.name || l.name === op.label);
-    const axis = original ? axes.get(original.name) : undefined;
-    return axis !== undefined && axis !== -1 && axis !== op.inputShapes[0]!.length;
-  });
-  if (bad.length > 0) {
-    return {
-      ok: false,
-      error: unsupportedMessage(
-        source,
-        bad.map((op) => `layer "${op.name}" (${op.type}): normalises an axis other than the last`),
-      ),
-    };
+    const problem = original ? checks.get(original.name)?.(op) : undefined;
+    if (problem) bad.push(`layer "${op.name}" (${op.type}): ${problem}`);
   }
+  if (bad.length > 0) return { ok: false, error: unsupportedMessage(source, bad) };
   return result;
 }

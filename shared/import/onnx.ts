@@ -1,5 +1,8 @@
 /**
- * ONNX model → Netwright graph. Reads models made of the operators the exporter writes (and the
+ * ONNX model → Netwright graph. Each layer kind's `onnx.import` claims (see
+ * `shared/layers/backends/onnx.ts`) turn ONNX nodes into blocks; this driver reads initializers,
+ * tracks layouts through Transpose, ends GlobalAveragePool's `[N, C, 1, 1]` at its squeeze, and
+ * reports every unsupported node by name. Reads models made of the operators the exporter writes (and the
  * common equivalents other exporters use): MatMul(+Add)/Gemm → Dense, Conv → Conv2D,
  * MaxPool/AveragePool, GlobalAveragePool or ReduceMean over H,W → GlobalAveragePooling2D,
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
@@ -12,11 +15,19 @@
  * PyTorch's results by reordering the Dense kernel's rows from `(C, H, W)` to `(H, W, C)` order. An activation right after a Dense/Conv2D is folded into it (in
  * Netwright's own files only when the node names say it belongs to that layer).
  */
-import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';
-import { getLayer, resolveParams } from '../layers/registry.ts';
+import {
+  near,
+  samePerm,
+  Unsupported,
+  type ImportContext,
+  type Importer,
+  type TensorState,
+} from '../layers/backends/onnx.ts';
+import { onnxPads, spatialPads } from '../layers/layout.ts';
+import { getLayer, LAYERS, resolveParams } from '../layers/registry.ts';
 import type { Shape } from '../shape.ts';
 import type { WeightTensor } from '../export/weights.ts';
-import { onnxToKerasKernel, ONNX_PRODUCER, windowPads } from '../onnx/export.ts';
+import { ONNX_PRODUCER } from '../onnx/graph.ts';
 import {
   decodeOnnx,
   OnnxDecodeError,
@@ -30,66 +41,32 @@ import {
   type ImportResult,
 } from './build.ts';
 
-interface TensorState {
-  /** The layer whose output this is. */
-  layer: string;
-  /** Actual layout = channels-last layout transposed by `perm` (batch axis included). */
-  perm: number[];
-  /** Channels-last shape without batch. */
-  shape: Shape;
-  /** GlobalAveragePool's `[N, C, 1, 1]`, waiting for the Flatten/Squeeze/Reshape that ends it. */
-  gap4d?: boolean;
-  /**
-   * A vector flattened from a channels-first map (PyTorch's `nn.Flatten` after a conv): the
-   * Netwright Flatten gives `(H, W, C)` order, so value `i` of the block's output is value
-   * `torchIndex[i]` of the ONNX tensor. Only element-wise ops and a Dense (whose kernel rows are
-   * reordered) may read it.
-   */
-  torchIndex?: Int32Array;
-}
-
 const identity = (r: number) => Array.from({ length: r }, (_, i) => i);
 const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
 const channelFirst = (r: number) =>
   r === 2 ? [0, 1] : [0, r - 1, ...identity(r - 2).map((i) => i + 1)];
-const samePerm = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((v, i) => v === b[i]);
-const near = (a: number | undefined, b: number, tol = 1e-5) =>
-  a !== undefined && Math.abs(a - b) <= tol * Math.max(1, Math.abs(b));
-
-class Unsupported extends Error {}
-
-/** ONNX operators that read NCHW maps: an input read by one of them is taken as NCHW. */
-const CHANNELS_FIRST_OPS = new Set([
-  'Conv',
-  'MaxPool',
-  'AveragePool',
-  'BatchNormalization',
-  'GlobalAveragePool',
-]);
-
-/** A Reshape to `[N, -1]` (or `[0, -1]`): a flatten. */
-const isFlattenReshape = (shape: number[] | undefined) =>
-  !!shape && shape.length === 2 && shape[1] === -1 && (shape[0] === 0 || shape[0] === -1);
 
 /**
- * For an `(H, W, C)` map: index `i` of its channels-last flatten → the index of the same value
- * in the channels-first `(C, H, W)` flatten.
+ * Every kind's import claims by ONNX operator type, in registry order (the first claim whose
+ * `match` does not return `false` handles a node).
  */
-function chwIndexOfHwc([h, w, c]: Shape): Int32Array {
-  const out = new Int32Array(h! * w! * c!);
-  for (let y = 0; y < h!; y++)
-    for (let x = 0; x < w!; x++)
-      for (let k = 0; k < c!; k++) out[(y * w! + x) * c! + k] = (k * h! + y) * w! + x;
+function claimsByOp(): Map<string, Importer[]> {
+  const out = new Map<string, Importer[]>();
+  for (const def of LAYERS)
+    for (const imp of def.onnx.import ?? [])
+      for (const op of imp.ops) out.set(op, [...(out.get(op) ?? []), imp]);
   return out;
 }
 
-/** Kernel `[rows, cols]` whose row `i` becomes row `order[i]` of the input: rows picked anew. */
-function reorderRows(kernel: Float32Array, cols: number, order: Int32Array): Float32Array {
-  const out = new Float32Array(kernel.length);
-  order.forEach((from, to) => out.set(kernel.subarray(from * cols, (from + 1) * cols), to * cols));
-  return out;
+/** ONNX operators that read NCHW maps: an input read by one of them is taken as NCHW. */
+function channelsFirstOps(): Set<string> {
+  return new Set(
+    LAYERS.flatMap((d) => (d.onnx.import ?? []).flatMap((i) => i.channelsFirst ?? [])),
+  );
 }
+
+/** The Flatten, Squeeze or Reshape that ends a `gap4d` output (`[N, C, 1, 1]` → `[N, C]`). */
+const SQUEEZES = new Set(['Flatten', 'Squeeze', 'Reshape']);
 
 /**
  * Imports ONNX bytes. On failure, `error` lists every unsupported node at once. Never throws: a
@@ -152,9 +129,9 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     };
   }
   // NCHW input: a 4-D input that a channels-first operator reads directly.
+  const firstOps = channelsFirstOps();
   const nchw =
-    inShape.length === 3 &&
-    nodes.some((n) => n.inputs[0] === input.name && CHANNELS_FIRST_OPS.has(n.opType));
+    inShape.length === 3 && nodes.some((n) => n.inputs[0] === input.name && firstOps.has(n.opType));
   if (nchw) inShape = [inShape[1]!, inShape[2]!, inShape[0]!];
   const inputLayer: ImportedLayer = {
     name: input.name,
@@ -185,6 +162,7 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     if (!result.ok) throw new Unsupported(result.message);
     return result.shape;
   };
+  class SkipNode extends Error {}
   const stateOf = (node: DecodedNode, tensor: string | undefined): TensorState => {
     if (!tensor) throw new Unsupported('a missing input');
     if (inits.has(tensor)) throw new Unsupported(`a constant (${tensor}) where data is expected`);
@@ -268,18 +246,6 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     if (ours && !node.name.startsWith(`${layer.name}/`)) return undefined;
     return layer;
   };
-  const activation = (node: DecodedNode, act: string) => {
-    const s = stateOf(node, node.inputs[0]);
-    if (act === 'softmax') requireChannelsLast(s, 'Softmax');
-    const producer = foldable(node, s, ['Dense', 'Conv2D']);
-    if (producer) {
-      producer.params.activation = act;
-      alias(node, s);
-    } else {
-      addLayer(node, 'Activation', { activation: act }, [s], s.perm);
-      keepTorchIndex(node, s);
-    }
-  };
   const attr = (node: DecodedNode, name: string) => node.attrs.get(name);
   const windowPadding = (
     node: DecodedNode,
@@ -291,362 +257,65 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     if (autoPad === 'VALID') return 'valid';
     if (autoPad === 'SAME_UPPER') return 'same';
     if (autoPad !== 'NOTSET' && autoPad !== '') throw new Unsupported(`auto_pad ${autoPad}`);
-    const pads = attr(node, 'pads')?.ints ?? [0, 0, 0, 0];
+    const pads = attr(node, 'pads')?.ints ?? [];
     if (pads.every((p) => p === 0)) return 'valid';
-    const same = windowPads(s.shape, k, strides, 'same');
+    // The window's own length is its spatial rank (2 for Conv2D, 1 for Conv1D).
+    const rank = k.length;
+    if (strides.length !== rank || s.shape.length !== rank + 1)
+      throw new Unsupported(
+        `a ${rank}-D window with strides [${strides.join(', ')}] on a map of shape (${s.shape.join(', ')})`,
+      );
+    const same = onnxPads(spatialPads(s.shape, rank, k, strides, 'same'));
     if (samePerm(pads, same)) return 'same';
     throw new Unsupported(
       `explicit pads [${pads.join(', ')}] that are neither "valid" nor TensorFlow's "same" ([${same.join(', ')}])`,
     );
   };
 
-  class SkipNode extends Error {}
+  const ctx: ImportContext = {
+    ours,
+    opset: model.opset,
+    inits,
+    attr,
+    stateOf,
+    floatsOf,
+    intsOf,
+    addLayer,
+    outputState: (node) => states.get(node.outputs[0]!)!,
+    alias,
+    keepTorchIndex,
+    layerNameOf,
+    layer: (layerName) => byName.get(layerName),
+    isOpen: (layerName) => open.has(layerName),
+    consumers: (tensor) => (tensor ? (consumers.get(tensor) ?? 0) : 0),
+    foldable,
+    requireChannelsLast,
+    requireChannelsFirst,
+    windowPadding,
+  };
+  const byOp = claimsByOp();
   for (const node of nodes) {
     try {
       if (node.domain !== '' && node.domain !== 'ai.onnx')
         throw new Unsupported(`operator domain ${node.domain}`);
       for (const a of node.attrs.values())
         if (a.graph) throw new Unsupported('a subgraph attribute');
-      const x = node.inputs[0];
-      switch (node.opType) {
-        case 'Identity': {
-          const s = stateOf(node, x);
-          // Netwright writes a linear Activation block as `<name>/Identity`.
-          if (ours && node.name.endsWith('/Identity') && layerNameOf(node) !== s.layer)
-            addLayer(node, 'Activation', { activation: 'linear' }, [s], s.perm);
-          else alias(node, s);
-          break;
-        }
-        case 'Dropout': {
-          if (
-            (node.outputs[1] && consumers.get(node.outputs[1])) ||
-            intsOf(node.inputs[2])?.some(Boolean)
-          )
-            throw new Unsupported('Dropout in training mode');
-          const ratio = node.inputs[1]
-            ? floatsOf(node.inputs[1], 'a ratio').floats[0]
-            : attr(node, 'ratio')?.f;
-          const s = stateOf(node, x);
-          addLayer(node, 'Dropout', { rate: Math.round((ratio ?? 0.5) * 1e6) / 1e6 }, [s], s.perm);
-          keepTorchIndex(node, s);
-          break;
-        }
-        case 'Transpose': {
-          const s = stateOf(node, x);
-          const p = attr(node, 'perm')?.ints ?? identity(s.perm.length).reverse();
-          alias(node, { ...s, perm: p.map((i) => s.perm[i]!) });
-          break;
-        }
-        case 'Relu':
-          activation(node, 'relu');
-          break;
-        case 'Sigmoid':
-          activation(node, 'sigmoid');
-          break;
-        case 'Tanh':
-          activation(node, 'tanh');
-          break;
-        case 'Softplus':
-          activation(node, 'softplus');
-          break;
-        case 'Gelu':
-          if ((attr(node, 'approximate')?.s ?? 'none') !== 'none')
-            throw new Unsupported('Gelu with the tanh approximation');
-          activation(node, 'gelu');
-          break;
-        case 'Elu':
-          if (!near(attr(node, 'alpha')?.f ?? 1, 1))
-            throw new Unsupported(`Elu with alpha ${attr(node, 'alpha')?.f}`);
-          activation(node, 'elu');
-          break;
-        case 'Selu':
-          if (
-            !near(attr(node, 'alpha')?.f ?? 1.6732632, 1.6732632) ||
-            !near(attr(node, 'gamma')?.f ?? 1.050701, 1.050701)
-          )
-            throw new Unsupported('Selu with non-standard alpha/gamma');
-          activation(node, 'selu');
-          break;
-        case 'LeakyRelu': {
-          const alpha = attr(node, 'alpha')?.f ?? 0.01;
-          if (!near(alpha, LEAKY_RELU_SLOPE))
-            throw new Unsupported(
-              `LeakyRelu with slope ${alpha} (Netwright's leaky_relu has slope ${LEAKY_RELU_SLOPE})`,
-            );
-          activation(node, 'leaky_relu');
-          break;
-        }
-        case 'Softmax': {
-          const s = stateOf(node, x);
-          const axis = attr(node, 'axis')?.i ?? (model.opset >= 13 ? -1 : 1);
-          const rank = s.shape.length + 1;
-          if (axis !== -1 && axis !== rank - 1)
-            throw new Unsupported(`Softmax over axis ${axis} (only the last axis)`);
-          activation(node, 'softmax');
-          break;
-        }
-        case 'MatMul':
-        case 'Gemm': {
-          const s = stateOf(node, x);
-          requireChannelsLast({ ...s, torchIndex: undefined }, node.opType);
-          const w = floatsOf(node.inputs[1], 'a weight matrix');
-          if (w.dims.length !== 2)
-            throw new Unsupported(`${node.opType} with a ${w.dims.length}-D weight`);
-          let kernel = w.floats;
-          let [rows, cols] = w.dims as [number, number];
-          let bias: Float32Array | undefined;
-          if (node.opType === 'Gemm') {
-            if (
-              (attr(node, 'transA')?.i ?? 0) !== 0 ||
-              !near(attr(node, 'alpha')?.f ?? 1, 1) ||
-              !near(attr(node, 'beta')?.f ?? 1, 1)
-            )
-              throw new Unsupported('Gemm with transA, alpha or beta');
-            if (attr(node, 'transB')?.i) {
-              kernel = transpose2d(kernel, rows, cols);
-              [rows, cols] = [cols, rows];
-            }
-            if (node.inputs[2]) {
-              const c = floatsOf(node.inputs[2], 'a bias');
-              if (c.floats.length !== cols)
-                throw new Unsupported('Gemm with a bias that is not one value per unit');
-              bias = c.floats;
-            }
-          }
-          if (s.torchIndex) kernel = reorderRows(kernel, cols, s.torchIndex);
-          addLayer(
-            node,
-            'Dense',
-            { units: cols, activation: 'linear', use_bias: bias !== undefined },
-            [s],
-            null,
-            [
-              { name: 'kernel', shape: [rows, cols], data: kernel },
-              ...(bias ? [{ name: 'bias', shape: [cols], data: bias }] : []),
-            ],
-          );
-          break;
-        }
-        case 'Add':
-        case 'Sum': {
-          const constIdx = node.inputs.findIndex((i) => inits.has(i));
-          if (node.opType === 'Add' && constIdx !== -1) {
-            const s = stateOf(node, node.inputs[1 - constIdx]);
-            const b = floatsOf(node.inputs[constIdx], 'a bias');
-            const layer = byName.get(s.layer);
-            const canFold =
-              layer?.type === 'Dense' &&
-              open.has(layer.name) &&
-              layer.params.use_bias === false &&
-              layer.params.activation === 'linear' &&
-              isIdentity(s.perm) &&
-              b.floats.length === layer.params.units &&
-              b.dims.length <= 1 &&
-              (consumers.get(node.inputs[1 - constIdx]!) ?? 0) === 1 &&
-              (!ours || node.name.startsWith(`${layer.name}/`));
-            if (!canFold)
-              throw new Unsupported("Add of a constant that is not a Dense layer's bias");
-            layer.params.use_bias = true;
-            layer.weights!.push({ name: 'bias', shape: [b.floats.length], data: b.floats });
-            alias(node, s);
-            break;
-          }
-          const ins = node.inputs.map((i) => stateOf(node, i));
-          for (const s of ins) requireChannelsLast(s, node.opType);
-          if (ins.length < 2) {
-            alias(node, ins[0]!);
-            break;
-          }
-          addLayer(node, 'Add', {}, ins, null);
-          break;
-        }
-        case 'Concat': {
-          const ins = node.inputs.map((i) => stateOf(node, i));
-          for (const s of ins) requireChannelsLast(s, 'Concat');
-          const axis = attr(node, 'axis')?.i ?? 1;
-          if (axis === 0) throw new Unsupported('Concat along the batch axis');
-          addLayer(node, 'Concatenate', { axis }, ins, null);
-          break;
-        }
-        case 'Flatten':
-        case 'Squeeze':
-        case 'Reshape': {
-          const raw = states.get(x ?? '');
-          if (raw?.gap4d) {
-            // The end of GlobalAveragePool: [N, C, 1, 1] → [N, C].
-            alias(node, { layer: raw.layer, perm: [0, 1], shape: raw.shape });
-            break;
-          }
-          const s = stateOf(node, x);
-          const flat = node.opType === 'Flatten' || isFlattenReshape(intsOf(node.inputs[1]));
-          if (flat && s.shape.length === 3 && samePerm(s.perm, channelFirst(4))) {
-            if (node.opType === 'Flatten' && (attr(node, 'axis')?.i ?? 1) !== 1)
-              throw new Unsupported('Flatten with axis other than 1');
-            // PyTorch flattens (C, H, W); the Flatten block (H, W, C): remember the order.
-            addLayer(node, 'Flatten', {}, [s], null);
-            states.get(node.outputs[0]!)!.torchIndex = chwIndexOfHwc(s.shape);
-            break;
-          }
-          requireChannelsLast(s, node.opType);
-          if (node.opType === 'Flatten') {
-            if ((attr(node, 'axis')?.i ?? 1) !== 1)
-              throw new Unsupported('Flatten with axis other than 1');
-            addLayer(node, 'Flatten', {}, [s], null);
-          } else if (node.opType === 'Reshape') {
-            const shape = intsOf(node.inputs[1]);
-            if (!shape) throw new Unsupported('Reshape to a computed shape');
-            if (shape[0] !== 0 && shape[0] !== -1)
-              throw new Unsupported(`Reshape that changes the batch axis (to ${shape[0]})`);
-            const target = shape.slice(1);
-            if (target.includes(0) || (shape[0] === -1 && target.includes(-1)))
-              throw new Unsupported(`Reshape to [${shape.join(', ')}]`);
-            addLayer(node, 'Reshape', { target_shape: target }, [s], null);
-          } else {
-            throw new Unsupported('Squeeze');
-          }
-          break;
-        }
-        case 'Conv': {
-          const s = stateOf(node, x);
-          requireChannelsFirst(s, 'Conv');
-          if (s.shape.length !== 3) throw new Unsupported('Conv that is not 2-D');
-          const w = floatsOf(node.inputs[1], 'a kernel');
-          const [cout, cin, kh, kw] = w.dims as [number, number, number, number];
-          if ((attr(node, 'group')?.i ?? 1) !== 1) throw new Unsupported('grouped Conv');
-          if ((attr(node, 'dilations')?.ints ?? [1, 1]).some((d) => d !== 1))
-            throw new Unsupported('dilated Conv');
-          if (cin !== s.shape[2])
-            throw new Unsupported(`Conv kernel for ${cin} channels on ${s.shape[2]}`);
-          const strides = attr(node, 'strides')?.ints ?? [1, 1];
-          const padding = windowPadding(node, s, [kh, kw], strides);
-          const weights: WeightTensor[] = [
-            {
-              name: 'kernel',
-              shape: [kh, kw, cin, cout],
-              data: onnxToKerasKernel(w.floats, w.dims),
-            },
-          ];
-          if (node.inputs[2])
-            weights.push({
-              name: 'bias',
-              shape: [cout],
-              data: floatsOf(node.inputs[2], 'a bias').floats,
-            });
-          addLayer(
-            node,
-            'Conv2D',
-            {
-              filters: cout,
-              kernel_size: [kh, kw],
-              strides,
-              padding,
-              activation: 'linear',
-              use_bias: weights.length === 2,
-            },
-            [s],
-            channelFirst(4),
-            weights,
-          );
-          break;
-        }
-        case 'MaxPool':
-        case 'AveragePool': {
-          const s = stateOf(node, x);
-          requireChannelsFirst(s, node.opType);
-          if (s.shape.length !== 3) throw new Unsupported(`${node.opType} that is not 2-D`);
-          const k = attr(node, 'kernel_shape')?.ints ?? [];
-          const strides = attr(node, 'strides')?.ints ?? [1, 1];
-          if (attr(node, 'ceil_mode')?.i) throw new Unsupported(`${node.opType} with ceil_mode`);
-          if ((attr(node, 'dilations')?.ints ?? [1, 1]).some((d) => d !== 1))
-            throw new Unsupported(`dilated ${node.opType}`);
-          if (node.outputs[1] && consumers.get(node.outputs[1]))
-            throw new Unsupported('MaxPool indices');
-          const padding = windowPadding(node, s, k, strides);
-          if (
-            node.opType === 'AveragePool' &&
-            padding === 'same' &&
-            attr(node, 'count_include_pad')?.i
-          )
-            throw new Unsupported('AveragePool that counts padding (TensorFlow does not)');
-          const same = k.length === strides.length && k.every((v, i) => v === strides[i]);
-          addLayer(
-            node,
-            node.opType === 'MaxPool' ? 'MaxPooling2D' : 'AveragePooling2D',
-            { pool_size: k, strides: same ? null : strides, padding },
-            [s],
-            channelFirst(4),
-          );
-          break;
-        }
-        case 'GlobalAveragePool': {
-          const s = stateOf(node, x);
-          requireChannelsFirst(s, 'GlobalAveragePool');
-          addLayer(node, 'GlobalAveragePooling2D', {}, [s], null);
-          states.get(node.outputs[0]!)!.gap4d = true;
-          break;
-        }
-        case 'ReduceMean': {
-          const s = stateOf(node, x);
-          requireChannelsLast(s, 'ReduceMean');
-          const axes = attr(node, 'axes')?.ints ?? intsOf(node.inputs[1]) ?? [];
-          const keep = attr(node, 'keepdims')?.i ?? 1;
-          const sorted = axes.map((a) => (a < 0 ? a + s.shape.length + 1 : a)).sort();
-          if (s.shape.length !== 3 || keep !== 0 || sorted.join() !== '1,2')
-            throw new Unsupported(
-              `ReduceMean over axes [${axes.join(', ')}] (only over height and width, as global average pooling)`,
-            );
-          addLayer(node, 'GlobalAveragePooling2D', {}, [s], null);
-          break;
-        }
-        case 'BatchNormalization': {
-          const s = stateOf(node, x);
-          requireChannelsFirst(s, 'BatchNormalization');
-          if (node.outputs.slice(1).some((o) => o && consumers.get(o)))
-            throw new Unsupported('BatchNormalization in training mode');
-          const arrays = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((name, i) => {
-            const t = floatsOf(node.inputs[i + 1], `a ${name}`);
-            return { name, shape: [t.floats.length], data: t.floats };
-          });
-          const round = (v: number) => Number(v.toPrecision(6));
-          addLayer(
-            node,
-            'BatchNormalization',
-            {
-              momentum: round(attr(node, 'momentum')?.f ?? 0.9),
-              epsilon: round(attr(node, 'epsilon')?.f ?? 1e-5),
-            },
-            [s],
-            s.perm,
-            arrays,
-          );
-          break;
-        }
-        case 'LayerNormalization': {
-          const s = stateOf(node, x);
-          requireChannelsLast(s, 'LayerNormalization');
-          const axis = attr(node, 'axis')?.i ?? -1;
-          if (axis !== -1 && axis !== s.shape.length)
-            throw new Unsupported(`LayerNormalization over axis ${axis} (only the last axis)`);
-          const gamma = floatsOf(node.inputs[1], 'a scale');
-          const beta = node.inputs[2]
-            ? floatsOf(node.inputs[2], 'a bias').floats
-            : new Float32Array(gamma.floats.length);
-          addLayer(
-            node,
-            'LayerNormalization',
-            { epsilon: Number((attr(node, 'epsilon')?.f ?? 1e-5).toPrecision(6)) },
-            [s],
-            null,
-            [
-              { name: 'gamma', shape: [gamma.floats.length], data: gamma.floats },
-              { name: 'beta', shape: [beta.length], data: beta },
-            ],
-          );
-          break;
-        }
-        default:
-          throw new Unsupported('an operator Netwright has no block for');
+      if (node.opType === 'Transpose') {
+        // Layout tracking: the tensor is the same block output, laid out differently.
+        const s = stateOf(node, node.inputs[0]);
+        const p = attr(node, 'perm')?.ints ?? identity(s.perm.length).reverse();
+        alias(node, { ...s, perm: p.map((i) => s.perm[i]!) });
+        continue;
       }
+      const raw = states.get(node.inputs[0] ?? '');
+      if (raw?.gap4d && SQUEEZES.has(node.opType)) {
+        // The end of GlobalAveragePool: [N, C, 1, 1] → [N, C].
+        alias(node, { layer: raw.layer, perm: [0, 1], shape: raw.shape });
+        continue;
+      }
+      const claims = byOp.get(node.opType) ?? [];
+      if (!claims.some((c) => c.match(node, ctx) !== false))
+        throw new Unsupported('an operator Netwright has no block for');
     } catch (e) {
       if (e instanceof SkipNode) continue;
       if (e instanceof Unsupported) {
@@ -678,13 +347,6 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     layers: ordered,
     source: 'ONNX',
   });
-}
-
-function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
-  return out;
 }
 
 /** Replaces Div(x, √2) → Erf → Add 1 → Mul x → Mul 0.5 chains by one `Gelu` node. */

@@ -3,6 +3,7 @@ import { hasErrors } from '../diagnostics.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { Graph, GraphNode } from '../graph/types.ts';
+import { getLayer } from '../layers/registry.ts';
 import type { ParamCount, ResolvedParams } from '../layers/types.ts';
 import type { Shape } from '../shape.ts';
 import { pythonIdentifier, snakeCase, uniqueNames } from './names.ts';
@@ -92,18 +93,19 @@ export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
 }
 
 /**
- * Axis-like parameters of each layer kind, as Keras counts them (axis 0 is the batch axis).
- * Every one of them is made positive by `normaliseAxes` before any back-end sees it. The other
+ * Axis-like parameters of a layer kind, as Keras counts them (axis 0 is the batch axis): the
+ * kind's `tfjs.axisParams` hook (`shared/layers/backends/tfjs.ts`); undefined for none or an
+ * unknown kind. Every one of them is made positive by `normaliseAxes` before any back-end sees it. The other
  * axis-like choices in the catalogue are not parameters: softmax and the normalisation layers
  * always act on the last (channels) axis, which each back-end spells itself (PyTorch: dim 1 on
  * NCHW maps).
  */
-export const AXIS_PARAMS: Readonly<Record<string, readonly string[]>> = {
-  Concatenate: ['axis'],
-};
+export function axisParams(type: string): readonly string[] | undefined {
+  return getLayer(type)?.tfjs.axisParams;
+}
 
 /**
- * The params with every axis-like parameter (`AXIS_PARAMS`) made positive: a negative Keras axis
+ * The params with every axis-like parameter (`axisParams`) made positive: a negative Keras axis
  * `a` on inputs of per-example rank `r` (batch axis not counted) becomes `r + 1 + a`, e.g.
  * Concatenate axis -2 on two `(N, 1, 2, 1)` tensors → axis 2. Positive axes are left alone.
  * Why: tfjs-layers 4.22 runs any negative Concatenate axis as -1 while reporting the symbolic
@@ -116,7 +118,7 @@ export function normaliseAxes(
   params: ResolvedParams,
   inputShapes: readonly Shape[],
 ): ResolvedParams {
-  const names = AXIS_PARAMS[type];
+  const names = axisParams(type);
   const rank = inputShapes[0]?.length;
   if (!names || rank === undefined) return params;
   const out: ResolvedParams = { ...params };

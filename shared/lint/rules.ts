@@ -1,6 +1,7 @@
 import { lossPlan, outputActivationOp } from '../codegen/loss.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { lowerAnalysis } from '../ir/lower.ts';
+import { getLayer } from '../layers/registry.ts';
 import type { GraphEdge, GraphNode } from '../graph/types.ts';
 import { formatShape } from '../shape.ts';
 import type { FixTarget, LintContext, LintFinding } from './types.ts';
@@ -67,16 +68,8 @@ function insertOnEdge(target: FixTarget, edge: GraphEdge, type: string): FixTarg
 
 type Rule = (analysis: GraphAnalysis, context: LintContext) => LintFinding[];
 
-const CONV_LIKE = new Set([
-  'Conv2D',
-  'MaxPooling2D',
-  'AveragePooling2D',
-  'BatchNormalization',
-  'Activation',
-  'Dropout',
-  'Input',
-  'Reshape',
-]);
+/** Kinds whose rank-3 output is an image feature map (their `explain.featureMapOutput` hook). */
+const makesFeatureMap = (type: string) => getLayer(type)?.explain.featureMapOutput === true;
 
 /** W101: Dense fed a feature map (rank 3) without Flatten: it acts per pixel, not on the image. */
 const denseWithoutFlatten: Rule = (analysis) =>
@@ -84,7 +77,8 @@ const denseWithoutFlatten: Rule = (analysis) =>
     const edge = info.inputs[0];
     if (info.node.type !== 'Dense' || !edge) return [];
     const source = analysis.nodes.get(edge.source);
-    if (!source?.shape || source.shape.length !== 3 || !CONV_LIKE.has(source.node.type)) return [];
+    if (!source?.shape || source.shape.length !== 3 || !makesFeatureMap(source.node.type))
+      return [];
     return [
       {
         code: 'W101',
@@ -123,10 +117,7 @@ const stackedLinearDense: Rule = (analysis) =>
 function outputOf(analysis: GraphAnalysis) {
   if (analysis.outputIds.length !== 1) return undefined;
   const info = analysis.nodes.get(analysis.outputIds[0]!)!;
-  const activation =
-    info.node.type === 'Activation' || info.node.type === 'Dense'
-      ? (info.params.activation as string)
-      : undefined;
+  const activation = getLayer(info.node.type)?.explain.outputActivation?.(info.params);
   return { info, activation };
 }
 
@@ -154,7 +145,9 @@ const softmaxWithCrossEntropy: Rule = (analysis, context) => {
 const sigmoidOnMultiClass: Rule = (analysis, context) => {
   const out = outputOf(analysis);
   const task = context.dataset?.task;
-  if (out?.activation !== 'sigmoid' || out.info.node.type !== 'Dense') return [];
+  // The fix sets units and activation: only on a kind made to be an output layer (Dense).
+  if (out?.activation !== 'sigmoid' || getLayer(out.info.node.type)?.explain.outputHead !== true)
+    return [];
   if (task?.kind !== 'classification' || task.numClasses < 3) return [];
   const id = out.info.node.id;
   const classes = task.numClasses;

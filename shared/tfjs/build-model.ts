@@ -24,12 +24,12 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { IrOp, ModelIR } from '../ir/lower.ts';
-import { LEAKY_RELU_SLOPE } from '../layers/activations.ts';
+import * as tfjsKit from '../layers/backends/tfjs.ts';
+import { getLayer } from '../layers/registry.ts';
 
 export type Tf = typeof tfjs;
 type SymbolicTensor = tfjs.SymbolicTensor;
 type Layer = tfjs.layers.Layer;
-type ActivationIdentifier = NonNullable<Parameters<Tf['layers']['dense']>[0]['activation']>;
 
 export interface BuildModelOptions {
   /**
@@ -42,9 +42,7 @@ export interface BuildModelOptions {
 }
 
 /** Name of the extra LeakyReLU layer that follows a Dense/Conv2D with `leaky_relu`. */
-export function leakyReluLayerName(opName: string): string {
-  return `${opName}.leaky_relu`;
-}
+export const leakyReluLayerName: (opName: string) => string = tfjsKit.leakyReluLayerName;
 
 /**
  * Name of the identity layer through which a merge op reads, on port `port`, a tensor it already
@@ -65,98 +63,14 @@ export function weightLayerNames(ir: ModelIR): string[] {
   return ir.ops.filter((op) => op.count.trainable + op.count.nonTrainable > 0).map((op) => op.name);
 }
 
-function kernelInit(tf: Tf, seed: number | undefined, index: number) {
-  return seed === undefined
-    ? {}
-    : { kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }) };
-}
-
-/** The TF.js layers of one op (usually one; Dense/Conv2D + leaky_relu gives two). */
+/**
+ * The TF.js layers of one op, from its kind's `tfjs.layers` hook (usually one; e.g. Dense/Conv2D
+ * with leaky_relu gives two). `index` is the op's position in the IR (seeds `seed + index`).
+ */
 function layersFor(tf: Tf, op: IrOp, index: number, seed: number | undefined): Layer[] {
-  const p = op.params;
-  const name = op.name;
-  const act = p.activation as string | undefined;
-  const leaky = act === 'leaky_relu';
-  const activation = (leaky ? 'linear' : act) as ActivationIdentifier;
-  const withLeaky = (layer: Layer): Layer[] =>
-    leaky
-      ? [layer, tf.layers.leakyReLU({ alpha: LEAKY_RELU_SLOPE, name: leakyReluLayerName(name) })]
-      : [layer];
-  switch (op.type) {
-    case 'Dense':
-      return withLeaky(
-        tf.layers.dense({
-          name,
-          units: p.units as number,
-          activation,
-          useBias: p.use_bias as boolean,
-          ...kernelInit(tf, seed, index),
-        }),
-      );
-    case 'Conv2D':
-      return withLeaky(
-        tf.layers.conv2d({
-          name,
-          filters: p.filters as number,
-          kernelSize: p.kernel_size as [number, number],
-          strides: p.strides as [number, number],
-          padding: p.padding as 'valid' | 'same',
-          activation,
-          useBias: p.use_bias as boolean,
-          ...kernelInit(tf, seed, index),
-        }),
-      );
-    case 'Flatten':
-      return [tf.layers.flatten({ name })];
-    case 'Reshape':
-      // TF.js leaves a -1 unresolved in its static shapes (then Flatten fails): pass the size
-      // the IR inferred, which is what Keras computes for the -1.
-      return [tf.layers.reshape({ name, targetShape: [...op.outputShape] })];
-    case 'Activation':
-      return leaky
-        ? [tf.layers.leakyReLU({ name, alpha: LEAKY_RELU_SLOPE })]
-        : [tf.layers.activation({ name, activation })];
-    case 'Dropout':
-      return [
-        tf.layers.dropout({
-          name,
-          rate: p.rate as number,
-          ...(seed === undefined ? {} : { seed: seed + index }),
-        }),
-      ];
-    case 'BatchNormalization':
-      return [
-        tf.layers.batchNormalization({
-          name,
-          momentum: p.momentum as number,
-          epsilon: p.epsilon as number,
-        }),
-      ];
-    case 'LayerNormalization':
-      return [tf.layers.layerNormalization({ name, epsilon: p.epsilon as number })];
-    case 'MaxPooling2D':
-    case 'AveragePooling2D': {
-      const args = {
-        name,
-        poolSize: p.pool_size as [number, number],
-        strides: ((p.strides as [number, number] | null) ?? p.pool_size) as [number, number],
-        padding: p.padding as 'valid' | 'same',
-      };
-      return [
-        op.type === 'MaxPooling2D'
-          ? tf.layers.maxPooling2d(args)
-          : tf.layers.averagePooling2d(args),
-      ];
-    }
-    case 'GlobalAveragePooling2D':
-      return [tf.layers.globalAveragePooling2d({ name })];
-    case 'Add':
-      return [tf.layers.add({ name })];
-    case 'Concatenate':
-      return [tf.layers.concatenate({ name, axis: p.axis as number })];
-    default:
-      throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
-  }
+  const def = getLayer(op.type);
+  if (!def) throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
+  return def.tfjs.layers(tf, op, { seed: seed === undefined ? undefined : seed + index });
 }
 
 /**

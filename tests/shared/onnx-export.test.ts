@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportOnnx, samePads } from '../../shared/onnx/export.ts';
+import { exportOnnx } from '../../shared/onnx/export.ts';
+import { samePadding as samePads } from '../../shared/layers/layout.ts';
 import { TEMPLATES, loadTemplate } from '../../shared/templates/index.ts';
 import type { ModelIR } from '../../shared/ir/lower.ts';
 import {

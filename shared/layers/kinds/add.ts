@@ -10,31 +10,91 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Add'],
+  config: keras.nameOnly('Add'),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: () => ({ params: {} }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => ({
+    steps: [
+      {
+        fn: (_, ins) =>
+          ins
+            .map((v, i) => torch.broadcastOperand(v, ctx.inputs[i]!.shape, ctx.output.shape))
+            .join(' + '),
+      },
+    ],
+  }),
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.add({ name: op.name })],
+  forwardFlops: (op) => (op.inputShapes.length - 1) * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // ONNX broadcasts from the last axis, batch included; Keras expands a shorter input after
+  // the batch axis: reshape such inputs to the full rank first ((N, 3) → (N, 1, 1, 3)).
+  export: ({ g, op, ins }) => {
+    const n = op.name;
+    const rank = op.outputShape.length;
+    const full = ins.map((t, i) => {
+      const shape = op.inputShapes[i]!;
+      if (shape.length === rank) return t;
+      const target = [0, ...Array<number>(rank - shape.length).fill(1), ...shape];
+      return g.node(
+        `${n}/Expand${i}`,
+        'Reshape',
+        [t, g.int64s(`${n}/shape${i}`, target)],
+        `${n}/Expand${i}`,
+      );
+    });
+    return full.length === 2
+      ? g.node(`${n}/Add`, 'Add', full, n)
+      : g.node(`${n}/Sum`, 'Sum', full, n);
+  },
+  import: [
+    {
+      // An Add of a constant is claimed earlier (a Dense's bias).
+      ops: ['Add', 'Sum'],
+      match: (node, ctx) => {
+        const ins = node.inputs.map((i) => ctx.stateOf(node, i));
+        for (const s of ins) ctx.requireChannelsLast(s, node.opType);
+        if (ins.length < 2) ctx.alias(node, ins[0]!);
+        else ctx.addLayer(node, 'Add', {}, ins, null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Add',
+    what: 'Adds its inputs element by element. Sizes must match, or be 1, on each axis counted from the last (Keras broadcasting).',
+    formula: 'y = x₁ + x₂ + …',
+    when: 'Residual (skip) connections: the block learns a correction to its input.',
+  },
+};
 
 // ─── end explain ───
 

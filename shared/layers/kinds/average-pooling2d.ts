@@ -8,31 +8,113 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = keras.pooling2D(['AveragePooling2D', 'AvgPool2D']);
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+/** Average pooling over TF 'same' pads that are uneven, averaging only the cells inside. */
+const AVG_POOL_SAME: torch.Helper = {
+  name: 'AvgPool2dSame',
+  functional: true,
+  write: (w) => {
+    w.block('class AvgPool2dSame(nn.Module):', () => {
+      w.line(
+        '"""Average pooling with TensorFlow\'s \'same\' padding (padding = (left, right, top,',
+      );
+      w.line('bottom)): like Keras, each window averages only the cells inside the image."""');
+      w.blank();
+      w.block('def __init__(self, kernel_size, stride, padding):', () => {
+        w.line('super().__init__()');
+        w.line('self.padding = padding');
+        w.line('self.pool = nn.AvgPool2d(kernel_size, stride)');
+      });
+      w.blank();
+      w.block('def forward(self, x):', () => {
+        w.line('inside = torch.ones_like(x[:, :1])  # 1 inside the image, 0 in the padding');
+        w.line('return self.pool(F.pad(x, self.padding)) / self.pool(F.pad(inside, self.padding))');
+      });
+    });
+  },
+};
+
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const pool = p.pool_size as number[];
+    const strides = (p.strides as number[] | null) ?? pool;
+    const args = [torch.size(pool)];
+    if (strides.some((s, i) => s !== pool[i])) args.push(`stride=${torch.size(strides)}`);
+    const pads = torch.windowPads(ctx.inputs[0]!.shape, 2, pool, strides, p.padding as string);
+    const notes: string[] = [];
+    if (pads.symmetric) {
+      if (pads.any) {
+        args.push(`padding=${pads.padding}`);
+        notes.push("Like TensorFlow's 'same', average only the cells inside the image.");
+        args.push('count_include_pad=False');
+      }
+      return { notes, steps: [{ module: `nn.AvgPool2d(${args.join(', ')})` }] };
+    }
+    return {
+      notes: ["TensorFlow's 'same' pads more at the bottom and right; see AvgPool2dSame."],
+      steps: [
+        {
+          module: `AvgPool2dSame(${torch.size(pool)}, ${torch.size(strides)}, ${pads.fPad})`,
+          helper: AVG_POOL_SAME,
+        },
+      ],
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.averagePooling2d(tfjs.pooling2dArgs(op))],
+  forwardFlops: (op) => {
+    const [ph, pw] = tfjs.pair(op.params.pool_size, [2, 2]);
+    return ph * pw * tfjs.outSize(op); // ph·pw − 1 adds and one multiply by 1/(ph·pw)
+  },
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  export: onnx.exportPool2D('AveragePool'),
+  import: [onnx.importPool2D('AveragePool', 'AveragePooling2D')],
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Average pooling',
+    what: 'Averages each window, shrinking the feature map smoothly.',
+    formula: 'y[i, j, c] = mean of x over the window at (i, j) in channel c',
+    when: 'After convolutions when a smoother summary than max is wanted.',
+  },
+  arithmetic: (p, [input]) => {
+    const pool = p.pool_size as number[];
+    return {
+      params: 'no weights: pooling only compares or averages values',
+      shape: explain.windowShape(
+        input!,
+        pool,
+        (p.strides as number[] | null) ?? pool,
+        p.padding as string,
+      ),
+    };
+  },
+  digest: (p) => `pool ${explain.dims(p.pool_size)}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -9,31 +9,80 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Concatenate'],
+  config: (op) => ({
+    className: 'Concatenate',
+    config: { name: op.name, axis: op.params.axis as number },
+  }),
+  callStyle: { positional: [], defaults: { axis: -1 } },
+  fromConfig: (c) => ({ params: { axis: c.axis ?? -1 } }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const dim = torch.torchConcatDim(ctx.op.params.axis as number, ctx.inputs[0]!.shape);
+    return { steps: [{ fn: (_, ins) => `torch.cat([${ins.join(', ')}], dim=${dim})` }] };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.concatenate({ name: op.name, axis: op.params.axis as number })],
+  axisParams: ['axis'],
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Keras counts the batch axis like ONNX does, and tensors are channels-last: same axis.
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/Concat`, 'Concat', ins, op.name, [
+      onnx.int('axis', op.params.axis as number),
+    ]),
+  import: [
+    {
+      ops: ['Concat'],
+      match: (node, ctx) => {
+        const ins = node.inputs.map((i) => ctx.stateOf(node, i));
+        for (const s of ins) ctx.requireChannelsLast(s, 'Concat');
+        const axis = ctx.attr(node, 'axis')?.i ?? 1;
+        if (axis === 0) throw new onnx.Unsupported('Concat along the batch axis');
+        ctx.addLayer(node, 'Concatenate', { axis }, ins, null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Concatenate',
+    what: 'Joins its inputs side by side along one axis (the last by default), in the order of its input ports.',
+    formula: '(…, a) and (…, b) → (…, a + b)',
+    when: 'To combine features from parallel branches.',
+  },
+  arithmetic: (_p, inputs) => {
+    const sizes = inputs.map(explain.last);
+    return {
+      params: 'no weights',
+      shape: [`last axis: ${sizes.join(' + ')} = ${sizes.reduce((a, b) => a + b, 0)}`],
+    };
+  },
+};
 
 // ─── end explain ───
 

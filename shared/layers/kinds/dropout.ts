@@ -8,31 +8,90 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Dropout'],
+  config: (op) => ({
+    className: 'Dropout',
+    config: { name: op.name, rate: op.params.rate as number },
+  }),
+  callStyle: { positional: ['rate'], defaults: {} },
+  fromConfig: (c) => ({ params: { rate: c.rate } }),
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => ({
+    steps: [{ module: `nn.Dropout(${torch.pyFloat(ctx.op.params.rate as number)})` }],
+  }),
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) => [
+    tf.layers.dropout({
+      name: op.name,
+      rate: op.params.rate as number,
+      ...(ctx.seed === undefined ? {} : { seed: ctx.seed }),
+    }),
+  ],
+  // No arithmetic at inference; training draws the mask and multiplies by it (2 per value).
+  trainingFlops: (op) => 2 * tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Inference graph: Dropout is the identity, so it writes no node.
+  export: ({ ins }) => ins[0]!,
+  import: [
+    {
+      ops: ['Dropout'],
+      match: (node, ctx) => {
+        if (
+          (node.outputs[1] && ctx.consumers(node.outputs[1])) ||
+          ctx.intsOf(node.inputs[2])?.some(Boolean)
+        )
+          throw new onnx.Unsupported('Dropout in training mode');
+        const ratio = node.inputs[1]
+          ? ctx.floatsOf(node.inputs[1], 'a ratio').floats[0]
+          : ctx.attr(node, 'ratio')?.f;
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.addLayer(
+          node,
+          'Dropout',
+          { rate: Math.round((ratio ?? 0.5) * 1e6) / 1e6 },
+          [s],
+          s.perm,
+        );
+        ctx.keepTorchIndex(node, s);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Dropout',
+    what: 'During training, sets a random fraction of values to zero and scales the rest up; at prediction time it does nothing.',
+    formula: 'y = x · mask / (1 − rate), mask ~ Bernoulli(1 − rate)',
+    when: 'To fight overfitting, usually before the last Dense layers.',
+  },
+  digest: (p) => `rate ${String(p.rate ?? '')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -9,31 +9,109 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Flatten'],
+  config: keras.nameOnly('Flatten'),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: (c) => {
+    keras.checkChannelsLast(c);
+    return { params: {} };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const s = ctx.inputs[0]!.spatialRank;
+    const flatten: torch.Step = { fn: (v) => `${v}.flatten(1)`, seq: ['nn.Flatten()'] };
+    if (s === 0) return { steps: [flatten] };
+    return {
+      notes: [
+        'Keras flattens channels last, (H, W, C): permute first so the order of the values (and the weights of the next layer) match.',
+      ],
+      steps: [torch.permuteStep(torch.toChannelsLast(s)), flatten],
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.flatten({ name: op.name })],
+  keptValues: () => 0, // a view of its input
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+/** A Reshape to `[N, -1]` (or `[0, -1]`): a flatten. */
+const isFlattenReshape = (shape: number[] | undefined) =>
+  !!shape && shape.length === 2 && shape[1] === -1 && (shape[0] === 0 || shape[0] === -1);
+
+/**
+ * For an `(H, W, C)` map: index `i` of its channels-last flatten → the index of the same value
+ * in the channels-first `(C, H, W)` flatten.
+ */
+function chwIndexOfHwc([h, w, c]: readonly number[]): Int32Array {
+  const out = new Int32Array(h! * w! * c!);
+  for (let y = 0; y < h!; y++)
+    for (let x = 0; x < w!; x++)
+      for (let k = 0; k < c!; k++) out[(y * w! + x) * c! + k] = (k * h! + y) * w! + x;
+  return out;
+}
+
+const onnxHooks: onnx.Hooks = {
+  // Channels-last tensors: ONNX Flatten's row-major order is Keras's.
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/Flatten`, 'Flatten', [ins[0]!], op.name, [onnx.int('axis', 1)]),
+  import: [
+    {
+      // Flatten; also a Reshape to [N, -1] of a channels-first map (PyTorch's flatten). Other
+      // Reshapes and Squeezes are the Reshape kind's.
+      ops: ['Flatten', 'Reshape', 'Squeeze'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const flat = node.opType === 'Flatten' || isFlattenReshape(ctx.intsOf(node.inputs[1]));
+        const axisOk = node.opType !== 'Flatten' || (ctx.attr(node, 'axis')?.i ?? 1) === 1;
+        if (flat && s.shape.length === 3 && onnx.samePerm(s.perm, onnx.layout.toChannelsFirst(2))) {
+          if (!axisOk) throw new onnx.Unsupported('Flatten with axis other than 1');
+          // PyTorch flattens (C, H, W); the Flatten block (H, W, C): remember the order.
+          ctx.addLayer(node, 'Flatten', {}, [s], null);
+          ctx.outputState(node).torchIndex = chwIndexOfHwc(s.shape);
+          return;
+        }
+        if (node.opType !== 'Flatten') return false;
+        ctx.requireChannelsLast(s, node.opType);
+        if (!axisOk) throw new onnx.Unsupported('Flatten with axis other than 1');
+        ctx.addLayer(node, 'Flatten', {}, [s], null);
+      },
+    },
+  ],
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Flatten',
+    what: 'Unrolls a multi-dimensional feature map into one long vector, keeping every value.',
+    formula: '(H, W, C) → (H · W · C)',
+    when: 'Between convolution/pooling layers and Dense layers.',
+  },
+  arithmetic: (_p, [input]) => ({
+    params: 'no weights',
+    shape: [`${input!.join(' × ')} = ${explain.count(input!.reduce((a, b) => a * b, 1))} values`],
+  }),
+};
 
 // ─── end explain ───
 

@@ -9,31 +9,62 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['InputLayer'],
+  config: (op) => ({
+    className: 'Input',
+    config: { name: op.name, shape: keras.tuple(op.params.shape) },
+  }),
+  callStyle: { positional: [], defaults: {} },
+  fromConfig: (c) => {
+    const shape = keras.inputShapeOf(c);
+    if (!shape || shape.some((d) => typeof d !== 'number'))
+      throw new keras.Unsupported(
+        `input shape ${JSON.stringify(shape ?? null)} (needs fixed sizes)`,
+      );
+    return { params: { shape } };
+  },
+  weightOrder: [],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+// The driver handles the model's Input (its value is `x`, permuted in main() when held
+// channels first): nothing to plan here.
+const torchHooks: torch.Hooks = torch.NOTHING;
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  // The driver builds the Input op itself (`tf.input` / `inputLayer` from `params.shape`).
+  layers: () => [],
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+// The Input op is the graph input (the driver names it after the op); it writes no node.
+const onnxHooks: onnx.Hooks = { export: onnx.notAnOp };
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Input',
+    what: 'Where examples enter the network. Its shape is the shape of one example, without the batch size.',
+    formula: 'x = one example, e.g. 784 pixel values',
+    when: 'Every model starts with exactly one Input whose shape matches the dataset.',
+  },
+  digest: (p) => `shape ${((p.shape as number[] | undefined) ?? []).join('×')}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 

@@ -8,31 +8,81 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = keras.pooling2D(['MaxPooling2D', 'MaxPool2D']);
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: (ctx) => {
+    const p = ctx.op.params;
+    const pool = p.pool_size as number[];
+    const strides = (p.strides as number[] | null) ?? pool;
+    const args = [torch.size(pool)];
+    if (strides.some((s, i) => s !== pool[i])) args.push(`stride=${torch.size(strides)}`);
+    const pads = torch.windowPads(ctx.inputs[0]!.shape, 2, pool, strides, p.padding as string);
+    if (pads.symmetric) {
+      if (pads.any) args.push(`padding=${pads.padding}`);
+      return { steps: [{ module: `nn.MaxPool2d(${args.join(', ')})` }] };
+    }
+    return {
+      notes: ["TensorFlow's 'same' pads more at the bottom and right; -inf never wins the max."],
+      steps: [
+        { module: `nn.ConstantPad2d(${pads.fPad}, float("-inf"))` },
+        { module: `nn.MaxPool2d(${args.join(', ')})` },
+      ],
+    };
+  },
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op) => [tf.layers.maxPooling2d(tfjs.pooling2dArgs(op))],
+  forwardFlops: (op) => {
+    const [ph, pw] = tfjs.pair(op.params.pool_size, [2, 2]);
+    return (ph * pw - 1) * tfjs.outSize(op); // comparisons
+  },
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  export: onnx.exportPool2D('MaxPool'),
+  import: [onnx.importPool2D('MaxPool', 'MaxPooling2D')],
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Max pooling',
+    what: 'Keeps the largest value in each window, shrinking the feature map and making it tolerant to small shifts.',
+    formula: 'y[i, j, c] = max of x over the window at (i, j) in channel c',
+    when: 'After convolutions, to halve the height and width.',
+  },
+  arithmetic: (p, [input]) => {
+    const pool = p.pool_size as number[];
+    return {
+      params: 'no weights: pooling only compares or averages values',
+      shape: explain.windowShape(
+        input!,
+        pool,
+        (p.strides as number[] | null) ?? pool,
+        p.padding as string,
+      ),
+    };
+  },
+  digest: (p) => `pool ${explain.dims(p.pool_size)}`,
+  featureMapOutput: true,
+};
 
 // ─── end explain ───
 
