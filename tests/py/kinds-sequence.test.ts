@@ -166,23 +166,37 @@ withPython.describe('sequence kinds: parameter counts in generated PyTorch', () 
     // Embedding 1000 × 16: one table in both.
     ['Embedding 1000 → 16', onIds([20], { input_dim: 1000, output_dim: 16 }), 16_000, 16_000],
   ];
-  it.each(cases)('%s: torch counts %i (Keras %i)', async (title, graph, torchCount, keras) => {
-    const ir = lower(graph);
-    expect(ir.totals.trainable).toBe(keras);
-    const project = emptyProject(title);
-    const file = join(dir, `m${cases.findIndex((c) => c[0] === title)}.py`);
-    writeFileSync(
-      file,
-      generatePytorch({ name: title, ir, training: project.training }, { includeTraining: false })
-        .code,
-    );
-    const { stdout } = await python([
-      '-c',
-      'import importlib.util,sys; s=importlib.util.spec_from_file_location("m", sys.argv[1]); ' +
-        'm=importlib.util.module_from_spec(s); s.loader.exec_module(m); ' +
-        'print(sum(p.numel() for p in m.build_model().parameters()))',
-      file,
-    ]);
-    expect(Number(stdout.trim())).toBe(torchCount);
-  }, 120_000);
+  const titled = cases.map(
+    ([title, graph, torchCount, keras]) =>
+      [
+        `${title}: torch counts ${torchCount} (Keras ${keras})`,
+        title,
+        graph,
+        torchCount,
+        keras,
+      ] as const,
+  );
+  it.each(titled)(
+    '%s',
+    async (_name, title, graph, torchCount, keras) => {
+      const ir = lower(graph);
+      expect(ir.totals.trainable).toBe(keras);
+      const project = emptyProject(title);
+      const file = join(dir, `m${cases.findIndex((c) => c[0] === title)}.py`);
+      writeFileSync(
+        file,
+        generatePytorch({ name: title, ir, training: project.training }, { includeTraining: false })
+          .code,
+      );
+      const { stdout } = await python([
+        '-c',
+        'import importlib.util,sys; s=importlib.util.spec_from_file_location("m", sys.argv[1]); ' +
+          'm=importlib.util.module_from_spec(s); s.loader.exec_module(m); ' +
+          'print(sum(p.numel() for p in m.build_model().parameters()))',
+        file,
+      ]);
+      expect(Number(stdout.trim())).toBe(torchCount);
+    },
+    120_000,
+  );
 });

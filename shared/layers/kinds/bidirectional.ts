@@ -13,34 +13,50 @@ import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
 import * as onnx from '../backends/onnx.ts';
 import * as explain from '../backends/explain.ts';
+import * as rh from '../recurrent-hooks.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = rh.bidirectionalKeras;
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = rh.bidirectionalTorch;
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = rh.bidirectionalTfjs;
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = rh.bidirectionalOnnx;
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Bidirectional (forwards and backwards)',
+    what: 'Runs a recurrent layer over the sequence forwards and a copy with its own weights backwards, then merges the two, so each output knows what comes before and after it.',
+    formula: 'y = merge(forward(x), backward(x)); merge: concat, sum, mul or ave',
+    when: 'When the whole sequence is known at once, e.g. classifying a sentence; not for predicting the next step of a series.',
+  },
+  arithmetic: rh.bidirectionalArithmetic,
+  digest: (p) =>
+    explain.joinDigest([
+      p.layer,
+      p.units,
+      p.merge_mode !== 'concat' && p.merge_mode,
+      p.return_sequences && 'sequences',
+    ]),
+};
 
 // ─── end explain ───
 

@@ -9,31 +9,122 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = {
+  classNames: ['Embedding'],
+  config: (op) => ({
+    className: 'Embedding',
+    config: {
+      name: op.name,
+      input_dim: op.params.input_dim as number,
+      output_dim: op.params.output_dim as number,
+    },
+  }),
+  callStyle: { positional: ['input_dim', 'output_dim'], defaults: {} },
+  fromConfig: (c) => {
+    if (c.mask_zero === true) throw new keras.Unsupported('mask_zero=True');
+    return { params: { input_dim: c.input_dim, output_dim: c.output_dim } };
+  },
+  weightOrder: ['embeddings'],
+};
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = {
+  plan: ({ op, inputs, output }) => {
+    const steps: torch.Step[] = [];
+    // Ids held channels first (a rank-3 id map) go back to Keras's order first.
+    const inRank = inputs[0]!.spatialRank;
+    if (inRank > 0) steps.push(torch.permuteStep(torch.toChannelsLast(inRank)));
+    steps.push({
+      module: `nn.Embedding(${op.params.input_dim as number}, ${op.params.output_dim as number})`,
+      weights: true,
+      // nn.Embedding takes int64 ids: `.long()` accepts float or int32 ids too.
+      call: (m, v) => `${m}(${v}.long())`,
+    });
+    if (output.spatialRank > 0)
+      steps.push(torch.permuteStep(torch.toChannelsFirst(output.spatialRank)));
+    return { steps };
+  },
+  weights: () => ({
+    note: 'Embedding: the Keras table [input_dim, output_dim] is nn.Embedding.weight as it is.',
+    arrays: { embeddings: [{ attr: 'weight' }] },
+  }),
+};
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = {
+  layers: (tf, op, ctx) => [
+    tf.layers.embedding({
+      name: op.name,
+      inputDim: op.params.input_dim as number,
+      outputDim: op.params.output_dim as number,
+      // Keras's default: uniform in [-0.05, 0.05].
+      embeddingsInitializer: tf.initializers.randomUniform({
+        minval: -0.05,
+        maxval: 0.05,
+        ...(ctx.seed === undefined ? {} : { seed: ctx.seed }),
+      }),
+    }),
+  ],
+  weights: (op) => [
+    {
+      name: 'embeddings',
+      shape: [op.params.input_dim as number, op.params.output_dim as number],
+    },
+  ],
+  // A table lookup: no arithmetic; the backward pass adds into the looked-up rows.
+  forwardFlops: () => 0,
+  trainingFlops: (op) => tfjs.outSize(op),
+};
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = {
+  // Cast the ids to int64 (the graph input is int32), then Gather rows of the table.
+  export: ({ g, op, ins, weight }) => {
+    const n = op.name;
+    const table = weight('embeddings');
+    const ids = g.node(`${n}/Cast`, 'Cast', [ins[0]!], `${n}/ids`, [onnx.int('to', 7)]);
+    return g.node(
+      `${n}/Gather`,
+      'Gather',
+      [g.floats(`${n}/embeddings`, table.shape, table.data), ids],
+      n,
+      [onnx.int('axis', 0)],
+    );
+  },
+};
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Embedding (token ids → vectors)',
+    what: 'Looks up a learned vector for every token id: id 7 gives row 7 of a table with one row per word of the vocabulary. Training moves the rows so that words used alike get similar vectors.',
+    formula: 'y[t] = E[x[t]]   (E: input_dim × output_dim table)',
+    when: 'First layer of a text model: feed it token ids from an Input with data type int32.',
+  },
+  arithmetic: (p) => {
+    const v = p.input_dim as number;
+    const d = p.output_dim as number;
+    return {
+      params: `${explain.count(v)} ids × ${explain.count(d)} values = ${explain.count(v * d)}`,
+    };
+  },
+  digest: (p) =>
+    explain.joinDigest([
+      p.input_dim !== undefined ? `${String(p.input_dim)} → ${String(p.output_dim ?? '')}` : '',
+    ]),
+};
 
 // ─── end explain ───
 

@@ -11,34 +11,45 @@ import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
 import * as onnx from '../backends/onnx.ts';
 import * as explain from '../backends/explain.ts';
+import * as rh from '../recurrent-hooks.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = rh.recurrentKeras('GRU');
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = rh.recurrentTorch('GRU');
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = rh.recurrentTfjs('GRU');
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = rh.recurrentOnnx('GRU');
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'GRU (gated recurrent unit)',
+    what: 'An LSTM with fewer gates: the update gate z decides how much of the old state to keep, the reset gate r how much of it feeds the new candidate state.',
+    formula:
+      "z, r = sigmoid(x_t · W + h_(t−1) · U + b), one per gate; h~ = tanh(x_t · W_h + b_h + r ⊙ (h_(t−1) · U_h + b_h')); h_t = z ⊙ h_(t−1) + (1 − z) ⊙ h~",
+    when: 'Instead of an LSTM when you want fewer parameters; it often learns as well.',
+  },
+  arithmetic: rh.recurrentArithmetic('GRU'),
+  digest: (p) => explain.joinDigest([p.units, p.return_sequences && 'sequences']),
+};
 
 // ─── end explain ───
 

@@ -11,34 +11,45 @@ import * as torch from '../backends/torch.ts';
 import * as tfjs from '../backends/tfjs.ts';
 import * as onnx from '../backends/onnx.ts';
 import * as explain from '../backends/explain.ts';
+import * as rh from '../recurrent-hooks.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-const kerasHooks: keras.Hooks = keras.TODO;
+const kerasHooks: keras.Hooks = rh.recurrentKeras('LSTM');
 
 // ─── end keras ───
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = torch.TODO;
+const torchHooks: torch.Hooks = rh.recurrentTorch('LSTM');
 
 // ─── end torch ───
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
-const tfjsHooks: tfjs.Hooks = tfjs.TODO;
+const tfjsHooks: tfjs.Hooks = rh.recurrentTfjs('LSTM');
 
 // ─── end tfjs ───
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = onnx.TODO;
+const onnxHooks: onnx.Hooks = rh.recurrentOnnx('LSTM');
 
 // ─── end onnx ───
 
 // ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
 
-const explainHooks: explain.Hooks = explain.TODO;
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'LSTM (long short-term memory)',
+    what: 'Reads the sequence one step at a time with a memory cell; learned gates decide at each step what to forget, what to write and what to output, so information can travel over many steps.',
+    formula:
+      'i, f, o = sigmoid(x_t · W + h_(t−1) · U + b), one per gate; c_t = f ⊙ c_(t−1) + i ⊙ tanh(x_t · W_c + h_(t−1) · U_c + b_c); h_t = o ⊙ tanh(c_t)',
+    when: 'Sequences where early steps matter later: sentences, time series to forecast.',
+  },
+  arithmetic: rh.recurrentArithmetic('LSTM'),
+  digest: (p) => explain.joinDigest([p.units, p.return_sequences && 'sequences']),
+};
 
 // ─── end explain ───
 
