@@ -194,12 +194,27 @@ export const bidirectionalKeras: keras.Hooks = {
 
 // ─── PyTorch ───
 
-/** Python rows of one gate block reordered for PyTorch (`np.concatenate` of slices). */
-function torchGateExpr(kind: RecurrentKind, units: number): ((a: string) => string) | undefined {
+/**
+ * `gru_gates(a)`, written once into a file with a GRU: Keras's gate blocks z, r, h (along the
+ * first axis of a transposed kernel or a bias row) in PyTorch's order r, z, n.
+ */
+const GRU_GATES: torch.Helper = {
+  name: 'gru_gates',
+  write: (w) => {
+    w.block('def gru_gates(a):', () => {
+      w.line('"""Keras GRU gate blocks z, r, h (first axis) in PyTorch\'s order r, z, n."""');
+      w.line('z, r, h = np.split(a, 3)');
+      w.line('return np.concatenate([r, z, h])');
+    });
+  },
+};
+
+/** The Python expression putting Keras's gate blocks of `a` in PyTorch's order, if they differ. */
+function torchGateExpr(kind: RecurrentKind): ((a: string) => string) | undefined {
   const order = TORCH_GATES_FROM_KERAS[kind];
   if (order.every((g, i) => g === i)) return undefined;
-  return (a) =>
-    `np.concatenate([${order.map((g) => `${a}[${g * units}:${(g + 1) * units}]`).join(', ')}])`;
+  // Only GRU reorders (r, z, n ← z, r, h): the gru_gates helper.
+  return (a) => `gru_gates(${a})`;
 }
 
 function torchModule(s: Shape, op: IrOp): string {
@@ -225,9 +240,9 @@ function torchCount(s: Shape, op: IrOp): { trainable: number; why: string } {
 }
 
 const BIDIRECTIONAL_HELPER: torch.Helper = {
-  name: 'Bidirectional',
+  name: 'BidirectionalRNN',
   write: (w) => {
-    w.block('class Bidirectional(nn.Module):', () => {
+    w.block('class BidirectionalRNN(nn.Module):', () => {
       w.line('"""A bidirectional PyTorch RNN (batch_first) merged as Keras\'s Bidirectional does:');
       w.line("the backward direction's outputs in time order; without return_sequences, the");
       w.line(
@@ -262,6 +277,8 @@ function torchPlan(s: Shape): torch.Hooks['plan'] {
     const rnn = torchModule(s, op);
     const seq = op.params.return_sequences as boolean;
     const notes: string[] = [];
+    // load_weights puts GRU gates in PyTorch's order with the gru_gates helper.
+    const helpers: torch.Step[] = s.kind === 'GRU' ? [{ helper: GRU_GATES }] : [];
     if (s.kind === 'GRU')
       notes.push('nn.GRU runs its gates r, z, n where Keras runs z, r, h: load_weights reorders.');
     if (s.merge === null) {
@@ -273,6 +290,7 @@ function torchPlan(s: Shape): torch.Hooks['plan'] {
             // nn.RNN/LSTM/GRU return (outputs, state); Keras returns every step or the last.
             call: (m, v) => (seq ? `${m}(${v})[0]` : `${m}(${v})[0][:, -1]`),
           },
+          ...helpers,
         ],
         notes,
       };
@@ -281,10 +299,11 @@ function torchPlan(s: Shape): torch.Hooks['plan'] {
     return {
       steps: [
         {
-          module: `Bidirectional(${rnn}, ${merge}, return_sequences=${seq ? 'True' : 'False'})`,
+          module: `BidirectionalRNN(${rnn}, ${merge}, return_sequences=${seq ? 'True' : 'False'})`,
           weights: true,
           helper: BIDIRECTIONAL_HELPER,
         },
+        ...helpers,
       ],
       notes,
     };
@@ -293,8 +312,7 @@ function torchPlan(s: Shape): torch.Hooks['plan'] {
 
 function torchWeights(s: Shape): NonNullable<torch.Hooks['weights']> {
   return ({ op }) => {
-    const u = unitsOf(op);
-    const gates = torchGateExpr(s.kind, u);
+    const gates = torchGateExpr(s.kind);
     const arrays: Record<string, torch.WeightCopy[]> = {};
     const owner = s.merge === null ? '' : 'rnn.';
     directionPrefixes(s).forEach((prefix, d) => {

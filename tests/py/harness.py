@@ -25,12 +25,16 @@ def load_module(path, name):
     return module
 
 
-def synthetic_loader(input_shape, targets, units, n=40):
-    """A load_data() stand-in: n random examples shaped like the Keras input (channels last)."""
+def synthetic_loader(input_shape, targets, units, n=40, ids=None):
+    """A load_data() stand-in: n random examples shaped like the Keras input (channels last);
+    token ids in 0..ids-1 (int32) when `ids` is given."""
 
     def load_data():
         rng = np.random.default_rng(0)
-        x = rng.normal(size=(n,) + tuple(input_shape)).astype("float32")
+        if ids:
+            x = rng.integers(0, ids, size=(n,) + tuple(input_shape)).astype("int32")
+        else:
+            x = rng.normal(size=(n,) + tuple(input_shape)).astype("float32")
         if targets == "values":
             y = rng.normal(size=n).astype("float32")
         elif targets == "binary":
@@ -40,6 +44,15 @@ def synthetic_loader(input_shape, targets, units, n=40):
         return x, y
 
     return load_data
+
+
+def example_batch(entry, n):
+    """A random input batch: token ids in 0..ids-1 for an int32 Input (entry "ids"), else normal."""
+    import torch
+
+    if entry.get("ids"):
+        return torch.randint(0, entry["ids"], (n, *entry["input"]))
+    return torch.randn(n, *entry["input"])
 
 
 def check_torch(entry, index):
@@ -53,17 +66,20 @@ def check_torch(entry, index):
         model.eval()
         torch.manual_seed(0)
         with torch.no_grad():
-            y = model(torch.randn(3, *entry["input"]))
+            y = model(example_batch(entry, 3))
         out["output"] = list(y.shape[1:])
         proba = getattr(model, "predict_proba", None) or getattr(module, "predict_proba", None)
         if proba is not None:
             with torch.no_grad():
-                p = proba(torch.randn(3, *entry["input"])) if hasattr(model, "predict_proba") else proba(model, torch.randn(3, *entry["input"]))
+                x = example_batch(entry, 3)
+                p = proba(x) if hasattr(model, "predict_proba") else proba(model, x)
             out["probaRange"] = [float(p.min()), float(p.max())]
         if entry.get("train"):
             module.EPOCHS = 1
             module.BATCH_SIZE = 16
-            module.load_data = synthetic_loader(entry["kerasInput"], entry["targets"], entry["units"])
+            module.load_data = synthetic_loader(
+                entry["kerasInput"], entry["targets"], entry["units"], ids=entry.get("ids")
+            )
             log = io.StringIO()
             with contextlib.redirect_stdout(log):
                 trained = module.main()

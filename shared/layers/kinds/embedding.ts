@@ -63,6 +63,7 @@ const tfjsHooks: tfjs.Hooks = {
       name: op.name,
       inputDim: op.params.input_dim as number,
       outputDim: op.params.output_dim as number,
+      maskZero: false,
       // Keras's default: uniform in [-0.05, 0.05].
       embeddingsInitializer: tf.initializers.randomUniform({
         minval: -0.05,
