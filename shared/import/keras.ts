@@ -166,6 +166,24 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
 }
 
 /**
+ * The arrays of a layer that keeps them in sub-layers (a Bidirectional's `forward_lstm` and
+ * `backward_lstm`): every group named `<layer>/<sub-layer>`, each array renamed
+ * `<sub-layer>/<array>` (`forward_lstm/kernel`), in stored order; undefined when there are none.
+ */
+function subLayerWeights(
+  weights: ReadonlyMap<string, WeightTensor[]>,
+  layer: string,
+): WeightTensor[] | undefined {
+  const out: WeightTensor[] = [];
+  for (const [group, list] of weights) {
+    if (!group.startsWith(`${layer}/`)) continue;
+    const sub = group.slice(layer.length + 1);
+    for (const w of list) out.push({ ...w, name: `${sub}/${w.name}` });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
  * Imports a TF.js / Keras model JSON (text or parsed). `files`: the weight files a TF.js
  * `model.json` names, when at hand; without them the model imports without weights. The weight
  * files must hold exactly the bytes the manifest describes. Never throws: a broken or hostile
@@ -335,7 +353,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   if (problems.length > 0) return { ok: false, error: unsupportedMessage(source, problems) };
   if (weights) {
     for (const l of layers) {
-      const w = weights.get(l.name);
+      const w = weights.get(l.name) ?? subLayerWeights(weights, l.name);
       const order = getKeras(l.type)?.weightOrder ?? [];
       // Arrays the kind does not name go last, in stored order.
       const rank = (name: string) => {

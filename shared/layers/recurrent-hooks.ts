@@ -168,12 +168,18 @@ export const bidirectionalKeras: keras.Hooks = {
     return `layers.Bidirectional(${args.join(', ')})`;
   },
   fromConfig: (c) => {
-    const layer = c.layer as keras.Json | undefined;
-    const className = String(layer?.class_name ?? layer?.className ?? '');
+    // Keras nests the wrapped layer ({"layer": {"class_name", "config"}}); Netwright's own
+    // config (`config` above) names it flat, with units and return_sequences beside it.
+    const flat = typeof c.layer === 'string';
+    const layer = (flat ? undefined : c.layer) as keras.Json | undefined;
+    const className = flat ? String(c.layer) : String(layer?.class_name ?? layer?.className ?? '');
     const kind = (className === 'NetwrightGRU' ? 'GRU' : className) as RecurrentKind;
     if (!['SimpleRNN', 'LSTM', 'GRU'].includes(kind))
       throw new keras.Unsupported(`Bidirectional over ${className || 'an unknown layer'}`);
-    const inner = innerParams(kind, (layer!.config ?? {}) as keras.Json);
+    const innerJson = flat
+      ? { units: c.units, return_sequences: c.return_sequences }
+      : ((layer!.config ?? {}) as keras.Json);
+    const inner = innerParams(kind, innerJson);
     if (inner.use_bias === false) throw new keras.Unsupported('Bidirectional without bias');
     if (kind === 'SimpleRNN' && inner.activation !== 'tanh')
       throw new keras.Unsupported('Bidirectional SimpleRNN with activation other than tanh');
@@ -428,10 +434,13 @@ function tfjsHooksOf(s: Shape | ((op: Pick<IrOp, 'params'>) => Shape)): tfjs.Hoo
     layers: (tf, op, ctx) => {
       const shape = at(op);
       if (shape.merge === null) return [tfjsInner(tf, shape, op, ctx, op.name)];
+      // The wrapped layer named as Keras names it (`lstm`): TF.js calls its copies
+      // `forward_lstm` and `backward_lstm`, the prefixes of the weight names above.
+      const inner = tfjsInner(tf, shape, op, ctx, KERAS_SNAKE[shape.kind]);
       return [
         tf.layers.bidirectional({
           name: op.name,
-          layer: tfjsInner(tf, shape, op, ctx) as unknown as tfjs.Tf['RNN']['prototype'],
+          layer: inner as unknown as tfjs.Tf['RNN']['prototype'],
           mergeMode: shape.merge,
         }),
       ];
