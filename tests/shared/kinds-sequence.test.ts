@@ -5,7 +5,9 @@
  * model summary printed on keras.io; PyTorch's counts from the shapes in the torch.nn docs.
  */
 import { describe, expect, it } from 'vitest';
+import { layerCost } from '../../shared/cost/cost.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
+import { lowerGraph } from '../../shared/ir/lower.ts';
 import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
 import { torchRecurrentCount } from '../../shared/layers/recurrent-common.ts';
 import {
@@ -29,6 +31,13 @@ function apply(type: string, inputs: Shape[], params: Record<string, unknown> = 
 }
 
 const trainable = (n: number) => ({ trainable: n, nonTrainable: 0 });
+
+/** A kind's explain arithmetic on resolved params. */
+function explainArithmetic(type: string, params: Record<string, unknown>, inputs: Shape[]) {
+  const def = getLayer(type)!;
+  const resolved = resolveParams(def, { ...defaultParams(def), ...params }).params;
+  return def.explain.arithmetic!(resolved, inputs);
+}
 
 describe('Embedding', () => {
   // keras/src/layers/core/embedding.py: embeddings (input_dim, output_dim); output
@@ -308,5 +317,68 @@ describe('recurrent weight layouts (Keras → ONNX / PyTorch gate order)', () =>
       ONNX_GATES_FROM_KERAS.LSTM,
     );
     expect([...noBias.inputBias, ...noBias.recurrentBias]).toEqual(new Array(8).fill(0));
+  });
+});
+
+describe('sequence kinds: cost (FLOPs, kept values) and explanation', () => {
+  const ir = (graph: ReturnType<typeof graphOf>) => {
+    const r = lowerGraph(graph);
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    return r.ir;
+  };
+  const onSeq = (type: string, params: Record<string, unknown>) =>
+    ir(
+      graphOf(
+        [
+          ['in', 'Input', { shape: [6, 3] }],
+          ['k', type, params],
+        ],
+        ['in->k'],
+      ),
+    ).ops[1]!;
+
+  it('LSTM 4 on (6, 3): per step 2·4·4·(3 + 4) + (4 + 3)·4 = 252 FLOPs, 6 steps = 1,512', () => {
+    const cost = layerCost(onSeq('LSTM', { units: 4 }));
+    expect(cost.forwardFlops).toBe(1512);
+    expect(cost.trainingFlops).toBe(3 * 1512);
+    // Kept for backprop: 6 steps × (4 gates + state) × 4 units + the (4) output.
+    expect(cost.activationValues).toBe(6 * 5 * 4 + 4);
+  });
+
+  it('Bidirectional GRU 2 sum on (6, 3): two directions of 6·(2·3·2·5 + 6·2) plus the merge', () => {
+    const cost = layerCost(onSeq('Bidirectional', { layer: 'GRU', units: 2, merge_mode: 'sum' }));
+    expect(cost.forwardFlops).toBe(2 * 6 * (60 + 12) + 2);
+  });
+
+  it('Embedding: no arithmetic forward; the backward pass adds into the rows it read', () => {
+    const op = ir(
+      graphOf(
+        [
+          ['in', 'Input', { shape: [5], dtype: 'int32' }],
+          ['e', 'Embedding', { input_dim: 9, output_dim: 3 }],
+        ],
+        ['in->e'],
+      ),
+    ).ops[1]!;
+    expect(layerCost(op)).toMatchObject({ forwardFlops: 0, trainingFlops: 15 });
+  });
+
+  it('the arithmetic shows Keras’s count and, where it differs, PyTorch’s', () => {
+    expect(explainArithmetic('LSTM', { units: 32, use_bias: true }, [[10, 8]]).params).toBe(
+      '4 × (8 × 32 + 32 × 32) + 4 × 32 = 5,248 (PyTorch nn.LSTM: 5,376, two bias vectors)',
+    );
+    expect(explainArithmetic('GRU', { units: 32, use_bias: true }, [[10, 8]]).params).toBe(
+      '3 × (8 × 32 + 32 × 32) + 2 × 3 × 32 = 4,032',
+    );
+    expect(
+      explainArithmetic('Bidirectional', { layer: 'SimpleRNN', units: 8, merge_mode: 'concat' }, [
+        [5, 3],
+      ]).params,
+    ).toBe(
+      '2 directions × [(3 × 8 + 8 × 8) + 8 = 96] = 192 (PyTorch nn.RNN: 208, two bias vectors)',
+    );
+    expect(explainArithmetic('Embedding', { input_dim: 1000, output_dim: 16 }, [[20]]).params).toBe(
+      '1,000 ids × 16 values = 16,000',
+    );
   });
 });
