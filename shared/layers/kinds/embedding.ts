@@ -101,7 +101,42 @@ const onnxHooks: onnx.Hooks = {
       [onnx.int('axis', 0)],
     );
   },
+  import: [
+    {
+      // Cast of token ids to another integer type: the same ids (Embedding's export writes one).
+      ops: ['Cast'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const to = ctx.attr(node, 'to')?.i ?? 0;
+        if (ctx.layer(s.layer)?.params.dtype !== 'int32' || !INT_TYPES.has(to)) return false;
+        ctx.alias(node, s);
+      },
+    },
+    {
+      // Gather(table, ids) on axis 0 with a constant (vocab, dim) float table.
+      ops: ['Gather'],
+      match: (node, ctx) => {
+        if (!ctx.inits.has(node.inputs[0] ?? '')) return false;
+        const s = ctx.stateOf(node, node.inputs[1]);
+        ctx.requireChannelsLast(s, 'Gather');
+        if (ctx.layer(s.layer)?.params.dtype !== 'int32')
+          throw new onnx.Unsupported('Gather of rows by indices that are not the int Input');
+        if ((ctx.attr(node, 'axis')?.i ?? 0) !== 0)
+          throw new onnx.Unsupported('Gather on an axis other than 0 (an Embedding picks rows)');
+        const table = ctx.floatsOf(node.inputs[0], 'an embedding table');
+        if (table.dims.length !== 2)
+          throw new onnx.Unsupported(`Gather from a ${table.dims.length}-D table`);
+        const [vocab, dim] = table.dims as [number, number];
+        ctx.addLayer(node, 'Embedding', { input_dim: vocab, output_dim: dim }, [s], null, [
+          { name: 'embeddings', shape: [vocab, dim], data: table.floats },
+        ]);
+      },
+    },
+  ],
 };
+
+/** ONNX integer tensor types a Cast of token ids may go to (INT8 … UINT64). */
+const INT_TYPES = new Set([2, 3, 4, 5, 6, 7, 12, 13]);
 
 // ─── end onnx ───
 
