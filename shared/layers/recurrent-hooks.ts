@@ -358,14 +358,17 @@ function tfjsInner(
   const units = unitsOf(op);
   const returnSequences = op.params.return_sequences as boolean;
   const bias = useBias(s, op);
-  const kernelInitializer = tfjs.kernelInit(tf, ctx).kernelInitializer ?? 'glorotUniform';
+  // Keras's initialisers (glorot uniform, orthogonal), seeded when the build is.
+  const seed = ctx.seed === undefined ? {} : { seed: ctx.seed };
+  const kernelInitializer = tf.initializers.glorotUniform(seed);
+  const recurrentInitializer = tf.initializers.orthogonal(seed);
   const common = {
     ...(name === undefined ? {} : { name }),
     units,
     useBias: bias,
     returnSequences,
     kernelInitializer,
-    recurrentInitializer: 'orthogonal' as const,
+    recurrentInitializer,
   };
   switch (s.kind) {
     case 'SimpleRNN':
@@ -381,14 +384,27 @@ function tfjsInner(
         unitForgetBias: true,
       });
     case 'GRU':
+      // Initialisers from the seed, which Bidirectional's copies of the layer keep.
       return resetAfterGru(tf, {
         ...(name === undefined ? {} : { name }),
         units,
         useBias: bias,
         returnSequences,
-        ...(typeof kernelInitializer === 'string' ? {} : { kernelInitializer }),
+        ...(ctx.seed === undefined ? {} : { seed: ctx.seed }),
       });
   }
+}
+
+/**
+ * `layer` with its `build` run inside `tf.tidy`: tfjs-layers 4.22's LSTMCell builds its
+ * unit_forget_bias initial bias from three tensors and two concatenations it never frees (4
+ * tensors per LSTM, found by tests/shared/backends-train.test.ts). The weights survive the tidy
+ * (variables are never disposed by it); Bidirectional builds its two copies inside its own build.
+ */
+function tidyBuild(tf: tfjs.Tf, layer: tfjs.Layer): tfjs.Layer {
+  const build = layer.build.bind(layer);
+  layer.build = (inputShape) => tf.tidy(() => build(inputShape));
+  return layer;
 }
 
 function tfjsWeightSpecs(s: Shape, op: tfjs.OpShapes): tfjs.WeightSpec[] {
@@ -433,16 +449,19 @@ function tfjsHooksOf(s: Shape | ((op: Pick<IrOp, 'params'>) => Shape)): tfjs.Hoo
   return {
     layers: (tf, op, ctx) => {
       const shape = at(op);
-      if (shape.merge === null) return [tfjsInner(tf, shape, op, ctx, op.name)];
+      if (shape.merge === null) return [tidyBuild(tf, tfjsInner(tf, shape, op, ctx, op.name))];
       // The wrapped layer named as Keras names it (`lstm`): TF.js calls its copies
       // `forward_lstm` and `backward_lstm`, the prefixes of the weight names above.
       const inner = tfjsInner(tf, shape, op, ctx, KERAS_SNAKE[shape.kind]);
       return [
-        tf.layers.bidirectional({
-          name: op.name,
-          layer: inner as unknown as tfjs.Tf['RNN']['prototype'],
-          mergeMode: shape.merge,
-        }),
+        tidyBuild(
+          tf,
+          tf.layers.bidirectional({
+            name: op.name,
+            layer: inner as unknown as tfjs.Tf['RNN']['prototype'],
+            mergeMode: shape.merge,
+          }),
+        ),
       ];
     },
     weights: (op) => tfjsWeightSpecs(at(op), op),

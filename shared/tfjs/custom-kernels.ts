@@ -11,6 +11,7 @@ import type { Tf } from './build-model.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
+import { installWasmSegmentSum } from './wasm-segment-sum.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 
 /**
@@ -21,5 +22,6 @@ export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
   installWasmConvKernels(tf);
   installWasmMaxPoolGrad(tf);
+  installWasmSegmentSum(tf);
   installWebGpuConvFilter(tf);
 }

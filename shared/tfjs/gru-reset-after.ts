@@ -34,6 +34,12 @@ export interface ResetAfterGruArgs {
   returnSequences?: boolean;
   goBackwards?: boolean;
   kernelInitializer?: Initializer;
+  recurrentInitializer?: Initializer;
+  /**
+   * Seed of the default initialisers (when no initialiser is given), kept in the config so that
+   * Bidirectional's copies (made from `getConfig()`) start alike in a seeded build.
+   */
+  seed?: number;
   /** Given by `fromConfig` when a Bidirectional wrapper clones the layer; ignored otherwise. */
   [key: string]: unknown;
 }
@@ -53,6 +59,7 @@ function defineClasses(tf: Tf): Classes {
     readonly stateSize: number;
     readonly useBias: boolean;
     private readonly kernelInitializer: Initializer;
+    private readonly recurrentInitializer: Initializer;
     private kernel?: tfjs.LayerVariable;
     private recurrentKernel?: tfjs.LayerVariable;
     private bias?: tfjs.LayerVariable;
@@ -62,7 +69,9 @@ function defineClasses(tf: Tf): Classes {
       this.units = args.units;
       this.stateSize = args.units;
       this.useBias = args.useBias ?? true;
-      this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform({});
+      const seed = args.seed === undefined ? {} : { seed: args.seed };
+      this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform(seed);
+      this.recurrentInitializer = args.recurrentInitializer ?? tf.initializers.orthogonal(seed);
     }
 
     override build(inputShape: tfjs.Shape | tfjs.Shape[]): void {
@@ -81,7 +90,7 @@ function defineClasses(tf: Tf): Classes {
         'recurrent_kernel',
         [this.units, width],
         'float32',
-        tf.initializers.orthogonal({}),
+        this.recurrentInitializer,
         undefined,
         true,
       );
@@ -125,6 +134,7 @@ function defineClasses(tf: Tf): Classes {
 
   class ResetAfterGru extends tf.RNN {
     static override className = RESET_AFTER_GRU_CLASS;
+    readonly seed: number | undefined;
 
     constructor(args: ResetAfterGruArgs) {
       const cell = new ResetAfterGruCell(args);
@@ -135,6 +145,7 @@ function defineClasses(tf: Tf): Classes {
         returnSequences: args.returnSequences ?? false,
         goBackwards: args.goBackwards ?? false,
       });
+      this.seed = args.seed;
     }
 
     /** Keras's GRU config keys (camelCase, as TF.js spells them) plus the RNN layer's own. */
@@ -150,6 +161,7 @@ function defineClasses(tf: Tf): Classes {
         recurrentActivation: 'sigmoid',
         useBias: cell.useBias,
         resetAfter: true,
+        ...(this.seed === undefined ? {} : { seed: this.seed }),
       };
     }
 
