@@ -4,10 +4,12 @@
  * out by hand from the weight shapes in Keras 3's source (paths given per test) or copied from a
  * model summary printed on keras.io; PyTorch's counts from the shapes in the torch.nn docs.
  */
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { layerCost } from '../../shared/cost/cost.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
+import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { defaultParams, getLayer, resolveParams } from '../../shared/layers/registry.ts';
 import { torchRecurrentCount } from '../../shared/layers/recurrent-common.ts';
 import {
@@ -380,5 +382,43 @@ describe('sequence kinds: cost (FLOPs, kept values) and explanation', () => {
     expect(explainArithmetic('Embedding', { input_dim: 1000, output_dim: 16 }, [[20]]).params).toBe(
       '1,000 ids × 16 values = 16,000',
     );
+  });
+});
+
+describe('sequence kinds: the TF.js model', () => {
+  it('holds, per layer, the shape and the parameter count Keras gives (counted by TF.js)', async () => {
+    await tf.setBackend('cpu');
+    const r = lowerGraph(
+      graphOf(
+        [
+          ['in', 'Input', { shape: [7], dtype: 'int32' }],
+          ['emb', 'Embedding', { input_dim: 20, output_dim: 4 }],
+          ['bi', 'Bidirectional', { layer: 'LSTM', units: 3, return_sequences: true }],
+          [
+            'bi_gru',
+            'Bidirectional',
+            { layer: 'GRU', units: 2, merge_mode: 'ave', return_sequences: true },
+          ],
+          ['rnn', 'SimpleRNN', { units: 3, return_sequences: true }],
+          ['gru', 'GRU', { units: 2 }],
+        ],
+        ['in->emb', 'emb->bi', 'bi->bi_gru', 'bi_gru->rnn', 'rnn->gru'],
+      ),
+    );
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    const model = buildModel(tf, r.ir, { seed: 3 });
+    expect(model.inputs[0]!.dtype).toBe('int32');
+    for (const op of r.ir.ops.slice(1)) {
+      const layer = model.getLayer(op.name);
+      expect([op.name, layer.outputShape.slice(1)]).toEqual([op.name, op.outputShape]);
+      expect([op.name, layer.countParams()]).toEqual([op.name, op.count.trainable]);
+    }
+    // By hand: 20·4; 2·4·(4·3 + 3·3 + 3) = 192; 2·(3·(6·2 + 2·2) + 2·3·2) = 120;
+    // 2·3 + 3·3 + 3 = 18; 3·(3·2 + 2·2) + 2·3·2 = 42.
+    expect(r.ir.totals.trainable).toBe(80 + 192 + 120 + 18 + 42);
+    const y = model.predict(tf.tensor2d([[1, 2, 3, 4, 5, 6, 19]], [1, 7], 'int32')) as tf.Tensor;
+    expect(y.shape).toEqual([1, 2]);
+    tf.dispose(y);
+    model.dispose();
   });
 });
