@@ -102,7 +102,7 @@ describe('layer metadata shown in the palette', () => {
 
   it('defaults as Keras documents them (Dense units aside, which Keras requires)', () => {
     const d = (t: string) => defaultParams(getLayer(t)!);
-    expect(d('Input')).toEqual({ shape: [784] });
+    expect(d('Input')).toEqual({ shape: [784], dtype: 'float32' });
     expect(d('Dense')).toEqual({ units: 32, activation: 'linear', use_bias: true });
     expect(d('Activation')).toEqual({ activation: 'relu' });
     expect(d('Dropout')).toEqual({ rate: 0.5 });
