@@ -26,6 +26,8 @@ import {
   ONNX_GATES_FROM_KERAS,
   TORCH_GATES_FROM_KERAS,
   gateArraysFromKeras,
+  gateRowsToKeras,
+  gateVectorToKeras,
 } from './recurrent-weights.ts';
 
 /** What a recurrent op is: its cell kind and, for Bidirectional, its merge mode. */
@@ -548,16 +550,148 @@ function onnxExport(s: Shape): onnx.Hooks['export'] {
       const shape = g.int64s(`${n}/shape`, seq ? [0, 0, -1] : [0, -1]);
       return g.node(`${n}/Merge`, 'Reshape', [t, shape], n);
     }
-    if (merge === 'sum')
-      return g.node(`${n}/Merge`, 'ReduceSum', [t, g.int64s(`${n}/axes`, [dirAxis])], n, [
+    // The importer tells the merge modes apart by these initializers (see recurrentImport).
+    if (merge === 'mul')
+      return g.node(`${n}/Merge`, 'ReduceProd', [t], n, [
+        onnx.ints('axes', [dirAxis]),
         onnx.int('keepdims', 0),
       ]);
-    return g.node(`${n}/Merge`, merge === 'mul' ? 'ReduceProd' : 'ReduceMean', [t], n, [
-      onnx.ints('axes', [dirAxis]),
-      onnx.int('keepdims', 0),
-    ]);
+    const sum = g.node(
+      `${n}/Merge`,
+      'ReduceSum',
+      [t, g.int64s(`${n}/axes`, [dirAxis])],
+      merge === 'sum' ? n : `${n}/sum`,
+      [onnx.int('keepdims', 0)],
+    );
+    if (merge === 'sum') return sum;
+    // ave: (forward + backward) · 0.5.
+    return g.node(`${n}/Half`, 'Mul', [sum, g.floats(`${n}/half`, [], Float32Array.of(0.5))], n);
   };
 }
+
+const ONNX_KIND: Readonly<Record<string, RecurrentKind>> = {
+  RNN: 'SimpleRNN',
+  LSTM: 'LSTM',
+  GRU: 'GRU',
+};
+
+/**
+ * ONNX import of Netwright's own recurrent pattern (the export above): Transpose to
+ * (steps, N, features) → RNN/LSTM/GRU → Transpose → merge (Reshape, ReduceSum, ReduceSum + Mul
+ * 0.5, ReduceProd) → the tensor named after the block. The recurrent node makes the whole block:
+ * its layer's output is that last tensor, and the nodes between (which read Y or Y_h, tensors
+ * with no state) are skipped by the importer. The merge mode is read from the initializers the
+ * export writes (`<block>/shape`: concat, `<block>/half`: ave, `<block>/axes`: sum, none: mul).
+ * Recurrent nodes from other exporters are refused by name.
+ */
+function recurrentImportOf(): onnx.Importer[] {
+  return [
+    {
+      ops: ['RNN', 'LSTM', 'GRU'],
+      match: (node, ctx) => {
+        const kind = ONNX_KIND[node.opType]!;
+        if (!ctx.ours)
+          throw new onnx.Unsupported(
+            `${node.opType} from another exporter (Netwright reads the recurrent layers it wrote)`,
+          );
+        const s = ctx.stateOf(node, node.inputs[0]);
+        if (!onnx.samePerm(s.perm, [1, 0, 2]) || s.shape.length !== 2)
+          throw new onnx.Unsupported(`${node.opType} on a tensor that is not (steps, N, features)`);
+        const n = ctx.layerNameOf(node);
+        const direction = ctx.attr(node, 'direction')?.s ?? 'forward';
+        if (direction !== 'forward' && direction !== 'bidirectional')
+          throw new onnx.Unsupported(`${node.opType} direction ${direction}`);
+        const dirs = direction === 'bidirectional' ? 2 : 1;
+        if (
+          ctx.attr(node, 'layout')?.i ||
+          ctx.attr(node, 'clip') ||
+          ctx.attr(node, 'input_forget')?.i
+        )
+          throw new onnx.Unsupported(`${node.opType} with layout, clip or input_forget`);
+        if (kind === 'GRU' && ctx.attr(node, 'linear_before_reset')?.i !== 1)
+          throw new onnx.Unsupported("GRU with linear_before_reset=0 (Keras's reset_after=False)");
+        if (node.inputs.slice(4).some((i) => i))
+          throw new onnx.Unsupported(`${node.opType} with sequence lengths or initial states`);
+        const acts = ctx.attr(node, 'activations')?.strings;
+        const relu = kind === 'SimpleRNN' && acts?.[0] === 'Relu';
+        const u = ctx.attr(node, 'hidden_size')?.i ?? 0;
+        const f = s.shape[1]!;
+        const g = GATES[kind] * u;
+        const W = ctx.floatsOf(node.inputs[1], 'W');
+        const R = ctx.floatsOf(node.inputs[2], 'R');
+        const B = node.inputs[3] ? ctx.floatsOf(node.inputs[3], 'B') : undefined;
+        const order = ONNX_GATES_FROM_KERAS[kind];
+        const merge =
+          dirs === 1
+            ? null
+            : ctx.inits.has(`${n}/shape`)
+              ? 'concat'
+              : ctx.inits.has(`${n}/half`)
+                ? 'ave'
+                : ctx.inits.has(`${n}/axes`)
+                  ? 'sum'
+                  : 'mul';
+        const shape: Shape = { kind, merge };
+        const weights: onnx.WeightTensor[] = [];
+        directionPrefixes(shape).forEach((prefix, d) => {
+          const kernel = gateRowsToKeras(
+            W.floats.subarray(d * g * f, (d + 1) * g * f),
+            f,
+            u,
+            order,
+          );
+          const rec = gateRowsToKeras(R.floats.subarray(d * g * u, (d + 1) * g * u), u, u, order);
+          weights.push({ name: `${prefix}kernel`, shape: [f, g], data: kernel });
+          weights.push({ name: `${prefix}recurrent_kernel`, shape: [u, g], data: rec });
+          if (!B && dirs === 1) return;
+          const b = B ? B.floats.subarray(d * 2 * g, (d + 1) * 2 * g) : new Float32Array(2 * g);
+          const wb = gateVectorToKeras(b.subarray(0, g), u, order);
+          const rb = gateVectorToKeras(b.subarray(g), u, order);
+          if (kind === 'GRU') {
+            const both = new Float32Array(2 * g);
+            both.set(wb);
+            both.set(rb, g);
+            weights.push({ name: `${prefix}bias`, shape: [2, g], data: both });
+          } else {
+            // One Keras bias: the two ONNX biases are always added together.
+            weights.push({ name: `${prefix}bias`, shape: [g], data: wb.map((v, i) => v + rb[i]!) });
+          }
+        });
+        const returnSequences = Boolean(node.outputs[0]) && ctx.consumers(node.outputs[0]) > 0;
+        const params =
+          merge === null
+            ? {
+                units: u,
+                use_bias: Boolean(B),
+                return_sequences: returnSequences,
+                ...(kind === 'SimpleRNN' ? { activation: relu ? 'relu' : 'tanh' } : {}),
+              }
+            : { layer: kind, units: u, return_sequences: returnSequences, merge_mode: merge };
+        // The block's output is the pattern's last tensor, named after the block.
+        ctx.addLayer(
+          { ...node, outputs: [n] },
+          merge === null ? kind : 'Bidirectional',
+          params,
+          [s],
+          null,
+          weights,
+        );
+      },
+    },
+    {
+      // The merge nodes of the pattern read a tensor without state (skipped); any other
+      // ReduceSum, ReduceProd or Mul is not a block Netwright has.
+      ops: ['ReduceSum', 'ReduceProd', 'Mul'],
+      match: (node, ctx) => {
+        ctx.stateOf(node, node.inputs[0]);
+        return false;
+      },
+    },
+  ];
+}
+
+/** The recurrent import claims; listed on SimpleRNN (the first recurrent kind in the palette). */
+export const recurrentImport: readonly onnx.Importer[] = recurrentImportOf();
 
 // ─── Explanation ───
 
@@ -619,6 +753,8 @@ export const bidirectionalTfjs: tfjs.Hooks = tfjsHooksOf(shapeOf);
 
 export const recurrentOnnx = (kind: RecurrentKind): onnx.Hooks => ({
   export: onnxExport(single(kind)),
+  // One set of claims makes every recurrent block (SimpleRNN, LSTM, GRU, Bidirectional).
+  ...(kind === 'SimpleRNN' ? { import: recurrentImport } : {}),
 });
 export const bidirectionalOnnx: onnx.Hooks = {
   export: (ctx) => onnxExport(shapeOf(ctx.op))(ctx),
