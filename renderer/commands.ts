@@ -1,7 +1,11 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
 import { parseProject, serializeProject } from '../shared/index.ts';
-import { MODEL_FILE_FILTERS, PROJECT_FILE_FILTERS } from '../shared/ipc/contract.ts';
+import {
+  MODEL_FILE_FILTERS,
+  PROJECT_FILE_FILTERS,
+  PROJECT_FILE_SUFFIX,
+} from '../shared/ipc/contract.ts';
 import { layoutGraph } from './canvas/layout.ts';
 import { showDialog } from './dialogs/dialogStore.ts';
 import {
@@ -20,7 +24,7 @@ const FIT = { padding: 0.2, maxZoom: 1.1, duration: 300 };
 /** A file name for a project: its name made safe, with the project extension. */
 export function projectFileName(name: string): string {
   const base = name.replace(/[^\w.\- ]+/g, '').trim() || 'project';
-  return `${base}.netwright`;
+  return `${base}${PROJECT_FILE_SUFFIX}`;
 }
 
 function describeError(action: string, e: unknown): string {

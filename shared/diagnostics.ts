@@ -40,6 +40,11 @@ export interface Diagnostic {
   severity: Severity;
   /** The block the problem belongs to; absent for whole-graph problems such as E005. */
   nodeId?: string;
+  /**
+   * Every block the problem belongs to, when it is one problem of several blocks (E012: the
+   * model's outputs); `nodeId` is then the first of them. The UI badges each one.
+   */
+  nodeIds?: string[];
   /** The edge, where the problem is a wire. */
   edgeId?: string;
   /** The parameter, where the problem is one field. */
@@ -50,7 +55,7 @@ export interface Diagnostic {
 export function error(
   code: DiagnosticCode,
   message: string,
-  where: Pick<Diagnostic, 'nodeId' | 'edgeId' | 'param'> = {},
+  where: Pick<Diagnostic, 'nodeId' | 'nodeIds' | 'edgeId' | 'param'> = {},
 ): Diagnostic {
   return { code, severity: 'error', message, ...where };
 }
@@ -77,8 +82,24 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
-/** One line per diagnostic: `E002 [node add_1] Add inputs differ: ...`. */
+/** The blocks a diagnostic belongs to: `nodeIds`, else `nodeId`, else none. */
+export function diagnosticNodeIds(d: Pick<Diagnostic, 'nodeId' | 'nodeIds'>): string[] {
+  return d.nodeIds && d.nodeIds.length > 0 ? d.nodeIds : d.nodeId ? [d.nodeId] : [];
+}
+
+/**
+ * One line per diagnostic: `E002 [node add_1] Add inputs differ: ...`; one of several blocks:
+ * `E012 [nodes a, b] ...`.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.nodeId ? ` [node ${d.nodeId}]` : d.edgeId ? ` [edge ${d.edgeId}]` : '';
+  const ids = diagnosticNodeIds(d);
+  const where =
+    ids.length > 1
+      ? ` [nodes ${ids.join(', ')}]`
+      : ids.length === 1
+        ? ` [node ${ids[0]}]`
+        : d.edgeId
+          ? ` [edge ${d.edgeId}]`
+          : '';
   return printable(`${d.code}${where} ${d.message}`);
 }

@@ -172,6 +172,9 @@ export async function trainCommand(
       ...(opts.target ? { target: opts.target } : {}),
     },
   });
+  // How a CSV was read (columns one-hot encoded or left out, decimal commas), as the app shows.
+  if (datasetName.toLowerCase().endsWith('.csv'))
+    for (const note of dataset.notes) err(`note: ${dataset.title}: ${note}`);
   const problems = checkDatasetFit(ir, datasetInfo(dataset), settings.loss);
   if (problems.length > 0) {
     for (const p of problems) err(`${opts.file}: ${p.message}`);

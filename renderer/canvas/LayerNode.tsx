@@ -1,7 +1,7 @@
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatShape, getLayer, nodeDisplayName, type GraphNode } from '../../shared/index.ts';
-import { analysisOf, diagnosticsByNode, useEditor } from '../store/index.ts';
+import { analysisOf, diagnosticsByNode, lossTakesActivation, useEditor } from '../store/index.ts';
 import { arithmeticOf } from '../teach/explain.ts';
 import { csvFactsOf, findingsOf, markerFor } from '../teach/findings.ts';
 import { useTeach } from '../teach/teachStore.ts';
@@ -45,6 +45,10 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   });
   const lintSeverity = lint.slice(0, lint.indexOf('\n'));
   const lintText = lint.slice(lint.indexOf('\n') + 1);
+  // The PyTorch loss applies this block's activation: its subtitle names none, as the code.
+  const lossTakes = useEditor(
+    (s) => lossTakesActivation(s.project.graph, s.project.training.loss) === id,
+  );
   const digest = paramDigest(node);
   const title = nodeDisplayName(node);
   const hasError = problems !== '';
@@ -71,7 +75,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
         {digest && <span className="block__digest">{digest}</span>}
       </div>
       <div className="block__names" data-testid="node-names">
-        {frameworkNames(node)}
+        {frameworkNames(node, lossTakes)}
       </div>
       <div className="block__foot">
         <span

@@ -1,3 +1,4 @@
+import { torchNameOf } from '../../shared/explain/torch-names.ts';
 import { formatCount, getLayer, type GraphNode, type LayerGroup } from '../../shared/index.ts';
 
 /** CSS class suffix for a palette group (colours live in styles/app.css). */
@@ -22,12 +23,18 @@ export function groupClass(group: LayerGroup | undefined): string {
   }
 }
 
-/** "Dense / nn.Linear", using the torch name that depends on params where there is one. */
-export function frameworkNames(node: Pick<GraphNode, 'type' | 'params'>): string {
+/**
+ * "Dense / nn.Linear", using the torch name that depends on params where there is one.
+ * `lossTakesActivation`: the PyTorch loss applies this block's activation, so the generated module
+ * has none and the name leaves it out ("nn.Linear", not "nn.Linear + nn.Softmax").
+ */
+export function frameworkNames(
+  node: Pick<GraphNode, 'type' | 'params'>,
+  lossTakesActivation = false,
+): string {
   const def = getLayer(node.type);
   if (!def) return node.type;
-  const torch = def.torchNameFor ? def.torchNameFor(node.params) : def.torchName;
-  return `${def.kerasName} / ${torch}`;
+  return `${def.kerasName} / ${torchNameOf(node, lossTakesActivation)}`;
 }
 
 /**

@@ -1,4 +1,9 @@
-import { nodeDisplayName, type Diagnostic, type Graph } from '../../shared/index.ts';
+import {
+  diagnosticNodeIds,
+  nodeDisplayName,
+  type Diagnostic,
+  type Graph,
+} from '../../shared/index.ts';
 
 /**
  * Graph diagnostics as a list of buttons: code, block name, message; clicking one reveals its
@@ -40,7 +45,11 @@ export function DiagnosticList({
           >
             <span className="problem__code">{d.code}</span>
             <span className="problem__text">
-              {d.nodeId && <span className="problem__where">{nameOf(d.nodeId)}</span>}
+              {d.nodeId && (
+                <span className="problem__where">
+                  {diagnosticNodeIds(d).map(nameOf).join(', ')}
+                </span>
+              )}
               {d.message}
             </span>
           </button>

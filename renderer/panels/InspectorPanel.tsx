@@ -8,7 +8,13 @@ import {
   type ParamSpec,
 } from '../../shared/index.ts';
 import { frameworkNames, groupClass } from '../canvas/blockInfo.ts';
-import { analysisOf, diagnosticsByNode, editorStore, useEditor } from '../store/index.ts';
+import {
+  analysisOf,
+  diagnosticsByNode,
+  editorStore,
+  lossTakesActivation,
+  useEditor,
+} from '../store/index.ts';
 import { ExplainCard } from '../teach/ExplainCard.tsx';
 import { csvFactsOf, findingsOf } from '../teach/findings.ts';
 import { FindingList } from '../teach/FindingList.tsx';
@@ -160,7 +166,9 @@ function BlockInspector({ node }: { node: GraphNode }) {
     <div className="inspector" data-testid="inspector" data-node-id={node.id}>
       <header className={`inspector__head block--${groupClass(def?.group)}`}>
         <span className="inspector__type">{node.type}</span>
-        <span className="inspector__names">{frameworkNames(node)}</span>
+        <span className="inspector__names">
+          {frameworkNames(node, lossTakesActivation(graph, training.loss) === node.id)}
+        </span>
         {def && <p className="inspector__summary">{def.summary}</p>}
         <div className="inspector__facts">
           <div>

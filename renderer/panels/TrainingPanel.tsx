@@ -13,6 +13,7 @@ import {
   type TrainingSettings,
 } from '../../shared/graph/project.ts';
 import { lowerGraph } from '../../shared/ir/lower.ts';
+import { withSafeFixes } from '../../shared/lint/index.ts';
 import { setParams } from '../../shared/lint/rules.ts';
 import type { BackendChoice } from '../../shared/training/protocol.ts';
 import type { ProbeEntry } from '../../shared/training/probe.ts';
@@ -145,9 +146,17 @@ export function TrainingPanel() {
   const fit = useMemo((): (Pick<FitProblem, 'message'> & Partial<FitProblem>)[] => {
     const lowered = lowerGraph(graph);
     if (!lowered.ok) return [{ message: 'Fix the problems in the graph before training' }];
+    // Only fixes that keep the network compiling are offered (withSafeFixes).
     if (settings.dataset === 'csv')
-      return csvInfo ? checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }, settings.loss) : [];
-    return checkDatasetFit(lowered.ir, BUILTIN_DATASET_INFO[settings.dataset], settings.loss);
+      return csvInfo
+        ? withSafeFixes(
+            graph,
+            checkDatasetFit(lowered.ir, { ...csvInfo, id: 'csv' }, settings.loss),
+            csvInfo.title,
+          )
+        : [];
+    const info = BUILTIN_DATASET_INFO[settings.dataset];
+    return withSafeFixes(graph, checkDatasetFit(lowered.ir, info, settings.loss), info.title);
   }, [graph, settings.dataset, settings.loss, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';

@@ -304,7 +304,7 @@ async function saveProjectFile(
   try {
     handle = await picker({
       suggestedName: name,
-      types: [{ description: 'Netwright project', accept: { 'application/json': ['.netwright'] } }],
+      types: [{ description: 'Netwright project', accept: { 'application/json': ['.json'] } }],
     });
   } catch (e) {
     if (isAbort(e)) return { saved: false };

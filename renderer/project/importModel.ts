@@ -37,6 +37,17 @@ const stem = (name: string) => (name.includes('.') ? name.slice(0, name.lastInde
 const PICK_HINT =
   'Pick an ONNX model (.onnx), or a TF.js / Keras model JSON (.json) together with its .bin weight files.';
 
+/** The weight file paths a TF.js `model.json` names in its `weightsManifest`, in order. */
+function manifestPaths(doc: unknown): string[] {
+  const manifest = (doc as { weightsManifest?: { paths?: unknown }[] } | null)?.weightsManifest;
+  const paths: string[] = [];
+  for (const group of Array.isArray(manifest) ? manifest : []) {
+    for (const p of Array.isArray(group?.paths) ? group.paths : [])
+      if (typeof p === 'string' && !paths.includes(p)) paths.push(p);
+  }
+  return paths;
+}
+
 /** The weight files a TF.js `model.json` names, matched to the picked files by file name. */
 function weightFilesFor(doc: unknown, picked: readonly ModelFile[]): WeightFiles {
   const byName = new Map(picked.map((f) => [f.name, f.bytes]));
@@ -96,9 +107,20 @@ export function importModelFiles(picked: readonly ModelFile[]): ModelImport {
     }
     // A TF.js `model.json` is named after its folder elsewhere; here the file is all there is.
     const name = stem(file.name) === 'model' ? undefined : stem(file.name);
-    // No .bin picked: the model opens without weights (the importer says so in its notes).
+    // No .bin picked: the model opens without weights, and the note names the files it lacks.
     const bins = picked.some((f) => extension(f.name) === 'bin');
     result = importKerasJson(doc, bins ? weightFilesFor(doc, picked) : undefined, name);
+    const named = bins ? [] : manifestPaths(doc);
+    if (result.ok && named.length > 0) {
+      const one = named.length === 1;
+      result = {
+        ...result,
+        notes: [
+          ...result.notes.filter((n) => !n.startsWith('The model file has no weights')),
+          `${file.name} names the weight file${one ? '' : 's'} ${named.join(', ')}, not picked: the model opens with fresh weights. To import its weights, pick ${file.name} together with ${one ? 'that file' : 'those files'}.`,
+        ],
+      };
+    }
   }
   if (!result.ok) return result;
   const project = result.weights

@@ -1,5 +1,6 @@
 import {
   analyzeGraph,
+  diagnosticNodeIds,
   summarizeModel,
   type Diagnostic,
   type Graph,
@@ -7,6 +8,8 @@ import {
   type GraphNode,
   type ModelSummary,
 } from '../../shared/index.ts';
+import type { LossSetting } from '../../shared/codegen/loss.ts';
+import { lossTakesActivationOf } from '../../shared/explain/torch-names.ts';
 
 /**
  * Analysis is derived from the graph, never stored. It is memoised on what analysis reads: the
@@ -19,6 +22,8 @@ interface Memo {
   analysis: GraphAnalysis;
   summary?: ModelSummary;
   byNode?: Map<string, Diagnostic[]>;
+  /** `lossTakesActivationOf` per loss setting. */
+  lossTakes?: Map<LossSetting, string | null>;
 }
 
 let memo: Memo | undefined;
@@ -62,11 +67,24 @@ export function diagnosticsByNode(graph: Graph): Map<string, Diagnostic[]> {
   if (!m.byNode) {
     m.byNode = new Map();
     for (const d of m.analysis.diagnostics) {
-      if (!d.nodeId) continue;
-      const list = m.byNode.get(d.nodeId);
-      if (list) list.push(d);
-      else m.byNode.set(d.nodeId, [d]);
+      // A diagnostic of several blocks (E012: every output) belongs to each of them.
+      for (const id of diagnosticNodeIds(d)) {
+        const list = m.byNode.get(id);
+        if (list) list.push(d);
+        else m.byNode.set(id, [d]);
+      }
     }
   }
   return m.byNode;
+}
+
+/**
+ * The block whose activation the generated PyTorch loss applies itself (its subtitle leaves the
+ * activation out, as the code does), for the project's loss setting; memoised with the analysis.
+ */
+export function lossTakesActivation(graph: Graph, loss: LossSetting): string | null {
+  const m = memoFor(graph);
+  m.lossTakes ??= new Map();
+  if (!m.lossTakes.has(loss)) m.lossTakes.set(loss, lossTakesActivationOf(m.analysis, loss));
+  return m.lossTakes.get(loss)!;
 }

@@ -36,7 +36,7 @@ export function useEditor<T>(selector: (state: EditorState) => T): T {
   return useStore(editorStore, selector);
 }
 
-export { analysisOf, diagnosticsByNode, summaryOf } from './analysis.ts';
+export { analysisOf, diagnosticsByNode, lossTakesActivation, summaryOf } from './analysis.ts';
 export { checkConnection, isMergeType } from './connection.ts';
 export type { ConnectResult, GraphSlice, XY } from './graphSlice.ts';
 export type { EditSlice } from './editSlice.ts';

@@ -2,7 +2,7 @@ import './teach.css';
 import { explainCard } from '../../shared/explain/cards.ts';
 import type { GraphNode } from '../../shared/graph/types.ts';
 import { frameworkNames } from '../canvas/blockInfo.ts';
-import { analysisOf, useEditor } from '../store/index.ts';
+import { analysisOf, lossTakesActivation, useEditor } from '../store/index.ts';
 import { arithmeticOf } from './explain.ts';
 
 /**
@@ -12,6 +12,7 @@ import { arithmeticOf } from './explain.ts';
 export function ExplainCard({ node, large = false }: { node: GraphNode; large?: boolean }) {
   const card = explainCard(node.type);
   const graph = useEditor((s) => s.project.graph);
+  const loss = useEditor((s) => s.project.training.loss);
   const arithmetic = arithmeticOf(analysisOf(graph), node.id);
   const shapeLines = arithmetic.shape ?? [];
   return (
@@ -24,7 +25,7 @@ export function ExplainCard({ node, large = false }: { node: GraphNode; large?: 
       <div className="explain__main">
         <h3 className="explain__title">{card?.title ?? node.type}</h3>
         <div className="explain__names" data-testid="explain-names">
-          {frameworkNames(node)}
+          {frameworkNames(node, lossTakesActivation(graph, loss) === node.id)}
         </div>
         {card && <p className="explain__what">{card.what}</p>}
       </div>

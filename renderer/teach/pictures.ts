@@ -16,7 +16,7 @@ export function pictureFileName(projectName: string, what: string, ext: 'svg' | 
 function currentSvg(): { svg: string; name: string } {
   const { project } = editorStore.getState();
   return {
-    svg: graphToSvg(project.graph, analysisOf(project.graph), project.name),
+    svg: graphToSvg(project.graph, analysisOf(project.graph), project.name, project.training.loss),
     name: project.name,
   };
 }

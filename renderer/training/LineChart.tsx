@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { chartLayout, FONT_PX } from './chartAxes.ts';
 
 export interface Series {
   name: string;
@@ -20,6 +21,8 @@ export function LineChart(props: {
   partial?: (number | null)[];
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
+  // The plot area of the last drawing, for mapping the mouse to a step.
+  const plotRef = useRef({ x: 6, w: 288 });
   const [hover, setHover] = useState<number | null>(null);
   const length = Math.max(0, ...props.series.map((s) => s.values.length));
   const height = props.height ?? 120;
@@ -39,26 +42,54 @@ export function LineChart(props: {
     const all = props.series.flatMap((s) =>
       s.values.filter((v): v is number => v !== null && Number.isFinite(v)),
     );
-    ctx.strokeStyle = '#e3e7ee';
-    ctx.strokeRect(0.5, 0.5, w - 1, height - 1);
-    if (all.length === 0) return;
+    ctx.font = `${FONT_PX}px system-ui`;
     let lo = Infinity;
     let hi = -Infinity;
     for (const v of all) {
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    if (hi - lo < 1e-9) {
-      hi += 0.5;
-      lo -= 0.5;
+    if (all.length === 0) {
+      lo = 0;
+      hi = 1;
     }
-    const pad = 6;
-    const xOf = (i: number) => pad + (length <= 1 ? 0 : (i / (length - 1)) * (w - 2 * pad));
-    const yOf = (v: number) => height - pad - ((v - lo) / (hi - lo)) * (height - 2 * pad);
-    ctx.font = '10px system-ui';
-    ctx.fillStyle = '#697386';
-    ctx.fillText(hi.toPrecision(3), 4, 12);
-    ctx.fillText(lo.toPrecision(3), 4, height - 4);
+    // Axes with ticks; labels outside the plot area, never on a curve (chartAxes.ts).
+    const layout = chartLayout(w, height, lo, hi, length, (t) => ctx.measureText(t).width);
+    const { plot } = layout;
+    plotRef.current = { x: plot.x, w: plot.w };
+    canvas.dataset.yTicks = layout.yTicks.map((t) => t.label).join(' ');
+    canvas.dataset.xTicks = layout.xTicks.map((t) => t.label).join(' ');
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = '#eef1f5';
+    for (const t of layout.yTicks) {
+      ctx.beginPath();
+      ctx.moveTo(plot.x, Math.round(t.at) + 0.5);
+      ctx.lineTo(plot.x + plot.w, Math.round(t.at) + 0.5);
+      ctx.stroke();
+    }
+    ctx.strokeStyle = '#9aa3b2';
+    ctx.beginPath();
+    ctx.moveTo(plot.x + 0.5, plot.y);
+    ctx.lineTo(plot.x + 0.5, plot.y + plot.h + 0.5);
+    ctx.lineTo(plot.x + plot.w, plot.y + plot.h + 0.5);
+    for (const t of layout.yTicks) {
+      ctx.moveTo(plot.x - 3, Math.round(t.at) + 0.5);
+      ctx.lineTo(plot.x, Math.round(t.at) + 0.5);
+    }
+    for (const t of layout.xTicks) {
+      ctx.moveTo(Math.round(t.at) + 0.5, plot.y + plot.h);
+      ctx.lineTo(Math.round(t.at) + 0.5, plot.y + plot.h + 3);
+    }
+    ctx.stroke();
+    ctx.fillStyle = '#4b5565';
+    ctx.textBaseline = 'middle';
+    for (const t of [...layout.yTicks, ...layout.xTicks])
+      ctx.fillText(t.label, t.box.x, t.box.y + t.box.h / 2);
+    if (all.length === 0) return;
+    lo = layout.lo;
+    hi = layout.hi;
+    const xOf = (i: number) => plot.x + (length <= 1 ? 0 : (i / (length - 1)) * plot.w);
+    const yOf = (v: number) => plot.y + plot.h - ((v - lo) / (hi - lo)) * plot.h;
     for (const s of props.series) {
       ctx.strokeStyle = s.color;
       ctx.fillStyle = s.color;
@@ -105,15 +136,16 @@ export function LineChart(props: {
     if (hover !== null) {
       ctx.strokeStyle = '#9aa3b2';
       ctx.beginPath();
-      ctx.moveTo(xOf(hover), 0);
-      ctx.lineTo(xOf(hover), height);
+      ctx.moveTo(xOf(hover), plot.y);
+      ctx.lineTo(xOf(hover), plot.y + plot.h);
       ctx.stroke();
     }
   }, [props.series, props.partial, length, height, hover]);
 
   const onMove = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const rect = e.currentTarget.getBoundingClientRect();
-    const f = (e.clientX - rect.left - 6) / Math.max(1, rect.width - 12);
+    const { x, w } = plotRef.current;
+    const f = (e.clientX - rect.left - x) / Math.max(1, w);
     setHover(length === 0 ? null : Math.max(0, Math.min(length - 1, Math.round(f * (length - 1)))));
   };
   return (

@@ -85,11 +85,24 @@ export function Results(props: { state: TrainingState }) {
       )}
       {test?.confusion && (
         <table className="tconfusion" data-testid="confusion-matrix">
+          <caption className="tlegend" data-testid="confusion-legend">
+            Confusion matrix: rows are the <strong>true</strong> class, columns the{' '}
+            <strong>predicted</strong> class; the diagonal (green) is correct.
+          </caption>
           <thead>
             <tr>
-              <th title="true ↓ / predicted →">t\p</th>
+              <th rowSpan={2} scope="col" className="tconfusion__corner">
+                true ↓
+              </th>
+              <th colSpan={r.classNames.length} scope="colgroup" className="tconfusion__axis">
+                predicted →
+              </th>
+            </tr>
+            <tr>
               {r.classNames.map((c) => (
-                <th key={c}>{c}</th>
+                <th key={c} scope="col">
+                  {c}
+                </th>
               ))}
             </tr>
           </thead>
@@ -98,7 +111,7 @@ export function Results(props: { state: TrainingState }) {
               const total = row.reduce((a, b) => a + b, 0) || 1;
               return (
                 <tr key={i}>
-                  <th>{r.classNames[i]}</th>
+                  <th scope="row">{r.classNames[i]}</th>
                   {row.map((v, j) => (
                     <td
                       key={j}
@@ -116,6 +129,12 @@ export function Results(props: { state: TrainingState }) {
         </table>
       )}
       {r.samples && test && (
+        <p className="tlegend" data-testid="prediction-legend">
+          Test digits: <strong>predicted</strong> <span className="muted">(true)</span> under each;
+          a red frame marks a wrong prediction.
+        </p>
+      )}
+      {r.samples && test && (
         <div className="tgrid" data-testid="prediction-grid">
           {r.samples.pixels.map((pixels, i) => {
             const truth = r.samples!.labels[i]!;
@@ -124,7 +143,10 @@ export function Results(props: { state: TrainingState }) {
               <div key={i} className={`tgrid__cell ${pred === truth ? '' : 'tgrid__cell--wrong'}`}>
                 <Digit pixels={pixels} />
                 <span>
-                  {pred} <span className="muted">({truth})</span>
+                  <span title="predicted">{pred}</span>{' '}
+                  <span className="muted" title="true">
+                    ({truth})
+                  </span>
                 </span>
               </div>
             );

@@ -12,6 +12,11 @@ export interface CsvTable {
   /** Data rows; `lines[i]` is the 1-based line number where `rows[i]` starts. */
   rows: string[][];
   lines: number[];
+  /**
+   * Columns of a `;`-separated file whose numbers were written with a decimal comma (`1,5`, the
+   * usual export of locales that write 1,5): their values are read with a decimal point.
+   */
+  decimalComma?: string[];
 }
 
 export type CsvResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
@@ -120,9 +125,36 @@ export function parseCsv(text: string): CsvResult<CsvTable> {
   if (bad > MAX_ERRORS)
     errors.push(`... and ${bad - MAX_ERRORS} more rows with the wrong field count`);
   if (records.length === 0) errors.push('the file has a header but no data rows');
-  return errors.length > 0
-    ? { ok: false, errors }
-    : { ok: true, value: { header: names, rows: records, lines } };
+  if (errors.length > 0) return { ok: false, errors };
+  const table: CsvTable = { header: names, rows: records, lines };
+  return { ok: true, value: delimiter === ';' ? readDecimalCommas(table) : table };
+}
+
+/**
+ * In a `;`-separated file, a column whose present values are all whole numbers or numbers written
+ * with a decimal comma (`1,5`, `-0,25`; at least one), is read with a decimal point (`1.5`): `;` is the separator
+ * that locales with a decimal comma use (a `,`-separated file cannot hold an unquoted `1,5`).
+ * The columns read so are listed in `decimalComma`.
+ */
+function readDecimalCommas(table: CsvTable): CsvTable {
+  const decimalComma: string[] = [];
+  table.header.forEach((name, col) => {
+    let comma = false;
+    for (const row of table.rows) {
+      const v = (row[col] ?? '').trim();
+      if (isMissing(v)) continue;
+      if (DECIMAL_COMMA.test(v)) comma = true;
+      // A decimal point too (`0.5` beside `2,5`) is ambiguous: left to the checks that name it.
+      else if (!isNumberText(v) || v.includes('.')) return;
+    }
+    if (!comma) return;
+    decimalComma.push(name);
+    for (const row of table.rows) {
+      const v = (row[col] ?? '').trim();
+      if (DECIMAL_COMMA.test(v)) row[col] = v.replace(',', '.');
+    }
+  });
+  return decimalComma.length > 0 ? { ...table, decimalComma } : table;
 }
 
 export interface CsvOptions {
@@ -337,6 +369,10 @@ export function csvTableDataset(table: CsvTable, options: CsvOptions = {}): CsvR
   const ignore = (options.ignore ?? []).filter((c) => c !== targetName);
   const columns = detectColumns(table, ignore);
   const notes: string[] = [];
+  if (table.decimalComma)
+    notes.push(
+      `${table.decimalComma.map((c) => `"${c}"`).join(', ')} read with a decimal comma (1,5 = 1.5)`,
+    );
   const errors = [
     ...decimalCommaErrors(table, columns, name),
     ...textInNumberErrors(table, columns, name),

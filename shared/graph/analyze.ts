@@ -227,16 +227,17 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
 
   const outputIds = [...reachable].filter((id) => (outgoing.get(id) ?? []).length === 0);
   if (outputIds.length > 1) {
-    for (const id of outputIds) {
-      diagnostics.push(
-        error(
-          'E012',
-          `The model has ${outputIds.length} outputs (${outputIds.map(name).join(', ')}); ` +
-            'join them with a merge block or delete the extra ones',
-          { nodeId: id },
-        ),
-      );
-    }
+    // One problem of the whole model, reported once, on every output block (issue 13 item 6),
+    // in the file's block order.
+    const ids = [...nodes.keys()].filter((id) => outputIds.includes(id));
+    diagnostics.push(
+      error(
+        'E012',
+        `The model has ${ids.length} outputs (${ids.map(name).join(', ')}); ` +
+          'join them with a merge block or delete the extra ones',
+        { nodeId: ids[0], nodeIds: ids },
+      ),
+    );
   }
   return { diagnostics, nodes, edgeShapes, order, inputIds, outputIds, totals };
 }

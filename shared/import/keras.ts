@@ -116,6 +116,15 @@ function schemaProblems(where: string, error: z.ZodError): string[] {
   });
 }
 
+/** Weight files a `model.json` names that are not at hand: a missing file, not an unsupported use. */
+class MissingWeightFiles extends Error {
+  readonly paths: string[];
+  constructor(paths: string[]) {
+    super(`weight file(s) ${paths.join(', ')} not found`);
+    this.paths = paths;
+  }
+}
+
 function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, WeightTensor[]> {
   const parsed = manifestSchema.safeParse(manifest);
   if (!parsed.success)
@@ -126,7 +135,7 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
   for (const [g, group] of parsed.data.entries()) {
     const paths = group.paths;
     const missing = paths.filter((p) => !Object.hasOwn(files, p));
-    if (missing.length > 0) throw new Unsupported(`weight file(s) ${missing.join(', ')} not found`);
+    if (missing.length > 0) throw new MissingWeightFiles(missing);
     let expected = 0;
     for (const spec of group.weights) {
       if (spec.dtype !== 'float32' || spec.quantization)
@@ -346,6 +355,13 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
     try {
       weights = decodeManifest(doc.weightsManifest, files);
     } catch (e) {
+      if (e instanceof MissingWeightFiles) {
+        const one = e.paths.length === 1;
+        return {
+          ok: false,
+          error: `Cannot import this ${source} model: weight file${one ? '' : 's'} ${e.paths.join(', ')} not found: model.json names ${one ? 'it' : 'them'}; put ${one ? 'it' : 'them'} beside model.json (or pick ${one ? 'it' : 'them'} together with model.json) and try again. Nothing was imported.`,
+        };
+      }
       if (!(e instanceof Unsupported)) throw e;
       problems.push(e.message);
     }

@@ -8,8 +8,13 @@
  * a bad file or a failed save is `{ ok: false, error }` with a message to show the user).
  */
 
-/** Extension given to project files saved from the desktop app (`.json` is accepted on open). */
+/** Extension of project files in open/save dialog filters (`.json` is accepted on open). */
 export const PROJECT_FILE_EXTENSION = 'netwright';
+/**
+ * The documented project file name ending (README: `*.netwright.json`), given to a project saved
+ * under a name without an extension, in the desktop app and in the browser.
+ */
+export const PROJECT_FILE_SUFFIX = '.netwright.json';
 export const PROJECT_FILE_FILTERS: readonly FileFilter[] = [
   { name: 'Netwright project', extensions: [PROJECT_FILE_EXTENSION, 'json'] },
 ];

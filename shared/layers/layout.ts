@@ -41,6 +41,48 @@ export function samePadding(size: number, window: number, stride: number): [numb
 }
 
 /**
+ * Output length of a transposed convolution along one axis, as Keras computes it when
+ * `output_padding` is None (Keras 2 `conv_utils.deconv_output_length`; Keras 3
+ * keras/src/backend/common/backend_utils.py `_get_output_shape_given_tf_padding`; tfjs-layers
+ * `deconvLength`): 'valid' → `size * stride + max(window - stride, 0)`, 'same' → `size * stride`.
+ * Dilation not supported. Always ≥ 1 for sizes, windows and strides ≥ 1.
+ */
+export function transposeOutputSize(
+  size: number,
+  window: number,
+  stride: number,
+  padding: string,
+): number {
+  return padding === 'same' ? size * stride : size * stride + Math.max(window - stride, 0);
+}
+
+/**
+ * How Keras's transposed convolution output (`transposeOutputSize`) is cut from the full one,
+ * `(size - 1) * stride + window` long, along one axis: `[before, after]` elements removed from
+ * each end; a negative `after` means that many elements are added at the end instead (zeros
+ * before the bias). TensorFlow computes a transposed convolution as the input gradient of a
+ * convolution over the output, so 'same' removes that convolution's 'same' pads
+ * (`samePadding(out, window, stride)`: total `max(window - stride, 0)`, the extra one after);
+ * 'valid' removes nothing, and with `window < stride` both add `stride - window` at the end.
+ * As ONNX `ConvTranspose` takes it: `pads` = `max(before, 0)`, `max(after, 0)` and
+ * `output_padding` = `max(-after, 0)` (onnx/docs/Operators.md "ConvTranspose" output shape).
+ * PyTorch's `ConvTranspose2d` removes `padding` from both ends, so when `after = before + 1` it
+ * keeps one element too many at the end, which the caller slices off.
+ */
+export function transposeCrop(
+  size: number,
+  window: number,
+  stride: number,
+  padding: string,
+): [number, number] {
+  const full = (size - 1) * stride + window;
+  const extra = full - transposeOutputSize(size, window, stride, padding);
+  if (extra <= 0) return [0, extra];
+  const before = Math.floor(extra / 2);
+  return [before, extra - before];
+}
+
+/**
  * `[before, after]` per spatial axis for a window over a channels-last input of `spatialRank`
  * spatial axes (`input` is `(spatial…, C)`); all zeros for 'valid'.
  * Throws when `input` has fewer than `spatialRank + 1` axes or `window`/`strides` are shorter

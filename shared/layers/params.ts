@@ -12,9 +12,11 @@ interface ParamBase {
 
 export interface IntParam extends ParamBase {
   kind: 'int';
-  default: number;
+  default: number | null;
   min: number;
   max?: number;
+  /** `null` allowed (empty field), meaning "same as another parameter" (1-D pooling strides). */
+  nullable?: boolean;
 }
 
 export interface FloatParam extends ParamBase {
@@ -46,6 +48,8 @@ export interface PairParam extends ParamBase {
   default: readonly [number, number] | null;
   /** `null` allowed, meaning "same as another parameter" (pooling strides). */
   nullable?: boolean;
+  /** Smallest allowed entry; default 1 (sizes). 0 for paddings and croppings. */
+  min?: number;
 }
 
 /** A list of positive sizes, e.g. Input `shape`; Reshape may use one `-1`. */
@@ -90,6 +94,8 @@ function parseIntList(raw: unknown): number[] | undefined {
 export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
   switch (spec.kind) {
     case 'int': {
+      if (spec.nullable && (raw === null || raw === '' || raw === 'None' || raw === 'none'))
+        return { ok: true, value: null };
       const n = parseInteger(raw);
       if (n === undefined) return { ok: false, message: `${spec.label} must be a whole number` };
       if (n < spec.min) return { ok: false, message: `${spec.label} must be at least ${spec.min}` };
@@ -141,8 +147,9 @@ export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
           message: `${spec.label} must be a number or two numbers, e.g. 3 or 3,3`,
         };
       const pair = list.length === 1 ? [list[0]!, list[0]!] : list;
-      if (pair.some((n) => n < 1))
-        return { ok: false, message: `${spec.label} must be at least 1` };
+      const min = spec.min ?? 1;
+      if (pair.some((n) => n < min))
+        return { ok: false, message: `${spec.label} must be at least ${min}` };
       return { ok: true, value: pair };
     }
     case 'shape': {

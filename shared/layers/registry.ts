@@ -20,8 +20,25 @@ import { LSTMLayer } from './kinds/lstm.ts';
 import { SimpleRNNLayer } from './kinds/simple-rnn.ts';
 // ── end imports: sequence ──
 // ── imports: conv1d kinds (1-D convolution, pooling, 2-D resizing) ──
+import { AveragePooling1DLayer } from './kinds/average-pooling1d.ts';
+import { Conv1DLayer } from './kinds/conv1d.ts';
+import { Cropping2DLayer } from './kinds/cropping2d.ts';
+import { GlobalAveragePooling1DLayer } from './kinds/global-average-pooling1d.ts';
+import { GlobalMaxPooling1DLayer } from './kinds/global-max-pooling1d.ts';
+import { GlobalMaxPooling2DLayer } from './kinds/global-max-pooling2d.ts';
+import { MaxPooling1DLayer } from './kinds/max-pooling1d.ts';
+import { UpSampling2DLayer } from './kinds/up-sampling2d.ts';
+import { ZeroPadding2DLayer } from './kinds/zero-padding2d.ts';
 // ── end imports: conv1d ──
 // ── imports: conv2d kinds (2-D convolution family, noise, rescaling, reshaping) ──
+import { Conv2DTransposeLayer } from './kinds/conv2d-transpose.ts';
+import { SeparableConv2DLayer } from './kinds/separable-conv2d.ts';
+import { DepthwiseConv2DLayer } from './kinds/depthwise-conv2d.ts';
+import { SpatialDropout2DLayer } from './kinds/spatial-dropout2d.ts';
+import { GaussianNoiseLayer } from './kinds/gaussian-noise.ts';
+import { RescalingLayer } from './kinds/rescaling.ts';
+import { PermuteLayer } from './kinds/permute.ts';
+import { RepeatVectorLayer } from './kinds/repeat-vector.ts';
 // ── end imports: conv2d ──
 // ── imports: mixing kinds (merges, attention, activation layers) ──
 // ── end imports: mixing ──
@@ -52,8 +69,25 @@ export const LAYERS: readonly LayerDef[] = [
   BidirectionalLayer,
   // ── end sequence ──
   // ── conv1d kinds ──
+  Conv1DLayer,
+  MaxPooling1DLayer,
+  AveragePooling1DLayer,
+  GlobalAveragePooling1DLayer,
+  GlobalMaxPooling1DLayer,
+  GlobalMaxPooling2DLayer,
+  UpSampling2DLayer,
+  ZeroPadding2DLayer,
+  Cropping2DLayer,
   // ── end conv1d ──
   // ── conv2d kinds ──
+  Conv2DTransposeLayer,
+  SeparableConv2DLayer,
+  DepthwiseConv2DLayer,
+  SpatialDropout2DLayer,
+  GaussianNoiseLayer,
+  RescalingLayer,
+  PermuteLayer,
+  RepeatVectorLayer,
   // ── end conv2d ──
   // ── mixing kinds ──
   // ── end mixing ──

@@ -71,14 +71,33 @@ type Rule = (analysis: GraphAnalysis, context: LintContext) => LintFinding[];
 /** Kinds whose rank-3 output is an image feature map (their `explain.featureMapOutput` hook). */
 const makesFeatureMap = (type: string) => getLayer(type)?.explain.featureMapOutput === true;
 
-/** W101: Dense fed a feature map (rank 3) without Flatten: it acts per pixel, not on the image. */
+/**
+ * Whether block `id` outputs an image feature map: a rank-3 output (H, W, C) of a kind that makes
+ * one, or of a merge block (Concatenate, Add, ...) whose inputs all are feature maps.
+ */
+function isFeatureMap(analysis: GraphAnalysis, id: string, seen = new Set<string>()): boolean {
+  const info = analysis.nodes.get(id);
+  if (!info?.shape || info.shape.length !== 3 || seen.has(id)) return false;
+  if (makesFeatureMap(info.node.type)) return true;
+  seen.add(id);
+  const merges = (getLayer(info.node.type)?.inputs.max ?? 1) > 1;
+  return (
+    merges &&
+    info.inputs.length > 0 &&
+    info.inputs.every((e) => isFeatureMap(analysis, e.source, seen))
+  );
+}
+
+/**
+ * W101: Dense fed a feature map (rank 3, also through a merge block) without Flatten: it acts
+ * per pixel, not on the image.
+ */
 const denseWithoutFlatten: Rule = (analysis) =>
   [...analysis.nodes.values()].flatMap((info) => {
     const edge = info.inputs[0];
     if (info.node.type !== 'Dense' || !edge) return [];
     const source = analysis.nodes.get(edge.source);
-    if (!source?.shape || source.shape.length !== 3 || !makesFeatureMap(source.node.type))
-      return [];
+    if (!source?.shape || !isFeatureMap(analysis, source.node.id)) return [];
     return [
       {
         code: 'W101',
@@ -133,7 +152,7 @@ const softmaxWithCrossEntropy: Rule = (analysis, context) => {
       nodeId: out.info.node.id,
       message:
         "The softmax on this output is right for Keras, but PyTorch's nn.CrossEntropyLoss applies softmax itself: " +
-        'feeding it probabilities applies softmax twice and training stalls. The generated PyTorch model returns logits and applies softmax only in predict().',
+        'feeding it probabilities applies softmax twice and training stalls. The generated PyTorch model returns logits and applies softmax only in predict_proba().',
     },
   ];
 };

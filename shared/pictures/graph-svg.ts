@@ -3,6 +3,9 @@
  * Keras/PyTorch names, output shapes and parameter counts, and wires labelled with shapes.
  * Every text from the project is XML-escaped.
  */
+import { diagnosticNodeIds } from '../diagnostics.ts';
+import type { LossSetting } from '../codegen/loss.ts';
+import { lossTakesActivationOf, torchNameOf } from '../explain/torch-names.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { Graph } from '../graph/types.ts';
@@ -46,7 +49,10 @@ export function graphToSvg(
   graph: Graph,
   analysis: GraphAnalysis = analyzeGraph(graph),
   title?: string,
+  loss: LossSetting = 'auto',
 ): string {
+  // The block whose activation the PyTorch loss applies: its subtitle names no nn.Softmax.
+  const lossTakes = lossTakesActivationOf(analysis, loss);
   const margin = 40;
   const titleHeight = title ? 40 : 0;
   const xs = graph.nodes.map((n) => n.position.x);
@@ -95,9 +101,11 @@ export function graphToSvg(
     const color = def ? GROUP_COLORS[def.group] : '#6b7280';
     const { x, y } = node.position;
     const hasError = analysis.diagnostics.some(
-      (d) => d.nodeId === node.id && d.severity === 'error',
+      (d) => diagnosticNodeIds(d).includes(node.id) && d.severity === 'error',
     );
-    const torch = def ? (def.torchNameFor?.(info!.params) ?? def.torchName) : '?';
+    const torch = def
+      ? torchNameOf({ type: node.type, params: info!.params }, node.id === lossTakes)
+      : '?';
     const shape = info?.shape ? formatShape(info.shape) : '?';
     const params = info?.count
       ? `${formatCount(info.count.trainable + info.count.nonTrainable)} params`

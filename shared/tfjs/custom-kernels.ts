@@ -8,7 +8,9 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installCpuResizeNearestGrad } from './cpu-resize.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
+import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWasmSegmentSum } from './wasm-segment-sum.ts';
@@ -21,7 +23,9 @@ import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 export function installCustomKernels(tf: Tf): void {
   installFastWasmMatMul(tf);
   installWasmConvKernels(tf);
+  installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
   installWasmSegmentSum(tf);
+  installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
 }

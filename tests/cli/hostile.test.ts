@@ -144,6 +144,20 @@ describe.concurrent('weight files must match their manifest exactly', () => {
     });
   }
 
+  it('a model.json without its .bin names the missing file and what to do, nothing written', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'model.json'), JSON.stringify(tfjsModel));
+    const r = await runCli(['import', join(dir, 'model.json'), '--out', join(dir, 'o.json')]);
+    expectRefused(
+      r,
+      1,
+      'model.json',
+      /weight file group1-shard1of1\.bin not found: model\.json names it; put it beside model\.json/,
+    );
+    expect(r.stderr).not.toContain('does not support');
+    expect(listing(dir)).toEqual(['model.json']);
+  });
+
   it('the exported pair imports (the check refuses only mismatches)', async () => {
     const dir = tfjsCopy();
     const r = await runCli(['import', join(dir, 'model.json'), '--out', join(dir, 'o.json')]);

@@ -147,6 +147,11 @@ describe('netwright train', () => {
     ]);
     expect(plain.code).toBe(1);
     expect(plain.err.join('\n')).toMatch(/Input has 2 features, people\.csv has \d+/);
+    // It says how it read the columns, as the app does (issue 13 item 6).
+    expect(plain.err).toContain(
+      'note: people.csv: column "id" ignored: 60 distinct text values are too many to one-hot',
+    );
+    expect(plain.err).toContain('note: people.csv: column "kind" one-hot encoded (2 values)');
   });
 
   it('the MNIST CNN template trains on wasm, the default backend', async () => {

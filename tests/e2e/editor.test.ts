@@ -16,6 +16,10 @@ describe('editor', () => {
     await expect
       .poll(() => page.getByTestId('node-dense_1').getByTestId('node-names').textContent())
       .toBe('Dense / nn.Linear + nn.ReLU');
+    // The output's softmax is left to nn.CrossEntropyLoss in the PyTorch code: none named here.
+    expect(await page.getByTestId('node-dense_3').getByTestId('node-names').textContent()).toBe(
+      'Dense / nn.Linear',
+    );
     await page.getByTestId('tab-summary').click();
     await expect
       .poll(() => page.getByTestId('summary-total').textContent())

@@ -1,7 +1,7 @@
 /**
  * Hostile and odd files in the app (issue 14, item 7): CSVs the app reads as the CLI does —
- * UTF-16 with a byte-order mark reads, UTF-16 without one and decimal commas
- * get messages that say what to do (a single class: tests/cli/hostile.test.ts); no page error.
+ * UTF-16 with a byte-order mark reads, a `;` file with decimal commas reads (and says so), UTF-16
+ * without one and a quoted decimal comma in a `,` file get messages that say what to do (a single class: tests/cli/hostile.test.ts); no page error.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -41,11 +41,20 @@ describe('odd CSV files in the Training panel', () => {
       'UTF-16 text without a byte-order mark (save it as UTF-8)',
     );
 
-    await chooseCsv(page, 'eu.csv', Buffer.from('a;b;label\n1,5;2,25;0\n3,0;4,75;1\n'));
+    // A quoted decimal comma in a comma-separated file: the message says what to do.
+    await chooseCsv(page, 'q.csv', Buffer.from('a,b,label\n"1,5","2,25",0\n"3,0","4,75",1\n'));
     await poll(async () => ((await box.count()) ? box.textContent() : ''), 30_000).toContain(
       'holds numbers with a decimal comma ("1,5")',
     );
     expect(await page.getByTestId('train-start').isDisabled()).toBe(true);
+
+    // A semicolon file with decimal commas (a European spreadsheet export) reads, and says so.
+    const eu = ['a;b;label'];
+    for (let i = 0; i < 20; i++) eu.push(`${i},5;${i * 2},25;${i % 2}`);
+    await chooseCsv(page, 'eu.csv', Buffer.from(`${eu.join('\n')}\n`));
+    await poll(() => page.getByTestId('train-csv-info').textContent(), 30_000).toContain(
+      '"a", "b" read with a decimal comma (1,5 = 1.5)',
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

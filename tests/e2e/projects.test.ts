@@ -276,7 +276,7 @@ describe('projects', () => {
     const download = page.waitForEvent('download');
     await page.keyboard.press('Control+s');
     const file = await download;
-    expect(file.suggestedFilename()).toBe('Trained MLP.netwright');
+    expect(file.suggestedFilename()).toBe('Trained MLP.netwright.json');
     const saved = await readFile((await file.path())!, 'utf8');
     await poll(() => page.title()).toBe('Trained MLP — Netwright');
     await poll(() => dirtyOf(page)).toBe(false);
@@ -337,14 +337,14 @@ describe('projects', () => {
     await page.goto(e2e.url);
     await page.locator('.react-flow__node').first().waitFor();
     await page.getByTestId('toolbar-save').click();
-    await poll(() => page.title()).toBe('MNIST MLP.netwright — Netwright');
+    await poll(() => page.title()).toBe('MNIST MLP.netwright.json — Netwright');
     await page.getByTestId('node-dense_1').locator('.block__title').click();
     await page.getByTestId('label-input').fill('in place');
     await page.getByTestId('toolbar-save').click();
     await poll(() =>
       page.evaluate(() =>
         (window as unknown as { __files: Record<string, string> }).__files[
-          'MNIST MLP.netwright'
+          'MNIST MLP.netwright.json'
         ]?.includes('in place'),
       ),
     ).toBe(true);

@@ -38,7 +38,7 @@ describe('save and open', () => {
       value: { canceled: false, path: target, name: 'mnist.netwright' },
     });
     // The dialog proposed the suggested name with the project extension, in the default folder.
-    expect(dialogs.saveCalls[0]?.defaultPath).toBe(join(dir, 'My MNIST.netwright'));
+    expect(dialogs.saveCalls[0]?.defaultPath).toBe(join(dir, 'My MNIST.netwright.json'));
     expect(await readFile(target, 'utf8')).toBe(text);
     // No temp file left behind.
     expect(await listDir(dir)).toEqual(['mnist.netwright', 'userData']);

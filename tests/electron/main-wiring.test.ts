@@ -148,7 +148,7 @@ beforeAll(async () => {
   state.ready();
   await state.readyPromise;
   await vi.waitFor(() => expect(state.windows).toHaveLength(1));
-});
+}, 60_000); // importing the main process (Electron stubs, zod, the IPC contract) took >10 s on a loaded 2-core machine
 
 const appFrame = { senderFrame: { url: 'app://netwright/index.html', parent: null } };
 

@@ -30,6 +30,7 @@ import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { rng } from '../../shared/datasets/random.ts';
 import { PYTHON_MISSING, python } from '../py/python.ts';
+import { LAYERS } from '../../shared/layers/registry.ts';
 import { generateProject } from './generate.ts';
 
 /** Largest allowed |difference| between two back-ends' outputs. */
@@ -368,10 +369,13 @@ export function fuzzProjects(count: number, seed: number, knownShare = 0.2): Pro
   const random = rng(seed);
   const out: Project[] = [];
   let next = seed * 100_003;
+  // Graph i holds kind i (round robin over the catalogue), so every kind is drawn.
+  const kinds = LAYERS.filter((l) => l.inputs.max > 0).map((l) => l.type);
   while (out.length < count) {
     const allowKnown = random() < knownShare;
+    const focus = kinds[out.length % kinds.length];
     for (let attempt = 0; attempt < 50; attempt++) {
-      const project = generateProject(next++);
+      const project = generateProject(next++, focus ? { focus } : {});
       const lowered = lowerGraph(project.graph);
       if (!lowered.ok) continue;
       const known = Object.values(KNOWN_OPEN).some((k) => k.matches(lowered.ir));

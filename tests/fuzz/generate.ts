@@ -53,6 +53,15 @@ function randomShapeOf(random: Random, n: number): number[] {
   return dims;
 }
 
+/** `list` in a random order (Fisher–Yates). */
+function shuffled<T>(random: Random, list: T[]): T[] {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [list[i], list[j]] = [list[j]!, list[i]!];
+  }
+  return list;
+}
+
 /** A random value for one param spec; `input` is the block's first input shape. */
 function randomParam(random: Random, spec: ParamSpec, input: Shape | undefined): unknown {
   switch (spec.kind) {
@@ -79,6 +88,12 @@ function randomParam(random: Random, spec: ParamSpec, input: Shape | undefined):
       if (spec.nullable && random() < 0.3) return null;
       return [1 + Math.floor(random() * 3), 1 + Math.floor(random() * 3)];
     case 'shape':
+      // Permute's `dims`: a random order of the input's axes 1..rank (any other list fails).
+      if (spec.name === 'dims' && input)
+        return shuffled(
+          random,
+          input.map((_, i) => i + 1),
+        );
       return randomShapeOf(random, input ? size(input) : 1 + Math.floor(random() * 7));
   }
 }
@@ -91,6 +106,12 @@ function randomParams(random: Random, def: LayerDef, input: Shape | undefined): 
 export interface GenerateOptions {
   /** Chain/branch steps after the Input; default 2–7 (random). */
   steps?: number;
+  /**
+   * A layer kind the graph must hold (when any input of rank 1–5 suits it): the Input's shape is
+   * drawn until this kind accepts it, with random params, as the first block after the Input
+   * (a merge gets the Input twice). Without it, or when nothing suits it, the graph is as usual.
+   */
+  focus?: string;
 }
 
 /**
@@ -146,8 +167,36 @@ export function generateProject(seed: number, options: GenerateOptions = {}): Pr
   };
   let inShape = drawShape();
   while (size(inShape) > MAX_VALUES / 2) inShape = drawShape();
+  const focus = options.focus ? LAYERS.find((l) => l.type === options.focus) : undefined;
+  let first: { def: LayerDef; raw: ResolvedParams; inputs: number } | undefined;
+  for (let attempt = 0; focus && !first && attempt < 200; attempt++) {
+    const shape = Array.from({ length: 1 + Math.floor(random() * 5) }, () => pick(random, SIZES));
+    if (size(shape) > MAX_VALUES / 2) continue;
+    const inputs = Math.max(1, focus.inputs.min);
+    const raw = randomParams(random, focus, shape);
+    const { params, problems } = resolveParams(focus, raw);
+    if (problems.length) continue;
+    const result = focus.inferShape(
+      Array.from({ length: inputs }, () => shape),
+      params,
+    );
+    if (!result.ok || size(result.shape) > MAX_VALUES || result.shape.some((d) => d < 1)) continue;
+    inShape = shape;
+    first = { def: focus, raw, inputs };
+  }
   let current: Tensor = { id: addNode(inputDef.type, { shape: inShape }, []), shape: inShape };
   const history: Tensor[] = [current];
+  if (first) {
+    const result = first.def.inferShape(
+      Array.from({ length: first.inputs }, () => inShape),
+      resolveParams(first.def, first.raw).params,
+    );
+    if (result.ok) {
+      const ins = Array.from({ length: first.inputs }, () => current);
+      current = { id: addNode(first.def.type, first.raw, ins), shape: result.shape };
+      history.push(current);
+    }
+  }
 
   const steps = options.steps ?? 2 + Math.floor(random() * 6);
   for (let step = 0; step < steps; step++) {

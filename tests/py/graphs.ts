@@ -211,8 +211,130 @@ export const CATALOGUE_PROJECTS: Project[] = [
   ),
   // ── end sequence ──
   // ── conv1d kinds ──
+  // A sequence model: Conv1D 'same' with stride 2 pads more after than before; both 1-D poolings
+  // with 'same' and with strides None; global poolings on sequences.
+  project(
+    'Sequence convolutions',
+    [
+      ['in', 'Input', { shape: [16, 3] }],
+      [
+        'conv_a',
+        'Conv1D',
+        { filters: 6, kernel_size: 4, strides: 2, padding: 'same', activation: 'relu' },
+      ],
+      ['conv_b', 'Conv1D', { filters: 5, kernel_size: 2, use_bias: false, activation: 'tanh' }],
+      ['max', 'MaxPooling1D', { pool_size: 3, strides: 1, padding: 'same' }],
+      ['avg', 'AveragePooling1D', { pool_size: 2, strides: null, padding: 'valid' }],
+      ['gmax', 'GlobalMaxPooling1D', {}],
+      ['avg2', 'AveragePooling1D', { pool_size: 2, strides: 2, padding: 'same' }],
+      ['gavg', 'GlobalAveragePooling1D', {}],
+      ['cat', 'Concatenate', { axis: -1 }],
+      ['out', 'Dense', { units: 3, activation: 'softmax' }],
+    ],
+    [
+      'in->conv_a',
+      'conv_a->conv_b',
+      'conv_b->max',
+      'max->avg',
+      'avg->gmax',
+      'max->avg2',
+      'avg2->gavg',
+      'gmax->cat:0',
+      'gavg->cat:1',
+      'cat->out',
+    ],
+  ),
+  // Image to image: pad, crop, upsample; global max pooling at the end.
+  project(
+    'Pad, crop, upsample',
+    [
+      ['in', 'Input', { shape: [8, 8, 1] }],
+      ['pad', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
+      ['conv', 'Conv2D', { filters: 4, kernel_size: [3, 3], activation: 'relu' }],
+      ['crop', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }],
+      ['up', 'UpSampling2D', { size: [2, 3], interpolation: 'nearest' }],
+      ['gmax', 'GlobalMaxPooling2D', {}],
+      ['out', 'Dense', { units: 2, activation: 'softmax' }],
+    ],
+    ['in->pad', 'pad->conv', 'conv->crop', 'crop->up', 'up->gmax', 'gmax->out'],
+  ),
   // ── end conv1d ──
   // ── conv2d kinds ──
+  // Image to image and back: every conv2d-group kind on feature maps; Conv2DTranspose both
+  // with a 'same' crop PyTorch must slice (kernel 3, stride 2) and with output_padding
+  // (kernel 2 < stride 3).
+  project(
+    'Depthwise, separable and transposed convolutions',
+    [
+      ['in', 'Input', { shape: [8, 8, 2] }],
+      ['scale', 'Rescaling', { scale: 0.5, offset: -1 }],
+      ['noise', 'GaussianNoise', { stddev: 0.2 }],
+      [
+        'dw',
+        'DepthwiseConv2D',
+        {
+          kernel_size: [3, 3],
+          strides: [2, 2],
+          padding: 'same',
+          depth_multiplier: 2,
+          activation: 'relu',
+        },
+      ],
+      ['sdrop', 'SpatialDropout2D', { rate: 0.3 }],
+      [
+        'sep',
+        'SeparableConv2D',
+        { filters: 6, kernel_size: [3, 3], activation: 'tanh', use_bias: false },
+      ],
+      [
+        'up',
+        'Conv2DTranspose',
+        { filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
+      ],
+      [
+        'up2',
+        'Conv2DTranspose',
+        { filters: 2, kernel_size: [2, 2], strides: [3, 3], use_bias: false },
+      ],
+      ['perm', 'Permute', { dims: [3, 1, 2] }],
+      ['gap', 'GlobalAveragePooling2D', {}],
+      ['rep', 'RepeatVector', { n: 3 }],
+      ['flat', 'Flatten', {}],
+      ['out', 'Dense', { units: 4, activation: 'softmax' }],
+    ],
+    chain([
+      'in',
+      'scale',
+      'noise',
+      'dw',
+      'sdrop',
+      'sep',
+      'up',
+      'up2',
+      'perm',
+      'gap',
+      'rep',
+      'flat',
+      'out',
+    ]),
+  ),
+  // The shape-free kinds on vectors and sequences: (6) → (5, 4) → (4, 5) → (4, 3).
+  project(
+    'Repeat, permute, rescale and noise on sequences',
+    [
+      ['in', 'Input', { shape: [6] }],
+      ['scale', 'Rescaling', { scale: 2, offset: 0.5 }],
+      ['noise', 'GaussianNoise', { stddev: 0.5 }],
+      ['enc', 'Dense', { units: 4, activation: 'relu' }],
+      ['rep', 'RepeatVector', { n: 5 }],
+      ['perm', 'Permute', { dims: [2, 1] }],
+      ['steps', 'Dense', { units: 3, activation: 'tanh' }],
+      ['flat', 'Flatten', {}],
+      ['out', 'Dense', { units: 1 }],
+    ],
+    chain(['in', 'scale', 'noise', 'enc', 'rep', 'perm', 'steps', 'flat', 'out']),
+    { dataset: 'cars' },
+  ),
   // ── end conv2d ──
   // ── mixing kinds ──
   // ── end mixing ──

@@ -22,6 +22,41 @@ import { HARNESS, PYTHON_MISSING, python, withPython } from './python.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'netwright-keras-'));
 
+// ── conv1d helpers ──
+/** A 1-D size as Keras stores it: an int `n` is the 1-tuple `[n]` (keras.io Conv1D, Pooling1D). */
+function oneTuples(c: Record<string, KerasValue>, keys: string[]): Record<string, KerasValue> {
+  const out = { ...c };
+  for (const k of keys) if (typeof out[k] === 'number') out[k] = [out[k]];
+  return out;
+}
+
+/**
+ * ZeroPadding2D `padding` / Cropping2D `cropping` as `((top, bottom), (left, right))`, from Keras's
+ * spellings (int; (height, width); two pairs) or from the block's `height_<key>`/`width_<key>`.
+ */
+function edgePairs(c: Record<string, KerasValue>, key: string): Record<string, KerasValue> {
+  const out = { ...c };
+  const h = out[`height_${key}`];
+  const w = out[`width_${key}`];
+  if (h !== undefined || w !== undefined) {
+    // Netwright's own defaults apply to a missing one; the test projects spell out both.
+    expect([h, w], `height_${key} and width_${key}`).not.toContain(undefined);
+    out[key] = [h as KerasValue, w as KerasValue];
+    delete out[`height_${key}`];
+    delete out[`width_${key}`];
+  }
+  const v = out[key];
+  if (typeof v === 'number')
+    out[key] = [
+      [v, v],
+      [v, v],
+    ];
+  else if (Array.isArray(v) && v.every((x) => typeof x === 'number'))
+    out[key] = (v as number[]).map((x) => [x, x]);
+  return out;
+}
+// ── end conv1d helpers ──
+
 /**
  * Keras's constructor signatures, written out by hand from the Keras 3 API documentation (the
  * oracle: nothing here comes from Netwright's code generator). `positional`: the parameters in
@@ -31,7 +66,17 @@ const dir = mkdtempSync(join(tmpdir(), 'netwright-keras-'));
  */
 const KERAS: Record<
   string,
-  { positional: string[]; required: string[]; defaults: Record<string, KerasValue> }
+  {
+    positional: string[];
+    required: string[];
+    defaults: Record<string, KerasValue>;
+    /**
+     * Rewrites a config (a generated call's or a block's params) into one canonical Keras form,
+     * for kinds whose values Keras accepts in several spellings (an int or a 1-tuple for a 1-D
+     * size) or whose block params differ from Keras's (ZeroPadding2D's two pairs).
+     */
+    canonical?: (config: Record<string, KerasValue>) => Record<string, KerasValue>;
+  }
 > = {
   // https://keras.io/api/layers/core_layers/input/
   // keras.Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None, optional=False)
@@ -183,8 +228,201 @@ const KERAS: Record<
   },
   // ── end sequence ──
   // ── conv1d kinds ──
+  // https://keras.io/api/layers/convolution_layers/convolution1d/
+  // Conv1D(filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+  //        groups=1, activation=None, use_bias=True, ...); "kernel_size: int or tuple/list of
+  //        1 integer", likewise strides and dilation_rate.
+  Conv1D: {
+    positional: [
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'groups',
+      'activation',
+      'use_bias',
+    ],
+    required: ['filters', 'kernel_size'],
+    defaults: {
+      strides: 1,
+      padding: 'valid',
+      data_format: null,
+      dilation_rate: 1,
+      groups: 1,
+      activation: null,
+      use_bias: true,
+    },
+    canonical: (c) => oneTuples(c, ['kernel_size', 'strides', 'dilation_rate']),
+  },
+  // https://keras.io/api/layers/pooling_layers/max_pooling1d/
+  // MaxPooling1D(pool_size=2, strides=None, padding="valid", data_format=None, name=None)
+  MaxPooling1D: {
+    positional: ['pool_size', 'strides', 'padding', 'data_format'],
+    required: [],
+    defaults: { pool_size: 2, strides: null, padding: 'valid', data_format: null },
+    canonical: (c) => oneTuples(c, ['pool_size', 'strides']),
+  },
+  // https://keras.io/api/layers/pooling_layers/average_pooling1d/
+  // AveragePooling1D(pool_size, strides=None, padding="valid", data_format=None, name=None)
+  // (pool_size defaults to 2 in keras/src/layers/pooling/average_pooling1d.py)
+  AveragePooling1D: {
+    positional: ['pool_size', 'strides', 'padding', 'data_format'],
+    required: [],
+    defaults: { pool_size: 2, strides: null, padding: 'valid', data_format: null },
+    canonical: (c) => oneTuples(c, ['pool_size', 'strides']),
+  },
+  // https://keras.io/api/layers/pooling_layers/global_average_pooling1d/
+  // GlobalAveragePooling1D(data_format=None, keepdims=False, **kwargs)
+  GlobalAveragePooling1D: {
+    positional: ['data_format', 'keepdims'],
+    required: [],
+    defaults: { data_format: null, keepdims: false },
+  },
+  // https://keras.io/api/layers/pooling_layers/global_max_pooling1d/
+  // GlobalMaxPooling1D(data_format=None, keepdims=False, **kwargs)
+  GlobalMaxPooling1D: {
+    positional: ['data_format', 'keepdims'],
+    required: [],
+    defaults: { data_format: null, keepdims: false },
+  },
+  // https://keras.io/api/layers/pooling_layers/global_max_pooling2d/
+  // GlobalMaxPooling2D(data_format=None, keepdims=False, **kwargs)
+  GlobalMaxPooling2D: {
+    positional: ['data_format', 'keepdims'],
+    required: [],
+    defaults: { data_format: null, keepdims: false },
+  },
+  // https://keras.io/api/layers/reshaping_layers/up_sampling2d/
+  // UpSampling2D(size=(2, 2), data_format=None, interpolation="nearest", **kwargs);
+  // "size: Int, or tuple of 2 integers".
+  UpSampling2D: {
+    positional: ['size', 'data_format', 'interpolation'],
+    required: [],
+    defaults: { size: [2, 2], data_format: null, interpolation: 'nearest' },
+    canonical: (c) => (typeof c.size === 'number' ? { ...c, size: [c.size, c.size] } : c),
+  },
+  // https://keras.io/api/layers/reshaping_layers/zero_padding2d/
+  // ZeroPadding2D(padding=(1, 1), data_format=None, **kwargs); "padding: Int, or tuple of 2 ints,
+  // or tuple of 2 tuples of 2 ints": int → same on all sides; (h, w) → ((h, h), (w, w));
+  // ((top_pad, bottom_pad), (left_pad, right_pad)). The block holds height_padding (top, bottom)
+  // and width_padding (left, right).
+  ZeroPadding2D: {
+    positional: ['padding', 'data_format'],
+    required: [],
+    defaults: { padding: [1, 1], data_format: null },
+    canonical: (c) => edgePairs(c, 'padding'),
+  },
+  // https://keras.io/api/layers/reshaping_layers/cropping2d/
+  // Cropping2D(cropping=((0, 0), (0, 0)), data_format=None, **kwargs); cropping spelt as
+  // ZeroPadding2D's padding. The block holds height_cropping and width_cropping.
+  Cropping2D: {
+    positional: ['cropping', 'data_format'],
+    required: [],
+    defaults: {
+      cropping: [
+        [0, 0],
+        [0, 0],
+      ],
+      data_format: null,
+    },
+    canonical: (c) => edgePairs(c, 'cropping'),
+  },
   // ── end conv1d ──
   // ── conv2d kinds ──
+  // https://keras.io/api/layers/convolution_layers/convolution2d_transpose/
+  // Conv2DTranspose(filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+  //                 dilation_rate=(1, 1), activation=None, use_bias=True, ...)
+  Conv2DTranspose: {
+    positional: [
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+    ],
+    required: ['filters', 'kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      data_format: null,
+      dilation_rate: [1, 1],
+      activation: null,
+      use_bias: true,
+    },
+  },
+  // https://keras.io/api/layers/convolution_layers/separable_convolution2d/
+  // SeparableConv2D(filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+  //                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True, ...)
+  SeparableConv2D: {
+    positional: [
+      'filters',
+      'kernel_size',
+      'strides',
+      'padding',
+      'data_format',
+      'dilation_rate',
+      'depth_multiplier',
+      'activation',
+      'use_bias',
+    ],
+    required: ['filters', 'kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      data_format: null,
+      dilation_rate: [1, 1],
+      depth_multiplier: 1,
+      activation: null,
+      use_bias: true,
+    },
+  },
+  // https://keras.io/api/layers/convolution_layers/depthwise_convolution2d/
+  // DepthwiseConv2D(kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+  //                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True, ...)
+  DepthwiseConv2D: {
+    positional: [
+      'kernel_size',
+      'strides',
+      'padding',
+      'depth_multiplier',
+      'data_format',
+      'dilation_rate',
+      'activation',
+      'use_bias',
+    ],
+    required: ['kernel_size'],
+    defaults: {
+      strides: [1, 1],
+      padding: 'valid',
+      depth_multiplier: 1,
+      data_format: null,
+      dilation_rate: [1, 1],
+      activation: null,
+      use_bias: true,
+    },
+  },
+  // https://keras.io/api/layers/regularization_layers/spatial_dropout2d/
+  // SpatialDropout2D(rate, data_format=None, seed=None, name=None, dtype=None)
+  SpatialDropout2D: {
+    positional: ['rate', 'data_format', 'seed'],
+    required: ['rate'],
+    defaults: { data_format: null, seed: null },
+  },
+  // https://keras.io/api/layers/regularization_layers/gaussian_noise/
+  // GaussianNoise(stddev, seed=None, **kwargs)
+  GaussianNoise: { positional: ['stddev', 'seed'], required: ['stddev'], defaults: { seed: null } },
+  // https://keras.io/api/layers/preprocessing_layers/image_preprocessing/rescaling/
+  // Rescaling(scale, offset=0.0, **kwargs)
+  Rescaling: { positional: ['scale', 'offset'], required: ['scale'], defaults: { offset: 0 } },
+  // https://keras.io/api/layers/reshaping_layers/permute/  Permute(dims, **kwargs)
+  Permute: { positional: ['dims'], required: ['dims'], defaults: {} },
+  // https://keras.io/api/layers/reshaping_layers/repeat_vector/  RepeatVector(n, **kwargs)
+  RepeatVector: { positional: ['n'], required: ['n'], defaults: {} },
   // ── end conv2d ──
   // ── mixing kinds ──
   // ── end mixing ──
@@ -207,9 +445,10 @@ interface Call {
  */
 function meaning(
   config: Record<string, KerasValue>,
-  inferred?: readonly number[],
+  inferred: readonly number[] | undefined,
+  type: string,
 ): Record<string, KerasValue> {
-  const out: Record<string, KerasValue> = { ...config };
+  const out: Record<string, KerasValue> = KERAS[type]!.canonical?.({ ...config }) ?? { ...config };
   for (const [key, v] of Object.entries(out)) {
     if (PAIRS.has(key) && typeof v === 'number') out[key] = [v, v];
   }
@@ -333,8 +572,8 @@ withPython.describe('generated Keras', () => {
         // TF.js computes a Reshape's output shape itself: it resolves the -1.
         const inferred =
           op.type === 'Reshape' ? (layer!.outputShape as number[]).slice(1) : undefined;
-        const written = meaning(callConfig(unwrap(fileCalls[j]!)), inferred);
-        const wanted = meaning(nodeConfig(node), inferred);
+        const written = meaning(callConfig(unwrap(fileCalls[j]!)), inferred, node.type);
+        const wanted = meaning(nodeConfig(node), inferred, node.type);
         if (op.type === 'Concatenate' && typeof wanted.axis === 'number' && wanted.axis < 0) {
           // The generated code writes the equivalent positive axis (Keras counts a negative
           // axis from the end of the input's rank, batch axis included).

@@ -40,6 +40,11 @@ describe('importModelFiles', () => {
     if (!bare.ok) throw new Error(bare.error);
     expect(bare.hasWeights).toBe(false);
     expect(bare.project.weights).toBeUndefined();
+    // The note names the weight file that was not picked (issue 13 item 6).
+    expect(bare.notes.join('\n')).toContain(
+      `model.json names the weight file ${TFJS_WEIGHTS_FILE}, not picked`,
+    );
+    expect(bare.notes.join('\n')).not.toContain('The model file has no weights');
     // A .bin that is not the one the manifest names: the importer says which is missing.
     const wrong = importModelFiles([json, { name: 'other.bin', bytes: files.weights }]);
     expect(wrong.ok).toBe(false);

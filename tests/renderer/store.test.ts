@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { emptyProject, loadTemplate } from '../../shared/index.ts';
-import { analysisOf, createEditorStore, summaryOf } from '../../renderer/store/index.ts';
+import {
+  analysisOf,
+  createEditorStore,
+  diagnosticsByNode,
+  summaryOf,
+} from '../../renderer/store/index.ts';
 
 const fresh = () => createEditorStore(emptyProject());
 
@@ -25,6 +30,22 @@ describe('editor store: graph slice', () => {
     expect(store.getState().selectedNodeIds).toEqual([b]);
     expect(store.getState().dirty).toBe(true);
     expect(() => store.getState().addNode('Nope', { x: 0, y: 0 })).toThrow(/Unknown/);
+  });
+
+  it('E012 is one diagnostic that badges every output block', () => {
+    const store = fresh();
+    const s = store.getState();
+    const input = s.addNode('Input', { x: 0, y: 0 });
+    const a = s.addNode('Dense', { x: 0, y: 100 });
+    const b = s.addNode('Dense', { x: 200, y: 100 });
+    s.connect(input, a);
+    s.connect(input, b);
+    const graph = store.getState().project.graph;
+    expect(analysisOf(graph).diagnostics.filter((d) => d.code === 'E012')).toHaveLength(1);
+    const byNode = diagnosticsByNode(graph);
+    expect(byNode.get(a)!.map((d) => d.code)).toEqual(['E012']);
+    expect(byNode.get(b)!.map((d) => d.code)).toEqual(['E012']);
+    expect(byNode.get(input)).toBeUndefined();
   });
 
   it('wires blocks and the edge carries the source shape', () => {

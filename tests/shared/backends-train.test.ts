@@ -145,6 +145,65 @@ const CASES: Case[] = [
     ),
   ),
   chain('GlobalAveragePooling2D', img, [conv('c'), ['g', 'GlobalAveragePooling2D']]),
+  // ── conv1d kinds ──
+  chain(
+    'Conv1D valid, then same stride 2 (pads 1 before, 2 after)',
+    [9, 2],
+    [
+      ['c1', 'Conv1D', { filters: 3, kernel_size: 3, activation: 'relu' }],
+      [
+        'c2',
+        'Conv1D',
+        { filters: 2, kernel_size: 4, strides: 2, padding: 'same', use_bias: false },
+      ],
+      ['f', 'Flatten'],
+    ],
+  ),
+  ...(['MaxPooling1D', 'AveragePooling1D'] as const).flatMap((pool) =>
+    (['valid', 'same'] as const).map((padding) =>
+      chain(
+        `${pool} ${padding}`,
+        [10, 2],
+        [
+          ['c', 'Conv1D', { filters: 3, kernel_size: 3, padding: 'same', activation: 'tanh' }],
+          ['p', pool, { pool_size: 3, strides: 2, padding }],
+          ['f', 'Flatten'],
+        ],
+      ),
+    ),
+  ),
+  ...(['GlobalAveragePooling1D', 'GlobalMaxPooling1D'] as const).map((g) =>
+    chain(
+      g,
+      [8, 2],
+      [
+        ['c', 'Conv1D', { filters: 4, kernel_size: 3, activation: 'relu' }],
+        ['g', g],
+      ],
+    ),
+  ),
+  chain('GlobalMaxPooling2D', img, [conv('c'), ['g', 'GlobalMaxPooling2D']]),
+  chain(
+    'UpSampling2D (2, 3)',
+    [3, 3, 2],
+    [conv('c', { kernel_size: [2, 2] }), ['u', 'UpSampling2D', { size: [2, 3] }], ['f', 'Flatten']],
+  ),
+  chain(
+    'ZeroPadding2D ((2, 0), (1, 3)) then Conv2D',
+    [4, 4, 2],
+    [
+      conv('c1', { kernel_size: [2, 2] }),
+      ['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
+      conv('c2'),
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain('Cropping2D ((1, 0), (0, 2))', img, [
+    conv('c'),
+    ['k', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }],
+    ['f', 'Flatten'],
+  ]),
+  // ── end conv1d ──
   ...(['Add', 'Concatenate'] as const).map((merge): Case => ({
     name: merge,
     kinds: ['Input', 'Dense', merge],
@@ -207,6 +266,99 @@ const CASES: Case[] = [
     ],
     wires: ['in->e', 'e->f', 'f->out'],
   },
+  // ── conv2d kinds ── (the random ones are seeded: cpu and wasm draw the same noise and masks)
+  chain('Conv2DTranspose same stride 2 (crop after), relu', img, [
+    [
+      't',
+      'Conv2DTranspose',
+      { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('Conv2DTranspose valid kernel 2 < stride 3, no bias, tanh', img, [
+    [
+      't',
+      'Conv2DTranspose',
+      { filters: 2, kernel_size: [2, 2], strides: [3, 3], use_bias: false, activation: 'tanh' },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('DepthwiseConv2D same stride 2, multiplier 2, relu', img, [
+    [
+      'd',
+      'DepthwiseConv2D',
+      {
+        kernel_size: [3, 3],
+        strides: [2, 2],
+        padding: 'same',
+        depth_multiplier: 2,
+        activation: 'relu',
+      },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('DepthwiseConv2D stride 3 > kernel 2, same, no bias', img, [
+    [
+      'd',
+      'DepthwiseConv2D',
+      { kernel_size: [2, 2], strides: [3, 3], padding: 'same', use_bias: false },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('SeparableConv2D same stride 2, multiplier 2', img, [
+    [
+      's',
+      'SeparableConv2D',
+      { filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('SeparableConv2D valid, no bias, tanh', img, [
+    [
+      's',
+      'SeparableConv2D',
+      { filters: 2, kernel_size: [2, 3], use_bias: false, activation: 'tanh' },
+    ],
+    ['f', 'Flatten'],
+  ]),
+  chain('SpatialDropout2D after Conv2D', img, [
+    conv('c', { padding: 'same' }),
+    ['sd', 'SpatialDropout2D', { rate: 0.3 }],
+    ['f', 'Flatten'],
+  ]),
+  chain(
+    'GaussianNoise after Dense',
+    [5],
+    [
+      ['d', 'Dense', { units: 6, activation: 'relu' }],
+      ['gn', 'GaussianNoise', { stddev: 0.3 }],
+    ],
+  ),
+  chain(
+    'Rescaling, then Dense',
+    [5],
+    [
+      ['rs', 'Rescaling', { scale: 2, offset: -0.5 }],
+      ['d', 'Dense', { units: 6, activation: 'relu' }],
+    ],
+  ),
+  chain('Permute of a map after Conv2D', img, [
+    conv('c'),
+    ['p', 'Permute', { dims: [3, 1, 2] }],
+    ['f', 'Flatten'],
+  ]),
+  chain(
+    'RepeatVector, Permute and Dense on a sequence',
+    [5],
+    [
+      ['d', 'Dense', { units: 4, activation: 'relu' }],
+      ['rv', 'RepeatVector', { n: 3 }],
+      ['p', 'Permute', { dims: [2, 1] }],
+      ['d2', 'Dense', { units: 2 }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  // ── end conv2d ──
 ];
 
 /** Every kernel a training step of some case ran, filled by `gradients`. */
@@ -350,7 +502,7 @@ describe('every catalogue layer kind trains on every backend', () => {
   // Self-contained (the tests may run in any order): one cpu gradient step of every case fills
   // KERNELS_USED with the kernels training ran, then each backend must have them all.
   it('every kernel those steps ran is registered on each backend, and on webgl', async () => {
-    for (const c of CASES) await gradients('cpu', irOf(c), datasetFor(c.shape));
+    for (const c of CASES) await gradients('cpu', irOf(c), datasetFor(c.shape, c.ids));
     expect(KERNELS_USED.size).toBeGreaterThan(20);
     expect(KERNELS_USED.has('Conv2DBackpropFilter')).toBe(true);
     // WebGL cannot start in Node, but @tensorflow/tfjs registers its kernels on import.

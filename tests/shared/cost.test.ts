@@ -186,6 +186,20 @@ describe('cost model', () => {
       'GlobalAveragePooling2D',
       'Add',
       'Concatenate',
+      // ── conv1d kinds (hand-worked in tests/shared/kinds-conv1d.test.ts) ──
+      'Conv1D',
+      'MaxPooling1D',
+      'AveragePooling1D',
+      'GlobalAveragePooling1D',
+      'GlobalMaxPooling1D',
+      'GlobalMaxPooling2D',
+      'UpSampling2D',
+      'ZeroPadding2D',
+      'Cropping2D',
+      // ── end conv1d ──
+      // conv2d kinds: tests/shared/cost-conv2d.test.ts
+      ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
+      ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],
     ];
     expect([...LAYER_TYPES].sort()).toEqual([...tested].sort());
   });

@@ -236,7 +236,14 @@ describe('graph diagnostics', () => {
       ],
       ['in->a', 'in->b'],
     );
-    expect(codesOf(g)).toEqual(['E012@a', 'E012@b']);
+    // One diagnostic for the model (issue 13 item 6), naming every output so each is badged.
+    const e012 = analyzeGraph(g).diagnostics.filter((d) => d.code === 'E012');
+    expect(e012).toHaveLength(1);
+    expect(e012[0]!.nodeId).toBe('a');
+    expect(e012[0]!.nodeIds).toEqual(['a', 'b']);
+    expect(formatDiagnostic(e012[0]!)).toBe(
+      'E012 [nodes a, b] The model has 2 outputs (Dense, Dense); join them with a merge block or delete the extra ones',
+    );
   });
 
   it('E013 a second Input; E014 duplicate id; E015 merge with one input', () => {

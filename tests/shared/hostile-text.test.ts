@@ -89,11 +89,30 @@ describe('CSV messages say what to do', () => {
     );
   });
 
-  it('decimal-comma numbers in a semicolon CSV (European spreadsheet export)', () => {
-    const r = csvDataset('a;b;label\n1,5;2,25;0\n3,0;4,75;1\n', { name: 'eu.csv' });
+  it('decimal-comma numbers in a semicolon CSV (European spreadsheet export) are read', () => {
+    const r = csvDataset('a;b;label\n1,5;2,25;0\n3,0;-4,75;1\n-1;0,5;0\n2;1;1\n', {
+      name: 'eu.csv',
+      normalization: 'none',
+    });
+    if (!r.ok) throw new Error(r.errors.join('\n'));
+    expect(r.value.featureNames).toEqual(['a', 'b']);
+    const rows = [r.value.train, r.value.test!].flatMap((split) =>
+      Array.from({ length: split.count }, (_, i) => [...split.x.subarray(i * 2, i * 2 + 2)]),
+    );
+    expect(rows.sort((p, q) => p[0]! - q[0]!)).toEqual([
+      [-1, 0.5],
+      [1.5, 2.25],
+      [2, 1],
+      [3, -4.75],
+    ]);
+    expect(r.value.notes).toContain('"a", "b" read with a decimal comma (1,5 = 1.5)');
+  });
+
+  it('a quoted decimal comma in a comma-separated CSV says what to do', () => {
+    const r = csvDataset('a,b,label\n"1,5","2,25",0\n"3,0","4,75",1\n', { name: 'q.csv' });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors[0]).toBe(
-      'eu.csv: line 2: column "a" holds numbers with a decimal comma ("1,5"); Netwright reads a decimal point: save the CSV with "." as the decimal separator (e.g. English locale export) and try again',
+      'q.csv: line 2: column "a" holds numbers with a decimal comma ("1,5"); Netwright reads a decimal point: save the CSV with "." as the decimal separator (e.g. English locale export) and try again',
     );
     expect(!r.ok && r.errors).toHaveLength(2);
   });

@@ -30,6 +30,20 @@ describe('layer catalogue against Keras', () => {
       'GlobalAveragePooling2D',
       'Add',
       'Concatenate',
+      // ── conv1d kinds ──
+      'Conv1D',
+      'MaxPooling1D',
+      'AveragePooling1D',
+      'GlobalAveragePooling1D',
+      'GlobalMaxPooling1D',
+      'GlobalMaxPooling2D',
+      'UpSampling2D',
+      'ZeroPadding2D',
+      'Cropping2D',
+      // ── end conv1d ──
+      // conv2d kinds (shapes and counts: tests/shared/kinds-conv2d.test.ts)
+      ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
+      ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],
     ];
     expect(LAYERS.map((l) => l.type).sort()).toEqual([...required].sort());
     for (const def of LAYERS) {

@@ -59,6 +59,60 @@ describe('teaching lints and their fixes', () => {
     expect(lintGraph(fixed.graph, ctx('mnist')).some((f) => f.code === 'W101')).toBe(false);
   });
 
+  it('W101 Dense fed by a Concatenate of feature maps; the fix inserts Flatten', () => {
+    const g = graphOf(
+      [
+        ['in', 'Input', { shape: [28, 28, 1] }],
+        ['a', 'Conv2D', { filters: 4, kernel_size: 3, padding: 'same' }],
+        ['b', 'Conv2D', { filters: 4, kernel_size: 3, padding: 'same' }],
+        ['cat', 'Concatenate'],
+        ['out', 'Dense', { units: 10, activation: 'softmax' }],
+      ],
+      ['in->a', 'in->b', 'a->cat', 'b->cat', 'cat->out'],
+    );
+    expect(analyzeGraph(g).nodes.get('cat')!.shape).toEqual([28, 28, 8]);
+    const { finding, fixed } = applyFix(g, ctx('mnist'), 'W101');
+    expect(finding.nodeId).toBe('out');
+    expect(finding.message).toContain('(None, 28, 28, 8)');
+    const analysis = analyzeGraph(fixed.graph);
+    expect(analysis.diagnostics).toEqual([]);
+    expect(analysis.nodes.get('out')!.shape).toEqual([10]);
+    expect(lintGraph(fixed.graph, ctx('mnist')).some((f) => f.code === 'W101')).toBe(false);
+    // A Concatenate of sequences (rank 2) is not a feature map: no W101.
+    const seq = graphOf(
+      [
+        ['in', 'Input', { shape: [5, 3] }],
+        ['a', 'Dense', { units: 4 }],
+        ['b', 'Dense', { units: 4 }],
+        ['cat', 'Concatenate'],
+        ['out', 'Dense', { units: 2, activation: 'softmax' }],
+      ],
+      ['in->a', 'in->b', 'a->cat', 'b->cat', 'cat->out'],
+    );
+    expect(lintGraph(seq, ctx()).some((f) => f.code === 'W101')).toBe(false);
+  });
+
+  it('W105 offers "Set shape" only when the network still compiles after it', () => {
+    const csv = {
+      id: 'csv',
+      title: 'iris.csv',
+      featureShape: [4],
+      task: { kind: 'classification' as const, numClasses: 3, classNames: ['a', 'b', 'c'] },
+    };
+    // A CNN fed a 4-column CSV: Input [4] would break its Conv2D (needs a 3-D input).
+    const cnn = loadTemplate('mnist-cnn').graph;
+    const w105 = lintGraph(cnn, ctx(undefined, { dataset: csv })).find((f) => f.code === 'W105');
+    expect(w105).toBeDefined();
+    expect(w105!.fix).toBeUndefined();
+    expect(w105!.message).toMatch(
+      /^Input has 784 features, iris\.csv has 4\. No one-click fix: after "Set shape to \[4\]" the network would not compile \(E003 \[node conv/,
+    );
+    // An MLP fed the same CSV: the fix is offered and leaves a graph without errors.
+    const mlp = loadTemplate('mnist-mlp').graph;
+    const { fixed } = applyFix(mlp, ctx(undefined, { dataset: csv }), 'W105');
+    expect(analyzeGraph(fixed.graph).diagnostics).toEqual([]);
+  });
+
   it('W102 stacked Dense without activation; the fix sets relu', () => {
     const g = graphOf(
       [
@@ -79,6 +133,9 @@ describe('teaching lints and their fixes', () => {
     const hint = lintGraph(g, ctx('mnist')).find((f) => f.code === 'H103')!;
     expect(hint.severity).toBe('hint');
     expect(hint.nodeId).toBe('dense_3');
+    // It names the method the generated PyTorch module has (issue 13 item 6).
+    expect(hint.message).toContain('predict_proba()');
+    expect(hint.message).not.toMatch(/\bpredict\(\)/);
     expect(
       lintGraph(g, ctx(undefined, { training: { ...training, loss: 'mse' } })).some(
         (f) => f.code === 'H103',

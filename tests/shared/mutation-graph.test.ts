@@ -157,7 +157,6 @@ describe('analyzeGraph diagnostics text', () => {
         .sort(),
     ).toEqual([
       'E012 x The model has 2 outputs (Dense, Dense); join them with a merge block or delete the extra ones',
-      'E012 y The model has 2 outputs (Dense, Dense); join them with a merge block or delete the extra ones',
     ]);
   });
 

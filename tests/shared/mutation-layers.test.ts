@@ -44,6 +44,8 @@ describe('layer metadata shown in the palette', () => {
       'Activations',
       'Normalisation/Regularisation',
       'Convolution',
+      'Recurrent',
+      'Attention',
       'Merge',
     ]);
     expect(LAYER_TYPES).toEqual(LAYERS.map((l) => l.type));
@@ -97,6 +99,26 @@ describe('layer metadata shown in the palette', () => {
       ],
       Add: ['Add', 'torch.add', 'Merge', 2, Infinity],
       Concatenate: ['Concatenate', 'torch.cat', 'Merge', 2, Infinity],
+      // ── conv1d kinds ──
+      Conv1D: ['Conv1D', 'nn.Conv1d', 'Convolution', 1, 1],
+      MaxPooling1D: ['MaxPooling1D', 'nn.MaxPool1d', 'Convolution', 1, 1],
+      AveragePooling1D: ['AveragePooling1D', 'nn.AvgPool1d', 'Convolution', 1, 1],
+      GlobalAveragePooling1D: ['GlobalAveragePooling1D', 'torch.mean', 'Convolution', 1, 1],
+      GlobalMaxPooling1D: ['GlobalMaxPooling1D', 'torch.amax', 'Convolution', 1, 1],
+      GlobalMaxPooling2D: ['GlobalMaxPooling2D', 'nn.AdaptiveMaxPool2d', 'Convolution', 1, 1],
+      UpSampling2D: ['UpSampling2D', 'nn.Upsample', 'Convolution', 1, 1],
+      ZeroPadding2D: ['ZeroPadding2D', 'nn.ZeroPad2d', 'Convolution', 1, 1],
+      Cropping2D: ['Cropping2D', 'tensor slicing', 'Convolution', 1, 1],
+      // ── end conv1d ──
+      // conv2d kinds
+      Conv2DTranspose: ['Conv2DTranspose', 'nn.ConvTranspose2d', 'Convolution', 1, 1],
+      SeparableConv2D: ['SeparableConv2D', 'nn.Conv2d ×2', 'Convolution', 1, 1],
+      DepthwiseConv2D: ['DepthwiseConv2D', 'nn.Conv2d', 'Convolution', 1, 1],
+      SpatialDropout2D: ['SpatialDropout2D', 'nn.Dropout2d', 'Normalisation/Regularisation', 1, 1],
+      GaussianNoise: ['GaussianNoise', 'torch.randn_like', 'Normalisation/Regularisation', 1, 1],
+      Rescaling: ['Rescaling', 'torch.mul', 'Core', 1, 1],
+      Permute: ['Permute', 'torch.permute', 'Core', 1, 1],
+      RepeatVector: ['RepeatVector', 'torch.Tensor.repeat', 'Core', 1, 1],
     });
   });
 

@@ -84,6 +84,10 @@ describe('onnx kit', () => {
     // (Reshape [N, -1]) is a Flatten block, tried before Reshape.
     expect(claims.get('Add')).toEqual(['Dense', 'Add']);
     expect(claims.get('Reshape')).toEqual(['Flatten', 'Reshape']);
-    expect(claims.get('Conv')).toEqual(['Conv2D']);
+    // Conv2D, the 2-D poolings and GlobalAveragePooling2D's ReduceMean decline sequences
+    // (steps, C), which the 1-D kinds claim.
+    expect(claims.get('Conv')).toEqual(['Conv2D', 'Conv1D']);
+    expect(claims.get('MaxPool')).toEqual(['MaxPooling2D', 'MaxPooling1D']);
+    expect(claims.get('ReduceMean')).toEqual(['GlobalAveragePooling2D', 'GlobalAveragePooling1D']);
   });
 });

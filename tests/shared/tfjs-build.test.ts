@@ -90,7 +90,54 @@ describe('IR → TF.js model', () => {
       ['flat', 'Flatten', {}, ['avg']],
       ['dense', 'Dense', { units: 4, activation: 'gelu', use_bias: false }, ['flat']],
       ['add', 'Add', {}, ['dense', 'gap']],
-      ['cat', 'Concatenate', { axis: 1 }, ['add', 'gap']],
+      // conv2d kinds, a branch from the input: (9, 9, 3) → same stride 2 → (5, 5, 6) → valid
+      // 3×3 → (3, 3, 4) → transposed same stride 2 → (6, 6, 2) → (2, 6, 6) → (6) → (2, 6) → 12.
+      ['scale', 'Rescaling', { scale: 2, offset: -1 }, ['in']],
+      ['noise', 'GaussianNoise', { stddev: 0.3 }, ['scale']],
+      [
+        'dw',
+        'DepthwiseConv2D',
+        {
+          kernel_size: [2, 3],
+          strides: [2, 2],
+          padding: 'same',
+          depth_multiplier: 2,
+          activation: 'relu',
+          use_bias: false,
+        },
+        ['noise'],
+      ],
+      ['sdrop', 'SpatialDropout2D', { rate: 0.1 }, ['dw']],
+      [
+        'sep',
+        'SeparableConv2D',
+        {
+          filters: 4,
+          kernel_size: [3, 3],
+          depth_multiplier: 2,
+          activation: 'tanh',
+          use_bias: false,
+        },
+        ['sdrop'],
+      ],
+      [
+        'up',
+        'Conv2DTranspose',
+        {
+          filters: 2,
+          kernel_size: [3, 2],
+          strides: [2, 2],
+          padding: 'same',
+          activation: 'sigmoid',
+          use_bias: false,
+        },
+        ['sep'],
+      ],
+      ['perm', 'Permute', { dims: [3, 1, 2] }, ['up']],
+      ['gap2', 'GlobalAveragePooling2D', {}, ['perm']],
+      ['rep', 'RepeatVector', { n: 2 }, ['gap2']],
+      ['flat3', 'Flatten', {}, ['rep']],
+      ['cat', 'Concatenate', { axis: 1 }, ['add', 'gap', 'flat3']],
       ['ln', 'LayerNormalization', { epsilon: 0.0001 }, ['cat']],
       ['drop', 'Dropout', { rate: 0.25 }, ['ln']],
       ['reshape', 'Reshape', { target_shape: [2, -1] }, ['drop']],
@@ -100,7 +147,23 @@ describe('IR → TF.js model', () => {
       ['out', 'Dense', { units: 3, activation: 'softmax' }, ['flat2']],
     ]);
     const ir = lower(graph);
-    expect(new Set(ir.ops.map((op) => op.type))).toEqual(new Set(LAYER_TYPES));
+    // Kinds whose own test file builds them the same way (every param non-default).
+    const builtElsewhere = new Set([
+      // ── conv1d kinds (tests/shared/tfjs-build-conv1d.test.ts) ──
+      'Conv1D',
+      'MaxPooling1D',
+      'AveragePooling1D',
+      'GlobalAveragePooling1D',
+      'GlobalMaxPooling1D',
+      'GlobalMaxPooling2D',
+      'UpSampling2D',
+      'ZeroPadding2D',
+      'Cropping2D',
+      // ── end conv1d ──
+    ]);
+    expect(new Set(ir.ops.map((op) => op.type))).toEqual(
+      new Set(LAYER_TYPES.filter((t) => !builtElsewhere.has(t))),
+    );
     expect(ir.isChain).toBe(false);
     const model = buildModel(tf, ir, { seed: 1 });
     expect(model.countParams()).toBe(ir.totals.total);
@@ -115,7 +178,7 @@ describe('IR → TF.js model', () => {
     expect(model.getLayer('conv2d').outputShape).toEqual([null, 5, 9, 4]);
     expect(model.getLayer('max_pooling2d').outputShape).toEqual([null, 2, 3, 4]);
     expect(model.getLayer('average_pooling2d').outputShape).toEqual([null, 2, 3, 4]);
-    expect(model.getLayer('concatenate').outputShape).toEqual([null, 8]);
+    expect(model.getLayer('concatenate').outputShape).toEqual([null, 20]);
     // Conv2D without bias: 3·2·3·4 = 72 weights; BatchNorm 4·4 = 16 (8 trainable).
     expect(model.getLayer('conv2d').countParams()).toBe(72);
     // Keras configs (TF.js spells the keys in camelCase).
@@ -151,7 +214,42 @@ describe('IR → TF.js model', () => {
     });
     expect(model.getLayer('layer_normalization').getConfig()).toMatchObject({ epsilon: 0.0001 });
     expect(model.getLayer('dropout').getConfig()).toMatchObject({ rate: 0.25 });
-    expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 4] });
+    expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 10] });
+    // conv2d kinds.
+    const byId = (id: string) => model.getLayer(ir.ops.find((op) => op.id === id)!.name);
+    expect(byId('scale').getConfig()).toMatchObject({ scale: 2, offset: -1 });
+    expect(byId('noise').getConfig()).toMatchObject({ stddev: 0.3 });
+    expect(byId('dw').getConfig()).toMatchObject({
+      kernelSize: [2, 3],
+      strides: [2, 2],
+      padding: 'same',
+      depthMultiplier: 2,
+      activation: 'relu',
+      useBias: false,
+    });
+    expect(byId('dw').outputShape).toEqual([null, 5, 5, 6]);
+    expect(byId('sdrop').getConfig()).toMatchObject({ rate: 0.1, dataFormat: 'channelsLast' });
+    expect(byId('sdrop').getClassName()).toBe('SpatialDropout2D');
+    expect(byId('sep').getConfig()).toMatchObject({
+      filters: 4,
+      kernelSize: [3, 3],
+      depthMultiplier: 2,
+      activation: 'tanh',
+      useBias: false,
+    });
+    // 3·3·6·2 depthwise + 12·4 pointwise = 108 + 48.
+    expect(byId('sep').countParams()).toBe(156);
+    expect(byId('up').getConfig()).toMatchObject({
+      filters: 2,
+      kernelSize: [3, 2],
+      strides: [2, 2],
+      padding: 'same',
+      activation: 'sigmoid',
+      useBias: false,
+    });
+    expect(byId('up').outputShape).toEqual([null, 6, 6, 2]);
+    expect(byId('perm').getConfig()).toMatchObject({ dims: [3, 1, 2] });
+    expect(byId('rep').getConfig()).toMatchObject({ n: 2 });
     // The IR makes axes positive (tfjs-layers runs any negative axis as -1): -1 on (N, 4) is 1.
     expect(model.getLayer('concatenate').getConfig()).toMatchObject({ axis: 1 });
     expect(model.getLayer('activation_1').getClassName()).toBe('LeakyReLU');

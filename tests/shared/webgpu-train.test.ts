@@ -71,6 +71,81 @@ const GRAPHS: Record<string, Row[]> = {
     ['cat', 'Concatenate', {}, ['in', 'c1']],
     ...out('cat'),
   ]),
+  // ── conv1d kinds (sequences: the image reshaped to (36 steps, 2 channels)) ──
+  ...Object.fromEntries(
+    (
+      [
+        ['Conv1D', { filters: 3, kernel_size: 4, strides: 2, padding: 'same', activation: 'relu' }],
+        ['MaxPooling1D', { pool_size: 3, strides: 2, padding: 'same' }],
+        ['AveragePooling1D', { pool_size: 3, strides: 2, padding: 'same' }],
+        ['GlobalAveragePooling1D', {}],
+        ['GlobalMaxPooling1D', {}],
+      ] as const
+    ).map(([kind, params]): [string, Row[]] => [
+      kind,
+      image([
+        ['seq', 'Reshape', { target_shape: [36, 2] }, ['in']],
+        ['c', 'Conv1D', { filters: 3, kernel_size: 3, activation: 'tanh' }, ['seq']],
+        ['k', kind, { ...params }, ['c']],
+        ...(kind.startsWith('Global')
+          ? ([['out', 'Dense', { units: CLASSES, activation: 'softmax' }, ['k']]] as Row[])
+          : out('k')),
+      ]),
+    ]),
+  ),
+  GlobalMaxPooling2D: image([
+    ['c', 'Conv2D', { filters: 4, kernel_size: [3, 3] }, ['in']],
+    ['g', 'GlobalMaxPooling2D', {}, ['c']],
+    ['out', 'Dense', { units: CLASSES, activation: 'softmax' }, ['g']],
+  ]),
+  UpSampling2D: image([
+    ['c', 'Conv2D', { filters: 2, kernel_size: [3, 3], strides: [2, 2] }, ['in']],
+    ['u', 'UpSampling2D', { size: [2, 3] }, ['c']],
+    ...out('u'),
+  ]),
+  ZeroPadding2D: image([
+    ['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }, ['in']],
+    ['c', 'Conv2D', { filters: 2, kernel_size: [3, 3] }, ['z']],
+    ...out('c'),
+  ]),
+  Cropping2D: image([
+    ['c', 'Conv2D', { filters: 2, kernel_size: [2, 2] }, ['in']],
+    ['k', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }, ['c']],
+    ...out('k'),
+  ]),
+  // ── end conv1d ──
+  // conv2d kinds
+  Conv2DTranspose: image([
+    [
+      't',
+      'Conv2DTranspose',
+      { filters: 2, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' },
+      ['in'],
+    ],
+    ...out('t'),
+  ]),
+  SeparableConv2D: image([
+    [
+      's',
+      'SeparableConv2D',
+      { filters: 3, kernel_size: [3, 3], strides: [2, 2], padding: 'same', depth_multiplier: 2 },
+      ['in'],
+    ],
+    ...out('s'),
+  ]),
+  DepthwiseConv2D: image([
+    ['d', 'DepthwiseConv2D', { kernel_size: [3, 3], depth_multiplier: 2 }, ['in']],
+    ...out('d'),
+  ]),
+  SpatialDropout2D: image([['sd', 'SpatialDropout2D', { rate: 0.25 }, ['in']], ...out('sd')]),
+  GaussianNoise: image([['gn', 'GaussianNoise', { stddev: 0.2 }, ['in']], ...out('gn')]),
+  Rescaling: image([['rs', 'Rescaling', { scale: 0.5, offset: 0.1 }, ['in']], ...out('rs')]),
+  Permute: image([['p', 'Permute', { dims: [3, 1, 2] }, ['in']], ...out('p')]),
+  RepeatVector: image([
+    ['g', 'GlobalAveragePooling2D', {}, ['in']],
+    ['rv', 'RepeatVector', { n: 3 }, ['g']],
+    ...out('rv'),
+  ]),
 };
 
 function lower(rows: Row[]): ModelIR {

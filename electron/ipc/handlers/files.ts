@@ -1,7 +1,7 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { MAX_PROJECT_BYTES, parseProject } from '../../../shared/graph/project.ts';
 import {
-  PROJECT_FILE_EXTENSION,
+  PROJECT_FILE_SUFFIX,
   PROJECT_FILE_FILTERS,
   type Canceled,
   type ExportFileRequest,
@@ -45,7 +45,7 @@ function megabytes(bytes: number): string {
 }
 
 function withProjectExtension(name: string): string {
-  return extname(name) ? name : `${name}.${PROJECT_FILE_EXTENSION}`;
+  return extname(name) ? name : `${name}${PROJECT_FILE_SUFFIX}`;
 }
 
 async function openPath(deps: FilesDeps, path: string): Promise<OpenedProject> {

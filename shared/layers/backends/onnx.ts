@@ -273,6 +273,7 @@ export function importPool2D(opType: 'MaxPool' | 'AveragePool', type: string): I
     channelsFirst: [opType],
     match: (node, ctx) => {
       const s = ctx.stateOf(node, node.inputs[0]);
+      if (s.shape.length === 2) return false; // 1-D pooling: the 1-D kinds' claims
       ctx.requireChannelsFirst(s, node.opType);
       if (s.shape.length !== 3) throw new Unsupported(`${node.opType} that is not 2-D`);
       const k = ctx.attr(node, 'kernel_shape')?.ints ?? [];

@@ -168,6 +168,7 @@ const onnxHooks: onnx.Hooks = {
       channelsFirst: ['Conv'],
       match: (node, ctx) => {
         const s = ctx.stateOf(node, node.inputs[0]);
+        if (s.shape.length === 2) return false; // a 1-D Conv: Conv1D's claim
         ctx.requireChannelsFirst(s, 'Conv');
         if (s.shape.length !== 3) throw new onnx.Unsupported('Conv that is not 2-D');
         const w = ctx.floatsOf(node.inputs[1], 'a kernel');

@@ -33,14 +33,57 @@ const torchHooks: torch.Hooks = {
 
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
+/**
+ * tfjs-layers' Dropout hands its one `seed` to every `tf.dropout` call, so a seeded layer drops
+ * the same values at every training step (not dropout at all). A seeded build gets this subclass:
+ * call k of the layer draws with `seed + k`, so two seeded builds repeat one mask sequence and
+ * each step still gets a new mask. Its class name and config stay TF.js's `Dropout` (`seed` is the
+ * seed given); unseeded builds use TF.js's own layer.
+ */
+const SEEDED_DROPOUT = new WeakMap<tfjs.Tf, (args: DropoutArgs) => tfjs.Layer>();
+interface DropoutArgs {
+  name: string;
+  rate: number;
+  seed: number;
+}
+
+function seededDropout(tf: tfjs.Tf, args: DropoutArgs): tfjs.Layer {
+  let make = SEEDED_DROPOUT.get(tf);
+  if (!make) {
+    type Base = tfjs.Layer & { seed?: number };
+    const Dropout = Object.getPrototypeOf(tf.layers.dropout({ rate: 0 })).constructor as new (
+      a: DropoutArgs,
+    ) => Base;
+    class SeededDropout extends Dropout {
+      private readonly firstSeed: number;
+      private calls = 0;
+      constructor(a: DropoutArgs) {
+        super(a);
+        this.firstSeed = a.seed;
+      }
+      override call(inputs: Parameters<Base['call']>[0], kwargs: Parameters<Base['call']>[1]) {
+        this.seed = this.firstSeed + this.calls++;
+        return super.call(inputs, kwargs);
+      }
+      override getConfig() {
+        return { ...super.getConfig(), seed: this.firstSeed };
+      }
+    }
+    make = (a) => new SeededDropout(a);
+    SEEDED_DROPOUT.set(tf, make);
+  }
+  return make(args);
+}
+
 const tfjsHooks: tfjs.Hooks = {
-  layers: (tf, op, ctx) => [
-    tf.layers.dropout({
-      name: op.name,
-      rate: op.params.rate as number,
-      ...(ctx.seed === undefined ? {} : { seed: ctx.seed }),
-    }),
-  ],
+  layers: (tf, op, ctx) => {
+    const rate = op.params.rate as number;
+    return [
+      ctx.seed === undefined
+        ? tf.layers.dropout({ name: op.name, rate })
+        : seededDropout(tf, { name: op.name, rate, seed: ctx.seed }),
+    ];
+  },
   // No arithmetic at inference; training draws the mask and multiplies by it (2 per value).
   trainingFlops: (op) => 2 * tfjs.outSize(op),
 };

@@ -70,6 +70,7 @@ const onnxHooks: onnx.Hooks = {
       ops: ['ReduceMean'],
       match: (node, ctx) => {
         const s = ctx.stateOf(node, node.inputs[0]);
+        if (s.shape.length === 2) return false; // over steps: GlobalAveragePooling1D's claim
         ctx.requireChannelsLast(s, 'ReduceMean');
         const axes = ctx.attr(node, 'axes')?.ints ?? ctx.intsOf(node.inputs[1]) ?? [];
         const keep = ctx.attr(node, 'keepdims')?.i ?? 1;

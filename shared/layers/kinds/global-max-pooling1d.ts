@@ -1,0 +1,64 @@
+import { globalPooling1DFront } from '../conv1d-common.ts';
+import type { LayerDef } from '../types.ts';
+import { globalPool1DHooks, globalPoolImport, globalPoolKeras } from '../conv1d-hooks.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = globalPoolKeras(['GlobalMaxPooling1D', 'GlobalMaxPool1D']);
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const hooks = globalPool1DHooks('max');
+
+const torchHooks: torch.Hooks = hooks.torch;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = hooks.tfjs;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = {
+  ...hooks.onnx,
+  import: [globalPoolImport('ReduceMax', 'GlobalMaxPooling1D', 1)],
+};
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Global max pooling (1-D)',
+    what: 'Keeps the largest value of each channel over all steps of the sequence: did the pattern occur anywhere?',
+    formula: '(steps, C) → (C), yᶜ = max over all steps of xᶜ',
+    when: 'At the end of a Conv1D text or signal model, when it matters that a pattern occurred, not where.',
+  },
+};
+
+// ─── end explain ───
+
+/** Keras 3 `GlobalMaxPooling1D()`: `(steps, C)` → `(C)`; see `globalPooling1DFront`. */
+export const GlobalMaxPooling1DLayer: LayerDef = {
+  ...globalPooling1DFront(
+    'GlobalMaxPooling1D',
+    'torch.amax',
+    'Keeps the largest value of each channel over all steps: (steps, C) → (C).',
+  ),
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};
