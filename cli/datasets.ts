@@ -13,6 +13,18 @@ import {
 import type { Cell } from '../shared/datasets/tabular.ts';
 import type { Dataset } from '../shared/datasets/types.ts';
 import { carsDataset, penguinsDataset } from '../shared/datasets/vega.ts';
+import {
+  DEFAULT_TOKENIZER,
+  topicsDataset,
+  type TokenizerOptions,
+} from '../shared/datasets/tokenizer.ts';
+import {
+  DEFAULT_WINDOW,
+  isSeriesSet,
+  SERIES_SETS,
+  seriesDataset,
+  type WindowOptions,
+} from '../shared/datasets/window.ts';
 import { CliError, readWhy } from './io.ts';
 import { readRegularFile } from '../electron/fs/read.ts';
 import { decodeText } from '../shared/text/decode.ts';
@@ -47,6 +59,15 @@ async function vegaJson(file: string): Promise<Record<string, Cell>[]> {
 
 export interface LoadOptions extends SyntheticOptions {
   csv?: Omit<CsvOptions, 'name'>;
+  /** Windowing of a time series (co2, seattle-weather); DEFAULT_WINDOW when absent. */
+  window?: WindowOptions;
+  /** Tokenizer of the topic sentences; DEFAULT_TOKENIZER when absent. */
+  tokenizer?: TokenizerOptions;
+}
+
+/** A vega-datasets file's text. */
+export async function vegaText(file: string): Promise<string> {
+  return readFile(join(packageDir('vega-datasets'), 'data', file), 'utf8');
 }
 
 /** A built-in data set by name, or a CSV file by path (`*.csv`). Problems become CliErrors. */
@@ -54,6 +75,21 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
   if (name === 'mnist') return loadMnist();
   if (name === 'penguins') return penguinsDataset(await vegaJson('penguins.json'), options.seed);
   if (name === 'cars') return carsDataset(await vegaJson('cars.json'), options.seed);
+  if (isSeriesSet(name)) {
+    const text = await vegaText(SERIES_SETS[name].file);
+    try {
+      return seriesDataset(name, text, options.window ?? DEFAULT_WINDOW);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
+  if (name === 'topics') {
+    try {
+      return topicsDataset(options.tokenizer ?? DEFAULT_TOKENIZER);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
+  }
   if ((SYNTHETIC_SETS as readonly string[]).includes(name))
     return syntheticDataset(name as SyntheticSet, options);
   if (name.toLowerCase().endsWith('.csv')) {
@@ -72,6 +108,6 @@ export async function loadDataset(name: string, options: LoadOptions = {}): Prom
     return result.value;
   }
   throw new CliError(
-    `unknown data set "${name}": use mnist, penguins, cars, ${SYNTHETIC_SETS.join(', ')} or a path ending in .csv`,
+    `unknown data set "${name}": use mnist, penguins, cars, ${SYNTHETIC_SETS.join(', ')}, ${Object.keys(SERIES_SETS).join(', ')}, topics or a path ending in .csv`,
   );
 }

@@ -19,6 +19,8 @@ import type { Framework } from '../shared/codegen/index.ts';
 export type { ModelExportResult } from '../shared/export/formats.ts';
 
 import { quietTfjsBanner } from './tf-quiet.ts';
+import { vegaText } from './datasets.ts';
+import { SERIES_SETS } from '../shared/datasets/window.ts';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -51,6 +53,10 @@ async function bundledData(project: Project): Promise<Record<string, Uint8Array 
       await readFile(join(vega, 'data', `${dataset}.json`), 'utf8'),
     ) as Record<string, unknown>[];
     return { [`${dataset}.csv`]: recordsToCsv(records) };
+  }
+  if (dataset === 'co2' || dataset === 'seattle-weather') {
+    const file = SERIES_SETS[dataset].file;
+    return { [file]: await vegaText(file) };
   }
   if (dataset !== 'mnist') return {};
   const dir = join(

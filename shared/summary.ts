@@ -1,5 +1,5 @@
 import type { GraphAnalysis } from './graph/analyze.ts';
-import { assignLayerNames } from './ir/lower.ts';
+import { blockNameMap } from './ir/names.ts';
 import { formatShape } from './shape.ts';
 
 /** One row of the model summary, as in Keras's `model.summary()`. */
@@ -24,14 +24,16 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** Summary rows in model order for every block the analysis could place. */
+/**
+ * Summary rows in model order for every block the analysis could place; each row's `name` is the
+ * block's one name (`blockNames` in `shared/ir/names.ts`), the same as in the generated code.
+ */
 export function summarizeModel(analysis: GraphAnalysis): ModelSummary {
   const infos = analysis.order.map((id) => analysis.nodes.get(id)!).filter((i) => i.def);
-  const names = assignLayerNames(infos.map((i) => i.node));
-  const nameOf = new Map(infos.map((info, i) => [info.node.id, names[i]!]));
-  const rows = infos.map((info, i) => ({
+  const nameOf = blockNameMap([...analysis.nodes.values()].map((i) => i.node));
+  const rows = infos.map((info) => ({
     nodeId: info.node.id,
-    name: names[i]!,
+    name: nameOf.get(info.node.id)!,
     type: info.node.type === 'Input' ? 'InputLayer' : info.node.type,
     outputShape: info.shape ? formatShape(info.shape) : '?',
     params: info.count ? info.count.trainable + info.count.nonTrainable : null,

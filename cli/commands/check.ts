@@ -1,7 +1,7 @@
 import { formatDiagnostic, hasErrors } from '../../shared/diagnostics.ts';
 import { analyzeGraph } from '../../shared/graph/analyze.ts';
 import { readLesson } from '../../shared/lessons/lesson.ts';
-import { BUILTIN_DATASET_INFO, type DatasetShapeInfo } from '../../shared/datasets/fit.ts';
+import { builtinDatasetInfo } from '../../shared/datasets/fit.ts';
 import { lintGraph } from '../../shared/lint/index.ts';
 import { EXIT, readProjectFile } from '../io.ts';
 
@@ -28,9 +28,7 @@ export async function checkCommand(args: string[], out: (s: string) => void): Pr
       project.graph,
       {
         training: project.training,
-        dataset: (BUILTIN_DATASET_INFO as Record<string, DatasetShapeInfo | undefined>)[
-          project.training.dataset
-        ],
+        dataset: builtinDatasetInfo(project.training) ?? undefined,
       },
       analysis,
     ),

@@ -33,7 +33,7 @@ function trainFailure(file: string, backend: string, e: unknown): CliError {
 }
 
 const USAGE =
-  'usage: netwright train FILE [--dataset mnist|penguins|cars|spiral|circles|xor|blobs|PATH.csv] [--epochs N] [--batch-size N] [--backend wasm|cpu] [--limit N] [--out FILE] [--target COLUMN]';
+  'usage: netwright train FILE [--dataset mnist|penguins|cars|spiral|circles|xor|blobs|co2|seattle-weather|topics|PATH.csv] [--epochs N] [--batch-size N] [--backend wasm|cpu] [--limit N] [--out FILE] [--target COLUMN]';
 
 interface TrainArgs {
   file: string;
@@ -160,6 +160,8 @@ export async function trainCommand(
   const saved = project.training.csv;
   const dataset = await loadDataset(datasetName, {
     seed: settings.seed,
+    ...(project.training.window ? { window: project.training.window } : {}),
+    ...(project.training.tokenizer ? { tokenizer: project.training.tokenizer } : {}),
     csv: {
       ...(saved
         ? {

@@ -22,6 +22,7 @@ import { loadTf } from '../inside/inference.ts';
 import { platform, PlatformError } from '../platform/index.ts';
 import { editorStore } from '../store/index.ts';
 import { DATA_URLS } from '../training/assets.ts';
+import { SERIES_SETS } from '../../shared/datasets/window.ts';
 import { pickedCsvFile } from '../training/client.ts';
 
 export type ModelExportKind = 'onnx' | 'tfjs' | 'npz' | 'keras-project' | 'pytorch-project';
@@ -77,6 +78,10 @@ async function dataFiles(project: Project): Promise<Record<string, Uint8Array | 
     const res = await fetch(DATA_URLS[dataset]!);
     if (!res.ok) throw new Error(`${dataset}: HTTP ${res.status}`);
     out[`${dataset}.csv`] = recordsToCsv((await res.json()) as Record<string, unknown>[]);
+  } else if (dataset === 'co2' || dataset === 'seattle-weather') {
+    const res = await fetch(DATA_URLS[dataset]!);
+    if (!res.ok) throw new Error(`${dataset}: HTTP ${res.status}`);
+    out[SERIES_SETS[dataset].file] = await res.text();
   } else if (dataset === 'csv') {
     const picked = pickedCsvFile();
     const [name] = projectDataFiles(project);

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import {
+  blockNameMap,
   formatCount,
   formatParamValue,
   formatShape,
@@ -133,11 +134,65 @@ function ParamField({ node, spec, storedProblem }: FieldProps) {
   );
 }
 
+/**
+ * The block's one name (Summary, Inside, code, weights): every keystroke is checked; a valid name is
+ * applied at once, an empty, unusable or taken one is shown on the field and not applied.
+ */
+function NameField({ node, name }: { node: GraphNode; name: string }) {
+  const id = useId();
+  const [draft, setDraft] = useState(name);
+  const [error, setError] = useState<string | null>(null);
+  // A change this field did not make (undo, redo, a relabel elsewhere) replaces the draft.
+  const [seen, setSeen] = useState(name);
+  if (seen !== name) {
+    setSeen(name);
+    if (draft.trim() !== name) {
+      setDraft(name);
+      setError(null);
+    }
+  }
+  const apply = (raw: string) => {
+    setDraft(raw);
+    const result = editorStore.getState().renameNode(node.id, raw);
+    setError(result.ok ? null : `${result.message} The block keeps the name ${name}.`);
+  };
+  return (
+    <div className={`field${error ? ' is-invalid' : ''}`}>
+      <label htmlFor={id}>Name</label>
+      <input
+        id={id}
+        type="text"
+        className="mono"
+        maxLength={200}
+        spellCheck={false}
+        autoComplete="off"
+        value={draft}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : `${id}-help`}
+        onChange={(e) => apply(e.target.value)}
+        onBlur={() => {
+          if (!error) setDraft(name);
+        }}
+        data-testid="name-input"
+      />
+      {error ? (
+        <p className="field__error" id={`${id}-error`} data-testid="name-error">
+          {error}
+        </p>
+      ) : (
+        <p className="field__help" id={`${id}-help`}>
+          The layer’s name in Summary, Inside, the Keras and PyTorch code and the weights.
+        </p>
+      )}
+    </div>
+  );
+}
+
 function LabelField({ node }: { node: GraphNode }) {
   const id = useId();
   return (
     <div className="field">
-      <label htmlFor={id}>Label</label>
+      <label htmlFor={id}>Label (title on the canvas)</label>
       <input
         id={id}
         type="text"
@@ -158,6 +213,7 @@ function BlockInspector({ node }: { node: GraphNode }) {
   const problems = diagnosticsByNode(graph).get(node.id) ?? [];
   const paramProblem = (name: string) => problems.find((d) => d.param === name)?.message;
   const count = info?.count;
+  const name = blockNameMap(graph.nodes).get(node.id) ?? node.id;
   const training = useEditor((s) => s.project.training);
   const lastRun = useTeach((s) => s.lastRun);
   const csv = useTrainingSelect(csvFactsOf);
@@ -184,11 +240,20 @@ function BlockInspector({ node }: { node: GraphNode }) {
             </strong>
           </div>
           <div>
-            <span>Id</span>
-            <strong className="mono">{node.id}</strong>
+            <span>Name</span>
+            <strong className="mono" data-testid="inspector-name" title={`id ${node.id}`}>
+              {name}
+            </strong>
           </div>
         </div>
       </header>
+      <form
+        className="inspector__form inspector__form--name"
+        onSubmit={(e) => e.preventDefault()}
+        noValidate
+      >
+        <NameField node={node} name={name} />
+      </form>
       {findings.length > 0 && <FindingList findings={findings} graph={graph} />}
       <ExplainCard node={node} />
       <form className="inspector__form" onSubmit={(e) => e.preventDefault()} noValidate>
@@ -216,7 +281,7 @@ function BlockInspector({ node }: { node: GraphNode }) {
   );
 }
 
-/** Edits the selected block's label and parameters. */
+/** Edits the selected block's name, label and parameters. */
 export function InspectorPanel() {
   const selectedIds = useEditor((s) => s.selectedNodeIds);
   const node = useEditor((s) =>

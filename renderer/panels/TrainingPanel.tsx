@@ -1,10 +1,6 @@
 import '../training/training.css';
 import { useEffect, useMemo, useState } from 'react';
-import {
-  BUILTIN_DATASET_INFO,
-  checkDatasetFit,
-  type FitProblem,
-} from '../../shared/datasets/fit.ts';
+import { builtinDatasetInfo, checkDatasetFit, type FitProblem } from '../../shared/datasets/fit.ts';
 import {
   DATASETS,
   LOSSES,
@@ -22,6 +18,7 @@ import { editorStore, useEditor, type HistoryEpoch } from '../store/index.ts';
 import { LineChart, smooth } from '../training/LineChart.tsx';
 import { BoundaryPlot, Results } from '../training/Results.tsx';
 import { CsvImport } from '../training/CsvImport.tsx';
+import { DATASET_LABELS, SequenceDataOptions } from '../training/SequenceDataOptions.tsx';
 import { CostPreview } from '../training/CostPreview.tsx';
 import { training, useTraining } from '../training/client.ts';
 import {
@@ -155,9 +152,11 @@ export function TrainingPanel() {
             csvInfo.title,
           )
         : [];
-    const info = BUILTIN_DATASET_INFO[settings.dataset];
-    return withSafeFixes(graph, checkDatasetFit(lowered.ir, info, settings.loss), info.title);
-  }, [graph, settings.dataset, settings.loss, csvInfo]);
+    const info = builtinDatasetInfo(settings);
+    return info
+      ? withSafeFixes(graph, checkDatasetFit(lowered.ir, info, settings.loss), info.title)
+      : [];
+  }, [graph, settings, csvInfo]);
 
   const running = t.status === 'training' || t.status === 'paused' || t.status === 'loading';
   // A value the settings refuse is not applied, and the field says why (not a silent revert).
@@ -215,11 +214,17 @@ export function TrainingPanel() {
           >
             {DATASETS.map((d) => (
               <option key={d} value={d}>
-                {d === 'csv' ? 'CSV file…' : d}
+                {DATASET_LABELS[d] ?? d}
               </option>
             ))}
           </select>
         </label>
+        <SequenceDataOptions
+          settings={settings}
+          disabled={running}
+          onChange={setTraining}
+          onError={setNumError}
+        />
         {isToy && (
           <>
             <label>

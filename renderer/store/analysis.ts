@@ -13,7 +13,7 @@ import { lossTakesActivationOf } from '../../shared/explain/torch-names.ts';
 
 /**
  * Analysis is derived from the graph, never stored. It is memoised on what analysis reads: the
- * edges and each node's id, type, params and label. Moving a block replaces only its position, so
+ * edges and each node's id, type, params, label and name. Moving a block replaces only its position, so
  * dragging does not re-run shape inference.
  */
 interface Memo {
@@ -35,7 +35,13 @@ function sameStructure(a: readonly GraphNode[], b: readonly GraphNode[]): boolea
     const x = a[i]!;
     const y = b[i]!;
     if (x === y) continue;
-    if (x.id !== y.id || x.type !== y.type || x.params !== y.params || x.label !== y.label) {
+    if (
+      x.id !== y.id ||
+      x.type !== y.type ||
+      x.params !== y.params ||
+      x.label !== y.label ||
+      x.name !== y.name
+    ) {
       return false;
     }
   }

@@ -1,6 +1,10 @@
 import {
+  blockNameBase,
+  blockNames,
   defaultParams,
+  freshName,
   getLayer,
+  pythonIdentifier,
   validateParam,
   type Graph,
   type GraphEdge,
@@ -64,6 +68,7 @@ export function readFragment(value: unknown): Fragment | null {
     }
     const node: GraphNode = { id: raw.id, type: def.type, params, position: { x, y } };
     if (typeof raw.label === 'string' && raw.label.trim()) node.label = raw.label.slice(0, 200);
+    if (typeof raw.name === 'string' && raw.name.trim()) node.name = raw.name.slice(0, 200);
     nodes.push(node);
     ids.add(raw.id);
   }
@@ -91,7 +96,8 @@ function freshId(taken: Set<string>, base: string): string {
 }
 
 /**
- * The graph with the fragment added: fresh block and wire ids, positions moved by `offset`, the
+ * The graph with the fragment added: fresh block and wire ids (never an id or name in use), fresh
+ * names (a named or labelled block's name, `_2`, `_3`... when taken), positions moved by `offset`, the
  * fragment's own wires kept (merge inputs renumbered 0..n-1 in their order). Returns the new ids.
  */
 export function pasteFragment(
@@ -99,16 +105,25 @@ export function pasteFragment(
   fragment: Fragment,
   offset: { x: number; y: number } = PASTE_OFFSET,
 ): { graph: Graph; nodeIds: string[]; edgeIds: string[] } {
-  const taken = new Set(graph.nodes.map((n) => n.id));
+  const names = new Set(blockNames(graph.nodes));
+  const taken = new Set([...graph.nodes.map((n) => n.id), ...names]);
   const idMap = new Map<string, string>();
   const nodes = fragment.nodes.map((n) => {
     const id = freshId(taken, n.type.toLowerCase());
     idMap.set(n.id, id);
-    return {
+    names.add(id);
+    const copy: GraphNode = {
       ...structuredClone(n),
       id,
       position: { x: n.position.x + offset.x, y: n.position.y + offset.y },
     };
+    // A copy keeps its name when free, else `<name>_2`...; one named by its id is named by the new id.
+    delete copy.name;
+    if (n.name?.trim() || n.label?.trim()) {
+      copy.name = freshName(names, pythonIdentifier(blockNameBase(n)));
+      names.add(copy.name);
+    }
+    return copy;
   });
   const edgeIds = new Set(graph.edges.map((e) => e.id));
   const incoming = new Map<string, GraphEdge[]>();

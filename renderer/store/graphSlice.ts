@@ -1,16 +1,21 @@
 import type { StateCreator } from 'zustand';
 import {
+  blockNameMap,
+  blockNames,
+  checkBlockName,
   defaultParams,
   emptyProject,
   getLayer,
   loadTemplate,
   validateParam,
   type GraphEdge,
+  type BlockNameCheck,
   type GraphNode,
   type ParamResult,
   type Project,
 } from '../../shared/index.ts';
 import type { Fix } from '../../shared/lint/index.ts';
+import { asWeightsSection } from '../../shared/training/weights.ts';
 import { checkConnection, isMergeType, type ConnectionCheck } from './connection.ts';
 import type { EditorState } from './index.ts';
 
@@ -39,7 +44,16 @@ export interface GraphSlice {
   removeElements(nodeIds: readonly string[], edgeIds?: readonly string[]): void;
   /** Validates raw text (or a value) for one param; applies it only when valid. */
   updateParam(nodeId: string, param: string, raw: unknown): ParamResult;
+  /**
+   * Sets the block's label (its title on the canvas). The block keeps its name: a block named by
+   * its label or id gets that name stored first, so relabelling never renames.
+   */
   setLabel(nodeId: string, label: string): void;
+  /**
+   * Renames the block when `checkBlockName` accepts the name (trained weights stored under its old
+   * layer name follow it); else changes nothing.
+   */
+  renameNode(nodeId: string, name: string): BlockNameCheck;
   moveNode(nodeId: string, position: XY): void;
   moveNodes(moves: ReadonlyArray<{ id: string; position: XY }>): void;
   /** New positions for many blocks at once (auto layout). */
@@ -51,6 +65,11 @@ export interface GraphSlice {
   markSaved(filePath?: string | null): void;
   /** Applies a lint fix to the graph and training settings as one undoable edit. */
   applyFix(fix: Fix): void;
+}
+
+/** Ids and names in use: a new block's id (its name until renamed) must be neither. */
+function takenIdsAndNames(nodes: readonly GraphNode[]): Set<string> {
+  return new Set([...nodes.map((n) => n.id), ...blockNames(nodes)]);
 }
 
 function uniqueId(taken: ReadonlySet<string>, base: string): string {
@@ -100,7 +119,7 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       const def = getLayer(type);
       if (!def) throw new Error(`Unknown layer type ${type}`);
       const { nodes } = get().project.graph;
-      const id = uniqueId(new Set(nodes.map((n) => n.id)), type.toLowerCase());
+      const id = uniqueId(takenIdsAndNames(nodes), type.toLowerCase());
       const node: GraphNode = { id, type, params: defaultParams(def), position: { ...position } };
       setGraph([...nodes, node]);
       get().select([id], []);
@@ -164,12 +183,51 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
 
     setLabel(nodeId, label) {
       const text = label.slice(0, 200);
+      const nodes = get().project.graph.nodes;
+      const current = blockNames(nodes)[nodes.findIndex((n) => n.id === nodeId)];
       mapNode(nodeId, (n) => {
         const next = { ...n };
+        if (!n.name?.trim() && current !== undefined) next.name = current;
         if (text.trim() === '') delete next.label;
         else next.label = text;
         return next;
       });
+    },
+
+    renameNode(nodeId, name) {
+      const project = get().project;
+      const nodes = project.graph.nodes;
+      const result = checkBlockName(nodes, nodeId, name);
+      const node = nodes.find((n) => n.id === nodeId);
+      if (!result.ok || !node || node.name === result.name) return result;
+      const next = nodes.map((n) => (n.id === nodeId ? { ...n, name: result.name } : n));
+      // Trained weights are stored by layer name: they follow the block to its new name.
+      const before = blockNameMap(nodes);
+      const after = blockNameMap(next);
+      const renamed = new Map(
+        [...before]
+          .filter(([id, old]) => after.get(id) !== old)
+          .map(([id, old]) => [old, after.get(id)!]),
+      );
+      const weights = asWeightsSection(project.weights);
+      set({
+        project: {
+          ...project,
+          graph: { ...project.graph, nodes: next },
+          ...(weights && weights.layers.some((l) => renamed.has(l.layer))
+            ? {
+                weights: {
+                  ...weights,
+                  layers: weights.layers.map((l) =>
+                    renamed.has(l.layer) ? { ...l, layer: renamed.get(l.layer)! } : l,
+                  ),
+                },
+              }
+            : {}),
+        },
+        dirty: true,
+      });
+      return result;
     },
 
     moveNode(nodeId, position) {

@@ -2,7 +2,7 @@
  * Teaching lints in the editor: the context they need (the project's dataset, the last run) and
  * the findings, memoised on what they read; how a block shows them.
  */
-import { BUILTIN_DATASET_INFO, type DatasetShapeInfo } from '../../shared/datasets/fit.ts';
+import { builtinDatasetInfo, type DatasetShapeInfo } from '../../shared/datasets/fit.ts';
 import type { TrainingSettings } from '../../shared/graph/project.ts';
 import type { GraphAnalysis } from '../../shared/graph/analyze.ts';
 import type { Graph } from '../../shared/graph/types.ts';
@@ -32,10 +32,7 @@ export function lintContextFor(
     training.dataset === 'csv' && csv && csv.title === training.csv?.fileName
       ? { id: 'csv', title: csv.title, featureShape: csv.featureShape, task: csv.task }
       : undefined;
-  const dataset =
-    training.dataset in BUILTIN_DATASET_INFO
-      ? BUILTIN_DATASET_INFO[training.dataset as keyof typeof BUILTIN_DATASET_INFO]
-      : csvFacts;
+  const dataset = builtinDatasetInfo(training) ?? csvFacts;
   const diverged = lastRun?.diverged === true && lastRun.learningRate === training.learningRate;
   return {
     training,

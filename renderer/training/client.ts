@@ -282,6 +282,8 @@ export const training = {
       source: {
         dataset: req.settings.dataset,
         urls: DATA_URLS,
+        ...(req.settings.window ? { window: req.settings.window } : {}),
+        ...(req.settings.tokenizer ? { tokenizer: req.settings.tokenizer } : {}),
         ...(req.synthetic ? { synthetic: req.synthetic } : {}),
         ...(req.csv && csvSource(req.csv) ? { csv: csvSource(req.csv)! } : {}),
       },

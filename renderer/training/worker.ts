@@ -26,6 +26,8 @@ import { syntheticDataset, type SyntheticSet } from '../../shared/datasets/synth
 import type { Cell } from '../../shared/datasets/tabular.ts';
 import type { Dataset } from '../../shared/datasets/types.ts';
 import { carsDataset, penguinsDataset } from '../../shared/datasets/vega.ts';
+import { DEFAULT_TOKENIZER, topicsDataset } from '../../shared/datasets/tokenizer.ts';
+import { DEFAULT_WINDOW, SERIES_SETS, seriesDataset } from '../../shared/datasets/window.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
@@ -344,6 +346,8 @@ async function loadData(source: DataSource, seed: number): Promise<Dataset> {
     source.synthetic ?? null,
     source.csv?.name ?? null,
     source.csv?.target ?? null,
+    source.window ?? null,
+    source.tokenizer ?? null,
     seed,
   ]);
   const cached = datasets.get(key);
@@ -371,6 +375,17 @@ async function loadData(source: DataSource, seed: number): Promise<Dataset> {
       d = source.dataset === 'penguins' ? penguinsDataset(rows, seed) : carsDataset(rows, seed);
       break;
     }
+    case 'co2':
+    case 'seattle-weather': {
+      const url = source.urls[source.dataset]!;
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`${SERIES_SETS[source.dataset].file}: HTTP ${r.status}`);
+      d = seriesDataset(source.dataset, await r.text(), source.window ?? DEFAULT_WINDOW);
+      break;
+    }
+    case 'topics':
+      d = topicsDataset(source.tokenizer ?? DEFAULT_TOKENIZER);
+      break;
     case 'csv': {
       if (!source.csv) throw new Error('Choose a CSV file first');
       const result = await csvData(source.csv, seed);

@@ -4,10 +4,19 @@
  * Keras input, channels last: `(N,) + INPUT_SHAPE`, and `y`: integer class ids, or real values
  * for regression data. Tests replace `load_data` with a small synthetic stand-in.
  */
+import { TOPICS_FILE } from '../datasets/tokenizer.ts';
+import { SERIES_SETS } from '../datasets/window.ts';
 import type { CsvSettings, TrainingSettings } from '../graph/project.ts';
 import { pythonIdentifier } from '../ir/names.ts';
 import type { LossPlan } from './loss.ts';
 import { PyWriter, pyNumber, pyString } from './py-writer.ts';
+import {
+  writeSeriesConstants,
+  writeSeriesLoadData,
+  writeTopicsConstants,
+  writeTopicsLoadData,
+  type DataChoices,
+} from './sequence-data.ts';
 
 export type Framework = 'keras' | 'pytorch';
 export type Dataset = TrainingSettings['dataset'];
@@ -16,7 +25,15 @@ const CSV_FILES: Partial<Record<Dataset, string>> = {
   penguins: 'penguins.csv',
   cars: 'cars.csv',
   csv: 'data.csv',
+  co2: SERIES_SETS.co2.file,
+  'seattle-weather': SERIES_SETS['seattle-weather'].file,
+  topics: TOPICS_FILE,
 };
+
+/** Standard-library modules the data loader needs besides argparse and os (`json`, `re`). */
+export function datasetImports(dataset: Dataset): string[] {
+  return dataset === 'topics' ? ['json', 're'] : [];
+}
 
 /** Whether the data set is read from files (MNIST IDX, a CSV): the script takes `--data DIR`. */
 export function datasetReadsFiles(dataset: Dataset): boolean {
@@ -48,7 +65,15 @@ export function datasetNeedsPandas(dataset: Dataset): boolean {
  * Module-level constants the data loader reads (e.g. `DATA_FILE`); for a CSV project with saved
  * import choices (`training.csv`), its file name, target and left-out columns, as escaped strings.
  */
-export function writeDatasetConstants(w: PyWriter, dataset: Dataset, csv?: CsvSettings): void {
+export function writeDatasetConstants(
+  w: PyWriter,
+  dataset: Dataset,
+  csv?: CsvSettings,
+  choices: DataChoices = {},
+): void {
+  if (dataset === 'co2' || dataset === 'seattle-weather')
+    return writeSeriesConstants(w, dataset, choices);
+  if (dataset === 'topics') return writeTopicsConstants(w, choices);
   if (dataset === 'csv' && csv) {
     w.line(`DATA_FILE = ${pyString(csv.fileName)}  # path to the CSV file`);
     w.line(`TARGET = ${pyString(csv.target)}  # the column to predict`);
@@ -166,6 +191,13 @@ export function writeLoadData(
   }
   const classification = plan.metric === 'accuracy';
   switch (dataset) {
+    case 'co2':
+    case 'seattle-weather':
+      writeSeriesLoadData(w, dataset);
+      return;
+    case 'topics':
+      writeTopicsLoadData(w);
+      return;
     case 'mnist':
       writeReadIdx(w);
       w.blank(2);

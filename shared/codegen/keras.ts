@@ -21,6 +21,7 @@ import {
 import {
   datasetNeedsPandas,
   datasetReadsFiles,
+  datasetImports,
   installLine,
   writeDatasetConstants,
   writeLoadData,
@@ -203,6 +204,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   writeFileDocstring(w, source, 'a Keras (TensorFlow 2) model.', run, notes);
   w.blank();
   if (opts.includeTraining) w.line('import argparse');
+  if (opts.includeTraining) for (const m of datasetImports(training.dataset)) w.line(`import ${m}`);
   if (opts.includeTraining && datasetReadsFiles(training.dataset)) w.line('import os');
   w.blank();
   w.line('import numpy as np');
@@ -213,7 +215,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
   w.blank();
   writeSettings(w, source, () => {
     if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
-    writeDatasetConstants(w, training.dataset, training.csv);
+    writeDatasetConstants(w, training.dataset, training.csv, training);
   });
   w.blank(2);
   writeHelpers(w, ir);

@@ -51,6 +51,7 @@ import {
 import {
   datasetNeedsPandas,
   datasetReadsFiles,
+  datasetImports,
   installLine,
   writeDatasetConstants,
   writeLoadData,
@@ -816,6 +817,7 @@ export function generatePytorch(
   writeFileDocstring(w, source, 'a PyTorch model.', run, notes);
   w.blank();
   if (opts.includeTraining) w.line('import argparse');
+  if (opts.includeTraining) for (const m of datasetImports(training.dataset)) w.line(`import ${m}`);
   if (opts.includeTraining && (opts.distributed || datasetReadsFiles(training.dataset)))
     w.line('import os');
   w.blank();
@@ -834,7 +836,7 @@ export function generatePytorch(
   w.blank();
   writeSettings(w, source, () => {
     if (opts.tensorboard) w.line('LOG_DIR = "logs"  # TensorBoard reads its logs from here');
-    writeDatasetConstants(w, training.dataset, training.csv);
+    writeDatasetConstants(w, training.dataset, training.csv, training);
   });
   w.blank(2);
   writeHelpers(w, needs);

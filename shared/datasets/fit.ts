@@ -2,8 +2,12 @@ import { outputActivation, outputUnits, resolveLoss, type LossSetting } from '..
 import type { ModelIR } from '../ir/lower.ts';
 import { getLayer } from '../layers/registry.ts';
 import { formatShape } from '../shape.ts';
+import type { TrainingSettings } from '../graph/project.ts';
+import { DEFAULT_TOKENIZER } from './tokenizer.ts';
+import { TOPIC_CLASSES } from './topics/sentences.ts';
 import type { Dataset, Task } from './types.ts';
 import { featureSize } from './types.ts';
+import { DEFAULT_WINDOW, SERIES_SETS, type SeriesSetName } from './window.ts';
 
 /** What the fit check needs to know about a data set (available before loading it). */
 export interface DatasetShapeInfo {
@@ -15,9 +19,33 @@ export interface DatasetShapeInfo {
 
 const BINARY: Task = { kind: 'classification', numClasses: 2, classNames: ['0', '1'] };
 
-/** Shapes of the built-in data sets, known without loading them. */
+/** Shape of a windowed series: `[W, F]` (steps, features). */
+function seriesInfo(name: SeriesSetName, length: number): DatasetShapeInfo {
+  const set = SERIES_SETS[name];
+  return {
+    id: name,
+    title: set.title,
+    featureShape: [length, set.columns.length],
+    task: { kind: 'regression', targetName: set.target },
+  };
+}
+
+/** Shape of the topic sentences: `[L]` token ids, 4 classes. */
+function topicsInfo(sequenceLength: number): DatasetShapeInfo {
+  return {
+    id: 'topics',
+    title: 'topic sentences',
+    featureShape: [sequenceLength],
+    task: { kind: 'classification', numClasses: 4, classNames: [...TOPIC_CLASSES] },
+  };
+}
+
+/**
+ * Shapes of the built-in data sets, known without loading them; the time series and the text set
+ * at their default window and tokenizer (see `builtinDatasetInfo` for a project's own choices).
+ */
 export const BUILTIN_DATASET_INFO: Record<
-  'mnist' | 'penguins' | 'cars' | 'spiral' | 'circles' | 'xor' | 'blobs',
+  Exclude<TrainingSettings['dataset'], 'csv'>,
   DatasetShapeInfo
 > = {
   mnist: {
@@ -46,7 +74,26 @@ export const BUILTIN_DATASET_INFO: Record<
   circles: { id: 'circles', title: 'circles', featureShape: [2], task: BINARY },
   xor: { id: 'xor', title: 'xor', featureShape: [2], task: BINARY },
   blobs: { id: 'blobs', title: 'blobs', featureShape: [2], task: BINARY },
+  co2: seriesInfo('co2', DEFAULT_WINDOW.length),
+  'seattle-weather': seriesInfo('seattle-weather', DEFAULT_WINDOW.length),
+  topics: topicsInfo(DEFAULT_TOKENIZER.sequenceLength),
 };
+
+/**
+ * The shape facts of a project's built-in data set with its window (`training.window.length`)
+ * or tokenizer (`training.tokenizer.sequenceLength`); `null` for a CSV file (known once read).
+ */
+export function builtinDatasetInfo(
+  training: Pick<TrainingSettings, 'dataset' | 'window' | 'tokenizer'>,
+): DatasetShapeInfo | null {
+  const d = training.dataset;
+  if (d === 'csv') return null;
+  if (d === 'co2' || d === 'seattle-weather')
+    return seriesInfo(d, training.window?.length ?? DEFAULT_WINDOW.length);
+  if (d === 'topics')
+    return topicsInfo(training.tokenizer?.sequenceLength ?? DEFAULT_TOKENIZER.sequenceLength);
+  return BUILTIN_DATASET_INFO[d];
+}
 
 export function datasetInfo(d: Dataset): DatasetShapeInfo {
   return { id: d.id, title: d.title, featureShape: d.featureShape, task: d.task };

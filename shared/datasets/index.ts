@@ -6,5 +6,7 @@ export * from './mnist.ts';
 export * from './random.ts';
 export * from './synthetic.ts';
 export * from './tabular.ts';
+export * from './tokenizer.ts';
 export * from './types.ts';
 export * from './vega.ts';
+export * from './window.ts';

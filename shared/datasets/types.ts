@@ -29,6 +29,15 @@ export interface Dataset {
   test: Split | null;
   /** Things the user should know: rows dropped, columns one-hot encoded... */
   notes: string[];
+  /**
+   * Examples are in time order (windows of a series): the validation examples are the last ones
+   * of the training split, and no shuffle crosses the split (shared/training/train.ts).
+   */
+  chronological?: boolean;
+  /** Text data: the tokenizer's vocabulary, index = id (0 padding, 1 unknown word). */
+  vocabulary?: string[];
+  /** `int32` when the examples are token ids (fed as int32 to an int32 Input); else float32. */
+  inputDtype?: 'int32' | 'float32';
 }
 
 /** Number of values in one example. */

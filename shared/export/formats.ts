@@ -15,6 +15,14 @@ import { weightsToNpz, writeZip } from '../npz/npz.ts';
 import { exportTfjsLayers, TFJS_WEIGHTS_FILE } from './tfjs-layers.ts';
 import { generateCode, type Framework } from '../codegen/index.ts';
 import { datasetNeedsPandas } from '../codegen/datasets.ts';
+import {
+  DEFAULT_TOKENIZER,
+  TOPICS_FILE,
+  topicsCsv,
+  topicsDataset,
+  VOCAB_FILE,
+} from '../datasets/tokenizer.ts';
+import { SERIES_SETS } from '../datasets/window.ts';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -130,6 +138,11 @@ export function projectDataFiles(project: Project): string[] {
       return ['penguins.csv'];
     case 'cars':
       return ['cars.csv'];
+    case 'co2':
+    case 'seattle-weather':
+      return [SERIES_SETS[t.dataset].file];
+    case 'topics':
+      return [TOPICS_FILE, VOCAB_FILE];
     case 'csv':
       return [t.csv?.fileName ?? 'data.csv'];
     default:
@@ -153,6 +166,16 @@ export function recordsToCsv(records: readonly Record<string, unknown>[]): strin
     .map((row) => row.map(cell).join(','))
     .join('\n')
     .concat('\n');
+}
+
+/**
+ * The topic sentences' files for a Python project, made here (the sentences ship in the source):
+ * `topics.csv` (text, label, split) and `vocab.json`, the vocabulary of the project's tokenizer
+ * as a JSON list (index = id), the same one the app trained with.
+ */
+export function topicsDataFiles(project: Project): Record<string, string> {
+  const vocabulary = topicsDataset(project.training.tokenizer ?? DEFAULT_TOKENIZER).vocabulary!;
+  return { [TOPICS_FILE]: topicsCsv(), [VOCAB_FILE]: `${JSON.stringify(vocabulary)}\n` };
 }
 
 /** Folder name (a Python-friendly slug of the project name) at the top of the project zip. */
@@ -184,6 +207,7 @@ export async function pythonProjectExport(
   const m = await modelAndWeights(tf, project);
   if (!m.ok) return m;
   const dataset = project.training.dataset;
+  if (dataset === 'topics') data = { ...topicsDataFiles(project), ...data };
   const needed = projectDataFiles(project);
   // A name with a folder separator cannot sit in data/ under the name the script reads.
   const usable = (f: string) => data[f] !== undefined && !/[/\\]/.test(f) && f !== '..';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LAYER_TYPES } from '../layers/registry.ts';
 import { jsonErrorLineColumn } from '../text/json-place.ts';
+import { renameLegacyWeights } from './legacy-names.ts';
 import type { Graph } from './types.ts';
 
 /** The project file format, the contract every feature and test uses. */
@@ -18,6 +19,9 @@ export const DATASETS = [
   'xor',
   'blobs',
   'csv',
+  'co2',
+  'seattle-weather',
+  'topics',
 ] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'rmsprop'] as const;
 export const LOSSES = [
@@ -38,6 +42,8 @@ const nodeSchema = z.looseObject({
   params: z.record(z.string(), z.unknown()).default({}),
   position: positionSchema,
   label: z.string().max(200, 'is longer than 200 characters').optional(),
+  // Any text is accepted and sanitised where used (`blockNames`), never emitted as it is.
+  name: z.string().max(200, 'is longer than 200 characters').optional(),
 });
 
 const edgeSchema = z.looseObject({
@@ -61,6 +67,30 @@ export const csvSettingsSchema = z.object({
 
 export type CsvSettings = z.infer<typeof csvSettingsSchema>;
 
+/**
+ * How a time series becomes examples (shared/datasets/window.ts): windows of `length` steps, the
+ * target `horizon` steps after each window, columns standardised with the training part's
+ * statistics when `normalize`.
+ */
+export const windowSettingsSchema = z.object({
+  length: z.number().int().min(1).max(10_000).default(12),
+  horizon: z.number().int().min(1).max(10_000).default(1),
+  normalize: z.boolean().default(true),
+});
+
+export type WindowSettings = z.infer<typeof windowSettingsSchema>;
+
+/**
+ * How texts become token ids (shared/datasets/tokenizer.ts): `vocabSize` ids (0 padding, 1 unknown
+ * word, then the most frequent training words), `sequenceLength` ids per text.
+ */
+export const tokenizerSettingsSchema = z.object({
+  vocabSize: z.number().int().min(3).max(1_000_000).default(1000),
+  sequenceLength: z.number().int().min(1).max(10_000).default(16),
+});
+
+export type TokenizerSettings = z.infer<typeof tokenizerSettingsSchema>;
+
 export const trainingSchema = z.looseObject({
   dataset: z.enum(DATASETS).default('mnist'),
   epochs: z.number().int().min(1).max(10_000).default(5),
@@ -72,6 +102,10 @@ export const trainingSchema = z.looseObject({
   shuffle: z.boolean().default(true),
   seed: z.number().int().min(0).default(42),
   csv: csvSettingsSchema.optional(),
+  /** Windowing of a time-series data set (co2, seattle-weather); defaults when absent. */
+  window: windowSettingsSchema.optional(),
+  /** Tokenizer of a text data set (topics); defaults when absent. */
+  tokenizer: tokenizerSettingsSchema.optional(),
 });
 
 export type TrainingSettings = z.infer<typeof trainingSchema>;
@@ -184,7 +218,10 @@ export function tooDeepPath(value: unknown, limit = MAX_PROJECT_NESTING): string
   return undefined;
 }
 
-/** Parses an already-decoded JSON value as a project: migrate, validate, check integrity. */
+/**
+ * Parses an already-decoded JSON value as a project: migrate, validate, check integrity, and re-key
+ * trained weights saved under older layer names (`renameLegacyWeights`).
+ */
 export function parseProjectValue(value: unknown): ProjectResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return {
@@ -235,7 +272,12 @@ export function parseProjectValue(value: unknown): ProjectResult {
   }
   const project = parsed.data as Project;
   const integrity = graphIntegrityErrors(project.graph);
-  return integrity.length > 0 ? { ok: false, errors: integrity } : { ok: true, project };
+  if (integrity.length > 0) return { ok: false, errors: integrity };
+  // Trained weights saved under the layer names of older versions follow the blocks' names now.
+  if (project.weights !== undefined) {
+    project.weights = renameLegacyWeights(project.graph, project.weights);
+  }
+  return { ok: true, project };
 }
 
 /** Parses project file text. Every error names what is wrong and where. */

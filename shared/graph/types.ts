@@ -9,7 +9,14 @@ export interface GraphNode {
   /** Keras config names, e.g. `{ units: 128, activation: 'relu' }`. */
   params: Record<string, unknown>;
   position: { x: number; y: number };
+  /** Free text shown as the block's title on the canvas; names the block only when `name` is absent. */
   label?: string;
+  /**
+   * The block's name as the user set it (renaming in the inspector). The name every panel and
+   * back-end uses is `blockNames` (`shared/ir/names.ts`): this field, else the label, else the id,
+   * made a unique safe Python identifier. Absent in files from before names were stored.
+   */
+  name?: string;
   [extra: string]: unknown;
 }
 

@@ -131,7 +131,7 @@ export function buildImportedProject(model: ImportedModel): ImportResult {
       error: `Cannot import this ${model.source} model:\n${parsed.errors.join('\n')}`,
     };
 
-  // Labels where needed so that every layer keeps its name (IR name = node id).
+  // Stored names where needed so that every layer keeps its name (IR name = node id).
   let ir: ModelIR | undefined;
   for (let round = 0; round <= nodes.length; round++) {
     const lowered = lowerGraph(graph);
@@ -146,7 +146,7 @@ export function buildImportedProject(model: ImportedModel): ImportResult {
       ir = lowered.ir;
       break;
     }
-    for (const op of wrong) nodes.find((n) => n.id === op.id)!.label = op.id;
+    for (const op of wrong) nodes.find((n) => n.id === op.id)!.name = op.id;
   }
   if (!ir)
     return {

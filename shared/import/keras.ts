@@ -175,18 +175,18 @@ function decodeManifest(manifest: unknown, files: WeightFiles): Map<string, Weig
 }
 
 /**
- * The arrays of a layer that keeps them in sub-layers (a Bidirectional's `forward_lstm` and
- * `backward_lstm`): every group named `<layer>/<sub-layer>`, each array renamed
- * `<sub-layer>/<array>` (`forward_lstm/kernel`), in stored order; undefined when there are none.
+ * The arrays of a layer whose weights live in sub-layers (`mha/query/kernel`: the manifest
+ * decoder keys them by `mha/query`), named by their path inside the layer (`query/kernel`), in
+ * stored order; undefined when there are none.
  */
 function subLayerWeights(
-  weights: ReadonlyMap<string, WeightTensor[]>,
+  weights: Map<string, WeightTensor[]>,
   layer: string,
 ): WeightTensor[] | undefined {
   const out: WeightTensor[] = [];
-  for (const [group, list] of weights) {
-    if (!group.startsWith(`${layer}/`)) continue;
-    const sub = group.slice(layer.length + 1);
+  for (const [key, list] of weights) {
+    if (!key.startsWith(`${layer}/`)) continue;
+    const sub = key.slice(layer.length + 1);
     for (const w of list) out.push({ ...w, name: `${sub}/${w.name}` });
   }
   return out.length > 0 ? out : undefined;

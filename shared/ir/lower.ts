@@ -2,11 +2,11 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { hasErrors } from '../diagnostics.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
-import type { Graph, GraphNode } from '../graph/types.ts';
+import type { Graph } from '../graph/types.ts';
 import { getLayer } from '../layers/registry.ts';
 import type { ParamCount, ResolvedParams } from '../layers/types.ts';
 import type { Shape } from '../shape.ts';
-import { pythonIdentifier, snakeCase, uniqueNames } from './names.ts';
+import { blockNameMap } from './names.ts';
 
 /** One layer of the model, with everything a back-end needs and nothing from the canvas. */
 export interface IrOp {
@@ -14,7 +14,11 @@ export interface IrOp {
   id: string;
   /** Keras class name, e.g. `Dense`. */
   type: string;
-  /** Unique, safe Python identifier, e.g. `dense_1`; also the TF.js layer name. */
+  /**
+   * The block's one name (`blockNames` in `./names.ts`: its stored name, else label, else id, made a
+   * unique safe Python identifier), e.g. `dense_1`: the Keras/TF.js layer name, the PyTorch
+   * attribute, the weights.npz key prefix and the ONNX node name.
+   */
   name: string;
   /** What the user sees: the block's label or type. Unsafe text: escape before emitting. */
   label: string;
@@ -60,11 +64,11 @@ export function lowerAnalysis(analysis: GraphAnalysis): LowerResult {
   }
   // Only ops that lead from the Input to the output; nodes already validated as reachable.
   const infos = analysis.order.map((id) => analysis.nodes.get(id)!).filter((i) => i.shape);
-  const names = assignLayerNames(infos.map((i) => i.node));
-  const ops: IrOp[] = infos.map((info, i) => ({
+  const nameOf = blockNameMap([...analysis.nodes.values()].map((i) => i.node));
+  const ops: IrOp[] = infos.map((info) => ({
     id: info.node.id,
     type: info.node.type,
-    name: names[i]!,
+    name: nameOf.get(info.node.id)!,
     label: info.node.label?.trim() || info.node.type,
     params: normaliseAxes(
       info.node.type,
@@ -127,25 +131,4 @@ export function normaliseAxes(
     if (typeof axis === 'number' && axis < 0) out[name] = rank + 1 + axis;
   }
   return out;
-}
-
-/**
- * Python/TF.js names for blocks in model order: the label made safe when there is one, else the
- * snake-cased type, numbered when the type repeats (`dense_1`, `dense_2`); all unique.
- */
-export function assignLayerNames(nodes: readonly Pick<GraphNode, 'type' | 'label'>[]): string[] {
-  const typeCounts = new Map<string, number>();
-  for (const node of nodes) {
-    if (!node.label?.trim()) typeCounts.set(node.type, (typeCounts.get(node.type) ?? 0) + 1);
-  }
-  const seen = new Map<string, number>();
-  const baseNames = nodes.map((node) => {
-    if (node.label?.trim()) return pythonIdentifier(node.label);
-    const base = snakeCase(node.type);
-    if ((typeCounts.get(node.type) ?? 0) <= 1) return pythonIdentifier(base);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return pythonIdentifier(`${base}_${n}`);
-  });
-  return uniqueNames(baseNames);
 }

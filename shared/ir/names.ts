@@ -76,3 +76,94 @@ export function uniqueNames(names: readonly string[]): string[] {
     return name;
   });
 }
+
+/** What a block's name is made from: the fields of a graph node that `blockNames` reads. */
+export interface NameSource {
+  id: string;
+  /** The stored name (project file field `name`), set when the user renames the block. */
+  name?: string | undefined;
+  label?: string | undefined;
+}
+
+/**
+ * The text a block's name is made from, before sanitising: its stored `name` when non-blank, else
+ * its `label` when non-blank (files from before names were stored), else its `id`.
+ */
+export function blockNameBase(node: NameSource): string {
+  return node.name?.trim() || node.label?.trim() || node.id;
+}
+
+/**
+ * The one name of every block, in the order given (the graph's `nodes` order, i.e. file order):
+ * `pythonIdentifier(blockNameBase(node))`, made unique: the first block with a base keeps it, a later
+ * repeat gets the first of `_2`, `_3`, ... that no block has. This name is the layer name everywhere: Summary, Inside, Keras `name=`, PyTorch
+ * `self.<name>`, TF.js layer names, weights.npz keys (`<name>/<array>`) and ONNX node names.
+ * A block's name depends only on its own fields unless its base sanitises to the same identifier
+ * as an earlier block's (possible only in a hand-edited file); the app's rename, label, add and
+ * paste edits never create such a collision, so they never rename another block. Returns one
+ * identifier per node, each matching
+ * `^[A-Za-z_][A-Za-z0-9_]*$`, never a Python keyword or a name generated code uses.
+ */
+export function blockNames(nodes: readonly NameSource[]): string[] {
+  const bases = nodes.map((n) => pythonIdentifier(blockNameBase(n)));
+  // Every base is reserved for its first block, so a repeat's `_2` never takes a later block's own name.
+  const taken = new Set(bases);
+  const first = new Set<string>();
+  return bases.map((base) => {
+    if (!first.has(base)) {
+      first.add(base);
+      return base;
+    }
+    const name = freshName(taken, base);
+    taken.add(name);
+    return name;
+  });
+}
+
+/** `blockNames` keyed by node id; a repeated id (an invalid graph) keeps its first node's name. */
+export function blockNameMap(nodes: readonly NameSource[]): Map<string, string> {
+  const names = blockNames(nodes);
+  const out = new Map<string, string>();
+  nodes.forEach((n, i) => {
+    if (!out.has(n.id)) out.set(n.id, names[i]!);
+  });
+  return out;
+}
+
+/** `base` if it is not in `taken`, else the first of `base_2`, `base_3`, ... that is not. */
+export function freshName(taken: ReadonlySet<string>, base: string): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  return name;
+}
+
+export type BlockNameCheck = { ok: true; name: string } | { ok: false; message: string };
+
+/**
+ * Checks a name the user typed for block `nodeId` among `nodes` (the graph's nodes). Valid when,
+ * after trimming, it is non-empty, already a safe identifier (`pythonIdentifier` leaves it as it
+ * is: lower-case ASCII letters, digits and `_`, starting with a letter or `_`, at most 60
+ * characters, no Python keyword or name generated code uses) and no other block has it as its
+ * name (`blockNames`). Never throws; the message says what to type instead.
+ */
+export function checkBlockName(
+  nodes: readonly NameSource[],
+  nodeId: string,
+  raw: string,
+): BlockNameCheck {
+  const name = raw.trim();
+  if (name === '') return { ok: false, message: 'A block needs a name.' };
+  const safe = pythonIdentifier(name);
+  if (safe !== name) {
+    return {
+      ok: false,
+      message: `"${name.slice(0, 80)}" is not a name the code can use: lower-case letters, digits and _, starting with a letter, at most 60 characters, no Python keyword. Try ${safe}.`,
+    };
+  }
+  const names = blockNames(nodes);
+  const other = nodes.findIndex((n, i) => n.id !== nodeId && names[i] === name);
+  if (other >= 0) {
+    return { ok: false, message: `Another block (${nodes[other]!.id}) is already named ${name}.` };
+  }
+  return { ok: true, name };
+}

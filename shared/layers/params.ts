@@ -15,13 +15,18 @@ export interface IntParam extends ParamBase {
   default: number | null;
   min: number;
   max?: number;
-  /** `null` allowed (empty field), meaning "same as another parameter" (1-D pooling strides). */
+  /**
+   * `null` (Keras `None`, an empty field) allowed: "same as another parameter" (1-D pooling
+   * strides) or "not set" (MultiHeadAttention `value_dim`).
+   */
   nullable?: boolean;
 }
 
 export interface FloatParam extends ParamBase {
   kind: 'float';
-  default: number;
+  default: number | null;
+  /** `null` (Keras `None`, an empty field) allowed, e.g. ReLU `max_value`. */
+  nullable?: boolean;
   min?: number;
   max?: number;
   /** When set, the bounds themselves are not allowed. */
@@ -48,15 +53,17 @@ export interface PairParam extends ParamBase {
   default: readonly [number, number] | null;
   /** `null` allowed, meaning "same as another parameter" (pooling strides). */
   nullable?: boolean;
-  /** Smallest allowed entry; default 1 (sizes). 0 for paddings and croppings. */
+  /** Smallest allowed entry; default 1 (sizes). 0 for paddings and croppings; Dot `axes` -3. */
   min?: number;
 }
 
 /** A list of positive sizes, e.g. Input `shape`; Reshape may use one `-1`. */
 export interface ShapeParam extends ParamBase {
   kind: 'shape';
-  default: readonly number[];
+  default: readonly number[] | null;
   allowInferred?: boolean;
+  /** `null` (Keras `None`, an empty field) allowed, e.g. PReLU `shared_axes`. */
+  nullable?: boolean;
 }
 
 export type ParamSpec = IntParam | FloatParam | EnumParam | BoolParam | PairParam | ShapeParam;
@@ -90,12 +97,16 @@ function parseIntList(raw: unknown): number[] | undefined {
   return undefined;
 }
 
+const isNone = (raw: unknown) =>
+  raw === null || (typeof raw === 'string' && ['', 'none', 'None'].includes(raw.trim()));
+
 /** Validates one raw value (a JSON value or text typed in the inspector) against its spec. */
 export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
+  if (spec.kind !== 'pair' && 'nullable' in spec && spec.nullable && isNone(raw)) {
+    return { ok: true, value: null };
+  }
   switch (spec.kind) {
     case 'int': {
-      if (spec.nullable && (raw === null || raw === '' || raw === 'None' || raw === 'none'))
-        return { ok: true, value: null };
       const n = parseInteger(raw);
       if (n === undefined) return { ok: false, message: `${spec.label} must be a whole number` };
       if (n < spec.min) return { ok: false, message: `${spec.label} must be at least ${spec.min}` };

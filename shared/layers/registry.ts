@@ -41,6 +41,18 @@ import { PermuteLayer } from './kinds/permute.ts';
 import { RepeatVectorLayer } from './kinds/repeat-vector.ts';
 // ── end imports: conv2d ──
 // ── imports: mixing kinds (merges, attention, activation layers) ──
+import { MultiplyLayer } from './kinds/multiply.ts';
+import { SubtractLayer } from './kinds/subtract.ts';
+import { AverageLayer } from './kinds/average.ts';
+import { MaximumLayer } from './kinds/maximum.ts';
+import { MinimumLayer } from './kinds/minimum.ts';
+import { DotLayer } from './kinds/dot.ts';
+import { MultiHeadAttentionLayer } from './kinds/multi-head-attention.ts';
+import { LeakyReLULayer } from './kinds/leaky-relu.ts';
+import { PReLULayer } from './kinds/prelu.ts';
+import { ELULayer } from './kinds/elu.ts';
+import { ReLULayer } from './kinds/relu.ts';
+import { SoftmaxLayer } from './kinds/softmax.ts';
 // ── end imports: mixing ──
 import type { LayerDef, ResolvedParams } from './types.ts';
 import { validateParam } from './params.ts';
@@ -90,6 +102,18 @@ export const LAYERS: readonly LayerDef[] = [
   RepeatVectorLayer,
   // ── end conv2d ──
   // ── mixing kinds ──
+  MultiplyLayer,
+  SubtractLayer,
+  AverageLayer,
+  MaximumLayer,
+  MinimumLayer,
+  DotLayer,
+  MultiHeadAttentionLayer,
+  LeakyReLULayer,
+  PReLULayer,
+  ELULayer,
+  ReLULayer,
+  SoftmaxLayer,
   // ── end mixing ──
 ];
 

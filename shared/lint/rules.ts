@@ -1,6 +1,7 @@
 import { lossPlan, outputActivationOp } from '../codegen/loss.ts';
 import type { GraphAnalysis } from '../graph/analyze.ts';
 import { lowerAnalysis } from '../ir/lower.ts';
+import { blockNames } from '../ir/names.ts';
 import { getLayer } from '../layers/registry.ts';
 import type { GraphEdge, GraphNode } from '../graph/types.ts';
 import { formatShape } from '../shape.ts';
@@ -27,8 +28,10 @@ export function setParams(
 }
 
 function freshId(target: FixTarget, base: string): string {
+  // Block names too: a new block is named by its id, which must not be another block's name.
   const ids = new Set([
     ...target.graph.nodes.map((n) => n.id),
+    ...blockNames(target.graph.nodes),
     ...target.graph.edges.map((e) => e.id),
   ]);
   let id = base;

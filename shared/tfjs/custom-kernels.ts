@@ -15,6 +15,7 @@ import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWasmSegmentSum } from './wasm-segment-sum.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
+import { installSegmentSum } from './segment-sum.ts';
 
 /**
  * Registers every custom kernel for the backends whose packages are loaded. Safe to call more
@@ -28,4 +29,5 @@ export function installCustomKernels(tf: Tf): void {
   installWasmSegmentSum(tf);
   installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
+  installSegmentSum(tf);
 }

@@ -12,7 +12,7 @@ import type { Dataset } from '../datasets/types.ts';
 import { buildModel, type Tf } from '../tfjs/build-model.ts';
 import { lossTensor } from './losses.ts';
 import { makeOptimizer } from './optimizer.ts';
-import { batchTensors } from './train.ts';
+import { batchTensors, modelInputDtype } from './train.ts';
 
 /** One backend's probe: `samplesPerSecond` when it trained, else `error` (or why it was skipped). */
 export interface ProbeEntry {
@@ -69,7 +69,7 @@ export async function probeSpeed(
   const indices = Uint32Array.from({ length: rows }, (_, i) => i);
   const model = buildModel(tf, ir, { seed: settings.seed });
   const optimizer = makeOptimizer(tf, settings);
-  const [x, y] = batchTensors(tf, dataset.train, indices, inputShape);
+  const [x, y] = batchTensors(tf, dataset.train, indices, inputShape, modelInputDtype(model));
   try {
     const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
     const step = async () => {

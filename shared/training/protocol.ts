@@ -7,6 +7,8 @@ import type { TrainingSettings } from '../graph/project.ts';
 import type { CsvPreview } from '../datasets/csv.ts';
 import type { DatasetShapeInfo } from '../datasets/fit.ts';
 import type { SyntheticOptions } from '../datasets/synthetic.ts';
+import type { TokenizerOptions } from '../datasets/tokenizer.ts';
+import type { WindowOptions } from '../datasets/window.ts';
 import type { BatchProgress, EpochLog, TestResults } from './train.ts';
 import type { WeightsSection } from './weights.ts';
 import type { WeightsWatch } from '../tfjs/watch.ts';
@@ -26,8 +28,12 @@ export interface DataSource {
   synthetic?: SyntheticOptions;
   /** The CSV file and the import choices, when `dataset` is `csv`. */
   csv?: CsvSource;
-  /** Asset URLs of the data files (MNIST IDX files, penguins/cars JSON). */
+  /** Asset URLs of the data files (MNIST IDX files, penguins/cars JSON, time-series CSVs). */
   urls: Record<string, string>;
+  /** The project's windowing, for a time series (co2, seattle-weather). */
+  window?: WindowOptions;
+  /** The project's tokenizer, for the topic sentences. */
+  tokenizer?: TokenizerOptions;
 }
 
 /** Import choices for a CSV file (the project's `training.csv`, less the file name). */

@@ -154,11 +154,28 @@ export interface TrainResult {
 
 const defaultYield = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/** Splits the (limited) training split into train/validation index lists, shuffled by seed. */
-export function splitIndices(count: number, validationSplit: number, seed: number) {
-  const order = permutation(count, rng(seed));
+/**
+ * Splits the (limited) training split into train/validation index lists, shuffled by seed; for
+ * `chronological` data (windows of a time series) in time order instead: the validation rows are
+ * the last `floor(count × validationSplit)` rows, as Keras's `validation_split` takes them, so no
+ * shuffle mixes later steps into training.
+ */
+export function splitIndices(
+  count: number,
+  validationSplit: number,
+  seed: number,
+  chronological = false,
+) {
+  const order = chronological
+    ? Uint32Array.from({ length: count }, (_, i) => i)
+    : permutation(count, rng(seed));
   const valCount = Math.floor(count * validationSplit);
   return { train: order.subarray(0, count - valCount), val: order.subarray(count - valCount) };
+}
+
+/** The dtype the model's (first) Input takes: `int32` for token ids, else `float32`. */
+export function modelInputDtype(model: tfjs.LayersModel): 'int32' | 'float32' {
+  return model.inputs[0]?.dtype === 'int32' ? 'int32' : 'float32';
 }
 
 /** Copies rows `indices` of a split into a batch tensor pair. */
@@ -167,6 +184,7 @@ export function batchTensors(
   split: Split,
   indices: ArrayLike<number>,
   inputShape: readonly number[],
+  dtype: 'int32' | 'float32' = 'float32',
 ): [tfjs.Tensor, tfjs.Tensor] {
   const size = featureSize(inputShape);
   const n = indices.length;
@@ -177,7 +195,8 @@ export function batchTensors(
     x.set(split.x.subarray(r * size, (r + 1) * size), i * size);
     y[i] = split.y[r]!;
   }
-  return [tf.tensor(x, [n, ...inputShape]), tf.tensor1d(y)];
+  const xs = dtype === 'int32' ? Int32Array.from(x) : x;
+  return [tf.tensor(xs, [n, ...inputShape], dtype), tf.tensor1d(y)];
 }
 
 /** How long an evaluation may run: `cancelled` is asked between chunks. */
@@ -224,7 +243,7 @@ export async function evaluate(
   for (let start = 0; start < n; start += batchSize) {
     if (options.cancelled?.()) return null;
     const idx = Array.prototype.slice.call(all, start, Math.min(n, start + batchSize)) as number[];
-    const [x, y] = batchTensors(tf, split, idx, inputShape);
+    const [x, y] = batchTensors(tf, split, idx, inputShape, modelInputDtype(model));
     const both = tf.tidy(() => {
       const out = model.apply(x, { training: false }) as tfjs.Tensor;
       return tf.stack([
@@ -295,7 +314,9 @@ export async function train(
     count,
     settings.validationSplit,
     settings.seed,
+    dataset.chronological === true,
   );
+  const xDtype = modelInputDtype(model);
   const batchSize = Math.max(1, settings.batchSize);
   const batches = Math.ceil(trainIdx.length / batchSize);
   const history: TrainResult['history'] = [];
@@ -456,7 +477,7 @@ export async function train(
         }
         if (stopped()) break;
         const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
-        const [x, y] = batchTensors(tf, dataset.train, idx, inputShape);
+        const [x, y] = batchTensors(tf, dataset.train, idx, inputShape, xDtype);
         let metric: tfjs.Scalar | null = null;
         const loss = optimizer.minimize(
           () => {
@@ -571,7 +592,7 @@ export async function testResults(
     for (let s = 0; s < n; s += 1024) {
       if (options.cancelled?.()) return null;
       const idx = Array.from({ length: Math.min(1024, n - s) }, (_, i) => s + i);
-      const [x, y] = batchTensors(tf, split, idx, inputShape);
+      const [x, y] = batchTensors(tf, split, idx, inputShape, modelInputDtype(model));
       const cls = tf.tidy(() =>
         predictedClasses(tf, plan, model.apply(x, { training: false }) as tfjs.Tensor),
       );

@@ -224,7 +224,7 @@ describe.concurrent('saving never replaces what is not a regular file', () => {
       /tfjs: cannot write: it is a link out of .*refused to write through it/,
     );
     expect(listing(elsewhere)).toEqual([]);
-  });
+  }, 180_000); // four CLI exports (each starts Node + TF.js): 17 s alone, >60 s on a loaded machine
 
   it('export --out onto an existing file names the cause in plain words', async () => {
     const dir = fresh();

@@ -179,12 +179,13 @@ describe('Export menu', () => {
       ),
     ) as { shapes: Record<string, number[]>; changed: boolean; y: number[] };
     expect(forward.shapes).toEqual({
-      'dense_1/bias': [16],
-      'dense_1/kernel': [2, 16],
-      'dense_2/bias': [16],
-      'dense_2/kernel': [16, 16],
-      'dense_3/bias': [1],
-      'dense_3/kernel': [16, 1],
+      // The template's block ids are the layer names (README "Block names").
+      'hidden_1/bias': [16],
+      'hidden_1/kernel': [2, 16],
+      'hidden_2/bias': [16],
+      'hidden_2/kernel': [16, 16],
+      'output/bias': [1],
+      'output/kernel': [16, 1],
     });
     expect(forward.changed).toBe(true);
 

@@ -337,5 +337,58 @@ export const CATALOGUE_PROJECTS: Project[] = [
   ),
   // ── end conv2d ──
   // ── mixing kinds ──
+  // Every mixing kind: self-attention on one wire, cross-attention on two ports, each
+  // element-wise merge, Dot, and the activation layers with non-default params.
+  project(
+    'Merges, attention and activation layers',
+    [
+      ['in', 'Input', { shape: [6, 4] }],
+      [
+        'mha',
+        'MultiHeadAttention',
+        { num_heads: 2, key_dim: 4, value_dim: 3, dropout: 0.1, output_shape: 8 },
+      ],
+      ['lrelu', 'LeakyReLU', { negative_slope: 0.1 }],
+      ['d1', 'Dense', { units: 8 }],
+      ['prelu', 'PReLU', { shared_axes: [1] }],
+      ['mul', 'Multiply', {}],
+      ['sub', 'Subtract', {}],
+      ['avg', 'Average', {}],
+      ['max', 'Maximum', {}],
+      ['min', 'Minimum', {}],
+      ['elu', 'ELU', { alpha: 0.5 }],
+      ['relu', 'ReLU', { max_value: 6, negative_slope: 0.1, threshold: 0.2 }],
+      ['dot', 'Dot', { axes: [2, 2], normalize: true }],
+      ['sm', 'Softmax', { axis: 1 }],
+      ['mha2', 'MultiHeadAttention', { num_heads: 1, key_dim: 2, use_bias: false }],
+      ['flat', 'Flatten', {}],
+      ['out', 'Dense', { units: 3, activation: 'softmax' }],
+    ],
+    [
+      'in->mha',
+      'mha->lrelu',
+      'in->d1',
+      'd1->prelu',
+      'lrelu->mul:0',
+      'prelu->mul:1',
+      'mul->sub:0',
+      'd1->sub:1',
+      'sub->avg:0',
+      'lrelu->avg:1',
+      'avg->max:0',
+      'prelu->max:1',
+      'max->min:0',
+      'mul->min:1',
+      'min->elu',
+      'elu->relu',
+      'relu->dot:0',
+      'd1->dot:1',
+      'dot->sm',
+      'sm->mha2:0',
+      'relu->mha2:1',
+      'mha2->flat',
+      'flat->out',
+    ],
+  ),
   // ── end mixing ──
 ];

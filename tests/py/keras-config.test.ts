@@ -425,6 +425,61 @@ const KERAS: Record<
   RepeatVector: { positional: ['n'], required: ['n'], defaults: {} },
   // ── end conv2d ──
   // ── mixing kinds ──
+  // https://keras.io/api/layers/merging_layers/multiply/  Multiply(**kwargs)
+  Multiply: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/subtract/  Subtract(**kwargs)
+  Subtract: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/average/  Average(**kwargs)
+  Average: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/maximum/  Maximum(**kwargs)
+  Maximum: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/minimum/  Minimum(**kwargs)
+  Minimum: { positional: [], required: [], defaults: {} },
+  // https://keras.io/api/layers/merging_layers/dot/  Dot(axes, normalize=False, **kwargs)
+  Dot: { positional: ['axes', 'normalize'], required: ['axes'], defaults: { normalize: false } },
+  // https://keras.io/api/layers/attention_layers/multi_head_attention/
+  // MultiHeadAttention(num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
+  //                    output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform", ...)
+  MultiHeadAttention: {
+    positional: [
+      'num_heads',
+      'key_dim',
+      'value_dim',
+      'dropout',
+      'use_bias',
+      'output_shape',
+      'attention_axes',
+    ],
+    required: ['num_heads', 'key_dim'],
+    defaults: {
+      value_dim: null,
+      dropout: 0.0,
+      use_bias: true,
+      output_shape: null,
+      attention_axes: null,
+    },
+  },
+  // https://keras.io/api/layers/activation_layers/leaky_relu/  LeakyReLU(negative_slope=0.3, **kwargs)
+  LeakyReLU: { positional: ['negative_slope'], required: [], defaults: { negative_slope: 0.3 } },
+  // https://keras.io/api/layers/activation_layers/prelu/
+  // PReLU(alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
+  //       shared_axes=None, **kwargs)  (Netwright sets only shared_axes)
+  PReLU: {
+    positional: ['alpha_initializer', 'alpha_regularizer', 'alpha_constraint', 'shared_axes'],
+    required: [],
+    defaults: { shared_axes: null },
+  },
+  // https://keras.io/api/layers/activation_layers/elu/  ELU(alpha=1.0, **kwargs)
+  ELU: { positional: ['alpha'], required: [], defaults: { alpha: 1.0 } },
+  // https://keras.io/api/layers/activation_layers/relu/
+  // ReLU(max_value=None, negative_slope=0.0, threshold=0.0, **kwargs)
+  ReLU: {
+    positional: ['max_value', 'negative_slope', 'threshold'],
+    required: [],
+    defaults: { max_value: null, negative_slope: 0.0, threshold: 0.0 },
+  },
+  // https://keras.io/api/layers/activation_layers/softmax/  Softmax(axis=-1, **kwargs)
+  Softmax: { positional: ['axis'], required: [], defaults: { axis: -1 } },
   // ── end mixing ──
 };
 
@@ -603,8 +658,19 @@ withPython.describe('generated Keras', () => {
         }
         const leaky = wanted.activation === 'leaky_relu';
         for (const [key, value] of Object.entries(wanted)) {
+          if (op.type === 'LeakyReLU' && key === 'negative_slope') {
+            // tfjs-layers' LeakyReLU calls the slope alpha (Keras 2's name for it).
+            expect([op.id, key, tfConfig.alpha]).toEqual([op.id, key, value]);
+            continue;
+          }
           if (key === 'name' || !(camel(key) in tfConfig)) continue;
           let want: unknown = value;
+          if (op.type === 'MultiHeadAttention' && key === 'value_dim' && value === null) {
+            // Keras's get_config reports value_dim = key_dim when it was None
+            // (keras/src/layers/attention/multi_head_attention.py: `value_dim if value_dim else
+            // key_dim`); so does the TF.js layer.
+            want = wanted.key_dim;
+          }
           if (key === 'activation' && leaky) {
             // TF.js has no leaky_relu activation string: a LeakyReLU layer (alpha 0.2, Keras's
             // documented negative_slope default for keras.activations.leaky_relu).

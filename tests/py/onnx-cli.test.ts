@@ -41,14 +41,14 @@ describe('netwright export (model formats) and import', () => {
         'd = sys.argv[1]',
         'm = onnx.load(d + "/model.onnx"); onnx.checker.check_model(m)',
         'print([i.name for i in m.graph.input], m.opset_import[0].version)',
-        'z = np.load(d + "/weights.npz"); print(sorted(z.files)); print(z["conv2d_1/kernel"].shape)',
+        'z = np.load(d + "/weights.npz"); print(sorted(z.files)); print(z["conv_1/kernel"].shape)',
         'j = json.load(open(d + "/tfjs/model.json")); print(j["format"], j["weightsManifest"][0]["paths"])',
       ].join('\n'),
       [outDir],
     );
     expect(check.trim().split('\n')).toEqual([
       "['input_layer'] 17",
-      "['conv2d_1/bias', 'conv2d_1/kernel', 'conv2d_2/bias', 'conv2d_2/kernel', 'dense/bias', 'dense/kernel']",
+      "['conv_1/bias', 'conv_1/kernel', 'conv_2/bias', 'conv_2/kernel', 'dense/bias', 'dense/kernel']",
       '(3, 3, 1, 32)',
       "layers-model ['group1-shard1of1.bin']",
     ]);

@@ -25,7 +25,7 @@ import sys, numpy as np, torch, torch.nn as nn
 torch.set_grad_enabled(False)
 w = np.load(sys.argv[1]); x = np.load(sys.argv[2])["x"]
 conv1 = nn.Conv2d(1, 32, 3); conv2 = nn.Conv2d(32, 64, 3); dense = nn.Linear(1600, 10)
-for conv, name in ((conv1, "conv2d_1"), (conv2, "conv2d_2")):
+for conv, name in ((conv1, "conv_1"), (conv2, "conv_2")):
     conv.weight.copy_(torch.from_numpy(w[name + "/kernel"].transpose(3, 2, 0, 1).copy()))
     conv.bias.copy_(torch.from_numpy(w[name + "/bias"]))
 dense.weight.copy_(torch.from_numpy(w["dense/kernel"].T.copy()))

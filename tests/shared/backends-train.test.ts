@@ -359,6 +359,58 @@ const CASES: Case[] = [
     ],
   ),
   // ── end conv2d ──
+  // ── mixing kinds ── (merges broadcast (3, 3, 4) with (3, 3, 1): tfjs-core's own Maximum and
+  // Minimum gradients fail on that, mixing-tfjs.ts's layers do not)
+  ...(['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum'] as const).map((merge): Case => ({
+    name: `${merge} with broadcasting`,
+    kinds: ['Input', 'Dense', 'Flatten', merge],
+    shape: img,
+    blocks: [
+      ['in', 'Input', { shape: img }],
+      ['a', 'Dense', { units: 4, activation: 'tanh' }],
+      ['b', 'Dense', { units: 1 }],
+      ['m', merge],
+      ['f', 'Flatten'],
+      head,
+    ],
+    wires: ['in->a', 'in->b', 'a->m:0', 'b->m:1', 'm->f', 'f->out'],
+  })),
+  {
+    name: 'Dot normalized (4, 5)·(4, 5) on axes 2',
+    kinds: ['Input', 'Dense', 'Flatten', 'Dot'],
+    shape: [4, 3],
+    blocks: [
+      ['in', 'Input', { shape: [4, 3] }],
+      ['a', 'Dense', { units: 5 }],
+      ['b', 'Dense', { units: 5, activation: 'tanh' }],
+      ['m', 'Dot', { axes: [2, 2], normalize: true }],
+      ['f', 'Flatten'],
+      head,
+    ],
+    wires: ['in->a', 'in->b', 'a->m:0', 'b->m:1', 'm->f', 'f->out'],
+  },
+  chain(
+    'MultiHeadAttention self-attention, value_dim 2, output 4',
+    [4, 3],
+    [
+      ['mha', 'MultiHeadAttention', { num_heads: 2, key_dim: 3, value_dim: 2, output_shape: 4 }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain(
+    'activation layers',
+    [4, 3],
+    [
+      ['d', 'Dense', { units: 5 }],
+      ['lr', 'LeakyReLU', { negative_slope: 0.1 }],
+      ['pr', 'PReLU', { shared_axes: [1] }],
+      ['e', 'ELU', { alpha: 0.5 }],
+      ['r', 'ReLU', { max_value: 1, negative_slope: 0.1, threshold: 0.1 }],
+      ['s', 'Softmax', { axis: 1 }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  // ── end mixing ──
 ];
 
 /** Every kernel a training step of some case ran, filled by `gradients`. */

@@ -125,7 +125,7 @@ describe('Keras → PyTorch details', () => {
     expect(result.code.code).toContain('def predict_proba(self, x):');
     const keras = generateCode(project, 'keras');
     if (!keras.ok) throw new Error('invalid');
-    expect(keras.code.code).toContain('layers.BatchNormalization(name="batch_normalization")');
+    expect(keras.code.code).toContain('layers.BatchNormalization(name="bn")');
   });
   it('maps lines to blocks', () => {
     const result = generateCode(loadTemplate('mnist-mlp'), 'keras');

@@ -203,6 +203,9 @@ describe('cost model', () => {
       // conv2d kinds: tests/shared/cost-conv2d.test.ts
       ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
       ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],
+      // mixing kinds: tests/shared/kinds-mixing.test.ts ("forward FLOPs by hand")
+      ...['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum', 'Dot', 'MultiHeadAttention'],
+      ...['LeakyReLU', 'PReLU', 'ELU', 'ReLU', 'Softmax'],
     ];
     expect([...LAYER_TYPES].sort()).toEqual([...tested].sort());
   });

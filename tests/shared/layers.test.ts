@@ -47,6 +47,9 @@ describe('layer catalogue against Keras', () => {
       // conv2d kinds (shapes and counts: tests/shared/kinds-conv2d.test.ts)
       ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
       ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],
+      // mixing kinds (shapes and counts: tests/shared/kinds-mixing.test.ts)
+      ...['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum', 'Dot', 'MultiHeadAttention'],
+      ...['LeakyReLU', 'PReLU', 'ELU', 'ReLU', 'Softmax'],
     ];
     expect(LAYERS.map((l) => l.type).sort()).toEqual([...required].sort());
     for (const def of LAYERS) {

@@ -11,8 +11,8 @@ const lessonOf = (id: string) => {
 };
 
 describe('lessons', () => {
-  it('ships three valid lessons whose starting graphs are valid', () => {
-    expect(LESSONS).toHaveLength(3);
+  it('ships five valid lessons whose starting graphs are valid', () => {
+    expect(LESSONS).toHaveLength(5);
     for (const { id } of LESSONS) {
       const project = loadLesson(id);
       expect(readLesson(project)?.ok).toBe(true);

@@ -126,6 +126,19 @@ describe('layer metadata shown in the palette', () => {
       Rescaling: ['Rescaling', 'torch.mul', 'Core', 1, 1],
       Permute: ['Permute', 'torch.permute', 'Core', 1, 1],
       RepeatVector: ['RepeatVector', 'torch.Tensor.repeat', 'Core', 1, 1],
+      // mixing kinds
+      Multiply: ['Multiply', 'torch.mul', 'Merge', 2, Infinity],
+      Subtract: ['Subtract', 'torch.sub', 'Merge', 2, 2],
+      Average: ['Average', 'torch.add / n', 'Merge', 2, Infinity],
+      Maximum: ['Maximum', 'torch.maximum', 'Merge', 2, Infinity],
+      Minimum: ['Minimum', 'torch.minimum', 'Merge', 2, Infinity],
+      Dot: ['Dot', 'torch.einsum', 'Merge', 2, 2],
+      MultiHeadAttention: ['MultiHeadAttention', 'nn.Linear ×4 + softmax', 'Attention', 1, 3],
+      LeakyReLU: ['LeakyReLU', 'nn.LeakyReLU', 'Activations', 1, 1],
+      PReLU: ['PReLU', 'nn.PReLU', 'Activations', 1, 1],
+      ELU: ['ELU', 'nn.ELU', 'Activations', 1, 1],
+      ReLU: ['ReLU', 'nn.ReLU', 'Activations', 1, 1],
+      Softmax: ['Softmax', 'nn.Softmax', 'Activations', 1, 1],
     });
   });
 

@@ -10,6 +10,10 @@ const EXPECTED: Record<string, { total: number; output: number[]; chain: boolean
   'toy-2d-classifier': { total: 337, output: [1], chain: true },
   'regression-mlp': { total: 4_865, output: [1], chain: true },
   'residual-block': { total: 59_210, output: [10], chain: false },
+  // Conv1D: kernel 3 × 1 channel × 16 filters + 16 biases = 64; Dense: 10 steps × 16 → 160 + 1.
+  'co2-forecast': { total: 64 + 161, output: [1], chain: true },
+  // Embedding: 1000 × 16 = 16,000; Dense: 16 × 4 + 4 = 68.
+  'text-classifier': { total: 16_000 + 68, output: [4], chain: true },
 };
 
 describe('templates', () => {

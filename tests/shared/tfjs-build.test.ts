@@ -143,7 +143,26 @@ describe('IR → TF.js model', () => {
       ['reshape', 'Reshape', { target_shape: [2, -1] }, ['drop']],
       ['act', 'Activation', { activation: 'leaky_relu' }, ['reshape']],
       ['act2', 'Activation', { activation: 'tanh' }, ['act']],
-      ['flat2', 'Flatten', {}, ['act2']],
+      // mixing kinds on the (2, 10) sequence: self-attention, the activation layers, every
+      // element-wise merge, and a normalised Dot of (2, 10)·(2, 10) on axes 2 → (2, 2).
+      [
+        'mha',
+        'MultiHeadAttention',
+        { num_heads: 2, key_dim: 3, value_dim: 2, dropout: 0.1, use_bias: false, output_shape: 10 },
+        ['act2'],
+      ],
+      ['lrelu', 'LeakyReLU', { negative_slope: 0.1 }, ['mha']],
+      ['prelu', 'PReLU', { shared_axes: [1] }, ['lrelu']],
+      ['elu', 'ELU', { alpha: 0.5 }, ['prelu']],
+      ['relu', 'ReLU', { max_value: 6, negative_slope: 0.1, threshold: 0.2 }, ['elu']],
+      ['sm', 'Softmax', { axis: 1 }, ['relu']],
+      ['mul', 'Multiply', {}, ['sm', 'act2']],
+      ['sub', 'Subtract', {}, ['mul', 'act2']],
+      ['mavg', 'Average', {}, ['sub', 'mha']],
+      ['mmax', 'Maximum', {}, ['mavg', 'lrelu']],
+      ['mmin', 'Minimum', {}, ['mmax', 'elu']],
+      ['dot', 'Dot', { axes: [2, 2], normalize: true }, ['mmin', 'act2']],
+      ['flat2', 'Flatten', {}, ['dot']],
       ['out', 'Dense', { units: 3, activation: 'softmax' }, ['flat2']],
     ]);
     const ir = lower(graph);
@@ -178,14 +197,14 @@ describe('IR → TF.js model', () => {
     }
     // Shapes by hand (Keras: 'same' → ceil(n / stride); 'valid' → floor((n - k) / stride) + 1):
     // conv 9×9 stride (2, 1) same → 5×9; max pool (2, 3), strides = pool, valid → 2×3.
-    expect(model.getLayer('conv2d').outputShape).toEqual([null, 5, 9, 4]);
-    expect(model.getLayer('max_pooling2d').outputShape).toEqual([null, 2, 3, 4]);
-    expect(model.getLayer('average_pooling2d').outputShape).toEqual([null, 2, 3, 4]);
-    expect(model.getLayer('concatenate').outputShape).toEqual([null, 20]);
+    expect(model.getLayer('conv').outputShape).toEqual([null, 5, 9, 4]);
+    expect(model.getLayer('max').outputShape).toEqual([null, 2, 3, 4]);
+    expect(model.getLayer('avg').outputShape).toEqual([null, 2, 3, 4]);
+    expect(model.getLayer('cat').outputShape).toEqual([null, 20]);
     // Conv2D without bias: 3·2·3·4 = 72 weights; BatchNorm 4·4 = 16 (8 trainable).
-    expect(model.getLayer('conv2d').countParams()).toBe(72);
+    expect(model.getLayer('conv').countParams()).toBe(72);
     // Keras configs (TF.js spells the keys in camelCase).
-    const conv = model.getLayer('conv2d').getConfig();
+    const conv = model.getLayer('conv').getConfig();
     expect(conv).toMatchObject({
       filters: 4,
       kernelSize: [3, 2],
@@ -194,29 +213,52 @@ describe('IR → TF.js model', () => {
       activation: 'linear',
       useBias: false,
     });
-    expect(model.getLayer(leakyReluLayerName('conv2d')).getConfig()).toMatchObject({ alpha: 0.2 });
-    expect(opNameOfLayer(leakyReluLayerName('conv2d'))).toBe('conv2d');
-    expect(model.getLayer('batch_normalization').getConfig()).toMatchObject({
+    expect(model.getLayer(leakyReluLayerName('conv')).getConfig()).toMatchObject({ alpha: 0.2 });
+    expect(opNameOfLayer(leakyReluLayerName('conv'))).toBe('conv');
+    expect(model.getLayer('bn').getConfig()).toMatchObject({
       momentum: 0.9,
       epsilon: 0.01,
     });
-    expect(model.getLayer('max_pooling2d').getConfig()).toMatchObject({
+    expect(model.getLayer('max').getConfig()).toMatchObject({
       poolSize: [2, 3],
       strides: [2, 3],
       padding: 'valid',
     });
-    expect(model.getLayer('average_pooling2d').getConfig()).toMatchObject({
+    expect(model.getLayer('avg').getConfig()).toMatchObject({
       poolSize: [3, 1],
       strides: [1, 1],
       padding: 'same',
     });
-    expect(model.getLayer('dense_1').getConfig()).toMatchObject({
+    expect(model.getLayer('dense').getConfig()).toMatchObject({
       units: 4,
       activation: 'gelu',
       useBias: false,
     });
-    expect(model.getLayer('layer_normalization').getConfig()).toMatchObject({ epsilon: 0.0001 });
-    expect(model.getLayer('dropout').getConfig()).toMatchObject({ rate: 0.25 });
+    expect(model.getLayer('ln').getConfig()).toMatchObject({ epsilon: 0.0001 });
+    expect(model.getLayer('drop').getConfig()).toMatchObject({ rate: 0.25 });
+    // Mixing kinds (keras.io names in camelCase; LeakyReLU's slope is TF.js's alpha).
+    expect(model.getLayer('mha').getConfig()).toMatchObject({
+      numHeads: 2,
+      keyDim: 3,
+      valueDim: 2,
+      dropout: 0.1,
+      useBias: false,
+      outputShape: 10,
+    });
+    // q, k, v kernels 10·2·3 = 60 each (value 10·2·2 = 40), output 2·2·10 = 40: 60+60+40+40.
+    expect(model.getLayer('mha').countParams()).toBe(200);
+    expect(model.getLayer('lrelu').getConfig()).toMatchObject({ alpha: 0.1 });
+    expect(model.getLayer('prelu').getConfig()).toMatchObject({ sharedAxes: [1] });
+    expect(model.getLayer('prelu').countParams()).toBe(10);
+    expect(model.getLayer('elu').getConfig()).toMatchObject({ alpha: 0.5 });
+    expect(model.getLayer('relu').getConfig()).toMatchObject({
+      maxValue: 6,
+      negativeSlope: 0.1,
+      threshold: 0.2,
+    });
+    expect(model.getLayer('sm').getConfig()).toMatchObject({ axis: 1 });
+    expect(model.getLayer('dot').getConfig()).toMatchObject({ axes: [2, 2], normalize: true });
+    expect(model.getLayer('dot').outputShape).toEqual([null, 2, 2]);
     expect(model.getLayer('reshape').getConfig()).toMatchObject({ targetShape: [2, 10] });
     // conv2d kinds.
     const byId = (id: string) => model.getLayer(ir.ops.find((op) => op.id === id)!.name);
@@ -254,8 +296,8 @@ describe('IR → TF.js model', () => {
     expect(byId('perm').getConfig()).toMatchObject({ dims: [3, 1, 2] });
     expect(byId('rep').getConfig()).toMatchObject({ n: 2 });
     // The IR makes axes positive (tfjs-layers runs any negative axis as -1): -1 on (N, 4) is 1.
-    expect(model.getLayer('concatenate').getConfig()).toMatchObject({ axis: 1 });
-    expect(model.getLayer('activation_1').getClassName()).toBe('LeakyReLU');
+    expect(model.getLayer('cat').getConfig()).toMatchObject({ axis: 1 });
+    expect(model.getLayer('act').getClassName()).toBe('LeakyReLU');
     // It runs.
     const y = model.predict(tf.zeros([2, 9, 9, 3])) as tf.Tensor;
     expect(y.shape).toEqual([2, 3]);

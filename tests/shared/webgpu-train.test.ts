@@ -170,6 +170,36 @@ const GRAPHS: Record<string, Row[]> = {
     ['rv', 'RepeatVector', { n: 3 }, ['g']],
     ...out('rv'),
   ]),
+  // mixing kinds: merges broadcast (6, 6, 2) with (6, 6, 1)
+  ...Object.fromEntries(
+    ['Multiply', 'Subtract', 'Average', 'Maximum', 'Minimum'].map((merge) => [
+      merge,
+      image([
+        ['c1', 'Conv2D', { filters: 1, kernel_size: [1, 1] }, ['in']],
+        ['m', merge, {}, ['in', 'c1']],
+        ...out('m'),
+      ]),
+    ]),
+  ),
+  Dot: image([
+    ['r', 'Reshape', { target_shape: [12, 6] }, ['in']],
+    ['d', 'Dense', { units: 6, activation: 'tanh' }, ['r']],
+    ['dot', 'Dot', { axes: [2, 2], normalize: true }, ['r', 'd']],
+    ...out('dot'),
+  ]),
+  MultiHeadAttention: image([
+    ['r', 'Reshape', { target_shape: [12, 6] }, ['in']],
+    ['mha', 'MultiHeadAttention', { num_heads: 2, key_dim: 3 }, ['r']],
+    ...out('mha'),
+  ]),
+  LeakyReLU: image([['lr', 'LeakyReLU', { negative_slope: 0.1 }, ['in']], ...out('lr')]),
+  PReLU: image([['pr', 'PReLU', { shared_axes: [1, 2] }, ['in']], ...out('pr')]),
+  ELU: image([['e', 'ELU', { alpha: 0.5 }, ['in']], ...out('e')]),
+  ReLU: image([
+    ['r', 'ReLU', { max_value: 1, negative_slope: 0.1, threshold: 0.1 }, ['in']],
+    ...out('r'),
+  ]),
+  Softmax: image([['sm', 'Softmax', { axis: 1 }, ['in']], ...out('sm')]),
 };
 
 function lower(rows: Row[]): ModelIR {

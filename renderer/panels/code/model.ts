@@ -142,7 +142,7 @@ export function lineCount(code: string): string {
 
 /**
  * Whether two versions of a project generate the same code: the same name, training settings,
- * wires, and blocks with the same ids, types, params and labels in the same order. Moving a block
+ * wires, and blocks with the same ids, types, params, labels and names in the same order. Moving a block
  * changes only its position, so dragging does not regenerate the scripts.
  */
 export function sameCodeInput(a: Project, b: Project): boolean {
@@ -158,7 +158,11 @@ export function sameCodeInput(a: Project, b: Project): boolean {
     const m = y[i]!;
     return (
       n === m ||
-      (n.id === m.id && n.type === m.type && n.params === m.params && n.label === m.label)
+      (n.id === m.id &&
+        n.type === m.type &&
+        n.params === m.params &&
+        n.label === m.label &&
+        n.name === m.name)
     );
   });
 }

@@ -94,8 +94,9 @@ export class Unsupported extends Error {}
  * order, `callArgs` for the call, `tensorKwargs` for import.
  *
  * Import limits of the driver today (shared/import/keras.ts): one weight list per layer, keyed by
- * the TF.js weight name up to its last `/` (`dense_1/kernel`); weights of sub-layers
- * (`mha/query/kernel`) and layers called more than once are not read yet.
+ * the TF.js weight name up to its last `/` (`dense_1/kernel`), or for weights of sub-layers
+ * (`mha/query/kernel`) by their path inside the layer (`query/kernel`, as `weightOrder` names
+ * them); layers called more than once are not read yet.
  */
 export interface Hooks {
   /**

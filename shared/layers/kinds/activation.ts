@@ -139,8 +139,8 @@ const onnxHooks: onnx.Hooks = {
     {
       ops: ['Elu'],
       match: (node, ctx) => {
-        if (!onnx.near(ctx.attr(node, 'alpha')?.f ?? 1, 1))
-          throw new onnx.Unsupported(`Elu with alpha ${ctx.attr(node, 'alpha')?.f}`);
+        // Other alphas: the ELU kind.
+        if (!onnx.near(ctx.attr(node, 'alpha')?.f ?? 1, 1)) return false;
         importActivation(node, ctx, 'elu');
       },
     },
@@ -159,10 +159,8 @@ const onnxHooks: onnx.Hooks = {
       ops: ['LeakyRelu'],
       match: (node, ctx) => {
         const alpha = ctx.attr(node, 'alpha')?.f ?? 0.01;
-        if (!onnx.near(alpha, onnx.LEAKY_RELU_SLOPE))
-          throw new onnx.Unsupported(
-            `LeakyRelu with slope ${alpha} (Netwright's leaky_relu has slope ${onnx.LEAKY_RELU_SLOPE})`,
-          );
+        // Other slopes: the LeakyReLU kind.
+        if (!onnx.near(alpha, onnx.LEAKY_RELU_SLOPE)) return false;
         importActivation(node, ctx, 'leaky_relu');
       },
     },
@@ -172,8 +170,8 @@ const onnxHooks: onnx.Hooks = {
         const s = ctx.stateOf(node, node.inputs[0]);
         const axis = ctx.attr(node, 'axis')?.i ?? (ctx.opset >= 13 ? -1 : 1);
         const rank = s.shape.length + 1;
-        if (axis !== -1 && axis !== rank - 1)
-          throw new onnx.Unsupported(`Softmax over axis ${axis} (only the last axis)`);
+        // Other axes: the Softmax kind.
+        if (axis !== -1 && axis !== rank - 1) return false;
         importActivation(node, ctx, 'softmax');
       },
     },

@@ -1,0 +1,270 @@
+import { formatShape } from '../../shape.ts';
+import { kerasAxis } from '../mixing-common.ts';
+import type { LayerDef } from '../types.ts';
+import { NO_PARAMS, ok } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = {
+  classNames: ['Dot'],
+  config: (op) => ({
+    className: 'Dot',
+    config: {
+      name: op.name,
+      axes: keras.tuple(op.params.axes),
+      normalize: op.params.normalize as boolean,
+    },
+  }),
+  callStyle: { positional: [], defaults: { normalize: false } },
+  fromConfig: (c) => ({
+    params: { axes: keras.pair(c.axes, 'axes'), normalize: c.normalize ?? false },
+  }),
+  weightOrder: [],
+};
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+/**
+ * The Dot of two inputs (per-example rank 1 or 2, held as Keras holds them) as `torch.einsum`:
+ * one letter per axis, the summed axes share `k`, the batch axis is `n`; two vectors give (N,)
+ * and Keras's (N, 1), hence `.unsqueeze(1)`. E.g. (n, d)·(m, d) on axes (2, 2):
+ * `torch.einsum('nak,nbk->nab', x1, x2)`.
+ */
+function dotEinsum(
+  shapes: readonly (readonly number[])[],
+  axes: readonly [number, number],
+): string {
+  const letters = [
+    ['a', 'b'],
+    ['c', 'd'],
+  ];
+  const subs = shapes.map((s, i) =>
+    s.map((_, j) => (j + 1 === axes[i] ? 'k' : letters[i]![j]!)).join(''),
+  );
+  const out = subs.map((s) => s.replace('k', '')).join('');
+  return `n${subs[0]},n${subs[1]}->n${out}`;
+}
+
+const torchHooks: torch.Hooks = {
+  plan: ({ op }) => {
+    const shapes = op.inputShapes;
+    const axes = (op.params.axes as number[]).map((a, i) => kerasAxis(a, shapes[i]!.length)!) as [
+      number,
+      number,
+    ];
+    const spec = dotEinsum(shapes, axes);
+    const vectors = shapes.every((s) => s.length === 1);
+    return {
+      steps: [
+        {
+          fn: (_, [a, b]) => {
+            const [x, y] = op.params.normalize
+              ? [`F.normalize(${a}, dim=${axes[0]})`, `F.normalize(${b}, dim=${axes[1]})`]
+              : [a, b];
+            const e = `torch.einsum('${spec}', ${x}, ${y})`;
+            return vectors ? `${e}.unsqueeze(1)` : e;
+          },
+          ...(op.params.normalize ? { functional: true as const } : {}),
+        },
+      ],
+      notes: op.params.normalize
+        ? [
+            'normalize=True: both inputs are L2-normalised along their summed axes first (cosine similarity).',
+          ]
+        : [],
+    };
+  },
+};
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = {
+  // tfjs-layers' Dot (inputs of rank ≤ 3 with the batch axis, as inferShape requires).
+  layers: (tf, op) => [
+    tf.layers.dot({
+      name: op.name,
+      axes: tfjs.pair(op.params.axes, [-1, -1]),
+      normalize: op.params.normalize as boolean,
+    }),
+  ],
+  // One multiply-add per summed pair for every output value; normalising: square, sum and
+  // divide per input value.
+  forwardFlops: (op) => {
+    const [a] = op.inputShapes;
+    const axis = kerasAxis((op.params.axes as number[])[0]!, a!.length)!;
+    const summed = a![axis - 1]!;
+    const norm = op.params.normalize
+      ? 3 * op.inputShapes.reduce((s, shape) => s + tfjs.shapeSize(shape), 0)
+      : 0;
+    return 2 * summed * tfjs.outSize(op) + norm;
+  },
+};
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+/**
+ * ONNX: `LpNormalization` (p = 2) per input when `normalize`, then: two vectors → `Mul` and
+ * `ReduceSum` (keepdims, Keras's (N, 1)); otherwise `MatMul` with the summed axis of the first
+ * input last and that of the second first (`Transpose` [0, 2, 1] where needed), a vector taking
+ * part as a 1-row (or 1-column) matrix (`Unsqueeze`, then `Squeeze` of that axis).
+ */
+const onnxHooks: onnx.Hooks = {
+  export: ({ g, op, ins }) => {
+    const n = op.name;
+    const shapes = op.inputShapes;
+    const axes = (op.params.axes as number[]).map((a, i) => kerasAxis(a, shapes[i]!.length)!);
+    let [x, y] = ins as [string, string];
+    if (op.params.normalize) {
+      x = g.node(`${n}/Normalize0`, 'LpNormalization', [x], `${n}/Normalize0`, [
+        onnx.int('axis', axes[0]!),
+        onnx.int('p', 2),
+      ]);
+      y = g.node(`${n}/Normalize1`, 'LpNormalization', [y], `${n}/Normalize1`, [
+        onnx.int('axis', axes[1]!),
+        onnx.int('p', 2),
+      ]);
+    }
+    const [r0, r1] = [shapes[0]!.length, shapes[1]!.length];
+    if (r0 === 1 && r1 === 1) {
+      const m = g.node(`${n}/Mul`, 'Mul', [x, y], `${n}/Mul`);
+      return g.node(`${n}/ReduceSum`, 'ReduceSum', [m, g.int64s(`${n}/axes`, [1])], n, [
+        onnx.int('keepdims', 1),
+      ]);
+    }
+    const swap = (t: string, part: string) =>
+      g.node(`${n}/${part}`, 'Transpose', [t], `${n}/${part}`, [onnx.ints('perm', [0, 2, 1])]);
+    // First operand (N, free, k); second (N, k, free).
+    const a =
+      r0 === 1
+        ? g.node(`${n}/Unsqueeze0`, 'Unsqueeze', [x, g.int64s(`${n}/row`, [1])], `${n}/Unsqueeze0`)
+        : axes[0] === 1
+          ? swap(x, 'Transpose0')
+          : x;
+    const b =
+      r1 === 1
+        ? g.node(
+            `${n}/Unsqueeze1`,
+            'Unsqueeze',
+            [y, g.int64s(`${n}/column`, [2])],
+            `${n}/Unsqueeze1`,
+          )
+        : axes[1] === 2
+          ? swap(y, 'Transpose1')
+          : y;
+    if (r0 === 2 && r1 === 2) return g.node(`${n}/MatMul`, 'MatMul', [a, b], n);
+    const m = g.node(`${n}/MatMul`, 'MatMul', [a, b], `${n}/MatMul`);
+    const squeeze = g.int64s(`${n}/squeeze`, [r0 === 1 ? 1 : 2]);
+    return g.node(`${n}/Squeeze`, 'Squeeze', [m, squeeze], n);
+  },
+};
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Dot (dot product)',
+    what: 'Multiplies its two inputs along one axis of each and sums: two vectors give one number, two sequences a table of scores between every pair of steps.',
+    formula:
+      'y = Σₖ x₁[…, k] · x₂[…, k]; with normalize, x₁ and x₂ are first divided by their length (cosine similarity)',
+    when: 'Similarity between two encodings (Siamese networks, retrieval), or hand-built attention scores.',
+  },
+  arithmetic: (p, [a, b]) => {
+    const axes = p.axes as number[];
+    const i = kerasAxis(axes[0]!, a!.length);
+    const j = kerasAxis(axes[1]!, b!.length);
+    if (i === null || j === null) return { params: 'no weights' };
+    return {
+      params: 'no weights',
+      shape: [
+        `sums over axis ${i} of the first input (${a![i - 1]}) and axis ${j} of the second (${b![j - 1]}); the other axes remain`,
+      ],
+    };
+  },
+  digest: (p) =>
+    explain.joinDigest([
+      Array.isArray(p.axes) ? `axes ${(p.axes as number[]).join(',')}` : null,
+      p.normalize ? 'cosine' : null,
+    ]),
+};
+
+// ─── end explain ───
+
+export const DotLayer: LayerDef = {
+  type: 'Dot',
+  group: 'Merge',
+  kerasName: 'Dot',
+  torchName: 'torch.einsum',
+  summary:
+    'Dot product of its two inputs along one axis of each (similarity scores); normalize makes it the cosine similarity.',
+  params: [
+    {
+      name: 'axes',
+      label: 'Axes',
+      kind: 'pair',
+      default: [-1, -1],
+      min: -3,
+      help: 'The axis of the first and of the second input to multiply and sum over, counted as in Keras: 1 is the first axis after the batch axis, -1 the last. One number means the same axis of both.',
+    },
+    {
+      name: 'normalize',
+      label: 'Normalize',
+      kind: 'bool',
+      default: false,
+      help: 'L2-normalise both inputs along their axes first: the output is the cosine similarity.',
+    },
+  ],
+  inputs: { min: 2, max: 2 },
+  inferShape: ([a, b], p) => {
+    // keras/src/layers/merging/dot.py `compute_output_shape`: drop the summed axis of each
+    // input and the batch axis of the second; an output of only the batch axis becomes (1).
+    const bad = [a!, b!].find((s) => s.length > 2);
+    if (bad) {
+      return {
+        ok: false,
+        code: 'E003',
+        message: `Dot takes vectors or sequences (at most 2 axes per example) but gets ${formatShape(bad)}; TF.js's Dot layer supports no more (add a Reshape or Flatten first)`,
+      };
+    }
+    const [axisA, axisB] = p.axes as [number, number];
+    const which = ['first', 'second'] as const;
+    const axes = [kerasAxis(axisA, a!.length), kerasAxis(axisB, b!.length)];
+    for (const i of [0, 1] as const) {
+      if (axes[i] === null) {
+        return {
+          ok: false,
+          code: 'E002',
+          message: `Dot axis ${[axisA, axisB][i]} does not exist for its ${which[i]} input ${formatShape([a!, b!][i]!)} (axis 0 is the batch axis and cannot be summed)`,
+        };
+      }
+    }
+    const [i, j] = [axes[0]! - 1, axes[1]! - 1];
+    if (a![i] !== b![j]) {
+      return {
+        ok: false,
+        code: 'E002',
+        message: `Dot needs equal sizes on the axes it multiplies, but axis ${i + 1} of ${formatShape(a!)} is ${a![i]} and axis ${j + 1} of ${formatShape(b!)} is ${b![j]}`,
+      };
+    }
+    const out = [...a!.filter((_, k) => k !== i), ...b!.filter((_, k) => k !== j)];
+    return ok(out.length === 0 ? [1] : out);
+  },
+  paramCount: () => NO_PARAMS,
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};

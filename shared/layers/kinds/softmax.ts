@@ -1,0 +1,146 @@
+import { formatShape } from '../../shape.ts';
+import { kerasAxis } from '../mixing-common.ts';
+import { mixingLayers } from '../mixing-tfjs.ts';
+import type { LayerDef } from '../types.ts';
+import { NO_PARAMS, ok } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = {
+  classNames: ['Softmax'],
+  config: (op) => ({
+    className: 'Softmax',
+    config: { name: op.name, axis: op.params.axis as number },
+  }),
+  callStyle: { positional: [], defaults: { axis: -1 } },
+  fromConfig: (c) => {
+    // Keras allows a list of axes; Netwright's block takes one.
+    const axis: unknown = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : (c.axis ?? -1);
+    if (typeof axis !== 'number')
+      throw new keras.Unsupported(`softmax over axes ${JSON.stringify(c.axis)}`);
+    return { params: { axis } };
+  },
+  weightOrder: [],
+};
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = {
+  plan: ({ op, inputs }) => {
+    // The Keras axis (batch = 0) as a dim of the tensor as the file holds it (channels first
+    // for a held map: Keras axis 3 of (H, W, C), the channels, is dim 1).
+    const { shape, spatialRank } = inputs[0]!;
+    const axis = kerasAxis(op.params.axis as number, shape.length)!;
+    const dim = spatialRank === 0 ? axis : torch.toChannelsFirst(spatialRank).indexOf(axis);
+    return {
+      steps: [{ fn: (v) => `torch.softmax(${v}, dim=${dim})`, seq: [`nn.Softmax(dim=${dim})`] }],
+    };
+  },
+};
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = {
+  // tfjs-layers' Softmax defaults to axis 1 and runs only the last axis: mixing-tfjs.ts's
+  // Softmax takes any axis.
+  layers: (tf, op) => [
+    new (mixingLayers(tf).Softmax)({ name: op.name, axis: op.params.axis as number }),
+  ],
+  // exp, sum, divide per value.
+  forwardFlops: (op) => 3 * tfjs.outSize(op),
+};
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = {
+  // ONNX tensors are channels last as in Keras: the Keras axis is the ONNX axis (opset 13+
+  // Softmax normalises along that one axis).
+  export: ({ g, op, ins }) =>
+    g.node(`${op.name}/Softmax`, 'Softmax', [ins[0]!], op.name, [
+      onnx.int('axis', kerasAxis(op.params.axis as number, op.inputShapes[0]!.length)!),
+    ]),
+  // The Activation kind takes a Softmax over the last axis; any other axis is this block. The
+  // tensor may be held permuted (`perm`: actual layout = channels-last transposed by perm).
+  import: [
+    {
+      ops: ['Softmax'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const rank = s.shape.length + 1;
+        const raw = ctx.attr(node, 'axis')?.i ?? (ctx.opset >= 13 ? -1 : 1);
+        if (ctx.opset < 13 && raw !== rank - 1)
+          throw new onnx.Unsupported('Softmax before opset 13 (it flattens the axes after axis)');
+        const axis = s.perm[raw < 0 ? raw + rank : raw]!;
+        if (axis === 0) throw new onnx.Unsupported('Softmax over the batch axis');
+        ctx.addLayer(node, 'Softmax', { axis }, [s], s.perm);
+      },
+    },
+  ],
+};
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Softmax',
+    what: 'Turns the values along one axis into probabilities: each becomes positive and they sum to 1 along that axis.',
+    formula: 'yᵢ = eˣⁱ / Σⱼ eˣʲ along the axis',
+    when: 'At the end of a classifier (axis -1), or to normalise scores over steps (axis 1).',
+  },
+  digest: (p) => (p.axis === undefined || p.axis === -1 ? '' : `axis ${String(p.axis)}`),
+  // No outputActivation: the loss plan (shared/codegen/loss.ts) recognises an output softmax on
+  // Dense/Conv2D/Activation only, so claiming one here would make lint H103 promise a PyTorch
+  // model that returns logits, which it does not for this block.
+  featureMapOutput: true,
+};
+
+// ─── end explain ───
+
+export const SoftmaxLayer: LayerDef = {
+  type: 'Softmax',
+  group: 'Activations',
+  kerasName: 'Softmax',
+  torchName: 'nn.Softmax',
+  summary: 'Turns scores into probabilities that sum to 1 along one axis (the last by default).',
+  params: [
+    {
+      name: 'axis',
+      label: 'Axis',
+      kind: 'int',
+      default: -1,
+      min: -6,
+      max: 5,
+      help: 'Counted as in Keras: 1 is the first axis after the batch axis, -1 the last.',
+    },
+  ],
+  inputs: { min: 1, max: 1 },
+  inferShape: ([input], p) => {
+    if (kerasAxis(p.axis as number, input!.length) === null) {
+      return {
+        ok: false,
+        code: 'E002',
+        message: `Softmax axis ${p.axis as number} does not exist for input ${formatShape(input!)} (axis 0 is the batch axis)`,
+      };
+    }
+    return ok(input!);
+  },
+  paramCount: () => NO_PARAMS,
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};

@@ -1,0 +1,203 @@
+/**
+ * Back-end hooks shared by the element-wise merge kinds Multiply, Subtract, Average, Maximum and
+ * Minimum (Add has its own): all broadcast by Keras's rule (a shorter input gets size-1 axes
+ * after the batch axis, then sizes must match or be 1; keras/src/layers/merging/base_merge.py)
+ * and hold no weights. Each kind's module picks its hooks here by its Keras class name.
+ */
+import * as explain from './backends/explain.ts';
+import * as keras from './backends/keras.ts';
+import * as onnx from './backends/onnx.ts';
+import * as tfjs from './backends/tfjs.ts';
+import * as torch from './backends/torch.ts';
+import { mixingLayers } from './mixing-tfjs.ts';
+
+export type ElementwiseMerge = 'Multiply' | 'Subtract' | 'Average' | 'Maximum' | 'Minimum';
+
+/** Keras: `layers.<Class>(name=...)([a, b, ...])`; no config beyond the name. */
+export function mergeKeras(className: ElementwiseMerge): keras.Hooks {
+  return {
+    classNames: [className],
+    config: keras.nameOnly(className),
+    callStyle: { positional: [], defaults: {} },
+    fromConfig: () => ({ params: {} }),
+    weightOrder: [],
+  };
+}
+
+/** The PyTorch expression of the merge of `terms` (already broadcast as Keras does). */
+function torchMergeExpr(kind: ElementwiseMerge, terms: readonly string[]): string {
+  switch (kind) {
+    case 'Multiply':
+      return terms.join(' * ');
+    case 'Subtract':
+      return `${terms[0]} - ${terms[1]}`;
+    case 'Average':
+      return `(${terms.join(' + ')}) / ${terms.length}`;
+    case 'Maximum':
+    case 'Minimum': {
+      const f = kind === 'Maximum' ? 'torch.maximum' : 'torch.minimum';
+      return terms.slice(1).reduce((acc, t) => `${f}(${acc}, ${t})`, terms[0]!);
+    }
+  }
+}
+
+/**
+ * PyTorch: one expression over the inputs, each made to broadcast as in Keras
+ * (`torch.broadcastOperand`: lower-rank inputs get size-1 axes after the batch axis, in the
+ * layout the file holds the output in), e.g. Maximum of three: `torch.maximum(torch.maximum(a, b), c)`.
+ */
+export function mergeTorch(kind: ElementwiseMerge): torch.Hooks {
+  return {
+    plan: (ctx) => ({
+      steps: [
+        {
+          fn: (_, ins) =>
+            torchMergeExpr(
+              kind,
+              ins.map((v, i) => torch.broadcastOperand(v, ctx.inputs[i]!.shape, ctx.output.shape)),
+            ),
+        },
+      ],
+    }),
+  };
+}
+
+/**
+ * The inputs of an element-wise ONNX node at the output's rank: ONNX broadcasts from the last
+ * axis with the batch axis counted, Keras inserts the missing axes after the batch axis, so a
+ * shorter input is reshaped first: `(N, 3)` → `(N, 1, 1, 3)` for a `(4, 4, 3)` output.
+ */
+export function liftedInputs(ctx: onnx.ExportContext): string[] {
+  const { g, op, ins } = ctx;
+  const rank = op.outputShape.length;
+  return ins.map((t, i) => {
+    const shape = op.inputShapes[i]!;
+    if (shape.length === rank) return t;
+    const target = [0, ...Array<number>(rank - shape.length).fill(1), ...shape];
+    return g.node(
+      `${op.name}/Expand${i}`,
+      'Reshape',
+      [t, g.int64s(`${op.name}/shape${i}`, target)],
+      `${op.name}/Expand${i}`,
+    );
+  });
+}
+
+/**
+ * ONNX: `Mul` (chained for more than two inputs: ONNX Mul takes two), `Sub`, and the variadic
+ * `Mean`, `Max`, `Min` (onnx/docs/Operators.md), on inputs lifted to the output's rank.
+ */
+const ONNX_OP: Record<ElementwiseMerge, string> = {
+  Multiply: 'Mul',
+  Subtract: 'Sub',
+  Average: 'Mean',
+  Maximum: 'Max',
+  Minimum: 'Min',
+};
+
+export function mergeOnnx(kind: ElementwiseMerge): onnx.Hooks {
+  return {
+    import: [
+      {
+        ops: [ONNX_OP[kind]],
+        // Element-wise on channels-last tensors; a constant operand (a scale, a cap) is another
+        // kind's, so the claim declines it.
+        match: (node, ctx) => {
+          if (node.inputs.some((t) => ctx.inits.has(t))) return false;
+          const ins = node.inputs.map((t) => ctx.stateOf(node, t));
+          for (const st of ins) ctx.requireChannelsLast(st, node.opType);
+          if (ins.length < 2) ctx.alias(node, ins[0]!);
+          else ctx.addLayer(node, kind, {}, ins, null);
+        },
+      },
+    ],
+    export: (ctx) => {
+      const { g, op } = ctx;
+      const n = op.name;
+      const xs = liftedInputs(ctx);
+      switch (kind) {
+        case 'Multiply':
+          return xs
+            .slice(1)
+            .reduce(
+              (acc, x, i) =>
+                g.node(`${n}/Mul${i}`, 'Mul', [acc, x], i === xs.length - 2 ? n : `${n}/Mul${i}`),
+              xs[0]!,
+            );
+        case 'Subtract':
+          return g.node(`${n}/Sub`, 'Sub', xs, n);
+        case 'Average':
+          return g.node(`${n}/Mean`, 'Mean', xs, n);
+        case 'Maximum':
+          return g.node(`${n}/Max`, 'Max', xs, n);
+        case 'Minimum':
+          return g.node(`${n}/Min`, 'Min', xs, n);
+      }
+    },
+  };
+}
+
+/**
+ * TF.js: tfjs-layers' `multiply` and `average` (Keras's broadcasting rule, tfjs-layers
+ * src/layers/merge.ts `Merge`); Subtract (tfjs-layers has none), Maximum and Minimum (whose
+ * tfjs-core gradients fail when inputs broadcast) are `mixing-tfjs.ts`'s layers. FLOPs: one per output value per input after the first (Average: one more, the
+ * division).
+ */
+export function mergeTfjs(kind: ElementwiseMerge): tfjs.Hooks {
+  return {
+    layers: (tf, op) => {
+      const name = op.name;
+      switch (kind) {
+        case 'Multiply':
+          return [tf.layers.multiply({ name })];
+        case 'Subtract':
+          return [new (mixingLayers(tf).Subtract)({ name })];
+        case 'Average':
+          return [tf.layers.average({ name })];
+        case 'Maximum':
+          return [new (mixingLayers(tf).Maximum)({ name })];
+        case 'Minimum':
+          return [new (mixingLayers(tf).Minimum)({ name })];
+      }
+    },
+    forwardFlops: (op) => (op.inputShapes.length - (kind === 'Average' ? 0 : 1)) * tfjs.outSize(op),
+  };
+}
+
+const CARDS: Record<ElementwiseMerge, explain.Card> = {
+  Multiply: {
+    title: 'Multiply',
+    what: 'Multiplies its inputs element by element. Sizes must match, or be 1, on each axis counted from the last (Keras broadcasting).',
+    formula: 'y = x₁ · x₂ · …',
+    when: 'Gating: one branch (e.g. a sigmoid) scales another, as in attention and LSTM-style gates.',
+  },
+  Subtract: {
+    title: 'Subtract',
+    what: 'Subtracts its second input from its first, element by element. Sizes must match, or be 1, on each axis counted from the last.',
+    formula: 'y = x₁ − x₂',
+    when: 'Differences between two branches, e.g. comparing two encodings (Siamese networks).',
+  },
+  Average: {
+    title: 'Average',
+    what: 'Averages its inputs element by element. Sizes must match, or be 1, on each axis counted from the last.',
+    formula: 'y = (x₁ + x₂ + … + xₙ) / n',
+    when: 'Ensembles: averaging the predictions of several branches.',
+  },
+  Maximum: {
+    title: 'Maximum',
+    what: 'Keeps, at every position, the largest value among its inputs. Sizes must match, or be 1, on each axis counted from the last.',
+    formula: 'y = max(x₁, x₂, …) element by element',
+    when: 'Merging branches by their strongest response (maxout-style).',
+  },
+  Minimum: {
+    title: 'Minimum',
+    what: 'Keeps, at every position, the smallest value among its inputs. Sizes must match, or be 1, on each axis counted from the last.',
+    formula: 'y = min(x₁, x₂, …) element by element',
+    when: 'Merging branches by their weakest response, e.g. a pessimistic ensemble.',
+  },
+};
+
+/** The explanation of an element-wise merge; it passes feature maps through. */
+export function mergeExplain(kind: ElementwiseMerge): explain.Hooks {
+  return { card: CARDS[kind], featureMapOutput: true };
+}
