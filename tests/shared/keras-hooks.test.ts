@@ -176,10 +176,10 @@ describe('keras generator: optional hooks', () => {
     }
   }
 
-  it('by default a merge takes a list: layers.Add(name=...)([inputs, dense])', () => {
+  it('by default a merge takes a list: layers.Add(name=...)([inputs, d])', () => {
     const result = generateCode(branchedProject(), 'keras');
     if (!result.ok) throw new Error('must lower');
-    expect(result.code.code).toContain('add = layers.Add(name="add")([inputs, dense])');
+    expect(result.code.code).toContain('sum = layers.Add(name="sum")([inputs, d])');
   });
 
   it('expression, callArgs and pythonHelpers (written once per key) reach the file', () => {
@@ -196,7 +196,7 @@ describe('keras generator: optional hooks', () => {
         const result = generateCode(branchedProject(), 'keras');
         if (!result.ok) throw new Error('must lower');
         const code = result.code.code;
-        expect(code).toContain('add = SumOf(name="add")(inputs, dense)');
+        expect(code).toContain('sum = SumOf(name="sum")(inputs, d)');
         expect(code.split('class SumOf(layers.Add):').length).toBe(2);
         expect(code.indexOf('class SumOf')).toBeLessThan(code.indexOf('def build_model():'));
       },
