@@ -254,6 +254,11 @@ const FILE_NAMES = new Set(
   'F DataLoader TensorDataset DistributedSampler DDP SummaryWriter Permute'.split(' '),
 );
 
+/** `, int64 token ids (torch.long)` for an Input of dtype int32; '' for float inputs. */
+function tokenIds(input: IrOp): string {
+  return input.params.dtype === 'int32' ? ', int64 token ids (torch.long)' : '';
+}
+
 function describeShape(shape: Shape): string {
   const t = torchShape(shape);
   return heldSpatialRank(shape) > 0
@@ -303,7 +308,7 @@ function writeModuleClass(
     w.line(`"""${pyDocText(source.name)}, the network drawn in Netwright.`);
     w.line('');
     w.line(
-      `Input: ${describeShape(input.outputShape)}${heldSpatialRank(input.outputShape) > 0 ? ', channels first as PyTorch convolutions expect' : ''}.`,
+      `Input: ${describeShape(input.outputShape)}${heldSpatialRank(input.outputShape) > 0 ? ', channels first as PyTorch convolutions expect' : ''}${tokenIds(input)}.`,
     );
     const outputWhat = plan.logitsActivation
       ? `logits ${describeShape(output.outputShape)}; predict_proba() gives probabilities`
@@ -531,7 +536,7 @@ function writeSequentialModel(
     w.line(`"""${pyDocText(source.name)}, the network drawn in Netwright, as nn.Sequential.`);
     w.line('');
     w.line(
-      `Input: ${describeShape(input.outputShape)}. Output: ${plan.logitsActivation ? 'logits ' : ''}${describeShape(output.outputShape)}.`,
+      `Input: ${describeShape(input.outputShape)}${tokenIds(input)}. Output: ${plan.logitsActivation ? 'logits ' : ''}${describeShape(output.outputShape)}.`,
     );
     w.line('"""');
     w.line('return nn.Sequential(');
@@ -667,6 +672,8 @@ function writeMain(
     w.blank();
     writeMainData(w);
     w.line('x, y = torch.from_numpy(x), torch.from_numpy(y)');
+    if (ir.ops[0]!.params.dtype === 'int32')
+      w.line('x = x.long()  # token ids: nn.Embedding looks up int64 (torch.long) indices');
     if (inputRank > 0)
       w.line(
         `x = x.permute(${dims(toChannelsFirst(inputRank))})  # channels first: (N, H, W, C) → (N, C, H, W)`,

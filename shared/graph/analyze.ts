@@ -206,6 +206,11 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     const inputShapes = info.inputs.map((e) => nodes.get(e.source)!.shape);
     if (inputShapes.some((s) => s === undefined)) continue;
     const shapes = inputShapes as Shape[];
+    const dtypeProblem = tokenIdProblem(info, nodes);
+    if (dtypeProblem) {
+      diagnostics.push(error('E002', dtypeProblem, { nodeId: id }));
+      continue;
+    }
     const result = def.inferShape(shapes, info.params);
     if (!result.ok) {
       diagnostics.push(error(result.code, result.message, { nodeId: id }));
@@ -235,6 +240,31 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
     );
   }
   return { diagnostics, nodes, edgeShapes, order, inputIds, outputIds, totals };
+}
+
+/** The element type a block outputs: an Input's `dtype`; every other kind gives float32. */
+function outputDtype(info: NodeInfo): string {
+  return info.def?.type === 'Input' ? String(info.params.dtype ?? 'float32') : 'float32';
+}
+
+/**
+ * Why a block cannot read what is wired into it, element type-wise, or null: a kind that reads
+ * token ids (`readsTokenIds`, Embedding) needs an int32 Input, and int32 ids feed only such kinds.
+ */
+function tokenIdProblem(info: NodeInfo, nodes: ReadonlyMap<string, NodeInfo>): string | null {
+  const label = nodeDisplayName(info.node);
+  for (const edge of info.inputs) {
+    const source = nodes.get(edge.source)!;
+    const from = nodeDisplayName(source.node);
+    const ints = outputDtype(source) === 'int32';
+    if (info.def?.readsTokenIds && !ints) {
+      return `${label} reads token ids (whole numbers from 0 to input_dim - 1) but ${from} gives float32 values: wire it straight from an Input whose data type is int32`;
+    }
+    if (!info.def?.readsTokenIds && ints) {
+      return `${label} takes float32 values but ${from} gives int32 token ids: put an Embedding between them, or set the Input's data type to float32`;
+    }
+  }
+  return null;
 }
 
 /** Describes what a block outputs, e.g. `(None, 128)`, or `?` when unknown. */

@@ -65,6 +65,9 @@ function channelsFirstOps(): Set<string> {
   );
 }
 
+/** ONNX tensor element types of integers (INT8, UINT8 … INT64, UINT64): token-id inputs. */
+const INT_ELEM_TYPES = new Set([2, 3, 4, 5, 6, 7, 12, 13]);
+
 /** The Flatten, Squeeze or Reshape that ends a `gap4d` output (`[N, C, 1, 1]` → `[N, C]`). */
 const SQUEEZES = new Set(['Flatten', 'Squeeze', 'Reshape']);
 
@@ -142,10 +145,12 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   const nchw =
     inShape.length === 3 && nodes.some((n) => n.inputs[0] === input.name && firstOps.has(n.opType));
   if (nchw) inShape = [inShape[1]!, inShape[2]!, inShape[0]!];
+  // An integer graph input carries token ids: an Input of dtype int32 (for an Embedding).
+  const ids = INT_ELEM_TYPES.has(input.elemType);
   const inputLayer: ImportedLayer = {
     name: input.name,
     type: 'Input',
-    params: { shape: inShape },
+    params: ids ? { shape: inShape, dtype: 'int32' } : { shape: inShape },
     inputs: [],
   };
   layers.push(inputLayer);

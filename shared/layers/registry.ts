@@ -13,6 +13,11 @@ import { LayerNormalizationLayer } from './kinds/layer-normalization.ts';
 import { MaxPooling2DLayer } from './kinds/max-pooling2d.ts';
 import { ReshapeLayer } from './kinds/reshape.ts';
 // ── imports: sequence kinds (Embedding, recurrent layers) ──
+import { BidirectionalLayer } from './kinds/bidirectional.ts';
+import { EmbeddingLayer } from './kinds/embedding.ts';
+import { GRULayer } from './kinds/gru.ts';
+import { LSTMLayer } from './kinds/lstm.ts';
+import { SimpleRNNLayer } from './kinds/simple-rnn.ts';
 // ── end imports: sequence ──
 // ── imports: conv1d kinds (1-D convolution, pooling, 2-D resizing) ──
 import { AveragePooling1DLayer } from './kinds/average-pooling1d.ts';
@@ -69,6 +74,11 @@ export const LAYERS: readonly LayerDef[] = [
   AddLayer,
   ConcatenateLayer,
   // ── sequence kinds ──
+  EmbeddingLayer,
+  SimpleRNNLayer,
+  LSTMLayer,
+  GRULayer,
+  BidirectionalLayer,
   // ── end sequence ──
   // ── conv1d kinds ──
   Conv1DLayer,

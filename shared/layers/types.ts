@@ -57,6 +57,11 @@ export interface LayerFront {
   inferShape(inputs: readonly Shape[], params: ResolvedParams): ShapeResult;
   /** Parameter count as Keras counts it. */
   paramCount(inputs: readonly Shape[], params: ResolvedParams): ParamCount;
+  /**
+   * True for kinds that read integer token ids (Embedding): their input must come straight from
+   * an Input of dtype int32, and an int32 Input may feed only such kinds (`analyzeGraph`, E002).
+   */
+  readsTokenIds?: boolean;
   /** Torch name shown on a block when it depends on params (e.g. Activation relu → nn.ReLU). */
   torchNameFor?(params: ResolvedParams): string;
 }

@@ -19,6 +19,8 @@ export interface DecodedAttr {
   s?: string;
   floats?: number[];
   ints?: number[];
+  /** A STRINGS attribute (e.g. a recurrent node's `activations`). */
+  strings?: string[];
   t?: DecodedTensor;
   /** True for graph-valued attributes (control flow), which importers do not support. */
   graph?: boolean;
@@ -124,6 +126,7 @@ function decodeAttr(m: ProtoMessage): DecodedAttr {
   if (m.has(6) || m.has(11)) a.graph = true;
   if (m.has(7)) a.floats = m.floats(7);
   if (m.has(8)) a.ints = m.ints(8);
+  if (m.has(9)) a.strings = m.strings(9);
   return a;
 }
 

@@ -69,7 +69,8 @@ export function buildOnnxModel(
       inputs: [
         {
           name: input.name,
-          elemType: DataType.FLOAT,
+          // An Input of dtype int32 (token ids) is an int32 graph input.
+          elemType: input.params.dtype === 'int32' ? DataType.INT32 : DataType.FLOAT,
           dims: ['batch', ...(input.params.shape as number[])],
         },
       ],

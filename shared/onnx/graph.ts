@@ -20,6 +20,14 @@ export const ints = (name: string, values: number[]): OnnxAttr => ({
 });
 /** An `INT` attribute, e.g. `int('axis', -1)`. */
 export const int = (name: string, i: number): OnnxAttr => ({ name, type: AttrType.INT, i });
+/** A `STRING` attribute, e.g. `string('direction', 'bidirectional')`. */
+export const string = (name: string, s: string): OnnxAttr => ({ name, type: AttrType.STRING, s });
+/** A `STRINGS` attribute, e.g. `strings('activations', ['Relu'])`. */
+export const strings = (name: string, values: string[]): OnnxAttr => ({
+  name,
+  type: AttrType.STRINGS,
+  strings: values,
+});
 /** A `FLOAT` attribute, e.g. `float('epsilon', 1e-3)`. */
 export const float = (name: string, f: number): OnnxAttr => ({ name, type: AttrType.FLOAT, f });
 

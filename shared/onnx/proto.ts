@@ -8,8 +8,16 @@ export const ONNX_IR_VERSION = 8;
 /** Opset 17: the newest that python3-onnx 1.12's checker knows; has LayerNormalization. */
 export const ONNX_OPSET = 17;
 
-export const DataType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
-export const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const AttrType = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+} as const;
 
 export interface OnnxTensor {
   name: string;
@@ -25,7 +33,8 @@ export type OnnxAttr =
   | { name: string; type: 2; i: number }
   | { name: string; type: 3; s: string }
   | { name: string; type: 6; floats: number[] }
-  | { name: string; type: 7; ints: number[] };
+  | { name: string; type: 7; ints: number[] }
+  | { name: string; type: 8; strings: string[] };
 
 export interface OnnxNode {
   name: string;
@@ -98,6 +107,9 @@ function writeAttr(w: ProtoWriter, a: OnnxAttr): void {
       break;
     case AttrType.INTS:
       for (const i of a.ints) w.varint(8, i);
+      break;
+    case AttrType.STRINGS:
+      for (const str of a.strings) w.string(9, str);
       break;
   }
   w.varint(20, a.type);

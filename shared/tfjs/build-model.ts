@@ -82,14 +82,16 @@ export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {})
   if (!input || input.type !== 'Input')
     throw new Error('TF.js back-end: the IR must start with an Input op');
   const shape = input.params.shape as number[];
+  // Token ids (an Input of dtype int32) enter as int32, as Keras's keras.Input(dtype="int32").
+  const dtype = input.params.dtype === 'int32' ? 'int32' : 'float32';
   const modelName = options.name ?? 'model';
   if (ir.isChain) {
-    const layers: Layer[] = [tf.layers.inputLayer({ name: input.name, inputShape: shape })];
+    const layers: Layer[] = [tf.layers.inputLayer({ name: input.name, inputShape: shape, dtype })];
     ir.ops.slice(1).forEach((op, i) => layers.push(...layersFor(tf, op, i + 1, options.seed)));
     return tf.sequential({ name: modelName, layers });
   }
   const outputs = new Map<string, SymbolicTensor>();
-  const x = tf.input({ name: input.name, shape });
+  const x = tf.input({ name: input.name, shape, dtype });
   outputs.set(input.id, x);
   ir.ops.slice(1).forEach((op, i) => {
     const ins = op.inputs.map((id, port) => {

@@ -75,6 +75,31 @@ const cnnSymmetricBlocks: Block[] = [
   ['out', 'Dense', { units: 1, activation: 'sigmoid' }],
 ];
 
+const sequenceBlocks: Block[] = [
+  ['in', 'Input', { shape: [12], dtype: 'int32' }],
+  ['emb', 'Embedding', { input_dim: 50, output_dim: 8 }],
+  ['bi_lstm', 'Bidirectional', { layer: 'LSTM', units: 6, return_sequences: true }],
+  [
+    'bi_gru',
+    'Bidirectional',
+    { layer: 'GRU', units: 4, return_sequences: true, merge_mode: 'sum' },
+  ],
+  [
+    'bi_rnn',
+    'Bidirectional',
+    { layer: 'SimpleRNN', units: 4, return_sequences: true, merge_mode: 'mul' },
+  ],
+  [
+    'bi_ave',
+    'Bidirectional',
+    { layer: 'LSTM', units: 3, return_sequences: true, merge_mode: 'ave' },
+  ],
+  ['rnn', 'SimpleRNN', { units: 5, activation: 'relu', return_sequences: true }],
+  ['gru', 'GRU', { units: 4, return_sequences: true, use_bias: false }],
+  ['lstm', 'LSTM', { units: 4 }],
+  ['out', 'Dense', { units: 3, activation: 'softmax' }],
+];
+
 export const CATALOGUE_PROJECTS: Project[] = [
   project('Every vector layer', vectorBlocks, chain(vectorBlocks.map((b) => b[0]))),
   project('CNN with same padding', cnnBlocks, chain(cnnBlocks.map((b) => b[0])), {
@@ -177,6 +202,13 @@ export const CATALOGUE_PROJECTS: Project[] = [
     { dataset: 'penguins', loss: 'mse' },
   ),
   // ── sequence kinds ──
+  // Token ids through every recurrent kind, each merge mode of Bidirectional.
+  project(
+    'Text: ids, Embedding and recurrent layers',
+    sequenceBlocks,
+    chain(sequenceBlocks.map((b) => b[0])),
+    { dataset: 'blobs', loss: 'categorical_crossentropy' },
+  ),
   // ── end sequence ──
   // ── conv1d kinds ──
   // A sequence model: Conv1D 'same' with stride 2 pads more after than before; both 1-D poolings

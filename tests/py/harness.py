@@ -25,12 +25,16 @@ def load_module(path, name):
     return module
 
 
-def synthetic_loader(input_shape, targets, units, n=40):
-    """A load_data() stand-in: n random examples shaped like the Keras input (channels last)."""
+def synthetic_loader(input_shape, targets, units, n=40, ids=None):
+    """A load_data() stand-in: n random examples shaped like the Keras input (channels last);
+    token ids in 0..ids-1 (int32) when `ids` is given."""
 
     def load_data():
         rng = np.random.default_rng(0)
-        x = rng.normal(size=(n,) + tuple(input_shape)).astype("float32")
+        if ids:
+            x = rng.integers(0, ids, size=(n,) + tuple(input_shape)).astype("int32")
+        else:
+            x = rng.normal(size=(n,) + tuple(input_shape)).astype("float32")
         if targets == "values":
             y = rng.normal(size=n).astype("float32")
         elif targets == "binary":
@@ -40,6 +44,15 @@ def synthetic_loader(input_shape, targets, units, n=40):
         return x, y
 
     return load_data
+
+
+def example_batch(entry, n):
+    """A random input batch: token ids in 0..ids-1 for an int32 Input (entry "ids"), else normal."""
+    import torch
+
+    if entry.get("ids"):
+        return torch.randint(0, entry["ids"], (n, *entry["input"]))
+    return torch.randn(n, *entry["input"])
 
 
 def check_torch(entry, index):
@@ -53,17 +66,20 @@ def check_torch(entry, index):
         model.eval()
         torch.manual_seed(0)
         with torch.no_grad():
-            y = model(torch.randn(3, *entry["input"]))
+            y = model(example_batch(entry, 3))
         out["output"] = list(y.shape[1:])
         proba = getattr(model, "predict_proba", None) or getattr(module, "predict_proba", None)
         if proba is not None:
             with torch.no_grad():
-                p = proba(torch.randn(3, *entry["input"])) if hasattr(model, "predict_proba") else proba(model, torch.randn(3, *entry["input"]))
+                x = example_batch(entry, 3)
+                p = proba(x) if hasattr(model, "predict_proba") else proba(model, x)
             out["probaRange"] = [float(p.min()), float(p.max())]
         if entry.get("train"):
             module.EPOCHS = 1
             module.BATCH_SIZE = 16
-            module.load_data = synthetic_loader(entry["kerasInput"], entry["targets"], entry["units"])
+            module.load_data = synthetic_loader(
+                entry["kerasInput"], entry["targets"], entry["units"], ids=entry.get("ids")
+            )
             log = io.StringIO()
             with contextlib.redirect_stdout(log):
                 trained = module.main()
@@ -74,25 +90,42 @@ def check_torch(entry, index):
     return out
 
 
+def is_layer_call(node):
+    """True for `layers.X(...)` and `keras.Input(...)`."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return False
+    base = node.func.value
+    if not isinstance(base, ast.Name):
+        return False
+    return base.id == "layers" or (base.id == "keras" and node.func.attr == "Input")
+
+
+def call_value(node):
+    """An argument as data: a literal, or a layer passed to a wrapper (Bidirectional(LSTM(...)))
+    as {"className", "args", "kwargs"}."""
+    if is_layer_call(node):
+        return {
+            "className": node.func.attr,
+            "args": [call_value(a) for a in node.args],
+            "kwargs": {k.arg: call_value(k.value) for k in node.keywords},
+        }
+    return ast.literal_eval(node)
+
+
 def keras_calls(path):
-    """The `keras.Input(...)` / `layers.X(...)` constructor calls of a Keras file, in order."""
+    """The `keras.Input(...)` / `layers.X(...)` constructor calls of a Keras file, in order; a
+    layer built inside another's arguments is part of that call, not a call of its own."""
     tree = ast.parse(open(path, encoding="utf-8").read(), path)
+    nested = set()
+    for node in ast.walk(tree):
+        if is_layer_call(node):
+            for a in list(node.args) + [k.value for k in node.keywords]:
+                if is_layer_call(a):
+                    nested.add(id(a))
     calls = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
-            continue
-        base = node.func.value
-        if not isinstance(base, ast.Name):
-            continue
-        if base.id == "layers" or (base.id == "keras" and node.func.attr == "Input"):
-            calls.append(
-                {
-                    "className": node.func.attr,
-                    "line": node.lineno,
-                    "args": [ast.literal_eval(a) for a in node.args],
-                    "kwargs": {k.arg: ast.literal_eval(k.value) for k in node.keywords},
-                }
-            )
+        if is_layer_call(node) and id(node) not in nested:
+            calls.append({"line": node.lineno, **call_value(node)})
     calls.sort(key=lambda c: c["line"])
     return calls
 

@@ -80,7 +80,11 @@ const KERAS: Record<
 > = {
   // https://keras.io/api/layers/core_layers/input/
   // keras.Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None, optional=False)
-  Input: { positional: ['shape', 'batch_size', 'dtype'], required: ['shape'], defaults: {} },
+  Input: {
+    positional: ['shape', 'batch_size', 'dtype'],
+    required: ['shape'],
+    defaults: { dtype: null },
+  },
   // https://keras.io/api/layers/core_layers/dense/
   // Dense(units, activation=None, use_bias=True, kernel_initializer="glorot_uniform", ...)
   Dense: {
@@ -166,6 +170,62 @@ const KERAS: Record<
   // https://keras.io/api/layers/merging_layers/add/  Add(**kwargs)
   Add: { positional: [], required: [], defaults: {} },
   // ── sequence kinds ──
+  // https://keras.io/api/layers/core_layers/embedding/
+  // Embedding(input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
+  //           embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, **kwargs)
+  Embedding: {
+    positional: ['input_dim', 'output_dim'],
+    required: ['input_dim', 'output_dim'],
+    defaults: { mask_zero: false },
+  },
+  // https://keras.io/api/layers/recurrent_layers/simple_rnn/
+  // SimpleRNN(units, activation="tanh", use_bias=True, ..., dropout=0.0, recurrent_dropout=0.0,
+  //           return_sequences=False, return_state=False, go_backwards=False, stateful=False, ...)
+  SimpleRNN: {
+    positional: ['units', 'activation', 'use_bias'],
+    required: ['units'],
+    defaults: { activation: 'tanh', use_bias: true, return_sequences: false, go_backwards: false },
+  },
+  // https://keras.io/api/layers/recurrent_layers/lstm/
+  // LSTM(units, activation="tanh", recurrent_activation="sigmoid", use_bias=True, ...,
+  //      unit_forget_bias=True, ..., return_sequences=False, return_state=False, go_backwards=False, ...)
+  LSTM: {
+    positional: ['units', 'activation', 'recurrent_activation', 'use_bias'],
+    required: ['units'],
+    defaults: {
+      activation: 'tanh',
+      recurrent_activation: 'sigmoid',
+      use_bias: true,
+      unit_forget_bias: true,
+      return_sequences: false,
+      go_backwards: false,
+    },
+  },
+  // https://keras.io/api/layers/recurrent_layers/gru/
+  // GRU(units, activation="tanh", recurrent_activation="sigmoid", use_bias=True, ...,
+  //     return_sequences=False, return_state=False, go_backwards=False, stateful=False,
+  //     unroll=False, reset_after=True, use_cudnn="auto", **kwargs)
+  GRU: {
+    positional: ['units', 'activation', 'recurrent_activation', 'use_bias'],
+    required: ['units'],
+    defaults: {
+      activation: 'tanh',
+      recurrent_activation: 'sigmoid',
+      use_bias: true,
+      return_sequences: false,
+      go_backwards: false,
+      reset_after: true,
+    },
+  },
+  // https://keras.io/api/layers/recurrent_layers/bidirectional/
+  // Bidirectional(layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs); the
+  // wrapped layer's units and return_sequences are read from its own call (see `unwrap`), its
+  // return_sequences defaulting to False as documented for each recurrent layer.
+  Bidirectional: {
+    positional: ['layer', 'merge_mode'],
+    required: ['layer', 'units'],
+    defaults: { merge_mode: 'concat', return_sequences: false },
+  },
   // ── end sequence ──
   // ── conv1d kinds ──
   // https://keras.io/api/layers/convolution_layers/convolution1d/
@@ -448,6 +508,8 @@ function meaning(
     if (PAIRS.has(key) && typeof v === 'number') out[key] = [v, v];
   }
   if ('activation' in out && out.activation === null) out.activation = 'linear';
+  // keras.io (Input): dtype None means keras.config.floatx(), float32 by default.
+  if ('dtype' in out && out.dtype === null) out.dtype = 'float32';
   if ('pool_size' in out && out.strides === null) out.strides = out.pool_size!;
   if ('target_shape' in out && inferred) {
     const shape = out.target_shape as number[];
@@ -456,6 +518,30 @@ function meaning(
     out.target_shape = [...inferred];
   }
   return out;
+}
+
+/**
+ * A wrapper's call (`Bidirectional(LSTM(3, return_sequences=True), merge_mode="sum")`) as the
+ * block's flat config: `layer` is the wrapped class name, with its `units` and
+ * `return_sequences`; every other argument of the wrapped call must be absent (the wrapped layer
+ * keeps Keras's defaults). Other calls are returned unchanged.
+ */
+function unwrap(call: Call): Call {
+  const inner = call.args[0] as unknown;
+  if (call.className !== 'Bidirectional' || typeof inner !== 'object' || inner === null)
+    return call;
+  const { className, args, kwargs } = inner as Call;
+  const { units, return_sequences: sequences, ...rest } = kwargs;
+  expect(rest, 'the wrapped layer keeps its Keras defaults').toEqual({});
+  return {
+    className: call.className,
+    args: [className, ...call.args.slice(1)],
+    kwargs: {
+      units: units ?? args[0]!,
+      ...(sequences === undefined ? {} : { return_sequences: sequences }),
+      ...call.kwargs,
+    },
+  };
 }
 
 /** The full config a generated Keras call means: positional args named, documented defaults. */
@@ -541,7 +627,7 @@ withPython.describe('generated Keras', () => {
         // TF.js computes a Reshape's output shape itself: it resolves the -1.
         const inferred =
           op.type === 'Reshape' ? (layer!.outputShape as number[]).slice(1) : undefined;
-        const written = meaning(callConfig(fileCalls[j]!), inferred, node.type);
+        const written = meaning(callConfig(unwrap(fileCalls[j]!)), inferred, node.type);
         const wanted = meaning(nodeConfig(node), inferred, node.type);
         if (op.type === 'Concatenate' && typeof wanted.axis === 'number' && wanted.axis < 0) {
           // The generated code writes the equivalent positive axis (Keras counts a negative
@@ -552,6 +638,24 @@ withPython.describe('generated Keras', () => {
         if (!layer) return;
         // TF.js's own config of the layer built from the IR (keys in camelCase there).
         const tfConfig = layer.getConfig();
+        if (op.type === 'Bidirectional') {
+          // TF.js nests the wrapped layer ({layer: {className, config}, mergeMode}); its GRU is
+          // Netwright's reset_after GRU class (tfjs-layers' own GRU is reset_after=False).
+          const inner = tfConfig.layer as { className: string; config: Record<string, unknown> };
+          expect([
+            op.id,
+            inner.className,
+            inner.config.units,
+            inner.config.returnSequences,
+          ]).toEqual([
+            op.id,
+            wanted.layer === 'GRU' ? 'NetwrightGRU' : wanted.layer,
+            wanted.units,
+            wanted.return_sequences,
+          ]);
+          expect([op.id, tfConfig.mergeMode]).toEqual([op.id, wanted.merge_mode]);
+          return;
+        }
         const leaky = wanted.activation === 'leaky_relu';
         for (const [key, value] of Object.entries(wanted)) {
           if (op.type === 'LeakyReLU' && key === 'negative_slope') {

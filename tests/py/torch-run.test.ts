@@ -7,7 +7,11 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { generatePytorch, type PytorchOptions } from '../../shared/codegen/pytorch.ts';
+import {
+  generatePytorch,
+  torchTrainableCount,
+  type PytorchOptions,
+} from '../../shared/codegen/pytorch.ts';
 import { lossPlan } from '../../shared/codegen/loss.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
@@ -110,6 +114,15 @@ withPython.describe('generated PyTorch runs under /usr/bin/python3', () => {
         file,
         input: channelsFirst(ir.ops[0]!.outputShape),
         kerasInput: ir.ops[0]!.outputShape,
+        // Token ids (an int32 Input): random ids below the smallest Embedding vocabulary.
+        ids:
+          ir.ops[0]!.params.dtype === 'int32'
+            ? Math.min(
+                ...ir.ops
+                  .filter((o) => o.type === 'Embedding')
+                  .map((o) => o.params.input_dim as number),
+              )
+            : null,
         targets: plan.targets,
         units: plan.units,
         train: c.options.includeTraining !== false,
@@ -125,7 +138,8 @@ withPython.describe('generated PyTorch runs under /usr/bin/python3', () => {
     const r = results.get(c.title)!;
     expect(r.error ?? '').toBe('');
     const ir = lower(c.project);
-    expect(r.trainable).toBe(ir.totals.trainable);
+    // Keras's count, except where PyTorch keeps more (LSTM/SimpleRNN: two bias vectors).
+    expect(r.trainable).toBe(torchTrainableCount(ir));
     // Feature maps come out channels first, (C, H, W); everything else as in Keras.
     expect(r.output).toEqual(channelsFirst(ir.ops.at(-1)!.outputShape));
     const plan = lossPlan(ir, c.project.training.loss);

@@ -39,6 +39,8 @@ interface Case {
   shape: number[];
   blocks: Block[];
   wires: string[];
+  /** Token-id input: examples are whole numbers in 0..ids-1 (an int32 Input and an Embedding). */
+  ids?: number;
 }
 
 const CLASSES = 3;
@@ -215,6 +217,55 @@ const CASES: Case[] = [
     ],
     wires: ['in->a', 'in->b', 'a->m:0', 'b->m:1', 'm->out'],
   })),
+  // Sequence kinds: (steps, features) inputs; token ids through an Embedding.
+  chain(
+    'SimpleRNN relu, return_sequences',
+    [5, 3],
+    [
+      ['r', 'SimpleRNN', { units: 4, activation: 'relu', return_sequences: true }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain('LSTM', [5, 3], [['l', 'LSTM', { units: 4 }]]),
+  chain(
+    'GRU (reset_after) without bias, return_sequences',
+    [5, 3],
+    [
+      ['g', 'GRU', { units: 4, use_bias: false, return_sequences: true }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain(
+    'Bidirectional GRU sum',
+    [5, 3],
+    [['b', 'Bidirectional', { layer: 'GRU', units: 3, merge_mode: 'sum' }]],
+  ),
+  chain(
+    'Bidirectional LSTM concat, return_sequences',
+    [5, 3],
+    [
+      ['b', 'Bidirectional', { layer: 'LSTM', units: 3, return_sequences: true }],
+      ['f', 'Flatten'],
+    ],
+  ),
+  chain(
+    'Bidirectional SimpleRNN mul',
+    [5, 3],
+    [['b', 'Bidirectional', { layer: 'SimpleRNN', units: 3, merge_mode: 'mul' }]],
+  ),
+  {
+    name: 'Embedding on int32 ids',
+    kinds: ['Input', 'Embedding', 'Flatten', 'Dense'],
+    shape: [6],
+    ids: 5,
+    blocks: [
+      ['in', 'Input', { shape: [6], dtype: 'int32' }],
+      ['e', 'Embedding', { input_dim: 5, output_dim: 4 }],
+      ['f', 'Flatten'],
+      head,
+    ],
+    wires: ['in->e', 'e->f', 'f->out'],
+  },
   // ── conv2d kinds ── (the random ones are seeded: cpu and wasm draw the same noise and masks)
   chain('Conv2DTranspose same stride 2 (crop after), relu', img, [
     [
@@ -371,12 +422,17 @@ function irOf(c: Case): ModelIR {
   return r.ir;
 }
 
-/** 96 examples of shape `shape`, labels from a fixed linear rule (learnable). */
-function datasetFor(shape: number[]): Dataset {
+/**
+ * 96 examples of shape `shape`, labels from a fixed linear rule (learnable); with `ids`, whole
+ * numbers in 0..ids-1 (token ids) instead of values in [-1, 1).
+ */
+function datasetFor(shape: number[], ids?: number): Dataset {
   const size = shape.reduce((a, b) => a * b, 1);
   const random = rng(3);
   const count = 96;
-  const x = Float32Array.from({ length: count * size }, () => random() * 2 - 1);
+  const x = Float32Array.from({ length: count * size }, () =>
+    ids ? Math.floor(random() * ids) : random() * 2 - 1,
+  );
   const w = Array.from({ length: CLASSES }, () =>
     Float32Array.from({ length: size }, () => random() - 0.5),
   );
@@ -447,7 +503,7 @@ describe('every catalogue layer kind trains on every backend', () => {
   for (const c of CASES) {
     describe(c.name, () => {
       const ir = irOf(c);
-      const data = datasetFor(c.shape);
+      const data = datasetFor(c.shape, c.ids);
       for (const backend of trainingBackends()) {
         it(`${backend}: gradients equal the cpu backend's`, async () => {
           const want = await gradients('cpu', ir, data);
@@ -498,7 +554,7 @@ describe('every catalogue layer kind trains on every backend', () => {
   // Self-contained (the tests may run in any order): one cpu gradient step of every case fills
   // KERNELS_USED with the kernels training ran, then each backend must have them all.
   it('every kernel those steps ran is registered on each backend, and on webgl', async () => {
-    for (const c of CASES) await gradients('cpu', irOf(c), datasetFor(c.shape));
+    for (const c of CASES) await gradients('cpu', irOf(c), datasetFor(c.shape, c.ids));
     expect(KERNELS_USED.size).toBeGreaterThan(20);
     expect(KERNELS_USED.has('Conv2DBackpropFilter')).toBe(true);
     // WebGL cannot start in Node, but @tensorflow/tfjs registers its kernels on import.

@@ -197,6 +197,9 @@ describe('cost model', () => {
       'ZeroPadding2D',
       'Cropping2D',
       // ── end conv1d ──
+      // ── sequence kinds (hand-worked in tests/shared/kinds-sequence.test.ts) ──
+      ...['Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'],
+      // ── end sequence ──
       // conv2d kinds: tests/shared/cost-conv2d.test.ts
       ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
       ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],

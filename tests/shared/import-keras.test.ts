@@ -99,7 +99,7 @@ describe('TF.js / Keras JSON import', () => {
         name: 'seq',
         layers: [
           { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 10, 4] } },
-          { class_name: 'LSTM', config: { name: 'lstm', units: 8 } },
+          { class_name: 'ConvLSTM1D', config: { name: 'conv_lstm', filters: 8 } },
           { class_name: 'Dense', config: { name: 'd', units: 3, activation: 'hard_sigmoid' } },
           { class_name: 'Dense', config: { name: 'ok', units: 3, activation: 'relu' } },
         ],
@@ -109,7 +109,7 @@ describe('TF.js / Keras JSON import', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toContain('Cannot import this Keras model');
-    expect(result.error).toContain('layer "lstm" (LSTM)');
+    expect(result.error).toContain('layer "conv_lstm" (ConvLSTM1D)');
     expect(result.error).toContain('layer "d" (Dense): activation "hard_sigmoid"');
     expect(result.error.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(2);
   });

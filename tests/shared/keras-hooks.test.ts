@@ -56,7 +56,7 @@ describe('keras hooks', () => {
       const params = defaultParams(def);
       const o =
         def.type === 'Input'
-          ? op('Input', { shape: [4, 4, 3] })
+          ? op('Input', { shape: [4, 4, 3], dtype: 'float32' })
           : def.type === 'Reshape'
             ? op('Reshape', { target_shape: [48] })
             : op(def.type, params);

@@ -41,6 +41,9 @@ describe('layer catalogue against Keras', () => {
       'ZeroPadding2D',
       'Cropping2D',
       // ── end conv1d ──
+      // ── sequence kinds (shapes and counts: tests/shared/kinds-sequence.test.ts) ──
+      ...['Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'],
+      // ── end sequence ──
       // conv2d kinds (shapes and counts: tests/shared/kinds-conv2d.test.ts)
       ...['Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'SpatialDropout2D'],
       ...['GaussianNoise', 'Rescaling', 'Permute', 'RepeatVector'],

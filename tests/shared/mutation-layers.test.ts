@@ -110,6 +110,13 @@ describe('layer metadata shown in the palette', () => {
       ZeroPadding2D: ['ZeroPadding2D', 'nn.ZeroPad2d', 'Convolution', 1, 1],
       Cropping2D: ['Cropping2D', 'tensor slicing', 'Convolution', 1, 1],
       // ── end conv1d ──
+      // ── sequence kinds ──
+      Embedding: ['Embedding', 'nn.Embedding', 'Core', 1, 1],
+      SimpleRNN: ['SimpleRNN', 'nn.RNN', 'Recurrent', 1, 1],
+      LSTM: ['LSTM', 'nn.LSTM', 'Recurrent', 1, 1],
+      GRU: ['GRU', 'nn.GRU', 'Recurrent', 1, 1],
+      Bidirectional: ['Bidirectional', 'nn.LSTM(bidirectional=True)', 'Recurrent', 1, 1],
+      // ── end sequence ──
       // conv2d kinds
       Conv2DTranspose: ['Conv2DTranspose', 'nn.ConvTranspose2d', 'Convolution', 1, 1],
       SeparableConv2D: ['SeparableConv2D', 'nn.Conv2d ×2', 'Convolution', 1, 1],
@@ -137,7 +144,7 @@ describe('layer metadata shown in the palette', () => {
 
   it('defaults as Keras documents them (Dense units aside, which Keras requires)', () => {
     const d = (t: string) => defaultParams(getLayer(t)!);
-    expect(d('Input')).toEqual({ shape: [784] });
+    expect(d('Input')).toEqual({ shape: [784], dtype: 'float32' });
     expect(d('Dense')).toEqual({ units: 32, activation: 'linear', use_bias: true });
     expect(d('Activation')).toEqual({ activation: 'relu' });
     expect(d('Dropout')).toEqual({ rate: 0.5 });

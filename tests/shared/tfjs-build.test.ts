@@ -179,6 +179,9 @@ describe('IR → TF.js model', () => {
       'ZeroPadding2D',
       'Cropping2D',
       // ── end conv1d ──
+      // ── sequence kinds (tests/shared/kinds-sequence.test.ts: an int32 Input for Embedding) ──
+      ...['Embedding', 'SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'],
+      // ── end sequence ──
     ]);
     expect(new Set(ir.ops.map((op) => op.type))).toEqual(
       new Set(LAYER_TYPES.filter((t) => !builtElsewhere.has(t))),

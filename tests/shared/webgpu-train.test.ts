@@ -114,6 +114,30 @@ const GRAPHS: Record<string, Row[]> = {
     ...out('k'),
   ]),
   // ── end conv1d ──
+  // ── sequence kinds (the image read as 12 steps of 6 values; ids: the values cast to int) ──
+  ...Object.fromEntries(
+    (
+      [
+        ['SimpleRNN', { units: 3, activation: 'relu', return_sequences: true }],
+        ['LSTM', { units: 3, return_sequences: true }],
+        ['GRU', { units: 3, return_sequences: true }],
+        ['Bidirectional', { layer: 'GRU', units: 2, return_sequences: true, merge_mode: 'sum' }],
+      ] as const
+    ).map(([kind, params]): [string, Row[]] => [
+      kind,
+      image([
+        ['seq', 'Reshape', { target_shape: [12, 6] }, ['in']],
+        ['k', kind, { ...params }, ['seq']],
+        ...out('k'),
+      ]),
+    ]),
+  ),
+  Embedding: [
+    ['in', 'Input', { shape: IMAGE, dtype: 'int32' }, []],
+    ['e', 'Embedding', { input_dim: 4, output_dim: 2 }, ['in']],
+    ...out('e'),
+  ],
+  // ── end sequence ──
   // conv2d kinds
   Conv2DTranspose: image([
     [

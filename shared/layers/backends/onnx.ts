@@ -67,7 +67,15 @@ import {
   toChannelsLast,
 } from '../layout.ts';
 
-export { GraphBuilder, OnnxExportError, float, int, ints } from '../../onnx/graph.ts';
+export {
+  GraphBuilder,
+  OnnxExportError,
+  float,
+  int,
+  ints,
+  string,
+  strings,
+} from '../../onnx/graph.ts';
 export * as layout from '../layout.ts';
 export { LEAKY_RELU_SLOPE } from '../activations.ts';
 export type { DecodedNode, DecodedTensor, WeightTensor };

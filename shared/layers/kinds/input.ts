@@ -13,19 +13,36 @@ const kerasHooks: keras.Hooks = {
   classNames: ['InputLayer'],
   config: (op) => ({
     className: 'Input',
-    config: { name: op.name, shape: keras.tuple(op.params.shape) },
+    config: {
+      name: op.name,
+      shape: keras.tuple(op.params.shape),
+      dtype: op.params.dtype as string,
+    },
   }),
-  callStyle: { positional: [], defaults: {} },
+  // keras.Input's dtype=None means float32 (keras.config.floatx()): only int32 is written.
+  callStyle: { positional: [], defaults: { dtype: 'float32' } },
   fromConfig: (c) => {
     const shape = keras.inputShapeOf(c);
     if (!shape || shape.some((d) => typeof d !== 'number'))
       throw new keras.Unsupported(
         `input shape ${JSON.stringify(shape ?? null)} (needs fixed sizes)`,
       );
-    return { params: { shape } };
+    return { params: { shape, dtype: inputDtypeOf(c.dtype) } };
   },
   weightOrder: [],
 };
+
+/**
+ * A Keras/TF.js InputLayer `dtype` → Netwright's: integer types (token ids) → int32, absent or
+ * floating → float32. Throws `Unsupported` for other types (bool, string).
+ */
+function inputDtypeOf(dtype: unknown): InputDtype {
+  if (dtype === undefined || dtype === null) return 'float32';
+  const name = String(dtype);
+  if (/^u?int(8|16|32|64)$/.test(name)) return 'int32';
+  if (/^(b?float(16|32|64)|half|double)$/.test(name)) return 'float32';
+  throw new keras.Unsupported(`input dtype ${name}`);
+}
 
 // ─── end keras ───
 
@@ -62,11 +79,19 @@ const explainHooks: explain.Hooks = {
     formula: 'x = one example, e.g. 784 pixel values',
     when: 'Every model starts with exactly one Input whose shape matches the dataset.',
   },
-  digest: (p) => `shape ${((p.shape as number[] | undefined) ?? []).join('×')}`,
+  digest: (p) =>
+    explain.joinDigest([
+      `shape ${((p.shape as number[] | undefined) ?? []).join('×')}`,
+      p.dtype === 'int32' && 'int32 ids',
+    ]),
   featureMapOutput: true,
 };
 
 // ─── end explain ───
+
+/** The element types an Input takes: float32 values, or int32 token ids (for an Embedding). */
+export const INPUT_DTYPES = ['float32', 'int32'] as const;
+export type InputDtype = (typeof INPUT_DTYPES)[number];
 
 export const InputLayer: LayerDef = {
   type: 'Input',
@@ -74,7 +99,17 @@ export const InputLayer: LayerDef = {
   kerasName: 'Input',
   torchName: 'tensor',
   summary: 'Where data enters the network: the shape of one example, without the batch size.',
-  params: [{ name: 'shape', label: 'Shape', kind: 'shape', default: [784] }],
+  params: [
+    { name: 'shape', label: 'Shape', kind: 'shape', default: [784] },
+    {
+      name: 'dtype',
+      label: 'Data type',
+      kind: 'enum',
+      default: 'float32',
+      options: INPUT_DTYPES,
+      help: 'float32: numbers (pixels, measurements); int32: token ids for an Embedding',
+    },
+  ],
   inputs: { min: 0, max: 0 },
   inferShape: (_inputs, p) =>
     requireMaxRank('Input', p.shape as number[]) ?? ok(p.shape as number[]),

@@ -1,0 +1,116 @@
+import {
+  kerasRecurrentCount,
+  RECURRENT_KINDS,
+  recurrentShape,
+  returnSequencesParam,
+  TORCH_RECURRENT,
+  unitsParam,
+  type RecurrentKind,
+} from '../recurrent-common.ts';
+import type { LayerDef } from '../types.ts';
+import * as keras from '../backends/keras.ts';
+import * as torch from '../backends/torch.ts';
+import * as tfjs from '../backends/tfjs.ts';
+import * as onnx from '../backends/onnx.ts';
+import * as explain from '../backends/explain.ts';
+import * as rh from '../recurrent-hooks.ts';
+
+// ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
+
+const kerasHooks: keras.Hooks = rh.bidirectionalKeras;
+
+// ─── end keras ───
+
+// ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
+
+const torchHooks: torch.Hooks = rh.bidirectionalTorch;
+
+// ─── end torch ───
+
+// ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
+
+const tfjsHooks: tfjs.Hooks = rh.bidirectionalTfjs;
+
+// ─── end tfjs ───
+
+// ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
+
+const onnxHooks: onnx.Hooks = rh.bidirectionalOnnx;
+
+// ─── end onnx ───
+
+// ─── Explanation: card, arithmetic, lints, inspector hints (hooks: ../backends/explain.ts) ───
+
+const explainHooks: explain.Hooks = {
+  card: {
+    title: 'Bidirectional (forwards and backwards)',
+    what: 'Runs a recurrent layer over the sequence forwards and a copy with its own weights backwards, then merges the two, so each output knows what comes before and after it.',
+    formula: 'y = merge(forward(x), backward(x)); merge: concat, sum, mul or ave',
+    when: 'When the whole sequence is known at once, e.g. classifying a sentence; not for predicting the next step of a series.',
+  },
+  arithmetic: rh.bidirectionalArithmetic,
+  digest: (p) =>
+    explain.joinDigest([
+      p.layer,
+      p.units,
+      p.merge_mode !== 'concat' && p.merge_mode,
+      p.return_sequences && 'sequences',
+    ]),
+};
+
+// ─── end explain ───
+
+/**
+ * Bidirectional (Keras 3 `keras.layers.Bidirectional`) over an LSTM, GRU or SimpleRNN of `units`:
+ * one copy reads the sequence forwards, a second copy backwards; their outputs are merged by
+ * `merge_mode` (concat: `2·units` wide, forward first; sum, mul, ave: `units` wide). With
+ * `return_sequences` the backward outputs are put back in time order before merging. The wrapped
+ * layer uses its Keras defaults (SimpleRNN tanh, use_bias true); see ../recurrent-common.ts.
+ */
+export const BidirectionalLayer: LayerDef = {
+  type: 'Bidirectional',
+  group: 'Recurrent',
+  kerasName: 'Bidirectional',
+  torchName: 'nn.LSTM(bidirectional=True)',
+  summary:
+    'Runs a recurrent layer over the sequence forwards and a second copy backwards, and merges the two.',
+  params: [
+    {
+      name: 'layer',
+      label: 'Layer',
+      kind: 'enum',
+      default: 'LSTM',
+      options: RECURRENT_KINDS,
+      help: 'the recurrent layer that runs in both directions',
+    },
+    unitsParam,
+    returnSequencesParam,
+    {
+      name: 'merge_mode',
+      label: 'Merge mode',
+      kind: 'enum',
+      default: 'concat',
+      options: ['concat', 'sum', 'mul', 'ave'],
+      help: 'concat: forward and backward outputs side by side (2 × units); sum, mul, ave: element-wise',
+    },
+  ],
+  inputs: { min: 1, max: 1 },
+  inferShape: ([input], p) => {
+    const units = p.units as number;
+    const width = p.merge_mode === 'concat' ? 2 * units : units;
+    return recurrentShape('Bidirectional', input!, width, p.return_sequences as boolean);
+  },
+  // Two copies of the wrapped layer (keras/src/layers/rnn/bidirectional.py: forward_layer and
+  // backward_layer), each counted as that layer.
+  paramCount: ([input], p) => ({
+    trainable:
+      2 * kerasRecurrentCount(p.layer as RecurrentKind, input![1] ?? 0, p.units as number, true),
+    nonTrainable: 0,
+  }),
+  torchNameFor: (p) => `${TORCH_RECURRENT[p.layer as RecurrentKind]}(bidirectional=True)`,
+  keras: kerasHooks,
+  torch: torchHooks,
+  tfjs: tfjsHooks,
+  onnx: onnxHooks,
+  explain: explainHooks,
+};
