@@ -3,6 +3,7 @@ import { memo, useCallback, useMemo, useState, type DragEvent, type KeyboardEven
 import { LAYER_GROUPS, LAYERS, type LayerDef } from '../../shared/index.ts';
 import { groupClass } from '../canvas/blockInfo.ts';
 import { DROP_OFFSET, LAYER_MIME } from '../canvas/dnd.ts';
+import { boxOf, freeSpot } from '../canvas/placement.ts';
 import { editorStore, useEditor } from '../store/index.ts';
 import { allowedLayers } from '../teach/lessons.ts';
 
@@ -38,7 +39,7 @@ export const Palette = memo(function Palette() {
     [query, allowed],
   );
 
-  /** Adds a block at the centre of the visible canvas, nudged so repeats do not stack. */
+  /** Adds a block at the centre of the visible canvas, or the nearest spot hiding no block. */
   const addAtCentre = useCallback(
     (type: string) => {
       const el = document.querySelector('[data-testid="canvas"]');
@@ -46,11 +47,14 @@ export const Palette = memo(function Palette() {
       const centre = box
         ? screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 })
         : { x: 0, y: 0 };
-      const n = editorStore.getState().project.graph.nodes.length % 6;
-      editorStore.getState().addNode(type, {
-        x: centre.x - DROP_OFFSET.x + n * 24,
-        y: centre.y - DROP_OFFSET.y + n * 24,
-      });
+      const { project, measured, addNode } = editorStore.getState();
+      addNode(
+        type,
+        freeSpot(
+          project.graph.nodes.map((n) => boxOf(n, measured)),
+          { x: centre.x - DROP_OFFSET.x, y: centre.y - DROP_OFFSET.y },
+        ),
+      );
     },
     [screenToFlowPosition],
   );
