@@ -231,13 +231,7 @@ export function Canvas() {
   );
 
   return (
-    <div
-      ref={ref}
-      className="canvas"
-      data-testid="canvas"
-      onDrop={onDrop}
-      onDragOver={onDragOver}
-    >
+    <div ref={ref} className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver}>
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -130,11 +130,7 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       const first = checkConnection(withNode, edge.source, id);
       if (!first.ok) return first;
       const wireIn: GraphEdge = { id: inId, source: edge.source, target: id };
-      const second = checkConnection(
-        { ...withNode, edges: [...rest, wireIn] },
-        id,
-        edge.target,
-      );
+      const second = checkConnection({ ...withNode, edges: [...rest, wireIn] }, id, edge.target);
       if (!second.ok) return second;
       const wireOut: GraphEdge = { ...edge, id: outId, source: id };
       const edges = graph.edges.flatMap((e) => (e.id === edgeId ? [wireIn, wireOut] : [e]));

@@ -97,8 +97,9 @@ describe('placement geometry', () => {
 
   it('readableViewport: a tall graph opens at zoom 1, top-aligned and centred; a short one fits', () => {
     // 712×646 canvas (1280×720 window): a 230×1100 column needs zoom 0.53 to fit.
-    expect(readableViewport({ x: 0, y: 0, width: 230, height: 1100 }, { width: 712, height: 646 }))
-      .toEqual({ x: 241, y: 32, zoom: 1 });
+    expect(
+      readableViewport({ x: 0, y: 0, width: 230, height: 1100 }, { width: 712, height: 646 }),
+    ).toEqual({ x: 241, y: 32, zoom: 1 });
     // 230×400 fits at 1.455: capped at 1.1, centred: x = (712 − 253) / 2, y = (646 − 440) / 2.
     const v = readableViewport(
       { x: 10, y: 20, width: 230, height: 400 },
@@ -116,7 +117,9 @@ describe('placing added blocks in the store', () => {
     const s = () => store.getState();
     s().removeElements(['flatten']);
     expect(s().connect('pool_2', 'dropout').ok).toBe(true);
-    const finding = lintGraph(s().project.graph, { training: s().project.training }).find((f) => f.code === 'W101');
+    const finding = lintGraph(s().project.graph, { training: s().project.training }).find(
+      (f) => f.code === 'W101',
+    );
     expect(finding?.fix?.title).toBe('Insert Flatten');
     s().applyFix(finding!.fix!);
     const graph = s().project.graph;
