@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadTemplate, TEMPLATES } from '../../shared/index.ts';
+import { graphToSvg } from '../../shared/pictures/graph-svg.ts';
 import { LESSONS } from '../../shared/lessons/index.ts';
 import { centre, dropBlock, poll, useE2E, wire, type E2E } from './support.ts';
 
@@ -434,6 +435,55 @@ describe('readable at 1280×720 and 1440×900', () => {
       .boundingBox())!;
     const palette = (await page.getByTestId('palette').boundingBox())!;
     expect(heading.x + heading.width).toBeLessThanOrEqual(palette.x + palette.width);
+    expect(errors).toEqual([]);
+  });
+
+  it('the exported graph picture has no overlapping text, in the font metrics of Chromium', async () => {
+    const { page, errors } = await open(e2e, 1280, 720);
+    const projects = TEMPLATES.map((t) => loadTemplate(t.id));
+    // A long label and a long layer name: cut to fit, not run over the block's edge.
+    const long = loadTemplate('mnist-cnn');
+    long.graph.nodes[1]!.label = 'A very long label that a teacher typed for this block';
+    projects.push(long);
+    for (const project of projects) {
+      await page.setContent(graphToSvg(project.graph, undefined, project.name));
+      const problems = await page.evaluate(() => {
+        const out: string[] = [];
+        const texts = [...document.querySelectorAll('text')];
+        const boxes = texts.map((t) => (t as SVGTextElement).getBBox());
+        const meets = (a: DOMRect, b: DOMRect) =>
+          a.x < b.x + b.width &&
+          b.x < a.x + a.width &&
+          a.y < b.y + b.height &&
+          b.y < a.y + a.height;
+        texts.forEach((t, i) => {
+          boxes.slice(i + 1).forEach((b, j) => {
+            if (meets(boxes[i]!, b))
+              out.push(`"${t.textContent}" on "${texts[i + 1 + j]!.textContent}"`);
+          });
+          // Inside its own box: the block's outline, or the label's pill just before it.
+          let holder = t.previousElementSibling;
+          while (holder && holder.tagName !== 'rect') holder = holder.previousElementSibling;
+          if (t.parentElement?.tagName === 'g') holder = t.parentElement.querySelector('rect');
+          if (!holder) return;
+          const r = (holder as SVGRectElement).getBBox();
+          const b = boxes[i]!;
+          if (b.x < r.x - 0.5 || b.x + b.width > r.x + r.width + 0.5) {
+            out.push(`"${t.textContent}" runs out of its box`);
+          }
+        });
+        // Label pills never sit on a block.
+        const blocks = [...document.querySelectorAll('g > rect:first-child')].map((r) =>
+          (r as SVGRectElement).getBBox(),
+        );
+        for (const pill of document.querySelectorAll('svg > rect[rx="10"]')) {
+          const p = (pill as SVGRectElement).getBBox();
+          if (blocks.some((b) => meets(p, b))) out.push(`a wire label lies on a block`);
+        }
+        return out;
+      });
+      expect(problems, project.name).toEqual([]);
+    }
     expect(errors).toEqual([]);
   });
 });
