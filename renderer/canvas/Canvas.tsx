@@ -21,7 +21,8 @@ import { editorStore, useEditor } from '../store/index.ts';
 import { groupClass } from './blockInfo.ts';
 import { DROP_OFFSET, LAYER_MIME } from './dnd.ts';
 import { createEdgeMapper, createNodeMapper } from './flowModel.ts';
-import { boundsOf, boxOf, freeSpot, readableViewport, type Box } from './placement.ts';
+import { frameFor } from './frame.ts';
+import { boxOf, freeSpot } from './placement.ts';
 import { NODE_TYPES, type LayerFlowNode } from './LayerNode.tsx';
 import { EDGE_TYPES } from './ShapeEdge.tsx';
 
@@ -133,28 +134,6 @@ function onDragOver(event: DragEvent) {
   event.dataTransfer.dropEffect = 'copy';
 }
 
-/** Room a block's on-canvas warning or problem takes to its right (LayerNode's callout), px. */
-const CALLOUT = { gap: 12, width: 240, height: 110 };
-
-/**
- * The boxes a freshly opened graph needs on screen: its blocks, and beside each block that shows
- * a warning or problem, that callout (read from the rendered blocks).
- */
-function framedBoxes(canvas: HTMLElement): Box[] {
-  const { project, measured } = editorStore.getState();
-  const withCallout = new Set(
-    [...canvas.querySelectorAll('.react-flow__node')]
-      .filter((el) => el.querySelector('[data-testid="node-lint"], [data-testid="node-error"]'))
-      .map((el) => el.getAttribute('data-id')),
-  );
-  return project.graph.nodes.flatMap((n) => {
-    const box = boxOf(n, measured);
-    if (!withCallout.has(n.id)) return [box];
-    const callout = { ...CALLOUT, x: box.x + box.width + CALLOUT.gap, y: box.y };
-    return [box, callout];
-  });
-}
-
 /**
  * The wire under a screen point, when the point is on a wire (its 20 px hit area) and not on a
  * block.
@@ -195,12 +174,8 @@ export function Canvas() {
     // block text stays readable (top-aligned when the graph is taller than the canvas).
     if (loadCount === 0) return;
     const timer = setTimeout(() => {
-      const el = ref.current;
-      const bounds = el && boundsOf(framedBoxes(el));
-      if (!el || !bounds) return;
-      void setViewport(
-        readableViewport(bounds, { width: el.clientWidth, height: el.clientHeight }),
-      );
+      const view = ref.current && frameFor(ref.current, 'readable');
+      if (view) void setViewport(view);
     }, 60);
     return () => clearTimeout(timer);
   }, [loadCount, setViewport]);
