@@ -38,8 +38,9 @@ export function overlaps(a: Box, b: Box, margin = 0): boolean {
 
 /**
  * The top-left corner nearest to `want` where a block of `size` keeps `gap` from every box in
- * `taken` (`want` itself when it is clear). Searches a 12 px grid in square rings of growing
- * size, nearest first; at equal distance it prefers below, then right.
+ * `taken` (`want` itself when it is clear). Searches square rings of 12 px grid points around
+ * `want`, ring by ring, and takes the nearest clear point of the first ring that has one; at equal
+ * distance it prefers below, then right. Gives `want` back if nothing is clear within 4,800 px.
  */
 export function freeSpot(
   taken: readonly Box[],
