@@ -128,12 +128,6 @@ function onConnectEnd(_event: MouseEvent | TouchEvent, state: FinalConnectionSta
   if (!check.ok) editorStore.getState().notify(`Not wired: ${check.reason}`, 'error');
 }
 
-function onDragOver(event: DragEvent) {
-  if (!event.dataTransfer.types.includes(LAYER_MIME)) return;
-  event.preventDefault();
-  event.dataTransfer.dropEffect = 'copy';
-}
-
 /**
  * The wire under a screen point, when the point is on a wire (its 20 px hit area) and not on a
  * block.
@@ -145,6 +139,30 @@ function wireAt(x: number, y: number): string | null {
     if (edge) return edge.getAttribute('data-id');
   }
   return null;
+}
+
+/** The wire a dragged block would go into, highlighted while the block is over it. */
+let dropWire: Element | null = null;
+
+function markDropWire(x: number | null, y = 0) {
+  const id = x === null ? null : wireAt(x, y);
+  const el = id ? document.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`) : null;
+  if (el === dropWire) return;
+  dropWire?.classList.remove('is-drop-target');
+  el?.classList.add('is-drop-target');
+  dropWire = el;
+}
+
+function onDragOver(event: DragEvent) {
+  if (!event.dataTransfer.types.includes(LAYER_MIME)) return;
+  event.preventDefault();
+  event.dataTransfer.dropEffect = 'copy';
+  markDropWire(event.clientX, event.clientY);
+}
+
+function onDragLeave(event: DragEvent) {
+  const to = event.relatedTarget;
+  if (!(to instanceof window.Node) || !event.currentTarget.contains(to)) markDropWire(null);
 }
 
 /** The editing surface: blocks, wires, minimap and zoom controls. */
@@ -185,6 +203,7 @@ export function Canvas() {
       const type = event.dataTransfer.getData(LAYER_MIME);
       if (!type || !getLayer(type)) return;
       event.preventDefault();
+      markDropWire(null);
       const store = editorStore.getState();
       // Dropped on a wire: the block goes into it (source → new → target).
       const edgeId = wireAt(event.clientX, event.clientY);
@@ -206,7 +225,14 @@ export function Canvas() {
   );
 
   return (
-    <div ref={ref} className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver}>
+    <div
+      ref={ref}
+      className="canvas"
+      data-testid="canvas"
+      onDrop={onDrop}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}

@@ -240,7 +240,39 @@ describe('blocks land where the user means', () => {
     const a = centre(await page.getByTestId('handle-out-dense_1').boundingBox());
     const b = centre(await page.getByTestId('handle-in-dense_2').boundingBox());
     // On the wire a quarter of the way down: clear of the handles and of the shape label.
-    await dropBlock(page, 'Dropout', a.x, a.y + (b.y - a.y) * 0.25);
+    const onWire = { x: a.x, y: a.y + (b.y - a.y) * 0.25 };
+    // While a block is dragged over the wire, the wire shows that the drop goes into it (the
+    // browser's dragover event, as a drag from the palette sends it; off the wire: no mark).
+    const dragOver = (x: number, y: number) =>
+      page.evaluate(
+        ([px, py]) => {
+          const data = new DataTransfer();
+          data.setData('application/x-netwright-layer', 'Dropout');
+          document.elementFromPoint(px!, py!)!.dispatchEvent(
+            new DragEvent('dragover', {
+              clientX: px,
+              clientY: py,
+              dataTransfer: data,
+              bubbles: true,
+              cancelable: true,
+            }),
+          );
+        },
+        [x, y],
+      );
+    const marked = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('.react-flow__edge.is-drop-target')].map((e) =>
+          e.getAttribute('data-id'),
+        ),
+      );
+    await dragOver(a.x + 150, onWire.y);
+    expect(await marked()).toEqual([]);
+    await dragOver(onWire.x, onWire.y);
+    expect(await marked()).toEqual(['e-dense_1-dense_2']);
+    await dragOver(a.x + 150, onWire.y);
+    expect(await marked()).toEqual([]);
+    await dropBlock(page, 'Dropout', onWire.x, onWire.y);
     await page.getByTestId('node-dropout_1').waitFor();
     await poll(() => wiresOf(page)).toEqual(
       ['dense_1>dropout_1', 'dense_2>dense_3', 'dropout_1>dense_2', 'input>dense_1'].sort(),
