@@ -17,9 +17,12 @@ export function App() {
         <main className="workspace">
           <Palette />
           <div className="stage">
-            <Canvas />
-            <Notice />
+            {/* The lesson card sits above the canvas, never over the graph. */}
             <Classroom />
+            <div className="stage__canvas">
+              <Canvas />
+              <Notice />
+            </div>
           </div>
           <SidePanel />
         </main>

@@ -6,6 +6,7 @@ import {
   PROJECT_FILE_FILTERS,
   PROJECT_FILE_SUFFIX,
 } from '../shared/ipc/contract.ts';
+import { frameFor } from './canvas/frame.ts';
 import { layoutGraph } from './canvas/layout.ts';
 import { showDialog } from './dialogs/dialogStore.ts';
 import {
@@ -19,7 +20,7 @@ import { importModelFiles } from './project/importModel.ts';
 import { nativeEdit } from './shortcuts.ts';
 import { editorStore, useEditor } from './store/index.ts';
 
-const FIT = { padding: 0.2, maxZoom: 1.1, duration: 300 };
+const FIT_DURATION = 300;
 
 /** A file name for a project: its name made safe, with the project extension. */
 export function projectFileName(name: string): string {
@@ -67,7 +68,12 @@ export function useEditorCommands() {
   const flow = useReactFlow();
   return useMemo(() => {
     const store = () => editorStore.getState();
-    const fit = () => void flow.fitView(FIT);
+    // The whole graph, from its positions: blocks not rendered yet (large graphs) count too.
+    const fit = () => {
+      const canvas = document.querySelector<HTMLElement>('[data-testid="canvas"]');
+      const view = canvas && frameFor(canvas, 'whole');
+      if (view) void flow.setViewport(view, { duration: FIT_DURATION });
+    };
 
     const load = (file: OpenedFile) => {
       const result = parseProject(file.text);

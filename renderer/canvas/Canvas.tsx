@@ -15,17 +15,18 @@ import {
   type Node,
   type OnBeforeDelete,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { getLayer } from '../../shared/index.ts';
 import { editorStore, useEditor } from '../store/index.ts';
 import { groupClass } from './blockInfo.ts';
 import { DROP_OFFSET, LAYER_MIME } from './dnd.ts';
 import { createEdgeMapper, createNodeMapper } from './flowModel.ts';
+import { frameFor } from './frame.ts';
+import { boxOf, freeSpot } from './placement.ts';
 import { NODE_TYPES, type LayerFlowNode } from './LayerNode.tsx';
 import { EDGE_TYPES } from './ShapeEdge.tsx';
 
 const DELETE_KEYS = ['Delete', 'Backspace'];
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1.1 };
 const DEFAULT_EDGE_OPTIONS = { type: 'shape' };
 /** Above this many blocks only the visible ones are rendered. */
 const VIRTUALISE_ABOVE = 120;
@@ -127,15 +128,47 @@ function onConnectEnd(_event: MouseEvent | TouchEvent, state: FinalConnectionSta
   if (!check.ok) editorStore.getState().notify(`Not wired: ${check.reason}`, 'error');
 }
 
+/**
+ * The wire under a screen point, when the point is on a wire (its 20 px hit area) and not on a
+ * block.
+ */
+function wireAt(x: number, y: number): string | null {
+  for (const el of document.elementsFromPoint(x, y)) {
+    if (el.closest('.react-flow__node')) return null;
+    const edge = el.closest('.react-flow__edge');
+    if (edge) return edge.getAttribute('data-id');
+  }
+  return null;
+}
+
+/** The wire a dragged block would go into, highlighted while the block is over it. */
+let dropWire: Element | null = null;
+
+function markDropWire(x: number | null, y = 0) {
+  const id = x === null ? null : wireAt(x, y);
+  const el = id ? document.querySelector(`.react-flow__edge[data-id="${CSS.escape(id)}"]`) : null;
+  if (el === dropWire) return;
+  dropWire?.classList.remove('is-drop-target');
+  el?.classList.add('is-drop-target');
+  dropWire = el;
+}
+
 function onDragOver(event: DragEvent) {
   if (!event.dataTransfer.types.includes(LAYER_MIME)) return;
   event.preventDefault();
   event.dataTransfer.dropEffect = 'copy';
+  markDropWire(event.clientX, event.clientY);
+}
+
+function onDragLeave(event: DragEvent) {
+  const to = event.relatedTarget;
+  if (!(to instanceof window.Node) || !event.currentTarget.contains(to)) markDropWire(null);
 }
 
 /** The editing surface: blocks, wires, minimap and zoom controls. */
 export function Canvas() {
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition, setViewport } = useReactFlow();
+  const ref = useRef<HTMLDivElement>(null);
   const graphNodes = useEditor((s) => s.project.graph.nodes);
   const graphEdges = useEditor((s) => s.project.graph.edges);
   const selectedNodeIds = useEditor((s) => s.selectedNodeIds);
@@ -155,25 +188,51 @@ export function Canvas() {
   );
 
   useEffect(() => {
-    // A freshly loaded project: frame it once its blocks have been measured.
+    // A freshly loaded project: frame it once its blocks have been measured, at a zoom where
+    // block text stays readable (top-aligned when the graph is taller than the canvas).
     if (loadCount === 0) return;
-    const timer = setTimeout(() => void fitView(FIT_VIEW_OPTIONS), 60);
+    const timer = setTimeout(() => {
+      const view = ref.current && frameFor(ref.current, 'readable');
+      if (view) void setViewport(view);
+    }, 60);
     return () => clearTimeout(timer);
-  }, [loadCount, fitView]);
+  }, [loadCount, setViewport]);
 
   const onDrop = useCallback(
     (event: DragEvent) => {
       const type = event.dataTransfer.getData(LAYER_MIME);
       if (!type || !getLayer(type)) return;
       event.preventDefault();
+      markDropWire(null);
+      const store = editorStore.getState();
+      // Dropped on a wire: the block goes into it (source → new → target).
+      const edgeId = wireAt(event.clientX, event.clientY);
+      if (edgeId) {
+        const result = store.insertOnEdge(type, edgeId);
+        if (result.ok) return;
+        store.notify(`Not inserted into the wire: ${result.reason}`, 'error');
+      }
+      // Centred under the pointer, or the nearest spot that hides no other block.
       const at = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      editorStore.getState().addNode(type, { x: at.x - DROP_OFFSET.x, y: at.y - DROP_OFFSET.y });
+      const { project, measured } = store;
+      const spot = freeSpot(
+        project.graph.nodes.map((n) => boxOf(n, measured)),
+        { x: at.x - DROP_OFFSET.x, y: at.y - DROP_OFFSET.y },
+      );
+      store.addNode(type, spot);
     },
     [screenToFlowPosition],
   );
 
   return (
-    <div className="canvas" data-testid="canvas" onDrop={onDrop} onDragOver={onDragOver}>
+    <div
+      ref={ref}
+      className="canvas"
+      data-testid="canvas"
+      onDrop={onDrop}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -190,8 +249,6 @@ export function Canvas() {
         isValidConnection={isValidConnection}
         connectionLineType={ConnectionLineType.Bezier}
         deleteKeyCode={DELETE_KEYS}
-        fitView
-        fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.1}
         maxZoom={2}
         onlyRenderVisibleElements={graphNodes.length > VIRTUALISE_ABOVE}

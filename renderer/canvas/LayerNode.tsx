@@ -1,4 +1,4 @@
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { formatShape, getLayer, nodeDisplayName, type GraphNode } from '../../shared/index.ts';
 import { analysisOf, diagnosticsByNode, lossTakesActivation, useEditor } from '../store/index.ts';
@@ -9,6 +9,29 @@ import { useTrainingSelect } from '../training/client.ts';
 import { frameworkNames, groupClass, paramDigest, paramsText } from './blockInfo.ts';
 
 export type LayerFlowNode = Node<{ node: GraphNode }, 'layer'>;
+
+/** A block's warning or problem callout: its width and the gap to the block, px at zoom 1. */
+const CALLOUT_WIDTH = 240;
+const CALLOUT_GAP = 12;
+
+/**
+ * Which side of its block a callout goes so that the canvas edge (and the side panel beyond it)
+ * never cuts it: right when it fits there, else left, else below the block.
+ */
+function useCalloutSide(id: string, shown: boolean): 'right' | 'left' | 'below' {
+  return useStore((s) => {
+    if (!shown) return 'right';
+    const node = s.nodeLookup.get(id);
+    if (!node) return 'right';
+    const [tx, , zoom] = s.transform;
+    const x = node.internals.positionAbsolute.x * zoom + tx;
+    const width = (node.measured.width ?? 230) * zoom;
+    const reach = (CALLOUT_GAP + CALLOUT_WIDTH) * zoom;
+    if (x + width + reach <= s.width) return 'right';
+    if (x - reach >= 0) return 'left';
+    return 'below';
+  });
+}
 
 /**
  * One block. It subscribes only to primitive facts about itself (shape text, count, problems),
@@ -52,6 +75,7 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
   const digest = paramDigest(node);
   const title = nodeDisplayName(node);
   const hasError = problems !== '';
+  const calloutSide = useCalloutSide(id, hasError || lintSeverity === 'warning');
   return (
     <div
       className={`block block--${groupClass(def?.group)}${selected ? ' is-selected' : ''}${
@@ -105,7 +129,11 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
         </div>
       )}
       {hasError && (
-        <div className="block__problem" data-testid="node-error">
+        <div
+          className={`block__problem callout callout--${calloutSide}`}
+          data-testid="node-error"
+          data-side={calloutSide}
+        >
           {problems.split('\n')[0]}
         </div>
       )}
@@ -122,7 +150,11 @@ function LayerNodeView({ id, data, selected }: NodeProps<LayerFlowNode>) {
         </div>
       )}
       {!hasError && lintSeverity === 'warning' && (
-        <div className="block__lintmsg" data-testid="node-lint">
+        <div
+          className={`block__lintmsg callout callout--${calloutSide}`}
+          data-testid="node-lint"
+          data-side={calloutSide}
+        >
           {lintText.split('\n')[0]}
         </div>
       )}

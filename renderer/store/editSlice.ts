@@ -1,12 +1,16 @@
 import type { StateCreator } from 'zustand';
-import { copyFragment, pasteFragment, PASTE_OFFSET, type Fragment } from './clipboard.ts';
+import { boxOf, clearOffset } from '../canvas/placement.ts';
+import { copyFragment, pasteFragment, type Fragment } from './clipboard.ts';
 import type { EditorState } from './index.ts';
 
 /** Copy, paste, duplicate and select all, over the selection; each paste is one undo entry. */
 export interface EditSlice {
   /** The selected blocks (and wires between them) as a fragment; also kept as the app clipboard. */
   copySelection(): Fragment | null;
-  /** Adds a fragment with fresh ids, offset from where it was copied; selects the new blocks. */
+  /**
+   * Adds a fragment with fresh ids, moved from where it was copied to the nearest place clear of
+   * every block on the canvas (beside the copied blocks, or below); selects the new blocks.
+   */
   paste(fragment?: Fragment | null): string[];
   /** Copy + paste of the selection, without touching the clipboard. */
   duplicateSelection(): string[];
@@ -15,12 +19,14 @@ export interface EditSlice {
 
 export const createEditSlice: StateCreator<EditorState, [], [], EditSlice> = (set, get) => {
   let clipboard: Fragment | null = null;
-  /** Pastes of the same fragment land one offset further each time. */
-  let pasted: { key: string; count: number } | null = null;
 
-  const insert = (fragment: Fragment, count: number): string[] => {
-    const { project } = get();
-    const offset = { x: PASTE_OFFSET.x * count, y: PASTE_OFFSET.y * count };
+  const insert = (fragment: Fragment): string[] => {
+    const { project, measured } = get();
+    // Clear of every block, the earlier pastes of the same fragment included.
+    const offset = clearOffset(
+      project.graph.nodes.map((n) => boxOf(n, measured)),
+      fragment.nodes.map((n) => boxOf(n, measured)),
+    );
     const result = pasteFragment(project.graph, fragment, offset);
     set({ project: { ...project, graph: result.graph }, dirty: true });
     get().select(result.nodeIds, result.edgeIds);
@@ -30,24 +36,17 @@ export const createEditSlice: StateCreator<EditorState, [], [], EditSlice> = (se
   return {
     copySelection() {
       const fragment = copyFragment(get().project.graph, get().selectedNodeIds);
-      if (fragment) {
-        clipboard = fragment;
-        pasted = null;
-      }
+      if (fragment) clipboard = fragment;
       return fragment;
     },
 
     paste(fragment = clipboard) {
-      if (!fragment) return [];
-      const key = JSON.stringify(fragment);
-      const count = pasted?.key === key ? pasted.count + 1 : 1;
-      pasted = { key, count };
-      return insert(fragment, count);
+      return fragment ? insert(fragment) : [];
     },
 
     duplicateSelection() {
       const fragment = copyFragment(get().project.graph, get().selectedNodeIds);
-      return fragment ? insert(fragment, 1) : [];
+      return fragment ? insert(fragment) : [];
     },
 
     selectAll() {

@@ -16,6 +16,7 @@ import {
 } from '../../shared/index.ts';
 import type { Fix } from '../../shared/lint/index.ts';
 import { asWeightsSection } from '../../shared/training/weights.ts';
+import { placeAdded, roomForInserted, withPositions } from '../canvas/placement.ts';
 import { checkConnection, isMergeType, type ConnectionCheck } from './connection.ts';
 import type { EditorState } from './index.ts';
 
@@ -37,6 +38,11 @@ export interface GraphSlice {
   filePath: string | null;
   /** Adds a block with its default params; returns its id and selects it. */
   addNode(type: string, position: XY): string;
+  /**
+   * Adds a block on a wire, source → new → target (the wire's merge port kept), and makes room
+   * for it below the source. Refused (nothing changes) when either new wire would be invalid.
+   */
+  insertOnEdge(type: string, edgeId: string): ConnectResult & { nodeId?: string };
   /** Wires source → target; merge blocks get targetHandle "0", "1", ... in wiring order. */
   connect(source: string, target: string): ConnectResult;
   canConnect(source: string, target: string): ConnectionCheck;
@@ -124,6 +130,37 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       setGraph([...nodes, node]);
       get().select([id], []);
       return id;
+    },
+
+    insertOnEdge(type, edgeId) {
+      const def = getLayer(type);
+      const graph = get().project.graph;
+      const edge = graph.edges.find((e) => e.id === edgeId);
+      if (!def || !edge) return { ok: false, reason: `No wire ${edgeId}` };
+      const id = uniqueId(new Set(graph.nodes.map((n) => n.id)), type.toLowerCase());
+      const source = graph.nodes.find((n) => n.id === edge.source)!;
+      const node: GraphNode = { id, type, params: defaultParams(def), position: source.position };
+      const edgeIds = new Set(graph.edges.map((e) => e.id));
+      const inId = uniqueId(edgeIds, `e-${edge.source}-${id}`);
+      edgeIds.add(inId);
+      const outId = uniqueId(edgeIds, `e-${id}-${edge.target}`);
+      const rest = graph.edges.filter((e) => e.id !== edgeId);
+      const withNode = { ...graph, nodes: [...graph.nodes, node], edges: rest };
+      const first = checkConnection(withNode, edge.source, id);
+      if (!first.ok) return first;
+      const wireIn: GraphEdge = { id: inId, source: edge.source, target: id };
+      const second = checkConnection({ ...withNode, edges: [...rest, wireIn] }, id, edge.target);
+      if (!second.ok) return second;
+      const wireOut: GraphEdge = { ...edge, id: outId, source: id };
+      const edges = graph.edges.flatMap((e) => (e.id === edgeId ? [wireIn, wireOut] : [e]));
+      const next = { ...graph, nodes: [...graph.nodes, node], edges };
+      const placed = withPositions(
+        next,
+        roomForInserted(next, id, edge.source, edge.target, get().measured),
+      );
+      setGraph(placed.nodes, placed.edges);
+      get().select([id], []);
+      return { ok: true, edgeId: outId, nodeId: id };
     },
 
     canConnect(source, target) {
@@ -272,7 +309,12 @@ export const createGraphSlice: StateCreator<EditorState, [], [], GraphSlice> = (
       const project = get().project;
       const next = fix.apply({ graph: project.graph, training: project.training });
       if (next.graph === project.graph && next.training === project.training) return;
-      set({ project: { ...project, graph: next.graph, training: next.training }, dirty: true });
+      // A block the fix inserted makes room for itself instead of covering its neighbours.
+      const graph =
+        next.graph === project.graph
+          ? next.graph
+          : placeAdded(project.graph, next.graph, get().measured);
+      set({ project: { ...project, graph, training: next.training }, dirty: true });
     },
   };
 };

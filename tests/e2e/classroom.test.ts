@@ -57,6 +57,10 @@ describe('classroom', () => {
     await page.getByTestId('toolbar-new').click();
     await page.getByTestId('template-mnist-cnn').click();
     await page.getByTestId('node-flatten').waitFor();
+    // The template opens readable (zoom 1), taller than the canvas: show all of it to wire it.
+    await page.waitForTimeout(300);
+    await page.getByTestId('toolbar-fit').click();
+    await page.waitForTimeout(300);
     await page.getByTestId('node-flatten').click();
     await page.keyboard.press('Delete');
     await poll(() => page.getByTestId('node-flatten').count()).toBe(0);

@@ -95,7 +95,7 @@ describe('clipboard fragments', () => {
     expect(f.edges.map((e) => e.id)).toEqual(['f']);
   });
 
-  it('store: copy, paste twice (cascading), duplicate, select all; each one undo step', () => {
+  it('store: copy, paste twice (each clear of every block), duplicate, select all; each one undo step', () => {
     const store = createEditorStore(loadTemplate('mnist-mlp'));
     const s = () => store.getState();
     s().select(['dense_1', 'dense_2']);
@@ -105,7 +105,11 @@ describe('clipboard fragments', () => {
     expect(first).toEqual(['dense_4', 'dense_5']);
     expect(second).toEqual(['dense_6', 'dense_7']);
     const pos = (id: string) => s().project.graph.nodes.find((n) => n.id === id)!.position;
-    expect(pos('dense_6').x - pos('dense_4').x).toBe(PASTE_OFFSET.x);
+    // dense_1 and dense_2 (x 0, y 140 and 280; 230×92 each) span 230 px: a paste lands one
+    // fragment width plus a 24 px gap to the right of the blocks it would cover, 254 px per step.
+    expect(pos('dense_4')).toEqual({ x: 254, y: 140 });
+    expect(pos('dense_5')).toEqual({ x: 254, y: 280 });
+    expect(pos('dense_6')).toEqual({ x: 508, y: 140 });
     expect(s().selectedNodeIds).toEqual(second);
     expect(s().duplicateSelection()).toEqual(['dense_8', 'dense_9']);
     expect(s().project.graph.edges.filter((e) => e.source === 'dense_8')).toHaveLength(1);
