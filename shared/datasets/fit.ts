@@ -15,6 +15,12 @@ export interface DatasetShapeInfo {
   title: string;
   featureShape: number[];
   task: Task;
+  /**
+   * Text data: the token ids run `0 … tokenIds − 1` (padding and out-of-vocabulary included), so a
+   * block reading them (Embedding) needs `input_dim ≥ tokenIds` (a larger id fails in TF.js's
+   * Gather at training time).
+   */
+  tokenIds?: number;
 }
 
 const BINARY: Task = { kind: 'classification', numClasses: 2, classNames: ['0', '1'] };
@@ -31,8 +37,9 @@ function seriesInfo(name: SeriesSetName, length: number): DatasetShapeInfo {
 }
 
 /** Shape of the topic sentences: `[L]` token ids, 4 classes. */
-function topicsInfo(sequenceLength: number): DatasetShapeInfo {
+function topicsInfo(sequenceLength: number, vocabSize: number): DatasetShapeInfo {
   return {
+    tokenIds: vocabSize,
     id: 'topics',
     title: 'topic sentences',
     featureShape: [sequenceLength],
@@ -76,7 +83,7 @@ export const BUILTIN_DATASET_INFO: Record<
   blobs: { id: 'blobs', title: 'blobs', featureShape: [2], task: BINARY },
   co2: seriesInfo('co2', DEFAULT_WINDOW.length),
   'seattle-weather': seriesInfo('seattle-weather', DEFAULT_WINDOW.length),
-  topics: topicsInfo(DEFAULT_TOKENIZER.sequenceLength),
+  topics: topicsInfo(DEFAULT_TOKENIZER.sequenceLength, DEFAULT_TOKENIZER.vocabSize),
 };
 
 /**
@@ -91,12 +98,21 @@ export function builtinDatasetInfo(
   if (d === 'co2' || d === 'seattle-weather')
     return seriesInfo(d, training.window?.length ?? DEFAULT_WINDOW.length);
   if (d === 'topics')
-    return topicsInfo(training.tokenizer?.sequenceLength ?? DEFAULT_TOKENIZER.sequenceLength);
+    return topicsInfo(
+      training.tokenizer?.sequenceLength ?? DEFAULT_TOKENIZER.sequenceLength,
+      training.tokenizer?.vocabSize ?? DEFAULT_TOKENIZER.vocabSize,
+    );
   return BUILTIN_DATASET_INFO[d];
 }
 
 export function datasetInfo(d: Dataset): DatasetShapeInfo {
-  return { id: d.id, title: d.title, featureShape: d.featureShape, task: d.task };
+  return {
+    id: d.id,
+    title: d.title,
+    featureShape: d.featureShape,
+    task: d.task,
+    ...(d.vocabulary ? { tokenIds: d.vocabulary.length } : {}),
+  };
 }
 
 /** The change that resolves a fit problem, as new params for the block it names. */
@@ -143,6 +159,19 @@ export function checkDatasetFit(
       fix: { title: `Set shape to [${shape.join(', ')}]`, params: { shape: [...shape] } },
       message: `Input has ${plural(have, 'feature')}, ${info.title} has ${need}: set Input shape to [${need}]${layout}`,
     });
+  }
+  if (info.tokenIds !== undefined) {
+    for (const op of ir.ops) {
+      const dim = op.params.input_dim;
+      if (!getLayer(op.type)?.readsTokenIds || typeof dim !== 'number' || dim >= info.tokenIds)
+        continue;
+      problems.push({
+        nodeId: op.id,
+        end: 'input',
+        fix: { title: `Set input_dim to ${info.tokenIds}`, params: { input_dim: info.tokenIds } },
+        message: `${op.label} has input_dim ${dim}, but ${info.title} has token ids up to ${info.tokenIds - 1} (the tokenizer's vocabulary): set input_dim to ${info.tokenIds}`,
+      });
+    }
   }
   const out = output.outputShape;
   // Fixes that set units/activation only on a kind made to be an output layer (Dense).
