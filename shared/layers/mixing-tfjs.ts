@@ -99,7 +99,9 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
   /**
    * An element-wise merge with Keras's broadcasting that also trains when it broadcasts: each
    * input is lifted to the output's rank (size-1 axes after the batch axis) and expanded to the
-   * output's shape (`tf.broadcastTo`, whose gradient sums over the expanded axes) before `op`.
+   * output's shape before `op` by adding zeros of that shape (`tf.add` broadcasts, and its
+   * gradient sums over the expanded axes). Not `tf.broadcastTo`: its Tile kernel on webgpu reads
+   * tensors of rank ≥ 5 back to the CPU synchronously (an OffscreenCanvas, missing in Node).
    * tfjs-core's Maximum/Minimum gradients do not sum over broadcast axes ("The gradient of input
    * 'b' has shape '4,3,3,4', which does not match the shape of the input '4,3,3,1'").
    */
@@ -124,7 +126,7 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
           );
           const shape = lifted[0]!.shape.map((_, i) => Math.max(...lifted.map((t) => t.shape[i]!)));
           const full = lifted.map((t) =>
-            t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, shape),
+            t.shape.every((d, i) => d === shape[i]) ? t : tf.add(t, tf.zeros(shape)),
           );
           return full.slice(1).reduce((acc, t) => op(acc, t), full[0]!);
         });
