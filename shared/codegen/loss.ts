@@ -5,6 +5,7 @@
  */
 import type { LOSSES } from '../graph/project.ts';
 import type { IrOp, ModelIR } from '../ir/lower.ts';
+import { getLayer } from '../layers/registry.ts';
 
 export type LossSetting = (typeof LOSSES)[number];
 export type Loss = Exclude<LossSetting, 'auto'>;
@@ -21,16 +22,19 @@ export function outputActivationOp(ir: ModelIR): IrOp | null {
     o.type === 'Dropout' || (o.type === 'Activation' && o.params.activation === 'linear');
   while (op && passesOn(op) && op.inputs.length === 1) op = byId.get(op.inputs[0]!);
   if (!op) return null;
-  if (op.type === 'Dense' || op.type === 'Conv2D' || op.type === 'Activation') {
-    const act = op.params.activation;
-    return typeof act === 'string' && act !== 'linear' ? op : null;
-  }
-  return null;
+  const act = lastActivation(op);
+  return act !== undefined && act !== 'linear' ? op : null;
+}
+
+/** The activation an op applies last, from its kind's `explain.outputActivation` hook. */
+function lastActivation(op: IrOp): string | undefined {
+  return getLayer(op.type)?.explain.outputActivation?.(op.params);
 }
 
 /** The activation the model applies last (see `outputActivationOp`), else `null`. */
 export function outputActivation(ir: ModelIR): string | null {
-  return (outputActivationOp(ir)?.params.activation as string | undefined) ?? null;
+  const op = outputActivationOp(ir);
+  return op ? (lastActivation(op) ?? null) : null;
 }
 
 /** Size of the output's last axis (classes or targets per example). */

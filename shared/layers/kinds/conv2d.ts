@@ -226,6 +226,7 @@ const explainHooks: explain.Hooks = {
     formula: 'y[i, j, f] = activation(Σ over the k×k window and input channels of x · W_f + b_f)',
     when: 'For images and other grid data: it shares weights across positions, so it needs far fewer parameters than Dense.',
   },
+  outputActivation: (p) => p.activation as string,
   arithmetic: (p, [input]) => {
     const [kh, kw] = p.kernel_size as number[];
     const c = input![2] ?? 0;

@@ -33,7 +33,10 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
-  plan: ({ op, inputs }) => {
+  plan: ({ op, inputs, activation }) => {
+    // Over the last axis it is the softmax activation: as the model's output, the loss may take
+    // it over (nn.CrossEntropyLoss on logits; predict_proba() applies it).
+    if (op.params.axis === -1) return activation('softmax', inputs[0]!.spatialRank > 0);
     // The Keras axis (batch = 0) as a dim of the tensor as the file holds it (channels first
     // for a held map: Keras axis 3 of (H, W, C), the channels, is dim 1).
     const { shape, spatialRank } = inputs[0]!;
@@ -101,9 +104,9 @@ const explainHooks: explain.Hooks = {
     when: 'At the end of a classifier (axis -1), or to normalise scores over steps (axis 1).',
   },
   digest: (p) => (p.axis === undefined || p.axis === -1 ? '' : `axis ${String(p.axis)}`),
-  // No outputActivation: the loss plan (shared/codegen/loss.ts) recognises an output softmax on
-  // Dense/Conv2D/Activation only, so claiming one here would make lint H103 promise a PyTorch
-  // model that returns logits, which it does not for this block.
+  // Over the last axis this is the model's softmax: the loss plan (shared/codegen/loss.ts) and
+  // lint H103 treat it like Dense(softmax) (the PyTorch plan leaves it to nn.CrossEntropyLoss).
+  outputActivation: (p) => (p.axis === -1 ? 'softmax' : undefined),
   featureMapOutput: true,
 };
 
