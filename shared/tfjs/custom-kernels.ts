@@ -13,7 +13,6 @@ import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
-import { installWasmSegmentSum } from './wasm-segment-sum.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 import { installSegmentSum } from './segment-sum.ts';
 
@@ -26,7 +25,6 @@ export function installCustomKernels(tf: Tf): void {
   installWasmConvKernels(tf);
   installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
-  installWasmSegmentSum(tf);
   installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
   installSegmentSum(tf);
