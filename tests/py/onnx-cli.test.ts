@@ -82,7 +82,7 @@ describe('netwright export (model formats) and import', () => {
   });
 
   it('an unsupported model: one message, exit 1, no file written', async () => {
-    const model = join(dir, 'lstm.json');
+    const model = join(dir, 'convlstm.json');
     writeFileSync(
       model,
       JSON.stringify({
@@ -90,7 +90,7 @@ describe('netwright export (model formats) and import', () => {
         config: {
           layers: [
             { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 5, 3] } },
-            { class_name: 'LSTM', config: { name: 'lstm', units: 4 } },
+            { class_name: 'ConvLSTM1D', config: { name: 'clstm', filters: 4, kernel_size: 3 } },
           ],
         },
       }),
@@ -98,7 +98,7 @@ describe('netwright export (model formats) and import', () => {
     const target = join(dir, 'never.json');
     const r = await cli('import', model, '--out', target);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('layer "lstm" (LSTM)');
+    expect(r.err).toContain('layer "clstm" (ConvLSTM1D)');
     expect(() => readFileSync(target)).toThrow();
   });
 });

@@ -36,8 +36,8 @@ describe('seeded Dropout', () => {
   it('draws a new mask at each training call, and the same sequence in a second seeded build', () => {
     const a = buildModel(tf, ir(), { seed: 3 });
     const b = buildModel(tf, ir(), { seed: 3 });
-    const a1 = mask(a.getLayer('dropout'));
-    const a2 = mask(a.getLayer('dropout'));
+    const a1 = mask(a.getLayer('drop'));
+    const a2 = mask(a.getLayer('drop'));
     expect(a1).not.toEqual(a2);
     // About half of 200 dropped each time (rate 0.5): far from all or none.
     for (const m of [a1, a2]) {
@@ -45,15 +45,15 @@ describe('seeded Dropout', () => {
       expect(kept).toBeGreaterThan(60);
       expect(kept).toBeLessThan(140);
     }
-    expect(mask(b.getLayer('dropout'))).toEqual(a1);
-    expect(mask(b.getLayer('dropout'))).toEqual(a2);
+    expect(mask(b.getLayer('drop'))).toEqual(a1);
+    expect(mask(b.getLayer('drop'))).toEqual(a2);
     a.dispose();
     b.dispose();
   });
 
   it('keeps TF.js Dropout class name and reports the seed it was given', () => {
     const model = buildModel(tf, ir(), { seed: 3 });
-    const layer = model.getLayer('dropout');
+    const layer = model.getLayer('drop');
     expect(layer.getClassName()).toBe('Dropout');
     expect(layer.getConfig()).toMatchObject({ rate: 0.5, seed: 4 });
     expect(tf.tidy(() => (layer.apply(tf.ones([1, 4])) as tf.Tensor).arraySync())).toEqual([

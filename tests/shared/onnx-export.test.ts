@@ -34,13 +34,23 @@ async function parity(ir: ModelIR, batch = 3): Promise<number> {
   const { model, weights } = await modelWithRandomWeights(ir, 7);
   const bytes = exportOnnx(ir, weights);
   const inShape = ir.ops[0]!.params.shape as number[];
-  const x = randomArray(batch * inShape.reduce((a, b) => a * b, 1), rng(3));
+  const size = batch * inShape.reduce((a, b) => a * b, 1);
+  // Token ids (an int32 Input, text-classifier): ids below every Embedding's input_dim.
+  const ids = ir.ops[0]!.params.dtype === 'int32';
+  const vocab = Math.min(...ir.ops.map((op) => (op.params.input_dim as number) ?? Infinity));
+  const random = rng(3);
+  const x = ids
+    ? Int32Array.from({ length: size }, () => Math.floor(random() * vocab))
+    : randomArray(size, random);
+  const shape = [batch, ...inShape];
   const expected = tf.tidy(() =>
-    (model.predict(tf.tensor(x, [batch, ...inShape])) as tf.Tensor).dataSync(),
+    (model.predict(tf.tensor(x, shape, ids ? 'int32' : 'float32')) as tf.Tensor).dataSync(),
   );
   const session = await ort.InferenceSession.create(bytes);
   const result = await session.run({
-    [session.inputNames[0]!]: new ort.Tensor('float32', x, [batch, ...inShape]),
+    [session.inputNames[0]!]: ids
+      ? new ort.Tensor('int32', x as Int32Array, shape)
+      : new ort.Tensor('float32', x as Float32Array, shape),
   });
   const got = result[session.outputNames[0]!]!;
   expect(got.dims).toEqual([batch, ...ir.ops.at(-1)!.outputShape]);

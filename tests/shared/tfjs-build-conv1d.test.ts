@@ -55,14 +55,14 @@ describe('IR → TF.js model: conv1d kinds', () => {
       ['in->conv', 'conv->max', 'max->avg', 'avg->gavg', 'max->gmax', 'gavg->cat:0', 'gmax->cat:1'],
     );
     // conv: ceil(11 / 2) = 6 steps; max 'same' stride 1 keeps 6; avg floor((6 − 2) / 2) + 1 = 3.
-    expect(model.getLayer('conv1d').outputShape).toEqual([null, 6, 4]);
-    expect(model.getLayer('max_pooling1d').outputShape).toEqual([null, 6, 4]);
-    expect(model.getLayer('average_pooling1d').outputShape).toEqual([null, 3, 4]);
-    expect(model.getLayer('global_average_pooling1d').outputShape).toEqual([null, 4]);
-    expect(model.getLayer('global_max_pooling1d').outputShape).toEqual([null, 4]);
+    expect(model.getLayer('conv').outputShape).toEqual([null, 6, 4]);
+    expect(model.getLayer('max').outputShape).toEqual([null, 6, 4]);
+    expect(model.getLayer('avg').outputShape).toEqual([null, 3, 4]);
+    expect(model.getLayer('gavg').outputShape).toEqual([null, 4]);
+    expect(model.getLayer('gmax').outputShape).toEqual([null, 4]);
     // Conv1D without bias: kernel_size · in · filters = 4 · 3 · 4 = 48.
-    expect(model.getLayer('conv1d').countParams()).toBe(48);
-    expect(model.getLayer('conv1d').getConfig()).toMatchObject({
+    expect(model.getLayer('conv').countParams()).toBe(48);
+    expect(model.getLayer('conv').getConfig()).toMatchObject({
       filters: 4,
       kernelSize: [4],
       strides: [2],
@@ -70,13 +70,13 @@ describe('IR → TF.js model: conv1d kinds', () => {
       activation: 'linear',
       useBias: false,
     });
-    expect(model.getLayer(leakyReluLayerName('conv1d')).getConfig()).toMatchObject({ alpha: 0.2 });
-    expect(model.getLayer('max_pooling1d').getConfig()).toMatchObject({
+    expect(model.getLayer(leakyReluLayerName('conv')).getConfig()).toMatchObject({ alpha: 0.2 });
+    expect(model.getLayer('max').getConfig()).toMatchObject({
       poolSize: [3],
       strides: [1],
       padding: 'same',
     });
-    expect(model.getLayer('average_pooling1d').getConfig()).toMatchObject({
+    expect(model.getLayer('avg').getConfig()).toMatchObject({
       poolSize: [2],
       strides: [2],
       padding: 'valid',
@@ -96,23 +96,23 @@ describe('IR → TF.js model: conv1d kinds', () => {
       ['in->pad', 'pad->crop', 'crop->up', 'up->g'],
     );
     // pad (5 + 2 + 0, 4 + 1 + 3) = (7, 8); crop (7 − 1, 8 − 3) = (6, 5); up (18, 10).
-    expect(model.getLayer('zero_padding2d').outputShape).toEqual([null, 7, 8, 2]);
-    expect(model.getLayer('cropping2d').outputShape).toEqual([null, 6, 5, 2]);
-    expect(model.getLayer('up_sampling2d').outputShape).toEqual([null, 18, 10, 2]);
-    expect(model.getLayer('global_max_pooling2d').outputShape).toEqual([null, 2]);
-    expect(model.getLayer('zero_padding2d').getConfig()).toMatchObject({
+    expect(model.getLayer('pad').outputShape).toEqual([null, 7, 8, 2]);
+    expect(model.getLayer('crop').outputShape).toEqual([null, 6, 5, 2]);
+    expect(model.getLayer('up').outputShape).toEqual([null, 18, 10, 2]);
+    expect(model.getLayer('g').outputShape).toEqual([null, 2]);
+    expect(model.getLayer('pad').getConfig()).toMatchObject({
       padding: [
         [2, 0],
         [1, 3],
       ],
     });
-    expect(model.getLayer('cropping2d').getConfig()).toMatchObject({
+    expect(model.getLayer('crop').getConfig()).toMatchObject({
       cropping: [
         [0, 1],
         [2, 1],
       ],
     });
-    expect(model.getLayer('up_sampling2d').getConfig()).toMatchObject({
+    expect(model.getLayer('up').getConfig()).toMatchObject({
       size: [3, 2],
       interpolation: 'nearest',
     });
