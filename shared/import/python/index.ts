@@ -1,0 +1,157 @@
+/**
+ * Python source (Keras or PyTorch model code) → Netwright project: the entry point the CLI
+ * (`netwright import model.py`), the app's File → Import, the "Paste code" dialog and the Code
+ * panel's edit mode call. The code is parsed (`./syntax.ts`, `@lezer/python`), never run.
+ *
+ * Either the whole network imports or nothing does: every construct the importer cannot read is
+ * listed as an error diagnostic with its line and column and the reason (a loop building layers,
+ * a custom layer class, an unknown call); warnings name what was read but left out (a `print`).
+ */
+import type { Project } from '../../graph/project.ts';
+import type { ModelIR } from '../../ir/lower.ts';
+import { importKerasSource } from './keras-source.ts';
+import { importTorchSource } from './torch-source.ts';
+import { parsePython, type PyModule, type PyStmt, type SourceSpan } from './syntax.ts';
+
+/** The framework a script is written for. */
+export type SourceFramework = 'keras' | 'pytorch';
+
+/** One problem, at its place in the source (1-based line and column, as editors show them). */
+export interface SourceDiagnostic {
+  severity: 'error' | 'warning';
+  message: string;
+  line: number;
+  column: number;
+  /** Offsets `[from, to)` into the source: what an editor underlines. */
+  from: number;
+  to: number;
+}
+
+/** Options of `importPythonSource`. */
+export interface SourceImportOptions {
+  /** Skip detection (the Code panel knows which script is being edited). */
+  framework?: SourceFramework;
+  /**
+   * The input shape of one example without the batch axis, in Netwright's (Keras) order: `[784]`,
+   * `[28, 28, 1]` (HWC), `[steps, features]`. Used when the code does not say it (a PyTorch conv
+   * net gives its channels, not its height and width) — the answer to a `needsInputShape`.
+   */
+  inputShape?: readonly number[];
+  /** The project name when the code gives none (default: the model's variable or class name). */
+  name?: string;
+}
+
+/** What an import asks the user when the code does not fix the input shape. */
+export interface InputShapeRequest {
+  /** A sentence for the dialog: what is known and what is missing. */
+  message: string;
+  /**
+   * The shape as far as the code fixes it, Keras order, `null` where unknown:
+   * `nn.Conv2d(1, 32, 3)` first → `[null, null, 1]` (height, width unknown; 1 channel).
+   */
+  known: (number | null)[];
+  /** Where in the source the first layer that needs the shape is. */
+  at: SourceSpan;
+}
+
+export type SourceImportResult =
+  | {
+      ok: true;
+      framework: SourceFramework;
+      /**
+       * The graph (node ids = the Python names: `fc1`, `conv_1`, Keras `name=` values) and the
+       * training settings the code gives (`model.compile(optimizer=…, loss=…)`,
+       * `optim.Adam(model.parameters(), lr=…)`, `nn.CrossEntropyLoss()`); the rest default.
+       */
+      project: Project;
+      ir: ModelIR;
+      /** Warnings only (things read and deliberately left out). */
+      diagnostics: SourceDiagnostic[];
+    }
+  | {
+      ok: false;
+      framework?: SourceFramework;
+      /** At least one error; each at its place. */
+      diagnostics: SourceDiagnostic[];
+      /** Set when the only thing missing is the input shape: ask, then import with `inputShape`. */
+      needsInputShape?: InputShapeRequest;
+    };
+
+/** A diagnostic at a span. */
+export function diagnosticAt(
+  severity: SourceDiagnostic['severity'],
+  message: string,
+  at: SourceSpan,
+): SourceDiagnostic {
+  return { severity, message, line: at.line, column: at.column, from: at.from, to: at.to };
+}
+
+/** `line 3, column 5: message` — how the CLI and dialogs print a diagnostic. */
+export function formatSourceDiagnostic(d: SourceDiagnostic, file?: string): string {
+  return `${file ? `${file}:` : ''}${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}
+
+const modulesOf = (body: readonly PyStmt[]): string[] =>
+  body.flatMap((s) => (s.kind === 'import' ? [s.module] : []));
+
+/**
+ * The framework a script is written for, from its imports (`torch` → pytorch; `keras`,
+ * `tensorflow`, `tf_keras` → keras); `undefined` when it imports neither or both.
+ */
+export function detectFramework(module: PyModule): SourceFramework | undefined {
+  const modules = modulesOf(module.body);
+  const torch = modules.some((m) => m === 'torch' || m.startsWith('torch.'));
+  const keras = modules.some((m) => /^(keras|tensorflow|tf_keras)(\.|$)/.test(m));
+  if (torch === keras) return undefined;
+  return torch ? 'pytorch' : 'keras';
+}
+
+/**
+ * Reads a Keras or PyTorch model from Python source. Never throws and never runs the code.
+ * Errors: syntax errors; no model found; a construct the importer cannot read (each with its
+ * place); the input shape unknown (`needsInputShape`); a graph that does not check (shapes).
+ */
+export function importPythonSource(
+  source: string,
+  options: SourceImportOptions = {},
+): SourceImportResult {
+  const module = parsePython(source);
+  if (module.errors.length > 0) {
+    return {
+      ok: false,
+      framework: options.framework,
+      diagnostics: module.errors.map((e) => diagnosticAt('error', e.message, e.at)),
+    };
+  }
+  const framework = options.framework ?? detectFramework(module);
+  if (!framework) {
+    return {
+      ok: false,
+      diagnostics: [
+        diagnosticAt(
+          'error',
+          'cannot tell whether this is Keras or PyTorch code: it should import keras / tensorflow or torch',
+          { line: 1, column: 1, from: 0, to: 0 },
+        ),
+      ],
+    };
+  }
+  try {
+    return framework === 'keras'
+      ? importKerasSource(module, options)
+      : importTorchSource(module, options);
+  } catch (e) {
+    // A bug in an importer must still not reach the user as a stack trace.
+    return {
+      ok: false,
+      framework,
+      diagnostics: [
+        diagnosticAt(
+          'error',
+          `Netwright could not read this code (${e instanceof Error ? e.message : String(e)})`,
+          { line: 1, column: 1, from: 0, to: 0 },
+        ),
+      ],
+    };
+  }
+}

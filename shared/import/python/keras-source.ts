@@ -1,0 +1,28 @@
+/**
+ * Keras source → Netwright project. Not written yet: returns one error.
+ */
+import type { SourceImportOptions, SourceImportResult } from './index.ts';
+import type { PyModule } from './syntax.ts';
+
+/** See `importPythonSource`. */
+export function importKerasSource(
+  module: PyModule,
+  options: SourceImportOptions,
+): SourceImportResult {
+  void module;
+  void options;
+  return {
+    ok: false,
+    framework: 'keras',
+    diagnostics: [
+      {
+        severity: 'error',
+        message: 'importing Keras code is not written yet',
+        line: 1,
+        column: 1,
+        from: 0,
+        to: 0,
+      },
+    ],
+  };
+}
