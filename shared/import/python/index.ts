@@ -25,6 +25,11 @@ export interface SourceDiagnostic {
   /** Offsets `[from, to)` into the source: what an editor underlines. */
   from: number;
   to: number;
+  /**
+   * A one-click fix as edits of the source (offsets into the text as given; applied together),
+   * e.g. removing the `torch.softmax(…)` that `nn.CrossEntropyLoss` makes a double softmax.
+   */
+  fix?: { title: string; edits: { from: number; to: number; insert: string }[] };
 }
 
 /** Options of `importPythonSource`. */
