@@ -372,7 +372,8 @@ describe('a clean install', () => {
       packages: Record<string, { hasInstallScript?: boolean }>;
     };
     const locked = Object.entries(lock.packages)
-      .filter(([, p]) => p.hasInstallScript)
+      // "" is this project itself: its own preinstall (scripts/node-version.mjs) is ours, not a dependency's.
+      .filter(([path, p]) => path !== '' && p.hasInstallScript)
       .map(([path]) => path.replace(/^.*node_modules\//, ''));
     expect([...new Set(locked)].sort()).toEqual(withScripts);
     expect(Object.keys(pkg.allowScripts).sort()).toEqual(withScripts);
