@@ -4,6 +4,14 @@ import { boundsOf, boxOf, readableViewport, type Box } from './placement.ts';
 
 /** Room a block's on-canvas warning or problem takes to its right (LayerNode's callout), px. */
 const CALLOUT = { gap: 12, width: 240, height: 110 };
+/**
+ * What covers the canvas's bottom corners (React Flow panels, 15 px margin): the zoom controls
+ * (3 buttons of 26×27 px) on the left, the minimap (Canvas.tsx: 132×96) on the right.
+ */
+const CORNERS = {
+  left: { width: 26 + 15, height: 3 * 27 + 15 },
+  right: { width: 132 + 15, height: 96 + 15 },
+};
 
 /**
  * The boxes the graph needs on screen (flow px): its blocks, at their measured sizes (or the
@@ -35,5 +43,8 @@ export function frameFor(canvas: HTMLElement, mode: 'readable' | 'whole'): Viewp
   const bounds = boundsOf(framedBoxes(canvas));
   if (!bounds) return null;
   const view = { width: canvas.clientWidth, height: canvas.clientHeight };
-  return readableViewport(bounds, view, mode === 'whole' ? { minZoom: 0.1 } : {});
+  return readableViewport(bounds, view, {
+    corners: CORNERS,
+    ...(mode === 'whole' ? { minZoom: 0.1 } : {}),
+  });
 }

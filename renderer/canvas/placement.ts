@@ -243,16 +243,35 @@ export const SMALLEST_BLOCK_FONT = 11;
 /** Readable on a projector: the smallest block text is at least 11 px on screen. */
 export const READABLE_ZOOM = 11 / SMALLEST_BLOCK_FONT;
 
+/** A box in a bottom corner of the canvas, px. */
+export interface Corner {
+  width: number;
+  height: number;
+}
+
 /**
  * The view (React Flow viewport: screen = flow × zoom + (x, y)) that shows a freshly opened graph
  * readably in a canvas of `view` px: as much of it as fits, never below `minZoom` nor above
  * `maxZoom`. A graph that fits is centred; one taller or wider than the canvas at that zoom is
  * aligned to its top or left edge (the Input is usually there) with `padding` px to spare.
+ * `corners`: boxes in the canvas's bottom corners that cover the graph (the zoom controls on
+ * the left, the minimap on the right); when the graph reaches down into one, it moves sideways
+ * as far as it can without running into the other, then up as far as the top padding allows.
  */
 export function readableViewport(
   bounds: Box,
   view: { width: number; height: number },
-  { minZoom = READABLE_ZOOM, maxZoom = 1.1, padding = 32 } = {},
+  {
+    minZoom = READABLE_ZOOM,
+    maxZoom = 1.1,
+    padding = 32,
+    corners = {},
+  }: {
+    minZoom?: number;
+    maxZoom?: number;
+    padding?: number;
+    corners?: { left?: Corner; right?: Corner };
+  } = {},
 ): { x: number; y: number; zoom: number } {
   const fit = Math.min(
     (view.width - 2 * padding) / Math.max(1, bounds.width),
@@ -263,9 +282,30 @@ export function readableViewport(
     size * zoom <= room - 2 * padding
       ? (room - size * zoom) / 2 - start * zoom
       : padding - start * zoom;
+  let x = place(bounds.x, bounds.width, view.width);
+  let y = place(bounds.y, bounds.height, view.height);
+  // Screen edges of the graph, and the room the corners it reaches down into leave it.
+  const left = x + bounds.x * zoom;
+  const right = left + bounds.width * zoom;
+  const bottom = y + (bounds.y + bounds.height) * zoom;
+  const gap = padding / 4;
+  const reaches = (c?: Corner): c is Corner => !!c && bottom > view.height - c.height;
+  const lo = reaches(corners.left) ? corners.left.width + gap : -Infinity;
+  const hi = reaches(corners.right) ? view.width - corners.right.width - gap : Infinity;
+  if (right > hi) x -= Math.min(right - hi, Math.max(0, left - Math.max(lo, padding)));
+  else if (left < lo) x += Math.min(lo - left, Math.max(0, hi - right));
+  // Still under a corner (no room sideways): move up, as far as the top padding allows.
+  const under: Corner[] = [];
+  if (reaches(corners.left) && x + bounds.x * zoom < lo) under.push(corners.left);
+  if (reaches(corners.right) && x + (bounds.x + bounds.width) * zoom > hi)
+    under.push(corners.right);
+  if (under.length > 0) {
+    const need = bottom - (view.height - Math.max(...under.map((c) => c.height)) - gap);
+    y -= Math.min(need, Math.max(0, y + bounds.y * zoom - padding));
+  }
   return {
-    x: place(bounds.x, bounds.width, view.width),
-    y: place(bounds.y, bounds.height, view.height),
+    x,
+    y,
     zoom,
   };
 }

@@ -25,11 +25,11 @@ function matches(def: LayerDef, query: string): boolean {
 }
 
 /**
- * A name that may wrap only where a reader expects: after "/" or ".", and between a lower-case
+ * A name that may wrap only where a reader expects: after "/", "." or "(" (`nn.LSTM(|bidirectional=True)`), and between a lower-case
  * letter or digit and the capital that starts the next word ("GlobalAverage|Pooling2D").
  */
 export function breakable(name: string): ReactNode {
-  const parts = name.split(/(?<=[/.])|(?<=[a-z0-9])(?=[A-Z])/);
+  const parts = name.split(/(?<=[/.(])|(?<=[a-z0-9])(?=[A-Z])/);
   return parts.map((part, i) => (
     <Fragment key={i}>
       {i > 0 && <wbr />}

@@ -49,7 +49,13 @@ const truncate = (text: string, max: number) =>
  * Generous text widths, px per character (em fractions above the average glyph widths of the
  * common fallback fonts, Liberation Sans and DejaVu Sans Mono): texts cut to these fit their room.
  */
-const CHAR_PX = { title: 14 * 0.62, small: 11 * 0.56, mono12: 12 * 0.61, mono11: 11 * 0.61 };
+const CHAR_PX = {
+  heading: 20 * 0.64,
+  title: 14 * 0.62,
+  small: 11 * 0.56,
+  mono12: 12 * 0.61,
+  mono11: 11 * 0.61,
+};
 /** Room for text inside a block: from the colour bar + 10 px to 12 px before the right edge. */
 const TEXT_ROOM = BLOCK_WIDTH - 16 - 12;
 /** A block whose shape and count do not fit on one line puts the count on a line of its own. */
@@ -189,7 +195,12 @@ export function graphToSvg(
   const all = [...blockRects, ...labels, ...reach, { x: 0, y: 0, width: BLOCK_WIDTH, height: 1 }];
   const minX = Math.min(...all.map((r) => r.x)) - margin;
   const minY = Math.min(...all.map((r) => r.y)) - margin - titleHeight;
-  const width = Math.max(...all.map((r) => r.x + r.width)) - minX + margin;
+  // Wide enough for the title too (a one-column graph is narrower than a long project name).
+  const shownTitle = title ? truncate(title, 80) : '';
+  const width = Math.max(
+    Math.max(...all.map((r) => r.x + r.width)) - minX + margin,
+    2 * margin + shownTitle.length * CHAR_PX.heading,
+  );
   const height = Math.max(...all.map((r) => r.y + r.height)) - minY + margin;
   const head = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(width)}" height="${Math.round(height)}" viewBox="${minX} ${minY} ${width} ${height}" font-family="Inter, 'Segoe UI', Helvetica, Arial, sans-serif">`,
@@ -197,7 +208,7 @@ export function graphToSvg(
   ];
   if (title) {
     head.push(
-      `<text x="${minX + margin}" y="${minY + margin}" font-size="20" font-weight="600" fill="#111827">${escapeXml(truncate(title, 80))}</text>`,
+      `<text x="${minX + margin}" y="${minY + margin}" font-size="20" font-weight="600" fill="#111827">${escapeXml(shownTitle)}</text>`,
     );
   }
   parts.unshift(...head);

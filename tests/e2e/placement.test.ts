@@ -451,11 +451,14 @@ describe('readable at 1280×720 and 1440×900', () => {
           }
           for (let i = 1; i < tops.length; i++) {
             if (tops[i] === tops[i - 1]) continue;
-            // A line starts at character i: after "/" or ".", or a capital after a small letter.
+            // A line starts at character i: after "/", "." or "(", or a capital after a small letter.
             const prev = text[i - 1]!;
             const here = text[i]!;
             const ok =
-              prev === '/' || prev === '.' || (/[a-z0-9]/.test(prev) && /[A-Z]/.test(here));
+              prev === '/' ||
+              prev === '.' ||
+              prev === '(' ||
+              (/[a-z0-9]/.test(prev) && /[A-Z]/.test(here));
             if (!ok) problems.push(`${text} breaks inside a word at ${i}`);
           }
           return problems;

@@ -125,7 +125,7 @@ describe('recent files (File System Access API)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('Save as adds the file; a bad file from Recent shows the open error', async () => {
+  it('Save as adds the file (named <project>.netwright.json); a bad file from Recent shows the open error', async () => {
     const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     e2e.contexts.push(context);
     await context.addInitScript(fakePickers);
@@ -134,10 +134,10 @@ describe('recent files (File System Access API)', () => {
     await page.goto(e2e.url);
     await page.locator('.react-flow__node').first().waitFor();
     await page.getByTestId('toolbar-save-as').click();
-    await poll(() => page.title()).toBe('MNIST MLP.netwright — Netwright');
-    expect(await recentNames(page)).toEqual(['MNIST MLP.netwright']);
+    await poll(() => page.title()).toBe('MNIST MLP.netwright.json — Netwright');
+    expect(await recentNames(page)).toEqual(['MNIST MLP.netwright.json']);
     await page.keyboard.press('Escape');
-    await writeFile(page, 'MNIST MLP.netwright', 'not json');
+    await writeFile(page, 'MNIST MLP.netwright.json', 'not json');
     await page.getByTestId('node-dense_1').locator('.block__title').click();
     await page.getByTestId('label-input').fill('mine');
     await recentNames(page);
@@ -148,7 +148,7 @@ describe('recent files (File System Access API)', () => {
     await dialog.getByRole('button', { name: 'OK' }).click();
     expect(await page.getByTestId('label-input').inputValue()).toBe('mine');
     // Still listed: the file is there, only its contents are wrong.
-    expect(await recentNames(page)).toEqual(['MNIST MLP.netwright']);
+    expect(await recentNames(page)).toEqual(['MNIST MLP.netwright.json']);
   });
 
   it('has no Recent menu without the API (upload and download)', async () => {

@@ -109,6 +109,65 @@ describe('placement geometry', () => {
     expect(v.x).toBeCloseTo(229.5 - 11, 9);
     expect(v.y).toBeCloseTo(103 - 22, 9);
   });
+
+  it('readableViewport: a graph reaching into the minimap corner moves left to clear it', () => {
+    // A 482-wide column (block + callout) centred in 712 px ends at 597; the 147×111 corner
+    // starts at 712 − 147 − 8 = 557, and the column reaches the bottom: 40 px to the left.
+    const corners = { right: { width: 147, height: 111 }, left: { width: 41, height: 96 } };
+    const tall = readableViewport(
+      { x: 0, y: 0, width: 482, height: 1100 },
+      { width: 712, height: 646 },
+      { corners },
+    );
+    expect(tall).toEqual({ x: 115 - 40, y: 32, zoom: 1 });
+    // Not down to the corner (a short graph, centred, ends 32 px above it): stays centred.
+    const short = readableViewport(
+      { x: 0, y: 0, width: 482, height: 300 },
+      { width: 712, height: 646 },
+      { corners },
+    );
+    expect(short.x).toBeCloseTo((712 - 482 * 1.1) / 2, 9);
+    // Never past the padding: a 640-wide graph (centred at 36) can only go to x = 32.
+    const wide = readableViewport(
+      { x: 0, y: 0, width: 640, height: 1100 },
+      { width: 712, height: 646 },
+      { corners: { right: corners.right } },
+    );
+    expect(wide.x).toBe(32);
+    // With the zoom controls in the other corner it cannot move at all (36 < 41 + 8 already).
+    const stuck = readableViewport(
+      { x: 0, y: 0, width: 640, height: 1100 },
+      { width: 712, height: 646 },
+      { corners },
+    );
+    expect(stuck.x).toBe(36);
+    // A 560-wide column clears the minimap at left = 557 − 560 < 49 = 41 + 8: it stops at the
+    // zoom controls instead (x = 49) rather than cover them.
+    const both = readableViewport(
+      { x: 0, y: 0, width: 560, height: 1100 },
+      { width: 712, height: 646 },
+      { corners },
+    );
+    expect(both.x).toBe(49);
+  });
+
+  it('readableViewport: a graph that fits but spans both corners moves up, not past the top padding', () => {
+    const corners = { right: { width: 147, height: 111 }, left: { width: 41, height: 96 } };
+    const view = { width: 712, height: 432 };
+    // 640 × 250 at zoom 648 / 640: centred it ends at 342.6, under both corners; it goes up until
+    // it ends 8 px above the minimap (432 − 111 − 8 = 313).
+    const low = readableViewport({ x: 0, y: 0, width: 640, height: 250 }, view, { corners });
+    expect(low.zoom).toBeCloseTo(648 / 640, 9);
+    expect(low.y + 250 * low.zoom).toBeCloseTo(313, 9);
+    // 640 × 300 would need 55 px but only has 32 above it: it stops at the top padding.
+    const tall = readableViewport({ x: 0, y: 0, width: 640, height: 300 }, view, { corners });
+    expect(tall.y).toBeCloseTo(32, 9);
+    // Without corners both stay centred.
+    expect(readableViewport({ x: 0, y: 0, width: 640, height: 250 }, view).y).toBeCloseTo(
+      (432 - 250 * (648 / 640)) / 2,
+      9,
+    );
+  });
 });
 
 describe('placing added blocks in the store', () => {
