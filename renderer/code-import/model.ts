@@ -51,7 +51,10 @@ export function parseShapeText(
   const shape: number[] = [];
   for (const p of parts) {
     if (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 1_000_000) {
-      return { ok: false, message: `"${p}" is not a size: use whole numbers from 1, e.g. 28, 28, 1` };
+      return {
+        ok: false,
+        message: `"${p}" is not a size: use whole numbers from 1, e.g. 28, 28, 1`,
+      };
     }
     shape.push(Number(p));
   }
@@ -179,4 +182,40 @@ export function clampSpan(d: SourceDiagnostic, length: number): { from: number; 
 /** `Line 3, column 5: message` — how the lists show a diagnostic. */
 export function diagnosticText(d: SourceDiagnostic): string {
   return `Line ${d.line}, column ${d.column}: ${d.message}`;
+}
+
+/**
+ * File → Import with a `.py` among the picked files: its text for the "Paste code" dialog, named
+ * after the file; null when no `.py` was picked (a model file import). A `.py` must be picked
+ * alone, be UTF-8 and at most `MAX_PY_CHARS` long.
+ */
+export function pythonScriptOf(
+  files: readonly { name: string; bytes: Uint8Array }[],
+): { ok: true; text: string; name: string } | { ok: false; error: string } | null {
+  const scripts = files.filter((f) => f.name.toLowerCase().endsWith('.py'));
+  if (scripts.length === 0) return null;
+  const shown = (name: string) => `"${name.length > 80 ? `${name.slice(0, 80)}…` : name}"`;
+  if (files.length > 1) {
+    return {
+      ok: false,
+      error: `Pick one Python file on its own (picked ${files.map((f) => shown(f.name)).join(', ')}).`,
+    };
+  }
+  const file = scripts[0]!;
+  if (file.bytes.byteLength > MAX_PY_CHARS * 4) {
+    return { ok: false, error: `${shown(file.name)} is too large for model code.` };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file.bytes);
+  } catch {
+    return { ok: false, error: `${shown(file.name)} is not UTF-8 text.` };
+  }
+  if (text.length > MAX_PY_CHARS) {
+    return {
+      ok: false,
+      error: `${shown(file.name)} has ${text.length.toLocaleString('en-US')} characters; model code is limited to ${MAX_PY_CHARS.toLocaleString('en-US')}.`,
+    };
+  }
+  return { ok: true, text, name: file.name.slice(0, -3) || 'model' };
 }
