@@ -16,6 +16,7 @@ import {
   RangeSetBuilder,
   StateEffect,
   StateField,
+  Transaction,
 } from '@codemirror/state';
 import {
   Decoration,
@@ -212,7 +213,8 @@ export function createCodeEditor(
       view.dispatch({
         ...(change ? { changes: change } : {}),
         effects: setMarks.of({ owned, selected }),
-        annotations: programmatic.of(true),
+        // The graph's code is not a step of the user's own undo in the editor.
+        annotations: [programmatic.of(true), Transaction.addToHistory.of(false)],
       });
     },
     setEditable(on) {
