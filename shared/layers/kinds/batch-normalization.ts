@@ -19,6 +19,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: [], defaults: { momentum: 0.99, epsilon: 0.001 } },
+  signature: ['axis', 'momentum', 'epsilon', 'center', 'scale'],
   fromConfig: (c) => {
     const check = keras.lastAxisCheck(c, 'BatchNormalization');
     if (c.center === false || c.scale === false)

@@ -31,6 +31,17 @@ const kerasHooks: keras.Hooks = {
     positional: ['filters', 'kernel_size'],
     defaults: { strides: [1, 1], padding: 'valid', activation: 'linear', use_bias: true },
   },
+  signature: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'output_padding',
+    'data_format',
+    'dilation_rate',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     keras.checkNoDilation(c);

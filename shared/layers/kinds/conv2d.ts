@@ -30,6 +30,17 @@ const kerasHooks: keras.Hooks = {
     positional: ['filters', 'kernel_size'],
     defaults: { strides: [1, 1], padding: 'valid', activation: 'linear', use_bias: true },
   },
+  signature: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'data_format',
+    'dilation_rate',
+    'groups',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     keras.checkNoDilation(c);

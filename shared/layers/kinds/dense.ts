@@ -26,6 +26,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: ['units'], defaults: { activation: 'linear', use_bias: true } },
+  signature: ['units', 'activation', 'use_bias'],
   fromConfig: (c) => ({
     params: {
       units: c.units,

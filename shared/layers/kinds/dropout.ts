@@ -15,6 +15,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, rate: op.params.rate as number },
   }),
   callStyle: { positional: ['rate'], defaults: {} },
+  signature: ['rate', 'noise_shape', 'seed'],
   fromConfig: (c) => ({ params: { rate: c.rate } }),
   weightOrder: [],
 };

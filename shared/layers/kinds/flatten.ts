@@ -13,6 +13,7 @@ const kerasHooks: keras.Hooks = {
   classNames: ['Flatten'],
   config: keras.nameOnly('Flatten'),
   callStyle: { positional: [], defaults: {} },
+  signature: ['data_format'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     return { params: {} };

@@ -17,6 +17,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, rate: op.params.rate as number },
   }),
   callStyle: { positional: ['rate'], defaults: {} },
+  signature: ['rate', 'data_format', 'seed'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     return { params: { rate: c.rate } };

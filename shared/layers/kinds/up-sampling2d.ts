@@ -21,6 +21,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: [], defaults: { size: [2, 2], interpolation: 'nearest' } },
+  signature: ['size', 'data_format', 'interpolation'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     const interpolation = c.interpolation ?? 'nearest';
