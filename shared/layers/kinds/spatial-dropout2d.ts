@@ -29,6 +29,16 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Dropout2d(p=0.5): pytorch.org/docs/stable/generated/torch.nn.Dropout2d.html
+    modules: { Dropout2d: ['p', 'inplace'] },
+    functions: { dropout2d: ['p', 'training', 'inplace'] },
+    read: ({ args }) => {
+      const p = args.p ?? 0.5;
+      if (typeof p !== 'number') throw new Error(`p must be a number, not ${JSON.stringify(p)}`);
+      return { params: { rate: p } };
+    },
+  },
   // The map is held (N, C, H, W) there: nn.Dropout2d zeroes whole channels, as Keras, and
   // scales the kept ones by 1 / (1 − p).
   plan: (ctx) => ({
