@@ -105,7 +105,11 @@ export function CodePanel() {
           </div>
         )}
         {sideBySide && (
-          <span className="code-panel__title">Generated from the graph as you edit</span>
+          <span className="code-panel__title">
+            {editing
+              ? 'Edit either script: the graph and the other script follow'
+              : 'Generated from the graph as you edit'}
+          </span>
         )}
         <span className="code-panel__spacer" />
         <button
@@ -378,16 +382,24 @@ function EditStatus({ framework, draft }: { framework: Framework; draft: Draft |
       {text}
       {listed.length > 0 && (
         <ul>
-          {listed.slice(0, 20).map((p, i) => (
+          {listed.slice(0, MAX_EDIT_PROBLEMS).map((p, i) => (
             <li key={i} data-testid={`code-edit-problem-${framework}`} data-line={p.line}>
               {diagnosticText(p)}
             </li>
           ))}
+          {listed.length > MAX_EDIT_PROBLEMS && (
+            <li className="muted">
+              …and {listed.length - MAX_EDIT_PROBLEMS} more (marked in the code)
+            </li>
+          )}
         </ul>
       )}
     </div>
   );
 }
+
+/** The edit status lists this many problems; the editor marks them all. */
+const MAX_EDIT_PROBLEMS = 4;
 
 const platformUndo = () => (/Mac/.test(globalThis.navigator?.platform ?? '') ? 'Cmd+Z' : 'Ctrl+Z');
 
