@@ -157,6 +157,26 @@ describe('import from code', () => {
   });
 });
 
+describe('Import… with a .py file', () => {
+  it('opens the code in Paste code, named after the file', async () => {
+    const { page, errors } = await openIsolatedApp(e2e);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('toolbar-import').click();
+    await (
+      await chooser
+    ).setFiles([
+      { name: 'mnist_mlp.py', mimeType: 'text/x-python', buffer: Buffer.from(KERAS_MLP) },
+    ]);
+    await page.getByTestId('paste-code-dialog').waitFor();
+    await poll(() => page.getByTestId('paste-code-summary').textContent(), 20_000).toBe(
+      '4 blocks · 109,386 parameters',
+    );
+    await page.getByTestId('paste-code-import').click();
+    await poll(() => page.getByTestId('project-name').textContent(), 20_000).toBe('mnist_mlp');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('Code panel edit mode', () => {
   it('editing the Keras code changes the graph; a syntax error shows its line and keeps the graph', async () => {
     const { page, errors } = await openIsolatedApp(e2e);
