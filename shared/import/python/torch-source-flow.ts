@@ -136,10 +136,14 @@ export function bindArgs(
   callee: string,
   skipFirst = false,
 ): Record<string, unknown> {
-  if (call.starred) throw new ReadError(`${callee}(*args/**kwargs): the values are not known`, call.at);
+  if (call.starred)
+    throw new ReadError(`${callee}(*args/**kwargs): the values are not known`, call.at);
   const args = skipFirst ? call.args.slice(1) : call.args;
   if (args.length > signature.length)
-    throw new ReadError(`${callee} takes at most ${signature.length} positional arguments`, call.at);
+    throw new ReadError(
+      `${callee} takes at most ${signature.length} positional arguments`,
+      call.at,
+    );
   const out: Record<string, unknown> = {};
   const value = (e: PyExpr, name: string): unknown => {
     const v = literalValue(e) ?? scope.constant(e) ?? arithmetic(e, scope);
@@ -185,9 +189,7 @@ export function arithmetic(e: PyExpr, scope: Scope): number | undefined {
 
 /** `MaxPooling2D` → `max_pooling2d`: a block id made from a kind. */
 export function snake(type: string): string {
-  return type
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
+  return type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Reads a module made in `__init__` (`nn.Linear(…)`, `nn.ReLU()`, `nn.Sequential(…)`). */
@@ -199,14 +201,28 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
   if (name === 'torch.nn.Sequential') {
     if (e.starred || e.keywords.length > 0)
       throw new ReadError('nn.Sequential with *args or an OrderedDict is not read', e.at);
-    return { kind: 'sequential', items: e.args.map((a) => readModule(a, scope, customClasses)), at: e.at };
+    return {
+      kind: 'sequential',
+      items: e.args.map((a) => readModule(a, scope, customClasses)),
+      at: e.at,
+    };
   }
   if (name && name in ACTIVATION_MODULES) {
     const act = ACTIVATION_MODULES[name]!;
-    const sig = act === 'softmax' ? ['dim'] : act === 'leaky_relu' ? ['negative_slope', 'inplace'] : ['inplace'];
+    const sig =
+      act === 'softmax'
+        ? ['dim']
+        : act === 'leaky_relu'
+          ? ['negative_slope', 'inplace']
+          : ['inplace'];
     const args = bindArgs(e, act === 'elu' ? ['alpha', 'inplace'] : sig, scope, written);
     checkActivationArgs(act, args, e.at);
-    return { kind: 'activation', act, dim: act === 'softmax' ? (args.dim ?? null) : undefined, at: e.at };
+    return {
+      kind: 'activation',
+      act,
+      dim: act === 'softmax' ? (args.dim ?? null) : undefined,
+      at: e.at,
+    };
   }
   const local = e.callee.kind === 'name' ? e.callee.id : undefined;
   const found = name?.startsWith('torch.nn.')
@@ -328,10 +344,18 @@ export class FlowBuilder {
   ): Val {
     const ins = inputs.map((v) => this.use(v, at));
     for (const v of ins) {
-      if (v.perm) throw new ReadError('a permuted tensor is read only when it is flattened next', at);
+      if (v.perm)
+        throw new ReadError('a permuted tensor is read only when it is flattened next', at);
       this.consumers.set(v.node, (this.consumers.get(v.node) ?? 0) + 1);
     }
-    const node: BuiltNode = { id: this.uniqueId(name), type, params, inputs: ins.map((v) => v.node), at, ...extra };
+    const node: BuiltNode = {
+      id: this.uniqueId(name),
+      type,
+      params,
+      inputs: ins.map((v) => v.node),
+      at,
+      ...extra,
+    };
     this.nodes.push(node);
     this.byId.set(node.id, node);
     this.computeShape(node);
@@ -391,7 +415,14 @@ export class FlowBuilder {
   }
 
   /** An activation on `v`: folded into the layer that made `v` when it can, else a block. */
-  activation(v: Val, act: string, dim: unknown, at: SourceSpan, call?: PyExpr, statement?: SourceSpan): Val {
+  activation(
+    v: Val,
+    act: string,
+    dim: unknown,
+    at: SourceSpan,
+    call?: PyExpr,
+    statement?: SourceSpan,
+  ): Val {
     const t = this.use(v, at);
     if (t.perm) throw new ReadError('an activation on a permuted tensor is not read', at);
     const node = this.byId.get(t.node)!;
@@ -414,7 +445,9 @@ export class FlowBuilder {
     }
     return this.add('Activation', { activation: act }, [v], at, act, {
       fusedActivation:
-        call?.kind === 'call' && call.args[0] ? { call: call.at, arg: call.args[0].at, statement } : undefined,
+        call?.kind === 'call' && call.args[0]
+          ? { call: call.at, arg: call.args[0].at, statement }
+          : undefined,
     });
   }
 
@@ -462,7 +495,11 @@ export class FlowBuilder {
   /** `out[:, -1]` or `h[-1]`: the last step of an RNN: `return_sequences` false. */
   lastStep(v: Val, at: SourceSpan): Val {
     const node = this.byId.get(v.node)!;
-    if (!getLayer(node.type)!.params.some((p) => p.name === 'return_sequences') || node.params.return_sequences !== true || (this.consumers.get(node.id) ?? 0) > 0)
+    if (
+      !getLayer(node.type)!.params.some((p) => p.name === 'return_sequences') ||
+      node.params.return_sequences !== true ||
+      (this.consumers.get(node.id) ?? 0) > 0
+    )
       throw new ReadError('taking the last step is read only right after a recurrent layer', at);
     this.stale.add(v.serial);
     node.params.return_sequences = false;
@@ -472,12 +509,14 @@ export class FlowBuilder {
 
   /** `out` of `out, h = self.lstm(x)` / `self.lstm(x)[0]`. */
   sequences(v: Val, at: SourceSpan): Val {
-    if (v.t !== 'rnn') throw new ReadError('[0] is read only on what a recurrent layer returns', at);
+    if (v.t !== 'rnn')
+      throw new ReadError('[0] is read only on what a recurrent layer returns', at);
     return this.tensor(v.node);
   }
 
   hidden(v: Val, at: SourceSpan): Val {
-    if (v.t !== 'rnn') throw new ReadError('unpacking is read only for what a recurrent layer returns', at);
+    if (v.t !== 'rnn')
+      throw new ReadError('unpacking is read only for what a recurrent layer returns', at);
     return { t: 'hidden', node: v.node, serial: this.serial++ };
   }
 

@@ -56,16 +56,27 @@ export function walkForward(
           const v = ev(s.value);
           env.set(target.items[0].id, flow.sequences(v, s.value.at));
           const h = target.items[1];
-          const hName = h?.kind === 'name' ? h.id : h?.kind === 'tuple' && h.items[0]?.kind === 'name' ? h.items[0].id : undefined;
+          const hName =
+            h?.kind === 'name'
+              ? h.id
+              : h?.kind === 'tuple' && h.items[0]?.kind === 'name'
+                ? h.items[0].id
+                : undefined;
           if (target.items.length !== 2 || !hName)
             throw new ReadError('this unpacking is not read', target.at);
           if (hName !== '_') env.set(hName, flow.hidden(v, s.value.at));
           continue;
         }
-        throw new ReadError('an assignment to something other than a name is not read in forward', target.at);
+        throw new ReadError(
+          'an assignment to something other than a name is not read in forward',
+          target.at,
+        );
       }
       case 'other':
-        throw new ReadError(`${s.what} in forward: Netwright reads a straight data flow only`, s.at);
+        throw new ReadError(
+          `${s.what} in forward: Netwright reads a straight data flow only`,
+          s.at,
+        );
       default:
         throw new ReadError(`a ${s.kind} statement in forward is not read`, s.at);
     }
@@ -119,7 +130,8 @@ function evalExpr(
   statement?: SourceSpan,
 ): Val {
   const ev = (x: PyExpr): Val => evalExpr(flow, x, env, modules);
-  const name = (base: string): string => (target && target !== 'x' && target !== 'out' ? target : base);
+  const name = (base: string): string =>
+    target && target !== 'x' && target !== 'out' ? target : base;
   switch (e.kind) {
     case 'name': {
       const v = env.get(e.id);
@@ -140,7 +152,10 @@ function evalExpr(
       collect(e);
       for (const o of operands)
         if (constantNumber(flow, o) !== undefined)
-          throw new ReadError(`${e.op} with a number is not read (only tensors ${e.op} tensors)`, o.at);
+          throw new ReadError(
+            `${e.op} with a number is not read (only tensors ${e.op} tensors)`,
+            o.at,
+          );
       return flow.add(type, {}, operands.map(ev), e.at, name(snake(type)));
     }
     case 'subscript': {
@@ -148,13 +163,20 @@ function evalExpr(
       const idx = e.index.kind === 'unknown' ? compact(e.index.text) : undefined;
       if (literalValue(e.index) === 0 && base.t === 'rnn') return flow.sequences(base, e.at);
       if (literalValue(e.index) === -1 && base.t === 'hidden') return flow.lastStep(base, e.at);
-      if (base.t === 'tensor' && (idx === ':,-1' || idx === ':,-1,:')) return flow.lastStep(base, e.at);
-      throw new ReadError('this indexing is not read (only output[:, -1] and h[-1] after a recurrent layer)', e.at);
+      if (base.t === 'tensor' && (idx === ':,-1' || idx === ':,-1,:'))
+        return flow.lastStep(base, e.at);
+      throw new ReadError(
+        'this indexing is not read (only output[:, -1] and h[-1] after a recurrent layer)',
+        e.at,
+      );
     }
     case 'call':
       return evalCall(flow, e, env, modules, ev, name, statement);
     default:
-      throw new ReadError(`${e.kind === 'unknown' ? e.what : `a ${e.kind}`} is not read in forward`, e.at);
+      throw new ReadError(
+        `${e.kind === 'unknown' ? e.what : `a ${e.kind}`} is not read in forward`,
+        e.at,
+      );
   }
 }
 
@@ -171,7 +193,8 @@ function evalCall(
   // self.fc1(x)
   if (callee.kind === 'attribute' && callee.object.kind === 'name' && callee.object.id === 'self') {
     const spec = modules.get(callee.attr);
-    if (!spec) throw new ReadError(`self.${callee.attr} is not a layer made in __init__`, callee.at);
+    if (!spec)
+      throw new ReadError(`self.${callee.attr} is not a layer made in __init__`, callee.at);
     if (e.args.length !== 1 || e.keywords.length > 0)
       throw new ReadError(`self.${callee.attr} is read with one tensor argument only`, e.at);
     return flow.applyModule(spec, ev(e.args[0]!), callee.attr, e.at, e);
@@ -180,32 +203,65 @@ function evalCall(
   const written = dottedName(callee) ?? 'this call';
   if (canonical && canonical in ACTIVATION_FUNCTIONS) {
     const act = ACTIVATION_FUNCTIONS[canonical]!;
-    const sig = act === 'softmax' ? ['dim'] : act === 'leaky_relu' ? ['negative_slope'] : act === 'elu' ? ['alpha'] : [];
+    const sig =
+      act === 'softmax'
+        ? ['dim']
+        : act === 'leaky_relu'
+          ? ['negative_slope']
+          : act === 'elu'
+            ? ['alpha']
+            : [];
     const x = e.args[0];
     if (!x) throw new ReadError(`${written} needs a tensor`, e.at);
     const args = bindArgs(e, sig, flow.scope, written, true);
     if (act === 'leaky_relu' && args.negative_slope === undefined) args.negative_slope = 0.01;
     if (act === 'leaky_relu' && args.negative_slope !== 0.2)
-      throw new ReadError(`${written} with slope ${JSON.stringify(args.negative_slope)}: Netwright's leaky_relu has slope 0.2`, e.at);
+      throw new ReadError(
+        `${written} with slope ${JSON.stringify(args.negative_slope)}: Netwright's leaky_relu has slope 0.2`,
+        e.at,
+      );
     return flow.activation(ev(x), act, args.dim, e.at, e, statement);
   }
   if (canonical === 'torch.flatten') {
     const start = intArg(flow, e.args[1] ?? keyword(e, 'start_dim'), 'start_dim');
-    if (start !== 1) throw new ReadError('torch.flatten is read with start_dim=1 (keep the batch axis)', e.at);
+    if (start !== 1)
+      throw new ReadError('torch.flatten is read with start_dim=1 (keep the batch axis)', e.at);
     return flow.flatten(ev(e.args[0]!), e.at, name('flatten'));
   }
   if (canonical === 'torch.cat' || canonical === 'torch.concat') {
     const list = e.args[0];
     if (!list || (list.kind !== 'list' && list.kind !== 'tuple'))
-      throw new ReadError('torch.cat is read with a list of tensors: torch.cat([a, b], dim=1)', e.at);
+      throw new ReadError(
+        'torch.cat is read with a list of tensors: torch.cat([a, b], dim=1)',
+        e.at,
+      );
     const dim = intArg(flow, e.args[1] ?? keyword(e, 'dim'), 'dim') ?? 0;
     const ins = list.items.map(ev);
     const first = ins[0] && ins[0].t === 'tensor' ? flow.shapeOf(ins[0].node) : undefined;
-    return flow.add('Concatenate', { axis: kerasAxis(dim, first, e.at) }, ins, e.at, name('concatenate'));
+    return flow.add(
+      'Concatenate',
+      { axis: kerasAxis(dim, first, e.at) },
+      ins,
+      e.at,
+      name('concatenate'),
+    );
   }
-  if (canonical === 'torch.add' || canonical === 'torch.mul' || canonical === 'torch.sub' || canonical === 'torch.maximum' || canonical === 'torch.minimum') {
-    const type = { 'torch.add': 'Add', 'torch.mul': 'Multiply', 'torch.sub': 'Subtract', 'torch.maximum': 'Maximum', 'torch.minimum': 'Minimum' }[canonical]!;
-    if (e.args.length !== 2 || e.keywords.length > 0) throw new ReadError(`${written} is read with two tensors`, e.at);
+  if (
+    canonical === 'torch.add' ||
+    canonical === 'torch.mul' ||
+    canonical === 'torch.sub' ||
+    canonical === 'torch.maximum' ||
+    canonical === 'torch.minimum'
+  ) {
+    const type = {
+      'torch.add': 'Add',
+      'torch.mul': 'Multiply',
+      'torch.sub': 'Subtract',
+      'torch.maximum': 'Maximum',
+      'torch.minimum': 'Minimum',
+    }[canonical]!;
+    if (e.args.length !== 2 || e.keywords.length > 0)
+      throw new ReadError(`${written} is read with two tensors`, e.at);
     return flow.add(type, {}, e.args.map(ev), e.at, name(snake(type)));
   }
   if (canonical?.startsWith('torch.nn.functional.')) {
@@ -230,35 +286,67 @@ function evalCall(
     const obj = (): Val => ev(callee.object);
     if (method === 'view' || method === 'reshape') {
       const args = e.args;
-      const batchFirst = args.length === 2 && isBatchSize(args[0]!) && constantNumber(flow, args[1]!) === -1;
-      const minusOne = args.length === 2 && constantNumber(flow, args[0]!) === -1 ? constantNumber(flow, args[1]!) : undefined;
+      const batchFirst =
+        args.length === 2 && isBatchSize(args[0]!) && constantNumber(flow, args[1]!) === -1;
+      const minusOne =
+        args.length === 2 && constantNumber(flow, args[0]!) === -1
+          ? constantNumber(flow, args[1]!)
+          : undefined;
       if (batchFirst) return flow.flatten(obj(), e.at, name('flatten'));
-      if (minusOne !== undefined && minusOne > 0) return flow.flatten(obj(), e.at, name('flatten'), minusOne);
-      throw new ReadError(`x.${method}(…) is read only as a flatten: x.${method}(x.size(0), -1) or x.${method}(-1, n)`, e.at);
+      if (minusOne !== undefined && minusOne > 0)
+        return flow.flatten(obj(), e.at, name('flatten'), minusOne);
+      throw new ReadError(
+        `x.${method}(…) is read only as a flatten: x.${method}(x.size(0), -1) or x.${method}(-1, n)`,
+        e.at,
+      );
     }
     if (method === 'flatten') {
       const start = intArg(flow, e.args[0] ?? keyword(e, 'start_dim'), 'start_dim');
-      if (start !== 1) throw new ReadError('x.flatten is read with start_dim=1 (keep the batch axis)', e.at);
+      if (start !== 1)
+        throw new ReadError('x.flatten is read with start_dim=1 (keep the batch axis)', e.at);
       return flow.flatten(obj(), e.at, name('flatten'));
     }
     if (method === 'permute') {
-      const dims = e.args.length === 1 ? literalValue(e.args[0]!) : e.args.map((a) => literalValue(a));
+      const dims =
+        e.args.length === 1 ? literalValue(e.args[0]!) : e.args.map((a) => literalValue(a));
       return flow.permute(obj(), dims, e.at);
     }
     if (method === 'long' && e.args.length === 0) return flow.markLong(obj(), e.at);
     if (method in ACTIVATION_METHODS) {
       const dim = e.args[0] ?? keyword(e, 'dim');
-      return flow.activation(obj(), ACTIVATION_METHODS[method]!, dim ? literalValue(dim) : undefined, e.at);
+      return flow.activation(
+        obj(),
+        ACTIVATION_METHODS[method]!,
+        dim ? literalValue(dim) : undefined,
+        e.at,
+      );
     }
     if (method === 'mean' || method === 'amax') {
-      const dim = literalValue(e.args[0] ?? keyword(e, 'dim') ?? { kind: 'constant', value: null, at: e.at });
+      const dim = literalValue(
+        e.args[0] ?? keyword(e, 'dim') ?? { kind: 'constant', value: null, at: e.at },
+      );
       const v = obj();
       const shape = v.t === 'tensor' ? flow.shapeOf(v.node) : undefined;
       const avg = method === 'mean';
-      if (JSON.stringify(dim) === '[2,3]' || (shape?.length === 3 && JSON.stringify(dim) === '[-2,-1]'))
-        return flow.add(avg ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D', {}, [v], e.at, name(avg ? 'global_average_pooling2d' : 'global_max_pooling2d'));
+      if (
+        JSON.stringify(dim) === '[2,3]' ||
+        (shape?.length === 3 && JSON.stringify(dim) === '[-2,-1]')
+      )
+        return flow.add(
+          avg ? 'GlobalAveragePooling2D' : 'GlobalMaxPooling2D',
+          {},
+          [v],
+          e.at,
+          name(avg ? 'global_average_pooling2d' : 'global_max_pooling2d'),
+        );
       if (dim === 1)
-        return flow.add(avg ? 'GlobalAveragePooling1D' : 'GlobalMaxPooling1D', {}, [v], e.at, name(avg ? 'global_average_pooling1d' : 'global_max_pooling1d'));
+        return flow.add(
+          avg ? 'GlobalAveragePooling1D' : 'GlobalMaxPooling1D',
+          {},
+          [v],
+          e.at,
+          name(avg ? 'global_average_pooling1d' : 'global_max_pooling1d'),
+        );
       throw new ReadError(`x.${method}(dim=${JSON.stringify(dim)}) is not read`, e.at);
     }
     throw new ReadError(`the tensor method .${method}(…) is not read`, e.at);

@@ -44,7 +44,8 @@ function importAliases(body: readonly PyStmt[]): Map<string, string> {
     if (s.names.length === 0) {
       const local = s.asName ?? s.module.split('.')[0]!;
       aliases.set(local, s.asName && s.asName !== s.module.split('.')[0] ? s.module : local);
-    } else for (const n of s.names) if (n.name !== '*') aliases.set(n.asName, `${s.module}.${n.name}`);
+    } else
+      for (const n of s.names) if (n.name !== '*') aliases.set(n.asName, `${s.module}.${n.name}`);
   }
   return aliases;
 }
@@ -88,7 +89,10 @@ const err = (
 });
 
 /** See `importPythonSource`. Never throws for bad code: every problem is a diagnostic. */
-export function importTorchSource(module: PyModule, options: SourceImportOptions): SourceImportResult {
+export function importTorchSource(
+  module: PyModule,
+  options: SourceImportOptions,
+): SourceImportResult {
   try {
     return read(module, options);
   } catch (e) {
@@ -101,7 +105,12 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   const aliases = importAliases(module.body);
   const constants = new Map<string, unknown>();
   for (const s of module.body)
-    if (s.kind === 'assign' && s.op === '=' && s.targets.length === 1 && s.targets[0]!.kind === 'name') {
+    if (
+      s.kind === 'assign' &&
+      s.op === '=' &&
+      s.targets.length === 1 &&
+      s.targets[0]!.kind === 'name'
+    ) {
       const v = literalValue(s.value);
       if (v !== undefined) constants.set(s.targets[0]!.id, v);
     }
@@ -119,7 +128,11 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     if (!value || value.kind !== 'call') continue;
     let call: PyExpr = value;
     // Net().to(device)
-    while (call.kind === 'call' && call.callee.kind === 'attribute' && call.callee.object.kind === 'call')
+    while (
+      call.kind === 'call' &&
+      call.callee.kind === 'attribute' &&
+      call.callee.object.kind === 'call'
+    )
       call = call.callee.object;
     if (call.kind !== 'call') continue;
     const c = canonicalName(aliases, call.callee);
@@ -133,10 +146,20 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   const moduleClasses = classes.filter((c) => isModuleClass(c) && !helpers.has(c.name));
   if (!modelExpr && moduleClasses.length > 0) {
     const last = moduleClasses.at(-1)!;
-    modelExpr = { kind: 'call', callee: { kind: 'name', id: last.name, at: last.at }, args: [], keywords: [], starred: false, at: last.at };
+    modelExpr = {
+      kind: 'call',
+      callee: { kind: 'name', id: last.name, at: last.at },
+      args: [],
+      keywords: [],
+      starred: false,
+      at: last.at,
+    };
   }
   if (!modelExpr || modelExpr.kind !== 'call')
-    return err('no PyTorch model found: write nn.Sequential(…) or a class deriving from nn.Module', { line: 1, column: 1, from: 0, to: 0 });
+    return err(
+      'no PyTorch model found: write nn.Sequential(…) or a class deriving from nn.Module',
+      { line: 1, column: 1, from: 0, to: 0 },
+    );
 
   const scopeConstants = new Map(constants);
   const scope: Scope = {
@@ -175,20 +198,26 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       return err('forward is read with one input tensor: def forward(self, x)', fwd.at);
     forward = { body: fwd.body, input: params[0]!.name };
     if (init) {
-      for (const p of init.params) if (p.default) {
-        const v = literalValue(p.default);
-        if (v !== undefined) scopeConstants.set(p.name, v);
-      }
+      for (const p of init.params)
+        if (p.default) {
+          const v = literalValue(p.default);
+          if (v !== undefined) scopeConstants.set(p.name, v);
+        }
       modules = readInit(init, scope, customClasses, scopeConstants);
     }
-    const proba = cls.body.find((s): s is DefStmt => s.kind === 'def' && s.name === 'predict_proba');
+    const proba = cls.body.find(
+      (s): s is DefStmt => s.kind === 'def' && s.name === 'predict_proba',
+    );
     const ret = proba?.body.find((s) => s.kind === 'return');
     if (ret?.kind === 'return' && ret.value?.kind === 'call') {
       const c = canonicalName(aliases, ret.value.callee);
       const inner = ret.value.args[0];
-      const selfCall = inner?.kind === 'call' && inner.callee.kind === 'name' && inner.callee.id === 'self';
-      if (selfCall && (c === 'torch.softmax' || c === 'torch.nn.functional.softmax')) probability = 'softmax';
-      if (selfCall && (c === 'torch.sigmoid' || c === 'torch.nn.functional.sigmoid')) probability = 'sigmoid';
+      const selfCall =
+        inner?.kind === 'call' && inner.callee.kind === 'name' && inner.callee.id === 'self';
+      if (selfCall && (c === 'torch.softmax' || c === 'torch.nn.functional.softmax'))
+        probability = 'softmax';
+      if (selfCall && (c === 'torch.sigmoid' || c === 'torch.nn.functional.sigmoid'))
+        probability = 'sigmoid';
     }
   }
 
@@ -209,7 +238,11 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       const lr = kw('lr') ?? (s.value.args[1] ? literalValue(s.value.args[1]) : undefined);
       if (typeof lr === 'number' && lr > 0 && lr <= 10) training.learningRate = lr;
       else if (c === 'torch.optim.Adam') training.learningRate = 0.001;
-    } else if (c.startsWith('torch.optim.') && c.split('.').length === 3 && /^[A-Z]/.test(c.split('.')[2]!)) {
+    } else if (
+      c.startsWith('torch.optim.') &&
+      c.split('.').length === 3 &&
+      /^[A-Z]/.test(c.split('.')[2]!)
+    ) {
       diagnostics.push(
         diagnosticAt(
           'warning',
@@ -230,7 +263,10 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       lossAt = s.value;
     }
   }
-  for (const [key, field] of [['EPOCHS', 'epochs'], ['BATCH_SIZE', 'batchSize']] as const) {
+  for (const [key, field] of [
+    ['EPOCHS', 'epochs'],
+    ['BATCH_SIZE', 'batchSize'],
+  ] as const) {
     const v = constants.get(key);
     if (typeof v === 'number' && Number.isInteger(v) && v >= 1) training[field] = v;
   }
@@ -239,7 +275,8 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   let inputShape: Shape | undefined = options.inputShape;
   const stated = constants.get('INPUT_SHAPE');
   const statedShape =
-    Array.isArray(stated) && stated.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0)
+    Array.isArray(stated) &&
+    stated.every((v) => typeof v === 'number' && Number.isInteger(v) && v > 0)
       ? (stated as number[])
       : undefined;
   const inputAt = modelExpr.at;
@@ -247,7 +284,11 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     const flow = new FlowBuilder(scope, shape, inputAt);
     let out;
     if (forward) out = walkForward(flow, forward.body, forward.input, modules);
-    else out = { out: flow.applyModule(modules.get('layer')!, flow.inputValue(), 'layer', inputAt), at: inputAt };
+    else
+      out = {
+        out: flow.applyModule(modules.get('layer')!, flow.inputValue(), 'layer', inputAt),
+        at: inputAt,
+      };
     return { flow, out };
   };
   let built = walk(inputShape ?? statedShape);
@@ -288,10 +329,12 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     }
   }
   const { flow, out } = built;
-  if (out.out.t !== 'tensor') throw new ReadError('forward returns something other than a tensor', out.at);
+  if (out.out.t !== 'tensor')
+    throw new ReadError('forward returns something other than a tensor', out.at);
   const outputId = out.out.node;
   const outputNode = flow.node(outputId)!;
-  if (probability && outputNode.params.activation === 'linear') outputNode.params.activation = probability;
+  if (probability && outputNode.params.activation === 'linear')
+    outputNode.params.activation = probability;
 
   // Dead ends: layers whose result never reaches the output.
   const reaching = new Set<string>([outputId]);
@@ -300,7 +343,11 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     if (reaching.has(n.id)) for (const s of n.inputs) reaching.add(s);
   }
   for (const n of flow.nodes)
-    if (!reaching.has(n.id)) throw new ReadError(`this ${n.type} is computed but its result never reaches the output`, n.at);
+    if (!reaching.has(n.id))
+      throw new ReadError(
+        `this ${n.type} is computed but its result never reaches the output`,
+        n.at,
+      );
 
   const project: Project = {
     format: 'netwright.project',
@@ -312,7 +359,10 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
         type: n.type,
         params:
           n.type === 'Input'
-            ? { shape: [...inputShape!], ...(flow.inputDtype === 'int32' ? { dtype: 'int32' } : {}) }
+            ? {
+                shape: [...inputShape!],
+                ...(flow.inputDtype === 'int32' ? { dtype: 'int32' } : {}),
+              }
             : n.params,
         position: { x: 0, y: i * 140 },
       })),
@@ -353,12 +403,20 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   }
   // Softmax in forward + nn.CrossEntropyLoss: the double softmax; fix: drop the softmax call.
   const fused = outputNode.fusedActivation;
-  if (outputNode.params.activation === 'softmax' && fused && lossAt && !probability && training.loss === 'sparse_categorical_crossentropy') {
+  if (
+    outputNode.params.activation === 'softmax' &&
+    fused &&
+    lossAt &&
+    !probability &&
+    training.loss === 'sparse_categorical_crossentropy'
+  ) {
     const src = module.source;
     const argText = src.slice(fused.arg.from, fused.arg.to);
     const stmt = fused.statement;
     const removeLine =
-      stmt && src.slice(stmt.from, stmt.to).replace(/\s+/g, '') === `${argText}=${src.slice(fused.call.from, fused.call.to)}`.replace(/\s+/g, '');
+      stmt &&
+      src.slice(stmt.from, stmt.to).replace(/\s+/g, '') ===
+        `${argText}=${src.slice(fused.call.from, fused.call.to)}`.replace(/\s+/g, '');
     let edit = { from: fused.call.from, to: fused.call.to, insert: argText };
     if (removeLine && stmt) {
       const lineStart = src.lastIndexOf('\n', stmt.from - 1) + 1;
@@ -400,7 +458,8 @@ function readInit(
       if (v.kind === 'string') continue;
       if (v.kind === 'call' && v.callee.kind === 'attribute' && v.callee.attr === '__init__') {
         const obj = v.callee.object;
-        if (obj.kind === 'call' && obj.callee.kind === 'name' && obj.callee.id === 'super') continue;
+        if (obj.kind === 'call' && obj.callee.kind === 'name' && obj.callee.id === 'super')
+          continue;
       }
       throw new ReadError('this statement in __init__ is not read', s.at);
     }
@@ -424,7 +483,9 @@ function readInit(
       }
     }
     throw new ReadError(
-      s.kind === 'other' ? `${s.what} in __init__: Netwright reads layers made one by one (self.fc1 = nn.Linear(…))` : 'this statement in __init__ is not read',
+      s.kind === 'other'
+        ? `${s.what} in __init__: Netwright reads layers made one by one (self.fc1 = nn.Linear(…))`
+        : 'this statement in __init__ is not read',
       s.at,
     );
   }
