@@ -142,14 +142,16 @@ function evalExpr(
       const kinds: Record<string, string> = { '+': 'Add', '-': 'Subtract', '*': 'Multiply' };
       const type = kinds[e.op];
       if (!type) throw new ReadError(`the operator ${e.op} on tensors is not read`, e.at);
+      // a + b + c is one Add of three inputs; a - b has exactly two.
       const operands: PyExpr[] = [];
       const collect = (x: PyExpr): void => {
-        if (x.kind === 'binary' && x.op === e.op && e.op !== '-') {
+        if (x.kind === 'binary' && x.op === e.op) {
           collect(x.left);
           collect(x.right);
         } else operands.push(x);
       };
-      collect(e);
+      if (e.op === '-') operands.push(e.left, e.right);
+      else collect(e);
       for (const o of operands)
         if (constantNumber(flow, o) !== undefined)
           throw new ReadError(

@@ -295,10 +295,15 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   const first = built.flow.firstRead;
   if (!inputShape && statedShape) {
     const known = first?.read.inputShape;
+    // Netwright's own files state INPUT_SHAPE in Keras order; a file in PyTorch order
+    // ((1, 28, 28) before nn.Conv2d(1, …)) contradicts what the first layer fixes and is ignored.
+    // A one-axis `known` (nn.Linear's in_features, nn.Embedding) fixes the last axis only.
     const fits =
-      known &&
-      known.length === statedShape.length &&
-      known.every((k, i) => k === null || k === statedShape[i]);
+      !known ||
+      (known.length === 1
+        ? known[0] === null || known[0] === statedShape.at(-1)
+        : known.length === statedShape.length &&
+          known.every((k, i) => k === null || k === statedShape[i]));
     if (fits) inputShape = statedShape;
     else built = walk(undefined);
   }
