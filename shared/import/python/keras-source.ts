@@ -166,7 +166,7 @@ export function importKerasSource(
   const model = reader.compiled?.model ?? reader.returned ?? reader.models.at(-1);
   if (reader.errors.length > 0 || !model) {
     const errors = reader.errors.map((e) => diag('error', e.message, e.at));
-    if (!model)
+    if (errors.length === 0)
       errors.push(
         diag(
           'error',

@@ -289,7 +289,9 @@ export function readPadding(
   if (per.every((p) => p === 0)) return 'valid';
   const same = input
     ? spatialPads(input, spatialRank, window, strides, 'same')
-    : window.map((k, i) => (strides[i] === 1 && k % 2 === 1 ? [(k - 1) / 2, (k - 1) / 2] : [-1, -1]));
+    : window.map((k, i) =>
+        strides[i] === 1 && k % 2 === 1 ? [(k - 1) / 2, (k - 1) / 2] : [-1, -1],
+      );
   if (same.every(([a, b], i) => a === b && a === per[i])) return 'same';
   throw new Error(
     `padding=${JSON.stringify(padding)} is not Keras's 'valid' or 'same' for this window; add an nn.ZeroPad2d block instead`,

@@ -42,12 +42,16 @@ const kerasHooks: keras.Hooks = {
 const torchHooks: torch.Hooks = {
   source: {
     // torch.nn.Upsample(size=None, scale_factor=None, mode='nearest'): pytorch.org/docs/stable/generated/torch.nn.Upsample.html
-    modules: { Upsample: ['size', 'scale_factor', 'mode', 'align_corners'], UpsamplingNearest2d: ['size', 'scale_factor'] },
+    modules: {
+      Upsample: ['size', 'scale_factor', 'mode', 'align_corners'],
+      UpsamplingNearest2d: ['size', 'scale_factor'],
+    },
     read: ({ args }) => {
       torch.onlyDefault(args, 'mode', 'nearest');
       torch.onlyDefault(args, 'size', null);
       const f = args.scale_factor;
-      const scale = typeof f === 'number' && Number.isInteger(f) ? [f, f] : torch.readPair(f, 'scale_factor');
+      const scale =
+        typeof f === 'number' && Number.isInteger(f) ? [f, f] : torch.readPair(f, 'scale_factor');
       return { params: { size: scale, interpolation: 'nearest' } };
     },
   },
