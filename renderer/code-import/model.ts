@@ -134,7 +134,9 @@ export function previewCode(text: string, shapeText: string | null, name?: strin
       ],
     };
   }
-  const shape = shapeText === null || shapeText.trim() === '' ? null : parseShapeText(shapeText);
+  // The prefilled `?, ?, 1` is a question still open, not a mistake in the field.
+  const open = shapeText === null || shapeText.trim() === '' || shapeText.includes('?');
+  const shape = open ? null : parseShapeText(shapeText);
   const options = {
     ...(shape?.ok ? { inputShape: shape.shape } : {}),
     ...(name ? { name } : {}),

@@ -147,6 +147,7 @@ describe('import from code', () => {
     await field.waitFor({ timeout: 20_000 });
     expect(await field.inputValue()).toBe('?, ?, 1');
     expect(await page.getByTestId('paste-code-import').isDisabled()).toBe(true);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/paste-code-shape.png` });
     await field.fill('28, 28, 1');
     // conv 1·32·9+32 = 320; fc 32·13·13·10+10 = 54,090
     await poll(() => page.getByTestId('paste-code-summary').textContent(), 20_000).toMatch(
