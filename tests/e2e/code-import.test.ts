@@ -244,6 +244,7 @@ describe('Code panel edit mode', () => {
       20_000,
     ).toBe('applied');
     expect(await denseUnits(page)).toEqual([128, 32, 10]);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/code-edit-pytorch.png` });
     await poll(async () => paneText(page, 'keras'), 20_000).toMatch(/layers\.Dense\(\s*32/);
     expect(errors).toEqual([]);
   });
