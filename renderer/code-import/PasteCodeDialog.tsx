@@ -194,6 +194,16 @@ export function PasteCodeDialog({ text: initial, name }: { text: string; name?: 
                 >
                   {diagnosticText(d)}
                 </button>
+                {d.fix && (
+                  <button
+                    type="button"
+                    className="btn paste-code__fix"
+                    data-testid="paste-code-fix"
+                    onClick={() => editorRef.current?.applyFix(d.fix!)}
+                  >
+                    {d.fix.title}
+                  </button>
+                )}
               </li>
             ))}
           </ul>

@@ -174,8 +174,11 @@ export function mergeImport(
   };
 }
 
-/** A diagnostic's offsets clamped into a text of `length` (the text may have changed since). */
-export function clampSpan(d: SourceDiagnostic, length: number): { from: number; to: number } {
+/** A span's offsets clamped into a text of `length` (the text may have changed since). */
+export function clampSpan(
+  d: { from: number; to: number },
+  length: number,
+): { from: number; to: number } {
   const from = Math.max(0, Math.min(d.from, length));
   const to = Math.max(from, Math.min(d.to, length));
   return { from, to };

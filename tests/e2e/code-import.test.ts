@@ -41,6 +41,23 @@ class Net(nn.Module):
         return self.fc(x)
 `;
 
+const TORCH_SOFTMAX = `import torch
+from torch import nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = torch.relu(self.fc1(x))
+        return torch.softmax(self.fc2(x), dim=1)
+
+model = Net()
+criterion = nn.CrossEntropyLoss()
+`;
+
 type Win = { __netwright: { store: { getState(): { project: Project } } } };
 const projectOf = (page: Page) =>
   page.evaluate(
@@ -154,6 +171,30 @@ describe('import from code', () => {
       /· 54,410 parameters$/,
     );
     expect(await page.getByTestId('paste-code-import').isDisabled()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('one-click fix', () => {
+  it('the double softmax of a PyTorch forward + nn.CrossEntropyLoss is removed from the code with one click', async () => {
+    const { page, errors } = await openIsolatedApp(e2e);
+    await page.getByTestId('toolbar-paste-code').click();
+    await page.getByTestId('paste-code-editor').locator('.cm-content').click();
+    await page.keyboard.insertText(TORCH_SOFTMAX);
+    const fix = page.getByTestId('paste-code-fix');
+    await fix.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('paste-code-problems').textContent()).toMatch(
+      /Line 12, column 16: softmax in forward/,
+    );
+    await fix.click();
+    await poll(() =>
+      page.getByTestId('paste-code-editor').locator('.cm-line').allInnerTexts(),
+    ).toContain('        return self.fc2(x)');
+    await fix.waitFor({ state: 'detached', timeout: 20_000 });
+    // 784·128+128 + 128·10+10 = 100,480 + 1,290
+    expect(await page.getByTestId('paste-code-summary').textContent()).toBe(
+      '3 blocks · 101,770 parameters',
+    );
     expect(errors).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ import {
 import type { GeneratedCode } from '../../../shared/codegen/index.ts';
 import '../../code-import/code-import.css';
 import { diagnosticText } from '../../code-import/model.ts';
+import type { SourceDiagnostic } from '../../../shared/import/python/index.ts';
 
 /** Regenerate this long after the last edit (typing in the inspector, dragging). */
 const DEBOUNCE_MS = 150;
@@ -318,7 +319,13 @@ function CodePane({
           <span>{hint}</span>
         </p>
       )}
-      {editing && <EditStatus framework={framework} draft={draft} />}
+      {editing && (
+        <EditStatus
+          framework={framework}
+          draft={draft}
+          onFix={(fix) => editorRef.current?.applyFix(fix)}
+        />
+      )}
       <div className="code-pane__editor" ref={hostRef} data-testid={`code-editor-${framework}`} />
     </section>
   );
@@ -356,7 +363,15 @@ function CodeProblems({ diagnostics, project }: { diagnostics: Diagnostic[]; pro
 }
 
 /** What became of the last edit of a script: read into the graph, or its problems. */
-function EditStatus({ framework, draft }: { framework: Framework; draft: Draft | undefined }) {
+function EditStatus({
+  framework,
+  draft,
+  onFix,
+}: {
+  framework: Framework;
+  draft: Draft | undefined;
+  onFix: (fix: NonNullable<SourceDiagnostic['fix']>) => void;
+}) {
   const state = draft?.state ?? 'idle';
   const errors = draft?.problems.filter((p) => p.severity === 'error') ?? [];
   const warnings = draft?.problems.filter((p) => p.severity === 'warning') ?? [];
@@ -385,6 +400,16 @@ function EditStatus({ framework, draft }: { framework: Framework; draft: Draft |
           {listed.slice(0, MAX_EDIT_PROBLEMS).map((p, i) => (
             <li key={i} data-testid={`code-edit-problem-${framework}`} data-line={p.line}>
               {diagnosticText(p)}
+              {p.fix && (
+                <button
+                  type="button"
+                  className="code-btn code-edit-fix"
+                  data-testid={`code-edit-fix-${framework}`}
+                  onClick={() => onFix(p.fix!)}
+                >
+                  {p.fix.title}
+                </button>
+              )}
             </li>
           ))}
           {listed.length > MAX_EDIT_PROBLEMS && (

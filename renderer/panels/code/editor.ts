@@ -135,6 +135,8 @@ export interface CodeEditor {
   setProblems(problems: readonly SourceDiagnostic[]): void;
   /** The text as it is now. */
   text(): string;
+  /** Applies a problem's one-click fix (offsets into the current text) as the user's edit. */
+  applyFix(fix: NonNullable<SourceDiagnostic['fix']>): void;
   destroy(): void;
 }
 
@@ -236,6 +238,13 @@ export function createCodeEditor(
       view.dispatch(setDiagnostics(view.state, diagnostics));
     },
     text: () => view.state.doc.toString(),
+    applyFix(fix) {
+      const length = view.state.doc.length;
+      const changes = fix.edits
+        .map((e) => ({ ...clampSpan(e, length), insert: e.insert }))
+        .sort((a, b) => a.from - b.from);
+      view.dispatch({ changes, userEvent: 'input' });
+    },
     reveal(line) {
       // After layout: a pane that has just mounted has not measured its lines yet.
       requestAnimationFrame(() => {
