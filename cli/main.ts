@@ -33,7 +33,7 @@ const COMMANDS = new Map<string, { run: Command; help: string }>(
     },
     import: {
       run: importCommand,
-      help: 'import MODEL --out FILE  ONNX or TF.js/Keras JSON model → project',
+      help: 'import MODEL --out FILE  ONNX, TF.js/Keras JSON or Keras/PyTorch .py model → project',
     },
   }),
 );

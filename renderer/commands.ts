@@ -16,6 +16,7 @@ import {
   type HostCommand,
   type OpenedFile,
 } from './platform/index.ts';
+import { pythonScriptOf } from './code-import/model.ts';
 import { importModelFiles } from './project/importModel.ts';
 import { nativeEdit } from './shortcuts.ts';
 import { editorStore, useEditor } from './store/index.ts';
@@ -135,6 +136,17 @@ export function useEditorCommands() {
         try {
           const files = await platform.openModelFiles([...MODEL_FILE_FILTERS]);
           if (!files) return;
+          const script = pythonScriptOf(files);
+          if (script) {
+            if (script.ok) showDialog({ kind: 'paste-code', text: script.text, name: script.name });
+            else
+              showDialog({
+                kind: 'error',
+                title: 'Could not import the code',
+                problems: [script.error],
+              });
+            return;
+          }
           const result = importModelFiles(files);
           if (!result.ok) {
             // The importer's one message: a lead sentence, then `  - item` lines when it lists.
@@ -166,6 +178,10 @@ export function useEditorCommands() {
         } catch (e) {
           showOpenError(e);
         }
+      },
+      /** "Paste code": import a Keras or PyTorch model from its source (typed or pasted). */
+      pasteCode(text = '') {
+        showDialog({ kind: 'paste-code', text });
       },
       async openRecent(path: string) {
         if (!platform.openRecent || !mayDiscard()) return;
@@ -247,6 +263,8 @@ export function useHostIntegration(commands: EditorCommands) {
             return void commands.open();
           case 'file:import-model':
             return void commands.importModel();
+          case 'file:import-code':
+            return commands.pasteCode();
           case 'file:open-recent':
             return path ? void commands.openRecent(path) : undefined;
           case 'file:save':

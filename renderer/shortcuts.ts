@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { dialogStore } from './dialogs/dialogStore.ts';
+import { looksLikeModelCode } from './code-import/model.ts';
+import { dialogStore, showDialog } from './dialogs/dialogStore.ts';
 import { platform } from './platform/index.ts';
 import { editorStore, FRAGMENT_MIME, readFragment } from './store/index.ts';
 import type { EditorCommands } from './commands.ts';
@@ -10,7 +11,12 @@ export const SHORTCUTS: ReadonlyArray<{ group: string; keys: string[]; action: s
   { group: 'Edit', keys: ['Mod+Shift+Z', 'Mod+Y'], action: 'Redo' },
   { group: 'Edit', keys: ['Mod+C'], action: 'Copy the selected blocks' },
   { group: 'Edit', keys: ['Mod+X'], action: 'Cut the selected blocks' },
-  { group: 'Edit', keys: ['Mod+V'], action: 'Paste (new ids, offset, wires between them kept)' },
+  {
+    group: 'Edit',
+    keys: ['Mod+V'],
+    action:
+      'Paste (new ids, offset, wires between them kept); Keras or PyTorch code opens "Paste code"',
+  },
   { group: 'Edit', keys: ['Mod+D'], action: 'Duplicate the selection' },
   { group: 'Edit', keys: ['Mod+A'], action: 'Select all blocks and wires' },
   { group: 'Edit', keys: ['Delete', 'Backspace'], action: 'Delete the selection' },
@@ -115,6 +121,12 @@ export function useKeyboardShortcuts(commands: EditorCommands) {
         // not JSON: not ours
       }
       e.preventDefault();
+      // Keras or PyTorch code (not a copied block selection): the "Paste code" dialog, with it.
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      if (!fragment && looksLikeModelCode(text)) {
+        showDialog({ kind: 'paste-code', text });
+        return;
+      }
       // Without blocks on the system clipboard, paste what was last copied here.
       const ids = editorStore.getState().paste(fragment ?? undefined);
       if (ids.length === 0 && raw)

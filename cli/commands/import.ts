@@ -1,7 +1,9 @@
 /**
- * `netwright import MODEL --out FILE`: an ONNX model (`.onnx`) or a TF.js / Keras model JSON
- * (`model.json` with its weight files beside it, or a Keras `to_json()` file) → a project file,
- * laid out, with the weights kept. Unsupported parts: one message, exit 1, nothing written.
+ * `netwright import MODEL --out FILE`: an ONNX model (`.onnx`), a TF.js / Keras model JSON
+ * (`model.json` with its weight files beside it, or a Keras `to_json()` file), or Keras /
+ * PyTorch model source (`.py`, read and never run; `--input-shape 28,28,1` when the code does not
+ * say it) → a project file, laid out, with the weights kept. Unsupported parts: one message (for
+ * source, `file:line:col: error: …` per problem), exit 1, nothing written.
  */
 import { lstat } from 'node:fs/promises';
 import { basename, dirname, extname, resolve, sep } from 'node:path';
@@ -13,9 +15,10 @@ import type { ImportResult } from '../../shared/import/build.ts';
 import { weightsToSection } from '../../shared/export/project-weights.ts';
 import { readRegularFile, realPathInside } from '../../electron/fs/read.ts';
 import { decodeText } from '../../shared/text/decode.ts';
+import { formatSourceDiagnostic, importPythonSource } from '../../shared/import/python/index.ts';
 import { CliError, EXIT, parseCommandLine, readWhy, writeFileAtomic } from '../io.ts';
 
-const USAGE = 'usage: netwright import MODEL(.onnx|.json) --out FILE';
+const USAGE = 'usage: netwright import MODEL(.onnx|.json|.py) --out FILE [--input-shape 28,28,1]';
 const MAX_MODEL_BYTES = 512 * 1024 * 1024;
 
 async function readBytes(path: string): Promise<Uint8Array> {
@@ -79,7 +82,11 @@ export async function importCommand(
     parseArgs({
       args,
       allowPositionals: true,
-      options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        out: { type: 'string' },
+        'input-shape': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     }),
   );
   if (values.help) {
@@ -93,6 +100,10 @@ export async function importCommand(
   }
   const bytes = await readBytes(model);
   const name = basename(model, extname(model));
+  if (extname(model).toLowerCase() === '.py')
+    return importSource(model, bytes, name, values.out, values['input-shape'], out, err);
+  if (values['input-shape'] !== undefined)
+    throw new CliError(`--input-shape is for Python source (.py); ${model} says its own shape`);
   let result: ImportResult;
   if (extname(model).toLowerCase() === '.onnx') {
     result = importOnnx(bytes, name);
@@ -120,6 +131,48 @@ export async function importCommand(
   for (const note of result.notes) err(`note: ${note}`);
   out(
     `wrote ${values.out}: ${result.ir.ops.length} blocks, ${result.ir.totals.total.toLocaleString('en-US')} parameters${result.weights ? ', weights kept' : ''}`,
+  );
+  return EXIT.ok;
+}
+
+/** `--input-shape 28,28,1` → `[28, 28, 1]`: positive integers, Keras order (channels last). */
+function parseInputShape(text: string): number[] {
+  const dims = text.split(',').map((d) => d.trim());
+  if (dims.length === 0 || dims.length > 8 || dims.some((d) => !/^[1-9][0-9]{0,6}$/.test(d)))
+    throw new CliError(
+      `--input-shape ${JSON.stringify(text)}: give the shape of one example as positive integers separated by commas, channels last, e.g. 28,28,1`,
+    );
+  return dims.map(Number);
+}
+
+/** A `.py` model: Keras or PyTorch source, read (never run) into a project. */
+async function importSource(
+  model: string,
+  bytes: Uint8Array,
+  name: string,
+  outPath: string,
+  inputShape: string | undefined,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  const shape = inputShape === undefined ? undefined : parseInputShape(inputShape);
+  const decoded = decodeText(bytes);
+  if (!decoded.ok) throw new CliError(`${model}: ${decoded.error}`);
+  const result = importPythonSource(decoded.text, {
+    name,
+    ...(shape ? { inputShape: shape } : {}),
+  });
+  for (const d of result.diagnostics) err(formatSourceDiagnostic(d, model));
+  if (!result.ok) {
+    if (result.needsInputShape)
+      err(
+        `${model}: the input shape is not in the code: run again with --input-shape, e.g. --input-shape 28,28,1`,
+      );
+    return EXIT.invalidGraph;
+  }
+  await writeFileAtomic(outPath, serializeProject(result.project));
+  out(
+    `wrote ${outPath}: ${result.framework === 'keras' ? 'Keras' : 'PyTorch'} code, ${result.ir.ops.length} blocks, ${result.ir.totals.total.toLocaleString('en-US')} parameters`,
   );
   return EXIT.ok;
 }

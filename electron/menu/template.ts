@@ -63,6 +63,7 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
         command('New from Template…', 'file:new-from-template', 'CmdOrCtrl+Shift+N'),
         command('Open…', 'file:open', 'CmdOrCtrl+O'),
         command('Import Model…', 'file:import-model'),
+        command('Import from Code…', 'file:import-code'),
         {
           label: 'Open Recent',
           submenu: [

@@ -7,6 +7,8 @@ export function Dialog(props: {
   onClose?: () => void;
   tone?: 'error';
   wide?: boolean;
+  /** Extra class on the card (a dialog's own size and layout). */
+  className?: string;
   children: ReactNode;
   actions: ReactNode;
 }) {
@@ -37,7 +39,7 @@ export function Dialog(props: {
     >
       <div
         ref={card}
-        className={`dialog${props.wide ? ' dialog--wide' : ''}${props.tone === 'error' ? ' dialog--error' : ''}`}
+        className={`dialog${props.wide ? ' dialog--wide' : ''}${props.tone === 'error' ? ' dialog--error' : ''}${props.className ? ` ${props.className}` : ''}`}
         role={props.tone === 'error' ? 'alertdialog' : 'dialog'}
         aria-modal="true"
         aria-labelledby={`${props.testId}-title`}

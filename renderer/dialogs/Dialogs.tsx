@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { platform, type HostVersions } from '../platform/index.ts';
 import { formatKeys, SHORTCUTS } from '../shortcuts.ts';
+import { PasteCodeDialog } from '../code-import/PasteCodeDialog.tsx';
 import { Dialog } from './Dialog.tsx';
 import { closeDialog, showDialog, useDialog, type DialogState } from './dialogStore.ts';
 import './dialogs.css';
@@ -224,5 +225,7 @@ export function Dialogs() {
       return <ErrorDialog dialog={dialog} />;
     case 'recovery':
       return <RecoveryDialog dialog={dialog} />;
+    case 'paste-code':
+      return <PasteCodeDialog text={dialog.text} name={dialog.name} />;
   }
 }

@@ -7,7 +7,9 @@ export type DialogState =
   | { kind: 'help' }
   | { kind: 'about' }
   | { kind: 'error'; title: string; problems: string[] }
-  | { kind: 'recovery'; recovery: Recovery; onRestore: () => void; onDiscard: () => void };
+  | { kind: 'recovery'; recovery: Recovery; onRestore: () => void; onDiscard: () => void }
+  /** "Paste code": Keras or PyTorch source to import (pasted, typed, or read from a `.py`). */
+  | { kind: 'paste-code'; text: string; name?: string };
 
 export const dialogStore = createStore<{ dialog: DialogState | null }>()(() => ({ dialog: null }));
 

@@ -67,10 +67,19 @@ export function Toolbar() {
           type="button"
           className="btn"
           onClick={commands.importModel}
-          title="Import model… (ONNX, or a TF.js / Keras model JSON with its .bin weight files)"
+          title="Import model… (ONNX, a TF.js / Keras model JSON with its .bin weight files, or a Keras / PyTorch .py)"
           data-testid="toolbar-import"
         >
           Import…
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => commands.pasteCode()}
+          title="Import a Keras or PyTorch model from its Python code (or paste code on the canvas)"
+          data-testid="toolbar-paste-code"
+        >
+          Paste code…
         </button>
         <button
           type="button"

@@ -50,9 +50,15 @@ export interface OpenedProject {
   text: string;
 }
 
-/** File > Import Model…: what the dialog may pick (a model and its weight files). */
+/**
+ * File > Import Model…: what the dialog may pick (a model and its weight files, or one Python
+ * script with a Keras or PyTorch model, which opens in the "Paste code" dialog).
+ */
 export const MODEL_FILE_FILTERS: readonly FileFilter[] = [
-  { name: 'ONNX or TF.js / Keras model', extensions: ['onnx', 'json', 'bin'] },
+  {
+    name: 'ONNX or TF.js / Keras model, or Keras / PyTorch code',
+    extensions: ['onnx', 'json', 'bin', 'py'],
+  },
 ];
 
 export interface OpenedModelFiles {
@@ -213,6 +219,8 @@ export const APP_COMMANDS = [
   'file:new-from-template',
   'file:open',
   'file:import-model',
+  /** File > Import from Code…: the "Paste code" dialog. */
+  'file:import-code',
   'file:open-recent',
   'file:save',
   'file:save-as',

@@ -271,6 +271,7 @@ export function pool1DKeras(classNames: readonly [string, ...string[]]): keras.H
     config,
     callStyle,
     expression: (op) => writeCall1D(config(op), callStyle),
+    signature: ['pool_size', 'strides', 'padding', 'data_format'],
     fromConfig: (c) => {
       keras.checkChannelsLast(c);
       const pool = kerasSize1D(c.pool_size ?? 2, 'pool_size');
@@ -299,6 +300,7 @@ export function globalPoolKeras(classNames: readonly [string, ...string[]]): ker
     classNames,
     config: keras.nameOnly(classNames[0]),
     callStyle: { positional: [], defaults: {} },
+    signature: ['data_format', 'keepdims'],
     fromConfig: (c) => {
       keras.checkChannelsLast(c);
       if (c.keepdims) throw new keras.Unsupported('keepdims');

@@ -135,6 +135,11 @@ export function recurrentKeras(kind: RecurrentKind): keras.Hooks {
     classNames: kind === 'GRU' ? ['GRU', 'NetwrightGRU'] : [kind],
     config: (op) => innerConfig(s, op, op.name),
     callStyle: INNER_STYLE,
+    // keras.io: SimpleRNN(units, activation, use_bias, …); LSTM/GRU(units, activation, recurrent_activation, use_bias, …).
+    signature:
+      kind === 'SimpleRNN'
+        ? ['units', 'activation', 'use_bias']
+        : ['units', 'activation', 'recurrent_activation', 'use_bias'],
     fromConfig: (c) => ({ params: innerParams(kind, c) }),
     weightOrder: ['kernel', 'recurrent_kernel', 'bias'],
   };
@@ -159,6 +164,7 @@ export const bidirectionalKeras: keras.Hooks = {
     };
   },
   callStyle: { positional: [], defaults: { merge_mode: 'concat' } },
+  signature: ['layer', 'merge_mode'],
   expression: (op) => {
     const s = shapeOf(op);
     const inner = innerConfig(s, op, '');

@@ -73,7 +73,7 @@ describe('model:open', () => {
     const other = await handlers['model:open'](APP_SENDER, undefined);
     expect(other).toEqual({
       ok: false,
-      error: 'Cannot import "id_rsa": only .onnx, .json and .bin files',
+      error: 'Cannot import "id_rsa": only .onnx, .json, .bin and .py files',
     });
 
     const folder = join(dir, 'weights.bin');
@@ -110,5 +110,23 @@ describe('model:open', () => {
     )!;
     item.click!();
     expect(sent).toEqual([{ command: 'file:import-model' }]);
+  });
+
+  it('is in the File menu as Import from Code…, and the model dialog offers .py files', () => {
+    const sent: unknown[] = [];
+    const template = menuTemplate({
+      isMac: false,
+      isDev: false,
+      recent: [],
+      send: (c) => sent.push(c),
+      clearRecent: () => undefined,
+    });
+    const file = template.find((m) => m.label === '&File')!;
+    const item = (file.submenu as { label?: string; click?: () => void }[]).find(
+      (i) => i.label === 'Import from Code…',
+    )!;
+    item.click!();
+    expect(sent).toEqual([{ command: 'file:import-code' }]);
+    expect(MODEL_FILE_FILTERS.flatMap((f) => f.extensions)).toContain('py');
   });
 });

@@ -63,7 +63,7 @@ export async function openModelFiles(deps: ModelDeps): Promise<OpenedModelFiles 
   for (const path of paths) {
     const name = safeMessage(basename(path), 200);
     if (!EXTENSIONS.has(extname(path).toLowerCase())) {
-      throw new FileProblem(`Cannot import "${name}": only .onnx, .json and .bin files`);
+      throw new FileProblem(`Cannot import "${name}": only .onnx, .json, .bin and .py files`);
     }
     try {
       const info = await stat(path);

@@ -6,7 +6,8 @@ import { editorStore, useEditor } from '../../store/index.ts';
 import { DiagnosticList } from '../DiagnosticList.tsx';
 import { useRevealNode } from '../ProblemsPanel.tsx';
 import { copyText } from './clipboard.ts';
-import { codeStore, useCodeState } from './codeState.ts';
+import { useCodeEdit, type Draft } from './codeEdit.ts';
+import { codeEdit, codeStore, useCodeState } from './codeState.ts';
 import { createCodeEditor, type CodeEditor } from './editor.ts';
 import { exportCode } from './exportCode.ts';
 import {
@@ -22,6 +23,9 @@ import {
   type Framework,
 } from './model.ts';
 import type { GeneratedCode } from '../../../shared/codegen/index.ts';
+import '../../code-import/code-import.css';
+import { diagnosticText } from '../../code-import/model.ts';
+import type { SourceDiagnostic } from '../../../shared/import/python/index.ts';
 
 /** Regenerate this long after the last edit (typing in the inspector, dragging). */
 const DEBOUNCE_MS = 150;
@@ -63,6 +67,7 @@ export function CodePanel() {
   const options = useCodeState((s) => s.options);
   const wide = useCodeState((s) => s.wide);
   const tab = useCodeState((s) => s.tab);
+  const editing = useCodeEdit(codeEdit, (s) => s.editing);
   const view = useMemo(() => buildCodeView(project, options), [project, options]);
   const rootRef = useRef<HTMLDivElement>(null);
   const width = usePanelWidth(rootRef);
@@ -101,9 +106,28 @@ export function CodePanel() {
           </div>
         )}
         {sideBySide && (
-          <span className="code-panel__title">Generated from the graph as you edit</span>
+          <span className="code-panel__title">
+            {editing
+              ? 'Edit either script: the graph and the other script follow'
+              : 'Generated from the graph as you edit'}
+          </span>
         )}
         <span className="code-panel__spacer" />
+        <button
+          type="button"
+          className={`code-btn${editing ? ' is-done' : ''}`}
+          data-testid="code-edit-toggle"
+          aria-pressed={editing}
+          title={
+            editing
+              ? 'Stop editing: the scripts are generated from the graph again'
+              : 'Edit the code: the graph and the other script follow (the code is read, never run)'
+          }
+          onClick={() => codeEdit.getState().setEditing(!editing)}
+        >
+          <EditIcon />
+          {editing ? 'Editing' : 'Edit'}
+        </button>
         <button
           type="button"
           className="code-btn code-btn--ghost"
@@ -124,6 +148,7 @@ export function CodePanel() {
               key={f}
               framework={f}
               code={view[f]}
+              editing={editing}
               hint={f === 'pytorch' ? logitsHint(view.logitsActivation) : null}
             />
           ))}
@@ -186,12 +211,16 @@ function Options({ options, isChain }: { options: CodeOptions; isChain: boolean 
 function CodePane({
   framework,
   code,
+  editing,
   hint,
 }: {
   framework: Framework;
   code: GeneratedCode;
+  editing: boolean;
   hint: string | null;
 }) {
+  const draft = useCodeEdit(codeEdit, (s) => s.drafts[framework]);
+  const hasDraft = draft !== undefined;
   const hostRef = useRef<HTMLDivElement>(null);
   const editorRef = useRef<CodeEditor | null>(null);
   const ownersRef = useRef(code.lineOwners);
@@ -207,6 +236,7 @@ function CodePane({
         const owner = ownerAtLine(ownersRef.current, line);
         if (owner) editorStore.getState().select([owner], []);
       },
+      { onEdit: (text) => codeEdit.getState().edit(framework, text) },
     );
     editorRef.current = editor;
     return () => {
@@ -220,8 +250,15 @@ function CodePane({
     [code.lineOwners, selected],
   );
   useLayoutEffect(() => {
-    editorRef.current?.update(code.code, code.lineOwners, ranges);
-  }, [code, ranges]);
+    // While the user's own text is there, the graph's code waits (it comes back on a graph change).
+    if (!hasDraft) editorRef.current?.update(code.code, code.lineOwners, ranges);
+  }, [code, ranges, hasDraft]);
+  useLayoutEffect(() => {
+    editorRef.current?.setEditable(editing);
+  }, [editing, framework]);
+  useEffect(() => {
+    editorRef.current?.setProblems(draft?.problems ?? []);
+  }, [draft?.problems]);
 
   // Bring the selected block's first line into view when the selection changes.
   const first = ranges[0]?.from ?? 0;
@@ -282,6 +319,13 @@ function CodePane({
           <span>{hint}</span>
         </p>
       )}
+      {editing && (
+        <EditStatus
+          framework={framework}
+          draft={draft}
+          onFix={(fix) => editorRef.current?.applyFix(fix)}
+        />
+      )}
       <div className="code-pane__editor" ref={hostRef} data-testid={`code-editor-${framework}`} />
     </section>
   );
@@ -315,6 +359,85 @@ function CodeProblems({ diagnostics, project }: { diagnostics: Diagnostic[]; pro
         />
       )}
     </div>
+  );
+}
+
+/** What became of the last edit of a script: read into the graph, or its problems. */
+function EditStatus({
+  framework,
+  draft,
+  onFix,
+}: {
+  framework: Framework;
+  draft: Draft | undefined;
+  onFix: (fix: NonNullable<SourceDiagnostic['fix']>) => void;
+}) {
+  const state = draft?.state ?? 'idle';
+  const errors = draft?.problems.filter((p) => p.severity === 'error') ?? [];
+  const warnings = draft?.problems.filter((p) => p.severity === 'warning') ?? [];
+  const name = FRAMEWORK_TITLES[framework];
+  const text =
+    state === 'idle'
+      ? `Edit the ${name} code: the graph and the other script follow as you type.`
+      : state === 'pending'
+        ? 'Reading the code…'
+        : state === 'applied'
+          ? `Graph updated from the ${name} code. ${platformUndo()} outside the editor undoes it.`
+          : state === 'unchanged'
+            ? 'The code reads as the graph there is: nothing to change.'
+            : `${errors.length} problem${errors.length === 1 ? '' : 's'} in the ${name} code: the graph is kept until ${errors.length === 1 ? 'it is' : 'they are'} fixed.`;
+  const listed = state === 'error' ? errors : warnings;
+  return (
+    <div
+      className={`code-edit-status ${state === 'error' ? 'is-error' : state === 'applied' || state === 'unchanged' ? 'is-ok' : 'is-pending'}`}
+      data-testid={`code-edit-status-${framework}`}
+      data-state={state}
+      role="status"
+    >
+      {text}
+      {listed.length > 0 && (
+        <ul>
+          {listed.slice(0, MAX_EDIT_PROBLEMS).map((p, i) => (
+            <li key={i} data-testid={`code-edit-problem-${framework}`} data-line={p.line}>
+              {diagnosticText(p)}
+              {p.fix && (
+                <button
+                  type="button"
+                  className="code-btn code-edit-fix"
+                  data-testid={`code-edit-fix-${framework}`}
+                  onClick={() => onFix(p.fix!)}
+                >
+                  {p.fix.title}
+                </button>
+              )}
+            </li>
+          ))}
+          {listed.length > MAX_EDIT_PROBLEMS && (
+            <li className="muted">
+              …and {listed.length - MAX_EDIT_PROBLEMS} more (marked in the code)
+            </li>
+          )}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** The edit status lists this many problems; the editor marks them all. */
+const MAX_EDIT_PROBLEMS = 4;
+
+const platformUndo = () => (/Mac/.test(globalThis.navigator?.platform ?? '') ? 'Cmd+Z' : 'Ctrl+Z');
+
+function EditIcon() {
+  return (
+    <svg width="13" height="13" viewBox="0 0 16 16" aria-hidden>
+      <path
+        d="M10.5 2.5l3 3-8 8H2.5v-3l8-8zM9 4l3 3"
+        fill="none"
+        stroke="currentColor"
+        strokeLinejoin="round"
+      />
+    </svg>
   );
 }
 

@@ -1,5 +1,7 @@
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import { editorStore } from '../../store/index.ts';
+import { createCodeEditStore } from './codeEdit.ts';
 import { DEFAULT_CODE_OPTIONS, type CodeOptions, type Framework } from './model.ts';
 
 /**
@@ -35,3 +37,12 @@ export const codeStore = createStore<CodeState>()((set, get) => ({
 export function useCodeState<T>(selector: (state: CodeState) => T): T {
   return useStore(codeStore, selector);
 }
+
+/**
+ * The app's Code panel edit mode over the app's editor store. The scripts carry the training
+ * settings when "Training run" is on, so only then do edits of them reach the project's settings.
+ */
+export const codeEdit = createCodeEditStore(
+  editorStore,
+  () => codeStore.getState().options.includeTraining,
+);

@@ -1,12 +1,34 @@
 /**
- * A read-only CodeMirror 6 view of a generated script: Python highlighting in the app's colours,
- * line numbers, the selected block's lines marked, and clicks on a line reported with its number.
+ * A CodeMirror 6 view of a script: Python highlighting in the app's colours, line numbers, the
+ * selected block's lines marked, and clicks on a line reported with its number. Read-only (a
+ * generated script) until `setEditable(true)` (the Code panel's edit mode, the "Paste code"
+ * dialog): then typing is reported through `onEdit`, with the editor's own undo, and problems are
+ * shown at their places with `setProblems`.
  */
-import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { HighlightStyle, indentUnit, syntaxHighlighting } from '@codemirror/language';
 import { pythonLanguage } from '@codemirror/lang-python';
-import { EditorState, RangeSetBuilder, StateEffect, StateField } from '@codemirror/state';
-import { Decoration, EditorView, lineNumbers, type DecorationSet } from '@codemirror/view';
+import { lintGutter, setDiagnostics, type Diagnostic as LintDiagnostic } from '@codemirror/lint';
+import {
+  Annotation,
+  Compartment,
+  EditorState,
+  RangeSetBuilder,
+  StateEffect,
+  StateField,
+  Transaction,
+} from '@codemirror/state';
+import {
+  Decoration,
+  EditorView,
+  keymap,
+  lineNumbers,
+  placeholder,
+  type DecorationSet,
+} from '@codemirror/view';
 import { tags as t } from '@lezer/highlight';
+import type { SourceDiagnostic } from '../../../shared/import/python/index.ts';
+import { clampSpan } from '../../code-import/model.ts';
 import { minimalChange, type LineRange } from './model.ts';
 
 const highlightStyle = HighlightStyle.define([
@@ -46,7 +68,25 @@ const theme = EditorView.theme({
   '.cm-selectionBackground, &.cm-focused .cm-selectionBackground': {
     backgroundColor: '#d5defd !important',
   },
+  '.cm-lint-marker': { width: '0.9em', height: '0.9em' },
+  '.cm-diagnostic': { fontFamily: 'var(--sans, system-ui)', fontSize: '12px' },
 });
+
+/** What changes when the editor becomes editable: a caret, undo, typing keys, a lint gutter. */
+const editableExtensions = [
+  EditorView.theme({
+    '&': { backgroundColor: '#ffffff' },
+    '.cm-content': { caretColor: 'var(--accent, #2f53e0)' },
+  }),
+  history(),
+  indentUnit.of('    '),
+  keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+  lintGutter(),
+];
+const readOnlyExtensions = [EditorState.readOnly.of(true), EditorView.editable.of(false)];
+
+/** Marks the editor's own text replacements, so that only the user's typing is an edit. */
+const programmatic = Annotation.define<boolean>();
 
 /** The lines of the selected blocks, and every line that belongs to some block. */
 interface Marks {
@@ -89,22 +129,46 @@ export interface CodeEditor {
   update(code: string, owned: readonly (string | null)[], selected: readonly LineRange[]): void;
   /** Scrolls a line into the middle of the view unless it is already visible. */
   reveal(line: number): void;
+  /** Read-only (a generated script) or editable (typing reported through `onEdit`). */
+  setEditable(editable: boolean): void;
+  /** Shows problems at their places (underlined, a gutter marker, the message on hover). */
+  setProblems(problems: readonly SourceDiagnostic[]): void;
+  /** The text as it is now. */
+  text(): string;
+  /** Applies a problem's one-click fix (offsets into the current text) as the user's edit. */
+  applyFix(fix: NonNullable<SourceDiagnostic['fix']>): void;
   destroy(): void;
+}
+
+export interface CodeEditorOptions {
+  /** The user changed the text (not `update`): the whole new text. */
+  onEdit?: (text: string) => void;
+  editable?: boolean;
+  /** Shown while the text is empty. */
+  placeholder?: string;
 }
 
 export function createCodeEditor(
   parent: HTMLElement,
   label: string,
   onLineClick: (line: number) => void,
+  options: CodeEditorOptions = {},
 ): CodeEditor {
+  const mode = new Compartment();
+  let editable = options.editable ?? false;
   const view = new EditorView({
     parent,
     state: EditorState.create({
       doc: '',
       extensions: [
-        EditorState.readOnly.of(true),
-        EditorView.editable.of(false),
+        mode.of(editable ? editableExtensions : readOnlyExtensions),
         EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
+        ...(options.placeholder ? [placeholder(options.placeholder)] : []),
+        EditorView.updateListener.of((u) => {
+          if (!u.docChanged || !options.onEdit) return;
+          if (u.transactions.some((tr) => tr.annotation(programmatic))) return;
+          options.onEdit(u.state.doc.toString());
+        }),
         lineNumbers(),
         pythonLanguage,
         syntaxHighlighting(highlightStyle),
@@ -133,8 +197,8 @@ export function createCodeEditor(
             return false;
           },
           click(event, v) {
-            // A drag that selected text is not a click on a line.
-            if (!v.state.selection.main.empty) return false;
+            // A drag that selected text is not a click on a line; in an editor a click places the caret.
+            if (editable || !v.state.selection.main.empty) return false;
             const pos = v.posAtCoords({ x: event.clientX, y: event.clientY });
             if (pos === null) return false;
             onLineClick(v.state.doc.lineAt(pos).number);
@@ -151,7 +215,35 @@ export function createCodeEditor(
       view.dispatch({
         ...(change ? { changes: change } : {}),
         effects: setMarks.of({ owned, selected }),
+        // The graph's code is not a step of the user's own undo in the editor.
+        annotations: [programmatic.of(true), Transaction.addToHistory.of(false)],
       });
+    },
+    setEditable(on) {
+      if (on === editable) return;
+      editable = on;
+      view.dispatch({ effects: mode.reconfigure(on ? editableExtensions : readOnlyExtensions) });
+    },
+    setProblems(problems) {
+      const length = view.state.doc.length;
+      const diagnostics: LintDiagnostic[] = problems.map((p) => {
+        let { from, to } = clampSpan(p, length);
+        // An empty span (a missing token) still gets a visible mark: the character at it.
+        if (from === to) {
+          if (to < length) to += 1;
+          else if (from > 0) from -= 1;
+        }
+        return { from, to, severity: p.severity, message: `Line ${p.line}: ${p.message}` };
+      });
+      view.dispatch(setDiagnostics(view.state, diagnostics));
+    },
+    text: () => view.state.doc.toString(),
+    applyFix(fix) {
+      const length = view.state.doc.length;
+      const changes = fix.edits
+        .map((e) => ({ ...clampSpan(e, length), insert: e.insert }))
+        .sort((a, b) => a.from - b.from);
+      view.dispatch({ changes, userEvent: 'input' });
     },
     reveal(line) {
       // After layout: a pane that has just mounted has not measured its lines yet.

@@ -96,7 +96,14 @@ export type PyStmt =
       at: SourceSpan;
     }
   /** `if`, `for`, `while`, `with`, `try`, `global`, … : unread; `what` names it (`for loop`). */
-  | { kind: 'other'; what: string; text: string; at: SourceSpan };
+  | {
+      kind: 'other';
+      what: string;
+      text: string;
+      at: SourceSpan;
+      /** For an `if` statement: its condition (`__name__ == "__main__"`), read. */
+      test?: PyExpr;
+    };
 
 /** A syntax error lezer reported (it recovers and parses the rest). */
 export interface PySyntaxError {
@@ -511,15 +518,18 @@ class Reader {
       case '⚠':
         this.error(n);
         return [];
-      default:
+      default: {
+        const condition = n.name === 'IfStatement' ? children(n)[1] : undefined;
         return [
           {
             kind: 'other',
             what: STATEMENT_NAMES[n.name] ?? `a statement (${n.name})`,
             text: this.text(n),
             at,
+            ...(condition ? { test: this.expr(condition) } : {}),
           },
         ];
+      }
     }
   }
 

@@ -128,6 +128,14 @@ export interface Hooks {
    * (Keras merge layers take a list). MultiHeadAttention: `(q, v) => \`${q}, ${v}\`` → `mha(q, v)`.
    */
   callArgs?(inputs: readonly string[]): string;
+  /**
+   * Optional: the constructor's leading parameters in Keras signature order, for reading source
+   * code that passes them without keywords (`shared/import/python/keras-source*.ts`), e.g.
+   * Conv2D's `['filters', 'kernel_size', 'strides', 'padding']` reads
+   * `layers.Conv2D(32, (3, 3), (2, 2), "same")` (keras.io/api/layers, each class's signature).
+   * Default: `callStyle.positional`.
+   */
+  signature?: readonly string[];
   /** Optional: Python code the generated file needs once before `build_model()`. */
   pythonHelpers?(op: IrOp): readonly PythonHelper[];
   /**
@@ -300,6 +308,7 @@ export function pooling2D(classNames: readonly [string, ...string[]]): Hooks {
       };
     },
     callStyle: { positional: ['pool_size'], defaults: { strides: null, padding: 'valid' } },
+    signature: ['pool_size', 'strides', 'padding', 'data_format'],
     fromConfig: (c) => {
       checkChannelsLast(c);
       const pool = pair(c.pool_size ?? 2, 'pool_size');

@@ -187,6 +187,141 @@ export interface Hooks {
    * comment by the module, and `torchTrainableCount` adds it up.
    */
   paramCount?(ctx: PlanContext): { trainable: number; why: string };
+  /**
+   * Reading PyTorch source back into a block of this kind (`shared/import/python/torch-source*.ts`):
+   * which `nn.X(…)` modules, `F.x(…)`/`torch.x(…)` functions and generator helper classes make
+   * this kind, and how their arguments become block params. Absent: the kind is not read back.
+   */
+  source?: SourceReader;
+}
+
+/**
+ * What a kind's `source.read` receives: the call's arguments by PyTorch parameter name (literal
+ * values as JSON: numbers, strings, booleans, `null`, arrays for tuples; positional arguments
+ * named after the signature), the callee as written (`nn.Conv2d`, `F.max_pool2d`), and the Keras
+ * per-example shape of the input when it is known (`(H, W, C)` for a map held `(N, C, H, W)`).
+ */
+export interface SourceContext {
+  args: Readonly<Record<string, unknown>>;
+  callee: string;
+  input?: Shape;
+}
+
+/** What a kind's `source.read` gives. */
+export interface SourceRead {
+  /** The block params (Keras names); params left out take their defaults. */
+  params: Record<string, unknown>;
+  /**
+   * The size of the input's last Keras axis the module fixes (`nn.Linear` in_features,
+   * `nn.Conv2d` in_channels, `nn.LSTM` input_size, `nn.BatchNorm2d` num_features): checked
+   * against the graph's shapes.
+   */
+  inFeatures?: number;
+  /**
+   * The input's per-example shape as far as this module fixes it when it comes first, Keras
+   * order, `null` where unknown: `nn.Linear(784, …)` → `[784]`; `nn.Conv2d(1, …)` →
+   * `[null, null, 1]`; `nn.Embedding` → `[null]` (and `inputDtype` `int32`).
+   */
+  inputShape?: (number | null)[];
+  inputDtype?: 'int32';
+}
+
+/** How a kind is read from PyTorch source (see `Hooks.source`). */
+export interface SourceReader {
+  /** `torch.nn` module classes (name without `nn.`) → constructor parameter names in order. */
+  modules?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `torch.nn.functional` / `torch` functions (`max_pool2d`, written `F.max_pool2d`) → their
+   * parameter names in order, the tensor (first) excluded.
+   */
+  functions?: Readonly<Record<string, readonly string[]>>;
+  /** The generator's helper classes of this kind (`GaussianNoise`) → constructor params. */
+  helpers?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The block params from the call. Throws `Error` with a sentence for an argument Keras cannot
+   * say (e.g. `dilation=2`), shown at the call's place.
+   */
+  read(ctx: SourceContext): SourceRead;
+}
+
+/** An int or a pair of ints (`3`, `(3, 5)`) as a pair; throws for anything else. */
+export function readPair(value: unknown, what: string): [number, number] {
+  if (typeof value === 'number' && Number.isInteger(value)) return [value, value];
+  if (
+    Array.isArray(value) &&
+    value.length === 2 &&
+    value.every((v) => typeof v === 'number' && Number.isInteger(v))
+  )
+    return [value[0] as number, value[1] as number];
+  throw new Error(`${what} must be an int or a pair of ints, not ${JSON.stringify(value)}`);
+}
+
+/** An int, or a 1-tuple of one, for 1-D windows; throws for anything else. */
+export function readInt(value: unknown, what: string): number {
+  const v = Array.isArray(value) && value.length === 1 ? value[0] : value;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  throw new Error(`${what} must be an int, not ${JSON.stringify(value)}`);
+}
+
+/**
+ * A PyTorch `padding=` argument as Keras's `'valid'` / `'same'`: `0`, `'valid'` → valid;
+ * `'same'` → same; `p` (or per-axis `(p, q)`) → same when it equals the symmetric padding
+ * TensorFlow's 'same' gives this window on `input` (`windowPads`; `2p = k - 1` at stride 1 when
+ * the input is not known). Throws for any other padding (Keras has no such layer option).
+ */
+export function readPadding(
+  padding: unknown,
+  window: readonly number[],
+  strides: readonly number[],
+  input: Shape | undefined,
+  spatialRank: number,
+): 'valid' | 'same' {
+  if (padding === undefined || padding === 'valid') return 'valid';
+  if (padding === 'same') return 'same';
+  const per =
+    typeof padding === 'number'
+      ? Array<number>(spatialRank).fill(padding)
+      : Array.isArray(padding) && padding.every((v) => typeof v === 'number')
+        ? (padding as number[])
+        : undefined;
+  if (!per || per.length !== spatialRank)
+    throw new Error(`padding=${JSON.stringify(padding)} is not a padding Netwright reads`);
+  if (per.every((p) => p === 0)) return 'valid';
+  const same = input
+    ? spatialPads(input, spatialRank, window, strides, 'same')
+    : window.map((k, i) =>
+        strides[i] === 1 && k % 2 === 1 ? [(k - 1) / 2, (k - 1) / 2] : [-1, -1],
+      );
+  if (same.every(([a, b], i) => a === b && a === per[i])) return 'same';
+  throw new Error(
+    `padding=${JSON.stringify(padding)} is not Keras's 'valid' or 'same' for this window; add an nn.ZeroPad2d block instead`,
+  );
+}
+
+/** `bias=` (default True) as a boolean; throws for anything else. */
+export function readBool(value: unknown, what: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  throw new Error(`${what} must be True or False, not ${JSON.stringify(value)}`);
+}
+
+/** A required int argument; throws naming it when missing or not an int. */
+export function needInt(args: Readonly<Record<string, unknown>>, name: string): number {
+  const v = args[name];
+  if (v === undefined) throw new Error(`${name} is missing`);
+  return readInt(v, name);
+}
+
+/** Throws when an argument is given with another value than the one Keras's layer has. */
+export function onlyDefault(
+  args: Readonly<Record<string, unknown>>,
+  name: string,
+  ...allowed: unknown[]
+): void {
+  const v = args[name];
+  if (v === undefined) return;
+  if (!allowed.some((a) => JSON.stringify(a) === JSON.stringify(v)))
+    throw new Error(`${name}=${JSON.stringify(v)} has no Keras equivalent in Netwright`);
 }
 
 /** Hooks of a kind with nothing to do in PyTorch (the model's Input: the driver handles it). */
@@ -330,4 +465,42 @@ export function torchConcatDim(axis: number, shape: Shape): number {
   const s = heldSpatialRank(shape);
   if (s === 0) return featureAxis + 1;
   return toChannelsFirst(s).indexOf(featureAxis + 1);
+}
+
+/**
+ * The source reader of a recurrent kind from `nn.LSTM` / `nn.GRU` / `nn.RNN(input_size,
+ * hidden_size, num_layers=1, [nonlinearity='tanh',] bias=True, batch_first=False, dropout=0,
+ * bidirectional=False)` (pytorch.org/docs/stable/generated/torch.nn.LSTM.html). Netwright holds
+ * sequences `(N, steps, features)`: `batch_first=True` is required. `return_sequences` is read as
+ * true here; the importer sets it false when `forward` keeps the last step only.
+ */
+export function recurrentSource(module: 'LSTM' | 'GRU' | 'RNN'): SourceReader {
+  const signature =
+    module === 'RNN'
+      ? ['input_size', 'hidden_size', 'num_layers', 'nonlinearity', 'bias', 'batch_first']
+      : ['input_size', 'hidden_size', 'num_layers', 'bias', 'batch_first'];
+  return {
+    modules: { [module]: [...signature, 'dropout', 'bidirectional', 'proj_size'] },
+    read: ({ args }) => {
+      onlyDefault(args, 'num_layers', 1);
+      onlyDefault(args, 'bidirectional', false);
+      onlyDefault(args, 'proj_size', 0);
+      onlyDefault(args, 'dropout', 0, 0.0);
+      if (args.batch_first !== true)
+        throw new Error(
+          'Netwright holds sequences batch first, (N, steps, features): write batch_first=True',
+        );
+      const inFeatures = needInt(args, 'input_size');
+      const params: Record<string, unknown> = {
+        units: needInt(args, 'hidden_size'),
+        use_bias: readBool(args.bias, 'bias', true),
+        return_sequences: true,
+      };
+      if (module === 'RNN') {
+        onlyDefault(args, 'nonlinearity', 'tanh', 'relu');
+        params.activation = args.nonlinearity ?? 'tanh';
+      }
+      return { params, inFeatures, inputShape: [null, inFeatures] };
+    },
+  };
 }

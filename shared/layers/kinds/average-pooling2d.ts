@@ -40,6 +40,42 @@ const AVG_POOL_SAME: torch.Helper = {
 };
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.AvgPool2d(kernel_size, stride=None, padding=0, …), F.avg_pool2d(input, …): pytorch.org/docs/stable/generated/torch.nn.AvgPool2d.html
+    modules: {
+      AvgPool2d: [
+        'kernel_size',
+        'stride',
+        'padding',
+        'ceil_mode',
+        'count_include_pad',
+        'divisor_override',
+      ],
+    },
+    functions: {
+      avg_pool2d: [
+        'kernel_size',
+        'stride',
+        'padding',
+        'ceil_mode',
+        'count_include_pad',
+        'divisor_override',
+      ],
+    },
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1, 1]);
+      torch.onlyDefault(args, 'ceil_mode', false);
+      torch.onlyDefault(args, 'return_indices', false);
+      const pool = torch.readPair(args.kernel_size, 'kernel_size');
+      const given =
+        args.stride === undefined || args.stride === null
+          ? null
+          : torch.readPair(args.stride, 'stride');
+      const strides = given && given.some((s, i) => s !== pool[i]) ? given : null;
+      const padding = torch.readPadding(args.padding, pool, strides ?? pool, input, 2);
+      return { params: { pool_size: pool, strides, padding } };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const pool = p.pool_size as number[];

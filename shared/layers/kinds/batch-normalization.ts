@@ -19,6 +19,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: [], defaults: { momentum: 0.99, epsilon: 0.001 } },
+  signature: ['axis', 'momentum', 'epsilon', 'center', 'scale'],
   fromConfig: (c) => {
     const check = keras.lastAxisCheck(c, 'BatchNormalization');
     if (c.center === false || c.scale === false)
@@ -33,6 +34,28 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.BatchNorm1d/2d(num_features, eps=1e-05, momentum=0.1, affine=True,
+    // track_running_stats=True): pytorch.org/docs/stable/generated/torch.nn.BatchNorm2d.html.
+    // PyTorch's momentum weights the new batch, Keras's the running value: Keras = 1 - PyTorch.
+    modules: {
+      BatchNorm1d: ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats'],
+      BatchNorm2d: ['num_features', 'eps', 'momentum', 'affine', 'track_running_stats'],
+    },
+    read: ({ args }) => {
+      torch.onlyDefault(args, 'affine', true);
+      torch.onlyDefault(args, 'track_running_stats', true);
+      const eps = args.eps ?? 1e-5;
+      const momentum = args.momentum ?? 0.1;
+      if (typeof eps !== 'number' || typeof momentum !== 'number')
+        throw new Error('eps and momentum must be numbers');
+      const inFeatures = torch.needInt(args, 'num_features');
+      return {
+        params: { momentum: torch.clean(1 - momentum), epsilon: eps },
+        inFeatures,
+      };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const input = ctx.inputs[0]!;

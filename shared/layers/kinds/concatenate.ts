@@ -16,6 +16,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, axis: op.params.axis as number },
   }),
   callStyle: { positional: [], defaults: { axis: -1 } },
+  signature: ['axis'],
   fromConfig: (c) => ({ params: { axis: c.axis ?? -1 } }),
   weightOrder: [],
 };

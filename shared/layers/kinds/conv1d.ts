@@ -42,6 +42,17 @@ const kerasHooks: keras.Hooks = {
       ...kerasCallStyle,
       defaults: { ...kerasCallStyle.defaults, strides: 1 },
     }),
+  signature: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'data_format',
+    'dilation_rate',
+    'groups',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     if (c.dilation_rate !== undefined && kerasSize1D(c.dilation_rate, 'dilation_rate') !== 1)

@@ -31,6 +31,17 @@ const kerasHooks: keras.Hooks = {
     positional: ['filters', 'kernel_size'],
     defaults: { strides: [1, 1], padding: 'valid', activation: 'linear', use_bias: true },
   },
+  signature: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'output_padding',
+    'data_format',
+    'dilation_rate',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     keras.checkNoDilation(c);
@@ -84,6 +95,55 @@ const CROP: torch.Helper = {
  * `after < 0`, and a crop when `after = before + 1`.
  */
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.ConvTranspose2d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+    // output_padding=0, groups=1, bias=True, dilation=1): pytorch.org/docs/stable/generated/torch.nn.ConvTranspose2d.html
+    // Keras's Conv2DTranspose output: valid (in - 1)·s + k; same in·s. PyTorch's:
+    // (in - 1)·s - 2p + k + output_padding. `valid` is p = 0, output_padding = max(s - k, 0).
+    modules: {
+      ConvTranspose2d: [
+        'in_channels',
+        'out_channels',
+        'kernel_size',
+        'stride',
+        'padding',
+        'output_padding',
+        'groups',
+        'bias',
+        'dilation',
+      ],
+    },
+    read: ({ args }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1, 1]);
+      torch.onlyDefault(args, 'groups', 1);
+      const inFeatures = torch.needInt(args, 'in_channels');
+      const kernel = torch.readPair(args.kernel_size, 'kernel_size');
+      const strides = torch.readPair(args.stride ?? 1, 'stride');
+      const pad = torch.readPair(args.padding ?? 0, 'padding');
+      const outPad = torch.readPair(args.output_padding ?? 0, 'output_padding');
+      // Per axis: in·s = (in - 1)·s - 2p + k + op  ⇔  2p - op = k - s (the same rule as Keras's 'same').
+      const same = [0, 1].every((i) => 2 * pad[i]! - outPad[i]! === kernel[i]! - strides[i]!);
+      const valid = [0, 1].every(
+        (i) => pad[i] === 0 && outPad[i] === Math.max(strides[i]! - kernel[i]!, 0),
+      );
+      if (!same && !valid)
+        throw new Error(
+          `padding=${JSON.stringify(args.padding ?? 0)}, output_padding=${JSON.stringify(args.output_padding ?? 0)} give neither Keras's 'valid' nor 'same' output size`,
+        );
+      return {
+        params: {
+          filters: torch.needInt(args, 'out_channels'),
+          kernel_size: kernel,
+          strides,
+          padding: valid ? 'valid' : 'same',
+          activation: 'linear',
+          use_bias: torch.readBool(args.bias, 'bias', true),
+        },
+        inFeatures,
+        inputShape: [null, null, inFeatures],
+      };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const input = ctx.inputs[0]!.shape;

@@ -30,6 +30,17 @@ const kerasHooks: keras.Hooks = {
     positional: ['filters', 'kernel_size'],
     defaults: { strides: [1, 1], padding: 'valid', activation: 'linear', use_bias: true },
   },
+  signature: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'data_format',
+    'dilation_rate',
+    'groups',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     keras.checkNoDilation(c);
@@ -54,6 +65,43 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+    // groups=1, bias=True, padding_mode='zeros'): pytorch.org/docs/stable/generated/torch.nn.Conv2d.html
+    modules: {
+      Conv2d: [
+        'in_channels',
+        'out_channels',
+        'kernel_size',
+        'stride',
+        'padding',
+        'dilation',
+        'groups',
+        'bias',
+        'padding_mode',
+      ],
+    },
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1, 1]);
+      torch.onlyDefault(args, 'groups', 1);
+      torch.onlyDefault(args, 'padding_mode', 'zeros');
+      const inFeatures = torch.needInt(args, 'in_channels');
+      const kernel = torch.readPair(args.kernel_size, 'kernel_size');
+      const strides = torch.readPair(args.stride ?? 1, 'stride');
+      return {
+        params: {
+          filters: torch.needInt(args, 'out_channels'),
+          kernel_size: kernel,
+          strides,
+          padding: torch.readPadding(args.padding, kernel, strides, input, 2),
+          activation: 'linear',
+          use_bias: torch.readBool(args.bias, 'bias', true),
+        },
+        inFeatures,
+        inputShape: [null, null, inFeatures],
+      };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const input = ctx.inputs[0]!.shape;

@@ -31,6 +31,7 @@ const kerasHooks: keras.Hooks = {
       ],
     },
   },
+  signature: ['cropping', 'data_format'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     const [h, w] = kerasEdges(

@@ -26,6 +26,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: ['units'], defaults: { activation: 'linear', use_bias: true } },
+  signature: ['units', 'activation', 'use_bias'],
   fromConfig: (c) => ({
     params: {
       units: c.units,
@@ -42,6 +43,22 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Linear(in_features, out_features, bias=True): pytorch.org/docs/stable/generated/torch.nn.Linear.html
+    modules: { Linear: ['in_features', 'out_features', 'bias'] },
+    read: ({ args }) => {
+      const inFeatures = torch.needInt(args, 'in_features');
+      return {
+        params: {
+          units: torch.needInt(args, 'out_features'),
+          activation: 'linear',
+          use_bias: torch.readBool(args.bias, 'bias', true),
+        },
+        inFeatures,
+        inputShape: [inFeatures],
+      };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const held = ctx.inputs[0]!;

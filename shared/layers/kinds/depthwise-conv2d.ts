@@ -36,6 +36,16 @@ const kerasHooks: keras.Hooks = {
       use_bias: true,
     },
   },
+  signature: [
+    'kernel_size',
+    'strides',
+    'padding',
+    'depth_multiplier',
+    'data_format',
+    'dilation_rate',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     keras.checkNoDilation(c);

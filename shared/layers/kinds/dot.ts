@@ -21,6 +21,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: [], defaults: { normalize: false } },
+  signature: ['axes', 'normalize'],
   fromConfig: (c) => ({
     params: { axes: keras.pair(c.axes, 'axes'), normalize: c.normalize ?? false },
   }),

@@ -15,6 +15,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, rate: op.params.rate as number },
   }),
   callStyle: { positional: ['rate'], defaults: {} },
+  signature: ['rate', 'noise_shape', 'seed'],
   fromConfig: (c) => ({ params: { rate: c.rate } }),
   weightOrder: [],
 };
@@ -24,6 +25,16 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Dropout(p=0.5), F.dropout(input, p=0.5, training=True): pytorch.org/docs/stable/generated/torch.nn.Dropout.html
+    modules: { Dropout: ['p', 'inplace'] },
+    functions: { dropout: ['p', 'training', 'inplace'] },
+    read: ({ args }) => {
+      const p = args.p ?? 0.5;
+      if (typeof p !== 'number') throw new Error(`p must be a number, not ${JSON.stringify(p)}`);
+      return { params: { rate: p } };
+    },
+  },
   plan: (ctx) => ({
     steps: [{ module: `nn.Dropout(${torch.pyFloat(ctx.op.params.rate as number)})` }],
   }),

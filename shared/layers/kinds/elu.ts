@@ -16,6 +16,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, alpha: op.params.alpha as number },
   }),
   callStyle: { positional: [], defaults: { alpha: 1.0 } },
+  signature: ['alpha'],
   fromConfig: (c) => ({ params: { alpha: c.alpha ?? 1.0 } }),
   weightOrder: [],
 };

@@ -32,6 +32,21 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Embedding(num_embeddings, embedding_dim, padding_idx=None, …): pytorch.org/docs/stable/generated/torch.nn.Embedding.html
+    modules: { Embedding: ['num_embeddings', 'embedding_dim', 'padding_idx'] },
+    read: ({ args }) => {
+      torch.onlyDefault(args, 'padding_idx', null);
+      return {
+        params: {
+          input_dim: torch.needInt(args, 'num_embeddings'),
+          output_dim: torch.needInt(args, 'embedding_dim'),
+        },
+        inputShape: [null],
+        inputDtype: 'int32',
+      };
+    },
+  },
   plan: ({ op, inputs, output }) => {
     const steps: torch.Step[] = [];
     // Ids held channels first (a rank-3 id map) go back to Keras's order first.

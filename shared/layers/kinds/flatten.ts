@@ -13,6 +13,7 @@ const kerasHooks: keras.Hooks = {
   classNames: ['Flatten'],
   config: keras.nameOnly('Flatten'),
   callStyle: { positional: [], defaults: {} },
+  signature: ['data_format'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     return { params: {} };
@@ -25,6 +26,15 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Flatten(start_dim=1, end_dim=-1): pytorch.org/docs/stable/generated/torch.nn.Flatten.html
+    modules: { Flatten: ['start_dim', 'end_dim'] },
+    read: ({ args }) => {
+      torch.onlyDefault(args, 'start_dim', 1);
+      torch.onlyDefault(args, 'end_dim', -1);
+      return { params: {} };
+    },
+  },
   plan: (ctx) => {
     const s = ctx.inputs[0]!.spatialRank;
     const flatten: torch.Step = { fn: (v) => `${v}.flatten(1)`, seq: ['nn.Flatten()'] };

@@ -16,6 +16,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, stddev: op.params.stddev as number },
   }),
   callStyle: { positional: ['stddev'], defaults: {} },
+  signature: ['stddev', 'seed'],
   fromConfig: (c) => ({ params: { stddev: c.stddev } }),
   weightOrder: [],
 };

@@ -13,6 +13,7 @@ const kerasHooks: keras.Hooks = {
   classNames: ['GlobalAveragePooling2D', 'GlobalAvgPool2D'],
   config: keras.nameOnly('GlobalAveragePooling2D'),
   callStyle: { positional: [], defaults: {} },
+  signature: ['data_format', 'keepdims'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     if (c.keepdims) throw new keras.Unsupported('keepdims');

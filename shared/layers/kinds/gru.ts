@@ -21,7 +21,11 @@ const kerasHooks: keras.Hooks = rh.recurrentKeras('GRU');
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = rh.recurrentTorch('GRU');
+const torchHooks: torch.Hooks = {
+  ...rh.recurrentTorch('GRU'),
+  // torch.nn.GRU: pytorch.org/docs/stable/generated/torch.nn.GRU.html
+  source: torch.recurrentSource('GRU'),
+};
 
 // ─── end torch ───
 

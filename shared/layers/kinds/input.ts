@@ -21,8 +21,11 @@ const kerasHooks: keras.Hooks = {
   }),
   // keras.Input's dtype=None means float32 (keras.config.floatx()): only int32 is written.
   callStyle: { positional: [], defaults: { dtype: 'float32' } },
+  signature: ['shape', 'batch_size', 'dtype'],
   fromConfig: (c) => {
-    const shape = keras.inputShapeOf(c);
+    // `keras.Input(shape=…)` / `InputLayer(shape=…)` in source code: the shape without the batch axis.
+    const shape =
+      keras.inputShapeOf(c) ?? (Array.isArray(c.shape) ? (c.shape as unknown[]) : undefined);
     if (!shape || shape.some((d) => typeof d !== 'number'))
       throw new keras.Unsupported(
         `input shape ${JSON.stringify(shape ?? null)} (needs fixed sizes)`,

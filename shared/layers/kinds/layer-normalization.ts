@@ -15,6 +15,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, epsilon: op.params.epsilon as number },
   }),
   callStyle: { positional: [], defaults: { epsilon: 0.001 } },
+  signature: ['axis', 'epsilon', 'center', 'scale'],
   fromConfig: (c) => {
     const check = keras.lastAxisCheck(c, 'LayerNormalization');
     if (c.center === false || c.scale === false)

@@ -16,6 +16,7 @@ const kerasHooks: keras.Hooks = {
   }),
   callStyle: { positional: [], defaults: { negative_slope: 0.3 } },
   // Keras 3 says negative_slope; Keras 2 and TF.js model.json say alpha (same default 0.3).
+  signature: ['negative_slope'],
   fromConfig: (c) => ({ params: { negative_slope: c.negative_slope ?? c.alpha ?? 0.3 } }),
   weightOrder: [],
 };

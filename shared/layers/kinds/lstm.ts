@@ -21,7 +21,11 @@ const kerasHooks: keras.Hooks = rh.recurrentKeras('LSTM');
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = rh.recurrentTorch('LSTM');
+const torchHooks: torch.Hooks = {
+  ...rh.recurrentTorch('LSTM'),
+  // torch.nn.LSTM: pytorch.org/docs/stable/generated/torch.nn.LSTM.html
+  source: torch.recurrentSource('LSTM'),
+};
 
 // ─── end torch ───
 

@@ -15,6 +15,28 @@ const kerasHooks: keras.Hooks = keras.pooling2D(['MaxPooling2D', 'MaxPool2D']);
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.MaxPool2d(kernel_size, stride=None, padding=0, …), F.max_pool2d(input, …): pytorch.org/docs/stable/generated/torch.nn.MaxPool2d.html
+    modules: {
+      MaxPool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+    },
+    functions: {
+      max_pool2d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+    },
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1, 1]);
+      torch.onlyDefault(args, 'ceil_mode', false);
+      torch.onlyDefault(args, 'return_indices', false);
+      const pool = torch.readPair(args.kernel_size, 'kernel_size');
+      const given =
+        args.stride === undefined || args.stride === null
+          ? null
+          : torch.readPair(args.stride, 'stride');
+      const strides = given && given.some((s, i) => s !== pool[i]) ? given : null;
+      const padding = torch.readPadding(args.padding, pool, strides ?? pool, input, 2);
+      return { params: { pool_size: pool, strides, padding } };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const pool = p.pool_size as number[];

@@ -50,6 +50,15 @@ const kerasHooks: keras.Hooks = {
   // mha(query, value[, key]); one wire is self-attention, mha(x, x).
   callArgs: (inputs) => (inputs.length === 1 ? `${inputs[0]}, ${inputs[0]}` : inputs.join(', ')),
   tensorKwargs: ['value', 'key'],
+  signature: [
+    'num_heads',
+    'key_dim',
+    'value_dim',
+    'dropout',
+    'use_bias',
+    'output_shape',
+    'attention_axes',
+  ],
   fromConfig: (c) => {
     const axes = c.attention_axes;
     // Netwright attends over the steps of (batch, steps, features): Keras's default, axis 1.

@@ -25,6 +25,7 @@ const kerasHooks: keras.Hooks = {
     defaults: { max_value: null, negative_slope: 0.0, threshold: 0.0 },
   },
   // TF.js model.json ReLU layers carry max_value only.
+  signature: ['max_value', 'negative_slope', 'threshold'],
   fromConfig: (c) => ({
     params: {
       max_value: c.max_value ?? null,

@@ -25,6 +25,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: ['scale'], defaults: { offset: 0 } },
+  signature: ['scale', 'offset'],
   fromConfig: (c) => ({
     params: { scale: scalar(c.scale, 'scale'), offset: scalar(c.offset ?? 0, 'offset') },
   }),

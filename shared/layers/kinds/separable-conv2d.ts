@@ -37,6 +37,17 @@ const kerasHooks: keras.Hooks = {
       use_bias: true,
     },
   },
+  signature: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'data_format',
+    'dilation_rate',
+    'depth_multiplier',
+    'activation',
+    'use_bias',
+  ],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     keras.checkNoDilation(c);

@@ -22,7 +22,11 @@ const kerasHooks: keras.Hooks = rh.recurrentKeras('SimpleRNN');
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = rh.recurrentTorch('SimpleRNN');
+const torchHooks: torch.Hooks = {
+  ...rh.recurrentTorch('SimpleRNN'),
+  // torch.nn.RNN: pytorch.org/docs/stable/generated/torch.nn.RNN.html
+  source: torch.recurrentSource('RNN'),
+};
 
 // ─── end torch ───
 

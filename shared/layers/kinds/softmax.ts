@@ -18,6 +18,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, axis: op.params.axis as number },
   }),
   callStyle: { positional: [], defaults: { axis: -1 } },
+  signature: ['axis'],
   fromConfig: (c) => {
     // Keras allows a list of axes; Netwright's block takes one.
     const axis: unknown = Array.isArray(c.axis) && c.axis.length === 1 ? c.axis[0] : (c.axis ?? -1);

@@ -17,6 +17,7 @@ const kerasHooks: keras.Hooks = {
     config: { name: op.name, rate: op.params.rate as number },
   }),
   callStyle: { positional: ['rate'], defaults: {} },
+  signature: ['rate', 'data_format', 'seed'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     return { params: { rate: c.rate } };
@@ -29,6 +30,16 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Dropout2d(p=0.5): pytorch.org/docs/stable/generated/torch.nn.Dropout2d.html
+    modules: { Dropout2d: ['p', 'inplace'] },
+    functions: { dropout2d: ['p', 'training', 'inplace'] },
+    read: ({ args }) => {
+      const p = args.p ?? 0.5;
+      if (typeof p !== 'number') throw new Error(`p must be a number, not ${JSON.stringify(p)}`);
+      return { params: { rate: p } };
+    },
+  },
   // The map is held (N, C, H, W) there: nn.Dropout2d zeroes whole channels, as Keras, and
   // scales the kept ones by 1 / (1 − p).
   plan: (ctx) => ({

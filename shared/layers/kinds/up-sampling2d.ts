@@ -21,6 +21,7 @@ const kerasHooks: keras.Hooks = {
     },
   }),
   callStyle: { positional: [], defaults: { size: [2, 2], interpolation: 'nearest' } },
+  signature: ['size', 'data_format', 'interpolation'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     const interpolation = c.interpolation ?? 'nearest';
@@ -39,6 +40,21 @@ const kerasHooks: keras.Hooks = {
 // The map is held (N, C, H, W); nearest-neighbour upsampling by whole factors repeats each value
 // (PyTorch's 'nearest' picks source index ⌊i / factor⌋, as TF.js's resizeNearestNeighbor).
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Upsample(size=None, scale_factor=None, mode='nearest'): pytorch.org/docs/stable/generated/torch.nn.Upsample.html
+    modules: {
+      Upsample: ['size', 'scale_factor', 'mode', 'align_corners'],
+      UpsamplingNearest2d: ['size', 'scale_factor'],
+    },
+    read: ({ args }) => {
+      torch.onlyDefault(args, 'mode', 'nearest');
+      torch.onlyDefault(args, 'size', null);
+      const f = args.scale_factor;
+      const scale =
+        typeof f === 'number' && Number.isInteger(f) ? [f, f] : torch.readPair(f, 'scale_factor');
+      return { params: { size: scale, interpolation: 'nearest' } };
+    },
+  },
   plan: (ctx) => {
     const size = ctx.op.params.size as number[];
     return {

@@ -30,6 +30,7 @@ const kerasHooks: keras.Hooks = {
       ],
     },
   },
+  signature: ['padding', 'data_format'],
   fromConfig: (c) => {
     keras.checkChannelsLast(c);
     const [h, w] = kerasEdges(

@@ -1,0 +1,543 @@
+/**
+ * PyTorch source import, the data flow: walks `forward` (or an `nn.Sequential`) over the modules
+ * read from `__init__` and builds the graph's blocks and edges. Every layer kind's
+ * `nn.X(…)` → block-params knowledge is in the kind's `torch.source` hook; this file knows the
+ * tensor operations that are not modules (`torch.flatten`, `x.view`, `torch.cat`, `+`, the
+ * activation functions) and PyTorch's layout (maps held `(N, C, H, W)`, as the generator holds
+ * them: see `shared/layers/backends/torch.ts`).
+ */
+import { getLayer, LAYERS, resolveParams } from '../../layers/registry.ts';
+import type { SourceRead, SourceReader } from '../../layers/backends/torch.ts';
+import { LEAKY_RELU_SLOPE } from '../../layers/activations.ts';
+import type { Shape } from '../../shape.ts';
+import { dottedName, literalValue, type PyExpr, type SourceSpan } from './syntax.ts';
+
+/** A problem at a place in the source: becomes an error diagnostic. */
+export class ReadError extends Error {
+  readonly at: SourceSpan;
+  constructor(message: string, at: SourceSpan) {
+    super(message);
+    this.at = at;
+  }
+}
+
+/** One block being built. */
+export interface BuiltNode {
+  id: string;
+  type: string;
+  params: Record<string, unknown>;
+  inputs: string[];
+  at: SourceSpan;
+  /** What the module fixes about its input (checked against the graph's shapes). */
+  inFeatures?: number;
+  /** `x.view(-1, 320)`: the element count the code states for the flattened value. */
+  elements?: number;
+  /** The call and its argument, for an activation fused into this block (the softmax fix). */
+  fusedActivation?: { call: SourceSpan; arg: SourceSpan; statement?: SourceSpan };
+}
+
+/** How a module attribute made in `__init__` (or an `nn.Sequential` item) acts. */
+export type ModuleSpec =
+  | {
+      kind: 'layer';
+      type: string;
+      reader: SourceReader;
+      callee: string;
+      args: Record<string, unknown>;
+      at: SourceSpan;
+    }
+  | { kind: 'activation'; act: string; dim?: unknown; at: SourceSpan }
+  | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
+
+/** What the walk needs from the module-level reading: names resolved through the imports. */
+export interface Scope {
+  /** `nn.Linear` → `torch.nn.Linear` (through `import torch.nn as nn` etc.); undefined if not. */
+  canonical(e: PyExpr): string | undefined;
+  /** A name's constant value (module constants, `__init__` defaults, `self.x = 3`). */
+  constant(e: PyExpr): unknown;
+}
+
+/** A value in the walk. */
+type Val =
+  | {
+      t: 'tensor';
+      node: string;
+      /** Permutation applied to the held value (`x.permute(0, 2, 3, 1)`); null: as held. */
+      perm: number[] | null;
+      serial: number;
+    }
+  /** What an `nn.LSTM` call returns: `(output, hidden)`. */
+  | { t: 'rnn'; node: string; serial: number }
+  /** The hidden state of an RNN: `h[-1]` is the last step. */
+  | { t: 'hidden'; node: string; serial: number };
+
+const ACTIVATION_FUNCTIONS: Record<string, string> = {
+  'torch.relu': 'relu',
+  'torch.nn.functional.relu': 'relu',
+  'torch.sigmoid': 'sigmoid',
+  'torch.nn.functional.sigmoid': 'sigmoid',
+  'torch.tanh': 'tanh',
+  'torch.nn.functional.tanh': 'tanh',
+  'torch.softmax': 'softmax',
+  'torch.nn.functional.softmax': 'softmax',
+  'torch.nn.functional.elu': 'elu',
+  'torch.selu': 'selu',
+  'torch.nn.functional.selu': 'selu',
+  'torch.nn.functional.gelu': 'gelu',
+  'torch.nn.functional.softplus': 'softplus',
+  'torch.nn.functional.leaky_relu': 'leaky_relu',
+};
+
+const ACTIVATION_MODULES: Record<string, string> = {
+  'torch.nn.ReLU': 'relu',
+  'torch.nn.Sigmoid': 'sigmoid',
+  'torch.nn.Tanh': 'tanh',
+  'torch.nn.Softmax': 'softmax',
+  'torch.nn.ELU': 'elu',
+  'torch.nn.SELU': 'selu',
+  'torch.nn.GELU': 'gelu',
+  'torch.nn.Softplus': 'softplus',
+  'torch.nn.LeakyReLU': 'leaky_relu',
+};
+
+const ACTIVATION_METHODS: Record<string, string> = {
+  relu: 'relu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  softmax: 'softmax',
+};
+
+/** The kind whose `torch.source` reads `nn.<name>` / `F.<name>` / helper class `<name>`. */
+function readerFor(
+  where: 'modules' | 'functions' | 'helpers',
+  name: string,
+): { type: string; reader: SourceReader; signature: readonly string[] } | undefined {
+  for (const def of LAYERS) {
+    const reader = def.torch.source;
+    const signature = reader?.[where]?.[name];
+    if (reader && signature) return { type: def.type, reader, signature };
+  }
+  return undefined;
+}
+
+/** Every generator helper class name a kind reads (`GaussianNoise`, …). */
+export function helperClassNames(): Set<string> {
+  return new Set(LAYERS.flatMap((d) => Object.keys(d.torch.source?.helpers ?? {})));
+}
+
+const describe = (e: PyExpr): string =>
+  e.kind === 'unknown' ? e.what : (dottedName(e) ?? (e.kind === 'call' ? 'a call' : `a ${e.kind}`));
+
+/** The call's arguments bound to `signature` by position and name, as literal values. */
+export function bindArgs(
+  call: Extract<PyExpr, { kind: 'call' }>,
+  signature: readonly string[],
+  scope: Scope,
+  callee: string,
+  skipFirst = false,
+): Record<string, unknown> {
+  if (call.starred)
+    throw new ReadError(`${callee}(*args/**kwargs): the values are not known`, call.at);
+  const args = skipFirst ? call.args.slice(1) : call.args;
+  if (args.length > signature.length)
+    throw new ReadError(
+      `${callee} takes at most ${signature.length} positional arguments`,
+      call.at,
+    );
+  const out: Record<string, unknown> = {};
+  const value = (e: PyExpr, name: string): unknown => {
+    const v = literalValue(e) ?? scope.constant(e) ?? arithmetic(e, scope);
+    if (v === undefined)
+      throw new ReadError(
+        `${callee}: the argument ${name} (${describe(e)}) is not a value Netwright can read without running the code`,
+        e.at,
+      );
+    return v;
+  };
+  args.forEach((a, i) => (out[signature[i]!] = value(a, signature[i]!)));
+  for (const k of call.keywords) {
+    if (k.name === 'training' || k.name === 'inplace') continue;
+    if (!signature.includes(k.name))
+      throw new ReadError(`${callee} has no argument ${k.name} that Netwright reads`, k.at);
+    out[k.name] = value(k.value, k.name);
+  }
+  return out;
+}
+
+/** `16 * 5 * 5`, `HIDDEN // 2`: integer arithmetic on numbers and constants; else undefined. */
+export function arithmetic(e: PyExpr, scope: Scope): number | undefined {
+  if (e.kind !== 'binary') {
+    const v = literalValue(e) ?? scope.constant(e);
+    return typeof v === 'number' ? v : undefined;
+  }
+  const a = arithmetic(e.left, scope);
+  const b = arithmetic(e.right, scope);
+  if (a === undefined || b === undefined) return undefined;
+  switch (e.op) {
+    case '*':
+      return a * b;
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '//':
+      return b === 0 ? undefined : Math.floor(a / b);
+    default:
+      return undefined;
+  }
+}
+
+/** `MaxPooling2D` → `max_pooling2d`: a block id made from a kind. */
+export function snake(type: string): string {
+  return type.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** Reads a module made in `__init__` (`nn.Linear(…)`, `nn.ReLU()`, `nn.Sequential(…)`). */
+export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>): ModuleSpec {
+  if (e.kind !== 'call')
+    throw new ReadError(`${describe(e)} is not a module Netwright can read`, e.at);
+  const name = scope.canonical(e.callee);
+  const written = dottedName(e.callee) ?? 'this call';
+  if (name === 'torch.nn.Sequential') {
+    if (e.starred || e.keywords.length > 0)
+      throw new ReadError('nn.Sequential with *args or an OrderedDict is not read', e.at);
+    return {
+      kind: 'sequential',
+      items: e.args.map((a) => readModule(a, scope, customClasses)),
+      at: e.at,
+    };
+  }
+  if (name && name in ACTIVATION_MODULES) {
+    const act = ACTIVATION_MODULES[name]!;
+    const sig =
+      act === 'softmax'
+        ? ['dim']
+        : act === 'leaky_relu'
+          ? ['negative_slope', 'inplace']
+          : ['inplace'];
+    const args = bindArgs(e, act === 'elu' ? ['alpha', 'inplace'] : sig, scope, written);
+    checkActivationArgs(act, args, e.at);
+    return {
+      kind: 'activation',
+      act,
+      dim: act === 'softmax' ? (args.dim ?? null) : undefined,
+      at: e.at,
+    };
+  }
+  const local = e.callee.kind === 'name' ? e.callee.id : undefined;
+  const found = name?.startsWith('torch.nn.')
+    ? readerFor('modules', name.slice('torch.nn.'.length))
+    : local && !name
+      ? readerFor('helpers', local)
+      : undefined;
+  if (!found) {
+    if (local && customClasses.has(local))
+      throw new ReadError(
+        `${local} is a custom module class: Netwright reads only torch.nn layers, not the code of a module written here`,
+        e.at,
+      );
+    throw new ReadError(`${written}(…) is not a layer Netwright can read`, e.at);
+  }
+  return {
+    kind: 'layer',
+    type: found.type,
+    reader: found.reader,
+    callee: written,
+    args: bindArgs(e, found.signature, scope, written),
+    at: e.at,
+  };
+}
+
+function checkActivationArgs(act: string, args: Record<string, unknown>, at: SourceSpan): void {
+  if (act === 'leaky_relu' && (args.negative_slope ?? 0.01) !== LEAKY_RELU_SLOPE)
+    throw new ReadError(
+      `leaky_relu with slope ${JSON.stringify(args.negative_slope ?? 0.01)}: Netwright's leaky_relu activation has slope ${LEAKY_RELU_SLOPE}`,
+      at,
+    );
+  if (act === 'elu' && (args.alpha ?? 1) !== 1)
+    throw new ReadError(`elu with alpha ${JSON.stringify(args.alpha)} is not read`, at);
+}
+
+const product = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+
+/** Builds blocks and edges from the data flow. */
+export class FlowBuilder {
+  readonly nodes: BuiltNode[] = [];
+  private readonly byId = new Map<string, BuiltNode>();
+  private readonly shapes = new Map<string, Shape | undefined>();
+  private readonly consumers = new Map<string, number>();
+  private readonly stale = new Set<number>();
+  private serial = 0;
+  /** The first module read on the input: what it fixes of the input. */
+  firstRead?: { read: SourceRead; at: SourceSpan };
+  inputDtype: 'float32' | 'int32' = 'float32';
+  /** Module attributes called so far (a second call would share weights). */
+  private readonly called = new Set<string>();
+
+  readonly scope: Scope;
+  readonly inputAt: SourceSpan;
+  constructor(scope: Scope, inputShape: Shape | undefined, inputAt: SourceSpan) {
+    this.scope = scope;
+    this.inputAt = inputAt;
+    const input: BuiltNode = { id: 'input', type: 'Input', params: {}, inputs: [], at: inputAt };
+    this.nodes.push(input);
+    this.byId.set('input', input);
+    this.shapes.set('input', inputShape);
+  }
+
+  inputValue(): Val {
+    return { t: 'tensor', node: 'input', perm: null, serial: this.serial++ };
+  }
+
+  private tensor(node: string, perm: number[] | null = null): Val {
+    return { t: 'tensor', node, perm, serial: this.serial++ };
+  }
+
+  shapeOf(id: string): Shape | undefined {
+    return this.shapes.get(id);
+  }
+
+  private uniqueId(base: string): string {
+    const clean = base.replace(/[^A-Za-z0-9_]/g, '_') || 'layer';
+    let id = clean;
+    for (let i = 1; this.byId.has(id); i++) id = `${clean}_${i}`;
+    return id;
+  }
+
+  private use(v: Val, at: SourceSpan): Extract<Val, { t: 'tensor' }> {
+    if (v.t !== 'tensor')
+      throw new ReadError(
+        v.t === 'rnn'
+          ? 'the (output, hidden) pair of a recurrent layer: take output[:, -1] or the output with [0]'
+          : 'a hidden state: take its last layer with h[-1]',
+        at,
+      );
+    if (this.stale.has(v.serial))
+      throw new ReadError(
+        'this value is used both before and after an activation or step selection that Netwright folds into its layer',
+        at,
+      );
+    return v;
+  }
+
+  private computeShape(node: BuiltNode): void {
+    const ins = node.inputs.map((i) => this.shapes.get(i));
+    if (ins.some((s) => s === undefined)) {
+      this.shapes.set(node.id, undefined);
+      return;
+    }
+    const def = getLayer(node.type)!;
+    const { params } = resolveParams(def, node.params);
+    const r = def.inferShape(ins as Shape[], params);
+    if (!r.ok) throw new ReadError(`${node.type}: ${r.message}`, node.at);
+    this.shapes.set(node.id, r.shape);
+  }
+
+  /** Adds a block fed by `inputs`; returns its value. */
+  add(
+    type: string,
+    params: Record<string, unknown>,
+    inputs: Val[],
+    at: SourceSpan,
+    name: string,
+    extra: Partial<BuiltNode> = {},
+  ): Val {
+    const ins = inputs.map((v) => this.use(v, at));
+    for (const v of ins) {
+      if (v.perm)
+        throw new ReadError('a permuted tensor is read only when it is flattened next', at);
+      this.consumers.set(v.node, (this.consumers.get(v.node) ?? 0) + 1);
+    }
+    const node: BuiltNode = {
+      id: this.uniqueId(name),
+      type,
+      params,
+      inputs: ins.map((v) => v.node),
+      at,
+      ...extra,
+    };
+    this.nodes.push(node);
+    this.byId.set(node.id, node);
+    this.computeShape(node);
+    return this.tensor(node.id);
+  }
+
+  /** Applies a module attribute (`self.fc1`) or an `nn.Sequential` item. */
+  applyModule(
+    spec: ModuleSpec,
+    v: Val,
+    name: string,
+    at: SourceSpan,
+    call?: PyExpr,
+    functional = false,
+  ): Val {
+    if (spec.kind === 'sequential') {
+      this.markCalled(name, at);
+      let out = v;
+      spec.items.forEach(
+        (item, i) => (out = this.applyModule(item, out, `${name}_${i}`, item.at, undefined, true)),
+      );
+      return out;
+    }
+    if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
+    if (!functional) this.markCalled(name, at);
+    const t = this.use(v, at);
+    const input = this.shapes.get(t.node);
+    let read: SourceRead;
+    try {
+      read = spec.reader.read({ args: spec.args, callee: spec.callee, input });
+    } catch (e) {
+      throw new ReadError(`${spec.callee}: ${e instanceof Error ? e.message : String(e)}`, spec.at);
+    }
+    const onInput =
+      t.node === 'input' ||
+      (this.byId.get(t.node)?.type === 'Flatten' && this.byId.get(t.node)?.inputs[0] === 'input');
+    if (onInput && !this.firstRead) {
+      this.firstRead = { read, at: spec.at };
+      if (read.inputDtype) this.inputDtype = read.inputDtype;
+    }
+    const out = this.add(spec.type, read.params, [v], at, name, {
+      inFeatures: read.inFeatures,
+      at: spec.at,
+    });
+    if (getLayer(spec.type)!.params.some((p) => p.name === 'return_sequences'))
+      return { t: 'rnn', node: (out as { node: string }).node, serial: this.serial++ };
+    return out;
+  }
+
+  private markCalled(name: string, at: SourceSpan): void {
+    if (this.called.has(name))
+      throw new ReadError(
+        `self.${name} is called a second time: a shared layer (the same weights twice) is not read`,
+        at,
+      );
+    this.called.add(name);
+  }
+
+  /** An activation on `v`: folded into the layer that made `v` when it can, else a block. */
+  activation(
+    v: Val,
+    act: string,
+    dim: unknown,
+    at: SourceSpan,
+    call?: PyExpr,
+    statement?: SourceSpan,
+  ): Val {
+    const t = this.use(v, at);
+    if (t.perm) throw new ReadError('an activation on a permuted tensor is not read', at);
+    const node = this.byId.get(t.node)!;
+    const shape = this.shapes.get(t.node);
+    if (act === 'softmax') this.checkSoftmaxDim(dim, shape, at);
+    const spec = getLayer(node.type)!.params.find((p) => p.name === 'activation');
+    const options = spec && 'options' in spec ? (spec.options as readonly string[]) : [];
+    if (
+      node.id !== 'input' &&
+      spec &&
+      (node.params.activation ?? 'linear') === 'linear' &&
+      options.includes(act) &&
+      (this.consumers.get(node.id) ?? 0) === 0
+    ) {
+      node.params.activation = act;
+      if (call?.kind === 'call' && call.args[0])
+        node.fusedActivation = { call: call.at, arg: call.args[0].at, statement };
+      this.stale.add(t.serial);
+      return this.tensor(node.id);
+    }
+    return this.add('Activation', { activation: act }, [v], at, act, {
+      fusedActivation:
+        call?.kind === 'call' && call.args[0]
+          ? { call: call.at, arg: call.args[0].at, statement }
+          : undefined,
+    });
+  }
+
+  private checkSoftmaxDim(dim: unknown, shape: Shape | undefined, at: SourceSpan): void {
+    if (dim === undefined || dim === null || shape === undefined) return;
+    const held = shape.length === 3 ? 1 : shape.length;
+    if (dim !== -1 && dim !== held)
+      throw new ReadError(
+        `softmax over dim=${JSON.stringify(dim)}: Netwright's softmax runs over the features (dim=${held})`,
+        at,
+      );
+  }
+
+  /** `x.permute(…)`: kept on the value until a flatten reads it. */
+  permute(v: Val, perm: unknown, at: SourceSpan): Val {
+    const t = this.use(v, at);
+    if (!Array.isArray(perm) || perm.some((p) => typeof p !== 'number'))
+      throw new ReadError('x.permute with dimensions that are not numbers', at);
+    const p = perm as number[];
+    const composed = t.perm ? p.map((i) => t.perm![i]!) : p;
+    const identity = composed.every((d, i) => d === i);
+    return this.tensor(t.node, identity ? null : composed);
+  }
+
+  /**
+   * A flatten (`torch.flatten(x, 1)`, `x.view(x.size(0), -1)`, `x.view(-1, 320)`): a Flatten
+   * block. A map held `(N, C, H, W)` may be flattened as it is or after
+   * `permute(0, 2, 3, 1)` (Keras's channels-last order, as the generator writes it): the same
+   * element count, and Netwright's Flatten is channels last.
+   */
+  flatten(v: Val, at: SourceSpan, name: string, elements?: number): Val {
+    const t = this.use(v, at);
+    if (t.perm && !(t.perm.length === 4 && t.perm.join() === '0,2,3,1'))
+      throw new ReadError(`flattening a tensor permuted by (${t.perm.join(', ')}) is not read`, at);
+    const shape = this.shapes.get(t.node);
+    // An MLP's `x.view(x.size(0), -1)` on its (N, features) input: nothing to flatten.
+    if (t.node === 'input' && shape?.length === 1 && !t.perm) {
+      if (elements !== undefined && elements !== shape[0])
+        throw new ReadError(`view(-1, ${elements}) on an input of ${shape[0]} values`, at);
+      return t;
+    }
+    return this.add('Flatten', {}, [{ ...t, perm: null }], at, name, elements ? { elements } : {});
+  }
+
+  /** `out[:, -1]` or `h[-1]`: the last step of an RNN: `return_sequences` false. */
+  lastStep(v: Val, at: SourceSpan): Val {
+    const node = this.byId.get(v.node)!;
+    if (
+      !getLayer(node.type)!.params.some((p) => p.name === 'return_sequences') ||
+      node.params.return_sequences !== true ||
+      (this.consumers.get(node.id) ?? 0) > 0
+    )
+      throw new ReadError('taking the last step is read only right after a recurrent layer', at);
+    this.stale.add(v.serial);
+    node.params.return_sequences = false;
+    this.computeShape(node);
+    return this.tensor(node.id);
+  }
+
+  /** `out` of `out, h = self.lstm(x)` / `self.lstm(x)[0]`. */
+  sequences(v: Val, at: SourceSpan): Val {
+    if (v.t !== 'rnn')
+      throw new ReadError('[0] is read only on what a recurrent layer returns', at);
+    return this.tensor(v.node);
+  }
+
+  hidden(v: Val, at: SourceSpan): Val {
+    if (v.t !== 'rnn')
+      throw new ReadError('unpacking is read only for what a recurrent layer returns', at);
+    return { t: 'hidden', node: v.node, serial: this.serial++ };
+  }
+
+  tensorInput(v: Val, at: SourceSpan): Extract<Val, { t: 'tensor' }> {
+    return this.use(v, at);
+  }
+
+  markLong(v: Val, at: SourceSpan): Val {
+    const t = this.use(v, at);
+    if (t.node === 'input') this.inputDtype = 'int32';
+    return t;
+  }
+
+  node(id: string): BuiltNode | undefined {
+    return this.byId.get(id);
+  }
+
+  product(s: Shape): number {
+    return product(s);
+  }
+}
+
+export type { Val };
+export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor };
