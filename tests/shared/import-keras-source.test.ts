@@ -346,3 +346,19 @@ model = keras.Sequential([layers.Dense(10, activation="relu"), layers.Dense(2)])
     );
   });
 });
+
+describe('Keras source import: layers the model does not use', () => {
+  it('a layer off the path to the output is left out with a warning at its line', () => {
+    const r = ok(`from tensorflow import keras
+from tensorflow.keras import layers
+inputs = keras.Input(shape=(3,))
+x = layers.Dense(2)(inputs)
+probe = layers.Dense(5)(inputs)
+model = keras.Model(inputs=inputs, outputs=x)
+`);
+    expect(r.ir.ops.map((o) => o.name)).toEqual(['input_layer', 'dense']);
+    expect(r.diagnostics.map((d) => [d.severity, d.line, d.message])).toEqual([
+      ['warning', 5, 'layer "dense_1" is not part of the model (not on its path): left out'],
+    ]);
+  });
+});

@@ -26,27 +26,9 @@ import {
   type LayerSpec,
 } from './keras-source-layers.ts';
 import { readCompile } from './keras-source-compile.ts';
+import type { Created, ModelState } from './keras-source-model.ts';
 
 type Call = Extract<PyExpr, { kind: 'call' }>;
-
-/** A layer made by the code: its spec, its block id, and the layers it was called on. */
-export interface Created extends LayerSpec {
-  id: string;
-  /** Ids of the layers feeding it, in port order; unset until the layer is called. */
-  inputs?: string[];
-}
-
-/** A model the code builds. */
-export type ModelState = { var?: string; name?: string; at: SourceSpan } & (
-  | {
-      kind: 'sequential';
-      /** Ids of its layers in order (an Input first when the code gives one). */
-      entries: string[];
-      /** `model.build((None, 784))`: the input shape without the batch axis. */
-      buildShape?: unknown[];
-    }
-  | { kind: 'functional'; inputs: string[]; outputs: string[] }
-);
 
 /** What an expression stands for while reading. */
 type Value =
