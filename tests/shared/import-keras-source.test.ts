@@ -362,3 +362,29 @@ model = keras.Model(inputs=inputs, outputs=x)
     ]);
   });
 });
+
+describe('Keras source import: a whole Keras 2 tutorial script', () => {
+  it('input_dim, fit/evaluate results assigned, print: the model imports, the rest are warnings', () => {
+    const r = ok(`from keras.models import Sequential
+from keras.layers import Dense
+X, y = load_dataset()
+model = Sequential()
+model.add(Dense(12, input_dim=8, activation='relu'))
+model.add(Dense(1, activation='sigmoid'))
+model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+history = model.fit(X, y, epochs=150, batch_size=10)
+_, accuracy = model.evaluate(X, y)
+print('Accuracy: %.2f' % (accuracy*100))
+`);
+    // 8·12 + 12 = 108; 12·1 + 1 = 13.
+    expect(r.ir.totals.total).toBe(121);
+    expect(r.ir.ops[0]!.params).toEqual({ shape: [8], dtype: 'float32' });
+    expect(r.project.training.loss).toBe('binary_crossentropy');
+    // Data loading (line 3) is not model code and assigns no layer: read silently.
+    expect(r.diagnostics.map((d) => [d.severity, d.line])).toEqual([
+      ['warning', 8],
+      ['warning', 9],
+      ['warning', 10],
+    ]);
+  });
+});

@@ -190,7 +190,16 @@ export class KerasReader {
   }
 
   private assign(s: Extract<PyStmt, { kind: 'assign' }>): void {
-    const touched = this.touches(s.value) || s.targets.some((t) => this.touches(t));
+    // `history = model.fit(...)`, `loss, acc = model.evaluate(...)`: a warning; the names are unknown.
+    const v = s.value;
+    const runs =
+      v.kind === 'call' &&
+      v.callee.kind === 'attribute' &&
+      v.callee.object.kind === 'name' &&
+      this.env.get(v.callee.object.id)?.t === 'model' &&
+      RUN_METHODS.has(v.callee.attr);
+    const touched = !runs && (this.touches(v) || s.targets.some((t) => this.touches(t)));
+    if (runs) this.expression(v);
     if (!touched) {
       // Not model code (data loading, constants): remember literal values, forget the rest.
       let value: unknown;
@@ -200,10 +209,15 @@ export class KerasReader {
         value = undefined;
       }
       for (const t of s.targets) {
-        if (t.kind !== 'name') continue;
-        this.env.delete(t.id);
-        if (value !== undefined) this.constants.set(t.id, value);
-        else this.constants.delete(t.id);
+        if (t.kind === 'name') {
+          this.env.delete(t.id);
+          if (value !== undefined) this.constants.set(t.id, value);
+          else this.constants.delete(t.id);
+        } else
+          for (const id of namesIn(t)) {
+            this.env.delete(id);
+            this.constants.delete(id);
+          }
       }
       return;
     }
@@ -509,4 +523,10 @@ function isMainGuard(test: PyExpr | undefined): boolean {
     test.right.kind === 'string' &&
     test.right.value === '__main__'
   );
+}
+
+/** The names a tuple or list target binds (`a, (b, c) = …`). */
+function namesIn(t: PyExpr): string[] {
+  if (t.kind === 'name') return [t.id];
+  return t.kind === 'tuple' || t.kind === 'list' ? t.items.flatMap(namesIn) : [];
 }
