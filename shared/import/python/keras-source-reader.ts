@@ -27,6 +27,7 @@ import {
 } from './keras-source-layers.ts';
 import { readCompile } from './keras-source-compile.ts';
 import type { Created, ModelState } from './keras-source-model.ts';
+import { anyExpr, isMainGuard, namesIn } from './keras-source-scan.ts';
 
 type Call = Extract<PyExpr, { kind: 'call' }>;
 
@@ -113,36 +114,13 @@ export class KerasReader {
 
   /** True when `e` reads a model, layer or tensor of this code, or calls into Keras. */
   touches(e: PyExpr): boolean {
-    switch (e.kind) {
-      case 'name': {
-        const v = this.env.get(e.id);
+    return anyExpr(e, (x) => {
+      if (x.kind === 'name') {
+        const v = this.env.get(x.id);
         return v !== undefined && v.t !== 'value';
       }
-      case 'attribute':
-        return this.touches(e.object);
-      case 'call': {
-        const path = resolvePath(e.callee, this.bindings);
-        if (path?.startsWith('keras.')) return true;
-        return (
-          this.touches(e.callee) ||
-          e.args.some((a) => this.touches(a)) ||
-          e.keywords.some((k) => this.touches(k.value))
-        );
-      }
-      case 'tuple':
-      case 'list':
-        return e.items.some((i) => this.touches(i));
-      case 'binary':
-        return this.touches(e.left) || this.touches(e.right);
-      case 'unary':
-        return this.touches(e.operand);
-      case 'subscript':
-        return this.touches(e.object);
-      case 'dict':
-        return e.entries.some((x) => this.touches(x.value));
-      default:
-        return false;
-    }
+      return x.kind === 'call' && !!resolvePath(x.callee, this.bindings)?.startsWith('keras.');
+    });
   }
 
   private statement(s: PyStmt, topLevel: boolean): void {
@@ -511,22 +489,4 @@ export class KerasReader {
     this.models.push(model);
     return { t: 'model', model };
   }
-}
-
-/** `__name__ == "__main__"`: the script's run-me block, not model code. */
-function isMainGuard(test: PyExpr | undefined): boolean {
-  return (
-    test?.kind === 'binary' &&
-    test.op === '==' &&
-    test.left.kind === 'name' &&
-    test.left.id === '__name__' &&
-    test.right.kind === 'string' &&
-    test.right.value === '__main__'
-  );
-}
-
-/** The names a tuple or list target binds (`a, (b, c) = …`). */
-function namesIn(t: PyExpr): string[] {
-  if (t.kind === 'name') return [t.id];
-  return t.kind === 'tuple' || t.kind === 'list' ? t.items.flatMap(namesIn) : [];
 }

@@ -6,15 +6,10 @@
  */
 import { buildImportedProject, type ImportedLayer } from '../build.ts';
 import type { SourceDiagnostic, SourceImportOptions, SourceImportResult } from './index.ts';
-import type { PyExpr, PyModule, PyStmt, SourceSpan } from './syntax.ts';
-import {
-  SourceError,
-  bindImport,
-  resolvePath,
-  valueOf,
-  type Bindings,
-} from './keras-source-names.ts';
+import type { PyModule, PyStmt, SourceSpan } from './syntax.ts';
+import { SourceError, valueOf, type Bindings } from './keras-source-names.ts';
 import { KerasReader } from './keras-source-reader.ts';
+import { buildsModel, calledFunctions, collectImports } from './keras-source-scan.ts';
 import { modelLayers } from './keras-source-model.ts';
 
 const START: SourceSpan = { line: 1, column: 1, from: 0, to: 0 };
@@ -31,55 +26,6 @@ const diag = (
   from: at.from,
   to: at.to,
 });
-
-/** Every import in the module, functions included (imports inside `build_model` count too). */
-function collectImports(body: readonly PyStmt[], bindings: Bindings): void {
-  for (const s of body) {
-    if (s.kind === 'import') bindImport(bindings, s);
-    else if (s.kind === 'def') collectImports(s.body, bindings);
-  }
-}
-
-/** True when a statement list (not nested functions) calls `keras.Sequential` / `keras.Model`. */
-function buildsModel(body: readonly PyStmt[], bindings: Bindings): boolean {
-  const inExpr = (e: PyExpr): boolean => {
-    switch (e.kind) {
-      case 'call': {
-        const path = resolvePath(e.callee, bindings);
-        if (path && /^keras\.(models\.)?(Sequential|Model)$/.test(path)) return true;
-        return inExpr(e.callee) || e.args.some(inExpr) || e.keywords.some((k) => inExpr(k.value));
-      }
-      case 'attribute':
-        return inExpr(e.object);
-      case 'list':
-      case 'tuple':
-        return e.items.some(inExpr);
-      default:
-        return false;
-    }
-  };
-  return body.some(
-    (s) =>
-      (s.kind === 'assign' && inExpr(s.value)) ||
-      (s.kind === 'expr' && inExpr(s.value)) ||
-      (s.kind === 'return' && s.value !== null && inExpr(s.value)),
-  );
-}
-
-/** The builder functions module-level code calls (`model = build_model()`). */
-function calledFunctions(body: readonly PyStmt[]): Set<string> {
-  const names = new Set<string>();
-  const visit = (e: PyExpr): void => {
-    if (e.kind === 'call') {
-      if (e.callee.kind === 'name') names.add(e.callee.id);
-      visit(e.callee);
-      e.args.forEach(visit);
-      e.keywords.forEach((k) => visit(k.value));
-    } else if (e.kind === 'attribute') visit(e.object);
-  };
-  for (const s of body) if (s.kind === 'assign' || s.kind === 'expr') visit(s.value);
-  return names;
-}
 
 /** See `importPythonSource`. */
 export function importKerasSource(
