@@ -388,3 +388,18 @@ print('Accuracy: %.2f' % (accuracy*100))
     ]);
   });
 });
+
+describe('Keras source import: names from the file', () => {
+  it('name= values are made safe ids, and shape checks still find their layer', () => {
+    const r = ok(`from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2, name="my dense; import os")])
+`);
+    expect(r.ir.ops.map((o) => o.id)).toEqual(['input_layer', 'my_dense_import_os']);
+    const errors = errorsOf(`from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([keras.Input(shape=(6, 6, 2)), layers.BatchNormalization(axis=1, name="bn 1")])
+`);
+    expect(errors).toEqual([[3, 57, 'layer "bn_1": normalises an axis other than the last']]);
+  });
+});

@@ -150,8 +150,12 @@ export function importKerasSource(
   const built = buildImportedProject({ name, layers, source: 'Keras' });
   if (!built.ok) return fail([diag('error', built.error, model.at)]);
   const problems: SourceDiagnostic[] = [];
+  // Node i is layer i (its name made a safe, unique id by buildImportedProject).
+  const layerOfNode = new Map(
+    built.project.graph.nodes.map((n, i) => [n.id, reader.created.get(layers[i]!.name)]),
+  );
   for (const op of built.ir.ops) {
-    const layer = reader.created.get(op.name) ?? reader.created.get(op.id);
+    const layer = layerOfNode.get(op.id);
     const problem = layer?.check?.(op);
     if (problem) problems.push(diag('error', `layer "${op.name}": ${problem}`, layer!.at));
   }
