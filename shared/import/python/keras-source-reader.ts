@@ -80,6 +80,7 @@ export class KerasReader {
     };
   }
 
+  /** Records a warning: something read and deliberately left out. */
   warn = (message: string, at: SourceSpan): void => {
     this.warnings.push({ message, at });
   };

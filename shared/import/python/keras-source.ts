@@ -5,7 +5,12 @@
  * Keras JSON import (`shared/import/build.ts`). Either the whole model imports or nothing does.
  */
 import { buildImportedProject, type ImportedLayer } from '../build.ts';
-import type { SourceDiagnostic, SourceImportOptions, SourceImportResult } from './index.ts';
+import {
+  diagnosticAt,
+  type SourceDiagnostic,
+  type SourceImportOptions,
+  type SourceImportResult,
+} from './index.ts';
 import type { PyModule, PyStmt, SourceSpan } from './syntax.ts';
 import { SourceError, valueOf, type Bindings } from './keras-source-names.ts';
 import { KerasReader } from './keras-source-reader.ts';
@@ -14,18 +19,7 @@ import { modelLayers } from './keras-source-model.ts';
 
 const START: SourceSpan = { line: 1, column: 1, from: 0, to: 0 };
 
-const diag = (
-  severity: SourceDiagnostic['severity'],
-  message: string,
-  at: SourceSpan,
-): SourceDiagnostic => ({
-  severity,
-  message,
-  line: at.line,
-  column: at.column,
-  from: at.from,
-  to: at.to,
-});
+const diag = diagnosticAt;
 
 /** See `importPythonSource`. */
 export function importKerasSource(
