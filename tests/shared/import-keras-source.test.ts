@@ -346,3 +346,60 @@ model = keras.Sequential([layers.Dense(10, activation="relu"), layers.Dense(2)])
     );
   });
 });
+
+describe('Keras source import: layers the model does not use', () => {
+  it('a layer off the path to the output is left out with a warning at its line', () => {
+    const r = ok(`from tensorflow import keras
+from tensorflow.keras import layers
+inputs = keras.Input(shape=(3,))
+x = layers.Dense(2)(inputs)
+probe = layers.Dense(5)(inputs)
+model = keras.Model(inputs=inputs, outputs=x)
+`);
+    expect(r.ir.ops.map((o) => o.name)).toEqual(['input_layer', 'dense']);
+    expect(r.diagnostics.map((d) => [d.severity, d.line, d.message])).toEqual([
+      ['warning', 5, 'layer "dense_1" is not part of the model (not on its path): left out'],
+    ]);
+  });
+});
+
+describe('Keras source import: a whole Keras 2 tutorial script', () => {
+  it('input_dim, fit/evaluate results assigned, print: the model imports, the rest are warnings', () => {
+    const r = ok(`from keras.models import Sequential
+from keras.layers import Dense
+X, y = load_dataset()
+model = Sequential()
+model.add(Dense(12, input_dim=8, activation='relu'))
+model.add(Dense(1, activation='sigmoid'))
+model.compile(loss='binary_crossentropy', optimizer='adam', metrics=['accuracy'])
+history = model.fit(X, y, epochs=150, batch_size=10)
+_, accuracy = model.evaluate(X, y)
+print('Accuracy: %.2f' % (accuracy*100))
+`);
+    // 8·12 + 12 = 108; 12·1 + 1 = 13.
+    expect(r.ir.totals.total).toBe(121);
+    expect(r.ir.ops[0]!.params).toEqual({ shape: [8], dtype: 'float32' });
+    expect(r.project.training.loss).toBe('binary_crossentropy');
+    // Data loading (line 3) is not model code and assigns no layer: read silently.
+    expect(r.diagnostics.map((d) => [d.severity, d.line])).toEqual([
+      ['warning', 8],
+      ['warning', 9],
+      ['warning', 10],
+    ]);
+  });
+});
+
+describe('Keras source import: names from the file', () => {
+  it('name= values are made safe ids, and shape checks still find their layer', () => {
+    const r = ok(`from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(2, name="my dense; import os")])
+`);
+    expect(r.ir.ops.map((o) => o.id)).toEqual(['input_layer', 'my_dense_import_os']);
+    const errors = errorsOf(`from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([keras.Input(shape=(6, 6, 2)), layers.BatchNormalization(axis=1, name="bn 1")])
+`);
+    expect(errors).toEqual([[3, 57, 'layer "bn_1": normalises an axis other than the last']]);
+  });
+});

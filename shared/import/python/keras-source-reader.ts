@@ -26,27 +26,10 @@ import {
   type LayerSpec,
 } from './keras-source-layers.ts';
 import { readCompile } from './keras-source-compile.ts';
+import type { Created, ModelState } from './keras-source-model.ts';
+import { anyExpr, isMainGuard, namesIn } from './keras-source-scan.ts';
 
 type Call = Extract<PyExpr, { kind: 'call' }>;
-
-/** A layer made by the code: its spec, its block id, and the layers it was called on. */
-export interface Created extends LayerSpec {
-  id: string;
-  /** Ids of the layers feeding it, in port order; unset until the layer is called. */
-  inputs?: string[];
-}
-
-/** A model the code builds. */
-export type ModelState = { var?: string; name?: string; at: SourceSpan } & (
-  | {
-      kind: 'sequential';
-      /** Ids of its layers in order (an Input first when the code gives one). */
-      entries: string[];
-      /** `model.build((None, 784))`: the input shape without the batch axis. */
-      buildShape?: unknown[];
-    }
-  | { kind: 'functional'; inputs: string[]; outputs: string[] }
-);
 
 /** What an expression stands for while reading. */
 type Value =
@@ -97,6 +80,7 @@ export class KerasReader {
     };
   }
 
+  /** Records a warning: something read and deliberately left out. */
   warn = (message: string, at: SourceSpan): void => {
     this.warnings.push({ message, at });
   };
@@ -131,36 +115,13 @@ export class KerasReader {
 
   /** True when `e` reads a model, layer or tensor of this code, or calls into Keras. */
   touches(e: PyExpr): boolean {
-    switch (e.kind) {
-      case 'name': {
-        const v = this.env.get(e.id);
+    return anyExpr(e, (x) => {
+      if (x.kind === 'name') {
+        const v = this.env.get(x.id);
         return v !== undefined && v.t !== 'value';
       }
-      case 'attribute':
-        return this.touches(e.object);
-      case 'call': {
-        const path = resolvePath(e.callee, this.bindings);
-        if (path?.startsWith('keras.')) return true;
-        return (
-          this.touches(e.callee) ||
-          e.args.some((a) => this.touches(a)) ||
-          e.keywords.some((k) => this.touches(k.value))
-        );
-      }
-      case 'tuple':
-      case 'list':
-        return e.items.some((i) => this.touches(i));
-      case 'binary':
-        return this.touches(e.left) || this.touches(e.right);
-      case 'unary':
-        return this.touches(e.operand);
-      case 'subscript':
-        return this.touches(e.object);
-      case 'dict':
-        return e.entries.some((x) => this.touches(x.value));
-      default:
-        return false;
-    }
+      return x.kind === 'call' && !!resolvePath(x.callee, this.bindings)?.startsWith('keras.');
+    });
   }
 
   private statement(s: PyStmt, topLevel: boolean): void {
@@ -208,7 +169,16 @@ export class KerasReader {
   }
 
   private assign(s: Extract<PyStmt, { kind: 'assign' }>): void {
-    const touched = this.touches(s.value) || s.targets.some((t) => this.touches(t));
+    // `history = model.fit(...)`, `loss, acc = model.evaluate(...)`: a warning; the names are unknown.
+    const v = s.value;
+    const runs =
+      v.kind === 'call' &&
+      v.callee.kind === 'attribute' &&
+      v.callee.object.kind === 'name' &&
+      this.env.get(v.callee.object.id)?.t === 'model' &&
+      RUN_METHODS.has(v.callee.attr);
+    const touched = !runs && (this.touches(v) || s.targets.some((t) => this.touches(t)));
+    if (runs) this.expression(v);
     if (!touched) {
       // Not model code (data loading, constants): remember literal values, forget the rest.
       let value: unknown;
@@ -218,10 +188,15 @@ export class KerasReader {
         value = undefined;
       }
       for (const t of s.targets) {
-        if (t.kind !== 'name') continue;
-        this.env.delete(t.id);
-        if (value !== undefined) this.constants.set(t.id, value);
-        else this.constants.delete(t.id);
+        if (t.kind === 'name') {
+          this.env.delete(t.id);
+          if (value !== undefined) this.constants.set(t.id, value);
+          else this.constants.delete(t.id);
+        } else
+          for (const id of namesIn(t)) {
+            this.env.delete(id);
+            this.constants.delete(id);
+          }
       }
       return;
     }
@@ -515,16 +490,4 @@ export class KerasReader {
     this.models.push(model);
     return { t: 'model', model };
   }
-}
-
-/** `__name__ == "__main__"`: the script's run-me block, not model code. */
-function isMainGuard(test: PyExpr | undefined): boolean {
-  return (
-    test?.kind === 'binary' &&
-    test.op === '==' &&
-    test.left.kind === 'name' &&
-    test.left.id === '__name__' &&
-    test.right.kind === 'string' &&
-    test.right.value === '__main__'
-  );
 }

@@ -5,80 +5,21 @@
  * Keras JSON import (`shared/import/build.ts`). Either the whole model imports or nothing does.
  */
 import { buildImportedProject, type ImportedLayer } from '../build.ts';
-import type { SourceDiagnostic, SourceImportOptions, SourceImportResult } from './index.ts';
-import type { PyExpr, PyModule, PyStmt, SourceSpan } from './syntax.ts';
 import {
-  SourceError,
-  bindImport,
-  resolvePath,
-  valueOf,
-  type Bindings,
-} from './keras-source-names.ts';
-import { KerasReader, type Created, type ModelState } from './keras-source-reader.ts';
+  diagnosticAt,
+  type SourceDiagnostic,
+  type SourceImportOptions,
+  type SourceImportResult,
+} from './index.ts';
+import type { PyModule, PyStmt, SourceSpan } from './syntax.ts';
+import { SourceError, valueOf, type Bindings } from './keras-source-names.ts';
+import { KerasReader } from './keras-source-reader.ts';
+import { buildsModel, calledFunctions, collectImports } from './keras-source-scan.ts';
+import { modelLayers } from './keras-source-model.ts';
 
 const START: SourceSpan = { line: 1, column: 1, from: 0, to: 0 };
 
-const diag = (
-  severity: SourceDiagnostic['severity'],
-  message: string,
-  at: SourceSpan,
-): SourceDiagnostic => ({
-  severity,
-  message,
-  line: at.line,
-  column: at.column,
-  from: at.from,
-  to: at.to,
-});
-
-/** Every import in the module, functions included (imports inside `build_model` count too). */
-function collectImports(body: readonly PyStmt[], bindings: Bindings): void {
-  for (const s of body) {
-    if (s.kind === 'import') bindImport(bindings, s);
-    else if (s.kind === 'def') collectImports(s.body, bindings);
-  }
-}
-
-/** True when a statement list (not nested functions) calls `keras.Sequential` / `keras.Model`. */
-function buildsModel(body: readonly PyStmt[], bindings: Bindings): boolean {
-  const inExpr = (e: PyExpr): boolean => {
-    switch (e.kind) {
-      case 'call': {
-        const path = resolvePath(e.callee, bindings);
-        if (path && /^keras\.(models\.)?(Sequential|Model)$/.test(path)) return true;
-        return inExpr(e.callee) || e.args.some(inExpr) || e.keywords.some((k) => inExpr(k.value));
-      }
-      case 'attribute':
-        return inExpr(e.object);
-      case 'list':
-      case 'tuple':
-        return e.items.some(inExpr);
-      default:
-        return false;
-    }
-  };
-  return body.some(
-    (s) =>
-      (s.kind === 'assign' && inExpr(s.value)) ||
-      (s.kind === 'expr' && inExpr(s.value)) ||
-      (s.kind === 'return' && s.value !== null && inExpr(s.value)),
-  );
-}
-
-/** The builder functions module-level code calls (`model = build_model()`). */
-function calledFunctions(body: readonly PyStmt[]): Set<string> {
-  const names = new Set<string>();
-  const visit = (e: PyExpr): void => {
-    if (e.kind === 'call') {
-      if (e.callee.kind === 'name') names.add(e.callee.id);
-      visit(e.callee);
-      e.args.forEach(visit);
-      e.keywords.forEach((k) => visit(k.value));
-    } else if (e.kind === 'attribute') visit(e.object);
-  };
-  for (const s of body) if (s.kind === 'assign' || s.kind === 'expr') visit(s.value);
-  return names;
-}
+const diag = diagnosticAt;
 
 /** See `importPythonSource`. */
 export function importKerasSource(
@@ -193,13 +134,22 @@ export function importKerasSource(
     if (!(e instanceof SourceError)) throw e;
     return fail([diag('error', e.message, e.at)]);
   }
+  // Layers the code made that the model does not use: said, not silently dropped.
+  const used = new Set(layers.map((l) => l.name));
+  for (const c of reader.created.values())
+    if (!used.has(c.id))
+      reader.warn(`layer "${c.id}" is not part of the model (not on its path): left out`, c.at);
 
   const name = model.name ?? options.name ?? model.var ?? 'Keras model';
   const built = buildImportedProject({ name, layers, source: 'Keras' });
   if (!built.ok) return fail([diag('error', built.error, model.at)]);
   const problems: SourceDiagnostic[] = [];
+  // Node i is layer i (its name made a safe, unique id by buildImportedProject).
+  const layerOfNode = new Map(
+    built.project.graph.nodes.map((n, i) => [n.id, reader.created.get(layers[i]!.name)]),
+  );
   for (const op of built.ir.ops) {
-    const layer = reader.created.get(op.name) ?? reader.created.get(op.id);
+    const layer = layerOfNode.get(op.id);
     const problem = layer?.check?.(op);
     if (problem) problems.push(diag('error', `layer "${op.name}": ${problem}`, layer!.at));
   }
@@ -216,105 +166,4 @@ export function importKerasSource(
     ir: built.ir,
     diagnostics: reader.warnings.map((w) => diag('warning', w.message, w.at)),
   };
-}
-
-/** The input-shape question when neither the code nor the options give one. */
-interface ShapeNeeded {
-  needsInputShape: { message: string; known: (number | null)[]; at: SourceSpan };
-}
-
-/** The chosen model as importer layers: topological order, one Input, the output last. */
-function modelLayers(
-  model: ModelState,
-  created: ReadonlyMap<string, Created>,
-  options: SourceImportOptions,
-): { layers: ImportedLayer[] } | ShapeNeeded {
-  const toLayer = (c: Created, inputs: string[]): ImportedLayer => ({
-    name: c.id,
-    type: c.def.type,
-    params: c.params,
-    inputs,
-  });
-  if (model.kind === 'sequential') {
-    const entries = model.entries.map((id) => created.get(id)!);
-    for (const c of entries)
-      if (c.inputs && c.def.type !== 'Input')
-        throw new SourceError(
-          `layer "${c.id}" is also called on a tensor elsewhere (a shared layer): Netwright blocks are used once`,
-          c.at,
-        );
-    const layers: ImportedLayer[] = [];
-    const [first] = entries;
-    if (!first) throw new SourceError('the Sequential model has no layers', model.at);
-    let previous: string;
-    if (first.def.type === 'Input') {
-      layers.push(toLayer(first, []));
-      previous = first.id;
-    } else {
-      const shape = first.inputShape ?? model.buildShape ?? options.inputShape;
-      if (!shape)
-        return {
-          needsInputShape: {
-            message:
-              'the input shape is not in the code: give the first layer input_shape=(...), start with keras.Input(shape=(...)), or say it here',
-            known: [],
-            at: first.at,
-          },
-        };
-      if (shape.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 1))
-        throw new SourceError(
-          `the input shape ${JSON.stringify(shape)} needs fixed sizes (positive integers)`,
-          first.at,
-        );
-      let id = 'input_layer';
-      for (let i = 1; created.has(id); i++) id = `input_layer_${i}`;
-      layers.push({
-        name: id,
-        type: 'Input',
-        params: {
-          shape: [...shape],
-          dtype: first.tokenIds || first.def.type === 'Embedding' ? 'int32' : 'float32',
-        },
-        inputs: [],
-      });
-      previous = id;
-    }
-    for (const c of entries.slice(first.def.type === 'Input' ? 1 : 0)) {
-      if (c.def.type === 'Input')
-        throw new SourceError('keras.Input can only start a Sequential model', c.at);
-      layers.push(toLayer(c, [previous]));
-      previous = c.id;
-    }
-    return { layers };
-  }
-  if (model.inputs.length !== 1 || model.outputs.length !== 1)
-    throw new SourceError(
-      `a model with ${model.inputs.length} inputs and ${model.outputs.length} outputs: Netwright models have exactly one of each`,
-      model.at,
-    );
-  const input = created.get(model.inputs[0]!)!;
-  if (input.def.type !== 'Input')
-    throw new SourceError("the model's inputs should be the keras.Input(...) tensor", model.at);
-  // The layers the output depends on, in the order the code made them.
-  const needed = new Set<string>();
-  const visit = (id: string) => {
-    if (needed.has(id)) return;
-    needed.add(id);
-    for (const i of created.get(id)!.inputs ?? []) visit(i);
-  };
-  visit(model.outputs[0]!);
-  for (const id of needed) {
-    const c = created.get(id)!;
-    if (c.def.type === 'Input' && id !== input.id)
-      throw new SourceError(
-        `the output depends on a second input "${id}": Netwright models have one input`,
-        c.at,
-      );
-  }
-  if (!needed.has(input.id))
-    throw new SourceError("the output does not depend on the model's input", model.at);
-  const ordered = [...created.values()].filter((c) => needed.has(c.id));
-  const output = ordered.findIndex((c) => c.id === model.outputs[0]);
-  ordered.push(...ordered.splice(output, 1));
-  return { layers: ordered.map((c) => toLayer(c, c.inputs ?? [])) };
 }
