@@ -382,6 +382,14 @@ export class FlowBuilder {
     if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
     if (!functional) this.markCalled(name, at);
     const t = this.use(v, at);
+    const firstOn1d = spec.reader.layout === 'channels-first-1d';
+    if (firstOn1d !== (t.perm?.join() === '0,2,1'))
+      throw new ReadError(
+        firstOn1d
+          ? `${spec.callee} takes (N, channels, steps): Netwright holds sequences as (N, steps, channels), so the code must permute them first: x.permute(0, 2, 1)`
+          : 'a permuted tensor is read only by a 1-D convolution or pooling, or when it is flattened next',
+        at,
+      );
     const input = this.shapes.get(t.node);
     let read: SourceRead;
     try {
@@ -396,10 +404,11 @@ export class FlowBuilder {
       this.firstRead = { read, at: spec.at };
       if (read.inputDtype) this.inputDtype = read.inputDtype;
     }
-    const out = this.add(spec.type, read.params, [v], at, name, {
+    const out = this.add(spec.type, read.params, [{ ...t, perm: null }], at, name, {
       inFeatures: read.inFeatures,
       at: spec.at,
     });
+    if (firstOn1d) return this.tensor((out as { node: string }).node, [0, 2, 1]);
     if (getLayer(spec.type)!.params.some((p) => p.name === 'return_sequences'))
       return { t: 'rnn', node: (out as { node: string }).node, serial: this.serial++ };
     return out;
@@ -424,7 +433,8 @@ export class FlowBuilder {
     statement?: SourceSpan,
   ): Val {
     const t = this.use(v, at);
-    if (t.perm) throw new ReadError('an activation on a permuted tensor is not read', at);
+    if (t.perm && (act === 'softmax' || t.perm.join() !== '0,2,1'))
+      throw new ReadError('this activation on a permuted tensor is not read', at);
     const node = this.byId.get(t.node)!;
     const shape = this.shapes.get(t.node);
     if (act === 'softmax') this.checkSoftmaxDim(dim, shape, at);
@@ -441,8 +451,9 @@ export class FlowBuilder {
       if (call?.kind === 'call' && call.args[0])
         node.fusedActivation = { call: call.at, arg: call.args[0].at, statement };
       this.stale.add(t.serial);
-      return this.tensor(node.id);
+      return this.tensor(node.id, t.perm);
     }
+    if (t.perm) throw new ReadError('this activation on a permuted tensor is not read', at);
     return this.add('Activation', { activation: act }, [v], at, act, {
       fusedActivation:
         call?.kind === 'call' && call.args[0]

@@ -313,6 +313,12 @@ function evalCall(
         e.args.length === 1 ? literalValue(e.args[0]!) : e.args.map((a) => literalValue(a));
       return flow.permute(obj(), dims, e.at);
     }
+    if (method === 'transpose') {
+      const [a, b] = e.args.map((x) => literalValue(x));
+      if (!((a === 1 && b === 2) || (a === 2 && b === 1)) || e.args.length !== 2)
+        throw new ReadError('x.transpose is read as transpose(1, 2) only', e.at);
+      return flow.permute(obj(), [0, 2, 1], e.at);
+    }
     if (method === 'long' && e.args.length === 0) return flow.markLong(obj(), e.at);
     if (method in ACTIVATION_METHODS) {
       const dim = e.args[0] ?? keyword(e, 'dim');

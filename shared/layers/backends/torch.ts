@@ -235,6 +235,12 @@ export interface SourceReader {
    * parameter names in order, the tensor (first) excluded.
    */
   functions?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `channels-first-1d`: the module takes and gives sequences `(N, channels, steps)` (nn.Conv1d,
+   * nn.MaxPool1d), which Netwright holds `(N, steps, channels)`: its input must be permuted by
+   * `x.permute(0, 2, 1)` (or `x.transpose(1, 2)`) first, and its output is permuted back.
+   */
+  layout?: 'channels-first-1d';
   /** The generator's helper classes of this kind (`GaussianNoise`) → constructor params. */
   helpers?: Readonly<Record<string, readonly string[]>>;
   /**
