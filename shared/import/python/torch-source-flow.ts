@@ -112,12 +112,36 @@ function readerFor(
   where: 'modules' | 'functions' | 'helpers',
   name: string,
 ): { type: string; reader: SourceReader; signature: readonly string[] } | undefined {
-  for (const def of LAYERS) {
+  const all = readersFor(where, name);
+  if (all.length <= 1) return all[0];
+  // Several kinds read the same call (nn.Conv2d: Conv2D, or DepthwiseConv2D with groups): the
+  // first whose `read` accepts the arguments wins; if none does, the first one's error is shown.
+  const [first] = all;
+  const reader: SourceReader = {
+    read: (ctx) => {
+      let firstError: unknown;
+      for (const r of all) {
+        try {
+          return { ...r.reader.read(ctx), type: r.type };
+        } catch (e) {
+          firstError ??= e;
+        }
+      }
+      throw firstError;
+    },
+  };
+  return { type: first!.type, reader, signature: first!.signature };
+}
+
+function readersFor(
+  where: 'modules' | 'functions' | 'helpers',
+  name: string,
+): { type: string; reader: SourceReader; signature: readonly string[] }[] {
+  return LAYERS.flatMap((def) => {
     const reader = def.torch.source;
     const signature = reader?.[where]?.[name];
-    if (reader && signature) return { type: def.type, reader, signature };
-  }
-  return undefined;
+    return reader && signature ? [{ type: def.type, reader, signature }] : [];
+  });
 }
 
 /** Every generator helper class name a kind reads (`GaussianNoise`, …). */
@@ -207,7 +231,8 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
       at: e.at,
     };
   }
-  if (name && name in ACTIVATION_MODULES) {
+  const leaky = name === 'torch.nn.LeakyReLU' && !isActivationSlope(e, scope);
+  if (name && name in ACTIVATION_MODULES && !leaky) {
     const act = ACTIVATION_MODULES[name]!;
     const sig =
       act === 'softmax'
@@ -246,6 +271,18 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
     args: bindArgs(e, found.signature, scope, written),
     at: e.at,
   };
+}
+
+/** `nn.LeakyReLU(0.2)` / `F.leaky_relu(x, 0.2)`: the leaky_relu activation's slope. */
+export function isActivationSlope(
+  call: Extract<PyExpr, { kind: 'call' }>,
+  scope: Scope,
+  skipFirst = false,
+): boolean {
+  const arg =
+    call.keywords.find((k) => k.name === 'negative_slope')?.value ?? call.args[skipFirst ? 1 : 0];
+  const v = arg ? (literalValue(arg) ?? scope.constant(arg)) : 0.01;
+  return v === LEAKY_RELU_SLOPE;
 }
 
 function checkActivationArgs(act: string, args: Record<string, unknown>, at: SourceSpan): void {
@@ -404,12 +441,14 @@ export class FlowBuilder {
       this.firstRead = { read, at: spec.at };
       if (read.inputDtype) this.inputDtype = read.inputDtype;
     }
-    const out = this.add(spec.type, read.params, [{ ...t, perm: null }], at, name, {
+    // A call several kinds read (see readerFor) says which kind accepted it.
+    const type = (read as SourceRead & { type?: string }).type ?? spec.type;
+    const out = this.add(type, read.params, [{ ...t, perm: null }], at, name, {
       inFeatures: read.inFeatures,
       at: spec.at,
     });
     if (firstOn1d) return this.tensor((out as { node: string }).node, [0, 2, 1]);
-    if (getLayer(spec.type)!.params.some((p) => p.name === 'return_sequences'))
+    if (getLayer(type)!.params.some((p) => p.name === 'return_sequences'))
       return { t: 'rnn', node: (out as { node: string }).node, serial: this.serial++ };
     return out;
   }
@@ -551,4 +590,4 @@ export class FlowBuilder {
 }
 
 export type { Val };
-export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor };
+export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor, readersFor };

@@ -9,6 +9,7 @@ import {
   bindArgs,
   FlowBuilder,
   ReadError,
+  isActivationSlope,
   readerFor,
   snake,
   type ModuleSpec,
@@ -203,7 +204,9 @@ function evalCall(
   }
   const canonical = flow.scope.canonical(callee);
   const written = dottedName(callee) ?? 'this call';
-  if (canonical && canonical in ACTIVATION_FUNCTIONS) {
+  const otherSlope =
+    canonical === 'torch.nn.functional.leaky_relu' && !isActivationSlope(e, flow.scope, true);
+  if (canonical && canonical in ACTIVATION_FUNCTIONS && !otherSlope) {
     const act = ACTIVATION_FUNCTIONS[canonical]!;
     const sig =
       act === 'softmax'
