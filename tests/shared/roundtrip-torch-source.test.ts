@@ -21,16 +21,10 @@ import { loadTemplate, TEMPLATES } from '../../shared/templates/index.ts';
 
 /** Kinds not read back from generated PyTorch code, and why (documented exceptions). */
 export const NOT_READ_BACK: Readonly<Record<string, string>> = {
-  Reshape: 'x.reshape(-1, …).permute(…) is read only as a flatten',
-  LayerNormalization: 'nn.LayerNorm is not read yet',
   Bidirectional: 'the generator helper BidirectionalRNN is not read yet',
   Cropping2D: 'tensor slicing x[:, :, a:b, c:d] is not read yet',
   SeparableConv2D: 'its nn.Sequential(depthwise, pointwise) module is not read yet',
-  GaussianNoise: 'the generator helper GaussianNoise is not read yet',
-  Rescaling: 'the generator helper Rescaling is not read yet',
   Permute: 'a permute that is not followed by a flatten is not read',
-  RepeatVector: 'the generator helper RepeatVector is not read yet',
-  Average: '(a + b) / 2 is not read yet',
   Dot: 'torch.einsum is not read yet',
   MultiHeadAttention: 'the generator helper KerasMultiHeadAttention is not read yet',
   PReLU: 'the generator helper KerasPReLU is not read yet',

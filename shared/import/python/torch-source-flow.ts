@@ -420,11 +420,17 @@ export class FlowBuilder {
     if (!functional) this.markCalled(name, at);
     const t = this.use(v, at);
     const firstOn1d = spec.reader.layout === 'channels-first-1d';
-    if (firstOn1d !== (t.perm?.join() === '0,2,1'))
+    const inShape = this.shapes.get(t.node);
+    // channels-last modules on a map held (N, C, H, W) take x.permute(0, 2, 3, 1).
+    const lastOnMap =
+      spec.reader.layout === 'channels-last' &&
+      t.perm?.join() === '0,2,3,1' &&
+      (inShape === undefined || inShape.length === 3);
+    if (!lastOnMap && firstOn1d !== (t.perm?.join() === '0,2,1'))
       throw new ReadError(
         firstOn1d
           ? `${spec.callee} takes (N, channels, steps): Netwright holds sequences as (N, steps, channels), so the code must permute them first: x.permute(0, 2, 1)`
-          : 'a permuted tensor is read only by a 1-D convolution or pooling, or when it is flattened next',
+          : 'a permuted tensor is read only by a 1-D convolution or pooling, a layer on the last axis (nn.Linear, nn.LayerNorm) or a flatten',
         at,
       );
     const input = this.shapes.get(t.node);
@@ -448,6 +454,7 @@ export class FlowBuilder {
       at: spec.at,
     });
     if (firstOn1d) return this.tensor((out as { node: string }).node, [0, 2, 1]);
+    if (lastOnMap) return this.tensor((out as { node: string }).node, [0, 2, 3, 1]);
     if (getLayer(type)!.params.some((p) => p.name === 'return_sequences'))
       return { t: 'rnn', node: (out as { node: string }).node, serial: this.serial++ };
     return out;
@@ -472,7 +479,7 @@ export class FlowBuilder {
     statement?: SourceSpan,
   ): Val {
     const t = this.use(v, at);
-    if (t.perm && (act === 'softmax' || t.perm.join() !== '0,2,1'))
+    if (t.perm && act === 'softmax' && t.perm.join() !== '0,2,3,1')
       throw new ReadError('this activation on a permuted tensor is not read', at);
     const node = this.byId.get(t.node)!;
     const shape = this.shapes.get(t.node);
@@ -540,6 +547,25 @@ export class FlowBuilder {
       return t;
     }
     return this.add('Flatten', {}, [{ ...t, perm: null }], at, name, elements ? { elements } : {});
+  }
+
+  /**
+   * `x.reshape(-1, d1, …)` (not a flatten): a Reshape to `(d1, …)`. Keras reshapes in
+   * channels-last order, so a map held `(N, C, H, W)` must be `x.permute(0, 2, 3, 1)` first; a
+   * 3-axis result comes out channels last, `(N, H, W, C)`, and is held once permuted back by
+   * `.permute(0, 3, 1, 2)`.
+   */
+  reshape(v: Val, target: number[], at: SourceSpan, name: string): Val {
+    const t = this.use(v, at);
+    const shape = this.shapes.get(t.node);
+    const mapIn = shape ? shape.length === 3 : t.perm !== null;
+    if (mapIn ? t.perm?.join() !== '0,2,3,1' : t.perm !== null)
+      throw new ReadError(
+        'reshaping a (N, C, H, W) map is read after x.permute(0, 2, 3, 1) only (Keras reshapes channels last)',
+        at,
+      );
+    const out = this.add('Reshape', { target_shape: target }, [{ ...t, perm: null }], at, name);
+    return target.length === 3 ? this.tensor((out as { node: string }).node, [0, 2, 3, 1]) : out;
   }
 
   /** `out[:, -1]` or `h[-1]`: the last step of an RNN: `return_sequences` false. */

@@ -140,6 +140,19 @@ function evalExpr(
       return v;
     }
     case 'binary': {
+      // (a + b) / 2: the mean of n tensors, Keras's Average.
+      if (e.op === '/' && e.left.kind === 'binary' && e.left.op === '+') {
+        const terms: PyExpr[] = [];
+        const collectSum = (x: PyExpr): void => {
+          if (x.kind === 'binary' && x.op === '+') {
+            collectSum(x.left);
+            collectSum(x.right);
+          } else terms.push(x);
+        };
+        collectSum(e.left);
+        if (constantNumber(flow, e.right) === terms.length)
+          return flow.add('Average', {}, terms.map(ev), e.at, name('average'));
+      }
       const kinds: Record<string, string> = { '+': 'Add', '-': 'Subtract', '*': 'Multiply' };
       const type = kinds[e.op];
       if (!type) throw new ReadError(`the operator ${e.op} on tensors is not read`, e.at);
@@ -300,6 +313,13 @@ function evalCall(
       if (batchFirst) return flow.flatten(obj(), e.at, name('flatten'));
       if (minusOne !== undefined && minusOne > 0)
         return flow.flatten(obj(), e.at, name('flatten'), minusOne);
+      const dims = args.map((a) => constantNumber(flow, a));
+      if (
+        args.length >= 3 &&
+        dims[0] === -1 &&
+        dims.slice(1).every((d) => d !== undefined && Number.isInteger(d) && d > 0)
+      )
+        return flow.reshape(obj(), dims.slice(1) as number[], e.at, name('reshape'));
       throw new ReadError(
         `x.${method}(…) is read only as a flatten: x.${method}(x.size(0), -1) or x.${method}(-1, n)`,
         e.at,

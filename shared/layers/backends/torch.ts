@@ -239,8 +239,10 @@ export interface SourceReader {
    * `channels-first-1d`: the module takes and gives sequences `(N, channels, steps)` (nn.Conv1d,
    * nn.MaxPool1d), which Netwright holds `(N, steps, channels)`: its input must be permuted by
    * `x.permute(0, 2, 1)` (or `x.transpose(1, 2)`) first, and its output is permuted back.
+   * `channels-last`: the module acts on the last axis (nn.Linear, nn.LayerNorm); on a map held
+   * `(N, C, H, W)` its input must be `x.permute(0, 2, 3, 1)` and its output is permuted back.
    */
-  layout?: 'channels-first-1d';
+  layout?: 'channels-first-1d' | 'channels-last';
   /** The generator's helper classes of this kind (`GaussianNoise`) → constructor params. */
   helpers?: Readonly<Record<string, readonly string[]>>;
   /**
