@@ -259,3 +259,78 @@ describe('what cannot be read is refused at its place', () => {
     expect(failed(src).diagnostics[0]!.message).toMatch(/called a second time/);
   });
 });
+
+describe('the spellings of imports and layers', () => {
+  it('torch.nn.Sequential with only `import torch`, nn.Flatten and nn.Softmax', () => {
+    const src = `import torch
+
+model = torch.nn.Sequential(
+    torch.nn.Flatten(),
+    torch.nn.Linear(28 * 28, 32),
+    torch.nn.Tanh(),
+    torch.nn.Linear(32, 10),
+    torch.nn.Softmax(dim=1),
+)
+loss_fn = torch.nn.MSELoss()
+`;
+    const r = imported(src, [28, 28, 1]);
+    expect(kinds(r)).toEqual(['Input', 'Flatten', 'Dense:tanh', 'Dense:softmax']);
+    // 784·32 + 32 = 25,120; 32·10 + 10 = 330.
+    expect(r.ir.totals.trainable).toBe(25_120 + 330);
+    expect(r.project.training.loss).toBe('mse');
+  });
+
+  it('a features nn.Sequential attribute, a reused nn.ReLU module and x.flatten(1)', () => {
+    const src = `from torch import nn, optim
+
+
+class SmallCNN(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 8, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
+        self.relu = nn.ReLU()
+        self.fc1 = nn.Linear(8 * 16 * 16, 64)
+        self.fc2 = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = self.features(x)
+        x = x.flatten(1)
+        x = self.relu(self.fc1(x))
+        return self.fc2(x)
+
+
+net = SmallCNN()
+opt = optim.SGD(net.parameters(), lr=0.1)
+`;
+    const r = imported(src, [32, 32, 3]);
+    expect(kinds(r)).toEqual([
+      'Input',
+      'Conv2D:relu',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense:relu',
+      'Dense:linear',
+    ]);
+    expect(r.ir.ops.map((o) => o.id)).toEqual([
+      'input',
+      'features_0',
+      'features_2',
+      'flatten',
+      'fc1',
+      'fc2',
+    ]);
+    expect(r.project.training).toMatchObject({ optimizer: 'sgd', learningRate: 0.1 });
+    expect(r.project.name).toBe('SmallCNN');
+  });
+
+  it("a file in Netwright's own layout states INPUT_SHAPE; one in PyTorch order is not taken", () => {
+    const keras = MNIST_CNN.replace('class Net', 'INPUT_SHAPE = (28, 28, 1)\n\n\nclass Net');
+    expect(imported(keras).ir.ops[0]!.outputShape).toEqual([28, 28, 1]);
+    const torchOrder = MNIST_CNN.replace('class Net', 'INPUT_SHAPE = (1, 28, 28)\n\n\nclass Net');
+    expect(failed(torchOrder).needsInputShape?.known).toEqual([null, null, 1]);
+  });
+});

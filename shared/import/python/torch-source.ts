@@ -291,7 +291,14 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       };
     return { flow, out };
   };
-  let built = walk(inputShape ?? statedShape);
+  let built: ReturnType<typeof walk>;
+  try {
+    built = walk(inputShape ?? statedShape);
+  } catch (e) {
+    // A stated INPUT_SHAPE in PyTorch's order can break the shapes: read without it.
+    if (inputShape || !statedShape || !(e instanceof ReadError)) throw e;
+    built = walk(undefined);
+  }
   const first = built.flow.firstRead;
   if (!inputShape && statedShape) {
     const known = first?.read.inputShape;
