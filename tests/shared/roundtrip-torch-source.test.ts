@@ -24,7 +24,6 @@ export const NOT_READ_BACK: Readonly<Record<string, string>> = {
   Bidirectional: 'the generator helper BidirectionalRNN is not read yet',
   Cropping2D: 'tensor slicing x[:, :, a:b, c:d] is not read yet',
   SeparableConv2D: 'its nn.Sequential(depthwise, pointwise) module is not read yet',
-  Permute: 'a permute that is not followed by a flatten is not read',
   Dot: 'torch.einsum is not read yet',
   MultiHeadAttention: 'the generator helper KerasMultiHeadAttention is not read yet',
   PReLU: 'the generator helper KerasPReLU is not read yet',

@@ -379,10 +379,8 @@ export class FlowBuilder {
     name: string,
     extra: Partial<BuiltNode> = {},
   ): Val {
-    const ins = inputs.map((v) => this.use(v, at));
+    const ins = inputs.map((v) => this.materialise(this.use(v, at), at));
     for (const v of ins) {
-      if (v.perm)
-        throw new ReadError('a permuted tensor is read only when it is flattened next', at);
       this.consumers.set(v.node, (this.consumers.get(v.node) ?? 0) + 1);
     }
     const node: BuiltNode = {
@@ -418,7 +416,7 @@ export class FlowBuilder {
     }
     if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
     if (!functional) this.markCalled(name, at);
-    const t = this.use(v, at);
+    let t = this.use(v, at);
     const firstOn1d = spec.reader.layout === 'channels-first-1d';
     const inShape = this.shapes.get(t.node);
     // channels-last modules on a map held (N, C, H, W) take x.permute(0, 2, 3, 1).
@@ -426,6 +424,8 @@ export class FlowBuilder {
       spec.reader.layout === 'channels-last' &&
       t.perm?.join() === '0,2,3,1' &&
       (inShape === undefined || inShape.length === 3);
+    // Any other permute of a value held as Keras is a Permute block of its own.
+    if (!lastOnMap && !firstOn1d && t.perm) t = this.materialise(t, at);
     if (!lastOnMap && firstOn1d !== (t.perm?.join() === '0,2,1'))
       throw new ReadError(
         firstOn1d
@@ -518,6 +518,30 @@ export class FlowBuilder {
       );
   }
 
+  /**
+   * A value still permuted (`x.permute(0, 2, 1)` not undone by a 1-D layer or a flatten) as a
+   * Permute block: torch's `permute(0, 2, 1)` is Keras's `Permute((2, 1))` (1-based, no batch
+   * axis), for values held as Keras. Maps held `(N, C, H, W)` are refused (their axes differ).
+   */
+  materialise<T extends Extract<Val, { t: 'tensor' }>>(t: T, at: SourceSpan): T {
+    if (!t.perm) return t;
+    const shape = this.shapes.get(t.node);
+    if (t.perm[0] !== 0) throw new ReadError('a permute that moves the batch axis is not read', at);
+    if (shape?.length === 3 || t.perm.length === 4)
+      throw new ReadError(
+        `a (N, C, H, W) map permuted by (${t.perm.join(', ')}) is read only before a flatten, a reshape or a layer on the last axis`,
+        at,
+      );
+    const out = this.add(
+      'Permute',
+      { dims: t.perm.slice(1) },
+      [{ ...t, perm: null }],
+      at,
+      'permute',
+    );
+    return out as T;
+  }
+
   /** `x.permute(…)`: kept on the value until a flatten reads it. */
   permute(v: Val, perm: unknown, at: SourceSpan): Val {
     const t = this.use(v, at);
@@ -536,9 +560,9 @@ export class FlowBuilder {
    * element count, and Netwright's Flatten is channels last.
    */
   flatten(v: Val, at: SourceSpan, name: string, elements?: number): Val {
-    const t = this.use(v, at);
+    let t = this.use(v, at);
     if (t.perm && !(t.perm.length === 4 && t.perm.join() === '0,2,3,1'))
-      throw new ReadError(`flattening a tensor permuted by (${t.perm.join(', ')}) is not read`, at);
+      t = this.materialise(t, at);
     const shape = this.shapes.get(t.node);
     // An MLP's `x.view(x.size(0), -1)` on its (N, features) input: nothing to flatten.
     if (t.node === 'input' && shape?.length === 1 && !t.perm) {

@@ -343,12 +343,7 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   const { flow, out } = built;
   if (out.out.t !== 'tensor')
     throw new ReadError('forward returns something other than a tensor', out.at);
-  if (out.out.perm)
-    throw new ReadError(
-      `forward returns a tensor permuted by (${out.out.perm.join(', ')}): a Permute block is not read yet`,
-      out.at,
-    );
-  const outputId = out.out.node;
+  const outputId = built.flow.materialise(out.out, out.at).node;
   const outputNode = flow.node(outputId)!;
   if (probability && outputNode.params.activation === 'linear')
     outputNode.params.activation = probability;
