@@ -334,3 +334,56 @@ opt = optim.SGD(net.parameters(), lr=0.1)
     expect(failed(torchOrder).needsInputShape?.known).toEqual([null, null, 1]);
   });
 });
+
+describe('tensor operations read as blocks', () => {
+  const wrap = (init: string, forward: string) => `import torch
+import torch.nn as nn
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+${init}
+
+    def forward(self, x):
+${forward}
+
+
+model = M()
+`;
+
+  it('x[:, :, 1:-1, 2:6] on an 8×8 map is a Cropping2D', () => {
+    const src = wrap(
+      '        self.conv = nn.Conv2d(3, 4, 3, padding=1)',
+      '        x = self.conv(x)\n        return x[:, :, 1:-1, 2:6]',
+    );
+    const r = imported(src, [8, 8, 3]);
+    const crop = r.ir.ops.at(-1)!;
+    expect(crop.type).toBe('Cropping2D');
+    // Rows 1..6 of 8: 1 cut at the top, 1 at the bottom; columns 2..5: 2 at each side.
+    expect(crop.params).toMatchObject({ height_cropping: [1, 1], width_cropping: [2, 2] });
+    expect(crop.outputShape).toEqual([6, 4, 4]);
+  });
+
+  it('a permute of a sequence that nothing undoes is a Permute block', () => {
+    const src = wrap(
+      '        self.fc = nn.Linear(10, 5)',
+      '        x = x.permute(0, 2, 1)\n        return self.fc(x)',
+    );
+    const r = imported(src, [10, 4]);
+    expect(kinds(r)).toEqual(['Input', 'Permute', 'Dense:linear']);
+    expect(r.ir.ops[1]!.params.dims).toEqual([2, 1]);
+    // (10, 4) → (4, 10) → Linear(10, 5) → (4, 5).
+    expect(r.ir.ops[2]!.outputShape).toEqual([4, 5]);
+  });
+
+  it('(a + b) / 2 is an Average, a + b + c one Add of three', () => {
+    const src = wrap(
+      '        self.a = nn.Linear(6, 6)\n        self.b = nn.Linear(6, 6)',
+      '        a = self.a(x)\n        b = self.b(x)\n        m = (a + b) / 2\n        return m + a + b',
+    );
+    const r = imported(src);
+    expect(r.ir.ops.find((o) => o.type === 'Average')!.inputs).toEqual(['a', 'b']);
+    expect(r.ir.ops.at(-1)!).toMatchObject({ type: 'Add', inputs: ['m', 'a', 'b'] });
+  });
+});

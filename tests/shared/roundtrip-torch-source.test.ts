@@ -22,7 +22,6 @@ import { loadTemplate, TEMPLATES } from '../../shared/templates/index.ts';
 /** Kinds not read back from generated PyTorch code, and why (documented exceptions). */
 export const NOT_READ_BACK: Readonly<Record<string, string>> = {
   Bidirectional: 'the generator helper BidirectionalRNN is not read yet',
-  Cropping2D: 'tensor slicing x[:, :, a:b, c:d] is not read yet',
   SeparableConv2D: 'its nn.Sequential(depthwise, pointwise) module is not read yet',
   Dot: 'torch.einsum is not read yet',
   MultiHeadAttention: 'the generator helper KerasMultiHeadAttention is not read yet',

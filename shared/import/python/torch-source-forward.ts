@@ -181,6 +181,34 @@ function evalExpr(
       if (literalValue(e.index) === -1 && base.t === 'hidden') return flow.lastStep(base, e.at);
       if (base.t === 'tensor' && (idx === ':,-1' || idx === ':,-1,:'))
         return flow.lastStep(base, e.at);
+      const crop =
+        idx === undefined ? undefined : /^:,:,(-?\d*):(-?\d*),(-?\d*):(-?\d*)$/.exec(idx);
+      if (base.t === 'tensor' && crop) {
+        // x[:, :, top:H - bottom, left:W - right] on a map held (N, C, H, W): Cropping2D.
+        const shape = flow.shapeOf(base.node);
+        if (!shape || shape.length !== 3)
+          throw new ReadError('slicing [:, :, a:b, c:d] is read on a (N, C, H, W) map only', e.at);
+        const bound = (text: string, size: number, start: boolean): number => {
+          if (text === '') return start ? 0 : size;
+          const n = Number(text);
+          return n < 0 ? size + n : Math.min(n, size);
+        };
+        const [h, w] = shape as [number, number, number];
+        const [t, b, l, r] = [
+          bound(crop[1]!, h, true),
+          bound(crop[2]!, h, false),
+          bound(crop[3]!, w, true),
+          bound(crop[4]!, w, false),
+        ];
+        if (t >= b || l >= r) throw new ReadError('this slice leaves nothing', e.at);
+        return flow.add(
+          'Cropping2D',
+          { height_cropping: [t, h - b], width_cropping: [l, w - r] },
+          [base],
+          e.at,
+          name('cropping2d'),
+        );
+      }
       throw new ReadError(
         'this indexing is not read (only output[:, -1] and h[-1] after a recurrent layer)',
         e.at,
