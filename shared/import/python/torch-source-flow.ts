@@ -71,6 +71,7 @@ type Val =
   /** The hidden state of an RNN: `h[-1]` is the last step. */
   | { t: 'hidden'; node: string; serial: number };
 
+/** `torch.relu`, `F.softmax`, … (canonical names) → Keras activation names. */
 const ACTIVATION_FUNCTIONS: Record<string, string> = {
   'torch.relu': 'relu',
   'torch.nn.functional.relu': 'relu',
@@ -88,6 +89,7 @@ const ACTIVATION_FUNCTIONS: Record<string, string> = {
   'torch.nn.functional.leaky_relu': 'leaky_relu',
 };
 
+/** `nn.ReLU()`, `nn.Softmax(dim=1)`, … (canonical names) → Keras activation names. */
 const ACTIVATION_MODULES: Record<string, string> = {
   'torch.nn.ReLU': 'relu',
   'torch.nn.Sigmoid': 'sigmoid',
@@ -100,6 +102,7 @@ const ACTIVATION_MODULES: Record<string, string> = {
   'torch.nn.LeakyReLU': 'leaky_relu',
 };
 
+/** Tensor methods `x.relu()`, `x.softmax(dim=1)`, … → Keras activation names. */
 const ACTIVATION_METHODS: Record<string, string> = {
   relu: 'relu',
   sigmoid: 'sigmoid',
@@ -133,6 +136,7 @@ function readerFor(
   return { type: first!.type, reader, signature: first!.signature };
 }
 
+/** Every kind whose `torch.source` reads `nn.<name>` / `F.<name>` / helper `<name>`, in catalogue order. */
 function readersFor(
   where: 'modules' | 'functions' | 'helpers',
   name: string,
