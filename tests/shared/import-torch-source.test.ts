@@ -377,6 +377,19 @@ model = M()
     expect(r.ir.ops[2]!.outputShape).toEqual([4, 5]);
   });
 
+  it('nn.Sequential(depthwise, 1×1) is a SeparableConv2D; two plain convs stay two Conv2D', () => {
+    const separable = wrap(
+      '        self.sep = nn.Sequential(nn.Conv2d(4, 4, 3, groups=4, bias=False), nn.Conv2d(4, 8, 1))',
+      '        return self.sep(x)',
+    );
+    const r = imported(separable, [6, 6, 4]);
+    expect(kinds(r)).toEqual(['Input', 'SeparableConv2D:linear']);
+    // Keras: depthwise 3·3·4 = 36, pointwise 4·8 + 8 = 40.
+    expect(r.ir.totals.trainable).toBe(36 + 40);
+    const plain = separable.replace(', groups=4, bias=False', '');
+    expect(kinds(imported(plain, [6, 6, 4]))).toEqual(['Input', 'Conv2D:linear', 'Conv2D:linear']);
+  });
+
   it('(a + b) / 2 is an Average, a + b + c one Add of three', () => {
     const src = wrap(
       '        self.a = nn.Linear(6, 6)\n        self.b = nn.Linear(6, 6)',

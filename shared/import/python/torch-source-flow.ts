@@ -45,6 +45,9 @@ export type ModuleSpec =
       callee: string;
       args: Record<string, unknown>;
       at: SourceSpan;
+      /** A `sequence` reader's module arguments, and the items to read when it refuses. */
+      items?: Record<string, unknown>[];
+      fallback?: ModuleSpec;
     }
   | { kind: 'activation'; act: string; dim?: unknown; at: SourceSpan }
   | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
@@ -229,11 +232,12 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
   if (name === 'torch.nn.Sequential') {
     if (e.starred || e.keywords.length > 0)
       throw new ReadError('nn.Sequential with *args or an OrderedDict is not read', e.at);
-    return {
+    const sequential: ModuleSpec = {
       kind: 'sequential',
       items: e.args.map((a) => readModule(a, scope, customClasses)),
       at: e.at,
     };
+    return sequenceSpec(e, scope, sequential) ?? sequential;
   }
   const leaky = name === 'torch.nn.LeakyReLU' && !isActivationSlope(e, scope);
   if (name && name in ACTIVATION_MODULES && !leaky) {
@@ -287,6 +291,42 @@ export function isActivationSlope(
     call.keywords.find((k) => k.name === 'negative_slope')?.value ?? call.args[skipFirst ? 1 : 0];
   const v = arg ? (literalValue(arg) ?? scope.constant(arg)) : 0.01;
   return v === LEAKY_RELU_SLOPE;
+}
+
+/** An nn.Sequential that a kind's `sequence` reader may read as one block (see SourceReader). */
+function sequenceSpec(
+  e: Extract<PyExpr, { kind: 'call' }>,
+  scope: Scope,
+  fallback: ModuleSpec,
+): ModuleSpec | undefined {
+  for (const def of LAYERS) {
+    const reader = def.torch.source;
+    const seq = reader?.sequence;
+    if (!reader || !seq || seq.length !== e.args.length) continue;
+    const matches = e.args.every(
+      (a, i) => a.kind === 'call' && scope.canonical(a.callee) === `torch.nn.${seq[i]!.module}`,
+    );
+    if (!matches) continue;
+    const items = e.args.map((a, i) =>
+      bindArgs(
+        a as Extract<PyExpr, { kind: 'call' }>,
+        seq[i]!.signature,
+        scope,
+        `nn.${seq[i]!.module}`,
+      ),
+    );
+    return {
+      kind: 'layer',
+      type: def.type,
+      reader,
+      callee: 'nn.Sequential',
+      args: {},
+      at: e.at,
+      items,
+      fallback,
+    };
+  }
+  return undefined;
 }
 
 function checkActivationArgs(act: string, args: Record<string, unknown>, at: SourceSpan): void {
@@ -440,8 +480,12 @@ export class FlowBuilder {
     const input = this.shapes.get(t.node);
     let read: SourceRead;
     try {
-      read = spec.reader.read({ args: spec.args, callee: spec.callee, input });
+      read = spec.reader.read({ args: spec.args, callee: spec.callee, input, items: spec.items });
     } catch (e) {
+      if (spec.fallback) {
+        this.called.delete(name);
+        return this.applyModule(spec.fallback, v, name, at, call, functional);
+      }
       throw new ReadError(`${spec.callee}: ${e instanceof Error ? e.message : String(e)}`, spec.at);
     }
     const onInput =

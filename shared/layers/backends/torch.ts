@@ -203,6 +203,8 @@ export interface Hooks {
  */
 export interface SourceContext {
   args: Readonly<Record<string, unknown>>;
+  /** For a `sequence` reader: each module's arguments, by parameter name, in order. */
+  items?: readonly Readonly<Record<string, unknown>>[];
   callee: string;
   input?: Shape;
 }
@@ -243,6 +245,13 @@ export interface SourceReader {
    * `(N, C, H, W)` its input must be `x.permute(0, 2, 3, 1)` and its output is permuted back.
    */
   layout?: 'channels-first-1d' | 'channels-last';
+  /**
+   * An `nn.Sequential` of exactly these modules (names without `nn.`, with their constructor
+   * parameters) that is one block of this kind when `read` accepts it (`ctx.items`), e.g.
+   * SeparableConv2D's depthwise + pointwise `nn.Conv2d` pair; otherwise its items are read one
+   * by one.
+   */
+  sequence?: readonly { module: string; signature: readonly string[] }[];
   /** The generator's helper classes of this kind (`GaussianNoise`) → constructor params. */
   helpers?: Readonly<Record<string, readonly string[]>>;
   /**
