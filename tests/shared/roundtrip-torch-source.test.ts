@@ -21,7 +21,6 @@ import { loadTemplate, TEMPLATES } from '../../shared/templates/index.ts';
 
 /** Kinds not read back from generated PyTorch code, and why (documented exceptions). */
 export const NOT_READ_BACK: Readonly<Record<string, string>> = {
-  Bidirectional: 'the generator helper BidirectionalRNN is not read yet',
   Dot: 'torch.einsum is not read yet',
   MultiHeadAttention: 'the generator helper KerasMultiHeadAttention is not read yet',
   ELU: 'F.elu(x) reads as an Activation elu (the same function): the kind is not kept',
@@ -136,6 +135,8 @@ describe('graph → PyTorch code → import gives the same graph', () => {
     ['Dense', { units: 3, activation: 'gelu', use_bias: false }],
     ['Rescaling', { scale: 2, offset: -1 }],
     ['Concatenate', { axis: 1 }],
+    ['Bidirectional', { layer: 'GRU', units: 5, merge_mode: 'sum', return_sequences: true }],
+    ['Bidirectional', { layer: 'SimpleRNN', merge_mode: 'ave' }],
     ['SeparableConv2D', { depth_multiplier: 2, filters: 6, use_bias: false, padding: 'same' }],
   ];
   it.each(VARIANTS.map(([t, p]) => [`${t} ${JSON.stringify(p)}`, t, p] as const))(

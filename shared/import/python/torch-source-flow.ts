@@ -176,8 +176,19 @@ export function bindArgs(
       call.at,
     );
   const out: Record<string, unknown> = {};
+  // A module passed to a helper (BidirectionalRNN(nn.LSTM(…), …)): `{ module, args }`.
+  const nestedModule = (e: PyExpr): unknown => {
+    if (e.kind !== 'call') return undefined;
+    const name = scope.canonical(e.callee);
+    const found = name?.startsWith('torch.nn.')
+      ? readerFor('modules', name.slice('torch.nn.'.length))
+      : undefined;
+    if (!found) return undefined;
+    const module = name!.slice('torch.nn.'.length);
+    return { module, args: bindArgs(e, found.signature, scope, `nn.${module}`) };
+  };
   const value = (e: PyExpr, name: string): unknown => {
-    const v = literalValue(e) ?? scope.constant(e) ?? arithmetic(e, scope);
+    const v = literalValue(e) ?? scope.constant(e) ?? arithmetic(e, scope) ?? nestedModule(e);
     if (v === undefined)
       throw new ReadError(
         `${callee}: the argument ${name} (${describe(e)}) is not a value Netwright can read without running the code`,
@@ -503,7 +514,7 @@ export class FlowBuilder {
     });
     if (firstOn1d) return this.tensor((out as { node: string }).node, [0, 2, 1]);
     if (lastOnMap) return this.tensor((out as { node: string }).node, [0, 2, 3, 1]);
-    if (getLayer(type)!.params.some((p) => p.name === 'return_sequences'))
+    if (read.returnsState)
       return { t: 'rnn', node: (out as { node: string }).node, serial: this.serial++ };
     return out;
   }

@@ -226,6 +226,11 @@ export interface SourceRead {
    */
   inputShape?: (number | null)[];
   inputDtype?: 'int32';
+  /**
+   * The module returns `(output, state)` as nn.LSTM does: `forward` takes `[0]` or unpacks it,
+   * and `output[:, -1]` / `h[-1]` set `return_sequences` false.
+   */
+  returnsState?: true;
 }
 
 /** How a kind is read from PyTorch source (see `Hooks.source`). */
@@ -517,7 +522,7 @@ export function recurrentSource(module: 'LSTM' | 'GRU' | 'RNN'): SourceReader {
         onlyDefault(args, 'nonlinearity', 'tanh', 'relu');
         params.activation = args.nonlinearity ?? 'tanh';
       }
-      return { params, inFeatures, inputShape: [null, inFeatures] };
+      return { params, inFeatures, inputShape: [null, inFeatures], returnsState: true };
     },
   };
 }
