@@ -259,3 +259,144 @@ describe('what cannot be read is refused at its place', () => {
     expect(failed(src).diagnostics[0]!.message).toMatch(/called a second time/);
   });
 });
+
+describe('the spellings of imports and layers', () => {
+  it('torch.nn.Sequential with only `import torch`, nn.Flatten and nn.Softmax', () => {
+    const src = `import torch
+
+model = torch.nn.Sequential(
+    torch.nn.Flatten(),
+    torch.nn.Linear(28 * 28, 32),
+    torch.nn.Tanh(),
+    torch.nn.Linear(32, 10),
+    torch.nn.Softmax(dim=1),
+)
+loss_fn = torch.nn.MSELoss()
+`;
+    const r = imported(src, [28, 28, 1]);
+    expect(kinds(r)).toEqual(['Input', 'Flatten', 'Dense:tanh', 'Dense:softmax']);
+    // 784·32 + 32 = 25,120; 32·10 + 10 = 330.
+    expect(r.ir.totals.trainable).toBe(25_120 + 330);
+    expect(r.project.training.loss).toBe('mse');
+  });
+
+  it('a features nn.Sequential attribute, a reused nn.ReLU module and x.flatten(1)', () => {
+    const src = `from torch import nn, optim
+
+
+class SmallCNN(nn.Module):
+    def __init__(self, classes=10):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, 8, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        )
+        self.relu = nn.ReLU()
+        self.fc1 = nn.Linear(8 * 16 * 16, 64)
+        self.fc2 = nn.Linear(64, classes)
+
+    def forward(self, x):
+        x = self.features(x)
+        x = x.flatten(1)
+        x = self.relu(self.fc1(x))
+        return self.fc2(x)
+
+
+net = SmallCNN()
+opt = optim.SGD(net.parameters(), lr=0.1)
+`;
+    const r = imported(src, [32, 32, 3]);
+    expect(kinds(r)).toEqual([
+      'Input',
+      'Conv2D:relu',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense:relu',
+      'Dense:linear',
+    ]);
+    expect(r.ir.ops.map((o) => o.id)).toEqual([
+      'input',
+      'features_0',
+      'features_2',
+      'flatten',
+      'fc1',
+      'fc2',
+    ]);
+    expect(r.project.training).toMatchObject({ optimizer: 'sgd', learningRate: 0.1 });
+    expect(r.project.name).toBe('SmallCNN');
+  });
+
+  it("a file in Netwright's own layout states INPUT_SHAPE; one in PyTorch order is not taken", () => {
+    const keras = MNIST_CNN.replace('class Net', 'INPUT_SHAPE = (28, 28, 1)\n\n\nclass Net');
+    expect(imported(keras).ir.ops[0]!.outputShape).toEqual([28, 28, 1]);
+    const torchOrder = MNIST_CNN.replace('class Net', 'INPUT_SHAPE = (1, 28, 28)\n\n\nclass Net');
+    expect(failed(torchOrder).needsInputShape?.known).toEqual([null, null, 1]);
+  });
+});
+
+describe('tensor operations read as blocks', () => {
+  const wrap = (init: string, forward: string) => `import torch
+import torch.nn as nn
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+${init}
+
+    def forward(self, x):
+${forward}
+
+
+model = M()
+`;
+
+  it('x[:, :, 1:-1, 2:6] on an 8×8 map is a Cropping2D', () => {
+    const src = wrap(
+      '        self.conv = nn.Conv2d(3, 4, 3, padding=1)',
+      '        x = self.conv(x)\n        return x[:, :, 1:-1, 2:6]',
+    );
+    const r = imported(src, [8, 8, 3]);
+    const crop = r.ir.ops.at(-1)!;
+    expect(crop.type).toBe('Cropping2D');
+    // Rows 1..6 of 8: 1 cut at the top, 1 at the bottom; columns 2..5: 2 at each side.
+    expect(crop.params).toMatchObject({ height_cropping: [1, 1], width_cropping: [2, 2] });
+    expect(crop.outputShape).toEqual([6, 4, 4]);
+  });
+
+  it('a permute of a sequence that nothing undoes is a Permute block', () => {
+    const src = wrap(
+      '        self.fc = nn.Linear(10, 5)',
+      '        x = x.permute(0, 2, 1)\n        return self.fc(x)',
+    );
+    const r = imported(src, [10, 4]);
+    expect(kinds(r)).toEqual(['Input', 'Permute', 'Dense:linear']);
+    expect(r.ir.ops[1]!.params.dims).toEqual([2, 1]);
+    // (10, 4) → (4, 10) → Linear(10, 5) → (4, 5).
+    expect(r.ir.ops[2]!.outputShape).toEqual([4, 5]);
+  });
+
+  it('nn.Sequential(depthwise, 1×1) is a SeparableConv2D; two plain convs stay two Conv2D', () => {
+    const separable = wrap(
+      '        self.sep = nn.Sequential(nn.Conv2d(4, 4, 3, groups=4, bias=False), nn.Conv2d(4, 8, 1))',
+      '        return self.sep(x)',
+    );
+    const r = imported(separable, [6, 6, 4]);
+    expect(kinds(r)).toEqual(['Input', 'SeparableConv2D:linear']);
+    // Keras: depthwise 3·3·4 = 36, pointwise 4·8 + 8 = 40.
+    expect(r.ir.totals.trainable).toBe(36 + 40);
+    const plain = separable.replace(', groups=4, bias=False', '');
+    expect(kinds(imported(plain, [6, 6, 4]))).toEqual(['Input', 'Conv2D:linear', 'Conv2D:linear']);
+  });
+
+  it('(a + b) / 2 is an Average, a + b + c one Add of three', () => {
+    const src = wrap(
+      '        self.a = nn.Linear(6, 6)\n        self.b = nn.Linear(6, 6)',
+      '        a = self.a(x)\n        b = self.b(x)\n        m = (a + b) / 2\n        return m + a + b',
+    );
+    const r = imported(src);
+    expect(r.ir.ops.find((o) => o.type === 'Average')!.inputs).toEqual(['a', 'b']);
+    expect(r.ir.ops.at(-1)!).toMatchObject({ type: 'Add', inputs: ['m', 'a', 'b'] });
+  });
+});

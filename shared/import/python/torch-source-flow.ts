@@ -45,6 +45,9 @@ export type ModuleSpec =
       callee: string;
       args: Record<string, unknown>;
       at: SourceSpan;
+      /** A `sequence` reader's module arguments, and the items to read when it refuses. */
+      items?: Record<string, unknown>[];
+      fallback?: ModuleSpec;
     }
   | { kind: 'activation'; act: string; dim?: unknown; at: SourceSpan }
   | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
@@ -71,6 +74,7 @@ type Val =
   /** The hidden state of an RNN: `h[-1]` is the last step. */
   | { t: 'hidden'; node: string; serial: number };
 
+/** `torch.relu`, `F.softmax`, … (canonical names) → Keras activation names. */
 const ACTIVATION_FUNCTIONS: Record<string, string> = {
   'torch.relu': 'relu',
   'torch.nn.functional.relu': 'relu',
@@ -88,6 +92,7 @@ const ACTIVATION_FUNCTIONS: Record<string, string> = {
   'torch.nn.functional.leaky_relu': 'leaky_relu',
 };
 
+/** `nn.ReLU()`, `nn.Softmax(dim=1)`, … (canonical names) → Keras activation names. */
 const ACTIVATION_MODULES: Record<string, string> = {
   'torch.nn.ReLU': 'relu',
   'torch.nn.Sigmoid': 'sigmoid',
@@ -100,6 +105,7 @@ const ACTIVATION_MODULES: Record<string, string> = {
   'torch.nn.LeakyReLU': 'leaky_relu',
 };
 
+/** Tensor methods `x.relu()`, `x.softmax(dim=1)`, … → Keras activation names. */
 const ACTIVATION_METHODS: Record<string, string> = {
   relu: 'relu',
   sigmoid: 'sigmoid',
@@ -112,12 +118,37 @@ function readerFor(
   where: 'modules' | 'functions' | 'helpers',
   name: string,
 ): { type: string; reader: SourceReader; signature: readonly string[] } | undefined {
-  for (const def of LAYERS) {
+  const all = readersFor(where, name);
+  if (all.length <= 1) return all[0];
+  // Several kinds read the same call (nn.Conv2d: Conv2D, or DepthwiseConv2D with groups): the
+  // first whose `read` accepts the arguments wins; if none does, the first one's error is shown.
+  const [first] = all;
+  const reader: SourceReader = {
+    read: (ctx) => {
+      let firstError: unknown;
+      for (const r of all) {
+        try {
+          return { ...r.reader.read(ctx), type: r.type };
+        } catch (e) {
+          firstError ??= e;
+        }
+      }
+      throw firstError;
+    },
+  };
+  return { type: first!.type, reader, signature: first!.signature };
+}
+
+/** Every kind whose `torch.source` reads `nn.<name>` / `F.<name>` / helper `<name>`, in catalogue order. */
+function readersFor(
+  where: 'modules' | 'functions' | 'helpers',
+  name: string,
+): { type: string; reader: SourceReader; signature: readonly string[] }[] {
+  return LAYERS.flatMap((def) => {
     const reader = def.torch.source;
     const signature = reader?.[where]?.[name];
-    if (reader && signature) return { type: def.type, reader, signature };
-  }
-  return undefined;
+    return reader && signature ? [{ type: def.type, reader, signature }] : [];
+  });
 }
 
 /** Every generator helper class name a kind reads (`GaussianNoise`, …). */
@@ -145,8 +176,19 @@ export function bindArgs(
       call.at,
     );
   const out: Record<string, unknown> = {};
+  // A module passed to a helper (BidirectionalRNN(nn.LSTM(…), …)): `{ module, args }`.
+  const nestedModule = (e: PyExpr): unknown => {
+    if (e.kind !== 'call') return undefined;
+    const name = scope.canonical(e.callee);
+    const found = name?.startsWith('torch.nn.')
+      ? readerFor('modules', name.slice('torch.nn.'.length))
+      : undefined;
+    if (!found) return undefined;
+    const module = name!.slice('torch.nn.'.length);
+    return { module, args: bindArgs(e, found.signature, scope, `nn.${module}`) };
+  };
   const value = (e: PyExpr, name: string): unknown => {
-    const v = literalValue(e) ?? scope.constant(e) ?? arithmetic(e, scope);
+    const v = literalValue(e) ?? scope.constant(e) ?? arithmetic(e, scope) ?? nestedModule(e);
     if (v === undefined)
       throw new ReadError(
         `${callee}: the argument ${name} (${describe(e)}) is not a value Netwright can read without running the code`,
@@ -201,13 +243,15 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
   if (name === 'torch.nn.Sequential') {
     if (e.starred || e.keywords.length > 0)
       throw new ReadError('nn.Sequential with *args or an OrderedDict is not read', e.at);
-    return {
+    const sequential: ModuleSpec = {
       kind: 'sequential',
       items: e.args.map((a) => readModule(a, scope, customClasses)),
       at: e.at,
     };
+    return sequenceSpec(e, scope, sequential) ?? sequential;
   }
-  if (name && name in ACTIVATION_MODULES) {
+  const leaky = name === 'torch.nn.LeakyReLU' && !isActivationSlope(e, scope);
+  if (name && name in ACTIVATION_MODULES && !leaky) {
     const act = ACTIVATION_MODULES[name]!;
     const sig =
       act === 'softmax'
@@ -246,6 +290,54 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
     args: bindArgs(e, found.signature, scope, written),
     at: e.at,
   };
+}
+
+/** `nn.LeakyReLU(0.2)` / `F.leaky_relu(x, 0.2)`: the leaky_relu activation's slope. */
+export function isActivationSlope(
+  call: Extract<PyExpr, { kind: 'call' }>,
+  scope: Scope,
+  skipFirst = false,
+): boolean {
+  const arg =
+    call.keywords.find((k) => k.name === 'negative_slope')?.value ?? call.args[skipFirst ? 1 : 0];
+  const v = arg ? (literalValue(arg) ?? scope.constant(arg)) : 0.01;
+  return v === LEAKY_RELU_SLOPE;
+}
+
+/** An nn.Sequential that a kind's `sequence` reader may read as one block (see SourceReader). */
+function sequenceSpec(
+  e: Extract<PyExpr, { kind: 'call' }>,
+  scope: Scope,
+  fallback: ModuleSpec,
+): ModuleSpec | undefined {
+  for (const def of LAYERS) {
+    const reader = def.torch.source;
+    const seq = reader?.sequence;
+    if (!reader || !seq || seq.length !== e.args.length) continue;
+    const matches = e.args.every(
+      (a, i) => a.kind === 'call' && scope.canonical(a.callee) === `torch.nn.${seq[i]!.module}`,
+    );
+    if (!matches) continue;
+    const items = e.args.map((a, i) =>
+      bindArgs(
+        a as Extract<PyExpr, { kind: 'call' }>,
+        seq[i]!.signature,
+        scope,
+        `nn.${seq[i]!.module}`,
+      ),
+    );
+    return {
+      kind: 'layer',
+      type: def.type,
+      reader,
+      callee: 'nn.Sequential',
+      args: {},
+      at: e.at,
+      items,
+      fallback,
+    };
+  }
+  return undefined;
 }
 
 function checkActivationArgs(act: string, args: Record<string, unknown>, at: SourceSpan): void {
@@ -342,10 +434,8 @@ export class FlowBuilder {
     name: string,
     extra: Partial<BuiltNode> = {},
   ): Val {
-    const ins = inputs.map((v) => this.use(v, at));
+    const ins = inputs.map((v) => this.materialise(this.use(v, at), at));
     for (const v of ins) {
-      if (v.perm)
-        throw new ReadError('a permuted tensor is read only when it is flattened next', at);
       this.consumers.set(v.node, (this.consumers.get(v.node) ?? 0) + 1);
     }
     const node: BuiltNode = {
@@ -381,12 +471,32 @@ export class FlowBuilder {
     }
     if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
     if (!functional) this.markCalled(name, at);
-    const t = this.use(v, at);
+    let t = this.use(v, at);
+    const firstOn1d = spec.reader.layout === 'channels-first-1d';
+    const inShape = this.shapes.get(t.node);
+    // channels-last modules on a map held (N, C, H, W) take x.permute(0, 2, 3, 1).
+    const lastOnMap =
+      spec.reader.layout === 'channels-last' &&
+      t.perm?.join() === '0,2,3,1' &&
+      (inShape === undefined || inShape.length === 3);
+    // Any other permute of a value held as Keras is a Permute block of its own.
+    if (!lastOnMap && !firstOn1d && t.perm) t = this.materialise(t, at);
+    if (!lastOnMap && firstOn1d !== (t.perm?.join() === '0,2,1'))
+      throw new ReadError(
+        firstOn1d
+          ? `${spec.callee} takes (N, channels, steps): Netwright holds sequences as (N, steps, channels), so the code must permute them first: x.permute(0, 2, 1)`
+          : 'a permuted tensor is read only by a 1-D convolution or pooling, a layer on the last axis (nn.Linear, nn.LayerNorm) or a flatten',
+        at,
+      );
     const input = this.shapes.get(t.node);
     let read: SourceRead;
     try {
-      read = spec.reader.read({ args: spec.args, callee: spec.callee, input });
+      read = spec.reader.read({ args: spec.args, callee: spec.callee, input, items: spec.items });
     } catch (e) {
+      if (spec.fallback) {
+        this.called.delete(name);
+        return this.applyModule(spec.fallback, v, name, at, call, functional);
+      }
       throw new ReadError(`${spec.callee}: ${e instanceof Error ? e.message : String(e)}`, spec.at);
     }
     const onInput =
@@ -396,11 +506,15 @@ export class FlowBuilder {
       this.firstRead = { read, at: spec.at };
       if (read.inputDtype) this.inputDtype = read.inputDtype;
     }
-    const out = this.add(spec.type, read.params, [v], at, name, {
+    // A call several kinds read (see readerFor) says which kind accepted it.
+    const type = (read as SourceRead & { type?: string }).type ?? spec.type;
+    const out = this.add(type, read.params, [{ ...t, perm: null }], at, name, {
       inFeatures: read.inFeatures,
       at: spec.at,
     });
-    if (getLayer(spec.type)!.params.some((p) => p.name === 'return_sequences'))
+    if (firstOn1d) return this.tensor((out as { node: string }).node, [0, 2, 1]);
+    if (lastOnMap) return this.tensor((out as { node: string }).node, [0, 2, 3, 1]);
+    if (read.returnsState)
       return { t: 'rnn', node: (out as { node: string }).node, serial: this.serial++ };
     return out;
   }
@@ -424,7 +538,8 @@ export class FlowBuilder {
     statement?: SourceSpan,
   ): Val {
     const t = this.use(v, at);
-    if (t.perm) throw new ReadError('an activation on a permuted tensor is not read', at);
+    if (t.perm && act === 'softmax' && t.perm.join() !== '0,2,3,1')
+      throw new ReadError('this activation on a permuted tensor is not read', at);
     const node = this.byId.get(t.node)!;
     const shape = this.shapes.get(t.node);
     if (act === 'softmax') this.checkSoftmaxDim(dim, shape, at);
@@ -441,8 +556,9 @@ export class FlowBuilder {
       if (call?.kind === 'call' && call.args[0])
         node.fusedActivation = { call: call.at, arg: call.args[0].at, statement };
       this.stale.add(t.serial);
-      return this.tensor(node.id);
+      return this.tensor(node.id, t.perm);
     }
+    if (t.perm) throw new ReadError('this activation on a permuted tensor is not read', at);
     return this.add('Activation', { activation: act }, [v], at, act, {
       fusedActivation:
         call?.kind === 'call' && call.args[0]
@@ -459,6 +575,30 @@ export class FlowBuilder {
         `softmax over dim=${JSON.stringify(dim)}: Netwright's softmax runs over the features (dim=${held})`,
         at,
       );
+  }
+
+  /**
+   * A value still permuted (`x.permute(0, 2, 1)` not undone by a 1-D layer or a flatten) as a
+   * Permute block: torch's `permute(0, 2, 1)` is Keras's `Permute((2, 1))` (1-based, no batch
+   * axis), for values held as Keras. Maps held `(N, C, H, W)` are refused (their axes differ).
+   */
+  materialise<T extends Extract<Val, { t: 'tensor' }>>(t: T, at: SourceSpan): T {
+    if (!t.perm) return t;
+    const shape = this.shapes.get(t.node);
+    if (t.perm[0] !== 0) throw new ReadError('a permute that moves the batch axis is not read', at);
+    if (shape?.length === 3 || t.perm.length === 4)
+      throw new ReadError(
+        `a (N, C, H, W) map permuted by (${t.perm.join(', ')}) is read only before a flatten, a reshape or a layer on the last axis`,
+        at,
+      );
+    const out = this.add(
+      'Permute',
+      { dims: t.perm.slice(1) },
+      [{ ...t, perm: null }],
+      at,
+      'permute',
+    );
+    return out as T;
   }
 
   /** `x.permute(…)`: kept on the value until a flatten reads it. */
@@ -479,9 +619,9 @@ export class FlowBuilder {
    * element count, and Netwright's Flatten is channels last.
    */
   flatten(v: Val, at: SourceSpan, name: string, elements?: number): Val {
-    const t = this.use(v, at);
+    let t = this.use(v, at);
     if (t.perm && !(t.perm.length === 4 && t.perm.join() === '0,2,3,1'))
-      throw new ReadError(`flattening a tensor permuted by (${t.perm.join(', ')}) is not read`, at);
+      t = this.materialise(t, at);
     const shape = this.shapes.get(t.node);
     // An MLP's `x.view(x.size(0), -1)` on its (N, features) input: nothing to flatten.
     if (t.node === 'input' && shape?.length === 1 && !t.perm) {
@@ -490,6 +630,25 @@ export class FlowBuilder {
       return t;
     }
     return this.add('Flatten', {}, [{ ...t, perm: null }], at, name, elements ? { elements } : {});
+  }
+
+  /**
+   * `x.reshape(-1, d1, …)` (not a flatten): a Reshape to `(d1, …)`. Keras reshapes in
+   * channels-last order, so a map held `(N, C, H, W)` must be `x.permute(0, 2, 3, 1)` first; a
+   * 3-axis result comes out channels last, `(N, H, W, C)`, and is held once permuted back by
+   * `.permute(0, 3, 1, 2)`.
+   */
+  reshape(v: Val, target: number[], at: SourceSpan, name: string): Val {
+    const t = this.use(v, at);
+    const shape = this.shapes.get(t.node);
+    const mapIn = shape ? shape.length === 3 : t.perm !== null;
+    if (mapIn ? t.perm?.join() !== '0,2,3,1' : t.perm !== null)
+      throw new ReadError(
+        'reshaping a (N, C, H, W) map is read after x.permute(0, 2, 3, 1) only (Keras reshapes channels last)',
+        at,
+      );
+    const out = this.add('Reshape', { target_shape: target }, [{ ...t, perm: null }], at, name);
+    return target.length === 3 ? this.tensor((out as { node: string }).node, [0, 2, 3, 1]) : out;
   }
 
   /** `out[:, -1]` or `h[-1]`: the last step of an RNN: `return_sequences` false. */
@@ -540,4 +699,4 @@ export class FlowBuilder {
 }
 
 export type { Val };
-export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor };
+export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor, readersFor };

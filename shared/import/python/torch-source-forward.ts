@@ -9,6 +9,7 @@ import {
   bindArgs,
   FlowBuilder,
   ReadError,
+  isActivationSlope,
   readerFor,
   snake,
   type ModuleSpec,
@@ -139,6 +140,19 @@ function evalExpr(
       return v;
     }
     case 'binary': {
+      // (a + b) / 2: the mean of n tensors, Keras's Average.
+      if (e.op === '/' && e.left.kind === 'binary' && e.left.op === '+') {
+        const terms: PyExpr[] = [];
+        const collectSum = (x: PyExpr): void => {
+          if (x.kind === 'binary' && x.op === '+') {
+            collectSum(x.left);
+            collectSum(x.right);
+          } else terms.push(x);
+        };
+        collectSum(e.left);
+        if (constantNumber(flow, e.right) === terms.length)
+          return flow.add('Average', {}, terms.map(ev), e.at, name('average'));
+      }
       const kinds: Record<string, string> = { '+': 'Add', '-': 'Subtract', '*': 'Multiply' };
       const type = kinds[e.op];
       if (!type) throw new ReadError(`the operator ${e.op} on tensors is not read`, e.at);
@@ -167,6 +181,34 @@ function evalExpr(
       if (literalValue(e.index) === -1 && base.t === 'hidden') return flow.lastStep(base, e.at);
       if (base.t === 'tensor' && (idx === ':,-1' || idx === ':,-1,:'))
         return flow.lastStep(base, e.at);
+      const crop =
+        idx === undefined ? undefined : /^:,:,(-?\d*):(-?\d*),(-?\d*):(-?\d*)$/.exec(idx);
+      if (base.t === 'tensor' && crop) {
+        // x[:, :, top:H - bottom, left:W - right] on a map held (N, C, H, W): Cropping2D.
+        const shape = flow.shapeOf(base.node);
+        if (!shape || shape.length !== 3)
+          throw new ReadError('slicing [:, :, a:b, c:d] is read on a (N, C, H, W) map only', e.at);
+        const bound = (text: string, size: number, start: boolean): number => {
+          if (text === '') return start ? 0 : size;
+          const n = Number(text);
+          return n < 0 ? size + n : Math.min(n, size);
+        };
+        const [h, w] = shape as [number, number, number];
+        const [t, b, l, r] = [
+          bound(crop[1]!, h, true),
+          bound(crop[2]!, h, false),
+          bound(crop[3]!, w, true),
+          bound(crop[4]!, w, false),
+        ];
+        if (t >= b || l >= r) throw new ReadError('this slice leaves nothing', e.at);
+        return flow.add(
+          'Cropping2D',
+          { height_cropping: [t, h - b], width_cropping: [l, w - r] },
+          [base],
+          e.at,
+          name('cropping2d'),
+        );
+      }
       throw new ReadError(
         'this indexing is not read (only output[:, -1] and h[-1] after a recurrent layer)',
         e.at,
@@ -203,7 +245,9 @@ function evalCall(
   }
   const canonical = flow.scope.canonical(callee);
   const written = dottedName(callee) ?? 'this call';
-  if (canonical && canonical in ACTIVATION_FUNCTIONS) {
+  const otherSlope =
+    canonical === 'torch.nn.functional.leaky_relu' && !isActivationSlope(e, flow.scope, true);
+  if (canonical && canonical in ACTIVATION_FUNCTIONS && !otherSlope) {
     const act = ACTIVATION_FUNCTIONS[canonical]!;
     const sig =
       act === 'softmax'
@@ -297,6 +341,13 @@ function evalCall(
       if (batchFirst) return flow.flatten(obj(), e.at, name('flatten'));
       if (minusOne !== undefined && minusOne > 0)
         return flow.flatten(obj(), e.at, name('flatten'), minusOne);
+      const dims = args.map((a) => constantNumber(flow, a));
+      if (
+        args.length >= 3 &&
+        dims[0] === -1 &&
+        dims.slice(1).every((d) => d !== undefined && Number.isInteger(d) && d > 0)
+      )
+        return flow.reshape(obj(), dims.slice(1) as number[], e.at, name('reshape'));
       throw new ReadError(
         `x.${method}(…) is read only as a flatten: x.${method}(x.size(0), -1) or x.${method}(-1, n)`,
         e.at,
@@ -312,6 +363,12 @@ function evalCall(
       const dims =
         e.args.length === 1 ? literalValue(e.args[0]!) : e.args.map((a) => literalValue(a));
       return flow.permute(obj(), dims, e.at);
+    }
+    if (method === 'transpose') {
+      const [a, b] = e.args.map((x) => literalValue(x));
+      if (!((a === 1 && b === 2) || (a === 2 && b === 1)) || e.args.length !== 2)
+        throw new ReadError('x.transpose is read as transpose(1, 2) only', e.at);
+      return flow.permute(obj(), [0, 2, 1], e.at);
     }
     if (method === 'long' && e.args.length === 0) return flow.markLong(obj(), e.at);
     if (method in ACTIVATION_METHODS) {

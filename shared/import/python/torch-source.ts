@@ -291,7 +291,14 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       };
     return { flow, out };
   };
-  let built = walk(inputShape ?? statedShape);
+  let built: ReturnType<typeof walk>;
+  try {
+    built = walk(inputShape ?? statedShape);
+  } catch (e) {
+    // A stated INPUT_SHAPE in PyTorch's order can break the shapes: read without it.
+    if (inputShape || !statedShape || !(e instanceof ReadError)) throw e;
+    built = walk(undefined);
+  }
   const first = built.flow.firstRead;
   if (!inputShape && statedShape) {
     const known = first?.read.inputShape;
@@ -336,7 +343,7 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   const { flow, out } = built;
   if (out.out.t !== 'tensor')
     throw new ReadError('forward returns something other than a tensor', out.at);
-  const outputId = out.out.node;
+  const outputId = built.flow.materialise(out.out, out.at).node;
   const outputNode = flow.node(outputId)!;
   if (probability && outputNode.params.activation === 'linear')
     outputNode.params.activation = probability;

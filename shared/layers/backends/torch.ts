@@ -203,6 +203,8 @@ export interface Hooks {
  */
 export interface SourceContext {
   args: Readonly<Record<string, unknown>>;
+  /** For a `sequence` reader: each module's arguments, by parameter name, in order. */
+  items?: readonly Readonly<Record<string, unknown>>[];
   callee: string;
   input?: Shape;
 }
@@ -224,6 +226,11 @@ export interface SourceRead {
    */
   inputShape?: (number | null)[];
   inputDtype?: 'int32';
+  /**
+   * The module returns `(output, state)` as nn.LSTM does: `forward` takes `[0]` or unpacks it,
+   * and `output[:, -1]` / `h[-1]` set `return_sequences` false.
+   */
+  returnsState?: true;
 }
 
 /** How a kind is read from PyTorch source (see `Hooks.source`). */
@@ -235,6 +242,21 @@ export interface SourceReader {
    * parameter names in order, the tensor (first) excluded.
    */
   functions?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * `channels-first-1d`: the module takes and gives sequences `(N, channels, steps)` (nn.Conv1d,
+   * nn.MaxPool1d), which Netwright holds `(N, steps, channels)`: its input must be permuted by
+   * `x.permute(0, 2, 1)` (or `x.transpose(1, 2)`) first, and its output is permuted back.
+   * `channels-last`: the module acts on the last axis (nn.Linear, nn.LayerNorm); on a map held
+   * `(N, C, H, W)` its input must be `x.permute(0, 2, 3, 1)` and its output is permuted back.
+   */
+  layout?: 'channels-first-1d' | 'channels-last';
+  /**
+   * An `nn.Sequential` of exactly these modules (names without `nn.`, with their constructor
+   * parameters) that is one block of this kind when `read` accepts it (`ctx.items`), e.g.
+   * SeparableConv2D's depthwise + pointwise `nn.Conv2d` pair; otherwise its items are read one
+   * by one.
+   */
+  sequence?: readonly { module: string; signature: readonly string[] }[];
   /** The generator's helper classes of this kind (`GaussianNoise`) → constructor params. */
   helpers?: Readonly<Record<string, readonly string[]>>;
   /**
@@ -500,7 +522,7 @@ export function recurrentSource(module: 'LSTM' | 'GRU' | 'RNN'): SourceReader {
         onlyDefault(args, 'nonlinearity', 'tanh', 'relu');
         params.activation = args.nonlinearity ?? 'tanh';
       }
-      return { params, inFeatures, inputShape: [null, inFeatures] };
+      return { params, inFeatures, inputShape: [null, inFeatures], returnsState: true };
     },
   };
 }

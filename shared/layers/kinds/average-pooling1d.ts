@@ -22,7 +22,30 @@ const kerasHooks: keras.Hooks = pool1DKeras(['AveragePooling1D', 'AvgPool1D']);
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = pool1DTorch('avg');
+const torchHooks: torch.Hooks = {
+  ...pool1DTorch('avg'),
+  source: {
+    // torch.nn.AvgPool1d(kernel_size, stride=None, padding=0, …): pytorch.org/docs/stable/generated/torch.nn.AvgPool1d.html
+    modules: { AvgPool1d: ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad'] },
+    functions: {
+      avg_pool1d: ['kernel_size', 'stride', 'padding', 'ceil_mode', 'count_include_pad'],
+    },
+    layout: 'channels-first-1d',
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1]);
+      torch.onlyDefault(args, 'ceil_mode', false);
+      torch.onlyDefault(args, 'return_indices', false);
+      const pool = torch.readInt(args.kernel_size, 'kernel_size');
+      const given =
+        args.stride === undefined || args.stride === null
+          ? null
+          : torch.readInt(args.stride, 'stride');
+      const strides = given !== null && given !== pool ? given : null;
+      const padding = torch.readPadding(args.padding, [pool], [strides ?? pool], input, 1);
+      return { params: { pool_size: pool, strides, padding } };
+    },
+  },
+};
 
 // ─── end torch ───
 

@@ -23,7 +23,42 @@ const kerasHooks: keras.Hooks = rh.bidirectionalKeras;
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = rh.bidirectionalTorch;
+const RECURRENT_KIND: Record<string, string> = { LSTM: 'LSTM', GRU: 'GRU', RNN: 'SimpleRNN' };
+
+const torchHooks: torch.Hooks = {
+  ...rh.bidirectionalTorch,
+  source: {
+    // The generator's helper BidirectionalRNN(nn.LSTM(…, bidirectional=True), merge_mode,
+    // return_sequences=…) (recurrent-hooks.ts); the inner module as torch.recurrentSource reads it.
+    helpers: { BidirectionalRNN: ['rnn', 'merge_mode', 'return_sequences'] },
+    read: ({ args, callee }) => {
+      const rnn = args.rnn as { module?: string; args?: Record<string, unknown> } | undefined;
+      const kind = rnn?.module ? RECURRENT_KIND[rnn.module] : undefined;
+      if (!rnn?.args || !kind)
+        throw new Error(
+          'the first argument must be nn.LSTM, nn.GRU or nn.RNN(…, bidirectional=True)',
+        );
+      const { bidirectional, ...inner } = rnn.args;
+      if (bidirectional !== true) throw new Error('the inner RNN must have bidirectional=True');
+      const read = torch
+        .recurrentSource(rnn.module as 'LSTM' | 'GRU' | 'RNN')
+        .read({ args: inner, callee });
+      const merge = args.merge_mode ?? 'concat';
+      if (!['concat', 'sum', 'mul', 'ave'].includes(merge as string))
+        throw new Error(`merge_mode ${JSON.stringify(merge)} is not one of Keras's`);
+      return {
+        params: {
+          layer: kind,
+          units: read.params.units,
+          return_sequences: torch.readBool(args.return_sequences, 'return_sequences', false),
+          merge_mode: merge,
+        },
+        inFeatures: read.inFeatures,
+        inputShape: read.inputShape,
+      };
+    },
+  },
+};
 
 // ─── end torch ───
 

@@ -82,6 +82,50 @@ const kerasHooks: keras.Hooks = {
 // The value is held as Keras holds it, (N, steps, C); nn.Conv1d wants (N, C, steps): permute in,
 // convolve, permute back (layout.ts, spatial rank 1).
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1,
+    // groups=1, bias=True, padding_mode='zeros'): pytorch.org/docs/stable/generated/torch.nn.Conv1d.html
+    modules: {
+      Conv1d: [
+        'in_channels',
+        'out_channels',
+        'kernel_size',
+        'stride',
+        'padding',
+        'dilation',
+        'groups',
+        'bias',
+        'padding_mode',
+      ],
+    },
+    layout: 'channels-first-1d',
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1]);
+      torch.onlyDefault(args, 'groups', 1);
+      torch.onlyDefault(args, 'padding_mode', 'zeros');
+      const inFeatures = torch.needInt(args, 'in_channels');
+      const kernel = torch.readInt(args.kernel_size, 'kernel_size');
+      const stride = torch.readInt(args.stride ?? 1, 'stride');
+      return {
+        params: {
+          filters: torch.needInt(args, 'out_channels'),
+          kernel_size: kernel,
+          strides: stride,
+          padding: torch.readPadding(
+            Array.isArray(args.padding) ? args.padding : args.padding,
+            [kernel],
+            [stride],
+            input,
+            1,
+          ),
+          activation: 'linear',
+          use_bias: torch.readBool(args.bias, 'bias', true),
+        },
+        inFeatures,
+        inputShape: [null, inFeatures],
+      };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     const input = ctx.inputs[0]!.shape;

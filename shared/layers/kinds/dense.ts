@@ -46,6 +46,7 @@ const torchHooks: torch.Hooks = {
   source: {
     // torch.nn.Linear(in_features, out_features, bias=True): pytorch.org/docs/stable/generated/torch.nn.Linear.html
     modules: { Linear: ['in_features', 'out_features', 'bias'] },
+    layout: 'channels-last',
     read: ({ args }) => {
       const inFeatures = torch.needInt(args, 'in_features');
       return {

@@ -115,6 +115,47 @@ function depthwiseWeight(ctx: torch.PlanContext): (a: string) => string {
 }
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // A grouped torch.nn.Conv2d(C, C·M, kernel_size, groups=C): pytorch.org/docs/stable/generated/torch.nn.Conv2d.html
+    // (nn.Conv2d with groups=1 is a Conv2D: the Conv2D reader refuses groups, this one needs them).
+    modules: {
+      Conv2d: [
+        'in_channels',
+        'out_channels',
+        'kernel_size',
+        'stride',
+        'padding',
+        'dilation',
+        'groups',
+        'bias',
+        'padding_mode',
+      ],
+    },
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1, 1]);
+      torch.onlyDefault(args, 'padding_mode', 'zeros');
+      const c = torch.needInt(args, 'in_channels');
+      const out = torch.needInt(args, 'out_channels');
+      if (args.groups !== c || c < 2 || out % c !== 0)
+        throw new Error(
+          'a depthwise convolution has groups = in_channels and out_channels = in_channels × multiplier',
+        );
+      const kernel = torch.readPair(args.kernel_size, 'kernel_size');
+      const strides = torch.readPair(args.stride ?? 1, 'stride');
+      return {
+        params: {
+          kernel_size: kernel,
+          strides,
+          padding: torch.readPadding(args.padding, kernel, strides, input, 2),
+          depth_multiplier: out / c,
+          activation: 'linear',
+          use_bias: torch.readBool(args.bias, 'bias', true),
+        },
+        inFeatures: c,
+        inputShape: [null, null, c],
+      };
+    },
+  },
   plan: (ctx) => {
     const p = ctx.op.params;
     return torch.join(

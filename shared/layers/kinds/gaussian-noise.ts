@@ -49,6 +49,14 @@ const GAUSSIAN_NOISE: torch.Helper = {
 };
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // The generator's helper class GaussianNoise(stddev) (above).
+    helpers: { GaussianNoise: ['stddev'] },
+    read: ({ args }) => {
+      if (typeof args.stddev !== 'number') throw new Error('stddev must be a number');
+      return { params: { stddev: args.stddev } };
+    },
+  },
   plan: (ctx) => ({
     steps: [
       {

@@ -30,6 +30,22 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.LayerNorm(normalized_shape, eps=1e-05, elementwise_affine=True): pytorch.org/docs/stable/generated/torch.nn.LayerNorm.html
+    // Keras's LayerNormalization normalises the last axis: normalized_shape is one number.
+    modules: { LayerNorm: ['normalized_shape', 'eps', 'elementwise_affine', 'bias'] },
+    layout: 'channels-last',
+    read: ({ args }) => {
+      torch.onlyDefault(args, 'elementwise_affine', true);
+      torch.onlyDefault(args, 'bias', true);
+      const eps = args.eps ?? 1e-5;
+      if (typeof eps !== 'number') throw new Error('eps must be a number');
+      return {
+        params: { epsilon: eps },
+        inFeatures: torch.readInt(args.normalized_shape, 'normalized_shape (the last axis only)'),
+      };
+    },
+  },
   plan: (ctx) => {
     const input = ctx.inputs[0]!;
     const ln: torch.Step = {

@@ -26,6 +26,18 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.LeakyReLU(negative_slope=0.01), F.leaky_relu(input, negative_slope=0.01):
+    // pytorch.org/docs/stable/generated/torch.nn.LeakyReLU.html. The slope of the leaky_relu
+    // activation (LEAKY_RELU_SLOPE) reads as that activation instead.
+    modules: { LeakyReLU: ['negative_slope', 'inplace'] },
+    functions: { leaky_relu: ['negative_slope', 'inplace'] },
+    read: ({ args }) => {
+      const slope = args.negative_slope ?? 0.01;
+      if (typeof slope !== 'number') throw new Error('negative_slope must be a number');
+      return { params: { negative_slope: slope } };
+    },
+  },
   plan: ({ op }) => {
     const slope = torch.pyFloat(op.params.negative_slope as number);
     return {

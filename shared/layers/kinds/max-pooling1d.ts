@@ -22,7 +22,32 @@ const kerasHooks: keras.Hooks = pool1DKeras(['MaxPooling1D', 'MaxPool1D']);
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
-const torchHooks: torch.Hooks = pool1DTorch('max');
+const torchHooks: torch.Hooks = {
+  ...pool1DTorch('max'),
+  source: {
+    // torch.nn.MaxPool1d(kernel_size, stride=None, padding=0, …): pytorch.org/docs/stable/generated/torch.nn.MaxPool1d.html
+    modules: {
+      MaxPool1d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+    },
+    functions: {
+      max_pool1d: ['kernel_size', 'stride', 'padding', 'dilation', 'return_indices', 'ceil_mode'],
+    },
+    layout: 'channels-first-1d',
+    read: ({ args, input }) => {
+      torch.onlyDefault(args, 'dilation', 1, [1]);
+      torch.onlyDefault(args, 'ceil_mode', false);
+      torch.onlyDefault(args, 'return_indices', false);
+      const pool = torch.readInt(args.kernel_size, 'kernel_size');
+      const given =
+        args.stride === undefined || args.stride === null
+          ? null
+          : torch.readInt(args.stride, 'stride');
+      const strides = given !== null && given !== pool ? given : null;
+      const padding = torch.readPadding(args.padding, [pool], [strides ?? pool], input, 1);
+      return { params: { pool_size: pool, strides, padding } };
+    },
+  },
+};
 
 // ─── end torch ───
 

@@ -69,6 +69,26 @@ const heldAxes = (spatialRank: number, rank: number): number[] =>
         .map((a) => a - 1);
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // The generator's helper class KerasPReLU(alpha shape as held) (below): the axes where alpha
+    // has size 1 but the input does not are Keras's shared_axes (1-based, batch axis excluded).
+    helpers: { KerasPReLU: ['shape'] },
+    read: ({ args, input }) => {
+      const held = args.shape;
+      if (!Array.isArray(held) || held.some((d) => typeof d !== 'number'))
+        throw new Error('the alpha shape must be a tuple of ints');
+      if (!input) return { params: { shared_axes: null } };
+      if (held.length !== input.length)
+        throw new Error(`the alpha shape ${JSON.stringify(held)} does not fit the input`);
+      const order = heldAxes(torch.heldSpatialRank(input), input.length);
+      const alpha: number[] = [];
+      order.forEach((kerasAxis, i) => (alpha[kerasAxis] = held[i] as number));
+      const shared = input.flatMap((d, i) => (alpha[i] === 1 && d !== 1 ? [i + 1] : []));
+      if (input.some((d, i) => alpha[i] !== 1 && alpha[i] !== d))
+        throw new Error(`the alpha shape ${JSON.stringify(held)} does not fit the input`);
+      return { params: { shared_axes: shared.length > 0 ? shared : null } };
+    },
+  },
   plan: ({ op, inputs }) => {
     const { spatialRank } = inputs[0]!;
     const alpha = preluAlphaShape(op.inputShapes[0]!, op.params);

@@ -44,6 +44,11 @@ const REPEAT_VECTOR: torch.Helper = {
 };
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // The generator's helper class RepeatVector(n) (above).
+    helpers: { RepeatVector: ['n'] },
+    read: ({ args }) => ({ params: { n: torch.needInt(args, 'n') } }),
+  },
   plan: (ctx) => ({
     steps: [{ module: `RepeatVector(${ctx.op.params.n as number})`, helper: REPEAT_VECTOR }],
   }),

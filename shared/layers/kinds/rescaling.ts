@@ -57,6 +57,16 @@ const RESCALING: torch.Helper = {
 };
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // The generator's helper class Rescaling(scale, offset) (below).
+    helpers: { Rescaling: ['scale', 'offset'] },
+    read: ({ args }) => {
+      const { scale, offset = 0 } = args;
+      if (typeof scale !== 'number' || typeof offset !== 'number')
+        throw new Error('scale and offset must be numbers');
+      return { params: { scale, offset } };
+    },
+  },
   plan: (ctx) => {
     const scale = torch.pyFloat(ctx.op.params.scale as number);
     const offset = torch.pyFloat(ctx.op.params.offset as number);

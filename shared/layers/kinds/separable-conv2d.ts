@@ -117,7 +117,64 @@ function depthwiseWeight(ctx: torch.PlanContext): (a: string) => string {
   return (a) => `${a}.reshape(${cm}, 1, ${kh}, ${kw})`;
 }
 
+/** torch.nn.Conv2d's constructor parameters, in order. */
+const CONV2D_SIGNATURE = [
+  'in_channels',
+  'out_channels',
+  'kernel_size',
+  'stride',
+  'padding',
+  'dilation',
+  'groups',
+  'bias',
+  'padding_mode',
+];
+
 const torchHooks: torch.Hooks = {
+  source: {
+    // nn.Sequential(nn.Conv2d(C, C·M, k, groups=C, bias=False), nn.Conv2d(C·M, filters, 1)),
+    // as the plan above writes it (torch.nn.Conv2d: pytorch.org/docs/stable/generated/torch.nn.Conv2d.html).
+    sequence: [
+      { module: 'Conv2d', signature: CONV2D_SIGNATURE },
+      { module: 'Conv2d', signature: CONV2D_SIGNATURE },
+    ],
+    read: ({ items, input }) => {
+      const [dw, pw] = items ?? [];
+      if (!dw || !pw) throw new Error('a separable convolution is two nn.Conv2d');
+      for (const a of [dw, pw]) {
+        torch.onlyDefault(a, 'dilation', 1, [1, 1]);
+        torch.onlyDefault(a, 'padding_mode', 'zeros');
+      }
+      const c = torch.needInt(dw, 'in_channels');
+      const mid = torch.needInt(dw, 'out_channels');
+      if (dw.groups !== c || mid % c !== 0 || torch.readBool(dw.bias, 'bias', true))
+        throw new Error(
+          'the first nn.Conv2d is not a depthwise one (groups = in_channels, bias=False)',
+        );
+      if (torch.needInt(pw, 'in_channels') !== mid)
+        throw new Error('the pointwise nn.Conv2d does not take the depthwise output');
+      const one = torch.readPair(pw.kernel_size, 'kernel_size');
+      torch.onlyDefault(pw, 'groups', 1);
+      torch.onlyDefault(pw, 'stride', 1, [1, 1]);
+      torch.onlyDefault(pw, 'padding', 0, [0, 0], 'valid');
+      if (one[0] !== 1 || one[1] !== 1) throw new Error('the pointwise nn.Conv2d is not 1×1');
+      const kernel = torch.readPair(dw.kernel_size, 'kernel_size');
+      const strides = torch.readPair(dw.stride ?? 1, 'stride');
+      return {
+        params: {
+          filters: torch.needInt(pw, 'out_channels'),
+          kernel_size: kernel,
+          strides,
+          padding: torch.readPadding(dw.padding, kernel, strides, input, 2),
+          depth_multiplier: mid / c,
+          activation: 'linear',
+          use_bias: torch.readBool(pw.bias, 'bias', true),
+        },
+        inFeatures: c,
+        inputShape: [null, null, c],
+      };
+    },
+  },
   // Depthwise nn.Conv2d (groups = in, no bias), then a 1×1 nn.Conv2d with the bias.
   plan: (ctx) => {
     const p = ctx.op.params;

@@ -51,6 +51,23 @@ const kerasHooks: keras.Hooks = {
 
 // The map is held (N, C, H, W); nn.ZeroPad2d takes (left, right, top, bottom).
 const torchHooks: torch.Hooks = {
+  source: {
+    // torch.nn.ZeroPad2d(padding): an int, or (left, right, top, bottom): pytorch.org/docs/stable/generated/torch.nn.ZeroPad2d.html
+    modules: { ZeroPad2d: ['padding'] },
+    read: ({ args }) => {
+      const p = args.padding;
+      const four =
+        typeof p === 'number'
+          ? [p, p, p, p]
+          : Array.isArray(p) && p.length === 4 && p.every((v) => typeof v === 'number')
+            ? (p as number[])
+            : undefined;
+      if (!four || four.some((v) => !Number.isInteger(v) || v < 0))
+        throw new Error('padding must be an int or (left, right, top, bottom) of ints ≥ 0');
+      const [left, right, top, bottom] = four as [number, number, number, number];
+      return { params: { height_padding: [top, bottom], width_padding: [left, right] } };
+    },
+  },
   plan: (ctx) => {
     const pads = [ctx.op.params.height_padding, ctx.op.params.width_padding] as [number, number][];
     return { steps: [{ module: `nn.ZeroPad2d(${torch.pyTuple(torch.torchPads(pads))})` }] };
