@@ -7,7 +7,10 @@
  * MaxPool/AveragePool, GlobalAveragePool or ReduceMean over H,W → GlobalAveragePooling2D,
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
  * activations (Relu, Sigmoid, Tanh, Softmax, Elu, Selu, Softplus, LeakyRelu 0.2, Gelu or its Erf
- * form). Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
+ * form), a depthwise Conv (group = channels) → DepthwiseConv2D; in Netwright's own files also the
+ * multi-node blocks its export writes, recognised by their node names (SeparableConv2D, Permute,
+ * RepeatVector, Rescaling, Dot, MultiHeadAttention, merges that broadcast or take three inputs,
+ * the recurrent layers). GaussianNoise and SpatialDropout2D write no node and import as nothing. Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
  * become channels-last blocks. A 4-D input `[N, C, H, W]` read directly by Conv, pooling or
  * BatchNormalization (a plain `torch.onnx.export` of a CNN) becomes an Input of shape
  * `(H, W, C)`: the imported model takes channels-last data (transpose NCHW batches with
@@ -16,6 +19,7 @@
  * Netwright's own files only when the node names say it belongs to that layer).
  */
 import {
+  importersOf,
   near,
   samePerm,
   Unsupported,
@@ -47,22 +51,20 @@ const channelFirst = (r: number) =>
   r === 2 ? [0, 1] : [0, r - 1, ...identity(r - 2).map((i) => i + 1)];
 
 /**
- * Every kind's import claims by ONNX operator type, in registry order (the first claim whose
- * `match` does not return `false` handles a node).
+ * Every kind's import claims by ONNX operator type: those marked `first`, then the others, each
+ * in registry order (the first claim whose `match` does not return `false` handles a node).
  */
 function claimsByOp(): Map<string, Importer[]> {
   const out = new Map<string, Importer[]>();
-  for (const def of LAYERS)
-    for (const imp of def.onnx.import ?? [])
-      for (const op of imp.ops) out.set(op, [...(out.get(op) ?? []), imp]);
+  const all = LAYERS.flatMap((def) => importersOf(def.onnx));
+  for (const imp of [...all.filter((i) => i.first), ...all.filter((i) => !i.first)])
+    for (const op of imp.ops) out.set(op, [...(out.get(op) ?? []), imp]);
   return out;
 }
 
 /** ONNX operators that read NCHW maps: an input read by one of them is taken as NCHW. */
 function channelsFirstOps(): Set<string> {
-  return new Set(
-    LAYERS.flatMap((d) => (d.onnx.import ?? []).flatMap((i) => i.channelsFirst ?? [])),
-  );
+  return new Set(LAYERS.flatMap((d) => importersOf(d.onnx).flatMap((i) => i.channelsFirst ?? [])));
 }
 
 /** ONNX tensor element types of integers (INT8, UINT8 … INT64, UINT64): token-id inputs. */
@@ -293,6 +295,16 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     );
   };
 
+  /** Nodes a claim took with its block (`takeBlock`): skipped when the loop reaches them. */
+  const taken = new Set<DecodedNode>();
+  const blockNodes = (node: DecodedNode): readonly DecodedNode[] => {
+    const name = layerNameOf(node);
+    return ours ? nodes.filter((n) => layerNameOf(n) === name) : [node];
+  };
+  const take = (list: readonly DecodedNode[]) => {
+    for (const n of list) taken.add(n);
+  };
+
   const ctx: ImportContext = {
     ours,
     opset: model.opset,
@@ -306,6 +318,8 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     alias,
     keepTorchIndex,
     layerNameOf,
+    blockNodes,
+    take,
     layer: (layerName) => byName.get(layerName),
     isOpen: (layerName) => open.has(layerName),
     consumers: (tensor) => (tensor ? (consumers.get(tensor) ?? 0) : 0),
@@ -316,13 +330,16 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   };
   const byOp = claimsByOp();
   for (const node of nodes) {
+    if (taken.has(node)) continue;
     try {
       if (node.domain !== '' && node.domain !== 'ai.onnx')
         throw new Unsupported(`operator domain ${node.domain}`);
       for (const a of node.attrs.values())
         if (a.graph) throw new Unsupported('a subgraph attribute');
       if (node.opType === 'Transpose') {
-        // Layout tracking: the tensor is the same block output, laid out differently.
+        // A Transpose is a block (Permute) only when a claim says so; otherwise it is layout
+        // tracking: the tensor is the same block output, laid out differently.
+        if ((byOp.get('Transpose') ?? []).some((c) => c.match(node, ctx) !== false)) continue;
         const s = stateOf(node, node.inputs[0]);
         const p = attr(node, 'perm')?.ints ?? identity(s.perm.length).reverse();
         alias(node, { ...s, perm: p.map((i) => s.perm[i]!) });

@@ -754,10 +754,18 @@ export const bidirectionalTfjs: tfjs.Hooks = tfjsHooksOf(shapeOf);
 export const recurrentOnnx = (kind: RecurrentKind): onnx.Hooks => ({
   export: onnxExport(single(kind)),
   // One set of claims makes every recurrent block (SimpleRNN, LSTM, GRU, Bidirectional).
-  ...(kind === 'SimpleRNN' ? { import: recurrentImport } : {}),
+  import:
+    kind === 'SimpleRNN'
+      ? recurrentImport
+      : onnx.claimsNothing(
+          `its ONNX ${ONNX_OP[kind]} node is read by the recurrent claims listed on SimpleRNN`,
+        ),
 });
 export const bidirectionalOnnx: onnx.Hooks = {
   export: (ctx) => onnxExport(shapeOf(ctx.op))(ctx),
+  import: onnx.claimsNothing(
+    'its bidirectional RNN/LSTM/GRU node is read by the recurrent claims listed on SimpleRNN',
+  ),
 };
 
 export const recurrentArithmetic = (
