@@ -123,9 +123,15 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   /** Layers whose output nothing has read yet (so a bias or activation may still fold in). */
   const open = new Set<string>();
   // Gelu written out as 0.5·x·(1 + erf(x/√2)): find the five nodes and treat them as one.
-  const nodes = fuseGelu(
-    g.nodes.filter((n) => !(n.opType === 'Constant' && inits.has(n.outputs[0] ?? ''))),
+  // PyTorch's zero initial states of LSTM/GRU/RNN (a zeros constant Expanded to a shape computed
+  // from the input) are the ONNX default: drop them and the shape arithmetic that feeds them.
+  const nodes = dropZeroInitialStates(
+    fuseGelu(
+      g.nodes.filter((n) => !(n.opType === 'Constant' && inits.has(n.outputs[0] ?? ''))),
+      inits,
+    ),
     inits,
+    new Set(g.outputs.map((o) => o.name)),
   );
   const consumers = new Map<string, number>();
   for (const n of nodes)
@@ -323,6 +329,7 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     layer: (layerName) => byName.get(layerName),
     isOpen: (layerName) => open.has(layerName),
     consumers: (tensor) => (tensor ? (consumers.get(tensor) ?? 0) : 0),
+    readers: (tensor) => nodes.filter((n) => n.inputs.includes(tensor)),
     foldable,
     requireChannelsLast,
     requireChannelsFirst,
@@ -406,6 +413,49 @@ function constantValue(node: DecodedNode): DecodedTensor | undefined {
   const is = a('value_ints')?.ints;
   if (is) return { name: '', dims: [is.length], dataType: 7, ints: [...is] };
   return undefined;
+}
+
+/** Operators of the shape arithmetic PyTorch writes for a zero initial state (batch size → dims). */
+const SHAPE_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Concat', 'Expand', 'ConstantOfShape']);
+
+/**
+ * Recurrent nodes (RNN, LSTM, GRU) whose `initial_h` / `initial_c` (inputs 5 and 6) are zeros —
+ * an all-zero constant, or `Expand` / `ConstantOfShape` of one (PyTorch's `torch.zeros(dirs,
+ * batch, hidden)` when no state is passed) — lose those inputs (ONNX's default initial state is
+ * zero: onnx/docs/Operators.md LSTM), and the shape-arithmetic nodes (`SHAPE_OPS`) that then feed
+ * nothing are dropped. Other nodes are kept as they are.
+ */
+function dropZeroInitialStates(
+  nodes: DecodedNode[],
+  inits: Map<string, DecodedTensor>,
+  graphOutputs: ReadonlySet<string>,
+): DecodedNode[] {
+  const producer = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const zeros = (t: DecodedTensor | undefined) =>
+    t !== undefined && (t.floats ?? t.ints ?? [1]).every((v) => v === 0);
+  const isZeroState = (tensor: string): boolean => {
+    if (zeros(inits.get(tensor))) return true;
+    const p = producer.get(tensor);
+    if (p?.opType === 'Expand') return zeros(inits.get(p.inputs[0] ?? ''));
+    if (p?.opType === 'ConstantOfShape') return (p.attrs.get('value')?.t?.floats?.[0] ?? 0) === 0;
+    return false;
+  };
+  let changed = false;
+  let out = nodes.map((n) => {
+    if (!['RNN', 'LSTM', 'GRU'].includes(n.opType)) return n;
+    const inputs = n.inputs.map((t, i) => (i >= 5 && t && isZeroState(t) ? '' : t));
+    if (inputs.every((t, i) => t === n.inputs[i])) return n;
+    changed = true;
+    return { ...n, inputs };
+  });
+  // Drop shape arithmetic nothing reads any more, until none is left.
+  while (changed) {
+    const read = new Set([...graphOutputs, ...out.flatMap((n) => n.inputs)]);
+    const kept = out.filter((n) => !SHAPE_OPS.has(n.opType) || n.outputs.some((o) => read.has(o)));
+    changed = kept.length !== out.length;
+    out = kept;
+  }
+  return out;
 }
 
 /** Replaces Div(x, √2) → Erf → Add 1 → Mul x → Mul 0.5 chains by one `Gelu` node. */

@@ -582,7 +582,11 @@ const ONNX_KIND: Readonly<Record<string, RecurrentKind>> = {
  * its layer's output is that last tensor, and the nodes between (which read Y or Y_h, tensors
  * with no state) are skipped by the importer. The merge mode is read from the initializers the
  * export writes (`<block>/shape`: concat, `<block>/half`: ave, `<block>/axes`: sum, none: mul).
- * Recurrent nodes from other exporters are refused by name.
+ * A recurrent node from another exporter (torch.onnx.export of `nn.LSTM`, `nn.GRU`, `nn.RNN` with
+ * `batch_first=True`, one direction, zero initial state) is read when its output is used as
+ * `foreignEnd` describes; the ONNX gate orders (LSTM i,o,f,c; GRU z,r,h) and the two biases are the
+ * same as in Netwright's own files, and PyTorch's GRU writes `linear_before_reset=1` (Keras's
+ * `reset_after=True`). Other forms are refused by name.
  */
 function recurrentImportOf(): onnx.Importer[] {
   return [
@@ -590,10 +594,6 @@ function recurrentImportOf(): onnx.Importer[] {
       ops: ['RNN', 'LSTM', 'GRU'],
       match: (node, ctx) => {
         const kind = ONNX_KIND[node.opType]!;
-        if (!ctx.ours)
-          throw new onnx.Unsupported(
-            `${node.opType} from another exporter (Netwright reads the recurrent layers it wrote)`,
-          );
         const s = ctx.stateOf(node, node.inputs[0]);
         if (!onnx.samePerm(s.perm, [1, 0, 2]) || s.shape.length !== 2)
           throw new onnx.Unsupported(`${node.opType} on a tensor that is not (steps, N, features)`);
@@ -658,6 +658,28 @@ function recurrentImportOf(): onnx.Importer[] {
           }
         });
         const returnSequences = Boolean(node.outputs[0]) && ctx.consumers(node.outputs[0]) > 0;
+        if (!ctx.ours) {
+          if (dirs !== 1)
+            throw new onnx.Unsupported(
+              `bidirectional ${node.opType} from another exporter (Netwright reads its own)`,
+            );
+          const end = foreignEnd(node, ctx, returnSequences);
+          ctx.addLayer(
+            { ...node, outputs: [end.node.outputs[0]!] },
+            kind,
+            {
+              units: u,
+              use_bias: Boolean(B),
+              return_sequences: returnSequences,
+              ...(kind === 'SimpleRNN' ? { activation: relu ? 'relu' : 'tanh' } : {}),
+            },
+            [s],
+            end.perm,
+            weights,
+          );
+          ctx.take([end.node]);
+          return;
+        }
         const params =
           merge === null
             ? {
@@ -688,6 +710,43 @@ function recurrentImportOf(): onnx.Importer[] {
       },
     },
   ];
+}
+
+/**
+ * Where a recurrent node of another exporter (PyTorch's `nn.LSTM/GRU/RNN(batch_first=True)`,
+ * one direction) ends as a block: `Y` `(steps, 1, N, hidden)` read only by a `Squeeze` of axis 1
+ * (the block's output, `(steps, N, hidden)`: perm [1, 0, 2], which PyTorch's following
+ * Transpose undoes), or `Y_h` `(1, N, hidden)` read only by a `Gather` of index 0 or −1 on axis 0
+ * or a `Squeeze` of axis 0 (`h[-1]`: the last step, Keras's `return_sequences=False`). Unsupported
+ * for other uses (`Y_c`, both outputs, slices of Y).
+ */
+function foreignEnd(
+  node: onnx.DecodedNode,
+  ctx: onnx.ImportContext,
+  returnSequences: boolean,
+): { node: onnx.DecodedNode; perm: number[] } {
+  const used = node.outputs.filter((o) => o && ctx.consumers(o) > 0);
+  const out = node.outputs[returnSequences ? 0 : 1];
+  const readers = out ? ctx.readers(out) : [];
+  const end = readers[0];
+  const axes = (n: onnx.DecodedNode) => ctx.attr(n, 'axes')?.ints ?? ctx.intsOf(n.inputs[1]);
+  const ok =
+    used.length === 1 &&
+    readers.length === 1 &&
+    ctx.consumers(out) === 1 &&
+    end !== undefined &&
+    (returnSequences
+      ? end.opType === 'Squeeze' && onnx.samePerm(axes(end) ?? [], [1])
+      : (end.opType === 'Squeeze' && onnx.samePerm(axes(end) ?? [], [0])) ||
+        (end.opType === 'Gather' &&
+          (ctx.attr(end, 'axis')?.i ?? 0) === 0 &&
+          [0, -1].includes(ctx.intsOf(end.inputs[1])?.[0] ?? NaN) &&
+          (ctx.intsOf(end.inputs[1])?.length ?? 0) <= 1));
+  if (!ok || !end)
+    throw new onnx.Unsupported(
+      `${node.opType} whose outputs are not read as PyTorch's batch_first output y (Squeeze of Y) or its last state h[-1] (Gather of Y_h)`,
+    );
+  return { node: end, perm: returnSequences ? [1, 0, 2] : [0, 1] };
 }
 
 /** The recurrent import claims; listed on SimpleRNN (the first recurrent kind in the palette). */

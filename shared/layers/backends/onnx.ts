@@ -248,6 +248,8 @@ export interface ImportContext {
   isOpen(name: string): boolean;
   /** How many node inputs (and graph outputs) read `tensor`. */
   consumers(tensor: string | undefined): number;
+  /** The nodes that read `tensor`, in file order. */
+  readers(tensor: string): readonly DecodedNode[];
   /** May an activation or bias on `s` fold into its producing layer (one of `types`)? */
   foldable(node: DecodedNode, s: TensorState, types: string[]): ImportedLayer | undefined;
   /** Throws Unsupported unless `s` is in Keras layout (and not a torch-ordered flatten). */
