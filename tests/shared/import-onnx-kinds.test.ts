@@ -13,7 +13,7 @@ import { setModelWeights, type ModelWeights } from '../../shared/export/weights.
 import type { ModelIR } from '../../shared/ir/lower.ts';
 import { importOnnx } from '../../shared/import/onnx.ts';
 import * as onnx from '../../shared/layers/backends/onnx.ts';
-import { LAYERS } from '../../shared/layers/registry.ts';
+import { LAYERS, LAYER_TYPES } from '../../shared/layers/registry.ts';
 import { buildOnnxModel, exportOnnx } from '../../shared/onnx/export.ts';
 import { encodeModel } from '../../shared/onnx/proto.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
@@ -338,6 +338,11 @@ function normalise(view: OpView[]): OpView[] {
 describe('ONNX import: every catalogue project of tests/py/graphs.ts', () => {
   /** Kinds an ONNX inference graph has no node for: they come back as nothing. */
   const IDENTITY = new Set(['Dropout', 'GaussianNoise', 'SpatialDropout2D']);
+
+  it('the catalogue projects hold every kind, so every kind makes the round trip', () => {
+    const seen = new Set(CATALOGUE_PROJECTS.flatMap((p) => p.graph.nodes.map((n) => n.type)));
+    expect(LAYER_TYPES.filter((t) => !seen.has(t))).toEqual([]);
+  });
 
   it.each(CATALOGUE_PROJECTS.map((p) => [p.name, p] as const))(
     '%s: export → import gives the same blocks (less inference identities), weights and outputs',
