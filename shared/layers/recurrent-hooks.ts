@@ -624,7 +624,7 @@ function recurrentImportOf(): onnx.Importer[] {
         const merge =
           dirs === 1
             ? null
-            : ctx.inits.has(`${n}/shape`)
+            : !ctx.ours || ctx.inits.has(`${n}/shape`)
               ? 'concat'
               : ctx.inits.has(`${n}/half`)
                 ? 'ave'
@@ -659,25 +659,28 @@ function recurrentImportOf(): onnx.Importer[] {
         });
         const returnSequences = Boolean(node.outputs[0]) && ctx.consumers(node.outputs[0]) > 0;
         if (!ctx.ours) {
-          if (dirs !== 1)
+          if (dirs === 2 && relu)
             throw new onnx.Unsupported(
-              `bidirectional ${node.opType} from another exporter (Netwright reads its own)`,
+              'bidirectional RNN with Relu (Bidirectional wraps tanh cells)',
             );
-          const end = foreignEnd(node, ctx, returnSequences);
+          const end = foreignEnd(node, ctx, returnSequences, dirs);
+          const last = end.nodes.at(-1)!;
           ctx.addLayer(
-            { ...node, outputs: [end.node.outputs[0]!] },
-            kind,
-            {
-              units: u,
-              use_bias: Boolean(B),
-              return_sequences: returnSequences,
-              ...(kind === 'SimpleRNN' ? { activation: relu ? 'relu' : 'tanh' } : {}),
-            },
+            { ...node, outputs: [last.outputs[0]!] },
+            dirs === 2 ? 'Bidirectional' : kind,
+            dirs === 2
+              ? { layer: kind, units: u, return_sequences: true, merge_mode: 'concat' }
+              : {
+                  units: u,
+                  use_bias: Boolean(B),
+                  return_sequences: returnSequences,
+                  ...(kind === 'SimpleRNN' ? { activation: relu ? 'relu' : 'tanh' } : {}),
+                },
             [s],
-            end.perm,
+            returnSequences ? [1, 0, 2] : [0, 1],
             weights,
           );
-          ctx.take([end.node]);
+          ctx.take(end.nodes);
           return;
         }
         const params =
@@ -713,40 +716,61 @@ function recurrentImportOf(): onnx.Importer[] {
 }
 
 /**
- * Where a recurrent node of another exporter (PyTorch's `nn.LSTM/GRU/RNN(batch_first=True)`,
- * one direction) ends as a block: `Y` `(steps, 1, N, hidden)` read only by a `Squeeze` of axis 1
- * (the block's output, `(steps, N, hidden)`: perm [1, 0, 2], which PyTorch's following
- * Transpose undoes), or `Y_h` `(1, N, hidden)` read only by a `Gather` of index 0 or −1 on axis 0
- * or a `Squeeze` of axis 0 (`h[-1]`: the last step, Keras's `return_sequences=False`). Unsupported
- * for other uses (`Y_c`, both outputs, slices of Y).
+ * Where a recurrent node of another exporter (PyTorch's `nn.LSTM/GRU/RNN(batch_first=True)`)
+ * ends as a block, and the nodes that make that end (taken with the block). One direction: `Y`
+ * `(steps, 1, N, hidden)` read only by a `Squeeze` of axis 1 (the block's output,
+ * `(steps, N, hidden)`, which PyTorch's following Transpose [1, 0, 2] makes batch-first), or
+ * `Y_h` `(1, N, hidden)` read only by a `Gather` of index 0 or −1 on axis 0 or a `Squeeze` of
+ * axis 0 (`h[-1]`: the last step, Keras's `return_sequences=False`). Two directions (a Keras
+ * Bidirectional, merge_mode 'concat'): `Y` read only by a `Transpose` [0, 2, 1, 3] then a
+ * `Reshape` to `[0, 0, -1]` (forward ‖ backward per step). Unsupported for other uses (`Y_c`,
+ * both outputs, slices of Y, a bidirectional last state).
  */
 function foreignEnd(
   node: onnx.DecodedNode,
   ctx: onnx.ImportContext,
   returnSequences: boolean,
-): { node: onnx.DecodedNode; perm: number[] } {
+  dirs: number,
+): { nodes: onnx.DecodedNode[] } {
   const used = node.outputs.filter((o) => o && ctx.consumers(o) > 0);
   const out = node.outputs[returnSequences ? 0 : 1];
-  const readers = out ? ctx.readers(out) : [];
-  const end = readers[0];
+  const only = (t: string | undefined) => {
+    const r = t ? ctx.readers(t) : [];
+    return r.length === 1 && ctx.consumers(t) === 1 ? r[0] : undefined;
+  };
+  const end = only(out);
   const axes = (n: onnx.DecodedNode) => ctx.attr(n, 'axes')?.ints ?? ctx.intsOf(n.inputs[1]);
+  const index = end?.opType === 'Gather' ? ctx.intsOf(end.inputs[1]) : undefined;
+  if (used.length === 1 && end && dirs === 2 && returnSequences) {
+    const reshape = only(end.outputs[0]);
+    if (
+      end.opType === 'Transpose' &&
+      onnx.samePerm(ctx.attr(end, 'perm')?.ints ?? [], [0, 2, 1, 3]) &&
+      reshape?.opType === 'Reshape' &&
+      onnx.samePerm(ctx.intsOf(reshape.inputs[1]) ?? [], [0, 0, -1]) &&
+      !ctx.attr(reshape, 'allowzero')?.i
+    )
+      return { nodes: [end, reshape] };
+  }
   const ok =
     used.length === 1 &&
-    readers.length === 1 &&
-    ctx.consumers(out) === 1 &&
     end !== undefined &&
+    dirs === 1 &&
     (returnSequences
       ? end.opType === 'Squeeze' && onnx.samePerm(axes(end) ?? [], [1])
       : (end.opType === 'Squeeze' && onnx.samePerm(axes(end) ?? [], [0])) ||
         (end.opType === 'Gather' &&
           (ctx.attr(end, 'axis')?.i ?? 0) === 0 &&
-          [0, -1].includes(ctx.intsOf(end.inputs[1])?.[0] ?? NaN) &&
-          (ctx.intsOf(end.inputs[1])?.length ?? 0) <= 1));
+          index?.length === 1 &&
+          ctx.inits.get(end.inputs[1] ?? '')?.dims.length === 0 &&
+          [0, -1].includes(index[0]!)));
   if (!ok || !end)
     throw new onnx.Unsupported(
-      `${node.opType} whose outputs are not read as PyTorch's batch_first output y (Squeeze of Y) or its last state h[-1] (Gather of Y_h)`,
+      dirs === 2
+        ? `bidirectional ${node.opType} whose outputs are not read as PyTorch's batch_first output y (Transpose and Reshape of Y)`
+        : `${node.opType} whose outputs are not read as PyTorch's batch_first output y (Squeeze of Y) or its last state h[-1] (Gather of Y_h)`,
     );
-  return { node: end, perm: returnSequences ? [1, 0, 2] : [0, 1] };
+  return { nodes: [end] };
 }
 
 /** The recurrent import claims; listed on SimpleRNN (the first recurrent kind in the palette). */

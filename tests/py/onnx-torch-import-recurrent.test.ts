@@ -5,7 +5,8 @@
  * state `h[-1]` (return_sequences=False). PyTorch writes ONNX's gate orders (LSTM i,o,f,c; GRU
  * z,r,h), two bias vectors (summed into Keras's one for LSTM and SimpleRNN, kept as GRU's
  * `(2, 3·units)` bias), GRU `linear_before_reset=1` (Keras's `reset_after=True`), and a zero
- * initial state built from the input's shape, which the importer drops (ONNX's default).
+ * initial state built from the input's shape, which the importer drops (ONNX's default). A
+ * bidirectional layer's `y` becomes a Bidirectional block (merge_mode 'concat').
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,14 +25,18 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const cases = (['LSTM', 'GRU', 'RNN'] as const).flatMap((cell) =>
-  [true, false].map((sequences) => [cell, sequences] as const),
+  [
+    [true, false],
+    [false, false],
+    [true, true],
+  ].map(([sequences, bidirectional]) => [cell, sequences!, bidirectional!] as const),
 );
 
 it.each(cases)(
-  'nn.%s (batch_first, return sequences: %s) exported with torch.onnx.export imports and agrees within 1e-4',
-  async (cell, sequences) => {
+  'nn.%s (batch_first, return sequences: %s, bidirectional: %s) exported with torch.onnx.export imports and agrees within 1e-4',
+  async (cell, sequences, bidirectional) => {
     await tf.setBackend('cpu');
-    const path = join(dir, `${cell}-${sequences}.onnx`);
+    const path = join(dir, `${cell}-${sequences}-${bidirectional}.onnx`);
     const out = python(
       [
         'import sys, json, torch, torch.nn as nn',
@@ -39,7 +44,7 @@ it.each(cases)(
         'class M(nn.Module):',
         '    def __init__(self):',
         '        super().__init__()',
-        `        self.rnn = nn.${cell}(3, 4, batch_first=True)`,
+        `        self.rnn = nn.${cell}(3, 4, batch_first=True, bidirectional=${bidirectional ? 'True' : 'False'})`,
         '        with torch.no_grad():',
         '            for p in self.rnn.parameters(): p.uniform_(-0.8, 0.8)',
         '    def forward(self, x):',
@@ -59,8 +64,15 @@ it.each(cases)(
     const result = importOnnx(new Uint8Array(readFileSync(path)), 'm');
     if (!result.ok) throw new Error(result.error);
     const kind = { LSTM: 'LSTM', GRU: 'GRU', RNN: 'SimpleRNN' }[cell];
-    expect(result.ir.ops.map((op) => op.type)).toEqual(['Input', kind]);
-    expect(result.ir.ops[1]!.params).toMatchObject({ units: 4, return_sequences: sequences });
+    expect(result.ir.ops.map((op) => op.type)).toEqual([
+      'Input',
+      bidirectional ? 'Bidirectional' : kind,
+    ]);
+    expect(result.ir.ops[1]!.params).toMatchObject(
+      bidirectional
+        ? { layer: kind, units: 4, return_sequences: true, merge_mode: 'concat' }
+        : { units: 4, return_sequences: sequences },
+    );
     const model = buildModel(tf, result.ir);
     if (result.weights) setModelWeights(tf, model, result.ir, result.weights);
     const y = tf.tidy(() => model.predict(tf.tensor(want.x, [2, 5, 3])) as tf.Tensor);
