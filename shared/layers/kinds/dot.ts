@@ -198,8 +198,10 @@ function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | v
   const core = data(matmul) ? matmul! : data(mul) && named('ReduceSum') ? mul! : undefined;
   if (!core || block.some((b) => b.opType === 'Softmax')) return false;
   const produced = new Map(block.flatMap((b) => b.outputs.map((o) => [o, b] as const)));
+  // At most one step per node of the block: a (hostile) cycle cannot hang the importer.
   const source = (t: string): string => {
-    for (let p = produced.get(t); p; p = produced.get(t)) t = p.inputs[0]!;
+    for (let i = 0, p = produced.get(t); p && i < block.length; i++, p = produced.get(t))
+      t = p.inputs[0] ?? '';
     return t;
   };
   const [x, y] = [
