@@ -32,7 +32,15 @@
  * - Token ids (Embedding): the graph input is float32; `Cast` to INT64 (`to` = 7), then
  *   `Gather(embeddings, ids)` with the `(vocab, dim)` table as initializer.
  * - An op that changes no values at inference (Dropout, GaussianNoise, SpatialDropout2D):
- *   return `ins[0]` and write nothing.
+ *   return `ins[0]` and write nothing; its `import` is then `claimsNothing('…')` (the block
+ *   imports as nothing: its reader reads its input).
+ * - Import of a pattern of several nodes: claim its first node (file order) and build the layer
+ *   with `ctx.addLayer({ ...node, outputs: [<the pattern's last tensor>] }, …)`; nodes after it
+ *   that read only the pattern's inner tensors are skipped by the importer (their input has no
+ *   state), and `ctx.take(…)` hands the importer the others (those that read the block's inputs,
+ *   or whose op type no kind claims). In Netwright's own files, `ctx.blockNodes(node)` lists the
+ *   block's nodes by name; a claim that must run before other kinds' claims of the same op type
+ *   (Dot's `Mul`, a merge's `Reshape`) sets `first: true` and declines everything but its block.
  *
  * ## Example: a kind whose ONNX form is one node with one weight (a made-up `Scale` layer)
  *
