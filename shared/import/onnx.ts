@@ -7,7 +7,10 @@
  * MaxPool/AveragePool, GlobalAveragePool or ReduceMean over H,W → GlobalAveragePooling2D,
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
  * activations (Relu, Sigmoid, Tanh, Softmax, Elu, Selu, Softplus, LeakyRelu 0.2, Gelu or its Erf
- * form). Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
+ * form), a depthwise Conv (group = channels) → DepthwiseConv2D; in Netwright's own files also the
+ * multi-node blocks its export writes, recognised by their node names (SeparableConv2D, Permute,
+ * RepeatVector, Rescaling, Dot, MultiHeadAttention, merges that broadcast or take three inputs,
+ * the recurrent layers). GaussianNoise and SpatialDropout2D write no node and import as nothing. Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
  * become channels-last blocks. A 4-D input `[N, C, H, W]` read directly by Conv, pooling or
  * BatchNormalization (a plain `torch.onnx.export` of a CNN) becomes an Input of shape
  * `(H, W, C)`: the imported model takes channels-last data (transpose NCHW batches with
@@ -16,6 +19,7 @@
  * Netwright's own files only when the node names say it belongs to that layer).
  */
 import {
+  importersOf,
   near,
   samePerm,
   Unsupported,
@@ -47,22 +51,20 @@ const channelFirst = (r: number) =>
   r === 2 ? [0, 1] : [0, r - 1, ...identity(r - 2).map((i) => i + 1)];
 
 /**
- * Every kind's import claims by ONNX operator type, in registry order (the first claim whose
- * `match` does not return `false` handles a node).
+ * Every kind's import claims by ONNX operator type: those marked `first`, then the others, each
+ * in registry order (the first claim whose `match` does not return `false` handles a node).
  */
 function claimsByOp(): Map<string, Importer[]> {
   const out = new Map<string, Importer[]>();
-  for (const def of LAYERS)
-    for (const imp of def.onnx.import ?? [])
-      for (const op of imp.ops) out.set(op, [...(out.get(op) ?? []), imp]);
+  const all = LAYERS.flatMap((def) => importersOf(def.onnx));
+  for (const imp of [...all.filter((i) => i.first), ...all.filter((i) => !i.first)])
+    for (const op of imp.ops) out.set(op, [...(out.get(op) ?? []), imp]);
   return out;
 }
 
 /** ONNX operators that read NCHW maps: an input read by one of them is taken as NCHW. */
 function channelsFirstOps(): Set<string> {
-  return new Set(
-    LAYERS.flatMap((d) => (d.onnx.import ?? []).flatMap((i) => i.channelsFirst ?? [])),
-  );
+  return new Set(LAYERS.flatMap((d) => importersOf(d.onnx).flatMap((i) => i.channelsFirst ?? [])));
 }
 
 /** ONNX tensor element types of integers (INT8, UINT8 … INT64, UINT64): token-id inputs. */
@@ -121,9 +123,15 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   /** Layers whose output nothing has read yet (so a bias or activation may still fold in). */
   const open = new Set<string>();
   // Gelu written out as 0.5·x·(1 + erf(x/√2)): find the five nodes and treat them as one.
-  const nodes = fuseGelu(
-    g.nodes.filter((n) => !(n.opType === 'Constant' && inits.has(n.outputs[0] ?? ''))),
+  // PyTorch's zero initial states of LSTM/GRU/RNN (a zeros constant Expanded to a shape computed
+  // from the input) are the ONNX default: drop them and the shape arithmetic that feeds them.
+  const nodes = dropZeroInitialStates(
+    fuseGelu(
+      g.nodes.filter((n) => !(n.opType === 'Constant' && inits.has(n.outputs[0] ?? ''))),
+      inits,
+    ),
     inits,
+    new Set(g.outputs.map((o) => o.name)),
   );
   const consumers = new Map<string, number>();
   for (const n of nodes)
@@ -293,6 +301,16 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     );
   };
 
+  /** Nodes a claim took with its block (`takeBlock`): skipped when the loop reaches them. */
+  const taken = new Set<DecodedNode>();
+  const blockNodes = (node: DecodedNode): readonly DecodedNode[] => {
+    const name = layerNameOf(node);
+    return ours ? nodes.filter((n) => layerNameOf(n) === name) : [node];
+  };
+  const take = (list: readonly DecodedNode[]) => {
+    for (const n of list) taken.add(n);
+  };
+
   const ctx: ImportContext = {
     ours,
     opset: model.opset,
@@ -306,9 +324,12 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     alias,
     keepTorchIndex,
     layerNameOf,
+    blockNodes,
+    take,
     layer: (layerName) => byName.get(layerName),
     isOpen: (layerName) => open.has(layerName),
     consumers: (tensor) => (tensor ? (consumers.get(tensor) ?? 0) : 0),
+    readers: (tensor) => nodes.filter((n) => n.inputs.includes(tensor)),
     foldable,
     requireChannelsLast,
     requireChannelsFirst,
@@ -316,13 +337,16 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
   };
   const byOp = claimsByOp();
   for (const node of nodes) {
+    if (taken.has(node)) continue;
     try {
       if (node.domain !== '' && node.domain !== 'ai.onnx')
         throw new Unsupported(`operator domain ${node.domain}`);
       for (const a of node.attrs.values())
         if (a.graph) throw new Unsupported('a subgraph attribute');
       if (node.opType === 'Transpose') {
-        // Layout tracking: the tensor is the same block output, laid out differently.
+        // A Transpose is a block (Permute) only when a claim says so; otherwise it is layout
+        // tracking: the tensor is the same block output, laid out differently.
+        if ((byOp.get('Transpose') ?? []).some((c) => c.match(node, ctx) !== false)) continue;
         const s = stateOf(node, node.inputs[0]);
         const p = attr(node, 'perm')?.ints ?? identity(s.perm.length).reverse();
         alias(node, { ...s, perm: p.map((i) => s.perm[i]!) });
@@ -389,6 +413,49 @@ function constantValue(node: DecodedNode): DecodedTensor | undefined {
   const is = a('value_ints')?.ints;
   if (is) return { name: '', dims: [is.length], dataType: 7, ints: [...is] };
   return undefined;
+}
+
+/** Operators of the shape arithmetic PyTorch writes for a zero initial state (batch size → dims). */
+const SHAPE_OPS = new Set(['Shape', 'Gather', 'Unsqueeze', 'Concat', 'Expand', 'ConstantOfShape']);
+
+/**
+ * Recurrent nodes (RNN, LSTM, GRU) whose `initial_h` / `initial_c` (inputs 5 and 6) are zeros —
+ * an all-zero constant, or `Expand` / `ConstantOfShape` of one (PyTorch's `torch.zeros(dirs,
+ * batch, hidden)` when no state is passed) — lose those inputs (ONNX's default initial state is
+ * zero: onnx/docs/Operators.md LSTM), and the shape-arithmetic nodes (`SHAPE_OPS`) that then feed
+ * nothing are dropped. Other nodes are kept as they are.
+ */
+function dropZeroInitialStates(
+  nodes: DecodedNode[],
+  inits: Map<string, DecodedTensor>,
+  graphOutputs: ReadonlySet<string>,
+): DecodedNode[] {
+  const producer = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const zeros = (t: DecodedTensor | undefined) =>
+    t !== undefined && (t.floats ?? t.ints ?? [1]).every((v) => v === 0);
+  const isZeroState = (tensor: string): boolean => {
+    if (zeros(inits.get(tensor))) return true;
+    const p = producer.get(tensor);
+    if (p?.opType === 'Expand') return zeros(inits.get(p.inputs[0] ?? ''));
+    if (p?.opType === 'ConstantOfShape') return (p.attrs.get('value')?.t?.floats?.[0] ?? 0) === 0;
+    return false;
+  };
+  let changed = false;
+  let out = nodes.map((n) => {
+    if (!['RNN', 'LSTM', 'GRU'].includes(n.opType)) return n;
+    const inputs = n.inputs.map((t, i) => (i >= 5 && t && isZeroState(t) ? '' : t));
+    if (inputs.every((t, i) => t === n.inputs[i])) return n;
+    changed = true;
+    return { ...n, inputs };
+  });
+  // Drop shape arithmetic nothing reads any more, until none is left.
+  while (changed) {
+    const read = new Set([...graphOutputs, ...out.flatMap((n) => n.inputs)]);
+    const kept = out.filter((n) => !SHAPE_OPS.has(n.opType) || n.outputs.some((o) => read.has(o)));
+    changed = kept.length !== out.length;
+    out = kept;
+  }
+  return out;
 }
 
 /** Replaces Div(x, √2) → Erf → Add 1 → Mul x → Mul 0.5 chains by one `Gelu` node. */

@@ -135,7 +135,7 @@ export function pool1DTfjs(kind: 'max' | 'avg'): tfjs.Hooks {
  * ONNX export of a 1-D pooling op: Transpose NWC → NCW, `MaxPool`/`AveragePool` with TF's pads
  * (`count_include_pad` 0 for averages), Transpose back.
  */
-export function pool1DOnnx(opType: 'MaxPool' | 'AveragePool'): onnx.Hooks {
+export function pool1DOnnx(opType: 'MaxPool' | 'AveragePool'): onnx.ExportHooks {
   return {
     export: ({ g, op, ins }) => {
       const n = op.name;
@@ -186,7 +186,7 @@ export function pool1DArithmetic(
 export function globalPool1DHooks(kind: 'max' | 'avg'): {
   torch: torch.Hooks;
   tfjs: tfjs.Hooks;
-  onnx: onnx.Hooks;
+  onnx: onnx.ExportHooks;
 } {
   const reduce = kind === 'max' ? 'amax' : 'mean';
   const adaptive = kind === 'max' ? 'nn.AdaptiveMaxPool1d(1)' : 'nn.AdaptiveAvgPool1d(1)';

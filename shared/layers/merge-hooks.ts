@@ -95,9 +95,54 @@ const ONNX_OP: Record<ElementwiseMerge, string> = {
   Minimum: 'Min',
 };
 
+/**
+ * Netwright's own merge block of `kind` (the export below), read whole at its first node: the
+ * `<block>/Expand<i>` Reshapes that lift input i to the output's rank, then one node (`Sub`,
+ * `Mean`, `Max`, `Min`) or a chain `<block>/Mul0`, `<block>/Mul1`, … of two-input `Mul`s. The
+ * block's inputs are the chain's leaves in order, each seen through its Expand. Declines a node
+ * of any other block.
+ */
+function importMergeBlock(
+  kind: ElementwiseMerge,
+  node: onnx.DecodedNode,
+  ctx: onnx.ImportContext,
+): boolean | void {
+  if (!ctx.ours) return false;
+  const name = ctx.layerNameOf(node);
+  const block = ctx.blockNodes(node);
+  if (block[0] !== node) return false;
+  const core = block.filter((b) =>
+    kind === 'Multiply'
+      ? /^\/Mul\d+$/.test(b.name.slice(name.length))
+      : b.name === `${name}/${ONNX_OP[kind]}`,
+  );
+  const expands = block.filter((b) => /^\/Expand\d+$/.test(b.name.slice(name.length)));
+  if (core.length === 0 || core.length + expands.length !== block.length) return false;
+  if (core.some((b) => b.opType !== ONNX_OP[kind] || b.inputs.some((t) => ctx.inits.has(t))))
+    return false;
+  const produced = new Map(block.flatMap((b) => b.outputs.map((o) => [o, b] as const)));
+  const leaves = core.flatMap((b) =>
+    b.inputs
+      .filter((t) => !core.some((c) => c.outputs.includes(t)))
+      .map((t) => {
+        const p = produced.get(t);
+        return p ? p.inputs[0]! : t;
+      }),
+  );
+  const ins = leaves.map((t) => ctx.stateOf(node, t));
+  for (const st of ins) ctx.requireChannelsLast(st, kind);
+  ctx.addLayer({ ...node, outputs: [name] }, kind, {}, ins, null);
+  ctx.take(block);
+}
+
 export function mergeOnnx(kind: ElementwiseMerge): onnx.Hooks {
   return {
     import: [
+      {
+        ops: [ONNX_OP[kind], 'Reshape'],
+        first: true,
+        match: (node, ctx) => importMergeBlock(kind, node, ctx),
+      },
       {
         ops: [ONNX_OP[kind]],
         // Element-wise on channels-last tensors; a constant operand (a scale, a cap) is another

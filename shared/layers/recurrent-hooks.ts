@@ -588,7 +588,11 @@ const ONNX_KIND: Readonly<Record<string, RecurrentKind>> = {
  * its layer's output is that last tensor, and the nodes between (which read Y or Y_h, tensors
  * with no state) are skipped by the importer. The merge mode is read from the initializers the
  * export writes (`<block>/shape`: concat, `<block>/half`: ave, `<block>/axes`: sum, none: mul).
- * Recurrent nodes from other exporters are refused by name.
+ * A recurrent node from another exporter (torch.onnx.export of `nn.LSTM`, `nn.GRU`, `nn.RNN` with
+ * `batch_first=True`, one direction, zero initial state) is read when its output is used as
+ * `foreignEnd` describes; the ONNX gate orders (LSTM i,o,f,c; GRU z,r,h) and the two biases are the
+ * same as in Netwright's own files, and PyTorch's GRU writes `linear_before_reset=1` (Keras's
+ * `reset_after=True`). Other forms are refused by name.
  */
 function recurrentImportOf(): onnx.Importer[] {
   return [
@@ -596,10 +600,6 @@ function recurrentImportOf(): onnx.Importer[] {
       ops: ['RNN', 'LSTM', 'GRU'],
       match: (node, ctx) => {
         const kind = ONNX_KIND[node.opType]!;
-        if (!ctx.ours)
-          throw new onnx.Unsupported(
-            `${node.opType} from another exporter (Netwright reads the recurrent layers it wrote)`,
-          );
         const s = ctx.stateOf(node, node.inputs[0]);
         if (!onnx.samePerm(s.perm, [1, 0, 2]) || s.shape.length !== 2)
           throw new onnx.Unsupported(`${node.opType} on a tensor that is not (steps, N, features)`);
@@ -630,7 +630,7 @@ function recurrentImportOf(): onnx.Importer[] {
         const merge =
           dirs === 1
             ? null
-            : ctx.inits.has(`${n}/shape`)
+            : !ctx.ours || ctx.inits.has(`${n}/shape`)
               ? 'concat'
               : ctx.inits.has(`${n}/half`)
                 ? 'ave'
@@ -664,6 +664,31 @@ function recurrentImportOf(): onnx.Importer[] {
           }
         });
         const returnSequences = Boolean(node.outputs[0]) && ctx.consumers(node.outputs[0]) > 0;
+        if (!ctx.ours) {
+          if (dirs === 2 && relu)
+            throw new onnx.Unsupported(
+              'bidirectional RNN with Relu (Bidirectional wraps tanh cells)',
+            );
+          const end = foreignEnd(node, ctx, returnSequences, dirs);
+          const last = end.nodes.at(-1)!;
+          ctx.addLayer(
+            { ...node, outputs: [last.outputs[0]!] },
+            dirs === 2 ? 'Bidirectional' : kind,
+            dirs === 2
+              ? { layer: kind, units: u, return_sequences: true, merge_mode: 'concat' }
+              : {
+                  units: u,
+                  use_bias: Boolean(B),
+                  return_sequences: returnSequences,
+                  ...(kind === 'SimpleRNN' ? { activation: relu ? 'relu' : 'tanh' } : {}),
+                },
+            [s],
+            returnSequences ? [1, 0, 2] : [0, 1],
+            weights,
+          );
+          ctx.take(end.nodes);
+          return;
+        }
         const params =
           merge === null
             ? {
@@ -694,6 +719,64 @@ function recurrentImportOf(): onnx.Importer[] {
       },
     },
   ];
+}
+
+/**
+ * Where a recurrent node of another exporter (PyTorch's `nn.LSTM/GRU/RNN(batch_first=True)`)
+ * ends as a block, and the nodes that make that end (taken with the block). One direction: `Y`
+ * `(steps, 1, N, hidden)` read only by a `Squeeze` of axis 1 (the block's output,
+ * `(steps, N, hidden)`, which PyTorch's following Transpose [1, 0, 2] makes batch-first), or
+ * `Y_h` `(1, N, hidden)` read only by a `Gather` of index 0 or −1 on axis 0 or a `Squeeze` of
+ * axis 0 (`h[-1]`: the last step, Keras's `return_sequences=False`). Two directions (a Keras
+ * Bidirectional, merge_mode 'concat'): `Y` read only by a `Transpose` [0, 2, 1, 3] then a
+ * `Reshape` to `[0, 0, -1]` (forward ‖ backward per step). Unsupported for other uses (`Y_c`,
+ * both outputs, slices of Y, a bidirectional last state).
+ */
+function foreignEnd(
+  node: onnx.DecodedNode,
+  ctx: onnx.ImportContext,
+  returnSequences: boolean,
+  dirs: number,
+): { nodes: onnx.DecodedNode[] } {
+  const used = node.outputs.filter((o) => o && ctx.consumers(o) > 0);
+  const out = node.outputs[returnSequences ? 0 : 1];
+  const only = (t: string | undefined) => {
+    const r = t ? ctx.readers(t) : [];
+    return r.length === 1 && ctx.consumers(t) === 1 ? r[0] : undefined;
+  };
+  const end = only(out);
+  const axes = (n: onnx.DecodedNode) => ctx.attr(n, 'axes')?.ints ?? ctx.intsOf(n.inputs[1]);
+  const index = end?.opType === 'Gather' ? ctx.intsOf(end.inputs[1]) : undefined;
+  if (used.length === 1 && end && dirs === 2 && returnSequences) {
+    const reshape = only(end.outputs[0]);
+    if (
+      end.opType === 'Transpose' &&
+      onnx.samePerm(ctx.attr(end, 'perm')?.ints ?? [], [0, 2, 1, 3]) &&
+      reshape?.opType === 'Reshape' &&
+      onnx.samePerm(ctx.intsOf(reshape.inputs[1]) ?? [], [0, 0, -1]) &&
+      !ctx.attr(reshape, 'allowzero')?.i
+    )
+      return { nodes: [end, reshape] };
+  }
+  const ok =
+    used.length === 1 &&
+    end !== undefined &&
+    dirs === 1 &&
+    (returnSequences
+      ? end.opType === 'Squeeze' && onnx.samePerm(axes(end) ?? [], [1])
+      : (end.opType === 'Squeeze' && onnx.samePerm(axes(end) ?? [], [0])) ||
+        (end.opType === 'Gather' &&
+          (ctx.attr(end, 'axis')?.i ?? 0) === 0 &&
+          index?.length === 1 &&
+          ctx.inits.get(end.inputs[1] ?? '')?.dims.length === 0 &&
+          [0, -1].includes(index[0]!)));
+  if (!ok || !end)
+    throw new onnx.Unsupported(
+      dirs === 2
+        ? `bidirectional ${node.opType} whose outputs are not read as PyTorch's batch_first output y (Transpose and Reshape of Y)`
+        : `${node.opType} whose outputs are not read as PyTorch's batch_first output y (Squeeze of Y) or its last state h[-1] (Gather of Y_h)`,
+    );
+  return { nodes: [end] };
 }
 
 /** The recurrent import claims; listed on SimpleRNN (the first recurrent kind in the palette). */
@@ -760,10 +843,18 @@ export const bidirectionalTfjs: tfjs.Hooks = tfjsHooksOf(shapeOf);
 export const recurrentOnnx = (kind: RecurrentKind): onnx.Hooks => ({
   export: onnxExport(single(kind)),
   // One set of claims makes every recurrent block (SimpleRNN, LSTM, GRU, Bidirectional).
-  ...(kind === 'SimpleRNN' ? { import: recurrentImport } : {}),
+  import:
+    kind === 'SimpleRNN'
+      ? recurrentImport
+      : onnx.claimsNothing(
+          `its ONNX ${ONNX_OP[kind]} node is read by the recurrent claims listed on SimpleRNN`,
+        ),
 });
 export const bidirectionalOnnx: onnx.Hooks = {
   export: (ctx) => onnxExport(shapeOf(ctx.op))(ctx),
+  import: onnx.claimsNothing(
+    'its bidirectional RNN/LSTM/GRU node is read by the recurrent claims listed on SimpleRNN',
+  ),
 };
 
 export const recurrentArithmetic = (

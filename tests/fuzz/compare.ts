@@ -85,24 +85,6 @@ export const KNOWN_OPEN: Record<
     matches: (ir) =>
       ir.ops.some((op) => op.type === 'LayerNormalization' && op.inputShapes[0]!.at(-1) === 1),
   },
-  // onnxruntime 1.30's own optimizer bug, not ours: its PadFusion (basic level) folds a zero Pad
-  // into the MaxPool after it without checking ONNX's "pads < kernel" rule, then refuses the
-  // session ("Pad should be smaller than kernel"). The exported model passes onnx.checker and runs
-  // with graphOptimizationLevel 'disabled'. Matches a ZeroPadding2D feeding a MaxPooling2D whose
-  // window is not larger than the padding.
-  'onnxruntime.pad-fusion': {
-    backends: ['onnx'],
-    kinds: ['crash'],
-    matches: (ir) =>
-      ir.ops.some((op) => {
-        if (op.type !== 'MaxPooling2D') return false;
-        const src = ir.ops.find((o) => o.id === op.inputs[0]);
-        if (src?.type !== 'ZeroPadding2D') return false;
-        const pool = op.params.pool_size as number[];
-        const pads = [src.params.height_padding, src.params.width_padding] as number[][];
-        return pads.some((p, i) => Math.max(...p) >= pool[i]!);
-      }),
-  },
 };
 
 function knownFor(ir: ModelIR | undefined, backend: Backend, kind: Finding['kind']): string[] {

@@ -47,6 +47,7 @@ const FIXTURES: { file: string; item: string }[] = [
   { file: 'dense-softmax-rank-6', item: '11.2' },
   { file: 'wasm-conv-same-stride-over-kernel', item: '11.3' },
   { file: 'wasm-merge-reuse', item: 'fuzz.wasm-merge-reuse' },
+  { file: 'onnxruntime-pad-fusion', item: 'onnxruntime.pad-fusion' },
 ];
 
 function fixture(file: string): Project {

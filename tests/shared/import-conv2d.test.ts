@@ -2,8 +2,7 @@
  * Import of the conv2d group's kinds: a TF.js model.json (+ weights) with every one of them comes
  * back as the same graph and weights (the Keras hooks' `fromConfig` and `weightOrder`), and ONNX
  * ConvTranspose nodes come back as Conv2DTranspose blocks when their pads are Keras's 'valid' or
- * 'same' (the other kinds have no ONNX import: their ONNX form is Identity, Mul/Add, Transpose,
- * Unsqueeze/Tile or grouped Conv, which other kinds or the layout tracking read).
+ * 'same' (the ONNX round trips of the group's other kinds are in import-onnx-kinds.test.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

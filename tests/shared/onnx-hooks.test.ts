@@ -75,18 +75,32 @@ describe('onnx kit', () => {
     ).toThrow(onnx.OnnxExportError);
   });
 
-  it('every ONNX operator type is claimed by kinds whose claims may decline, in registry order', () => {
+  it('every ONNX operator type is claimed by kinds whose claims may decline, `first` claims then registry order', () => {
     const claims = new Map<string, string[]>();
-    for (const def of LAYERS)
-      for (const imp of def.onnx.import ?? [])
-        for (const t of imp.ops) claims.set(t, [...(claims.get(t) ?? []), def.type]);
+    const all = LAYERS.flatMap((def) => onnx.importersOf(def.onnx).map((imp) => ({ def, imp })));
+    for (const { def, imp } of [
+      ...all.filter((c) => c.imp.first),
+      ...all.filter((c) => !c.imp.first),
+    ])
+      for (const t of imp.ops) claims.set(t, [...(claims.get(t) ?? []), def.type]);
     // A constant Add is a Dense bias, tried before the Add block; a channels-first flatten
-    // (Reshape [N, -1]) is a Flatten block, tried before Reshape.
+    // (Reshape [N, -1]) is a Flatten block, tried before Reshape. Netwright's own merge blocks
+    // (whose Expand Reshapes lift an input's rank) are recognised by name first.
     expect(claims.get('Add')).toEqual(['Dense', 'Add']);
-    expect(claims.get('Reshape')).toEqual(['Flatten', 'Reshape']);
+    expect(claims.get('Reshape')).toEqual([
+      'Multiply',
+      'Subtract',
+      'Average',
+      'Maximum',
+      'Minimum',
+      'Flatten',
+      'Reshape',
+    ]);
+    // Dot's own block (a Mul of two data tensors) before the Multiply claims.
+    expect(claims.get('Mul')).toEqual(['Multiply', 'Dot', 'SimpleRNN', 'Rescaling', 'Multiply']);
     // Conv2D, the 2-D poolings and GlobalAveragePooling2D's ReduceMean decline sequences
-    // (steps, C), which the 1-D kinds claim.
-    expect(claims.get('Conv')).toEqual(['Conv2D', 'Conv1D']);
+    // (steps, C), which the 1-D kinds claim; Conv2D declines a grouped Conv (DepthwiseConv2D's).
+    expect(claims.get('Conv')).toEqual(['Conv2D', 'Conv1D', 'SeparableConv2D', 'DepthwiseConv2D']);
     expect(claims.get('MaxPool')).toEqual(['MaxPooling2D', 'MaxPooling1D']);
     expect(claims.get('ReduceMean')).toEqual(['GlobalAveragePooling2D', 'GlobalAveragePooling1D']);
   });

@@ -6,6 +6,7 @@
  */
 import { DenseLayer } from '../../shared/layers/kinds/dense.ts';
 import type { LayerDef } from '../../shared/layers/types.ts';
+import * as onnx from '../../shared/layers/backends/onnx.ts';
 
 const { keras: _keras, ...noKeras } = DenseLayer;
 const { torch: _torch, ...noTorch } = DenseLayer;
@@ -23,6 +24,15 @@ export const missingTfjs: LayerDef = noTfjs;
 export const missingOnnx: LayerDef = noOnnx;
 // @ts-expect-error a kind without explanation hooks is not a LayerDef
 export const missingExplain: LayerDef = noExplain;
+
+const { import: _import, ...onnxExportOnly } = DenseLayer.onnx;
+// @ts-expect-error a kind whose ONNX hooks make no import decision (claims or claimsNothing) is not a LayerDef
+export const missingOnnxImport: LayerDef = { ...DenseLayer, onnx: onnxExportOnly };
+/** An explicit decision not to claim compiles. */
+export const claimsNothing: LayerDef = {
+  ...DenseLayer,
+  onnx: { ...DenseLayer.onnx, import: onnx.claimsNothing('a reason') },
+};
 
 /** The complete kind compiles (so the errors above come from the missing hooks alone). */
 export const complete: LayerDef = DenseLayer;

@@ -32,7 +32,15 @@
  * - Token ids (Embedding): the graph input is float32; `Cast` to INT64 (`to` = 7), then
  *   `Gather(embeddings, ids)` with the `(vocab, dim)` table as initializer.
  * - An op that changes no values at inference (Dropout, GaussianNoise, SpatialDropout2D):
- *   return `ins[0]` and write nothing.
+ *   return `ins[0]` and write nothing; its `import` is then `claimsNothing('…')` (the block
+ *   imports as nothing: its reader reads its input).
+ * - Import of a pattern of several nodes: claim its first node (file order) and build the layer
+ *   with `ctx.addLayer({ ...node, outputs: [<the pattern's last tensor>] }, …)`; nodes after it
+ *   that read only the pattern's inner tensors are skipped by the importer (their input has no
+ *   state), and `ctx.take(…)` hands the importer the others (those that read the block's inputs,
+ *   or whose op type no kind claims). In Netwright's own files, `ctx.blockNodes(node)` lists the
+ *   block's nodes by name; a claim that must run before other kinds' claims of the same op type
+ *   (Dot's `Mul`, a merge's `Reshape`) sets `first: true` and declines everything but its block.
  *
  * ## Example: a kind whose ONNX form is one node with one weight (a made-up `Scale` layer)
  *
@@ -63,6 +71,7 @@ import { OnnxExportError, int, ints, type GraphBuilder } from '../../onnx/graph.
 import {
   onnxPads,
   spatialPads,
+  transposeArray,
   toChannelsFirst as layoutToChannelsFirst,
   toChannelsLast,
 } from '../layout.ts';
@@ -115,6 +124,12 @@ export interface Importer {
    */
   channelsFirst?: readonly string[];
   /**
+   * Tried before every claim without it (then in registry order): a claim that recognises a whole
+   * block of Netwright's own file by its node names (Dot's `Mul`, which the Multiply claim would
+   * otherwise take) and declines everything else.
+   */
+  first?: boolean;
+  /**
    * Turns `node` into layers with `ctx.addLayer` (params + Keras-layout weights), or into an
    * alias of its input with `ctx.alias`, or folds it into the layer before it. Throw
    * `new onnx.Unsupported(reason)` for a form Netwright cannot represent: the importer reports
@@ -130,13 +145,33 @@ export interface Importer {
  *   (channels-last, `(N, …op.outputShape)`). Emit as many nodes as needed; multi-input kinds read
  *   `ins[1]`, `ins[2]`, …. Throw `OnnxExportError` (message naming `op.name`) when some param
  *   setting has no ONNX form.
- * - `import` (optional): the ONNX node patterns that become this kind; a kind without it is not
- *   produced by the ONNX importer.
+ * - `import` (required, so that the compiler asks every kind for a decision): the ONNX node
+ *   patterns that become this kind, or `claimsNothing(reason)` for a kind the importer never
+ *   produces from its own claims (its export writes no node, or another kind's claims make it),
+ *   with the reason.
  */
 export interface Hooks {
   export(ctx: ExportContext): string;
-  import?: readonly Importer[];
+  import: readonly Importer[] | NoImport;
 }
+
+/** The export half of `Hooks`, for helpers shared by kinds that each add their own `import`. */
+export type ExportHooks = Omit<Hooks, 'import'>;
+
+/** A kind's explicit decision to claim no ONNX node, with the reason (see `claimsNothing`). */
+export interface NoImport {
+  readonly claimsNothing: string;
+}
+
+/**
+ * The `import` of a kind that claims no ONNX node itself; `reason` says why and what the importer
+ * makes of its exported form instead (e.g. "writes no node at inference: imports as nothing").
+ */
+export const claimsNothing = (reason: string): NoImport => ({ claimsNothing: reason });
+
+/** A kind's import claims: its `Importer`s, none for a `claimsNothing` kind. */
+export const importersOf = (hooks: Hooks): readonly Importer[] =>
+  'claimsNothing' in hooks.import ? [] : (hooks.import as readonly Importer[]);
 
 /** A node form Netwright cannot represent; the message says what (`grouped Conv`). */
 export class Unsupported extends Error {}
@@ -203,12 +238,26 @@ export interface ImportContext {
   keepTorchIndex(node: DecodedNode, s: TensorState): void;
   /** The block name a node of this file belongs to (`<layer>/<part>` in Netwright's files). */
   layerNameOf(node: DecodedNode): string;
+  /**
+   * Every node of `node`'s block in file order: in Netwright's own files the nodes named
+   * `<layer>/…`, in other files only `node`.
+   */
+  blockNodes(node: DecodedNode): readonly DecodedNode[];
+  /**
+   * Marks `nodes` as handled: the importer skips them. For a kind whose export writes several
+   * nodes that read the block's inputs (Dot, MultiHeadAttention): the claim reads the whole block
+   * at its first node, makes the layer with `ctx.addLayer({ ...node, outputs: [<block output>] },
+   * …)` and takes the block's nodes.
+   */
+  take(nodes: readonly DecodedNode[]): void;
   /** The imported layer called `name`. */
   layer(name: string): ImportedLayer | undefined;
   /** True while nothing has read the layer's output yet (a bias or activation may fold in). */
   isOpen(name: string): boolean;
   /** How many node inputs (and graph outputs) read `tensor`. */
   consumers(tensor: string | undefined): number;
+  /** The nodes that read `tensor`, in file order. */
+  readers(tensor: string): readonly DecodedNode[];
   /** May an activation or bias on `s` fold into its producing layer (one of `types`)? */
   foldable(node: DecodedNode, s: TensorState, types: string[]): ImportedLayer | undefined;
   /** Throws Unsupported unless `s` is in Keras layout (and not a torch-ordered flatten). */
@@ -236,6 +285,49 @@ export const near = (a: number | undefined, b: number, tol = 1e-5): boolean =>
 export const notAnOp = ({ op }: ExportContext): string => {
   throw new OnnxExportError(`ONNX export: ${op.type} (${op.name}) is not an operator`);
 };
+
+/**
+ * A depthwise `Conv` (`group` = input channels C, kernel `(C·M, 1, kh, kw)`) on an NCHW map, read
+ * for DepthwiseConv2D and SeparableConv2D: the Keras `depthwise_kernel` `(kh, kw, C, M)` (the
+ * kernel seen as `(C, M, kh, kw)`, transposed), window, strides and TF padding. Unsupported for
+ * another grouping, dilations, or pads that are neither 'valid' nor TF's 'same'.
+ */
+export function readDepthwiseConv(
+  node: DecodedNode,
+  ctx: ImportContext,
+  s: TensorState,
+): {
+  kernel: WeightTensor;
+  multiplier: number;
+  kernelSize: number[];
+  strides: number[];
+  padding: 'valid' | 'same';
+} {
+  ctx.requireChannelsFirst(s, 'Conv');
+  const c = s.shape[2]!;
+  const w = ctx.floatsOf(node.inputs[1], 'a kernel');
+  const group = ctx.attr(node, 'group')?.i ?? 1;
+  if (w.dims.length !== 4 || s.shape.length !== 3) throw new Unsupported('Conv that is not 2-D');
+  const [cm, one, kh, kw] = w.dims as [number, number, number, number];
+  if (group !== c || one !== 1 || cm % c !== 0)
+    throw new Unsupported(
+      `grouped Conv with ${group} groups on ${c} channels (only depthwise: one group per channel)`,
+    );
+  if ((ctx.attr(node, 'dilations')?.ints ?? [1, 1]).some((d) => d !== 1))
+    throw new Unsupported('dilated Conv');
+  const m = cm / c;
+  const strides = ctx.attr(node, 'strides')?.ints ?? [1, 1];
+  const padding = ctx.windowPadding(node, s, [kh, kw], strides);
+  // (C·M, 1, kh, kw) = (C, M, kh, kw) in memory; Keras's (kh, kw, C, M) is its [2, 3, 0, 1].
+  const data = transposeArray(w.floats, [c, m, kh, kw], [2, 3, 0, 1]);
+  return {
+    kernel: { name: 'depthwise_kernel', shape: [kh, kw, c, m], data },
+    multiplier: m,
+    kernelSize: [kh, kw],
+    strides,
+    padding,
+  };
+}
 
 /** True when two permutations are the same. */
 export const samePerm = (a: readonly number[], b: readonly number[]): boolean =>

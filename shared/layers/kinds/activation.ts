@@ -83,13 +83,20 @@ const tfjsHooks: tfjs.Hooks = {
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
 /**
- * An ONNX activation node: folded into the Dense/Conv2D/Conv1D that feeds it when it may be (see
+ * An ONNX activation node: folded into the Dense/Conv2D/Conv1D/DepthwiseConv2D/SeparableConv2D
+ * that feeds it when it may be (see
  * `ctx.foldable`), else an Activation block.
  */
 function importActivation(node: onnx.DecodedNode, ctx: onnx.ImportContext, act: string): void {
   const s = ctx.stateOf(node, node.inputs[0]);
   if (act === 'softmax') ctx.requireChannelsLast(s, 'Softmax');
-  const producer = ctx.foldable(node, s, ['Dense', 'Conv2D', 'Conv1D']);
+  const producer = ctx.foldable(node, s, [
+    'Dense',
+    'Conv2D',
+    'Conv1D',
+    'DepthwiseConv2D',
+    'SeparableConv2D',
+  ]);
   if (producer) {
     producer.params.activation = act;
     ctx.alias(node, s);

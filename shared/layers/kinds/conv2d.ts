@@ -222,7 +222,8 @@ const onnxHooks: onnx.Hooks = {
         const w = ctx.floatsOf(node.inputs[1], 'a kernel');
         if (w.dims.length !== 4) throw new onnx.Unsupported('Conv that is not 2-D');
         const [cout, cin, kh, kw] = w.dims as [number, number, number, number];
-        if ((ctx.attr(node, 'group')?.i ?? 1) !== 1) throw new onnx.Unsupported('grouped Conv');
+        // A grouped Conv: DepthwiseConv2D's (and SeparableConv2D's) claims.
+        if ((ctx.attr(node, 'group')?.i ?? 1) !== 1) return false;
         if ((ctx.attr(node, 'dilations')?.ints ?? [1, 1]).some((d) => d !== 1))
           throw new onnx.Unsupported('dilated Conv');
         if (cin !== s.shape[2])

@@ -262,6 +262,41 @@ const onnxHooks: onnx.Hooks = {
     ]);
     return g.activation(act, back, n, n);
   },
+  // A depthwise Conv (group = channels) on an NCHW map, from Netwright or another exporter
+  // (PyTorch's nn.Conv2d(C, C·M, k, groups=C)); the bias stays on the block.
+  import: [
+    {
+      ops: ['Conv'],
+      channelsFirst: ['Conv'],
+      match: (node, ctx) => {
+        const s = ctx.stateOf(node, node.inputs[0]);
+        if (s.shape.length !== 3 || (ctx.attr(node, 'group')?.i ?? 1) === 1) return false;
+        const d = onnx.readDepthwiseConv(node, ctx, s);
+        const weights = [d.kernel];
+        if (node.inputs[2])
+          weights.push({
+            name: 'bias',
+            shape: [d.kernel.shape[2]! * d.multiplier],
+            data: ctx.floatsOf(node.inputs[2], 'a bias').floats,
+          });
+        ctx.addLayer(
+          node,
+          'DepthwiseConv2D',
+          {
+            kernel_size: d.kernelSize,
+            strides: d.strides,
+            padding: d.padding,
+            depth_multiplier: d.multiplier,
+            activation: 'linear',
+            use_bias: weights.length === 2,
+          },
+          [s],
+          onnx.layout.toChannelsFirst(2),
+          weights,
+        );
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

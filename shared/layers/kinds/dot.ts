@@ -168,7 +168,62 @@ const onnxHooks: onnx.Hooks = {
     const squeeze = g.int64s(`${n}/squeeze`, [r0 === 1 ? 1 : 2]);
     return g.node(`${n}/Squeeze`, 'Squeeze', [m, squeeze], n);
   },
+  import: [
+    {
+      ops: ['LpNormalization', 'Mul', 'Transpose', 'Unsqueeze', 'MatMul'],
+      first: true,
+      match: (node, ctx) => importDot(node, ctx),
+    },
+  ],
 };
+
+/**
+ * Netwright's own Dot block (the export above), read whole at its first node: the block holds
+ * `<block>/MatMul` of two data tensors, or `<block>/Mul` of two data tensors then
+ * `<block>/ReduceSum` (vectors). Each operand is traced back through the block's nodes to the
+ * block's input; the axes follow from the operand's rank and the `<block>/Transpose0|1` nodes,
+ * `normalize` from `<block>/Normalize0`. Axes come back counted from 1 (Keras's `axes=-1` on a
+ * sequence reads back as 2: the same axis). Dot from another exporter (a bare MatMul of two
+ * tensors, einsum) is not read.
+ */
+function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  const name = ctx.layerNameOf(node);
+  if (!ctx.ours) return false;
+  const block = ctx.blockNodes(node);
+  if (block[0] !== node) return false;
+  const named = (part: string) => block.find((b) => b.name === `${name}/${part}`);
+  const data = (b: onnx.DecodedNode | undefined) =>
+    b !== undefined && b.inputs.length === 2 && b.inputs.every((t) => !ctx.inits.has(t));
+  const matmul = named('MatMul');
+  const mul = named('Mul');
+  const core = data(matmul) ? matmul! : data(mul) && named('ReduceSum') ? mul! : undefined;
+  if (!core || block.some((b) => b.opType === 'Softmax')) return false;
+  const produced = new Map(block.flatMap((b) => b.outputs.map((o) => [o, b] as const)));
+  // At most one step per node of the block: a (hostile) cycle cannot hang the importer.
+  const source = (t: string): string => {
+    for (let i = 0, p = produced.get(t); p && i < block.length; i++, p = produced.get(t))
+      t = p.inputs[0] ?? '';
+    return t;
+  };
+  const [x, y] = [
+    ctx.stateOf(node, source(core.inputs[0]!)),
+    ctx.stateOf(node, source(core.inputs[1]!)),
+  ];
+  ctx.requireChannelsLast(x, 'Dot');
+  ctx.requireChannelsLast(y, 'Dot');
+  const axes = [
+    x.shape.length === 1 || named('Transpose0') ? 1 : 2,
+    y.shape.length === 1 || !named('Transpose1') ? 1 : 2,
+  ];
+  ctx.addLayer(
+    { ...node, outputs: [name] },
+    'Dot',
+    { axes, normalize: Boolean(named('Normalize0')) },
+    [x, y],
+    null,
+  );
+  ctx.take(block);
+}
 
 // ─── end onnx ───
 

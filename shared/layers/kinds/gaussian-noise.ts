@@ -132,6 +132,12 @@ const tfjsHooks: tfjs.Hooks = {
 const onnxHooks: onnx.Hooks = {
   // Inference graph: GaussianNoise is the identity, so it writes no node.
   export: ({ ins }) => ins[0]!,
+  // Nothing to claim: with no node in the file, a GaussianNoise block imports as nothing — its
+  // reader is wired to its input, which computes the same function at inference (training-time
+  // noise is not in an ONNX inference graph, so the importer cannot know there was any).
+  import: onnx.claimsNothing(
+    'writes no node (the identity at inference): a round trip drops the block and wires its reader to its input',
+  ),
 };
 
 // ─── end onnx ───

@@ -69,7 +69,12 @@ const tfjsHooks: tfjs.Hooks = {
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
 // The Input op is the graph input (the driver names it after the op); it writes no node.
-const onnxHooks: onnx.Hooks = { export: onnx.notAnOp };
+const onnxHooks: onnx.Hooks = {
+  export: onnx.notAnOp,
+  // The importer makes the Input from the graph input itself (shape, NCHW → channels-last,
+  // integer element type → dtype int32), not from a node.
+  import: onnx.claimsNothing('is the graph input, which the importer reads itself'),
+};
 
 // ─── end onnx ───
 

@@ -344,7 +344,72 @@ const onnxHooks: onnx.Hooks = {
       n,
     );
   },
+  import: [{ ops: ['MatMul'], first: true, match: (node, ctx) => importAttention(node, ctx) }],
 };
+
+/**
+ * Netwright's own MultiHeadAttention block (the export above), read whole at its first node
+ * `<block>/query/MatMul`: the inputs are what `<block>/query|value|key/MatMul` read (one input
+ * when all three read the same tensor, two when key and value do: Keras's defaults), the sizes
+ * come from the `<block>/query|value/heads` reshapes and the output kernel, the arrays from the
+ * initializers (same memory order as Keras's `(features, heads, size)` kernels). `dropout` is not
+ * in an inference graph and reads back as 0. Attention from another exporter is not read.
+ */
+function importAttention(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  const name = ctx.layerNameOf(node);
+  if (!ctx.ours || node.name !== `${name}/query/MatMul`) return false;
+  const block = ctx.blockNodes(node);
+  const named = (part: string) => block.find((b) => b.name === `${name}/${part}`);
+  const [key, value] = [named('key/MatMul'), named('value/MatMul')];
+  const qHeads = ctx.intsOf(`${name}/query/heads`);
+  const vHeads = ctx.intsOf(`${name}/value/heads`);
+  if (!key || !value || !named('Softmax') || qHeads?.length !== 4 || vHeads?.length !== 4)
+    return false;
+  const [q, v, k] = [node, value, key].map((b) => b.inputs[0]!);
+  const tensors = q === v && v === k ? [q] : v === k ? [q, v] : [q!, v!, k!];
+  const ins = tensors.map((t) => ctx.stateOf(node, t));
+  for (const s of ins) ctx.requireChannelsLast(s, 'MultiHeadAttention');
+  const [heads, keyDim, valueDim] = [qHeads[2]!, qHeads[3]!, vHeads[3]!];
+  const out = ctx.floatsOf(`${name}/attention_output/kernel`, 'an output kernel');
+  const outDim = out.dims[1]!;
+  const useBias = ctx.inits.has(`${name}/query/bias`);
+  const features = (t: string) => ctx.stateOf(node, t).shape[1]!;
+  const shapes: Record<string, number[]> = {
+    'query/kernel': [features(q!), heads, keyDim],
+    'query/bias': [heads, keyDim],
+    'key/kernel': [features(k!), heads, keyDim],
+    'key/bias': [heads, keyDim],
+    'value/kernel': [features(v!), heads, valueDim],
+    'value/bias': [heads, valueDim],
+    'attention_output/kernel': [heads, valueDim, outDim],
+    'attention_output/bias': [outDim],
+  };
+  const weights = MHA_ARRAYS.filter((w) => useBias || !w.endsWith('/bias')).map((w) => {
+    const t = ctx.floatsOf(`${name}/${w}`, w);
+    const shape = shapes[w]!;
+    if (t.floats.length !== shape.reduce((a, b) => a * b, 1))
+      throw new onnx.Unsupported(
+        `${w} of ${t.floats.length} values for shape (${shape.join(', ')})`,
+      );
+    return { name: w, shape, data: t.floats };
+  });
+  ctx.addLayer(
+    { ...node, outputs: [name] },
+    'MultiHeadAttention',
+    {
+      num_heads: heads,
+      key_dim: keyDim,
+      value_dim: valueDim === keyDim ? null : valueDim,
+      dropout: 0,
+      use_bias: useBias,
+      output_shape: outDim === features(q!) ? null : outDim,
+    },
+    ins,
+    null,
+    weights,
+  );
+  ctx.take(block);
+}
 
 // ─── end onnx ───
 

@@ -84,6 +84,26 @@ const onnxHooks: onnx.Hooks = {
     g.node(`${op.name}/Transpose`, 'Transpose', [ins[0]!], op.name, [
       onnx.ints('perm', [0, ...(op.params.dims as number[])]),
     ]),
+  // Netwright's own Permute: the Transpose named `<block>/Transpose` whose output is the block
+  // (other Transposes — the NHWC↔NCHW islands around Conv, pooling, attention heads — are
+  // layout the importer tracks, and a file from another exporter has no block names to tell a
+  // Permute from them, so its Transposes stay layout).
+  import: [
+    {
+      ops: ['Transpose'],
+      match: (node, ctx) => {
+        const name = ctx.layerNameOf(node);
+        if (!ctx.ours || node.name !== `${name}/Transpose` || node.outputs[0] !== name)
+          return false;
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, 'Permute');
+        const perm = ctx.attr(node, 'perm')?.ints ?? [];
+        if (perm.length !== s.shape.length + 1 || perm[0] !== 0)
+          throw new onnx.Unsupported(`Transpose [${perm.join(', ')}] that moves the batch axis`);
+        ctx.addLayer(node, 'Permute', { dims: perm.slice(1) }, [s], null);
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

@@ -148,9 +148,40 @@ const onnxHooks: onnx.Hooks = {
     const below = g.node(`${n}/Mul`, 'Mul', [shifted, scalar('slope', slope)], `${n}/Mul`);
     return g.node(`${n}/Where`, 'Where', [cond, above, below], n);
   },
-  // Clip(x, 0, max) with constant bounds (relu6 from PyTorch's ReLU6/Hardtanh as well); the
-  // other forms (Relu, LeakyRelu) are the Activation and LeakyReLU kinds'.
+  // Clip(x, 0, max) with constant bounds (relu6 from PyTorch's ReLU6/Hardtanh as well), and
+  // Netwright's own Where form; the other forms (Relu, LeakyRelu) are the Activation and
+  // LeakyReLU kinds'.
   import: [
+    {
+      // Netwright's own Where form (threshold or slope with a cap, the export above), read whole
+      // at its first node (`<block>/Min` or `<block>/Greater`) from the scalars it wrote.
+      ops: ['Min', 'Greater'],
+      first: true,
+      match: (node, ctx) => {
+        const n = ctx.layerNameOf(node);
+        if (!ctx.ours) return false;
+        const block = ctx.blockNodes(node);
+        const greater = block.find((b) => b.name === `${n}/Greater`);
+        if (block[0] !== node || !greater || !block.some((b) => b.name === `${n}/Where`))
+          return false;
+        const value = (part: string) =>
+          Number(ctx.floatsOf(`${n}/${part}`, `a ReLU ${part}`).floats[0]!.toPrecision(7));
+        const s = ctx.stateOf(node, greater.inputs[0]);
+        ctx.addLayer(
+          { ...node, outputs: [n] },
+          'ReLU',
+          {
+            max_value: ctx.inits.has(`${n}/max`) ? value('max') : null,
+            negative_slope: value('slope'),
+            threshold: value('threshold'),
+          },
+          [s],
+          s.perm,
+        );
+        ctx.keepTorchIndex({ ...node, outputs: [n] }, s);
+        ctx.take(block);
+      },
+    },
     {
       ops: ['Clip'],
       match: (node, ctx) => {

@@ -83,6 +83,25 @@ const onnxHooks: onnx.Hooks = {
       n,
     );
   },
+  // Netwright's own pattern, read at the Unsqueeze: `<block>/Unsqueeze` (axis 1) then
+  // `<block>/Tile` by `<block>/repeats` = (1, n, 1); the claim takes the Tile with it. Other exporters' Unsqueeze/Tile
+  // (or Expand) forms are not read.
+  import: [
+    {
+      ops: ['Unsqueeze'],
+      match: (node, ctx) => {
+        const name = ctx.layerNameOf(node);
+        if (!ctx.ours || node.name !== `${name}/Unsqueeze`) return false;
+        const repeats = ctx.intsOf(`${name}/repeats`);
+        const axes = ctx.attr(node, 'axes')?.ints ?? ctx.intsOf(node.inputs[1]);
+        if (!repeats || repeats.length !== 3 || axes?.length !== 1 || axes[0] !== 1) return false;
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, 'RepeatVector');
+        ctx.addLayer({ ...node, outputs: [name] }, 'RepeatVector', { n: repeats[1] }, [s], null);
+        ctx.take(ctx.blockNodes(node).filter((b) => b.name === `${name}/Tile`));
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

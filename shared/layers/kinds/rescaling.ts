@@ -107,6 +107,33 @@ const onnxHooks: onnx.Hooks = {
     );
     return g.node(`${n}/Add`, 'Add', [m, scalar('offset', op.params.offset as number)], n);
   },
+  // Netwright's own pattern, read at the Mul: `<block>/Mul` by the scalar `<block>/scale`, then
+  // `<block>/Add` of the scalar `<block>/offset` (taken with the Mul). A Mul by
+  // a constant from another exporter is not read as a Rescaling (it may be a per-channel scale).
+  import: [
+    {
+      ops: ['Mul'],
+      match: (node, ctx) => {
+        const name = ctx.layerNameOf(node);
+        if (!ctx.ours || node.name !== `${name}/Mul` || node.inputs[1] !== `${name}/scale`)
+          return false;
+        const scale = ctx.floatsOf(`${name}/scale`, 'a scale').floats;
+        const offset = ctx.floatsOf(`${name}/offset`, 'an offset').floats;
+        if (scale.length !== 1 || offset.length !== 1)
+          throw new onnx.Unsupported('Rescaling by a scale or offset that is not one number');
+        const s = ctx.stateOf(node, node.inputs[0]);
+        ctx.requireChannelsLast(s, 'Rescaling');
+        ctx.addLayer(
+          { ...node, outputs: [name] },
+          'Rescaling',
+          { scale: scale[0], offset: offset[0] },
+          [s],
+          null,
+        );
+        ctx.take(ctx.blockNodes(node).filter((b) => b.name === `${name}/Add`));
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

@@ -329,6 +329,59 @@ const onnxHooks: onnx.Hooks = {
     ]);
     return g.activation(act, back, n, n);
   },
+  // Netwright's own pattern, read at the depthwise Conv: `<block>/DepthwiseConv` (no bias), then
+  // the 1×1 `<block>/PointwiseConv` with `<block>/pointwise_kernel` (and `<block>/bias`), which
+  // reads the depthwise output (skipped by the importer). In another exporter's file the two
+  // convolutions stay two blocks (DepthwiseConv2D, then a 1×1 Conv2D): the same function.
+  import: [
+    {
+      ops: ['Conv'],
+      channelsFirst: ['Conv'],
+      match: (node, ctx) => {
+        const name = ctx.layerNameOf(node);
+        if (!ctx.ours || node.name !== `${name}/DepthwiseConv`) return false;
+        if (!ctx.inits.has(`${name}/pointwise_kernel`)) return false;
+        const s = ctx.stateOf(node, node.inputs[0]);
+        const d = onnx.readDepthwiseConv(node, ctx, s);
+        const pw = ctx.floatsOf(`${name}/pointwise_kernel`, 'a pointwise kernel');
+        const [f, cm] = pw.dims as [number, number];
+        if (pw.dims.length !== 4 || cm !== d.kernel.shape[2]! * d.multiplier)
+          throw new onnx.Unsupported('a pointwise kernel that does not fit the depthwise output');
+        const weights: onnx.WeightTensor[] = [
+          d.kernel,
+          // ONNX (f, C·M, 1, 1) → Keras (1, 1, C·M, f).
+          {
+            name: 'pointwise_kernel',
+            shape: [1, 1, cm, f],
+            data: onnx.layout.transposeArray(pw.floats, [f, cm], [1, 0]),
+          },
+        ];
+        const bias = ctx.inits.get(`${name}/bias`);
+        if (bias)
+          weights.push({
+            name: 'bias',
+            shape: [f],
+            data: ctx.floatsOf(`${name}/bias`, 'a bias').floats,
+          });
+        ctx.addLayer(
+          { ...node, outputs: [`${name}/PointwiseConv`] },
+          'SeparableConv2D',
+          {
+            filters: f,
+            kernel_size: d.kernelSize,
+            strides: d.strides,
+            padding: d.padding,
+            depth_multiplier: d.multiplier,
+            activation: 'linear',
+            use_bias: Boolean(bias),
+          },
+          [s],
+          onnx.layout.toChannelsFirst(2),
+          weights,
+        );
+      },
+    },
+  ],
 };
 
 // ─── end onnx ───

@@ -118,6 +118,11 @@ const tfjsHooks: tfjs.Hooks = {
 const onnxHooks: onnx.Hooks = {
   // Inference graph: SpatialDropout2D is the identity, so it writes no node.
   export: ({ ins }) => ins[0]!,
+  // Nothing to claim: with no node in the file, the block imports as nothing (its reader reads
+  // its input, the same function at inference; the dropout rate is not in the file).
+  import: onnx.claimsNothing(
+    'writes no node (the identity at inference): a round trip drops the block and wires its reader to its input',
+  ),
 };
 
 // ─── end onnx ───

@@ -96,11 +96,19 @@ const tfjsHooks: tfjs.Hooks = {
 
 const onnxHooks: onnx.Hooks = {
   // Pad on the NHWC map: pads (all begins, then all ends) = (0, top, left, 0, 0, bottom, right, 0).
+  // The constant value is −0.0, not the default +0.0: equal as numbers (Keras's ZeroPadding2D
+  // pads with zeros, and −0 = +0 under every comparison, sum and max a later layer can apply),
+  // but its bytes are not all zero, so onnxruntime's PadFusion (core/optimizer/pad_fusion.cc:
+  // it fuses only a Pad whose constant_value bytes are all 0) leaves the Pad alone. Fused into a
+  // following MaxPool, the Pad would become MaxPool pads, which onnxruntime refuses when they are
+  // not smaller than the window ("Pad should be smaller than kernel") and which pad with −∞,
+  // not 0 (a different function for negative inputs).
   export: ({ g, op, ins }) => {
     const [top, bottom] = op.params.height_padding as number[];
     const [left, right] = op.params.width_padding as number[];
     const pads = g.int64s(`${op.name}/pads`, [0, top!, left!, 0, 0, bottom!, right!, 0]);
-    return g.node(`${op.name}/Pad`, 'Pad', [ins[0]!, pads], op.name, [
+    const value = g.floats(`${op.name}/value`, [], Float32Array.of(-0));
+    return g.node(`${op.name}/Pad`, 'Pad', [ins[0]!, pads, value], op.name, [
       onnxString('mode', 'constant'),
     ]);
   },
