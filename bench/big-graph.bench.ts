@@ -2,7 +2,7 @@
  * Big graphs: how each stage scales on chains of 1k / 5k / 10k / 50k blocks (Input, then Dense 8
  * and Activation relu alternating). Stages: project parse (JSON text → validated project), shape
  * inference (`analyzeGraph`), lint, summary, lowering to the IR, the import's layered layout,
- * ELK's layered layout (the app's Auto layout; up to `ELK_MAX` blocks), ONNX export with given
+ * the app's Auto layout (`layoutGraph`: ELK for small graphs, `rowLayout` above), ONNX export with given
  * weights (`exportOnnx`) and the fresh-weight step of an export (TF.js CPU, up to `TFJS_MAX`).
  * `node bench/big-graph.bench.ts [SIZE...]`. Prints one JSON object on its last line; the
  * `ratio_10k_1k` of a stage is its 10k time over its 1k time (10 for linear, 100 for quadratic).
@@ -17,7 +17,6 @@ import { layeredLayout } from '../shared/import/build.ts';
 import { exportOnnx } from '../shared/onnx/export.ts';
 import { expectedWeights, type ModelWeights } from '../shared/export/weights.ts';
 
-const ELK_MAX = 1_000;
 const TFJS_MAX = 5_000;
 
 /** A chain of `size` blocks: Input [16], then Dense 8 / Activation relu alternating. */
@@ -95,10 +94,9 @@ for (const size of sizes.length > 0 ? sizes : [1000, 5000, 10_000, 50_000]) {
       (id) => inputsOf.get(id) ?? [],
     ),
   )[1];
-  if (size <= ELK_MAX) {
-    const { layoutGraph } = await import('../renderer/canvas/layout.ts');
-    row.elk_layout_ms = (await timeAsync(() => layoutGraph(graph)))[1];
-  } else row.elk_layout_ms = null;
+  const { layoutGraph } = await import('../renderer/canvas/layout.ts');
+  // Auto layout: ELK up to ELK_MAX_BLOCKS (renderer/canvas/layout.ts), rowLayout above.
+  row.auto_layout_ms = (await timeAsync(() => layoutGraph(graph)))[1];
   const weights = zeroWeights(lowered.ir);
   const [bytes, onnxMs] = time(() => exportOnnx(lowered.ir, weights, { name: 'big' }));
   row.onnx_export_ms = onnxMs;
