@@ -30,6 +30,8 @@ const DELETE_KEYS = ['Delete', 'Backspace'];
 const DEFAULT_EDGE_OPTIONS = { type: 'shape' };
 /** Above this many blocks only the visible ones are rendered. */
 const VIRTUALISE_ABOVE = 120;
+/** Above this many blocks the minimap (an SVG of every block, redrawn on each change) is hidden. */
+const MINIMAP_MAX_BLOCKS = 2000;
 
 const GROUP_COLOURS: Record<string, string> = {
   core: '#4f7cff',
@@ -179,7 +181,13 @@ export function Canvas() {
   const [mapEdges] = useState(createEdgeMapper);
 
   const nodes = useMemo(
-    () => mapNodes(graphNodes, new Set(selectedNodeIds), measured),
+    () =>
+      mapNodes(
+        graphNodes,
+        new Set(selectedNodeIds),
+        measured,
+        graphNodes.length > VIRTUALISE_ABOVE,
+      ),
     [mapNodes, graphNodes, selectedNodeIds, measured],
   );
   const edges = useMemo(
@@ -254,16 +262,18 @@ export function Canvas() {
         onlyRenderVisibleElements={graphNodes.length > VIRTUALISE_ABOVE}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c8cfdb" />
-        <MiniMap
-          pannable
-          zoomable
-          nodeColor={minimapColour}
-          nodeStrokeWidth={0}
-          maskColor="rgba(240, 243, 248, 0.7)"
-          // Smaller than React Flow's 200×150 so it rarely covers blocks on a 1280-wide window.
-          style={{ width: 132, height: 96 }}
-          data-testid="minimap"
-        />
+        {graphNodes.length <= MINIMAP_MAX_BLOCKS && (
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={minimapColour}
+            nodeStrokeWidth={0}
+            maskColor="rgba(240, 243, 248, 0.7)"
+            // Smaller than React Flow's 200×150 so it rarely covers blocks on a 1280-wide window.
+            style={{ width: 132, height: 96 }}
+            data-testid="minimap"
+          />
+        )}
         <Controls showInteractive={false} data-testid="zoom-controls" />
       </ReactFlow>
       {graphNodes.length === 0 && (

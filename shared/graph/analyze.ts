@@ -229,7 +229,8 @@ export function analyzeGraph(graph: Graph): GraphAnalysis {
   if (outputIds.length > 1) {
     // One problem of the whole model, reported once, on every output block (issue 13 item 6),
     // in the file's block order.
-    const ids = [...nodes.keys()].filter((id) => outputIds.includes(id));
+    const outputs = new Set(outputIds);
+    const ids = [...nodes.keys()].filter((id) => outputs.has(id));
     diagnostics.push(
       error(
         'E012',

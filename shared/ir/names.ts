@@ -69,9 +69,17 @@ export function pythonClassName(text: string, fallback = 'Net'): string {
 /** Makes names unique by appending `_2`, `_3`, ... to repeats. */
 export function uniqueNames(names: readonly string[]): string[] {
   const used = new Set<string>();
+  // The next suffix to try per base: `used` only grows, so a base's first free suffix never goes
+  // down, and n repeats of one name cost O(n), not O(n²).
+  const next = new Map<string, number>();
   return names.map((base) => {
     let name = base;
-    for (let i = 2; used.has(name); i++) name = `${base}_${i}`;
+    let i = next.get(base) ?? 2;
+    if (used.has(name)) {
+      while (used.has(`${base}_${i}`)) i++;
+      name = `${base}_${i}`;
+      next.set(base, i + 1);
+    }
     used.add(name);
     return name;
   });
@@ -109,12 +117,17 @@ export function blockNames(nodes: readonly NameSource[]): string[] {
   // Every base is reserved for its first block, so a repeat's `_2` never takes a later block's own name.
   const taken = new Set(bases);
   const first = new Set<string>();
+  // The next suffix to try per base (`taken` only grows, so it never goes down): O(n) for n repeats.
+  const next = new Map<string, number>();
   return bases.map((base) => {
     if (!first.has(base)) {
       first.add(base);
       return base;
     }
-    const name = freshName(taken, base);
+    let i = next.get(base) ?? 2;
+    while (taken.has(`${base}_${i}`)) i++;
+    next.set(base, i + 1);
+    const name = `${base}_${i}`;
     taken.add(name);
     return name;
   });
