@@ -172,6 +172,11 @@ describe('a small U-Net', () => {
     // dim=1 of (N, C, H, W) is Keras's channels axis, -1 (the IR counts it from the batch axis: 3).
     expect(r.project.graph.nodes.find((n) => n.id === 'cat')!.params.axis).toBe(-1);
     expect(cat.params.axis).toBe(3);
+    // Ports only on the merge's wires: one-input wires carry none (the canvas labels ports "#n").
+    const handles = r.project.graph.edges
+      .filter((e) => e.targetHandle !== undefined)
+      .map((e) => `${e.source}>${e.target}:${e.targetHandle}`);
+    expect(handles.sort()).toEqual(['enc1>cat:1', 'up>cat:0']);
     expect(cat.outputShape).toEqual([32, 32, 32]);
     const up = r.ir.ops.find((o) => o.id === 'up')!;
     expect(up).toMatchObject({ type: 'Conv2DTranspose', outputShape: [32, 32, 16] });

@@ -383,7 +383,9 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
           id: `${src}->${n.id}:${port}`,
           source: src,
           target: n.id,
-          targetHandle: String(port),
+          // A port only where the block has several inputs (as build.ts does): one-input wires
+          // carry none, so the canvas does not label them "#1".
+          ...(n.inputs.length > 1 ? { targetHandle: String(port) } : {}),
         })),
       ),
     },
