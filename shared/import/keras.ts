@@ -194,6 +194,16 @@ interface StoredWeight {
   data: Float32Array;
 }
 
+/**
+ * Bytes per element of a manifest dtype (tfjs-core io `DTYPE_VALUE_SIZE_MAP`: float32 and int32
+ * 4, bool 1, complex64 8); throws `Unsupported` for others.
+ */
+function bytesPer(dtype: string): number {
+  const size = ({ float32: 4, int32: 4, bool: 1, complex64: 8 } as Record<string, number>)[dtype];
+  if (size === undefined) throw new Unsupported(`a weight stored as ${dtype}`);
+  return size;
+}
+
 function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
   const parsed = manifestSchema.safeParse(manifest);
   if (!parsed.success)
@@ -207,6 +217,11 @@ function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
     if (missing.length > 0) throw new MissingWeightFiles(missing);
     let expected = 0;
     for (const spec of group.weights) {
+      // Optimizer state stored as its own dtype (the int64 iteration count becomes int32).
+      if (isOptimizerPath(spec.name) && !spec.quantization) {
+        expected += spec.shape.reduce((a, b) => a * b, 1) * bytesPer(spec.dtype);
+        continue;
+      }
       if (spec.dtype !== 'float32' || spec.quantization)
         throw new Unsupported(
           `weight ${spec.name} stored as ${spec.quantization ? 'quantised ' : ''}${spec.dtype} (only float32)`,
@@ -229,6 +244,10 @@ function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
     for (const spec of group.weights) {
       const shape = spec.shape;
       const size = shape.reduce((a, b) => a * b, 1);
+      if (isOptimizerPath(spec.name)) {
+        offset += size * bytesPer(spec.dtype);
+        continue;
+      }
       const data = new Float32Array(size);
       for (let i = 0; i < size; i++) data[i] = view.getFloat32(offset + i * 4, true);
       offset += size * 4;
@@ -239,12 +258,67 @@ function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
   return out;
 }
 
-/** Where a stored weight belongs: the source layer's name and the array's place in it. */
-type WeightPlace = { layer: string; array: string } | { layer: string; index: number };
+/**
+ * Where a stored weight belongs: the source layer's name and the array's path inside it (as
+ * written, e.g. `lstm_cell/kernel`), or, for Keras 3 paths, the scope inside the layer
+ * (`forward_layer/cell`, '' for the layer itself) and the variable's index there.
+ */
+type WeightPlace = { layer: string; array: string } | { layer: string; scope: string; index: number };
 
 /**
- * The layer (one of `layerNames`) and array a stored weight name denotes, in every naming scheme
- * the writers use:
+ * Scopes of a layer's inner objects that hold no array name of their own: the recurrent cell —
+ * tf.keras 2 names an LSTM's arrays `lstm/lstm_cell/kernel:0` (the cell is a layer named
+ * `lstm_cell`, numbered `lstm_cell_1`, … when the name scope was taken; a Bidirectional's
+ * `bidirectional/forward_lstm/lstm_cell_1/kernel:0`), Keras 3 `.weights.h5` paths
+ * `layers/lstm/cell/vars/0` (the RNN layer's `cell` attribute).
+ */
+const CELL_SCOPE = /^(?:(?:lstm|gru|simple_rnn)_)?cell(?:_\d+)?$/;
+
+/**
+ * Keras 3 `.weights.h5` scopes of MultiHeadAttention's dense layers (keras/src/layers/attention/
+ * multi_head_attention.py exposes them as the properties `query_dense`, …, `output_dense`;
+ * saving_lib `_walk_saveable` visits public attributes before private ones and saves each object
+ * once) → the names tf.keras 2 and TF.js give those layers, which are the kind's array paths.
+ */
+const MHA_SCOPES: Record<string, string> = {
+  query_dense: 'query',
+  key_dense: 'key',
+  value_dense: 'value',
+  output_dense: 'attention_output',
+};
+
+/**
+ * An array path inside a layer in a form every writer shares: cell scopes dropped, a
+ * Bidirectional's direction — `forward_lstm` (tf.keras 2, Keras 3 variable paths),
+ * `forward_lstm_1`, `forward_forward_lstm` (TF.js, which prefixes the serialised forward layer's
+ * name again), `forward_layer` (Keras 3 `.weights.h5`) — as `forward` / `backward`,
+ * MultiHeadAttention's Keras 3 scopes as their tf.keras 2 names.
+ */
+function canonicalArray(path: string): string {
+  return path
+    .split('/')
+    .filter((s) => !CELL_SCOPE.test(s))
+    .map((s) => {
+      const mha = MHA_SCOPES[s.replace(/^_/, '')];
+      if (mha) return mha;
+      return /^forward_/.test(s) ? 'forward' : /^backward_/.test(s) ? 'backward' : s;
+    })
+    .join('/');
+}
+
+/**
+ * The stored name of a weight that is optimizer state, not a model array: Keras 3 `.weights.h5`
+ * keeps the optimizer's variables at `optimizer/vars/<i>` (saving_lib `_save_state` walks the
+ * model's `optimizer` attribute; `vars/0` is the int64 iteration count), and the tensorflowjs
+ * converter's Keras 3 input copies every dataset path of that file into the manifest
+ * (keras_h5_conversion.py `h5_v3_merged_saved_model_to_tfjs_format`).
+ */
+const isOptimizerPath = (name: string) => /^optimizer\/vars\/\d+(?::\d+)?$/.test(name);
+
+/**
+ * The layer and array a stored weight name denotes, in every naming scheme the writers use.
+ * `layerOf` resolves a layer name or an alias (a Bidirectional's inner layer names, see
+ * `bidirectionalAliases`) to the layer and the path segment the alias stands for.
  * - TF.js `LayersModel.save` and the tensorflowjs converter from tf.keras 2: `<layer>/<array>`
  *   (`dense/kernel`; tfjs-layers `Layer.addWeight` names arrays in the layer's name scope);
  * - TF 2 variable names: `<layer>/<array>:0` (`dense_1/kernel:0`, the `:<output index>` suffix of
@@ -253,35 +327,75 @@ type WeightPlace = { layer: string; array: string } | { layer: string; index: nu
  *   (`sequential/dense/kernel`: the converter from a SavedModel, or layers built inside a
  *   `tf.name_scope`): the longest run of path segments ending before the array's name that is a
  *   layer's name;
+ * - arrays of inner objects: `<layer>/<inner path>/<array>` (`mha/query/kernel`,
+ *   `lstm/lstm_cell/kernel`, `bidirectional/forward_lstm/lstm_cell_1/kernel`), matched to the
+ *   kind's array names through `canonicalArray`;
  * - Keras 3 (`.weights.h5` paths, which the tensorflowjs converter copies from Keras 3 models):
- *   `layers/<layer>/vars/<i>` (possibly nested, `layers/<model>/layers/<layer>/vars/<i>`), the
- *   i-th variable the layer created (keras/src/saving/saving_lib.py `_save_state`:
- *   `vars/{i}` in `layer.weights` order, which is the Keras order of its arrays).
+ *   `layers/<layer>/vars/<i>` (possibly nested, `layers/<model>/layers/<layer>/vars/<i>`; inner
+ *   objects `layers/<layer>/cell/vars/<i>`, `layers/<bidirectional>/forward_layer/cell/vars/<i>`),
+ *   the i-th variable the layer (or that inner object) created (keras/src/saving/saving_lib.py
+ *   `_save_state`: `vars/{i}` in creation order, which is the Keras order of its arrays).
  * Undefined when no layer matches.
  */
-function placeOf(stored: string, layerNames: ReadonlySet<string>): WeightPlace | undefined {
+function placeOf(
+  stored: string,
+  layerOf: (name: string) => { layer: string; lead: string } | undefined,
+): WeightPlace | undefined {
   const name = stored.replace(/:\d+$/, '');
   const segs = name.split('/');
   const n = segs.length;
-  if (n >= 4 && segs[n - 2] === 'vars' && /^\d+$/.test(segs[n - 1]!) && segs[n - 4] === 'layers') {
-    const layer = segs[n - 3]!;
-    if (layerNames.has(layer)) return { layer, index: Number(segs[n - 1]) };
+  const inside = (lead: string, rest: string[]) => [lead, ...rest].filter((s) => s).join('/');
+  if (n >= 4 && segs[n - 2] === 'vars' && /^\d+$/.test(segs[n - 1]!)) {
+    // The innermost `layers/<layer>` run before `vars`.
+    for (let k = n - 4; k >= 0; k--) {
+      if (segs[k] !== 'layers') continue;
+      const found = layerOf(segs[k + 1]!);
+      if (!found) continue;
+      const scope = canonicalArray(inside(found.lead, segs.slice(k + 2, n - 2)));
+      return { layer: found.layer, scope, index: Number(segs[n - 1]) };
+    }
   }
   if (n < 2) return undefined;
-  const array = segs[n - 1]!;
-  for (let k = 0; k < n - 1; k++) {
-    const layer = segs.slice(k, n - 1).join('/');
-    if (layerNames.has(layer)) return { layer, array };
-  }
-  // Arrays of sub-layers (MultiHeadAttention's `mha/query/kernel`): the array is the path inside
-  // the layer, `query/kernel`, as the kind names it.
-  for (let j = n - 2; j >= 1; j--) {
+  // The layer's name: the longest run of segments, latest end first (`<scope>/<layer>/<array>`
+  // before `<layer>/<inner>/<array>`).
+  for (let j = n - 1; j >= 1; j--) {
     for (let k = 0; k < j; k++) {
-      const layer = segs.slice(k, j).join('/');
-      if (layerNames.has(layer)) return { layer, array: segs.slice(j).join('/') };
+      const found = layerOf(segs.slice(k, j).join('/'));
+      if (found) return { layer: found.layer, array: inside(found.lead, segs.slice(j)) };
     }
   }
   return undefined;
+}
+
+/**
+ * Other names of a Bidirectional's inner layers, which Keras 3 variable paths (a legacy `.h5`
+ * saved by Keras 3, `forward_lstm/lstm_cell/kernel`) give without the Bidirectional's own name:
+ * the forward layer is `forward_<name>`, the backward `backward_<name>` or the name of the
+ * `backward_layer` given (keras/src/layers/rnn/bidirectional.py: `"forward_" +
+ * removeprefix(layer.name, "forward_")`; `get_config` serialises the forward layer, so the
+ * config's `layer.config.name` may already start with `forward_`). Alias → Bidirectional layer.
+ */
+function bidirectionalAliases(raw: readonly Json[], layerNames: ReadonlySet<string>) {
+  const aliases = new Map<string, string>();
+  for (const [i, entry] of raw.entries()) {
+    if (entry.class_name !== 'Bidirectional' || !isObject(entry.config)) continue;
+    const c = entry.config;
+    const name = String(c.name ?? entry.name ?? `layer_${i}`);
+    const innerName = (v: unknown) =>
+      isObject(v) && isObject(v.config) && typeof v.config.name === 'string'
+        ? v.config.name
+        : undefined;
+    const inner = innerName(c.layer);
+    const names: string[] = [];
+    if (inner !== undefined) {
+      const bare = inner.replace(/^(forward|backward)_/, '');
+      names.push(`forward_${bare}`, `backward_${bare}`);
+    }
+    const backward = innerName(c.backward_layer);
+    if (backward !== undefined && /^backward_/.test(backward)) names.push(backward);
+    for (const alias of names) if (!layerNames.has(alias)) aliases.set(alias, name);
+  }
+  return aliases;
 }
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(', ')}]`;
@@ -293,34 +407,50 @@ const sameShape = (a: readonly number[], b: readonly number[]) =>
  * (`expectedWeights` of the op `ir` built from it; node `i` of `nodes` is `layers[i]`). Returns
  * the problems — every stored weight that belongs to no layer or is of the wrong shape, every
  * expected array not stored — followed by the full lists of the names found and expected.
+ * `aliases`: other names of layers (`bidirectionalAliases`), alias → layer.
  */
 function assignWeights(
   stored: readonly StoredWeight[],
   layers: ImportedLayer[],
   nodeIds: readonly string[],
   ir: ModelIR,
+  aliases: ReadonlyMap<string, string> = new Map(),
 ): string[] {
   const sourceOf = new Map(nodeIds.map((id, i) => [id, layers[i]!.name]));
   const expected = new Map<string, { name: string; shape: number[] }[]>();
   for (const op of ir.ops) expected.set(sourceOf.get(op.name) ?? op.name, expectedWeights(op));
   const layerNames = new Set(layers.map((l) => l.name));
+  const layerOf = (name: string) =>
+    layerNames.has(name)
+      ? { layer: name, lead: '' }
+      : aliases.has(name)
+        ? { layer: aliases.get(name)!, lead: name }
+        : undefined;
   const problems: string[] = [];
   const found = new Map<string, Map<string, StoredWeight>>();
   for (const w of stored) {
-    const place = placeOf(w.name, layerNames);
+    const place = placeOf(w.name, layerOf);
     const want = place ? (expected.get(place.layer) ?? []) : [];
-    const array = !place ? undefined : 'array' in place ? place.array : want[place.index]?.name;
-    if (!place || array === undefined) {
+    const parent = (path: string) => canonicalArray(path.split('/').slice(0, -1).join('/'));
+    const written = !place
+      ? undefined
+      : 'array' in place
+        ? place.array
+        : want.filter((e) => parent(e.name) === place.scope)[place.index]?.name;
+    if (!place || written === undefined) {
       problems.push(`weight "${w.name}" ${shapeText(w.shape)} belongs to no layer of the model`);
       continue;
     }
-    const spec = want.find((e) => e.name === array);
+    const spec =
+      want.find((e) => e.name === written) ??
+      want.find((e) => canonicalArray(e.name) === canonicalArray(written));
     if (!spec) {
       problems.push(
-        `weight "${w.name}" ${shapeText(w.shape)}: layer "${place.layer}" has no array ${array}`,
+        `weight "${w.name}" ${shapeText(w.shape)}: layer "${place.layer}" has no array ${written}`,
       );
       continue;
     }
+    const array = spec.name;
     const arrays = found.get(place.layer) ?? new Map<string, StoredWeight>();
     const twin = arrays.get(array);
     if (twin) {
@@ -396,6 +526,14 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
   }
   if (isObject(topology) && isObject(topology.model_config)) topology = topology.model_config;
   const source = doc.modelTopology ? 'TF.js' : 'Keras';
+  // A TF.js graph model (tensorflowjs_converter from a SavedModel or frozen graph): `format`
+  // "graph-model", `modelTopology` a TensorFlow GraphDef (`node`, `library`, `versions`).
+  if (doc.format === 'graph-model' || (isObject(topology) && Array.isArray(topology.node)))
+    return {
+      ok: false,
+      error:
+        'Cannot import: this model.json is a TF.js graph model (format "graph-model": TensorFlow operations, not Keras layers). Netwright reads TF.js Layers models (format "layers-model"): convert the Keras model itself with tensorflowjs_converter (--input_format=keras for an .h5 file), or import its ONNX export.',
+    };
   if (!isObject(topology) || typeof topology.class_name !== 'string') {
     return {
       ok: false,
@@ -547,6 +685,7 @@ function importKerasDocument(json: unknown, files?: WeightFiles, name?: string):
       layers,
       bare.project.graph.nodes.map((n) => n.id),
       bare.ir,
+      bidirectionalAliases(rawLayers, new Set(layers.map((l) => l.name))),
     );
     if (misfit.length > 0)
       return {

@@ -1,149 +1,32 @@
 /**
  * Issue 11, item 6: the Keras / TF.js JSON forms people actually have. Every fixture here is
  * written by hand from its writer's format (no TensorFlow on this machine), with the source cited
- * beside it; expected values are hand arithmetic, not the importer's output.
- *
- * The model throughout: an input of 2 features → Dense(2, linear) named `dense` → BatchNormalization
- * named `bn` (Keras arrays gamma, beta, moving_mean, moving_variance). Dense kernel
- * [[1, 2], [3, 4]] (shape [in, units], Keras layout), bias [0.5, -1]; BN gamma [2, 1], beta
- * [0, 1], moving_mean [1, 0], moving_variance [4 - ε, 1 - ε] with Keras's ε = 0.001, so that
- * √(var + ε) is exactly [2, 1]. For x = [1, 1]: dense = [1·1 + 1·3 + 0.5, 1·2 + 1·4 − 1] =
- * [4.5, 5]; bn = gamma·(dense − mean)/√(var + ε) + beta = [2·3.5/2, 1·5/1 + 1] = [3.5, 6].
+ * beside it; expected values are hand arithmetic, not the importer's output. The model (Dense →
+ * BatchNormalization) and its hand-computed output: keras-json-fixtures.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setModelWeights } from '../../shared/export/weights.ts';
-import { importKerasJson, type WeightFiles } from '../../shared/import/keras.ts';
-import { buildModel } from '../../shared/tfjs/build-model.ts';
+import { importKerasJson } from '../../shared/import/keras.ts';
+import {
+  ARRAYS,
+  EPS,
+  WANT,
+  bn2,
+  bn3,
+  dense2,
+  dense3,
+  input3,
+  kerasTensor,
+  modelJson,
+  policy,
+  predict,
+  sequential,
+} from './keras-json-fixtures.ts';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 afterAll(() => tf.disposeVariables());
-
-const EPS = 0.001;
-const ARRAYS: Record<string, { shape: number[]; data: number[] }> = {
-  'dense/kernel': { shape: [2, 2], data: [1, 2, 3, 4] },
-  'dense/bias': { shape: [2], data: [0.5, -1] },
-  'bn/gamma': { shape: [2], data: [2, 1] },
-  'bn/beta': { shape: [2], data: [0, 1] },
-  'bn/moving_mean': { shape: [2], data: [1, 0] },
-  'bn/moving_variance': { shape: [2], data: [4 - EPS, 1 - EPS] },
-};
-/** The hand-computed output for x = [1, 1] (see the file comment). */
-const WANT = [3.5, 6];
-
-// ─── topologies ───
-
-/** tf.keras 2 `Dense.get_config()` / TF.js `Dense.getConfig()` (snake_case in JSON). */
-const dense2 = (extra: Record<string, unknown> = {}) => ({
-  class_name: 'Dense',
-  config: {
-    name: 'dense',
-    trainable: true,
-    dtype: 'float32',
-    units: 2,
-    activation: 'linear',
-    use_bias: true,
-    kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } },
-    bias_initializer: { class_name: 'Zeros', config: {} },
-    kernel_regularizer: null,
-    bias_regularizer: null,
-    activity_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
-    ...extra,
-  },
-});
-const bn2 = {
-  class_name: 'BatchNormalization',
-  config: {
-    name: 'bn',
-    trainable: true,
-    dtype: 'float32',
-    axis: -1,
-    momentum: 0.99,
-    epsilon: EPS,
-    center: true,
-    scale: true,
-  },
-};
-
-/**
- * Keras 3 `serialize_keras_object` form (keras/src/saving/serialization_lib.py): every object is
- * `{module, class_name, config, registered_name}`, layers add `build_config`, dtypes are
- * `DTypePolicy` objects; `Dense.get_config()` per keras/src/layers/core/dense.py.
- */
-const policy = {
-  module: 'keras',
-  class_name: 'DTypePolicy',
-  config: { name: 'float32' },
-  registered_name: null,
-};
-const dense3 = (extra: Record<string, unknown> = {}) => ({
-  module: 'keras.layers',
-  class_name: 'Dense',
-  config: {
-    name: 'dense',
-    trainable: true,
-    dtype: policy,
-    units: 2,
-    activation: 'linear',
-    use_bias: true,
-    kernel_initializer: {
-      module: 'keras.initializers',
-      class_name: 'GlorotUniform',
-      config: { seed: null },
-      registered_name: null,
-    },
-    bias_initializer: {
-      module: 'keras.initializers',
-      class_name: 'Zeros',
-      config: {},
-      registered_name: null,
-    },
-    kernel_regularizer: null,
-    bias_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
-  },
-  registered_name: null,
-  ...extra,
-});
-const bn3 = {
-  module: 'keras.layers',
-  class_name: 'BatchNormalization',
-  config: {
-    name: 'bn',
-    trainable: true,
-    dtype: policy,
-    axis: -1,
-    momentum: 0.99,
-    epsilon: EPS,
-    center: true,
-    scale: true,
-    synchronized: false,
-  },
-  registered_name: null,
-  build_config: { input_shape: [null, 2] },
-};
-/** Keras 3 `InputLayer.get_config()` (keras/src/layers/core/input_layer.py): `batch_shape`. */
-const input3 = {
-  module: 'keras.layers',
-  class_name: 'InputLayer',
-  config: { batch_shape: [null, 2], dtype: 'float32', sparse: false, name: 'input_layer' },
-  registered_name: null,
-};
-/** A Keras 3 symbolic tensor in `inbound_nodes` (serialization_lib: `__keras_tensor__`). */
-const kerasTensor = (layer: string) => ({
-  class_name: '__keras_tensor__',
-  config: { shape: [null, 2], dtype: 'float32', keras_history: [layer, 0, 0] },
-});
-
-const sequential = (layers: unknown[], extra: Record<string, unknown> = {}) => ({
-  class_name: 'Sequential',
-  config: { name: 'sequential', layers, ...extra },
-});
 
 const TOPOLOGIES: [string, unknown][] = [
   // tf.keras 2 `Sequential.to_json()`: the first layer carries `batch_input_shape`
@@ -260,34 +143,66 @@ const TOPOLOGIES: [string, unknown][] = [
       registered_name: 'Functional',
     },
   ],
+  // tf.keras 2.0–2.3 named the functional class `Model` (2.4 renamed it `Functional`).
+  [
+    'tf.keras 2.3 functional saved as class Model',
+    {
+      class_name: 'Model',
+      config: {
+        name: 'model',
+        layers: [
+          {
+            class_name: 'InputLayer',
+            name: 'input_1',
+            config: { batch_input_shape: [null, 2], dtype: 'float32', name: 'input_1' },
+            inbound_nodes: [],
+          },
+          { ...dense2(), name: 'dense', inbound_nodes: [[['input_1', 0, 0, {}]]] },
+          { ...bn2, name: 'bn', inbound_nodes: [[['dense', 0, 0, {}]]] },
+        ],
+        input_layers: [['input_1', 0, 0]],
+        output_layers: [['bn', 0, 0]],
+      },
+      keras_version: '2.3.0',
+      backend: 'tensorflow',
+    },
+  ],
+  // Keras 3.0 functional.py get_config: `map_tensors` wraps a single KerasTensor in a list, so
+  // one input or output is `[[name, node, tensor]]` (later 3.x write the flat triple, above).
+  [
+    'Keras 3.0 Functional with input_layers [[name, 0, 0]]',
+    {
+      module: 'keras.src.models.functional',
+      class_name: 'Functional',
+      config: {
+        name: 'functional_1',
+        trainable: true,
+        layers: [
+          { ...input3, name: 'input_layer', inbound_nodes: [] },
+          {
+            ...dense3(),
+            name: 'dense',
+            inbound_nodes: [{ args: [kerasTensor('input_layer')], kwargs: {} }],
+          },
+          {
+            ...bn3,
+            name: 'bn',
+            inbound_nodes: [
+              { args: [kerasTensor('dense')], kwargs: { training: false, mask: null } },
+            ],
+          },
+        ],
+        input_layers: [['input_layer', 0, 0]],
+        output_layers: [['bn', 0, 0]],
+      },
+      registered_name: 'Functional',
+      build_config: { input_shape: null },
+      compile_config: null,
+    },
+  ],
 ];
 
 // ─── weight naming schemes ───
-
-/** model.json of the TF.js Layers format (tfjs-converter keras_h5_conversion / tfjs-layers
- * `LayersModel.save`): `modelTopology` holds `model_config`; weights in one float32 shard. */
-function modelJson(topology: unknown, names: [string, string][]) {
-  const shard = 'group1-shard1of1.bin';
-  const data = names.flatMap(([, key]) => ARRAYS[key]!.data);
-  const bytes = new Uint8Array(new Float32Array(data).buffer);
-  const json = {
-    format: 'layers-model',
-    generatedBy: 'keras v2.15.0',
-    convertedBy: 'TensorFlow.js Converter v4.22.0',
-    modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: topology },
-    weightsManifest: [
-      {
-        paths: [shard],
-        weights: names.map(([name, key]) => ({
-          name,
-          shape: ARRAYS[key]!.shape,
-          dtype: 'float32',
-        })),
-      },
-    ],
-  };
-  return { json: JSON.stringify(json), files: { [shard]: bytes } as WeightFiles };
-}
 
 const KERAS_ORDER = Object.keys(ARRAYS);
 const SCHEMES: [string, [string, string][]][] = [
@@ -322,17 +237,6 @@ const SCHEMES: [string, [string, string][]][] = [
     [...KERAS_ORDER].reverse().map((k) => [k, k]),
   ],
 ];
-
-/** The imported model's output for x = [1, 1] on the cpu backend. */
-async function predict(result: Extract<ReturnType<typeof importKerasJson>, { ok: true }>) {
-  const model = buildModel(tf, result.ir);
-  setModelWeights(tf, model, result.ir, result.weights!);
-  const y = tf.tidy(() => model.predict(tf.tensor2d([[1, 1]])) as tf.Tensor);
-  const got = Array.from(await y.data());
-  y.dispose();
-  model.dispose();
-  return got;
-}
 
 describe('Keras / TF.js JSON variants: where the input shape is', () => {
   it.each(TOPOLOGIES)('%s', async (_, topology) => {
