@@ -173,3 +173,62 @@ export async function predict(result: Extract<ReturnType<typeof importKerasJson>
   model.dispose();
   return got;
 }
+
+/** One array of a weights manifest as a writer stores it. */
+export interface StoredArray {
+  name: string;
+  shape: number[];
+  data: number[];
+  /** float32 unless said; `int32` for Keras 3's iteration count (int64 in the h5). */
+  dtype?: 'float32' | 'int32';
+}
+
+/**
+ * A TF.js Layers `model.json` and its weight files as tensorflowjs `write_weights` lays them out
+ * (tfjs-converter python/tensorflowjs/write_weights.py): each group's arrays little-endian, one
+ * after another, cut into shards of at most `shardBytes` (cuts may fall inside an array, even
+ * inside a float), named `group<g>-shard<s>of<n>.bin`. `groups`: one list per weight group
+ * (`--split_weights_by_layer` writes one group per layer). `fields`: the other top-level fields
+ * (`format`, `generatedBy`, `convertedBy`); `shardName`: another file naming (tfjs-layers'
+ * browser download writes one `./model.weights.bin`).
+ */
+export function layersModelJson(
+  modelTopology: unknown,
+  groups: StoredArray[][],
+  {
+    shardBytes = 4 * 1024 * 1024,
+    fields = {} as Record<string, unknown>,
+    shardName = (g: number, s: number, n: number) => `group${g + 1}-shard${s + 1}of${n}.bin`,
+  } = {},
+): { json: string; files: WeightFiles } {
+  const files: WeightFiles = {};
+  const weightsManifest = groups.map((arrays, g) => {
+    const parts = arrays.map((a) =>
+      a.dtype === 'int32'
+        ? new Uint8Array(new Int32Array(a.data).buffer)
+        : new Uint8Array(new Float32Array(a.data).buffer),
+    );
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of parts) {
+      bytes.set(p, o);
+      o += p.length;
+    }
+    const count = Math.max(1, Math.ceil(bytes.length / shardBytes));
+    const paths = Array.from({ length: count }, (_, s) => {
+      const path = shardName(g, s, count);
+      files[path] = bytes.slice(s * shardBytes, (s + 1) * shardBytes);
+      return path;
+    });
+    return {
+      paths,
+      weights: arrays.map((a) => ({ name: a.name, shape: a.shape, dtype: a.dtype ?? 'float32' })),
+    };
+  });
+  const json = { format: 'layers-model', ...fields, modelTopology, weightsManifest };
+  return { json: JSON.stringify(json), files };
+}
+
+/** The Dense + BatchNormalization arrays (ARRAYS) under the names `name` gives each key. */
+export const denseBnArrays = (name: (key: string) => string): StoredArray[] =>
+  Object.entries(ARRAYS).map(([key, a]) => ({ name: name(key), shape: a.shape, data: a.data }));
