@@ -263,7 +263,8 @@ function decodeManifest(manifest: unknown, files: WeightFiles): StoredWeight[] {
  * written, e.g. `lstm_cell/kernel`), or, for Keras 3 paths, the scope inside the layer
  * (`forward_layer/cell`, '' for the layer itself) and the variable's index there.
  */
-type WeightPlace = { layer: string; array: string } | { layer: string; scope: string; index: number };
+type WeightPlace =
+  { layer: string; array: string } | { layer: string; scope: string; index: number };
 
 /**
  * Scopes of a layer's inner objects that hold no array name of their own: the recurrent cell —
