@@ -5,8 +5,11 @@
  * - the topology alone: TF.js `model.toJSON()`, Keras `model.to_json()` (Keras 2 and 3,
  *   `Sequential`, `Model`/`Functional`), a `.keras` zip's `config.json`, an h5 `model_config`.
  * The input shape is read wherever a writer puts it (`sequentialInputShape`, the Input kind's
- * hook); weights are matched by name under every writer's scheme (`placeOf`), and when they do
- * not fit, the message lists the names found and the names expected.
+ * hook); weights are matched by name under every writer's scheme (`placeOf`: layer scopes, `:0`,
+ * Keras 3 `layers/…/vars/<i>` paths, recurrent cells, Bidirectional directions, attention's dense
+ * layers; `canonicalArray`), optimizer state is left out (manifest group `optimizer`, Keras 3
+ * `optimizer/vars/<i>`), and when they do not fit, the message lists the names found and the
+ * names expected. A TF.js graph model (`format: "graph-model"`) is refused by what it is.
  */
 import { z } from 'zod';
 import { Unsupported, inputShapeOf, type Json } from '../layers/backends/keras.ts';
