@@ -89,6 +89,9 @@ const torchHooks: torch.Hooks = {
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
 const tfjsHooks: tfjs.Hooks = {
+  // `axes` (one per input) made positive in the IR, each for its own input's rank: -1 on a
+  // sequence is 2 in every back-end and in an ONNX file read back.
+  axisParams: ['axes'],
   // tfjs-layers' Dot (inputs of rank ≤ 3 with the batch axis, as inferShape requires).
   layers: (tf, op) => [
     tf.layers.dot({
@@ -182,9 +185,9 @@ const onnxHooks: onnx.Hooks = {
  * `<block>/MatMul` of two data tensors, or `<block>/Mul` of two data tensors then
  * `<block>/ReduceSum` (vectors). Each operand is traced back through the block's nodes to the
  * block's input; the axes follow from the operand's rank and the `<block>/Transpose0|1` nodes,
- * `normalize` from `<block>/Normalize0`. Axes come back counted from 1 (Keras's `axes=-1` on a
- * sequence reads back as 2: the same axis). Dot from another exporter (a bare MatMul of two
- * tensors, einsum) is not read.
+ * `normalize` from `<block>/Normalize0`. Axes come back positive (Keras's `axes=-1` on a
+ * sequence reads back as 2: the same axis, as the IR that was exported holds it, see
+ * `normaliseAxes`). Dot from another exporter is read by `importForeignDot`.
  */
 function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
   const name = ctx.layerNameOf(node);
