@@ -190,8 +190,8 @@ const onnxHooks: onnx.Hooks = {
  * `normaliseAxes`). Dot from another exporter is read by `importForeignDot`.
  */
 function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  if (!ctx.ours) return importForeignDot(node, ctx);
   const name = ctx.layerNameOf(node);
-  if (!ctx.ours) return false;
   const block = ctx.blockNodes(node);
   if (block[0] !== node) return false;
   const named = (part: string) => block.find((b) => b.name === `${name}/${part}`);
@@ -226,6 +226,31 @@ function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | v
     null,
   );
   ctx.take(block);
+}
+
+/**
+ * A `MatMul` of two data tensors in a file Netwright did not write (`torch.bmm(a, b)`, `a @ b`
+ * under `torch.onnx.export`): `(N, a, k) × (N, k, b)` → `(N, a, b)` is Keras `Dot(axes=(2, 1))`
+ * (keras.io Dot: sums the products over axis 2 of the first input and axis 1 of the second).
+ * A MatMul with a constant operand is declined (a Dense's). Any other pair of data tensors is
+ * refused with a message: 4-D operands are what attention writes (torch
+ * `nn.MultiheadAttention`, whose ONNX form Netwright does not read as a block).
+ */
+function importForeignDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  if (node.opType !== 'MatMul' || node.inputs.some((t) => ctx.inits.has(t))) return false;
+  const [x, y] = [ctx.stateOf(node, node.inputs[0]), ctx.stateOf(node, node.inputs[1])];
+  ctx.requireChannelsLast(x, 'MatMul');
+  ctx.requireChannelsLast(y, 'MatMul');
+  const shapes = `(N, ${x.shape.join(', ')}) × (N, ${y.shape.join(', ')})`;
+  if (x.shape.length === 3 && y.shape.length === 3)
+    throw new onnx.Unsupported(
+      `MatMul of two 4-D tensors ${shapes}, as attention writes (e.g. torch nn.MultiheadAttention): Netwright reads MultiHeadAttention only from its own ONNX files, and Dot takes (N, a, k) × (N, k, b)`,
+    );
+  if (x.shape.length !== 2 || y.shape.length !== 2 || x.shape[1] !== y.shape[0])
+    throw new onnx.Unsupported(
+      `MatMul of two data tensors ${shapes}: Dot takes (N, a, k) × (N, k, b)`,
+    );
+  ctx.addLayer(node, 'Dot', { axes: [2, 1], normalize: false }, [x, y], null);
 }
 
 // ─── end onnx ───
