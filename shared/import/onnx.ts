@@ -7,7 +7,10 @@
  * MaxPool/AveragePool, GlobalAveragePool or ReduceMean over H,W → GlobalAveragePooling2D,
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
  * activations (Relu, Sigmoid, Tanh, Softmax, Elu, Selu, Softplus, LeakyRelu 0.2, Gelu or its Erf
- * form), a depthwise Conv (group = channels) → DepthwiseConv2D; in Netwright's own files also the
+ * form), a depthwise Conv (group = channels) → DepthwiseConv2D; in any file also a Transpose of a
+ * channels-last tensor → Permute, MatMul of `(N, a, k)` and `(N, k, b)` → Dot, chains of
+ * Add/Mul/Max/Min → one merge block, `(a + b + … ) / n` → Average (see the kinds' claims; attention
+ * from another exporter is refused with a message saying so); in Netwright's own files also the
  * multi-node blocks its export writes, recognised by their node names (SeparableConv2D, Permute,
  * RepeatVector, Rescaling, Dot, MultiHeadAttention, merges that broadcast or take three inputs,
  * the recurrent layers). GaussianNoise and SpatialDropout2D write no node and import as nothing. Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
