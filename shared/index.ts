@@ -2,6 +2,7 @@
 export * from './diagnostics.ts';
 export * from './graph/analyze.ts';
 export * from './graph/project.ts';
+export * from './graph/legacy-params.ts';
 export * from './graph/types.ts';
 export * from './ir/lower.ts';
 export * from './ir/names.ts';

@@ -4,6 +4,7 @@ import {
   defaultParams,
   freshName,
   getLayer,
+  migrateLegacyParams,
   pythonIdentifier,
   validateParam,
   type Graph,
@@ -60,7 +61,8 @@ export function readFragment(value: unknown): Fragment | null {
     const y = Number(pos.y);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const params = defaultParams(def);
-    const given = isRecord(raw.params) ? raw.params : {};
+    // Blocks copied from an older version may carry old param names (legacy-params.ts).
+    const given = isRecord(raw.params) ? migrateLegacyParams(def.type, raw.params) : {};
     for (const spec of def.params) {
       if (!(spec.name in given)) continue;
       const result = validateParam(spec, given[spec.name]);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LAYER_TYPES } from '../layers/registry.ts';
 import { jsonErrorLineColumn } from '../text/json-place.ts';
 import { renameLegacyWeights } from './legacy-names.ts';
+import { migrateLegacyNodes } from './legacy-params.ts';
 import type { Graph } from './types.ts';
 
 /** The project file format, the contract every feature and test uses. */
@@ -219,8 +220,9 @@ export function tooDeepPath(value: unknown, limit = MAX_PROJECT_NESTING): string
 }
 
 /**
- * Parses an already-decoded JSON value as a project: migrate, validate, check integrity, and re-key
- * trained weights saved under older layer names (`renameLegacyWeights`).
+ * Parses an already-decoded JSON value as a project: migrate, validate, move block params saved
+ * under older names to Keras's (`migrateLegacyNodes`), check integrity, and re-key trained
+ * weights saved under older layer names (`renameLegacyWeights`).
  */
 export function parseProjectValue(value: unknown): ProjectResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -271,6 +273,8 @@ export function parseProjectValue(value: unknown): ProjectResult {
     };
   }
   const project = parsed.data as Project;
+  // Params saved under older names (see legacy-params.ts) take Keras's names now.
+  project.graph.nodes = migrateLegacyNodes(project.graph.nodes);
   const integrity = graphIntegrityErrors(project.graph);
   if (integrity.length > 0) return { ok: false, errors: integrity };
   // Trained weights saved under the layer names of older versions follow the blocks' names now.

@@ -7,7 +7,10 @@
  * MaxPool/AveragePool, GlobalAveragePool or ReduceMean over H,W → GlobalAveragePooling2D,
  * BatchNormalization, LayerNormalization, Flatten, Reshape, Add/Sum, Concat, Dropout, Identity,
  * activations (Relu, Sigmoid, Tanh, Softmax, Elu, Selu, Softplus, LeakyRelu 0.2, Gelu or its Erf
- * form), a depthwise Conv (group = channels) → DepthwiseConv2D; in Netwright's own files also the
+ * form), a depthwise Conv (group = channels) → DepthwiseConv2D; in any file also a Transpose of a
+ * channels-last tensor → Permute, MatMul of `(N, a, k)` and `(N, k, b)` → Dot, chains of
+ * Add/Mul/Max/Min → one merge block, `(a + b + … ) / n` → Average (see the kinds' claims; attention
+ * from another exporter is refused with a message saying so); in Netwright's own files also the
  * multi-node blocks its export writes, recognised by their node names (SeparableConv2D, Permute,
  * RepeatVector, Rescaling, Dot, MultiHeadAttention, merges that broadcast or take three inputs,
  * the recurrent layers). GaussianNoise and SpatialDropout2D write no node and import as nothing. Layouts are tracked through Transpose nodes, so NCHW islands around Conv/Pool/BatchNorm
@@ -330,6 +333,7 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
     isOpen: (layerName) => open.has(layerName),
     consumers: (tensor) => (tensor ? (consumers.get(tensor) ?? 0) : 0),
     readers: (tensor) => nodes.filter((n) => n.inputs.includes(tensor)),
+    channelsFirstOps: firstOps,
     foldable,
     requireChannelsLast,
     requireChannelsFirst,
@@ -370,7 +374,14 @@ function importOnnxModel(bytes: Uint8Array, name: string): ImportResult {
       throw e;
     }
   }
-  if (problems.length > 0) return { ok: false, error: unsupportedMessage('ONNX', problems) };
+  if (problems.length > 0) {
+    const softmax = ours ? undefined : attentionSoftmax(nodes, inits);
+    if (softmax)
+      problems.push(
+        `node "${softmax.name || softmax.outputs[0]}" (Softmax) and the nodes around it: attention (a Softmax of the product of two computed tensors, as torch nn.MultiheadAttention or scaled_dot_product_attention writes); Netwright reads MultiHeadAttention only from its own ONNX files`,
+      );
+    return { ok: false, error: unsupportedMessage('ONNX', problems) };
+  }
   const out = states.get(g.outputs[0]!.name);
   if (!out)
     return {
@@ -413,6 +424,26 @@ function constantValue(node: DecodedNode): DecodedTensor | undefined {
   const is = a('value_ints')?.ints;
   if (is) return { name: '', dims: [is.length], dataType: 7, ints: [...is] };
   return undefined;
+}
+
+/**
+ * The first Softmax that reads, through at most a few scaling / masking nodes (Div, Mul, Add,
+ * Where, Cast), a MatMul of two computed (non-constant) tensors: the score-weights step of
+ * attention. Undefined when there is none. Used only to explain a refusal.
+ */
+function attentionSoftmax(
+  nodes: readonly DecodedNode[],
+  inits: ReadonlyMap<string, DecodedTensor>,
+): DecodedNode | undefined {
+  const producer = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n] as const)));
+  const scoreOf = (t: string | undefined, depth: number): boolean => {
+    const p = t === undefined ? undefined : producer.get(t);
+    if (!p || depth > 4) return false;
+    if (p.opType === 'MatMul') return p.inputs.every((i) => !inits.has(i));
+    if (!['Div', 'Mul', 'Add', 'Where', 'Cast'].includes(p.opType)) return false;
+    return p.inputs.some((i) => !inits.has(i) && scoreOf(i, depth + 1));
+  };
+  return nodes.find((n) => n.opType === 'Softmax' && scoreOf(n.inputs[0], 0));
 }
 
 /** Operators of the shape arithmetic PyTorch writes for a zero initial state (batch size → dims). */

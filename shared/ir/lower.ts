@@ -111,7 +111,9 @@ export function axisParams(type: string): readonly string[] | undefined {
 /**
  * The params with every axis-like parameter (`axisParams`) made positive: a negative Keras axis
  * `a` on inputs of per-example rank `r` (batch axis not counted) becomes `r + 1 + a`, e.g.
- * Concatenate axis -2 on two `(N, 1, 2, 1)` tensors → axis 2. Positive axes are left alone.
+ * Concatenate axis -2 on two `(N, 1, 2, 1)` tensors → axis 2; a list holds one axis per input,
+ * each counted for that input's rank (Dot `axes` [-1, -1] on `(5, 3)` and `(4, 3)` → [2, 2]).
+ * Positive axes are left alone.
  * Why: tfjs-layers 4.22 runs any negative Concatenate axis as -1 while reporting the symbolic
  * shape of the axis asked for, so the app would train another function than the ONNX/PyTorch
  * export; a positive axis means the same thing to every back-end. Shape inference has already
@@ -129,6 +131,12 @@ export function normaliseAxes(
   for (const name of names) {
     const axis = params[name];
     if (typeof axis === 'number' && axis < 0) out[name] = rank + 1 + axis;
+    // One axis per input (Dot `axes`): each counted for its own input's rank.
+    else if (Array.isArray(axis) && axis.every((a) => typeof a === 'number'))
+      out[name] = (axis as number[]).map((a, i) => {
+        const r = inputShapes[i]?.length ?? rank;
+        return a < 0 ? r + 1 + a : a;
+      });
   }
   return out;
 }

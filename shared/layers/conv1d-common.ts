@@ -11,7 +11,7 @@ import type { Shape } from '../shape.ts';
 import { formatShape } from '../shape.ts';
 import { paddingParam } from './common.ts';
 import { windowOutputSize } from './layout.ts';
-import type { IntParam, PairParam } from './params.ts';
+import type { EdgesParam, IntParam } from './params.ts';
 import type { LayerFront, ShapeResult } from './types.ts';
 import { NO_PARAMS, ok } from './types.ts';
 
@@ -123,12 +123,26 @@ export function globalPooling1DFront(type: string, torchName: string, summary: s
 }
 
 /**
- * A `(before, after)` pair of edge sizes, zeros allowed, e.g. ZeroPadding2D's (top, bottom).
- * One number typed in the inspector means the same on both sides, as in Keras.
+ * Keras's `((top, bottom), (left, right))` edge sizes of ZeroPadding2D `padding` and Cropping2D
+ * `cropping`, zeros allowed; `def` is the size of every side by default. One number typed in the
+ * inspector means all four sides, two mean (height, width), as in Keras (`validateParam`).
  */
-export const edgesParam = (
-  name: string,
-  label: string,
-  def: readonly [number, number],
-  help: string,
-): PairParam => ({ name, label, kind: 'pair', default: def, min: 0, help });
+export const edgesParam = (name: string, label: string, def: number, help: string): EdgesParam => ({
+  name,
+  label,
+  kind: 'edges',
+  default: [
+    [def, def],
+    [def, def],
+  ],
+  min: 0,
+  help,
+});
+
+/**
+ * The `[[top, bottom], [left, right]]` of a resolved edges param (`edgesParam`; resolution has
+ * already turned every Keras form into this nested one).
+ */
+export function readEdges(value: unknown): [[number, number], [number, number]] {
+  return value as [[number, number], [number, number]];
+}

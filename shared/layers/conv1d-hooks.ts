@@ -17,6 +17,7 @@ import * as tfjs from './backends/tfjs.ts';
 import * as torch from './backends/torch.ts';
 import { AttrType, type OnnxAttr } from '../onnx/proto.ts';
 import type { ResolvedParams } from './types.ts';
+import { parseEdges } from './params.ts';
 
 /** An ONNX string attribute (e.g. Resize `mode`); the onnx kit has `int`/`ints`/`float`. */
 export const onnxString = (name: string, s: string): OnnxAttr => ({
@@ -337,16 +338,15 @@ export function kerasEdges(v: unknown, what: string): [[number, number], [number
 }
 
 /**
- * The short line on a ZeroPadding2D / Cropping2D block from its stored (top, bottom) and (left,
- * right) pairs: `pad 1` when all four sides are equal, else `pad 2+0, 1+3` (top+bottom,
- * left+right); `?` for a pair that is missing or not a list (the digest gets stored params).
+ * The short line on a ZeroPadding2D / Cropping2D block from its stored `padding` / `cropping`
+ * ((top, bottom), (left, right)), or any Keras form of it (`parseEdges`): `pad 1` when all four sides are equal, else `pad 2+0, 1+3`
+ * (top+bottom, left+right); `pad ?, ?` for a value that is none of those (the digest gets stored
+ * params).
  */
-export function edgesDigest(word: string, height: unknown, width: unknown): string {
-  const pair = (v: unknown) => (Array.isArray(v) && v.length === 2 ? (v as unknown[]) : null);
-  const h = pair(height);
-  const w = pair(width);
+export function edgesDigest(word: string, edges: unknown): string {
+  const [h, w] = parseEdges(edges) ?? [null, null];
   if (h && w && [...h, ...w].every((v) => v === h[0])) return `${word} ${String(h[0])}`;
-  const text = (v: unknown[] | null) => (v ? `${String(v[0])}+${String(v[1])}` : '?');
+  const text = (v: number[] | null) => (v ? `${String(v[0])}+${String(v[1])}` : '?');
   return `${word} ${text(h)}, ${text(w)}`;
 }
 
@@ -452,7 +452,7 @@ export const zeroPaddingImport: onnx.Importer = {
     if (!pads || pads.length !== 8) throw new onnx.Unsupported('Pad without 8 constant pads');
     if (pads.some((p) => p < 0)) throw new onnx.Unsupported('Pad with negative pads');
     const [h, w] = edgesOf(s, pads.slice(0, 4), pads.slice(4), 'Pad');
-    ctx.addLayer(node, 'ZeroPadding2D', { height_padding: h, width_padding: w }, [s], s.perm);
+    ctx.addLayer(node, 'ZeroPadding2D', { padding: [h, w] }, [s], s.perm);
   },
 };
 
@@ -491,7 +491,7 @@ export const croppingImport: onnx.Importer = {
       cut[a] = size - clamp(ends[i]!);
     });
     const [h, w] = edgesOf(s, begins, cut, 'Slice');
-    ctx.addLayer(node, 'Cropping2D', { height_cropping: h, width_cropping: w }, [s], s.perm);
+    ctx.addLayer(node, 'Cropping2D', { cropping: [h, w] }, [s], s.perm);
   },
 };
 

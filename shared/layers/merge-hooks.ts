@@ -135,6 +135,65 @@ function importMergeBlock(
   ctx.take(block);
 }
 
+/** Merge kinds whose ONNX two-input node a file chains for more inputs (`a + b + c`). */
+const CHAINED: ReadonlySet<string> = new Set(['Add', 'Multiply', 'Maximum', 'Minimum']);
+
+const sameShape = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * An element-wise ONNX merge node (`Add`, `Sum`, `Sub`, `Mul`, `Mean`, `Max`, `Min`) of data
+ * tensors read as one block of `kind` (Add, Subtract, Multiply, Average, Maximum, Minimum); one
+ * input is the same tensor (`alias`). Exact only where ONNX and Keras compute the same thing:
+ * - inputs in one layout (all channels-last, or all in the same other layout, e.g. two NCHW
+ *   conv outputs of a PyTorch residual link: the block then runs on the channels-last maps and
+ *   its output keeps that layout); mixed layouts are refused;
+ * - in a file Netwright did not write, inputs of one rank: ONNX broadcasts from the last axis
+ *   counting the batch axis, Keras puts a shorter input's missing axes after the batch axis, so
+ *   inputs of different ranks mean different things and are refused (Netwright's own files lift
+ *   them first, see `liftedInputs`);
+ * - in such a file, a chain of two-input nodes (`torch.onnx.export` writes `a + b + c` as
+ *   `Add(Add(a, b), c)`) becomes one block with every input, when the inner node's result is read
+ *   by nothing else, was made by a block of the same kind that nothing has read yet, and has the
+ *   shape of the other inputs (no broadcasting across the chain).
+ * Throws `onnx.Unsupported` naming the operator for what it refuses.
+ */
+export function importElementwise(
+  kind: string,
+  node: onnx.DecodedNode,
+  ctx: onnx.ImportContext,
+): void {
+  const ins = node.inputs.map((t) => ctx.stateOf(node, t));
+  if (ins.length < 2) return ctx.alias(node, ins[0]!);
+  const perm = ins[0]!.perm;
+  const oneLayout =
+    ins.every((st) => !st.torchIndex && onnx.samePerm(st.perm, perm)) &&
+    ins.every((st) => st.shape.length === ins[0]!.shape.length);
+  if (!oneLayout || perm.every((v, i) => v === i))
+    for (const st of ins) ctx.requireChannelsLast(st, node.opType);
+  if (!ctx.ours && ins.some((st) => st.shape.length !== ins[0]!.shape.length))
+    throw new onnx.Unsupported(
+      `${node.opType} of tensors of different ranks (${ins.map((st) => `(N, ${st.shape.join(', ')})`).join(', ')}): ONNX broadcasts from the last axis counting the batch axis, Keras inserts the missing axes after it`,
+    );
+  if (!ctx.ours && CHAINED.has(kind)) {
+    const at = ins.findIndex((st, i) => {
+      const prev = ctx.layer(st.layer);
+      return (
+        prev?.type === kind &&
+        ctx.isOpen(prev.name) &&
+        ctx.consumers(node.inputs[i]) === 1 &&
+        ins.every((o) => sameShape(o.shape, st.shape))
+      );
+    });
+    if (at >= 0) {
+      const prev = ctx.layer(ins[at]!.layer)!;
+      prev.inputs.push(...ins.filter((_, i) => i !== at).map((st) => st.layer));
+      return ctx.alias(node, ins[at]!);
+    }
+  }
+  ctx.addLayer(node, kind, {}, ins, oneLayout ? perm : null);
+}
+
 export function mergeOnnx(kind: ElementwiseMerge): onnx.Hooks {
   return {
     import: [
@@ -149,10 +208,7 @@ export function mergeOnnx(kind: ElementwiseMerge): onnx.Hooks {
         // kind's, so the claim declines it.
         match: (node, ctx) => {
           if (node.inputs.some((t) => ctx.inits.has(t))) return false;
-          const ins = node.inputs.map((t) => ctx.stateOf(node, t));
-          for (const st of ins) ctx.requireChannelsLast(st, node.opType);
-          if (ins.length < 2) ctx.alias(node, ins[0]!);
-          else ctx.addLayer(node, kind, {}, ins, null);
+          importElementwise(kind, node, ctx);
         },
       },
     ],

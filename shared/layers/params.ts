@@ -57,6 +57,19 @@ export interface PairParam extends ParamBase {
   min?: number;
 }
 
+/**
+ * Keras's `((top, bottom), (left, right))` edge sizes of ZeroPadding2D `padding` and Cropping2D
+ * `cropping`, stored in that nested form. Read from a file or typed in the inspector, it may also
+ * be one int (all four sides), `(sym_height, sym_width)` (top = bottom, left = right), or (typed
+ * text only) the four numbers `top, bottom, left, right` (keras.io ZeroPadding2D / Cropping2D).
+ */
+export interface EdgesParam extends ParamBase {
+  kind: 'edges';
+  default: readonly [readonly [number, number], readonly [number, number]];
+  /** Smallest allowed entry (0: no padding or cropping on that side). */
+  min: number;
+}
+
 /** A list of positive sizes, e.g. Input `shape`; Reshape may use one `-1`. */
 export interface ShapeParam extends ParamBase {
   kind: 'shape';
@@ -66,9 +79,11 @@ export interface ShapeParam extends ParamBase {
   nullable?: boolean;
 }
 
-export type ParamSpec = IntParam | FloatParam | EnumParam | BoolParam | PairParam | ShapeParam;
+export type ParamSpec =
+  IntParam | FloatParam | EnumParam | BoolParam | PairParam | EdgesParam | ShapeParam;
 
-export type ParamValue = number | string | boolean | readonly number[] | null;
+export type ParamValue =
+  number | string | boolean | readonly number[] | readonly (readonly number[])[] | null;
 
 export type ParamResult = { ok: true; value: ParamValue } | { ok: false; message: string };
 
@@ -95,6 +110,43 @@ function parseIntList(raw: unknown): number[] | undefined {
     return parseIntList(parts);
   }
   return undefined;
+}
+
+/**
+ * Keras's forms of a 2-D edge setting → `[[top, bottom], [left, right]]`: an int (all sides), a
+ * pair `(h, w)` (`((h, h), (w, w))`), the nested pair itself, or text holding 1, 2 or 4 numbers
+ * (4: top, bottom, left, right; brackets and parentheses ignored). `undefined` for anything else.
+ */
+export function parseEdges(raw: unknown): [[number, number], [number, number]] | undefined {
+  const fromList = (l: readonly number[]): [[number, number], [number, number]] | undefined =>
+    l.length === 1
+      ? [
+          [l[0]!, l[0]!],
+          [l[0]!, l[0]!],
+        ]
+      : l.length === 2
+        ? [
+            [l[0]!, l[0]!],
+            [l[1]!, l[1]!],
+          ]
+        : l.length === 4
+          ? [
+              [l[0]!, l[1]!],
+              [l[2]!, l[3]!],
+            ]
+          : undefined;
+  if (typeof raw === 'number' || typeof raw === 'string') {
+    const list = parseIntList(raw);
+    return list ? fromList(list) : undefined;
+  }
+  if (!Array.isArray(raw) || raw.length !== 2) return undefined;
+  if (raw.every((v) => Array.isArray(v))) {
+    const pairs = raw.map((v) => parseIntList(v));
+    if (pairs.some((v) => v?.length !== 2)) return undefined;
+    return [pairs[0] as [number, number], pairs[1] as [number, number]];
+  }
+  const pair = raw.map(parseInteger);
+  return pair.every((n): n is number => n !== undefined) ? fromList(pair) : undefined;
 }
 
 const isNone = (raw: unknown) =>
@@ -163,6 +215,17 @@ export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
         return { ok: false, message: `${spec.label} must be at least ${min}` };
       return { ok: true, value: pair };
     }
+    case 'edges': {
+      const edges = parseEdges(raw);
+      if (!edges)
+        return {
+          ok: false,
+          message: `${spec.label} must be one number, (height, width) or ((top, bottom), (left, right)), e.g. 1 or 2,0 or (1, 0), (2, 2)`,
+        };
+      if (edges.flat().some((n) => n < spec.min))
+        return { ok: false, message: `${spec.label} must be at least ${spec.min}` };
+      return { ok: true, value: edges };
+    }
     case 'shape': {
       const list = parseIntList(raw);
       if (!list || list.length === 0)
@@ -180,9 +243,14 @@ export function validateParam(spec: ParamSpec, raw: unknown): ParamResult {
   }
 }
 
-/** Text for an input field showing a stored value. */
+/**
+ * Text for an input field showing a stored value: a list as `1, 2`, a list of lists (an edges
+ * param) as `(1, 0), (2, 2)`, which `validateParam` reads back.
+ */
 export function formatParamValue(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (Array.isArray(value) && value.some((v) => Array.isArray(v)))
+    return value.map((v) => `(${formatParamValue(v)})`).join(', ');
   if (Array.isArray(value)) return value.join(', ');
   return String(value);
 }

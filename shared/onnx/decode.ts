@@ -33,6 +33,8 @@ export interface DecodedNode {
   inputs: string[];
   outputs: string[];
   attrs: Map<string, DecodedAttr>;
+  /** NodeProto `doc_string` (field 6); empty when the file has none. */
+  docString?: string;
 }
 
 export interface DecodedModel {
@@ -159,6 +161,7 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
           domain: n.string(7),
           inputs: n.strings(1),
           outputs: n.strings(2),
+          docString: n.string(6),
           attrs: new Map(
             n
               .messages(5)

@@ -40,15 +40,26 @@ export class GraphBuilder {
   nodes: OnnxNode[] = [];
   initializers: OnnxTensor[] = [];
 
-  /** Appends one node named `name` with one output tensor `output`; returns `output`. */
+  /**
+   * Appends one node named `name` with one output tensor `output`; returns `output`. `docString`
+   * (NodeProto `doc_string`) carries a setting no operator holds, e.g. a dropout rate.
+   */
   node(
     name: string,
     opType: string,
     inputs: string[],
     output: string,
     attrs: OnnxAttr[] = [],
+    docString?: string,
   ): string {
-    this.nodes.push({ name, opType, inputs, outputs: [output], attrs });
+    this.nodes.push({
+      name,
+      opType,
+      inputs,
+      outputs: [output],
+      attrs,
+      ...(docString ? { docString } : {}),
+    });
     return output;
   }
 

@@ -42,6 +42,8 @@ export interface OnnxNode {
   inputs: string[];
   outputs: string[];
   attrs: OnnxAttr[];
+  /** NodeProto `doc_string` (field 6): free text; Netwright keeps settings there that no operator holds. */
+  docString?: string;
 }
 
 export interface OnnxValueInfo {
@@ -146,6 +148,7 @@ export function encodeModel(model: OnnxModel): Uint8Array {
         node.string(3, n.name);
         node.string(4, n.opType);
         for (const a of n.attrs) node.message(5, (attr) => writeAttr(attr, a));
+        if (n.docString) node.string(6, n.docString);
       });
     }
     g.string(2, model.graph.name);

@@ -87,6 +87,14 @@ function randomParam(random: Random, spec: ParamSpec, input: Shape | undefined):
     case 'pair':
       if (spec.nullable && random() < 0.3) return null;
       return [1 + Math.floor(random() * 3), 1 + Math.floor(random() * 3)];
+    case 'edges': {
+      // ZeroPadding2D / Cropping2D: ((top, bottom), (left, right)), each side 0..2.
+      const side = () => Math.floor(random() * 3);
+      return [
+        [side(), side()],
+        [side(), side()],
+      ];
+    }
     case 'shape':
       // Permute's `dims`: a random order of the input's axes 1..rank (any other list fails).
       if (spec.name === 'dims' && input)

@@ -249,9 +249,27 @@ export const CATALOGUE_PROJECTS: Project[] = [
     'Pad, crop, upsample',
     [
       ['in', 'Input', { shape: [8, 8, 1] }],
-      ['pad', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
+      [
+        'pad',
+        'ZeroPadding2D',
+        {
+          padding: [
+            [2, 0],
+            [1, 3],
+          ],
+        },
+      ],
       ['conv', 'Conv2D', { filters: 4, kernel_size: [3, 3], activation: 'relu' }],
-      ['crop', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }],
+      [
+        'crop',
+        'Cropping2D',
+        {
+          cropping: [
+            [1, 0],
+            [0, 2],
+          ],
+        },
+      ],
       ['up', 'UpSampling2D', { size: [2, 3], interpolation: 'nearest' }],
       ['gmax', 'GlobalMaxPooling2D', {}],
       ['out', 'Dense', { units: 2, activation: 'softmax' }],

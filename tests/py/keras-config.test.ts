@@ -32,19 +32,10 @@ function oneTuples(c: Record<string, KerasValue>, keys: string[]): Record<string
 
 /**
  * ZeroPadding2D `padding` / Cropping2D `cropping` as `((top, bottom), (left, right))`, from Keras's
- * spellings (int; (height, width); two pairs) or from the block's `height_<key>`/`width_<key>`.
+ * spellings (int; (height, width); two pairs); the block holds the nested form itself.
  */
 function edgePairs(c: Record<string, KerasValue>, key: string): Record<string, KerasValue> {
   const out = { ...c };
-  const h = out[`height_${key}`];
-  const w = out[`width_${key}`];
-  if (h !== undefined || w !== undefined) {
-    // Netwright's own defaults apply to a missing one; the test projects spell out both.
-    expect([h, w], `height_${key} and width_${key}`).not.toContain(undefined);
-    out[key] = [h as KerasValue, w as KerasValue];
-    delete out[`height_${key}`];
-    delete out[`width_${key}`];
-  }
   const v = out[key];
   if (typeof v === 'number')
     out[key] = [
@@ -306,8 +297,7 @@ const KERAS: Record<
   // https://keras.io/api/layers/reshaping_layers/zero_padding2d/
   // ZeroPadding2D(padding=(1, 1), data_format=None, **kwargs); "padding: Int, or tuple of 2 ints,
   // or tuple of 2 tuples of 2 ints": int → same on all sides; (h, w) → ((h, h), (w, w));
-  // ((top_pad, bottom_pad), (left_pad, right_pad)). The block holds height_padding (top, bottom)
-  // and width_padding (left, right).
+  // ((top_pad, bottom_pad), (left_pad, right_pad)). The block holds `padding` in the nested form.
   ZeroPadding2D: {
     positional: ['padding', 'data_format'],
     required: [],
@@ -316,7 +306,7 @@ const KERAS: Record<
   },
   // https://keras.io/api/layers/reshaping_layers/cropping2d/
   // Cropping2D(cropping=((0, 0), (0, 0)), data_format=None, **kwargs); cropping spelt as
-  // ZeroPadding2D's padding. The block holds height_cropping and width_cropping.
+  // ZeroPadding2D's padding. The block holds `cropping` in the nested form.
   Cropping2D: {
     positional: ['cropping', 'data_format'],
     required: [],

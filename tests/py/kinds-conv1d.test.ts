@@ -294,7 +294,18 @@ kindDifferential('ZeroPadding2D', [
     title: 'ZeroPadding2D ((2, 0), (1, 3)) on (3, 4, 2)',
     graph: chainGraph(
       [3, 4, 2],
-      [['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }]],
+      [
+        [
+          'z',
+          'ZeroPadding2D',
+          {
+            padding: [
+              [2, 0],
+              [1, 3],
+            ],
+          },
+        ],
+      ],
     ),
     hand: mapImage(3, 4, 2, 5, 8, (i, j) =>
       i - 2 >= 0 && i - 2 < 3 && j - 1 >= 0 && j - 1 < 4 ? [i - 2, j - 1] : null,
@@ -321,7 +332,18 @@ kindDifferential('Cropping2D', [
     title: 'Cropping2D ((1, 0), (0, 2)) on (5, 6, 2)',
     graph: chainGraph(
       [5, 6, 2],
-      [['c', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }]],
+      [
+        [
+          'c',
+          'Cropping2D',
+          {
+            cropping: [
+              [1, 0],
+              [0, 2],
+            ],
+          },
+        ],
+      ],
     ),
     hand: mapImage(5, 6, 2, 4, 4, (i, j) => [i + 1, j]),
     noTraining: true,
@@ -332,7 +354,16 @@ kindDifferential('Cropping2D', [
       [5, 5, 1],
       [
         conv2d,
-        ['c', 'Cropping2D', { height_cropping: [0, 1], width_cropping: [1, 1] }],
+        [
+          'c',
+          'Cropping2D',
+          {
+            cropping: [
+              [0, 1],
+              [1, 1],
+            ],
+          },
+        ],
         ['flat', 'Flatten'],
       ],
     ),

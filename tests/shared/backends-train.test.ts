@@ -193,14 +193,32 @@ const CASES: Case[] = [
     [4, 4, 2],
     [
       conv('c1', { kernel_size: [2, 2] }),
-      ['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
+      [
+        'z',
+        'ZeroPadding2D',
+        {
+          padding: [
+            [2, 0],
+            [1, 3],
+          ],
+        },
+      ],
       conv('c2'),
       ['f', 'Flatten'],
     ],
   ),
   chain('Cropping2D ((1, 0), (0, 2))', img, [
     conv('c'),
-    ['k', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }],
+    [
+      'k',
+      'Cropping2D',
+      {
+        cropping: [
+          [1, 0],
+          [0, 2],
+        ],
+      },
+    ],
     ['f', 'Flatten'],
   ]),
   // ── end conv1d ──

@@ -149,7 +149,7 @@ describe('Keras / TF.js import: conv1d kinds', () => {
     ['ZeroPadding2D', 'padding'],
     ['Cropping2D', 'cropping'],
   ])('%s: the three spellings of %s', (type, key) => {
-    const blocks = (h: number[], w: number[]) => ({ [`height_${key}`]: h, [`width_${key}`]: w });
+    const blocks = (h: number[], w: number[]) => ({ [key]: [h, w] });
     expect(fromConfig(type, { [key]: 2 })).toEqual(blocks([2, 2], [2, 2]));
     expect(fromConfig(type, { [key]: [1, 3] })).toEqual(blocks([1, 1], [3, 3]));
     expect(
@@ -166,12 +166,16 @@ describe('Keras / TF.js import: conv1d kinds', () => {
 
   it('ZeroPadding2D and Cropping2D defaults when the config leaves them out', () => {
     expect(fromConfig('ZeroPadding2D', {})).toEqual({
-      height_padding: [1, 1],
-      width_padding: [1, 1],
+      padding: [
+        [1, 1],
+        [1, 1],
+      ],
     });
     expect(fromConfig('Cropping2D', {})).toEqual({
-      height_cropping: [0, 0],
-      width_cropping: [0, 0],
+      cropping: [
+        [0, 0],
+        [0, 0],
+      ],
     });
   });
 });

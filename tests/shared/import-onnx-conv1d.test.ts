@@ -53,9 +53,27 @@ const cases: [string, Block[]][] = [
     'ZeroPadding2D, Conv2D, Cropping2D, UpSampling2D, GlobalMaxPooling2D',
     [
       ['in', 'Input', { shape: [6, 5, 2] }],
-      ['pad', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
+      [
+        'pad',
+        'ZeroPadding2D',
+        {
+          padding: [
+            [2, 0],
+            [1, 3],
+          ],
+        },
+      ],
       ['conv', 'Conv2D', { filters: 3, kernel_size: [3, 3], activation: 'tanh' }],
-      ['crop', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }],
+      [
+        'crop',
+        'Cropping2D',
+        {
+          cropping: [
+            [1, 0],
+            [0, 2],
+          ],
+        },
+      ],
       ['up', 'UpSampling2D', { size: [2, 3] }],
       ['g', 'GlobalMaxPooling2D'],
     ],

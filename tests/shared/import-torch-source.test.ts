@@ -366,7 +366,12 @@ model = M()
     const crop = r.ir.ops.at(-1)!;
     expect(crop.type).toBe('Cropping2D');
     // Rows 1..6 of 8: 1 cut at the top, 1 at the bottom; columns 2..5: 2 at each side.
-    expect(crop.params).toMatchObject({ height_cropping: [1, 1], width_cropping: [2, 2] });
+    expect(crop.params).toMatchObject({
+      cropping: [
+        [1, 1],
+        [2, 2],
+      ],
+    });
     expect(crop.outputShape).toEqual([6, 4, 4]);
   });
 

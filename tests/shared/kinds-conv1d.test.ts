@@ -242,17 +242,52 @@ describe('ZeroPadding2D', () => {
 
   it('((2, 0), (1, 3)) on (5, 4, 3) → (7, 8, 3); zeros allowed', () => {
     expect(
-      shapeOf('ZeroPadding2D', [[5, 4, 3]], { height_padding: [2, 0], width_padding: [1, 3] }),
+      shapeOf('ZeroPadding2D', [[5, 4, 3]], {
+        padding: [
+          [2, 0],
+          [1, 3],
+        ],
+      }),
     ).toEqual({ ok: true, shape: [7, 8, 3] });
     expect(
-      shapeOf('ZeroPadding2D', [[5, 4, 3]], { height_padding: 0, width_padding: '0, 0' }),
-    ).toEqual({ ok: true, shape: [5, 4, 3] });
+      shapeOf('ZeroPadding2D', [[5, 4, 3]], {
+        padding: [
+          [0, 0],
+          [0, 0],
+        ],
+      }),
+    ).toEqual({
+      ok: true,
+      shape: [5, 4, 3],
+    });
+  });
+
+  // keras.io ZeroPadding2D: "padding: Int, or tuple of 2 ints, or tuple of 2 tuples of 2 ints";
+  // int → the same on all four sides, (h, w) → ((h, h), (w, w)).
+  it.each([
+    [2, [9, 8, 3]],
+    [
+      [1, 0],
+      [7, 4, 3],
+    ],
+    ['(1, 0), (2, 1)', [6, 7, 3]],
+    ['1, 0, 2, 1', [6, 7, 3]],
+  ])('Keras form %j on (5, 4, 3) → %j', (padding, shape) => {
+    expect(shapeOf('ZeroPadding2D', [[5, 4, 3]], { padding })).toEqual({ ok: true, shape });
   });
 
   it('negative padding is refused with the field named', () => {
-    expect(problems('ZeroPadding2D', { height_padding: [-1, 1] })).toEqual([
-      { param: 'height_padding', message: 'Top, bottom must be at least 0' },
-    ]);
+    expect(
+      problems('ZeroPadding2D', {
+        padding: [
+          [-1, 1],
+          [0, 0],
+        ],
+      }),
+    ).toEqual([{ param: 'padding', message: 'Padding must be at least 0' }]);
+    expect(problems('ZeroPadding2D', { padding: [1, 2, 3] })[0]!.message).toMatch(
+      /Padding must be one number, \(height, width\) or \(\(top, bottom\), \(left, right\)\)/,
+    );
   });
 
   it('E003 for a sequence', () => {
@@ -273,13 +308,23 @@ describe('Cropping2D', () => {
 
   it('((1, 2), (0, 1)) on (6, 4, 3) → (3, 3, 3)', () => {
     expect(
-      shapeOf('Cropping2D', [[6, 4, 3]], { height_cropping: [1, 2], width_cropping: [0, 1] }),
+      shapeOf('Cropping2D', [[6, 4, 3]], {
+        cropping: [
+          [1, 2],
+          [0, 1],
+        ],
+      }),
     ).toEqual({ ok: true, shape: [3, 3, 3] });
   });
 
   it('E011 when nothing would be left', () => {
     expect(
-      shapeOf('Cropping2D', [[6, 4, 3]], { height_cropping: [3, 3], width_cropping: [0, 1] }),
+      shapeOf('Cropping2D', [[6, 4, 3]], {
+        cropping: [
+          [3, 3],
+          [0, 1],
+        ],
+      }),
     ).toEqual({
       ok: false,
       code: 'E011',
@@ -341,11 +386,29 @@ describe('cost of the conv1d kinds, worked by hand', () => {
     const cost = costOf([
       ['in', 'Input', { shape: [4, 4, 1] }],
       // (4, 4, 1) → (5, 5, 1)
-      ['pad', 'ZeroPadding2D', { height_padding: [1, 0], width_padding: [0, 1] }],
+      [
+        'pad',
+        'ZeroPadding2D',
+        {
+          padding: [
+            [1, 0],
+            [0, 1],
+          ],
+        },
+      ],
       // → (10, 10, 1)
       ['up', 'UpSampling2D', { size: [2, 2] }],
       // → (8, 8, 1)
-      ['crop', 'Cropping2D', { height_cropping: [1, 1], width_cropping: [2, 0] }],
+      [
+        'crop',
+        'Cropping2D',
+        {
+          cropping: [
+            [1, 1],
+            [2, 0],
+          ],
+        },
+      ],
       // → (1): 64 input values, one comparison each.
       ['g', 'GlobalMaxPooling2D'],
     ]);
@@ -390,7 +453,12 @@ describe('explanations of the conv1d kinds', () => {
       params: 'no weights: values are only repeated',
       shape: ['height: 7 × 2 = 14', 'width: 5 × 2 = 10'],
     });
-    const pad = { height_padding: [2, 0], width_padding: [1, 3] };
+    const pad = {
+      padding: [
+        [2, 0],
+        [1, 3],
+      ],
+    };
     expect(
       explainOf('ZeroPadding2D').arithmetic!(resolved('ZeroPadding2D', pad), [[5, 4, 3]]),
     ).toEqual({
@@ -399,7 +467,12 @@ describe('explanations of the conv1d kinds', () => {
     });
     expect(explainOf('ZeroPadding2D').digest!(pad)).toBe('pad 2+0, 1+3');
     expect(explainOf('ZeroPadding2D').digest!(resolved('ZeroPadding2D'))).toBe('pad 1');
-    const crop = { height_cropping: [1, 2], width_cropping: [0, 1] };
+    const crop = {
+      cropping: [
+        [1, 2],
+        [0, 1],
+      ],
+    };
     expect(explainOf('Cropping2D').arithmetic!(resolved('Cropping2D', crop), [[6, 4, 3]])).toEqual({
       params: 'no weights',
       shape: ['height: 6 − 1 − 2 = 3', 'width: 4 − 0 − 1 = 3'],

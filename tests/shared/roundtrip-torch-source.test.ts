@@ -125,8 +125,24 @@ describe('graph → PyTorch code → import gives the same graph', () => {
     ['Dropout', { rate: 0.2 }],
     ['LeakyReLU', { negative_slope: 0.1 }],
     ['PReLU', { shared_axes: [1, 2] }],
-    ['ZeroPadding2D', { height_padding: [0, 2], width_padding: [1, 0] }],
-    ['Cropping2D', { height_cropping: [1, 2], width_cropping: [0, 3] }],
+    [
+      'ZeroPadding2D',
+      {
+        padding: [
+          [0, 2],
+          [1, 0],
+        ],
+      },
+    ],
+    [
+      'Cropping2D',
+      {
+        cropping: [
+          [1, 2],
+          [0, 3],
+        ],
+      },
+    ],
     ['DepthwiseConv2D', { depth_multiplier: 2, padding: 'same' }],
     ['UpSampling2D', { size: [2, 3] }],
     ['LSTM', { return_sequences: true, use_bias: false }],
@@ -154,8 +170,10 @@ describe('graph → PyTorch code → import gives the same graph', () => {
     const before = lower(project);
     expect(result.ir.ops.map((o) => o.type)).toEqual(['Input', 'Conv2DTranspose', 'Cropping2D']);
     expect(result.ir.ops.at(-1)!.params).toMatchObject({
-      height_cropping: [0, 1],
-      width_cropping: [0, 1],
+      cropping: [
+        [0, 1],
+        [0, 1],
+      ],
     });
     expect(result.ir.ops.at(-1)!.outputShape).toEqual(before.ops.at(-1)!.outputShape);
     expect(result.ir.totals).toEqual(before.totals);

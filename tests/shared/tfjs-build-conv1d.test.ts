@@ -88,8 +88,26 @@ describe('IR → TF.js model: conv1d kinds', () => {
     const model = build(
       [
         ['in', 'Input', { shape: [5, 4, 2] }],
-        ['pad', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }],
-        ['crop', 'Cropping2D', { height_cropping: [0, 1], width_cropping: [2, 1] }],
+        [
+          'pad',
+          'ZeroPadding2D',
+          {
+            padding: [
+              [2, 0],
+              [1, 3],
+            ],
+          },
+        ],
+        [
+          'crop',
+          'Cropping2D',
+          {
+            cropping: [
+              [0, 1],
+              [2, 1],
+            ],
+          },
+        ],
         ['up', 'UpSampling2D', { size: [3, 2] }],
         ['g', 'GlobalMaxPooling2D'],
       ],

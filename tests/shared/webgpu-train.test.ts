@@ -104,13 +104,33 @@ const GRAPHS: Record<string, Row[]> = {
     ...out('u'),
   ]),
   ZeroPadding2D: image([
-    ['z', 'ZeroPadding2D', { height_padding: [2, 0], width_padding: [1, 3] }, ['in']],
+    [
+      'z',
+      'ZeroPadding2D',
+      {
+        padding: [
+          [2, 0],
+          [1, 3],
+        ],
+      },
+      ['in'],
+    ],
     ['c', 'Conv2D', { filters: 2, kernel_size: [3, 3] }, ['z']],
     ...out('c'),
   ]),
   Cropping2D: image([
     ['c', 'Conv2D', { filters: 2, kernel_size: [2, 2] }, ['in']],
-    ['k', 'Cropping2D', { height_cropping: [1, 0], width_cropping: [0, 2] }, ['c']],
+    [
+      'k',
+      'Cropping2D',
+      {
+        cropping: [
+          [1, 0],
+          [0, 2],
+        ],
+      },
+      ['c'],
+    ],
     ...out('k'),
   ]),
   // ── end conv1d ──

@@ -203,7 +203,12 @@ function evalExpr(
         if (t >= b || l >= r) throw new ReadError('this slice leaves nothing', e.at);
         return flow.add(
           'Cropping2D',
-          { height_cropping: [t, h - b], width_cropping: [l, w - r] },
+          {
+            cropping: [
+              [t, h - b],
+              [l, w - r],
+            ],
+          },
           [base],
           e.at,
           name('cropping2d'),

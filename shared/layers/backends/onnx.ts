@@ -258,6 +258,11 @@ export interface ImportContext {
   consumers(tensor: string | undefined): number;
   /** The nodes that read `tensor`, in file order. */
   readers(tensor: string): readonly DecodedNode[];
+  /**
+   * ONNX operators that read channels-first (NCHW / NCW) maps (every claim's `channelsFirst`):
+   * a Transpose feeding one of them is a layout change, not a Permute block.
+   */
+  channelsFirstOps: ReadonlySet<string>;
   /** May an activation or bias on `s` fold into its producing layer (one of `types`)? */
   foldable(node: DecodedNode, s: TensorState, types: string[]): ImportedLayer | undefined;
   /** Throws Unsupported unless `s` is in Keras layout (and not a torch-ordered flatten). */

@@ -1,5 +1,6 @@
 import { formatShape } from '../../shape.ts';
 import { broadcastShapes } from '../broadcast.ts';
+import { importElementwise } from '../merge-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { ANY_NUMBER_OF_INPUTS, NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -73,12 +74,8 @@ const onnxHooks: onnx.Hooks = {
     {
       // An Add of a constant is claimed earlier (a Dense's bias).
       ops: ['Add', 'Sum'],
-      match: (node, ctx) => {
-        const ins = node.inputs.map((i) => ctx.stateOf(node, i));
-        for (const s of ins) ctx.requireChannelsLast(s, node.opType);
-        if (ins.length < 2) ctx.alias(node, ins[0]!);
-        else ctx.addLayer(node, 'Add', {}, ins, null);
-      },
+      // Chains, layouts and ranks: `importElementwise`.
+      match: (node, ctx) => importElementwise('Add', node, ctx),
     },
   ],
 };

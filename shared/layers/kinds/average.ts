@@ -28,7 +28,35 @@ const tfjsHooks: tfjs.Hooks = mergeTfjs('Average');
 
 // ─── ONNX: export and import (hooks: ../backends/onnx.ts) ───
 
-const onnxHooks: onnx.Hooks = mergeOnnx('Average');
+const merge = mergeOnnx('Average');
+
+/**
+ * In a file Netwright did not write, `Div(sum, n)` of an Add block of exactly `n` inputs that
+ * nothing else reads (`(a + b + c) / 3` under `torch.onnx.export`: Add, Add, Div) is Keras's
+ * Average of those inputs (keras/src/layers/merging/average.py: their sum divided by their
+ * count): the Add block becomes an Average. Any other Div is declined (Rescaling's).
+ */
+const averageOfSum: onnx.Importer = {
+  ops: ['Div'],
+  first: true,
+  match: (node, ctx) => {
+    if (ctx.ours || ctx.inits.has(node.inputs[0] ?? '')) return false;
+    const n = node.inputs[1] ? ctx.inits.get(node.inputs[1])?.floats : undefined;
+    if (n?.length !== 1) return false;
+    const s = ctx.stateOf(node, node.inputs[0]);
+    const sum = ctx.layer(s.layer);
+    if (sum?.type !== 'Add' || !ctx.isOpen(sum.name) || ctx.consumers(node.inputs[0]) !== 1)
+      return false;
+    if (sum.inputs.length !== n[0]) return false;
+    sum.type = 'Average';
+    ctx.alias(node, s);
+  },
+};
+
+const onnxHooks: onnx.Hooks = {
+  ...merge,
+  import: [averageOfSum, ...onnx.importersOf(merge)],
+};
 
 // ─── end onnx ───
 

@@ -1,6 +1,6 @@
 import { formatShape } from '../../shape.ts';
 import { requireImage } from '../common.ts';
-import { edgesParam } from '../conv1d-common.ts';
+import { edgesParam, readEdges } from '../conv1d-common.ts';
 import { croppingImport, edgesDigest, kerasEdges } from '../conv1d-hooks.ts';
 import type { LayerDef } from '../types.ts';
 import { NO_PARAMS, ok } from '../types.ts';
@@ -12,14 +12,15 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-// Keras's one `cropping` ((top, bottom), (left, right)) ↔ the block's height_cropping and width_cropping.
+// The block's `cropping` is Keras's own, ((top, bottom), (left, right)); Keras's int and (h, w)
+// forms are read by kerasEdges.
 const kerasHooks: keras.Hooks = {
   classNames: ['Cropping2D'],
   config: (op) => ({
     className: 'Cropping2D',
     config: {
       name: op.name,
-      cropping: [keras.tuple(op.params.height_cropping), keras.tuple(op.params.width_cropping)],
+      cropping: readEdges(op.params.cropping).map((e) => keras.tuple(e)),
     },
   }),
   callStyle: {
@@ -41,7 +42,7 @@ const kerasHooks: keras.Hooks = {
       ],
       'cropping',
     );
-    return { params: { height_cropping: h, width_cropping: w } };
+    return { params: { cropping: [h, w] } };
   },
   weightOrder: [],
 };
@@ -55,8 +56,7 @@ const kerasHooks: keras.Hooks = {
 const torchHooks: torch.Hooks = {
   plan: (ctx) => {
     const [h, w] = ctx.op.inputShapes[0]!;
-    const [top, bottom] = ctx.op.params.height_cropping as number[];
-    const [left, right] = ctx.op.params.width_cropping as number[];
+    const [[top, bottom], [left, right]] = readEdges(ctx.op.params.cropping);
     const negative = torch.pyTuple([-left!, -right!, -top!, -bottom!]);
     return {
       steps: [
@@ -77,10 +77,7 @@ const tfjsHooks: tfjs.Hooks = {
   layers: (tf, op) => [
     tf.layers.cropping2D({
       name: op.name,
-      cropping: [
-        op.params.height_cropping as [number, number],
-        op.params.width_cropping as [number, number],
-      ],
+      cropping: readEdges(op.params.cropping),
     }),
   ],
 };
@@ -93,8 +90,7 @@ const onnxHooks: onnx.Hooks = {
   // Slice the NHWC map on axes 1 (height) and 2 (width).
   export: ({ g, op, ins }) => {
     const [h, w] = op.inputShapes[0]!;
-    const [top, bottom] = op.params.height_cropping as number[];
-    const [left, right] = op.params.width_cropping as number[];
+    const [[top, bottom], [left, right]] = readEdges(op.params.cropping);
     const n = op.name;
     return g.node(
       `${n}/Slice`,
@@ -123,8 +119,7 @@ const explainHooks: explain.Hooks = {
     when: 'To drop a border that carries no information, or to make two maps the same size before merging them (U-Net skip connections).',
   },
   arithmetic: (p, [input]) => {
-    const [top, bottom] = p.height_cropping as number[];
-    const [left, right] = p.width_cropping as number[];
+    const [[top, bottom], [left, right]] = readEdges(p.cropping);
     return {
       params: 'no weights',
       shape: [
@@ -134,7 +129,7 @@ const explainHooks: explain.Hooks = {
     };
   },
   // e.g. `crop 1`, `crop 1+0, 0+2` (top+bottom, left+right).
-  digest: (p) => edgesDigest('crop', p.height_cropping, p.width_cropping),
+  digest: (p) => edgesDigest('crop', p.cropping),
   featureMapOutput: true,
 };
 
@@ -143,8 +138,9 @@ const explainHooks: explain.Hooks = {
 /**
  * Keras 3 `Cropping2D(cropping=((0, 0), (0, 0)))`
  * (keras.io/api/layers/reshaping_layers/cropping2d/): `(H, W, C)` →
- * `(H - top - bottom, W - left - right, C)`; no weights. Keras's one `cropping` is two params here,
- * `height_cropping` (top, bottom) and `width_cropping` (left, right). Keras refuses a cropping
+ * `(H - top - bottom, W - left - right, C)`; no weights. The param is Keras's `cropping`, stored as
+ * ((top, bottom), (left, right)); projects saved with the older pair of params
+ * (height, width) are migrated on load (`shared/graph/legacy-params.ts`). Keras refuses a cropping
  * that leaves no rows or columns (keras/src/layers/reshaping/cropping2d.py
  * `compute_output_shape`); so does Netwright (E011).
  */
@@ -155,15 +151,18 @@ export const Cropping2DLayer: LayerDef = {
   torchName: 'tensor slicing',
   summary: 'Cuts rows and columns off the border of an image.',
   params: [
-    edgesParam('height_cropping', 'Top, bottom', [0, 0], 'rows to cut at the top, bottom'),
-    edgesParam('width_cropping', 'Left, right', [0, 0], 'columns to cut at the left, right'),
+    edgesParam(
+      'cropping',
+      'Cropping',
+      0,
+      '(top, bottom), (left, right): rows to cut at the top, bottom; columns at the left, right',
+    ),
   ],
   inputs: { min: 1, max: 1 },
   inferShape: ([input], p) => {
     const bad = requireImage('Cropping2D', input!);
     if (bad) return bad;
-    const [top, bottom] = p.height_cropping as number[];
-    const [left, right] = p.width_cropping as number[];
+    const [[top, bottom], [left, right]] = readEdges(p.cropping);
     const h = input![0]! - top! - bottom!;
     const w = input![1]! - left! - right!;
     if (h < 1 || w < 1)

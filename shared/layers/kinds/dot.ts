@@ -89,6 +89,9 @@ const torchHooks: torch.Hooks = {
 // ─── TF.js: layers, weight arrays, cost (hooks: ../backends/tfjs.ts) ───
 
 const tfjsHooks: tfjs.Hooks = {
+  // `axes` (one per input) made positive in the IR, each for its own input's rank: -1 on a
+  // sequence is 2 in every back-end and in an ONNX file read back.
+  axisParams: ['axes'],
   // tfjs-layers' Dot (inputs of rank ≤ 3 with the batch axis, as inferShape requires).
   layers: (tf, op) => [
     tf.layers.dot({
@@ -182,13 +185,13 @@ const onnxHooks: onnx.Hooks = {
  * `<block>/MatMul` of two data tensors, or `<block>/Mul` of two data tensors then
  * `<block>/ReduceSum` (vectors). Each operand is traced back through the block's nodes to the
  * block's input; the axes follow from the operand's rank and the `<block>/Transpose0|1` nodes,
- * `normalize` from `<block>/Normalize0`. Axes come back counted from 1 (Keras's `axes=-1` on a
- * sequence reads back as 2: the same axis). Dot from another exporter (a bare MatMul of two
- * tensors, einsum) is not read.
+ * `normalize` from `<block>/Normalize0`. Axes come back positive (Keras's `axes=-1` on a
+ * sequence reads back as 2: the same axis, as the IR that was exported holds it, see
+ * `normaliseAxes`). Dot from another exporter is read by `importForeignDot`.
  */
 function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  if (!ctx.ours) return importForeignDot(node, ctx);
   const name = ctx.layerNameOf(node);
-  if (!ctx.ours) return false;
   const block = ctx.blockNodes(node);
   if (block[0] !== node) return false;
   const named = (part: string) => block.find((b) => b.name === `${name}/${part}`);
@@ -223,6 +226,31 @@ function importDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | v
     null,
   );
   ctx.take(block);
+}
+
+/**
+ * A `MatMul` of two data tensors in a file Netwright did not write (`torch.bmm(a, b)`, `a @ b`
+ * under `torch.onnx.export`): `(N, a, k) × (N, k, b)` → `(N, a, b)` is Keras `Dot(axes=(2, 1))`
+ * (keras.io Dot: sums the products over axis 2 of the first input and axis 1 of the second).
+ * A MatMul with a constant operand is declined (a Dense's). Any other pair of data tensors is
+ * refused with a message: 4-D operands are what attention writes (torch
+ * `nn.MultiheadAttention`, whose ONNX form Netwright does not read as a block).
+ */
+function importForeignDot(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  if (node.opType !== 'MatMul' || node.inputs.some((t) => ctx.inits.has(t))) return false;
+  const [x, y] = [ctx.stateOf(node, node.inputs[0]), ctx.stateOf(node, node.inputs[1])];
+  ctx.requireChannelsLast(x, 'MatMul');
+  ctx.requireChannelsLast(y, 'MatMul');
+  const shapes = `(N, ${x.shape.join(', ')}) × (N, ${y.shape.join(', ')})`;
+  if (x.shape.length === 3 && y.shape.length === 3)
+    throw new onnx.Unsupported(
+      `MatMul of two 4-D tensors ${shapes}, as attention writes (e.g. torch nn.MultiheadAttention): Netwright reads MultiHeadAttention only from its own ONNX files, and Dot takes (N, a, k) × (N, k, b)`,
+    );
+  if (x.shape.length !== 2 || y.shape.length !== 2 || x.shape[1] !== y.shape[0])
+    throw new onnx.Unsupported(
+      `MatMul of two data tensors ${shapes}: Dot takes (N, a, k) × (N, k, b)`,
+    );
+  ctx.addLayer(node, 'Dot', { axes: [2, 1], normalize: false }, [x, y], null);
 }
 
 // ─── end onnx ───

@@ -317,7 +317,16 @@ const onnxHooks: onnx.Hooks = {
     ]);
     const vh = split(dense(v0, 'value', heads * valueDim), 'value', valueDim);
     const scores = g.node(`${n}/scores`, 'MatMul', [q, kt], `${n}/scores`);
-    const w = g.node(`${n}/Softmax`, 'Softmax', [scores], `${n}/Softmax`, [onnx.int('axis', 3)]);
+    // The dropout on the attention weights acts only while training: no node; its rate rides in
+    // the Softmax's doc string so that importing the file gives the block back whole.
+    const w = g.node(
+      `${n}/Softmax`,
+      'Softmax',
+      [scores],
+      `${n}/Softmax`,
+      [onnx.int('axis', 3)],
+      `${MHA_DROPOUT_DOC}${String(op.params.dropout)}`,
+    );
     const mixed = g.node(`${n}/mix`, 'MatMul', [w, vh], `${n}/mix`);
     const back = g.node(`${n}/mix/Transpose`, 'Transpose', [mixed], `${n}/mix/Transpose`, [
       onnx.ints('perm', [0, 2, 1, 3]),
@@ -352,9 +361,22 @@ const onnxHooks: onnx.Hooks = {
  * `<block>/query/MatMul`: the inputs are what `<block>/query|value|key/MatMul` read (one input
  * when all three read the same tensor, two when key and value do: Keras's defaults), the sizes
  * come from the `<block>/query|value/heads` reshapes and the output kernel, the arrays from the
- * initializers (same memory order as Keras's `(features, heads, size)` kernels). `dropout` is not
- * in an inference graph and reads back as 0. Attention from another exporter is not read.
+ * initializers (same memory order as Keras's `(features, heads, size)` kernels). `dropout` acts
+ * only while training, so no node holds it: it is read from the Softmax's doc string
+ * (`keras dropout=<rate>`), 0 when that is missing or not a rate in [0, 1). Attention from
+ * another exporter is not read: a torch `nn.MultiheadAttention` export is refused node by node
+ * (its MatMul/Transpose/Softmax nodes are not blocks Netwright has).
  */
+/** The doc string prefix of the Softmax node that carries MultiHeadAttention's dropout rate. */
+const MHA_DROPOUT_DOC = 'keras dropout=';
+
+/** The dropout rate in a Softmax doc string `keras dropout=<rate>`; 0 when there is none. */
+function dropoutOf(doc: string | undefined): number {
+  if (!doc?.startsWith(MHA_DROPOUT_DOC)) return 0;
+  const rate = Number(doc.slice(MHA_DROPOUT_DOC.length));
+  return Number.isFinite(rate) && rate >= 0 && rate < 1 ? rate : 0;
+}
+
 function importAttention(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
   const name = ctx.layerNameOf(node);
   if (!ctx.ours || node.name !== `${name}/query/MatMul`) return false;
@@ -400,7 +422,7 @@ function importAttention(node: onnx.DecodedNode, ctx: onnx.ImportContext): boole
       num_heads: heads,
       key_dim: keyDim,
       value_dim: valueDim === keyDim ? null : valueDim,
-      dropout: 0,
+      dropout: dropoutOf(named('Softmax')!.docString),
       use_bias: useBias,
       output_shape: outDim === features(q!) ? null : outDim,
     },

@@ -92,9 +92,9 @@ const onnxHooks: onnx.Hooks = {
     {
       ops: ['Transpose'],
       match: (node, ctx) => {
+        if (!ctx.ours) return importForeignPermute(node, ctx);
         const name = ctx.layerNameOf(node);
-        if (!ctx.ours || node.name !== `${name}/Transpose` || node.outputs[0] !== name)
-          return false;
+        if (node.name !== `${name}/Transpose` || node.outputs[0] !== name) return false;
         const s = ctx.stateOf(node, node.inputs[0]);
         ctx.requireChannelsLast(s, 'Permute');
         const perm = ctx.attr(node, 'perm')?.ints ?? [];
@@ -105,6 +105,25 @@ const onnxHooks: onnx.Hooks = {
     },
   ],
 };
+
+/**
+ * A Transpose in a file Netwright did not write (e.g. `x.permute(0, 2, 1)` under
+ * `torch.onnx.export`) is a Permute block when it reorders the axes of a channels-last tensor
+ * and keeps the batch axis first: `perm [0, p₁, …, pₙ]` → `dims (p₁, …, pₙ)` (the same
+ * 1-based axes, Keras Permute). Declined (left to layout tracking) when the input is held in
+ * another layout (e.g. NCHW → NHWC after a Conv), when the batch axis moves (the time-major
+ * input of a recurrent node), when the perm changes nothing, or when a channels-first operator
+ * (Conv, pooling …) reads the result.
+ */
+function importForeignPermute(node: onnx.DecodedNode, ctx: onnx.ImportContext): boolean | void {
+  const s = ctx.stateOf(node, node.inputs[0]);
+  if (s.torchIndex || s.perm.some((v, i) => v !== i)) return false;
+  const rank = s.shape.length + 1;
+  const perm = ctx.attr(node, 'perm')?.ints ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  if (perm.length !== rank || perm[0] !== 0 || perm.every((v, i) => v === i)) return false;
+  if (ctx.readers(node.outputs[0]!).some((r) => ctx.channelsFirstOps.has(r.opType))) return false;
+  ctx.addLayer(node, 'Permute', { dims: perm.slice(1) }, [s], null);
+}
 
 // ─── end onnx ───
 

@@ -1,5 +1,5 @@
 import { requireImage } from '../common.ts';
-import { edgesParam } from '../conv1d-common.ts';
+import { edgesParam, readEdges } from '../conv1d-common.ts';
 import type { LayerDef } from '../types.ts';
 import { edgesDigest, kerasEdges, onnxString, zeroPaddingImport } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
@@ -11,14 +11,15 @@ import * as explain from '../backends/explain.ts';
 
 // ─── Keras: layer config, call style, Keras/TF.js model import (hooks: ../backends/keras.ts) ───
 
-// Keras's one `padding` ((top, bottom), (left, right)) ↔ the block's height_padding and width_padding.
+// The block's `padding` is Keras's own, ((top, bottom), (left, right)); Keras's int and (h, w)
+// forms are read by kerasEdges.
 const kerasHooks: keras.Hooks = {
   classNames: ['ZeroPadding2D'],
   config: (op) => ({
     className: 'ZeroPadding2D',
     config: {
       name: op.name,
-      padding: [keras.tuple(op.params.height_padding), keras.tuple(op.params.width_padding)],
+      padding: readEdges(op.params.padding).map((e) => keras.tuple(e)),
     },
   }),
   callStyle: {
@@ -40,7 +41,7 @@ const kerasHooks: keras.Hooks = {
       ],
       'padding',
     );
-    return { params: { height_padding: h, width_padding: w } };
+    return { params: { padding: [h, w] } };
   },
   weightOrder: [],
 };
@@ -65,11 +66,18 @@ const torchHooks: torch.Hooks = {
       if (!four || four.some((v) => !Number.isInteger(v) || v < 0))
         throw new Error('padding must be an int or (left, right, top, bottom) of ints ≥ 0');
       const [left, right, top, bottom] = four as [number, number, number, number];
-      return { params: { height_padding: [top, bottom], width_padding: [left, right] } };
+      return {
+        params: {
+          padding: [
+            [top, bottom],
+            [left, right],
+          ],
+        },
+      };
     },
   },
   plan: (ctx) => {
-    const pads = [ctx.op.params.height_padding, ctx.op.params.width_padding] as [number, number][];
+    const pads = readEdges(ctx.op.params.padding);
     return { steps: [{ module: `nn.ZeroPad2d(${torch.pyTuple(torch.torchPads(pads))})` }] };
   },
 };
@@ -82,10 +90,7 @@ const tfjsHooks: tfjs.Hooks = {
   layers: (tf, op) => [
     tf.layers.zeroPadding2d({
       name: op.name,
-      padding: [
-        op.params.height_padding as [number, number],
-        op.params.width_padding as [number, number],
-      ],
+      padding: readEdges(op.params.padding),
     }),
   ],
 };
@@ -104,8 +109,7 @@ const onnxHooks: onnx.Hooks = {
   // not smaller than the window ("Pad should be smaller than kernel") and which pad with −∞,
   // not 0 (a different function for negative inputs).
   export: ({ g, op, ins }) => {
-    const [top, bottom] = op.params.height_padding as number[];
-    const [left, right] = op.params.width_padding as number[];
+    const [[top, bottom], [left, right]] = readEdges(op.params.padding);
     const pads = g.int64s(`${op.name}/pads`, [0, top!, left!, 0, 0, bottom!, right!, 0]);
     const value = g.floats(`${op.name}/value`, [], Float32Array.of(-0));
     return g.node(`${op.name}/Pad`, 'Pad', [ins[0]!, pads, value], op.name, [
@@ -127,8 +131,7 @@ const explainHooks: explain.Hooks = {
     when: "Before a 'valid' convolution or pooling, to keep the border or to make the sizes fit.",
   },
   arithmetic: (p, [input]) => {
-    const [top, bottom] = p.height_padding as number[];
-    const [left, right] = p.width_padding as number[];
+    const [[top, bottom], [left, right]] = readEdges(p.padding);
     return {
       params: 'no weights',
       shape: [
@@ -138,7 +141,7 @@ const explainHooks: explain.Hooks = {
     };
   },
   // e.g. `pad 1`, `pad 2+0, 1+3` (top+bottom, left+right).
-  digest: (p) => edgesDigest('pad', p.height_padding, p.width_padding),
+  digest: (p) => edgesDigest('pad', p.padding),
   featureMapOutput: true,
 };
 
@@ -147,8 +150,9 @@ const explainHooks: explain.Hooks = {
 /**
  * Keras 3 `ZeroPadding2D(padding=(1, 1))` (keras.io/api/layers/reshaping_layers/zero_padding2d/):
  * `(H, W, C)` → `(H + top + bottom, W + left + right, C)`, zeros around the border; no weights.
- * Keras's one `padding` ((top, bottom), (left, right)) is two params here, `height_padding`
- * (top, bottom) and `width_padding` (left, right), so that the inspector edits each as a pair.
+ * The param is Keras's `padding`, stored as ((top, bottom), (left, right)); an int or (h, w) read
+ * from a file or typed in the inspector is turned into that form. Projects saved with the older
+ * pair of params (height, width) are migrated on load (`shared/graph/legacy-params.ts`).
  */
 export const ZeroPadding2DLayer: LayerDef = {
   type: 'ZeroPadding2D',
@@ -157,15 +161,18 @@ export const ZeroPadding2DLayer: LayerDef = {
   torchName: 'nn.ZeroPad2d',
   summary: 'Adds rows and columns of zeros around the border of an image.',
   params: [
-    edgesParam('height_padding', 'Top, bottom', [1, 1], 'rows of zeros above, below'),
-    edgesParam('width_padding', 'Left, right', [1, 1], 'columns of zeros left, right'),
+    edgesParam(
+      'padding',
+      'Padding',
+      1,
+      '(top, bottom), (left, right): rows of zeros above, below; columns left, right',
+    ),
   ],
   inputs: { min: 1, max: 1 },
   inferShape: ([input], p) => {
     const bad = requireImage('ZeroPadding2D', input!);
     if (bad) return bad;
-    const [top, bottom] = p.height_padding as number[];
-    const [left, right] = p.width_padding as number[];
+    const [[top, bottom], [left, right]] = readEdges(p.padding);
     return ok([input![0]! + top! + bottom!, input![1]! + left! + right!, input![2]!]);
   },
   paramCount: () => NO_PARAMS,
