@@ -21,8 +21,6 @@ import { loadTemplate, TEMPLATES } from '../../shared/templates/index.ts';
 
 /** Kinds not read back from generated PyTorch code, and why (documented exceptions). */
 export const NOT_READ_BACK: Readonly<Record<string, string>> = {
-  Dot: 'torch.einsum is not read yet',
-  MultiHeadAttention: 'the generator helper KerasMultiHeadAttention is not read yet',
   ELU: 'F.elu(x) reads as an Activation elu (the same function): the kind is not kept',
   ReLU: 'torch.relu(x) reads as an Activation relu (the same function): the kind is not kept',
   Softmax: 'torch.softmax(x, dim=…) reads as an Activation softmax: the kind is not kept',
