@@ -56,7 +56,17 @@ export type ModuleSpec =
       /** How `forward` calls it on several tensors (nn.MultiheadAttention). */
       call?: ModuleCall;
     }
-  | { kind: 'activation'; act: string; dim?: unknown; at: SourceSpan }
+  | {
+      kind: 'activation';
+      act: string;
+      dim?: unknown;
+      at: SourceSpan;
+      /**
+       * The block of the kind that reads this module (nn.ReLU → ReLU, nn.ELU → ELU,
+       * nn.Softmax → Softmax), for a module attribute called on its own: see `applyModule`.
+       */
+      layer?: ModuleSpec;
+    }
   | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
 
 /** What the walk needs from the module-level reading: names resolved through the imports. */
@@ -283,12 +293,24 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
           ? ['negative_slope', 'inplace']
           : ['inplace'];
     const args = bindArgs(e, act === 'elu' ? ['alpha', 'inplace'] : sig, scope, written);
+    const kind = readerFor('modules', name.slice('torch.nn.'.length));
+    const layer: ModuleSpec | undefined = kind && {
+      kind: 'layer',
+      type: kind.type,
+      reader: kind.reader,
+      callee: written,
+      args: bindArgs(e, kind.signature, scope, written),
+      at: e.at,
+    };
+    // Not the activation (elu with another alpha): only the block.
+    if (layer && !activationArgsFit(act, args)) return layer;
     checkActivationArgs(act, args, e.at);
     return {
       kind: 'activation',
       act,
       dim: act === 'softmax' ? (args.dim ?? null) : undefined,
       at: e.at,
+      ...(layer ? { layer } : {}),
     };
   }
   const local = e.callee.kind === 'name' ? e.callee.id : undefined;
@@ -364,6 +386,13 @@ function sequenceSpec(
     };
   }
   return undefined;
+}
+
+/** The module's arguments are those of Netwright's activation `act` (see checkActivationArgs). */
+function activationArgsFit(act: string, args: Record<string, unknown>): boolean {
+  if (act === 'leaky_relu') return (args.negative_slope ?? 0.01) === LEAKY_RELU_SLOPE;
+  if (act === 'elu') return (args.alpha ?? 1) === 1;
+  return true;
 }
 
 function checkActivationArgs(act: string, args: Record<string, unknown>, at: SourceSpan): void {
@@ -492,6 +521,7 @@ export class FlowBuilder {
     at: SourceSpan,
     call?: PyExpr,
     functional = false,
+    statement?: SourceSpan,
   ): Val {
     if (spec.kind === 'sequential') {
       this.markCalled(name, at);
@@ -501,7 +531,30 @@ export class FlowBuilder {
       );
       return out;
     }
-    if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
+    if (spec.kind === 'activation') {
+      // An activation module attribute (self.relu = nn.ReLU()) whose kind is a block (ReLU,
+      // ELU, Softmax), as Keras's layers.ReLU() is: called on a layer's call,
+      // self.relu(self.fc(x)), it is that layer's activation when the layer takes one; called on
+      // a value, x = self.relu(x), it is a block of its kind (how the generator writes those
+      // kinds, where the activation of a layer or an Activation block is torch.relu(…)). Items
+      // of an nn.Sequential stay activations (nothing else tells them apart there).
+      if (spec.layer && !functional) {
+        const nested = call?.kind === 'call' && call.args[0]?.kind === 'call';
+        let folded: Val | undefined;
+        try {
+          folded = nested ? this.fold(v, spec.act, spec.dim, at, call) : undefined;
+        } catch {
+          folded = undefined; // e.g. a softmax over another axis: the block says it
+        }
+        if (folded) return folded;
+        const out = this.applyModule(spec.layer, v, name, at, call, true);
+        const node = out.t === 'tensor' ? this.byId.get(out.node) : undefined;
+        if (node && call?.kind === 'call' && call.args[0])
+          node.fusedActivation = { call: call.at, arg: call.args[0].at, statement };
+        return out;
+      }
+      return this.activation(v, spec.act, spec.dim, at, call);
+    }
     if (!functional) this.markCalled(name, at);
     let t = this.use(v, at);
     const firstOn1d = spec.reader.layout === 'channels-first-1d';
@@ -667,6 +720,30 @@ export class FlowBuilder {
     call?: PyExpr,
     statement?: SourceSpan,
   ): Val {
+    const folded = this.fold(v, act, dim, at, call, statement);
+    if (folded) return folded;
+    const t = this.use(v, at);
+    if (t.perm) throw new ReadError('this activation on a permuted tensor is not read', at);
+    return this.add('Activation', { activation: act }, [v], at, act, {
+      fusedActivation:
+        call?.kind === 'call' && call.args[0]
+          ? { call: call.at, arg: call.args[0].at, statement }
+          : undefined,
+    });
+  }
+
+  /**
+   * The activation `act` folded into the layer that made `v` (its `activation` param, when it
+   * is linear, takes `act`, and nothing else reads the layer's output yet); undefined if not.
+   */
+  private fold(
+    v: Val,
+    act: string,
+    dim: unknown,
+    at: SourceSpan,
+    call?: PyExpr,
+    statement?: SourceSpan,
+  ): Val | undefined {
     const t = this.use(v, at);
     if (t.perm && act === 'softmax' && t.perm.join() !== '0,2,3,1')
       throw new ReadError('this activation on a permuted tensor is not read', at);
@@ -688,13 +765,7 @@ export class FlowBuilder {
       this.stale.add(t.serial);
       return this.tensor(node.id, t.perm);
     }
-    if (t.perm) throw new ReadError('this activation on a permuted tensor is not read', at);
-    return this.add('Activation', { activation: act }, [v], at, act, {
-      fusedActivation:
-        call?.kind === 'call' && call.args[0]
-          ? { call: call.at, arg: call.args[0].at, statement }
-          : undefined,
-    });
+    return undefined;
   }
 
   private checkSoftmaxDim(dim: unknown, shape: Shape | undefined, at: SourceSpan): void {

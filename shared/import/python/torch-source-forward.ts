@@ -246,7 +246,7 @@ function evalCall(
       return applyCall(flow, spec, spec.call, e, callee.attr, ev);
     if (e.args.length !== 1 || e.keywords.length > 0)
       throw new ReadError(`self.${callee.attr} is read with one tensor argument only`, e.at);
-    return flow.applyModule(spec, ev(e.args[0]!), callee.attr, e.at, e);
+    return flow.applyModule(spec, ev(e.args[0]!), callee.attr, e.at, e, false, statement);
   }
   // torch.einsum(…).unsqueeze(1): a Dot of two vectors as Keras shapes it, (N, 1).
   if (callee.kind === 'attribute' && callee.attr === 'unsqueeze') {

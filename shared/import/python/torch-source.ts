@@ -419,8 +419,11 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   }
   // Softmax in forward + nn.CrossEntropyLoss: the double softmax; fix: drop the softmax call.
   const fused = outputNode.fusedActivation;
+  const softmaxOut =
+    outputNode.params.activation === 'softmax' ||
+    (outputNode.type === 'Softmax' && (outputNode.params.axis ?? -1) === -1);
   if (
-    outputNode.params.activation === 'softmax' &&
+    softmaxOut &&
     fused &&
     lossAt &&
     !probability &&
