@@ -351,3 +351,64 @@ describe('nn.LSTM/GRU/RNN(bidirectional=True) → Bidirectional (merge_mode conc
     expect(d!.line).toBe(lineOf(src, at));
   });
 });
+
+describe('activation modules: a block of their kind on their own line, folded on a layer call', () => {
+  const src = (init: string[], body: string[]) =>
+    `${net(['self.fc = nn.Linear(6, 4)', ...init], body)}criterion = nn.CrossEntropyLoss()\n`;
+
+  it.each([
+    [
+      'x = self.act(x) after the layer: a ReLU block',
+      'nn.ReLU()',
+      ['x = self.fc(x)', 'x = self.act(x)', 'return x'],
+      ['Input:', 'Dense:linear', 'ReLU:'],
+    ],
+    [
+      'self.act(self.fc(x)): the layer activation',
+      'nn.ReLU()',
+      ['return self.act(self.fc(x))'],
+      ['Input:', 'Dense:relu'],
+    ],
+    [
+      'nn.ELU(alpha=0.5) nested: an ELU block (no such activation)',
+      'nn.ELU(alpha=0.5)',
+      ['return self.act(self.fc(x))'],
+      ['Input:', 'Dense:linear', 'ELU:'],
+    ],
+    [
+      'nn.Tanh() on its own line: no Tanh kind, the activation',
+      'nn.Tanh()',
+      ['x = self.fc(x)', 'return self.act(x)'],
+      ['Input:', 'Dense:tanh'],
+    ],
+    [
+      'F.relu(x) on its own line: the activation, folded',
+      null,
+      ['x = self.fc(x)', 'return F.relu(x)'],
+      ['Input:', 'Dense:relu'],
+    ],
+  ] as const)('%s', (_, module, body, expected) => {
+    const r = imported(src(module ? [`self.act = ${module}`] : [], [...body]), [6]);
+    expect(
+      r.ir.ops.map((o) => `${o.type}:${(o.params.activation as string | undefined) ?? ''}`),
+    ).toEqual(expected);
+  });
+
+  it('nn.Softmax(dim=1) on its own line before CrossEntropyLoss: a Softmax block, the double-softmax warning and its fix', () => {
+    const s = src(
+      ['self.softmax = nn.Softmax(dim=1)'],
+      ['x = self.fc(x)', 'x = self.softmax(x)', 'return x'],
+    );
+    const r = imported(s, [6]);
+    expect(r.ir.ops.map((o) => o.type)).toEqual(['Input', 'Dense', 'Softmax']);
+    expect(r.ir.ops[2]!.params.axis).toBe(-1);
+    const warning = r.diagnostics.find((d) => d.fix);
+    expect(warning?.message).toContain('applies softmax twice');
+    expect(warning?.line).toBe(lineOf(s, 'x = self.softmax(x)'));
+    // The fix removes the whole line.
+    const edit = warning!.fix!.edits[0]!;
+    const fixed = s.slice(0, edit.from) + edit.insert + s.slice(edit.to);
+    expect(fixed).not.toContain('x = self.softmax(x)');
+    expect(imported(fixed, [6]).ir.ops.map((o) => o.type)).toEqual(['Input', 'Dense']);
+  });
+});
