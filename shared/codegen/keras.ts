@@ -83,7 +83,12 @@ const LOSS_WHY: Record<string, string> = {
   mse: 'Mean squared error: the output is compared with the target values.',
 };
 
-function writeCompile(w: PyWriter, plan: LossPlan, optimizer: string): void {
+function writeCompile(
+  w: PyWriter,
+  plan: LossPlan,
+  optimizer: string,
+  stored?: readonly string[],
+): void {
   w.line('model.compile(');
   w.line(`    optimizer=${OPTIMIZERS[optimizer] ?? OPTIMIZERS.adam!},`);
   const why = LOSS_WHY[plan.targets === 'one_hot' && plan.loss !== 'mse' ? 'one_hot' : plan.loss];
@@ -103,7 +108,9 @@ function writeCompile(w: PyWriter, plan: LossPlan, optimizer: string): void {
   }
   const metric =
     plan.metric === 'mae' ? 'mae' : plan.loss === 'mse' ? 'categorical_accuracy' : 'accuracy';
-  w.line(`    metrics=[${pyLiteral(metric)}],`);
+  // The project's own list (read from imported Keras code) when it has one.
+  const metrics = stored && stored.length > 0 ? stored : [metric];
+  w.line(`    metrics=[${metrics.map((m) => pyLiteral(m)).join(', ')}],`);
   w.line(')');
 }
 
@@ -224,7 +231,7 @@ export function generateKeras(source: CodegenSource, options: CodegenOptions = {
     w.line('"""The network, compiled with the project\'s optimizer, loss and metric."""');
     if (ir.isChain) writeSequential(w, ir);
     else writeFunctional(w, ir);
-    writeCompile(w, plan, training.optimizer);
+    writeCompile(w, plan, training.optimizer, training.metrics);
     w.line('return model');
   });
   w.blank(2);

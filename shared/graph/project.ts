@@ -33,6 +33,13 @@ export const LOSSES = [
   'mse',
 ] as const;
 
+/**
+ * Metrics a project may ask Keras to report (`model.compile(metrics=[…])`, keras.io/api/metrics):
+ * `accuracy` (Keras picks the binary, categorical or sparse form from the loss),
+ * `categorical_accuracy` (argmax of output and one-hot target agree), `mae`, `mse`.
+ */
+export const METRICS = ['accuracy', 'categorical_accuracy', 'mae', 'mse'] as const;
+
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 const positionSchema = z.looseObject({ x: finite, y: finite });
@@ -102,6 +109,12 @@ export const trainingSchema = z.looseObject({
   validationSplit: z.number().min(0).max(0.9).default(0.1),
   shuffle: z.boolean().default(true),
   seed: z.number().int().min(0).default(42),
+  /**
+   * Keras metrics for the generated `model.compile` (read from imported Keras code); absent:
+   * the generator's choice (accuracy, or MAE for a regression). The app itself reports accuracy
+   * or MAE by the loss either way.
+   */
+  metrics: z.array(z.enum(METRICS)).max(METRICS.length).optional(),
   csv: csvSettingsSchema.optional(),
   /** Windowing of a time-series data set (co2, seattle-weather); defaults when absent. */
   window: windowSettingsSchema.optional(),

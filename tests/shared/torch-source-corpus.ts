@@ -221,6 +221,109 @@ class Net(nn.Module):
 model = Net()
 `;
 
+/** A Transformer encoder block written by hand: self-attention with nn.MultiheadAttention. */
+export const ATTENTION_BLOCK = `import torch
+import torch.nn as nn
+
+
+class EncoderBlock(nn.Module):
+    def __init__(self, d_model=32, heads=4):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(d_model, heads, dropout=0.1, batch_first=True)
+        self.norm = nn.LayerNorm(d_model)
+        self.ff = nn.Linear(d_model, d_model)
+
+    def forward(self, x):
+        out, _ = self.attn(x, x, x)
+        x = self.norm(x + out)
+        return self.ff(x)
+
+
+model = EncoderBlock()
+`;
+
+/** Cross-attention: a query from a projection, keys and values from the input; [0] form. */
+export const CROSS_ATTENTION = `import torch
+from torch import nn
+
+
+class CrossAttention(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.query = nn.Linear(16, 24)
+        self.attn = nn.MultiheadAttention(24, 3, kdim=16, vdim=16, batch_first=True)
+
+    def forward(self, x):
+        q = self.query(x)
+        return self.attn(q, x, x, need_weights=False)[0]
+
+
+model = CrossAttention()
+`;
+
+/** Attention scores by hand: torch.bmm(q, k.transpose(1, 2)), torch.einsum and @. */
+export const SCORES = `import torch
+import torch.nn as nn
+
+
+class Scores(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.q = nn.Linear(8, 8)
+        self.k = nn.Linear(8, 8)
+
+    def forward(self, x):
+        q = self.q(x)
+        k = self.k(x)
+        scores = torch.bmm(q, k.transpose(1, 2))
+        mixed = torch.einsum("bij,bjd->bid", scores, x)
+        return mixed @ k.transpose(1, 2)
+
+
+model = Scores()
+`;
+
+/** A bidirectional LSTM classifier reading both directions' final states (h_n). */
+export const BILSTM = `import torch
+import torch.nn as nn
+
+
+class BiLSTMClassifier(nn.Module):
+    def __init__(self, vocab=1000, embed=32, hidden=24, classes=3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, embed)
+        self.lstm = nn.LSTM(embed, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, classes)
+
+    def forward(self, x):
+        x = self.embedding(x)
+        _, (h, c) = self.lstm(x)
+        x = torch.cat((h[-2], h[-1]), dim=1)
+        return self.fc(x)
+
+
+model = BiLSTMClassifier()
+`;
+
+/** A bidirectional GRU tagger: every step's output, both directions side by side. */
+export const BIGRU_TAGGER = `import torch
+from torch import nn
+
+
+class Tagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = nn.GRU(10, 16, batch_first=True, bidirectional=True)
+        self.out = nn.Linear(32, 5)
+
+    def forward(self, x):
+        out, _ = self.gru(x)
+        return self.out(out)
+
+
+model = Tagger()
+`;
+
 /** Every snippet that imports, with the input shape the test gives where the code has none. */
 export const CORPUS: readonly CorpusEntry[] = [
   { name: 'mlp-sequential', source: MLP_SEQUENTIAL },
@@ -230,4 +333,9 @@ export const CORPUS: readonly CorpusEntry[] = [
   { name: 'residual', source: RESIDUAL, inputShape: [8, 8, 3] },
   { name: 'unet', source: UNET, inputShape: [32, 32, 1] },
   { name: 'lstm-text', source: LSTM_TEXT, inputShape: [20] },
+  { name: 'attention-block', source: ATTENTION_BLOCK, inputShape: [12, 32] },
+  { name: 'cross-attention', source: CROSS_ATTENTION, inputShape: [7, 16] },
+  { name: 'scores', source: SCORES, inputShape: [6, 8] },
+  { name: 'bilstm', source: BILSTM, inputShape: [15] },
+  { name: 'bigru-tagger', source: BIGRU_TAGGER, inputShape: [9, 10] },
 ];

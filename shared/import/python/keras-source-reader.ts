@@ -25,7 +25,7 @@ import {
   readLayerCall,
   type LayerSpec,
 } from './keras-source-layers.ts';
-import { readCompile } from './keras-source-compile.ts';
+import { readCompile, type CompileRead } from './keras-source-compile.ts';
 import type { Created, ModelState } from './keras-source-model.ts';
 import { anyExpr, isMainGuard, namesIn } from './keras-source-scan.ts';
 
@@ -102,14 +102,15 @@ export class KerasReader {
     this.env.set(name, { t: 'model', model });
   }
 
-  /** Reads `training` from the chosen model's compile call, if any. */
-  readTraining(model: ModelState, training: TrainingSettings): void {
-    if (this.compiled?.model !== model) return;
+  /** Reads `training` from the chosen model's compile call, if any; what else it found. */
+  readTraining(model: ModelState, training: TrainingSettings): CompileRead {
+    if (this.compiled?.model !== model) return {};
     try {
-      readCompile(this.compiled.call, training, this.scope, this.warn);
+      return readCompile(this.compiled.call, training, this.scope, this.warn);
     } catch (e) {
       if (!(e instanceof SourceError)) throw e;
       this.errors.push({ message: e.message, at: e.at });
+      return {};
     }
   }
 

@@ -14,6 +14,9 @@ import {
 import type { PyModule, PyStmt, SourceSpan } from './syntax.ts';
 import { SourceError, valueOf, type Bindings } from './keras-source-names.ts';
 import { KerasReader } from './keras-source-reader.ts';
+import type { CompileRead } from './keras-source-compile.ts';
+import type { ModelIR } from '../../ir/lower.ts';
+import { getLayer } from '../../layers/registry.ts';
 import { buildsModel, calledFunctions, collectImports } from './keras-source-scan.ts';
 import { modelLayers } from './keras-source-model.ts';
 
@@ -156,14 +159,53 @@ export function importKerasSource(
   if (problems.length > 0) return fail(problems);
 
   const project = built.project;
-  reader.readTraining(model, project.training);
+  const compiled = reader.readTraining(model, project.training);
   if (reader.errors.length > 0)
     return fail(reader.errors.map((e) => diag('error', e.message, e.at)));
-  return {
-    ok: true,
-    framework: 'keras',
-    project,
-    ir: built.ir,
-    diagnostics: reader.warnings.map((w) => diag('warning', w.message, w.at)),
-  };
+  const diagnostics = reader.warnings.map((w) => diag('warning', w.message, w.at));
+  const logits = fromLogitsMismatch(compiled, built.ir, project.training.loss);
+  if (logits) diagnostics.push(logits);
+  return { ok: true, framework: 'keras', project, ir: built.ir, diagnostics };
+}
+
+/**
+ * The loss's `from_logits` against the model's last activation (keras.io/api/losses/
+ * probabilistic_losses): True with a softmax/sigmoid output applies it twice (the PyTorch
+ * import's softmax + nn.CrossEntropyLoss warning, lint H103); False (Keras's default) with no
+ * output activation takes logits for probabilities. A warning at the loss, with a fix where the
+ * code writes `from_logits=`: the other value.
+ */
+function fromLogitsMismatch(
+  compiled: CompileRead,
+  ir: ModelIR,
+  loss: string,
+): SourceDiagnostic | undefined {
+  const f = compiled.fromLogits;
+  if (!f) return undefined;
+  const out = ir.ops.find((o) => o.id === ir.outputId);
+  const activation = out && getLayer(out.type)?.explain.outputActivation?.(out.params);
+  const squash = loss === 'binary_crossentropy' ? 'sigmoid' : 'softmax';
+  const fix = (to: 'True' | 'False', title: string) =>
+    f.keyword
+      ? { fix: { title, edits: [{ from: f.keyword.from, to: f.keyword.to, insert: to }] } }
+      : {};
+  if (f.value && activation === squash)
+    return {
+      ...diag(
+        'warning',
+        `from_logits=True but the model ends in ${squash}: the loss applies ${squash} to probabilities a second time and training stalls. Use from_logits=False, or drop the ${squash} (Netwright then treats the outputs as logits)`,
+        f.keyword ?? f.at,
+      ),
+      ...fix('False', 'Set from_logits=False (the model outputs probabilities)'),
+    };
+  if (!f.value && (activation === undefined || activation === 'linear'))
+    return {
+      ...diag(
+        'warning',
+        `the model's last layer has no ${squash}, but this loss takes probabilities (from_logits=False${f.keyword ? '' : ", Keras's default"}): Keras would read the raw outputs as probabilities. Netwright trains them as logits (from_logits=True); add activation="${squash}" or write from_logits=True`,
+        f.keyword ?? f.at,
+      ),
+      ...fix('True', 'Set from_logits=True (the model outputs logits)'),
+    };
+  return undefined;
 }

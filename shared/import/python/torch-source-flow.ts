@@ -7,7 +7,12 @@
  * them: see `shared/layers/backends/torch.ts`).
  */
 import { getLayer, LAYERS, resolveParams } from '../../layers/registry.ts';
-import type { SourceRead, SourceReader } from '../../layers/backends/torch.ts';
+import type {
+  ModuleCall,
+  SourceRead,
+  SourceReader,
+  TensorCallContext,
+} from '../../layers/backends/torch.ts';
 import { LEAKY_RELU_SLOPE } from '../../layers/activations.ts';
 import type { Shape } from '../../shape.ts';
 import { dottedName, literalValue, type PyExpr, type SourceSpan } from './syntax.ts';
@@ -48,8 +53,20 @@ export type ModuleSpec =
       /** A `sequence` reader's module arguments, and the items to read when it refuses. */
       items?: Record<string, unknown>[];
       fallback?: ModuleSpec;
+      /** How `forward` calls it on several tensors (nn.MultiheadAttention). */
+      call?: ModuleCall;
     }
-  | { kind: 'activation'; act: string; dim?: unknown; at: SourceSpan }
+  | {
+      kind: 'activation';
+      act: string;
+      dim?: unknown;
+      at: SourceSpan;
+      /**
+       * The block of the kind that reads this module (nn.ReLU → ReLU, nn.ELU → ELU,
+       * nn.Softmax → Softmax), for a module attribute called on its own: see `applyModule`.
+       */
+      layer?: ModuleSpec;
+    }
   | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
 
 /** What the walk needs from the module-level reading: names resolved through the imports. */
@@ -69,10 +86,15 @@ type Val =
       perm: number[] | null;
       serial: number;
     }
-  /** What an `nn.LSTM` call returns: `(output, hidden)`. */
-  | { t: 'rnn'; node: string; serial: number }
-  /** The hidden state of an RNN: `h[-1]` is the last step. */
-  | { t: 'hidden'; node: string; serial: number };
+  /**
+   * What an `nn.LSTM` call returns: `(output, hidden)`; with `weights`, what
+   * nn.MultiheadAttention returns: `(output, attention weights)`.
+   */
+  | { t: 'rnn'; node: string; serial: number; weights?: true }
+  /** The hidden state of an RNN: `h[-1]` is the last step (`weights`: attention weights). */
+  | { t: 'hidden'; node: string; serial: number; weights?: true }
+  /** `h[0]` / `h[1]` of a bidirectional RNN's final states: one direction's (0 forward). */
+  | { t: 'direction'; node: string; dir: 0 | 1; serial: number };
 
 /** `torch.relu`, `F.softmax`, … (canonical names) → Keras activation names. */
 const ACTIVATION_FUNCTIONS: Record<string, string> = {
@@ -149,6 +171,17 @@ function readersFor(
     const signature = reader?.[where]?.[name];
     return reader && signature ? [{ type: def.type, reader, signature }] : [];
   });
+}
+
+/** The kind whose `torch.source.tensorCalls` reads the function `name` (canonical). */
+function tensorCallReader(
+  name: string,
+): { type: string; read: (ctx: TensorCallContext) => SourceRead } | undefined {
+  for (const def of LAYERS) {
+    const read = def.torch.source?.tensorCalls?.[name];
+    if (read) return { type: def.type, read };
+  }
+  return undefined;
 }
 
 /** Every generator helper class name a kind reads (`GaussianNoise`, …). */
@@ -260,12 +293,24 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
           ? ['negative_slope', 'inplace']
           : ['inplace'];
     const args = bindArgs(e, act === 'elu' ? ['alpha', 'inplace'] : sig, scope, written);
+    const kind = readerFor('modules', name.slice('torch.nn.'.length));
+    const layer: ModuleSpec | undefined = kind && {
+      kind: 'layer',
+      type: kind.type,
+      reader: kind.reader,
+      callee: written,
+      args: bindArgs(e, kind.signature, scope, written),
+      at: e.at,
+    };
+    // Not the activation (elu with another alpha): only the block.
+    if (layer && !activationArgsFit(act, args)) return layer;
     checkActivationArgs(act, args, e.at);
     return {
       kind: 'activation',
       act,
       dim: act === 'softmax' ? (args.dim ?? null) : undefined,
       at: e.at,
+      ...(layer ? { layer } : {}),
     };
   }
   const local = e.callee.kind === 'name' ? e.callee.id : undefined;
@@ -282,6 +327,8 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
       );
     throw new ReadError(`${written}(…) is not a layer Netwright can read`, e.at);
   }
+  const key = name?.startsWith('torch.nn.') ? name.slice('torch.nn.'.length) : local;
+  const call = key ? found.reader.calls?.[key] : undefined;
   return {
     kind: 'layer',
     type: found.type,
@@ -289,6 +336,7 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
     callee: written,
     args: bindArgs(e, found.signature, scope, written),
     at: e.at,
+    ...(call ? { call } : {}),
   };
 }
 
@@ -338,6 +386,13 @@ function sequenceSpec(
     };
   }
   return undefined;
+}
+
+/** The module's arguments are those of Netwright's activation `act` (see checkActivationArgs). */
+function activationArgsFit(act: string, args: Record<string, unknown>): boolean {
+  if (act === 'leaky_relu') return (args.negative_slope ?? 0.01) === LEAKY_RELU_SLOPE;
+  if (act === 'elu') return (args.alpha ?? 1) === 1;
+  return true;
 }
 
 function checkActivationArgs(act: string, args: Record<string, unknown>, at: SourceSpan): void {
@@ -399,9 +454,15 @@ export class FlowBuilder {
   private use(v: Val, at: SourceSpan): Extract<Val, { t: 'tensor' }> {
     if (v.t !== 'tensor')
       throw new ReadError(
-        v.t === 'rnn'
-          ? 'the (output, hidden) pair of a recurrent layer: take output[:, -1] or the output with [0]'
-          : 'a hidden state: take its last layer with h[-1]',
+        v.t === 'rnn' && v.weights
+          ? 'the (output, attention weights) pair of nn.MultiheadAttention: take the output with [0] or out, _ = …'
+          : v.t === 'rnn'
+            ? 'the (output, hidden) pair of a recurrent layer: take output[:, -1] or the output with [0]'
+            : v.t === 'hidden' && v.weights
+              ? "the attention weights of nn.MultiheadAttention are not read: Keras's MultiHeadAttention block gives its output only"
+              : v.t === 'direction'
+                ? "one direction's final state of a bidirectional RNN: Keras's Bidirectional joins both, torch.cat((h[-2], h[-1]), dim=1)"
+                : 'a hidden state: take its last layer with h[-1]',
         at,
       );
     if (this.stale.has(v.serial))
@@ -460,6 +521,7 @@ export class FlowBuilder {
     at: SourceSpan,
     call?: PyExpr,
     functional = false,
+    statement?: SourceSpan,
   ): Val {
     if (spec.kind === 'sequential') {
       this.markCalled(name, at);
@@ -469,7 +531,30 @@ export class FlowBuilder {
       );
       return out;
     }
-    if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
+    if (spec.kind === 'activation') {
+      // An activation module attribute (self.relu = nn.ReLU()) whose kind is a block (ReLU,
+      // ELU, Softmax), as Keras's layers.ReLU() is: called on a layer's call,
+      // self.relu(self.fc(x)), it is that layer's activation when the layer takes one; called on
+      // a value, x = self.relu(x), it is a block of its kind (how the generator writes those
+      // kinds, where the activation of a layer or an Activation block is torch.relu(…)). Items
+      // of an nn.Sequential stay activations (nothing else tells them apart there).
+      if (spec.layer && !functional) {
+        const nested = call?.kind === 'call' && call.args[0]?.kind === 'call';
+        let folded: Val | undefined;
+        try {
+          folded = nested ? this.fold(v, spec.act, spec.dim, at, call) : undefined;
+        } catch {
+          folded = undefined; // e.g. a softmax over another axis: the block says it
+        }
+        if (folded) return folded;
+        const out = this.applyModule(spec.layer, v, name, at, call, true);
+        const node = out.t === 'tensor' ? this.byId.get(out.node) : undefined;
+        if (node && call?.kind === 'call' && call.args[0])
+          node.fusedActivation = { call: call.at, arg: call.args[0].at, statement };
+        return out;
+      }
+      return this.activation(v, spec.act, spec.dim, at, call);
+    }
     if (!functional) this.markCalled(name, at);
     let t = this.use(v, at);
     const firstOn1d = spec.reader.layout === 'channels-first-1d';
@@ -519,6 +604,104 @@ export class FlowBuilder {
     return out;
   }
 
+  /**
+   * A module called on several tensors (`spec.call`, e.g. `self.attn(q, k, v)`): `tensors` by
+   * the call's parameter names. The block's inputs are `call.ports` in order, a trailing port
+   * that is the same value as the one before it left unwired (Keras: key = value when not
+   * given; `attn(x, x, x)` is self-attention, one wire).
+   */
+  applyModuleCall(
+    spec: Extract<ModuleSpec, { kind: 'layer' }>,
+    call: ModuleCall,
+    tensors: Readonly<Record<string, Val>>,
+    name: string,
+    at: SourceSpan,
+  ): Val {
+    this.markCalled(name, at);
+    const held = new Map<string, Extract<Val, { t: 'tensor' }>>();
+    for (const t of call.tensors) held.set(t, this.materialise(this.use(tensors[t]!, at), at));
+    const shapes = Object.fromEntries([...held].map(([k, v]) => [k, this.shapes.get(v.node)]));
+    const ports = call.ports.map((p) => held.get(p)!);
+    let read: SourceRead;
+    try {
+      read = spec.reader.read({
+        args: spec.args,
+        callee: spec.callee,
+        input: shapes[call.ports[0]!],
+        tensors: shapes,
+      });
+    } catch (e) {
+      throw new ReadError(`${spec.callee}: ${e instanceof Error ? e.message : String(e)}`, spec.at);
+    }
+    if (!this.firstRead && ports.some((p) => p.node === 'input'))
+      this.firstRead = { read, at: spec.at };
+    while (ports.length > 1 && ports.at(-1)!.node === ports.at(-2)!.node) ports.pop();
+    const out = this.add(spec.type, read.params, ports, at, name, {
+      inFeatures: read.inFeatures,
+      at: spec.at,
+    });
+    if (read.returnsWeights || read.returnsState)
+      return {
+        t: 'rnn',
+        node: (out as { node: string }).node,
+        serial: this.serial++,
+        ...(read.returnsWeights ? { weights: true as const } : {}),
+      };
+    return out;
+  }
+
+  /**
+   * A function of several tensors that a kind reads (`torch.einsum`, `torch.bmm`, `@`): a block
+   * of that kind on `operands`. A sequence passed as `x.transpose(1, 2)` is passed as it is
+   * held, marked swapped (the kind's reader counts its axes accordingly); `unsqueezed`: the
+   * result is followed by `.unsqueeze(1)`, required where the kind's block adds that axis.
+   */
+  tensorCall(
+    callee: string,
+    written: string,
+    literals: readonly unknown[],
+    operands: readonly { value: Val; normalizeDim?: number; at: SourceSpan }[],
+    at: SourceSpan,
+    name: (base: string) => string,
+    unsqueezed: boolean,
+  ): Val {
+    const found = tensorCallReader(callee)!;
+    const held = operands.map((o) => {
+      let t = this.use(o.value, o.at);
+      const swapped = t.perm?.join() === '0,2,1';
+      if (t.perm && !swapped) t = this.materialise(t, o.at);
+      return { t: { ...t, perm: null }, swapped, normalizeDim: o.normalizeDim };
+    });
+    let read: SourceRead;
+    try {
+      read = found.read({
+        callee: written,
+        literals,
+        operands: held.map((h) => ({
+          shape: this.shapes.get(h.t.node),
+          swapped: h.swapped,
+          ...(h.normalizeDim === undefined ? {} : { normalizeDim: h.normalizeDim }),
+        })),
+      });
+    } catch (e) {
+      throw new ReadError(`${written}: ${e instanceof Error ? e.message : String(e)}`, at);
+    }
+    if (read.noFeatureAxis && !unsqueezed)
+      throw new ReadError(
+        `${written} gives one number per example, (N,); Keras's ${found.type} gives (N, 1): add .unsqueeze(1)`,
+        at,
+      );
+    if (!read.noFeatureAxis && unsqueezed)
+      throw new ReadError(`.unsqueeze is read here only after a ${found.type} of two vectors`, at);
+    return this.add(
+      found.type,
+      read.params,
+      held.map((h) => h.t),
+      at,
+      name(snake(found.type)),
+    );
+  }
+
   private markCalled(name: string, at: SourceSpan): void {
     if (this.called.has(name))
       throw new ReadError(
@@ -537,6 +720,30 @@ export class FlowBuilder {
     call?: PyExpr,
     statement?: SourceSpan,
   ): Val {
+    const folded = this.fold(v, act, dim, at, call, statement);
+    if (folded) return folded;
+    const t = this.use(v, at);
+    if (t.perm) throw new ReadError('this activation on a permuted tensor is not read', at);
+    return this.add('Activation', { activation: act }, [v], at, act, {
+      fusedActivation:
+        call?.kind === 'call' && call.args[0]
+          ? { call: call.at, arg: call.args[0].at, statement }
+          : undefined,
+    });
+  }
+
+  /**
+   * The activation `act` folded into the layer that made `v` (its `activation` param, when it
+   * is linear, takes `act`, and nothing else reads the layer's output yet); undefined if not.
+   */
+  private fold(
+    v: Val,
+    act: string,
+    dim: unknown,
+    at: SourceSpan,
+    call?: PyExpr,
+    statement?: SourceSpan,
+  ): Val | undefined {
     const t = this.use(v, at);
     if (t.perm && act === 'softmax' && t.perm.join() !== '0,2,3,1')
       throw new ReadError('this activation on a permuted tensor is not read', at);
@@ -558,13 +765,7 @@ export class FlowBuilder {
       this.stale.add(t.serial);
       return this.tensor(node.id, t.perm);
     }
-    if (t.perm) throw new ReadError('this activation on a permuted tensor is not read', at);
-    return this.add('Activation', { activation: act }, [v], at, act, {
-      fusedActivation:
-        call?.kind === 'call' && call.args[0]
-          ? { call: call.at, arg: call.args[0].at, statement }
-          : undefined,
-    });
+    return undefined;
   }
 
   private checkSoftmaxDim(dim: unknown, shape: Shape | undefined, at: SourceSpan): void {
@@ -653,7 +854,15 @@ export class FlowBuilder {
 
   /** `out[:, -1]` or `h[-1]`: the last step of an RNN: `return_sequences` false. */
   lastStep(v: Val, at: SourceSpan): Val {
+    if (v.t === 'hidden' && v.weights) this.use(v, at);
     const node = this.byId.get(v.node)!;
+    if (node.type === 'Bidirectional')
+      throw new ReadError(
+        v.t === 'hidden'
+          ? "h[-1] of a bidirectional RNN is the backward direction's final state only: Keras's Bidirectional joins both, torch.cat((h[-2], h[-1]), dim=1)"
+          : "output[:, -1] of a bidirectional RNN holds the backward direction after one step only (it runs from the end): Keras's Bidirectional without return_sequences joins both directions' final states, torch.cat((h[-2], h[-1]), dim=1) of `out, h = …`",
+        at,
+      );
     if (
       !getLayer(node.type)!.params.some((p) => p.name === 'return_sequences') ||
       node.params.return_sequences !== true ||
@@ -676,7 +885,56 @@ export class FlowBuilder {
   hidden(v: Val, at: SourceSpan): Val {
     if (v.t !== 'rnn')
       throw new ReadError('unpacking is read only for what a recurrent layer returns', at);
-    return { t: 'hidden', node: v.node, serial: this.serial++ };
+    return {
+      t: 'hidden',
+      node: v.node,
+      serial: this.serial++,
+      ...(v.weights ? { weights: true as const } : {}),
+    };
+  }
+
+  /** `h[i]` of the final states `h`: for a bidirectional RNN, one direction's; else the last step. */
+  hiddenIndex(v: Val, index: unknown, at: SourceSpan): Val {
+    if (v.t !== 'hidden') throw new ReadError('this indexing is not read', at);
+    const node = this.byId.get(v.node)!;
+    if (node.type === 'Bidirectional' && !v.weights && [-2, -1, 0, 1].includes(index as number))
+      return {
+        t: 'direction',
+        node: v.node,
+        dir: index === 0 || index === -2 ? 0 : 1,
+        serial: this.serial++,
+      };
+    if (index === -1) return this.lastStep(v, at);
+    throw new ReadError('of the final states, h[-1] (the last layer) is read only', at);
+  }
+
+  /**
+   * `torch.cat((h[-2], h[-1]), dim=1)` of a bidirectional RNN's final states: the forward
+   * direction's final state then the backward one's, which is Keras's Bidirectional with
+   * `return_sequences` false and `merge_mode` concat (both directions where they end).
+   */
+  joinDirections(parts: readonly Val[], dim: number, at: SourceSpan): Val | undefined {
+    if (!parts.some((p) => p.t === 'direction')) return undefined;
+    const [a, b] = parts;
+    if (
+      parts.length !== 2 ||
+      a?.t !== 'direction' ||
+      b?.t !== 'direction' ||
+      a.node !== b.node ||
+      a.dir !== 0 ||
+      b.dir !== 1 ||
+      (dim !== 1 && dim !== -1)
+    )
+      throw new ReadError(
+        "a bidirectional RNN's final states are read as torch.cat((h[-2], h[-1]), dim=1): forward then backward",
+        at,
+      );
+    const node = this.byId.get(a.node)!;
+    if (node.params.merge_mode !== 'concat' || (this.consumers.get(node.id) ?? 0) > 0)
+      throw new ReadError('the final states are read only right after the bidirectional RNN', at);
+    node.params.return_sequences = false;
+    this.computeShape(node);
+    return this.tensor(node.id);
   }
 
   tensorInput(v: Val, at: SourceSpan): Extract<Val, { t: 'tensor' }> {
@@ -699,4 +957,4 @@ export class FlowBuilder {
 }
 
 export type { Val };
-export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor, readersFor };
+export { ACTIVATION_FUNCTIONS, ACTIVATION_METHODS, readerFor, readersFor, tensorCallReader };

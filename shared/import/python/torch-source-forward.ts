@@ -12,9 +12,11 @@ import {
   isActivationSlope,
   readerFor,
   snake,
+  tensorCallReader,
   type ModuleSpec,
   type Val,
 } from './torch-source-flow.ts';
+import type { ModuleCall } from '../../layers/backends/torch.ts';
 import { dottedName, literalValue, type PyExpr, type PyStmt, type SourceSpan } from './syntax.ts';
 
 type Call = Extract<PyExpr, { kind: 'call' }>;
@@ -140,6 +142,7 @@ function evalExpr(
       return v;
     }
     case 'binary': {
+      if (e.op === '@') return readTensorCall(flow, e, ev, name, false)!;
       // (a + b) / 2: the mean of n tensors, Keras's Average.
       if (e.op === '/' && e.left.kind === 'binary' && e.left.op === '+') {
         const terms: PyExpr[] = [];
@@ -178,7 +181,7 @@ function evalExpr(
       const base = ev(e.object);
       const idx = e.index.kind === 'unknown' ? compact(e.index.text) : undefined;
       if (literalValue(e.index) === 0 && base.t === 'rnn') return flow.sequences(base, e.at);
-      if (literalValue(e.index) === -1 && base.t === 'hidden') return flow.lastStep(base, e.at);
+      if (base.t === 'hidden') return flow.hiddenIndex(base, literalValue(e.index), e.at);
       if (base.t === 'tensor' && (idx === ':,-1' || idx === ':,-1,:'))
         return flow.lastStep(base, e.at);
       const crop =
@@ -244,10 +247,21 @@ function evalCall(
     const spec = modules.get(callee.attr);
     if (!spec)
       throw new ReadError(`self.${callee.attr} is not a layer made in __init__`, callee.at);
+    if (spec.kind === 'layer' && spec.call)
+      return applyCall(flow, spec, spec.call, e, callee.attr, ev);
     if (e.args.length !== 1 || e.keywords.length > 0)
       throw new ReadError(`self.${callee.attr} is read with one tensor argument only`, e.at);
-    return flow.applyModule(spec, ev(e.args[0]!), callee.attr, e.at, e);
+    return flow.applyModule(spec, ev(e.args[0]!), callee.attr, e.at, e, false, statement);
   }
+  // torch.einsum(…).unsqueeze(1): a Dot of two vectors as Keras shapes it, (N, 1).
+  if (callee.kind === 'attribute' && callee.attr === 'unsqueeze') {
+    const dim = e.args[0] ?? keyword(e, 'dim');
+    const d = dim ? constantNumber(flow, dim) : undefined;
+    const inner = readTensorCall(flow, callee.object, ev, name, d === 1 || d === -1);
+    if (inner) return inner;
+  }
+  const viaReader = readTensorCall(flow, e, ev, name, false);
+  if (viaReader) return viaReader;
   const canonical = flow.scope.canonical(callee);
   const written = dottedName(callee) ?? 'this call';
   const otherSlope =
@@ -288,6 +302,8 @@ function evalCall(
       );
     const dim = intArg(flow, e.args[1] ?? keyword(e, 'dim'), 'dim') ?? 0;
     const ins = list.items.map(ev);
+    const joined = flow.joinDirections(ins, dim, e.at);
+    if (joined) return joined;
     const first = ins[0] && ins[0].t === 'tensor' ? flow.shapeOf(ins[0].node) : undefined;
     return flow.add(
       'Concatenate',
@@ -426,4 +442,106 @@ function kerasAxis(dim: number, shape: readonly number[] | undefined, at: Source
   if (d <= 0 || d >= torchRank) throw new ReadError(`torch.cat over dim=${dim} is not read`, at);
   if (shape.length === 3) return d === 1 ? -1 : d - 1; // (N, C, H, W): C is Keras's last axis
   return d === shape.length ? -1 : d;
+}
+
+/**
+ * `self.attn(q, k, v, need_weights=False)`: a module called on several tensors as its kind's
+ * `call` says (tensors by position or name; the other keywords only with values that change
+ * nothing).
+ */
+function applyCall(
+  flow: FlowBuilder,
+  spec: Extract<ModuleSpec, { kind: 'layer' }>,
+  call: ModuleCall,
+  e: Call,
+  attr: string,
+  ev: (x: PyExpr) => Val,
+): Val {
+  if (e.starred) throw new ReadError(`self.${attr}(*args/**kwargs) is not read`, e.at);
+  const extra = e.args[call.tensors.length];
+  if (extra)
+    throw new ReadError(
+      `self.${attr} is read with the tensors ${call.tensors.join(', ')}; pass the other arguments by name`,
+      extra.at,
+    );
+  const bound = new Map<string, PyExpr>(e.args.map((a, i) => [call.tensors[i]!, a]));
+  for (const k of e.keywords) {
+    if (call.tensors.includes(k.name)) {
+      bound.set(k.name, k.value);
+      continue;
+    }
+    const allowed = call.keywords?.[k.name];
+    if (!allowed)
+      throw new ReadError(`${spec.callee}: the argument ${k.name} in forward is not read`, k.at);
+    if (allowed === 'any') continue;
+    const v = literalValue(k.value) ?? flow.scope.constant(k.value);
+    if (!allowed.some((a) => JSON.stringify(a) === JSON.stringify(v)))
+      throw new ReadError(
+        `${spec.callee}: ${k.name} is read only as ${allowed.map((a) => (a === null ? 'None' : a === false ? 'False' : JSON.stringify(a))).join(' or ')} (Keras's ${spec.type} block has no such input)`,
+        k.at,
+      );
+  }
+  const tensors: Record<string, Val> = {};
+  for (const t of call.tensors) {
+    const arg = bound.get(t);
+    if (arg) tensors[t] = ev(arg);
+  }
+  for (const t of call.tensors) {
+    if (tensors[t]) continue;
+    const fallback = call.defaults?.[t];
+    if (!fallback || !tensors[fallback])
+      throw new ReadError(`self.${attr} needs the tensor ${t}`, e.at);
+    tensors[t] = tensors[fallback];
+  }
+  return flow.applyModuleCall(spec, call, tensors, attr, e.at);
+}
+
+/**
+ * A function of several tensors that a kind reads (`torch.einsum('nak,nbk->nab', x, y)`,
+ * `torch.bmm(x, y)`, `x @ y`), with `F.normalize(t, dim=d)` around an operand; undefined when
+ * `e` is no such call.
+ */
+function readTensorCall(
+  flow: FlowBuilder,
+  e: PyExpr,
+  ev: (x: PyExpr) => Val,
+  name: (base: string) => string,
+  unsqueezed: boolean,
+): Val | undefined {
+  let callee: string;
+  let written: string;
+  let args: readonly PyExpr[];
+  if (e.kind === 'binary' && e.op === '@') {
+    [callee, written, args] = ['torch.matmul', '@', [e.left, e.right]];
+  } else if (e.kind === 'call') {
+    const c = flow.scope.canonical(e.callee);
+    if (!c || !tensorCallReader(c)) return undefined;
+    if (e.starred || e.keywords.length > 0)
+      throw new ReadError(
+        `${dottedName(e.callee) ?? c} is read with positional arguments only`,
+        e.at,
+      );
+    [callee, written, args] = [c, dottedName(e.callee) ?? c, e.args];
+  } else return undefined;
+  const literals: unknown[] = [];
+  let i = 0;
+  for (; i < args.length && args[i]!.kind === 'string'; i++) literals.push(literalValue(args[i]!));
+  const operands = args.slice(i).map((a) => {
+    if (a.kind === 'call' && flow.scope.canonical(a.callee) === 'torch.nn.functional.normalize') {
+      const x = a.args[0];
+      if (!x) throw new ReadError('F.normalize needs a tensor', a.at);
+      const bound = bindArgs(a, ['p', 'dim', 'eps'], flow.scope, 'F.normalize', true);
+      if ((bound.p ?? 2) !== 2)
+        throw new ReadError(
+          "F.normalize with p other than 2 is not Keras's Dot(normalize=True)",
+          a.at,
+        );
+      // torch.nn.functional.normalize(input, p=2.0, dim=1, eps=1e-12)
+      const dim = bound.dim ?? 1;
+      if (typeof dim !== 'number') throw new ReadError('F.normalize: dim must be a number', a.at);
+      return { value: ev(x), normalizeDim: dim, at: a.at };
+    }
+    return { value: ev(a), at: a.at };
+  });
+  return flow.tensorCall(callee, written, literals, operands, e.at, name, unsqueezed);
 }

@@ -341,8 +341,10 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     }
   }
   const { flow, out } = built;
-  if (out.out.t !== 'tensor')
+  if (out.out.t !== 'tensor') {
+    if (out.out.t !== 'rnn') flow.tensorInput(out.out, out.at); // says what it is
     throw new ReadError('forward returns something other than a tensor', out.at);
+  }
   const outputId = built.flow.materialise(out.out, out.at).node;
   const outputNode = flow.node(outputId)!;
   if (probability && outputNode.params.activation === 'linear')
@@ -417,8 +419,11 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
   }
   // Softmax in forward + nn.CrossEntropyLoss: the double softmax; fix: drop the softmax call.
   const fused = outputNode.fusedActivation;
+  const softmaxOut =
+    outputNode.params.activation === 'softmax' ||
+    (outputNode.type === 'Softmax' && (outputNode.params.axis ?? -1) === -1);
   if (
-    outputNode.params.activation === 'softmax' &&
+    softmaxOut &&
     fused &&
     lossAt &&
     !probability &&

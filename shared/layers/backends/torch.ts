@@ -203,6 +203,8 @@ export interface Hooks {
  */
 export interface SourceContext {
   args: Readonly<Record<string, unknown>>;
+  /** For a module with a `call` (several tensors): each tensor's Keras shape, by parameter name. */
+  tensors?: Readonly<Record<string, Shape | undefined>>;
   /** For a `sequence` reader: each module's arguments, by parameter name, in order. */
   items?: readonly Readonly<Record<string, unknown>>[];
   callee: string;
@@ -231,6 +233,52 @@ export interface SourceRead {
    * and `output[:, -1]` / `h[-1]` set `return_sequences` false.
    */
   returnsState?: true;
+  /**
+   * The module returns `(output, attention weights)` as nn.MultiheadAttention does: `forward`
+   * takes `[0]` or unpacks `out, _ = …`; the weights are not read.
+   */
+  returnsWeights?: true;
+  /**
+   * The call gives one number per example, `(N,)`, which the block gives as `(N, 1)` (Keras's
+   * Dot of two vectors): the code must add the axis, `.unsqueeze(1)` (or `.unsqueeze(-1)`).
+   */
+  noFeatureAxis?: true;
+}
+
+/**
+ * One tensor argument of a `tensorCalls` function, as `forward` passes it: the Keras per-example
+ * shape of the value (unknown while the input shape is not), whether the code passes it with
+ * its two per-example axes swapped (`k.transpose(1, 2)` of a sequence held `(N, steps, F)`), and
+ * `F.normalize(x, dim=d)` (p = 2) around it: `d`, the dim as written.
+ */
+export interface TensorOperand {
+  shape?: Shape;
+  swapped: boolean;
+  normalizeDim?: number;
+}
+
+/** What a `tensorCalls` reader receives: the literal arguments first (einsum's equation), then the tensors. */
+export interface TensorCallContext {
+  callee: string;
+  literals: readonly unknown[];
+  operands: readonly TensorOperand[];
+}
+
+/**
+ * How `forward` calls a module of this kind on several tensors (nn.MultiheadAttention's
+ * `attn(query, key, value, need_weights=False)`): `tensors`, the call's tensor parameters in
+ * order; `ports`, the block's input ports in order, as names among `tensors` (Keras's
+ * `mha(query, value, key)`): a trailing port whose tensor is the same value as the port before
+ * it is left unwired (Keras: key = value when not given; self-attention is one wire);
+ * `keywords`, the other arguments `forward` may pass by name, with the values that change
+ * nothing (`'any'`: every value).
+ */
+export interface ModuleCall {
+  tensors: readonly string[];
+  ports: readonly string[];
+  keywords?: Readonly<Record<string, readonly unknown[] | 'any'>>;
+  /** Tensors that may be left out, and the tensor each then is (Keras: `key` = `value`). */
+  defaults?: Readonly<Record<string, string>>;
 }
 
 /** How a kind is read from PyTorch source (see `Hooks.source`). */
@@ -259,6 +307,14 @@ export interface SourceReader {
   sequence?: readonly { module: string; signature: readonly string[] }[];
   /** The generator's helper classes of this kind (`GaussianNoise`) → constructor params. */
   helpers?: Readonly<Record<string, readonly string[]>>;
+  /** Modules called on several tensors (see `ModuleCall`); by module or helper class name. */
+  calls?: Readonly<Record<string, ModuleCall>>;
+  /**
+   * Functions of several tensors that make this kind, by canonical name (`torch.einsum`,
+   * `torch.bmm`, `torch.matmul`; `a @ b` is read as `torch.matmul`): the block params from the
+   * call; throws `Error` with a sentence when the call is not exactly this kind.
+   */
+  tensorCalls?: Readonly<Record<string, (ctx: TensorCallContext) => SourceRead>>;
   /**
    * The block params from the call. Throws `Error` with a sentence for an argument Keras cannot
    * say (e.g. `dilation=2`), shown at the call's place.
@@ -504,14 +560,15 @@ export function recurrentSource(module: 'LSTM' | 'GRU' | 'RNN'): SourceReader {
   return {
     modules: { [module]: [...signature, 'dropout', 'bidirectional', 'proj_size'] },
     read: ({ args }) => {
-      onlyDefault(args, 'num_layers', 1);
-      onlyDefault(args, 'bidirectional', false);
-      onlyDefault(args, 'proj_size', 0);
-      onlyDefault(args, 'dropout', 0, 0.0);
       if (args.batch_first !== true)
         throw new Error(
           'Netwright holds sequences batch first, (N, steps, features): write batch_first=True',
         );
+      onlyDefault(args, 'num_layers', 1);
+      onlyDefault(args, 'proj_size', 0);
+      onlyDefault(args, 'dropout', 0, 0.0);
+      // bidirectional=True is the Bidirectional kind's (kinds/bidirectional.ts).
+      onlyDefault(args, 'bidirectional', false);
       const inFeatures = needInt(args, 'input_size');
       const params: Record<string, unknown> = {
         units: needInt(args, 'hidden_size'),

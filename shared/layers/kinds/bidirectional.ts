@@ -31,7 +31,45 @@ const torchHooks: torch.Hooks = {
     // The generator's helper BidirectionalRNN(nn.LSTM(…, bidirectional=True), merge_mode,
     // return_sequences=…) (recurrent-hooks.ts); the inner module as torch.recurrentSource reads it.
     helpers: { BidirectionalRNN: ['rnn', 'merge_mode', 'return_sequences'] },
+    // Written by hand: nn.LSTM/GRU/RNN(…, batch_first=True, bidirectional=True). Its output
+    // (N, steps, 2·units) is both directions side by side, the backward one in time order:
+    // Keras's Bidirectional, merge_mode concat, return_sequences (pytorch.org/docs/stable/
+    // generated/torch.nn.LSTM.html, "output"). The importer sets return_sequences false for
+    // torch.cat((h[-2], h[-1]), dim=1) of the final states, and refuses output[:, -1] (there
+    // the backward direction has seen one step only).
+    modules: {
+      LSTM: torch.recurrentSource('LSTM').modules!.LSTM!,
+      GRU: torch.recurrentSource('GRU').modules!.GRU!,
+      RNN: torch.recurrentSource('RNN').modules!.RNN!,
+    },
     read: ({ args, callee }) => {
+      if (!('rnn' in args)) {
+        const module = callee.split('.').at(-1)!;
+        const kind = RECURRENT_KIND[module];
+        if (!kind) throw new Error(`${callee} is not nn.LSTM, nn.GRU or nn.RNN`);
+        const { bidirectional, ...inner } = args;
+        if (bidirectional !== true) throw new Error('bidirectional=True is not given');
+        const read = torch
+          .recurrentSource(module as 'LSTM' | 'GRU' | 'RNN')
+          .read({ args: inner, callee });
+        if (read.params.use_bias === false)
+          throw new Error("bias=False: Netwright's Bidirectional wraps a layer with biases");
+        if (module === 'RNN' && read.params.activation !== 'tanh')
+          throw new Error(
+            "nonlinearity='relu': Netwright's Bidirectional wraps a SimpleRNN with Keras's default tanh",
+          );
+        return {
+          params: {
+            layer: kind,
+            units: read.params.units,
+            return_sequences: true,
+            merge_mode: 'concat',
+          },
+          inFeatures: read.inFeatures,
+          inputShape: read.inputShape,
+          returnsState: true,
+        };
+      }
       const rnn = args.rnn as { module?: string; args?: Record<string, unknown> } | undefined;
       const kind = rnn?.module ? RECURRENT_KIND[rnn.module] : undefined;
       if (!rnn?.args || !kind)

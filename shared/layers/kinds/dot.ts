@@ -53,7 +53,132 @@ function dotEinsum(
   return `n${subs[0]},n${subs[1]}->n${out}`;
 }
 
+/**
+ * The axis (1-based after the batch axis, Keras's count) of an operand that torch sees at
+ * `dim` (1-based after the batch axis): a sequence passed as `x.transpose(1, 2)` has its two
+ * axes swapped.
+ */
+const kerasDim = (operand: torch.TensorOperand, dim: number): number =>
+  operand.swapped ? 3 - dim : dim;
+
+/**
+ * The Dot params from the summed axis of each operand as torch sees it (1-based after the batch
+ * axis) and `F.normalize` around the operands: both normalised along their summed axis is
+ * `normalize`; one alone, or along another axis, is not a Dot. Both summed axes the last of
+ * their operand reads as Keras's default `(-1, -1)`; otherwise the axes are counted from 1.
+ */
+function dotParams(
+  operands: readonly torch.TensorOperand[],
+  dims: readonly [number, number],
+  ranks: readonly [number, number],
+): torch.SourceRead {
+  const norm = operands.map((o, i) => {
+    if (o.normalizeDim === undefined) return false;
+    const d = o.normalizeDim < 0 ? ranks[i]! + 1 + o.normalizeDim : o.normalizeDim;
+    if (d !== dims[i])
+      throw new Error(
+        `F.normalize(dim=${o.normalizeDim}) on operand ${i + 1} is not along the summed axis (dim ${dims[i]}): Keras's Dot normalises along the axes it sums`,
+      );
+    return true;
+  });
+  if (norm[0] !== norm[1])
+    throw new Error(
+      "only one operand is F.normalize'd: Keras's Dot(normalize=True) normalises both",
+    );
+  const axes = operands.map((o, i) => kerasDim(o, dims[i]!));
+  const last = axes.every((a, i) => a === ranks[i]);
+  return {
+    params: { axes: last ? [-1, -1] : axes, normalize: norm[0] },
+    ...(ranks[0] === 1 && ranks[1] === 1 ? { noFeatureAxis: true as const } : {}),
+  };
+}
+
+/** The per-example rank of each operand (at most 2: Keras's Dot takes vectors or sequences). */
+function operandRanks(
+  operands: readonly torch.TensorOperand[],
+  written?: readonly [number, number],
+): [number, number] {
+  if (operands.length !== 2) throw new Error('Dot is read with two tensors');
+  return operands.map((o, i) => {
+    const rank = o.shape?.length ?? written?.[i];
+    if (rank === undefined) throw new Error('the rank of the operands is not known');
+    if (written && o.shape && o.shape.length !== written[i])
+      throw new Error(
+        `operand ${i + 1} has ${o.shape.length + 1} axes (batch included) but the equation gives it ${written[i]! + 1}`,
+      );
+    if (rank > 2)
+      throw new Error(
+        `operand ${i + 1} has ${rank} axes per example: Keras's Dot takes vectors or sequences (at most 2)`,
+      );
+    return rank;
+  }) as [number, number];
+}
+
+/**
+ * `torch.einsum('nak,nbk->nab', x, y)` (pytorch.org/docs/stable/generated/torch.einsum.html) as
+ * a Dot: two operands that share the batch letter (first everywhere), exactly one other letter
+ * summed (in both operands, not in the output), every other letter of one operand only, in the
+ * output after the batch letter, the first operand's before the second's (Keras's Dot output
+ * order, keras/src/layers/merging/dot.py). Anything else (a second shared axis, a sum over one
+ * operand, a reordered output, `...`) is refused.
+ */
+function readEinsum(ctx: torch.TensorCallContext): torch.SourceRead {
+  const eq = ctx.literals[0];
+  if (typeof eq !== 'string' || ctx.literals.length !== 1)
+    throw new Error('torch.einsum is read with the equation as a string literal first');
+  const m = /^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]*)$/.exec(eq.replace(/\s+/g, ''));
+  if (!m) throw new Error(`einsum '${eq}' is not two operands -> an output (no '...')`);
+  const [a, b, out] = [m[1]!, m[2]!, m[3]!];
+  for (const s of [a, b, out])
+    if (new Set(s).size !== s.length)
+      throw new Error(`einsum '${eq}' repeats a letter in one term (a diagonal or a trace)`);
+  const batch = a[0]!;
+  if (b[0] !== batch || out[0] !== batch)
+    throw new Error(
+      `einsum '${eq}': the batch axis must be the first letter of both operands and of the output`,
+    );
+  const ranks = operandRanks(ctx.operands, [a.length - 1, b.length - 1]);
+  const shared = [...a.slice(1)].filter((c) => b.includes(c));
+  if (shared.length !== 1 || out.includes(shared[0]!))
+    throw new Error(
+      `einsum '${eq}' is a Keras Dot only when exactly one axis besides the batch is shared by both operands and summed`,
+    );
+  const k = shared[0]!;
+  const free = [...a.slice(1), ...b.slice(1)].filter((c) => c !== k);
+  if (out.slice(1) !== free.join(''))
+    throw new Error(
+      `einsum '${eq}': Keras's Dot gives the first operand's other axes then the second's, '${batch}${free.join('')}'`,
+    );
+  return dotParams(ctx.operands, [a.indexOf(k), b.indexOf(k)], ranks);
+}
+
+/**
+ * `torch.bmm(x, y)` / `torch.matmul(x, y)` / `x @ y` on two sequences `(N, a, k)`, `(N, k, b)`:
+ * a batched matrix product, Keras's `Dot(axes=(2, 1))` (pytorch.org/docs/stable/generated/
+ * torch.matmul.html: 3-D operands multiply per batch). Vectors `(N, k)` are refused: matmul of
+ * two 2-D tensors is one matrix product over the batch, not a per-example dot.
+ */
+function readMatmul(ctx: torch.TensorCallContext): torch.SourceRead {
+  if (ctx.literals.length > 0) throw new Error(`${ctx.callee} is read with two tensors`);
+  const ranks = operandRanks(ctx.operands);
+  if (ranks[0] !== 2 || ranks[1] !== 2)
+    throw new Error(
+      `${ctx.callee} is read as a Keras Dot on two sequences (N, a, k) and (N, k, b) only; these operands have ${ranks[0] + 1} and ${ranks[1] + 1} axes`,
+    );
+  return dotParams(ctx.operands, [2, 1], ranks);
+}
+
 const torchHooks: torch.Hooks = {
+  source: {
+    tensorCalls: {
+      'torch.einsum': readEinsum,
+      'torch.bmm': readMatmul,
+      'torch.matmul': readMatmul,
+    },
+    read: () => {
+      throw new Error('Dot is read from torch.einsum, torch.bmm, torch.matmul or @');
+    },
+  },
   plan: ({ op }) => {
     const shapes = op.inputShapes;
     const axes = (op.params.axes as number[]).map((a, i) => kerasAxis(a, shapes[i]!.length)!) as [

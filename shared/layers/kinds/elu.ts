@@ -26,16 +26,22 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // nn.ELU(alpha=1.0, inplace=False) made in __init__ and called on its own line: an ELU
+    // block (pytorch.org/docs/stable/generated/torch.nn.ELU.html); see relu.ts for the folding.
+    modules: { ELU: ['alpha', 'inplace'] },
+    read: ({ args }) => {
+      const alpha = args.alpha ?? 1.0;
+      if (typeof alpha !== 'number') throw new Error('alpha must be a number');
+      return { params: { alpha } };
+    },
+  },
   plan: ({ op }) => {
     const alpha = op.params.alpha as number;
     const a = torch.pyFloat(alpha);
-    return {
-      steps: [
-        alpha === 1
-          ? { fn: (v) => `F.elu(${v})`, seq: ['nn.ELU()'], functional: true }
-          : { fn: (v) => `F.elu(${v}, alpha=${a})`, seq: [`nn.ELU(alpha=${a})`], functional: true },
-      ],
-    };
+    // A module, where the elu activation (Activation, Dense(elu)) is F.elu: the two read back
+    // as what they were.
+    return { steps: [{ module: alpha === 1 ? 'nn.ELU()' : `nn.ELU(alpha=${a})` }] };
   },
 };
 

@@ -141,7 +141,150 @@ const KERAS_MHA: torch.Helper = {
 /** Keras kernel (features, heads, size) → nn.Linear weight (heads · size, features). */
 const linearKernel = (a: string) => `${a}.reshape(${a}.shape[0], -1).T`;
 
+/** The features (last axis) of a tensor `forward` passes, when its shape is known. */
+const featuresOf = (shape: Shape | undefined): number | undefined => shape?.at(-1);
+
+/**
+ * `nn.MultiheadAttention(embed_dim, num_heads, dropout=0.0, bias=True, add_bias_kv=False,
+ * add_zero_attn=False, kdim=None, vdim=None, batch_first=False)`
+ * (pytorch.org/docs/stable/generated/torch.nn.MultiheadAttention.html) as Keras's
+ * MultiHeadAttention: each of the `num_heads` heads projects to `embed_dim / num_heads` values
+ * (Keras's `key_dim`, and `value_dim` the same), scores are scaled by 1/sqrt(head size) in both,
+ * dropout falls on the attention weights in both, and the output projection goes back to
+ * `embed_dim` = the query's features (Keras's `output_shape` None). The same arrays: 4·E² + 4·E
+ * trainable values with bias (in_proj 3E×E + 3E, out_proj E×E + E). What Keras's layer has no
+ * counterpart for is refused: `add_bias_kv`, `add_zero_attn`, an `embed_dim` that `num_heads`
+ * does not divide, `batch_first=False` (Netwright holds sequences batch first).
+ */
+function readTorchAttention(
+  args: Readonly<Record<string, unknown>>,
+  tensors: Readonly<Record<string, Shape | undefined>>,
+): torch.SourceRead {
+  const embed = torch.needInt(args, 'embed_dim');
+  const heads = torch.needInt(args, 'num_heads');
+  if (heads < 1 || embed % heads !== 0)
+    throw new Error(`embed_dim ${embed} is not a multiple of num_heads ${heads}`);
+  torch.onlyDefault(args, 'add_bias_kv', false);
+  torch.onlyDefault(args, 'add_zero_attn', false);
+  if (args.batch_first !== true)
+    throw new Error(
+      'Netwright holds sequences batch first, (N, steps, features): write batch_first=True',
+    );
+  const dropout = args.dropout ?? 0;
+  if (typeof dropout !== 'number' || dropout < 0 || dropout >= 1)
+    throw new Error(`dropout must be a number in [0, 1), not ${JSON.stringify(dropout)}`);
+  for (const [name, dim] of [
+    ['key', 'kdim'],
+    ['value', 'vdim'],
+  ] as const) {
+    const size = args[dim] ?? null;
+    const want = size === null ? embed : torch.readInt(size, dim);
+    const got = featuresOf(tensors[name]);
+    if (got !== undefined && got !== want)
+      throw new Error(
+        `the ${name} has ${got} features but the module takes ${want} (${size === null ? 'embed_dim, as kdim/vdim are not given' : dim})`,
+      );
+  }
+  return {
+    params: {
+      num_heads: heads,
+      key_dim: embed / heads,
+      value_dim: null,
+      dropout,
+      use_bias: torch.readBool(args.bias, 'bias', true),
+      output_shape: null,
+    },
+    inFeatures: embed,
+    inputShape: [null, embed],
+    returnsWeights: true,
+  };
+}
+
+/** The generator's own helper, `KerasMultiHeadAttention(query_features, …)` (above). */
+function readKerasAttention(
+  args: Readonly<Record<string, unknown>>,
+  tensors: Readonly<Record<string, Shape | undefined>>,
+): torch.SourceRead {
+  const n = (name: string) => torch.needInt(args, name);
+  const [queryFeatures, keyDim, valueDim, outDim] = [
+    n('query_features'),
+    n('key_dim'),
+    n('value_dim'),
+    n('output_dim'),
+  ];
+  for (const name of ['value', 'key'] as const) {
+    const got = featuresOf(tensors[name] ?? tensors.value);
+    const want = n(`${name}_features`);
+    if (got !== undefined && got !== want)
+      throw new Error(`the ${name} has ${got} features but ${name}_features is ${want}`);
+  }
+  return {
+    params: {
+      num_heads: n('num_heads'),
+      key_dim: keyDim,
+      value_dim: valueDim === keyDim ? null : valueDim,
+      dropout: args.dropout ?? 0,
+      use_bias: torch.readBool(args.bias, 'bias', true),
+      output_shape: outDim === queryFeatures ? null : outDim,
+    },
+    inFeatures: queryFeatures,
+    inputShape: [null, queryFeatures],
+  };
+}
+
 const torchHooks: torch.Hooks = {
+  source: {
+    modules: {
+      MultiheadAttention: [
+        'embed_dim',
+        'num_heads',
+        'dropout',
+        'bias',
+        'add_bias_kv',
+        'add_zero_attn',
+        'kdim',
+        'vdim',
+        'batch_first',
+      ],
+    },
+    helpers: {
+      KerasMultiHeadAttention: [
+        'query_features',
+        'value_features',
+        'key_features',
+        'num_heads',
+        'key_dim',
+        'value_dim',
+        'output_dim',
+        'dropout',
+        'bias',
+      ],
+    },
+    calls: {
+      // forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
+      // average_attn_weights=True, is_causal=False): masks change the result, so only None.
+      MultiheadAttention: {
+        tensors: ['query', 'key', 'value'],
+        ports: ['query', 'value', 'key'],
+        keywords: {
+          need_weights: 'any',
+          average_attn_weights: 'any',
+          key_padding_mask: [null],
+          attn_mask: [null],
+          is_causal: [false],
+        },
+      },
+      KerasMultiHeadAttention: {
+        tensors: ['query', 'value', 'key'],
+        ports: ['query', 'value', 'key'],
+        defaults: { key: 'value' },
+      },
+    },
+    read: ({ args, tensors }) =>
+      'embed_dim' in args
+        ? readTorchAttention(args, tensors ?? {})
+        : readKerasAttention(args, tensors ?? {}),
+  },
   plan: ({ op }) => {
     const { query, value, key } = attentionInputs(op.inputShapes);
     const { heads, keyDim, valueDim, outDim } = attentionSizes(op.inputShapes, op.params);

@@ -66,6 +66,14 @@ const KERAS_RELU: torch.Helper = {
 };
 
 const torchHooks: torch.Hooks = {
+  source: {
+    // nn.ReLU(inplace=False) made in __init__ and called on its own line: a ReLU block, as the
+    // generator writes one (pytorch.org/docs/stable/generated/torch.nn.ReLU.html). Folded into
+    // the layer before it when called on that layer's call, self.relu(self.fc(x)), and in an
+    // nn.Sequential; torch.relu / F.relu are the relu activation (torch-source-flow.ts).
+    modules: { ReLU: ['inplace'] },
+    read: () => ({ params: {} }),
+  },
   plan: ({ op }) => {
     const max = op.params.max_value as number | null;
     const slope = op.params.negative_slope as number;
@@ -75,7 +83,9 @@ const torchHooks: torch.Hooks = {
       return {
         steps: [
           max === null
-            ? { fn: (v) => `torch.relu(${v})`, seq: ['nn.ReLU()'] }
+            ? // A module, where the relu activation (Activation, Dense(relu)) is torch.relu:
+              // the two read back as what they were.
+              { module: 'nn.ReLU()' }
             : {
                 fn: (v) => `torch.clamp(${v}, 0.0, ${f(max)})`,
                 seq: [`nn.Hardtanh(0.0, ${f(max)})`],

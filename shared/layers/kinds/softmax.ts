@@ -33,19 +33,49 @@ const kerasHooks: keras.Hooks = {
 
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
+/**
+ * nn.Softmax(dim) on a value of Keras per-example shape `input`, held as the generated file holds
+ * it (a map `(H, W, C)` as `(N, C, H, W)`): the Keras axis, `-1` for the last (the features or
+ * channels). Throws for the batch axis or one the value does not have.
+ */
+function softmaxAxis(dim: unknown, input: readonly number[] | undefined): number {
+  if (dim === undefined || dim === null)
+    throw new Error('nn.Softmax() without dim: write the axis, e.g. nn.Softmax(dim=-1)');
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new Error('dim must be an int');
+  if (!input) {
+    if (dim === -1 || dim === 1) return -1;
+    throw new Error(`nn.Softmax(dim=${dim}) before the input shape is known`);
+  }
+  const rank = input.length + 1;
+  const d = dim < 0 ? rank + dim : dim;
+  if (d <= 0 || d >= rank) throw new Error(`dim=${dim} is the batch axis or not an axis here`);
+  const spatial = torch.heldSpatialRank(input);
+  const axis = spatial === 0 ? d : torch.toChannelsFirst(spatial)[d]!;
+  return axis === input.length ? -1 : axis;
+}
+
 const torchHooks: torch.Hooks = {
+  source: {
+    // nn.Softmax(dim) made in __init__ and called on its own line: a Softmax block
+    // (pytorch.org/docs/stable/generated/torch.nn.Softmax.html); see relu.ts for the folding.
+    modules: { Softmax: ['dim'] },
+    read: ({ args, input }) => ({ params: { axis: softmaxAxis(args.dim, input) } }),
+  },
   plan: ({ op, inputs, activation }) => {
-    // Over the last axis it is the softmax activation: as the model's output, the loss may take
-    // it over (nn.CrossEntropyLoss on logits; predict_proba() applies it).
-    if (op.params.axis === -1) return activation('softmax', inputs[0]!.spatialRank > 0);
     // The Keras axis (batch = 0) as a dim of the tensor as the file holds it (channels first
     // for a held map: Keras axis 3 of (H, W, C), the channels, is dim 1).
     const { shape, spatialRank } = inputs[0]!;
+    if (op.params.axis === -1) {
+      // Over the last axis it is the softmax activation: as the model's output, the loss may
+      // take it over (nn.CrossEntropyLoss on logits; predict_proba() applies it).
+      const plan = activation('softmax', spatialRank > 0);
+      if (plan.steps.length === 0) return plan;
+    }
     const axis = kerasAxis(op.params.axis as number, shape.length)!;
     const dim = spatialRank === 0 ? axis : torch.toChannelsFirst(spatialRank).indexOf(axis);
-    return {
-      steps: [{ fn: (v) => `torch.softmax(${v}, dim=${dim})`, seq: [`nn.Softmax(dim=${dim})`] }],
-    };
+    // A module, where the softmax activation (Activation, Dense(softmax)) is torch.softmax: the
+    // two read back as what they were.
+    return { steps: [{ module: `nn.Softmax(dim=${dim})` }] };
   },
 };
 
