@@ -1,16 +1,18 @@
 import { formatCount } from '../shared/index.ts';
 import { modelStatus } from './status-text.ts';
 import { analysisOf, analysisPending, useEditor } from './store/index.ts';
+import { runningExportText, useRunningExport } from './export/exportProgress.ts';
 
 /**
  * Blocks, wires, parameters and whether the model is valid; "Analysing…" while a big graph's
- * analysis runs in its worker (renderer/store/analysis.ts).
+ * analysis runs in its worker (renderer/store/analysis.ts); a long model export's progress.
  */
 export function StatusBar() {
   const graph = useEditor((s) => s.project.graph);
   useEditor((s) => s.analysisVersion);
   const analysis = analysisOf(graph);
   const pending = analysisPending(graph);
+  const running = useRunningExport();
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
   const status = pending
     ? { text: 'Analysing…', kind: 'pending' as const }
@@ -39,6 +41,15 @@ export function StatusBar() {
       >
         {status.text}
       </span>
+      {running && (
+        <span className="status-export" data-testid="export-progress">
+          {runningExportText(running)}
+          <progress
+            max={running.progress.total || 1}
+            value={running.progress.stage === 'model' ? undefined : running.progress.done}
+          />
+        </span>
+      )}
     </footer>
   );
 }
