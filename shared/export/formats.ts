@@ -40,6 +40,7 @@ export const FRESH_WEIGHTS_NOTE =
  * The lowered graph and the weights to export (Keras layouts, see ./weights.ts), or formatted
  * diagnostics (an invalid graph; stored weights that do not fit it). `tf` is any initialised TF.js
  * (the CPU backend gives exact values); fresh weights come from a model built and disposed here.
+ * `onProgress` gets a `model` report before the TF.js model is built, then `weights` reports.
  */
 export async function modelAndWeights(
   tf: Tf,
