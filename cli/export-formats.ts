@@ -12,6 +12,7 @@ import {
   MNIST_DATA_FILES,
   pythonProjectExport,
   recordsToCsv,
+  type ModelExportOptions,
   type ModelExportResult,
 } from '../shared/export/formats.ts';
 import type { Framework } from '../shared/codegen/index.ts';
@@ -26,7 +27,7 @@ type Tf = typeof import('@tensorflow/tfjs');
 
 export interface ModelExportFormat {
   description: string;
-  build(project: Project): Promise<ModelExportResult>;
+  build(project: Project, options?: ModelExportOptions): Promise<ModelExportResult>;
 }
 
 let tfPromise: Promise<Tf> | undefined;
@@ -83,7 +84,8 @@ export const MODEL_EXPORT_FORMATS: Record<string, ModelExportFormat> = {
       name,
       {
         description: f.description,
-        build: async (project: Project) => f.build(await loadTf(), project),
+        build: async (project: Project, options?: ModelExportOptions) =>
+          f.build(await loadTf(), project, options),
       },
     ]),
   ),

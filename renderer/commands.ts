@@ -1,6 +1,6 @@
 import { useReactFlow } from '@xyflow/react';
 import { useEffect, useMemo } from 'react';
-import { parseProject, serializeProject } from '../shared/index.ts';
+import { serializeProject } from '../shared/index.ts';
 import {
   MODEL_FILE_FILTERS,
   PROJECT_FILE_FILTERS,
@@ -19,7 +19,7 @@ import {
 import { pythonScriptOf } from './code-import/model.ts';
 import { importModelFiles } from './project/importModel.ts';
 import { nativeEdit } from './shortcuts.ts';
-import { editorStore, useEditor } from './store/index.ts';
+import { editorStore, parseProjectFile, useEditor } from './store/index.ts';
 
 const FIT_DURATION = 300;
 
@@ -76,8 +76,9 @@ export function useEditorCommands() {
       if (view) void flow.setViewport(view, { duration: FIT_DURATION });
     };
 
-    const load = (file: OpenedFile) => {
-      const result = parseProject(file.text);
+    // A big file is parsed (and its graph analysed) in the analysis worker: no long task here.
+    const load = async (file: OpenedFile) => {
+      const result = await parseProjectFile(file.text);
       if (!result.ok) {
         showDialog({
           kind: 'error',
@@ -121,7 +122,7 @@ export function useEditorCommands() {
         if (!mayDiscard()) return;
         try {
           const file = await platform.openFile([...PROJECT_FILE_FILTERS]);
-          if (file) load(file);
+          if (file) await load(file);
         } catch (e) {
           showOpenError(e);
         }
@@ -186,7 +187,7 @@ export function useEditorCommands() {
       async openRecent(path: string) {
         if (!platform.openRecent || !mayDiscard()) return;
         try {
-          load(await platform.openRecent(path));
+          await load(await platform.openRecent(path));
         } catch (e) {
           if (e instanceof RecentFileGone) store().notify(e.message, 'error');
           else showOpenError(e);

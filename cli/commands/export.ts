@@ -13,13 +13,18 @@ import {
   writeFileAtomic,
 } from '../io.ts';
 import { MODEL_EXPORT_FORMATS } from '../export-formats.ts';
+import type { ExportProgress, ExportProgressCallback } from '../../shared/export/progress.ts';
 
 /** One export format: what it writes from a valid project. Later formats add a row. */
 interface ExportFormat {
   /** What `--help` says about it. */
   description: string;
   /** Files to write (name → content), or the diagnostics that make the graph invalid. */
-  build(project: Project, flags: ExportFlags): ExportResult | Promise<ExportResult>;
+  build(
+    project: Project,
+    flags: ExportFlags,
+    options?: { onProgress?: ExportProgressCallback },
+  ): ExportResult | Promise<ExportResult>;
 }
 
 type ExportResult =
@@ -52,8 +57,63 @@ function pythonFormat(framework: 'keras' | 'pytorch', description: string): Expo
 export const EXPORT_FORMATS: Record<string, ExportFormat> = {
   keras: pythonFormat('keras', 'keras_model.py: tf.keras model, compile and fit'),
   pytorch: pythonFormat('pytorch', 'torch_model.py: nn.Module and a training loop'),
-  ...MODEL_EXPORT_FORMATS,
+  ...Object.fromEntries(
+    Object.entries(MODEL_EXPORT_FORMATS).map(([name, f]) => [
+      name,
+      {
+        description: f.description,
+        build: (
+          project: Project,
+          _flags: ExportFlags,
+          options?: { onProgress?: ExportProgressCallback },
+        ) => f.build(project, options),
+      },
+    ]),
+  ),
 };
+
+const STAGE_TEXT: Record<ExportProgress['stage'], string> = {
+  model: 'building the model',
+  weights: 'reading weights',
+  graph: 'writing ONNX nodes',
+  encode: 'encoding',
+};
+
+/** `export: encoding 25,600/50,000 (51%)`. */
+export function progressText(p: ExportProgress): string {
+  const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
+  if (p.stage === 'model')
+    return `export: ${STAGE_TEXT.model} (${p.total.toLocaleString('en-US')} layers)`;
+  return `export: ${STAGE_TEXT[p.stage]} ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} (${pct}%)`;
+}
+
+/**
+ * Progress for a long export: nothing during its first second, then a line at most every
+ * `everyMs` — through `line` (one line each, `--progress`), or rewritten in place on a terminal
+ * (`tty`, stderr is a TTY). Returns the callback and `done()`, which clears a terminal line.
+ */
+function progressPrinter(
+  mode: 'lines' | 'tty',
+  line: (s: string) => void,
+  everyMs: number,
+): { onProgress: ExportProgressCallback; done(): void } {
+  const start = performance.now();
+  let last = -Infinity;
+  let shown = false;
+  return {
+    onProgress(p) {
+      const now = performance.now();
+      if (now - start < 1000 || now - last < everyMs) return;
+      last = now;
+      shown = true;
+      if (mode === 'lines') line(progressText(p));
+      else process.stderr.write(`\r\x1b[K${progressText(p)}`);
+    },
+    done() {
+      if (mode === 'tty' && shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
 
 const USAGE = `usage: netwright export FILE --to ${Object.keys(EXPORT_FORMATS).join('|')} --out DIR [options]
 
@@ -66,7 +126,11 @@ options (Python formats):
   --no-training   the model and build_model() only, no training run
   --distributed   DistributedDataParallel under torchrun / tf.distribute.MirroredStrategy
   --tensorboard   log to TensorBoard under logs/
-  --sequential    nn.Sequential instead of an nn.Module class (PyTorch, chains only)`;
+  --sequential    nn.Sequential instead of an nn.Module class (PyTorch, chains only)
+
+options (onnx, tfjs, npz):
+  --progress      a progress line on stderr every second once an export has taken a second
+                  (on a terminal, a line rewritten in place without the flag)`;
 
 /** `netwright export FILE --to FORMAT --out DIR`: exit 1 with diagnostics on an invalid graph. */
 export async function exportCommand(
@@ -85,6 +149,7 @@ export async function exportCommand(
         distributed: { type: 'boolean', default: false },
         tensorboard: { type: 'boolean', default: false },
         sequential: { type: 'boolean', default: false },
+        progress: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }),
@@ -111,12 +176,27 @@ export async function exportCommand(
       EXIT.invalidGraph,
     );
   }
-  const result = await format.build(project, {
-    distributed: values.distributed,
-    tensorboard: values.tensorboard,
-    noTraining: values['no-training'],
-    sequential: values.sequential,
-  });
+  // Progress only when asked (--progress: plain lines) or on a terminal, so piped output and the
+  // tests' captured stderr stay as they were.
+  const printer =
+    values.progress || process.stderr.isTTY
+      ? progressPrinter(values.progress ? 'lines' : 'tty', err, values.progress ? 1000 : 200)
+      : undefined;
+  let result: ExportResult;
+  try {
+    result = await format.build(
+      project,
+      {
+        distributed: values.distributed,
+        tensorboard: values.tensorboard,
+        noTraining: values['no-training'],
+        sequential: values.sequential,
+      },
+      { onProgress: printer?.onProgress },
+    );
+  } finally {
+    printer?.done();
+  }
   if (!result.ok) {
     for (const d of result.diagnostics) out(d);
     return EXIT.invalidGraph;

@@ -15,6 +15,8 @@ import {
 } from '../../shared/export/formats.ts';
 import { writeZip } from '../../shared/npz/npz.ts';
 import { exportRefusal } from './refusal.ts';
+import { trackExport } from './exportProgress.ts';
+import type { ExportProgressCallback } from '../../shared/export/progress.ts';
 import type { Project } from '../../shared/graph/project.ts';
 import type { FileFilter } from '../../shared/ipc/contract.ts';
 import { HOST_COMMAND_HANDLERS } from '../commands.ts';
@@ -95,6 +97,7 @@ async function dataFiles(project: Project): Promise<Record<string, Uint8Array | 
 export async function buildModelExport(
   project: Project,
   kind: ModelExportKind,
+  onProgress?: ExportProgressCallback,
 ): Promise<
   | { ok: true; name: string; data: Uint8Array; notes: string[] }
   | { ok: false; diagnostics: string[] }
@@ -105,7 +108,7 @@ export async function buildModelExport(
     const framework = kind === 'keras-project' ? 'keras' : 'pytorch';
     result = await pythonProjectExport(tf, project, framework, await dataFiles(project));
   } else {
-    result = await MODEL_EXPORT_FORMATS[kind].build(tf, project);
+    result = await MODEL_EXPORT_FORMATS[kind].build(tf, project, { onProgress });
   }
   if (!result.ok) return result;
   const enc = new TextEncoder();
@@ -125,12 +128,17 @@ export async function buildModelExport(
   return { ok: true, name, data: bytes(content), notes: result.notes };
 }
 
-/** Exports the current project in one format and reports the outcome in the status bar. */
+/**
+ * Exports the current project in one format and reports the outcome in the status bar (with a
+ * progress bar while a long export runs: ./exportProgress.ts).
+ */
 export async function exportModel(kind: ModelExportKind): Promise<void> {
   const { project, notify } = editorStore.getState();
   const label = MODEL_EXPORTS.find((e) => e.kind === kind)!.label;
+  const tracker = trackExport(label);
   try {
-    const built = await buildModelExport(project, kind);
+    const built = await buildModelExport(project, kind, tracker.onProgress);
+    tracker.done();
     if (!built.ok) {
       notify(exportRefusal(label, built.diagnostics, project.graph.nodes.length === 0), 'error');
       return;
@@ -150,6 +158,8 @@ export async function exportModel(kind: ModelExportKind): Promise<void> {
           ? e.message
           : String(e);
     notify(`Could not export ${label}: ${message}`, 'error');
+  } finally {
+    tracker.done();
   }
 }
 

@@ -16,6 +16,11 @@ export interface UiSlice {
   measured: Record<string, { width: number; height: number }>;
   notice: Notice | null;
   templateMenuOpen: boolean;
+  /**
+   * Bumped when a worker analysis arrives (renderer/store/analysis.ts), so selectors that read
+   * `analysisOf(graph)` run again.
+   */
+  analysisVersion: number;
   setTemplateMenuOpen(open: boolean): void;
   select(nodeIds: readonly string[], edgeIds?: readonly string[]): void;
   setActivePanel(id: string): void;
@@ -38,6 +43,7 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set, g
   measured: {},
   notice: null,
   templateMenuOpen: false,
+  analysisVersion: 0,
 
   setTemplateMenuOpen(open) {
     set({ templateMenuOpen: open });

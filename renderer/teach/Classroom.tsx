@@ -1,7 +1,7 @@
 import './teach.css';
 import { useEffect, useRef, useState } from 'react';
 import { checkGoal, describeGoal, readLesson } from '../../shared/lessons/lesson.ts';
-import { analysisOf, editorStore, useEditor } from '../store/index.ts';
+import { analysisNow, editorStore, useEditor } from '../store/index.ts';
 import { training, useTraining, type TrainingState } from '../training/client.ts';
 import { runDiverged } from './findings.ts';
 import { Presenter } from './Presenter.tsx';
@@ -18,7 +18,7 @@ function judge(state: TrainingState) {
   if (!read?.ok) return;
   const verdict = checkGoal(read.lesson, {
     metrics: finalMetrics({ epochs: state.epochs, test: state.results?.test ?? null }),
-    totalParams: analysisOf(project.graph).totals.total,
+    totalParams: analysisNow(project.graph).totals.total,
     layerTypes: project.graph.nodes.map((n) => n.type),
   });
   teachStore.getState().setVerdict({ ...verdict, lessonTitle: read.lesson.title });

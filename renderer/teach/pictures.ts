@@ -5,7 +5,7 @@
 import { graphToSvg } from '../../shared/pictures/graph-svg.ts';
 import { pngSizeForSvg } from '../../shared/pictures/png-size.ts';
 import { platform } from '../platform/index.ts';
-import { analysisOf, editorStore } from '../store/index.ts';
+import { analysisNow, editorStore } from '../store/index.ts';
 
 /** "MNIST MLP" → "MNIST MLP-graph.svg"; only characters that are safe in file names. */
 export function pictureFileName(projectName: string, what: string, ext: 'svg' | 'png'): string {
@@ -16,7 +16,7 @@ export function pictureFileName(projectName: string, what: string, ext: 'svg' | 
 function currentSvg(): { svg: string; name: string } {
   const { project } = editorStore.getState();
   return {
-    svg: graphToSvg(project.graph, analysisOf(project.graph), project.name, project.training.loss),
+    svg: graphToSvg(project.graph, analysisNow(project.graph), project.name, project.training.loss),
     name: project.name,
   };
 }

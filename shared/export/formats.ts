@@ -10,7 +10,8 @@ import { lowerGraph, type ModelIR } from '../ir/lower.ts';
 import { buildModel } from '../tfjs/build-model.ts';
 import { readModelWeights, type ModelWeights } from './weights.ts';
 import { weightsFromSection } from './project-weights.ts';
-import { exportOnnx } from '../onnx/export.ts';
+import { exportOnnxAsync } from '../onnx/export.ts';
+import type { ExportProgressCallback } from './progress.ts';
 import { weightsToNpz, writeZip } from '../npz/npz.ts';
 import { exportTfjsLayers, TFJS_WEIGHTS_FILE } from './tfjs-layers.ts';
 import { generateCode, type Framework } from '../codegen/index.ts';
@@ -39,10 +40,12 @@ export const FRESH_WEIGHTS_NOTE =
  * The lowered graph and the weights to export (Keras layouts, see ./weights.ts), or formatted
  * diagnostics (an invalid graph; stored weights that do not fit it). `tf` is any initialised TF.js
  * (the CPU backend gives exact values); fresh weights come from a model built and disposed here.
+ * `onProgress` gets a `model` report before the TF.js model is built, then `weights` reports.
  */
 export async function modelAndWeights(
   tf: Tf,
   project: Project,
+  onProgress?: ExportProgressCallback,
 ): Promise<
   | { ok: true; ir: ModelIR; weights: ModelWeights; notes: string[] }
   | { ok: false; diagnostics: string[] }
@@ -63,12 +66,13 @@ export async function modelAndWeights(
     }
     return { ok: true, ir, weights: stored.weights, notes: [] };
   }
+  onProgress?.({ stage: 'model', done: 0, total: ir.ops.length });
   const model = buildModel(tf, ir, { seed: project.training.seed });
   try {
     return {
       ok: true,
       ir,
-      weights: await readModelWeights(model, ir),
+      weights: await readModelWeights(model, ir, onProgress),
       notes: [FRESH_WEIGHTS_NOTE],
     };
   } finally {
@@ -76,30 +80,35 @@ export async function modelAndWeights(
   }
 }
 
+/** Options of one model export: `onProgress` gets the stages of a long export (./progress.ts). */
+export interface ModelExportOptions {
+  onProgress?: ExportProgressCallback;
+}
+
 /** One model export: what `--help` and the menus say about it, and how it is built. */
 export interface ModelExportFormat {
   description: string;
-  build(tf: Tf, project: Project): Promise<ModelExportResult>;
+  build(tf: Tf, project: Project, options?: ModelExportOptions): Promise<ModelExportResult>;
 }
 
 /** `model.onnx`, `tfjs/model.json` + `tfjs/<weights>.bin`, `weights.npz`. */
 export const MODEL_EXPORT_FORMATS = {
   onnx: {
     description: 'model.onnx: ONNX opset 17 with the weights (NHWC input, dynamic batch)',
-    async build(tf, project) {
-      const m = await modelAndWeights(tf, project);
+    async build(tf, project, options = {}) {
+      const m = await modelAndWeights(tf, project, options.onProgress);
       if (!m.ok) return m;
-      return {
-        ok: true,
-        notes: m.notes,
-        files: { 'model.onnx': exportOnnx(m.ir, m.weights, { name: project.name }) },
-      };
+      const bytes = await exportOnnxAsync(m.ir, m.weights, {
+        name: project.name,
+        onProgress: options.onProgress,
+      });
+      return { ok: true, notes: m.notes, files: { 'model.onnx': bytes } };
     },
   },
   tfjs: {
     description: `tfjs/model.json + tfjs/${TFJS_WEIGHTS_FILE}: TF.js Layers format (tf.loadLayersModel)`,
-    async build(tf, project) {
-      const m = await modelAndWeights(tf, project);
+    async build(tf, project, options = {}) {
+      const m = await modelAndWeights(tf, project, options.onProgress);
       if (!m.ok) return m;
       const files = await exportTfjsLayers(tf, m.ir, m.weights);
       return {
@@ -111,8 +120,8 @@ export const MODEL_EXPORT_FORMATS = {
   },
   npz: {
     description: 'weights.npz: numpy arrays <layer>/kernel, <layer>/bias, ... (Keras layouts)',
-    async build(tf, project) {
-      const m = await modelAndWeights(tf, project);
+    async build(tf, project, options = {}) {
+      const m = await modelAndWeights(tf, project, options.onProgress);
       if (!m.ok) return m;
       return { ok: true, notes: m.notes, files: { 'weights.npz': weightsToNpz(m.weights) } };
     },

@@ -136,26 +136,48 @@ function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
 
 /** Serialises a model to ONNX protobuf bytes. */
 export function encodeModel(model: OnnxModel): Uint8Array {
+  const steps = encodeModelSteps(model);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `encodeModel` as steps: yields an `encode` report (nodes and initializers written, of all)
+ * every `every` items and at the end, then returns the bytes; callers report progress or pause
+ * between steps (shared/onnx/export.ts).
+ */
+export function* encodeModelSteps(
+  model: OnnxModel,
+  every = 256,
+): Generator<{ stage: 'encode'; done: number; total: number }, Uint8Array> {
   const w = new ProtoWriter();
   w.varint(1, model.irVersion);
   w.string(2, model.producerName);
   w.string(3, model.producerVersion);
-  w.message(7, (g) => {
-    for (const n of model.graph.nodes) {
-      g.message(1, (node) => {
-        for (const i of n.inputs) node.string(1, i);
-        for (const o of n.outputs) node.string(2, o);
-        node.string(3, n.name);
-        node.string(4, n.opType);
-        for (const a of n.attrs) node.message(5, (attr) => writeAttr(attr, a));
-        if (n.docString) node.string(6, n.docString);
-      });
-    }
-    g.string(2, model.graph.name);
-    for (const t of model.graph.initializers) g.message(5, (tw) => writeTensor(tw, t));
-    for (const v of model.graph.inputs) g.message(11, (vw) => writeValueInfo(vw, v));
-    for (const v of model.graph.outputs) g.message(12, (vw) => writeValueInfo(vw, v));
-  });
+  const g = new ProtoWriter();
+  const total = model.graph.nodes.length + model.graph.initializers.length;
+  let done = 0;
+  for (const n of model.graph.nodes) {
+    g.message(1, (node) => {
+      for (const i of n.inputs) node.string(1, i);
+      for (const o of n.outputs) node.string(2, o);
+      node.string(3, n.name);
+      node.string(4, n.opType);
+      for (const a of n.attrs) node.message(5, (attr) => writeAttr(attr, a));
+      if (n.docString) node.string(6, n.docString);
+    });
+    if (++done % every === 0) yield { stage: 'encode', done, total };
+  }
+  g.string(2, model.graph.name);
+  for (const t of model.graph.initializers) {
+    g.message(5, (tw) => writeTensor(tw, t));
+    if (++done % every === 0) yield { stage: 'encode', done, total };
+  }
+  for (const v of model.graph.inputs) g.message(11, (vw) => writeValueInfo(vw, v));
+  for (const v of model.graph.outputs) g.message(12, (vw) => writeValueInfo(vw, v));
+  w.bytes(7, g.finish());
   for (const o of model.opsets) {
     w.message(8, (op) => {
       op.string(1, o.domain);
@@ -165,5 +187,7 @@ export function encodeModel(model: OnnxModel): Uint8Array {
   for (const [key, value] of Object.entries(model.metadata)) {
     w.message(14, (kv) => kv.string(1, key).string(2, value));
   }
-  return w.finish();
+  const bytes = w.finish();
+  yield { stage: 'encode', done: total, total };
+  return bytes;
 }

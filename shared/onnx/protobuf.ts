@@ -20,8 +20,18 @@ export class ProtoWriter {
   }
 
   private rawVarint(value: bigint | number): void {
-    let v = BigInt.asUintN(64, BigInt(value));
     this.ensure(10);
+    if (typeof value === 'number' && value >= 0 && value <= 0x7fffffff && Number.isInteger(value)) {
+      // Fast path (tags, lengths, dims): small non-negative integers without BigInt.
+      let n = value;
+      while (n >= 0x80) {
+        this.buf[this.pos++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      this.buf[this.pos++] = n;
+      return;
+    }
+    let v = BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
       this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
       v >>= 7n;

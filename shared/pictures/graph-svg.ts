@@ -67,6 +67,17 @@ interface Rect {
   width: number;
   height: number;
 }
+/**
+ * Longest side of a graph picture, CSS pixels. Renderers draw in float32 (7 significant digits):
+ * far beyond this, texts and wires land on the wrong pixels, and viewers hang on the size.
+ * (Issue 14: a project with positions near ±1e308 passes the schema, and its picture had no
+ * finite size.)
+ */
+export const MAX_PICTURE_SIDE = 1_000_000;
+
+/** A graph picture that cannot be made; the message says why and what to do. */
+export class PictureError extends Error {}
+
 const meets = (a: Rect, b: Rect) =>
   a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
@@ -77,6 +88,9 @@ const meets = (a: Rect, b: Rect) =>
  * long vertical wires bowed out to the right, an optional title on top. No two texts overlap:
  * texts are cut (…) to the room they have by generous per-character widths, and a wire label that
  * would sit on a block or another label moves right until it is clear.
+ *
+ * Throws `PictureError` when the picture would be more than `MAX_PICTURE_SIDE` pixels a side (or
+ * has no finite size: blocks near ±1e308), with a message that says to move the blocks together.
  */
 export function graphToSvg(
   graph: Graph,
@@ -202,6 +216,8 @@ export function graphToSvg(
     2 * margin + shownTitle.length * CHAR_PX.heading,
   );
   const height = Math.max(...all.map((r) => r.y + r.height)) - minY + margin;
+  const problem = sizeProblem(width, height);
+  if (problem) throw new PictureError(problem);
   const head = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.round(width)}" height="${Math.round(height)}" viewBox="${minX} ${minY} ${width} ${height}" font-family="Inter, 'Segoe UI', Helvetica, Arial, sans-serif">`,
     `<rect x="${minX}" y="${minY}" width="${width}" height="${height}" fill="#ffffff"/>`,
@@ -214,4 +230,17 @@ export function graphToSvg(
   parts.unshift(...head);
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
+}
+
+/**
+ * Why a `width` × `height` picture (CSS pixels) cannot be made, or null: not finite, or a side over
+ * `MAX_PICTURE_SIDE`.
+ */
+function sizeProblem(width: number, height: number): string | null {
+  const fix = 'the blocks lie too far apart: move them together (Arrange) and export again';
+  if (!Number.isFinite(width) || !Number.isFinite(height))
+    return `The picture has no finite size; ${fix}`;
+  if (width <= MAX_PICTURE_SIDE && height <= MAX_PICTURE_SIDE) return null;
+  const fmt = (n: number) => (n < 1e9 ? Math.round(n).toLocaleString('en-US') : n.toExponential(1));
+  return `The picture would be ${fmt(width)} × ${fmt(height)} pixels; a picture is limited to ${fmt(MAX_PICTURE_SIDE)} pixels a side: ${fix}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphToSvg } from '../../shared/pictures/graph-svg.ts';
+import { graphToSvg, PictureError } from '../../shared/pictures/graph-svg.ts';
 import { MAX_PNG_SIDE, pngSizeForSvg } from '../../shared/pictures/png-size.ts';
 import { parseProject } from '../../shared/graph/project.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
@@ -18,7 +18,10 @@ describe('PNG size of a graph picture (issue 14: positions near 1e308)', () => {
     project.graph.nodes[0]!.position = { x: -1e308, y: 0 };
     project.graph.nodes[1]!.position = { x: 1e308, y: 1e308 };
     expect(parseProject(JSON.stringify(project)).ok).toBe(true);
-    const size = pngSizeForSvg(graphToSvg(project.graph), 2);
+    // The SVG itself is refused now (tests/shared/picture-size.test.ts); a PNG of an SVG with no
+    // finite size is refused too.
+    expect(() => graphToSvg(project.graph)).toThrow(PictureError);
+    const size = pngSizeForSvg('<svg width="Infinity" height="300">', 2);
     expect(!size.ok && size.error).toMatch(
       /^The picture has no finite size; the blocks lie too far apart: move them together \(Arrange\) or export SVG instead$/,
     );
