@@ -88,12 +88,14 @@ describe('big graphs scale linearly', () => {
       work(1000);
       const tenSmall = bestMs(() => {
         for (let i = 0; i < 10; i++) work(1000);
-      }, 3);
-      return (bestMs(() => work(10_000), 3) / Math.max(tenSmall, 1)) * 10;
+      }, 5);
+      return (bestMs(() => work(10_000), 5) / Math.max(tenSmall, 1)) * 10;
     };
-    expect(ratio((n) => blockNames(nodes(n)))).toBeLessThan(30);
+    // These runs take milliseconds, so cache and Map growth weigh more than in the tests above
+    // (31–39 measured for the linear code on a loaded 2-core machine); the quadratic code gave 128.
+    expect(ratio((n) => blockNames(nodes(n)))).toBeLessThan(55);
     const uRatio = ratio((n) => uniqueNames(Array.from({ length: n }, () => 'x')));
-    expect(uRatio).toBeLessThan(30);
+    expect(uRatio).toBeLessThan(55);
   });
 });
 
