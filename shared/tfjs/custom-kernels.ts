@@ -9,6 +9,7 @@
  */
 import type { Tf } from './build-model.ts';
 import { installCpuResizeNearestGrad } from './cpu-resize.ts';
+import { installFusedDenseGradient } from './fused-dense.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
@@ -28,4 +29,6 @@ export function installCustomKernels(tf: Tf): void {
   installCpuResizeNearestGrad(tf);
   installWebGpuConvFilter(tf);
   installSegmentSum(tf);
+  // The gradient of `_FusedMatMul` for Dense layers fused in training (all backends).
+  installFusedDenseGradient(tf);
 }
