@@ -114,6 +114,8 @@ async function loadTf(backend: 'wasm' | 'cpu', err: (s: string) => void) {
     if (await tf.setBackend('wasm').catch(() => false)) return tf;
     err('netwright: the wasm backend did not start; training on cpu');
   }
+  // Netwright's cpu kernels too (a fast Conv2D filter gradient, the fixed resize gradient).
+  installCustomKernels(tf);
   await tf.setBackend('cpu');
   return tf;
 }

@@ -88,6 +88,8 @@ function ProbeList({ entries, chosen }: { entries: ProbeEntry[]; chosen: string 
               {e.warmupOnly ? '≥' : ''}
               {fmtRate(e.samplesPerSecond)} samples/s
             </span>
+          ) : e.checkOnly ? (
+            <span className="muted">trains (one step, not timed: the only choice besides cpu)</span>
           ) : (
             <span className="muted">{e.error}</span>
           )}

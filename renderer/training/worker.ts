@@ -43,7 +43,13 @@ import type {
   ToWorker,
 } from '../../shared/training/protocol.ts';
 import { BACKENDS } from '../../shared/training/protocol.ts';
-import { pickFastest, probeSpeed, type ProbeEntry } from '../../shared/training/probe.ts';
+import {
+  pickFastest,
+  probeCheck,
+  probeMode,
+  probeSpeed,
+  type ProbeEntry,
+} from '../../shared/training/probe.ts';
 import {
   epochsTrained,
   testResults,
@@ -185,7 +191,10 @@ const PROBE_BUDGET_MS = 250;
 /**
  * "auto": trains a few steps of this model at this batch size on every backend that starts and
  * keeps the fastest (shared/training/probe.ts). TF.js's cpu backend is probed only when no other
- * backend trained: it is plain JavaScript, never faster than wasm. Posts `probe` and `backend`.
+ * backend trained: it is plain JavaScript, never faster than wasm. The last candidate before cpu,
+ * when nothing else trained, only trains one small step (`probeMode` 'check': it is the pick
+ * whatever its rate); a backend under half the best rate stops after one timed step. Posts
+ * `probe` and `backend`.
  */
 async function probeBackends(
   ir: ModelIR,
@@ -194,9 +203,10 @@ async function probeBackends(
 ): Promise<BackendName> {
   const t0 = performance.now();
   const entries: ProbeEntry[] = [];
-  for (const name of BACKENDS) {
-    const measured = entries.some((e) => e.samplesPerSecond !== undefined);
-    if (name === 'cpu' && measured) {
+  for (const [index, name] of BACKENDS.entries()) {
+    const mode = probeMode(BACKENDS, index, entries);
+    const measured = entries.some((e) => e.samplesPerSecond !== undefined || e.checkOnly);
+    if (mode === 'skip') {
       entries.push({ backend: name, error: 'skipped: plain JavaScript, slower than wasm' });
       continue;
     }
@@ -204,9 +214,16 @@ async function probeBackends(
       entries.push({ backend: name, error: 'skipped: stopped' });
       continue;
     }
+    const rates = entries.map((e) => e.samplesPerSecond ?? 0);
     try {
       await startBackend(name);
-      const r = await probeSpeed(tf, ir, data, settings, { budgetMs: PROBE_BUDGET_MS });
+      const r =
+        mode === 'check'
+          ? await probeCheck(tf, ir, data, settings)
+          : await probeSpeed(tf, ir, data, settings, {
+              budgetMs: PROBE_BUDGET_MS,
+              ...(rates.some((v) => v > 0) ? { rivalRate: Math.max(...rates) } : {}),
+            });
       entries.push({ backend: name, ...r });
     } catch (e) {
       entries.push({ backend: name, error: message(e) });

@@ -21,11 +21,15 @@
  * decrements the count once per port, so in `predict` it disposes a tensor read twice by one
  * layer while a later layer still needs it ("Cannot read properties of undefined (reading
  * 'backend')" on wasm; found by the differential fuzzer, tests/fixtures/fuzz/wasm-merge-reuse.json).
+ *
+ * Dense layers with `relu`, `elu` or `sigmoid` compute matmul + bias + activation as one kernel
+ * in training as well (`fused-dense.ts`); their class, config and weights are `tf.layers.dense`'s.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { IrOp, ModelIR } from '../ir/lower.ts';
 import * as tfjsKit from '../layers/backends/tfjs.ts';
 import { getLayer } from '../layers/registry.ts';
+import { fuseDenseLayer } from './fused-dense.ts';
 
 export type Tf = typeof tfjs;
 type SymbolicTensor = tfjs.SymbolicTensor;
@@ -70,7 +74,10 @@ export function weightLayerNames(ir: ModelIR): string[] {
 function layersFor(tf: Tf, op: IrOp, index: number, seed: number | undefined): Layer[] {
   const def = getLayer(op.type);
   if (!def) throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
-  return def.tfjs.layers(tf, op, { seed: seed === undefined ? undefined : seed + index });
+  // Dense layers with relu/elu/sigmoid run as one fused kernel in training too (fused-dense.ts).
+  return def.tfjs
+    .layers(tf, op, { seed: seed === undefined ? undefined : seed + index })
+    .map((layer) => fuseDenseLayer(tf, layer));
 }
 
 /**

@@ -8,7 +8,9 @@
  * whose package was not imported.
  */
 import type { Tf } from './build-model.ts';
+import { installCpuConvFilterGrad } from './cpu-conv.ts';
 import { installCpuResizeNearestGrad } from './cpu-resize.ts';
+import { installFusedDenseGradient } from './fused-dense.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
@@ -26,6 +28,9 @@ export function installCustomKernels(tf: Tf): void {
   installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
   installCpuResizeNearestGrad(tf);
+  installCpuConvFilterGrad(tf);
   installWebGpuConvFilter(tf);
   installSegmentSum(tf);
+  // The gradient of `_FusedMatMul` for Dense layers fused in training (all backends).
+  installFusedDenseGradient(tf);
 }

@@ -14,12 +14,14 @@
  *    in tfjs-backend-cpu), including NCHW input and its `dimRoundingMode`; dilations are always 1
  *    there (TF.js's Conv2D gradient refuses dilation > 1).
  *
- * 2. **The input gradient, stride 1.** The stock wasm `Conv2DBackpropInput` is a plain loop
+ * 2. **The input gradient.** The stock wasm `Conv2DBackpropInput` is a plain loop
  *    (≈ 60% of a CNN training step in a profile of the MNIST CNN template). With stride 1 the
  *    input gradient is the convolution of `dY` with the filter rotated by 180° and its channel
  *    axes swapped (`W'[a, b, o, c] = W[fh−1−a, fw−1−b, c, o]`), padded by `fh−1−top` /
  *    `fh−1−bottom` rows and `fw−1−left` / `fw−1−right` columns: one XNNPACK convolution.
- *    Strides > 1, NCHW and pads larger than the kernel keep the stock kernel.
+ *    With strides > 1 it splits into `sh·sw` phases (sub-pixel decomposition, see
+ *    `stridedBackpropInput`), which one XNNPACK convolution computes as `sh·sw·Cin` output
+ *    channels, interleaved afterwards. NCHW and pads larger than the kernel keep the stock kernel.
  *
  * 3. **'same' padding.** The wasm `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative` and
  *    `FusedDepthwiseConv2D` kernels hand 'same' to XNNPACK as its TensorFlow-SAME flag, which
@@ -214,17 +216,22 @@ function makeBackpropFilter(
 }
 
 /**
- * `Conv2DBackpropInput` on wasm for stride 1, NHWC, as one XNNPACK convolution (see the file
- * comment); other cases go to the stock kernel. Inputs `dy` `[N, Ho, Wo, Cout]`, `filter`
- * `[fh, fw, Cin, Cout]`; attrs as TF.js's kernel (`inputShape` `[N, H, W, Cin]`). Returns `dx`
- * `[N, H, W, Cin]`.
+ * `Conv2DBackpropInput` on wasm, NHWC, as one XNNPACK convolution (see the file comment, items 2
+ * and 3); NCHW and pads larger than the kernel go to the stock kernel. Inputs `dy`
+ * `[N, Ho, Wo, Cout]`, `filter` `[fh, fw, Cin, Cout]`; attrs as TF.js's kernel (`inputShape`
+ * `[N, H, W, Cin]`). Returns `dx` `[N, H, W, Cin]`. Frees every intermediate.
  */
 function makeBackpropInput(
   tf: Tf,
   original: Kernel,
-  conv: Kernel,
-  transpose: Kernel,
-  reverse: Kernel,
+  k: {
+    conv: Kernel;
+    transpose: Kernel;
+    reverse: Kernel;
+    reshape: Kernel;
+    pad: Kernel;
+    slice: Kernel;
+  },
 ): tfjs.KernelFunc {
   return (args: KernelArgs) => {
     const { backend } = args;
@@ -244,45 +251,46 @@ function makeBackpropInput(
       false,
       'channelsLast',
     );
-    const { filterHeight: fh, filterWidth: fw } = info;
+    const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
     const { top, bottom, left, right } = info.padInfo;
     const pads = [fh - 1 - top, fh - 1 - bottom, fw - 1 - left, fw - 1 - right];
-    if (info.strideHeight !== 1 || info.strideWidth !== 1 || pads.some((p) => p < 0))
-      return original.kernelFunc(args);
+    if (pads.some((p) => p < 0)) return original.kernelFunc(args);
     const temps: Info[] = [];
-    try {
-      const rotated = reverse.kernelFunc({
-        inputs: { x: filter },
-        backend,
-        attrs: { dims: [0, 1] },
-      }) as Info;
-      temps.push(rotated);
-      const swapped = transpose.kernelFunc({
-        inputs: { x: rotated },
-        backend,
-        attrs: { perm: [0, 1, 3, 2] },
-      }) as Info; // [fh, fw, Cout, Cin]
-      temps.push(swapped);
-      const dx = conv.kernelFunc({
-        inputs: { x: dy, filter: swapped },
-        backend,
-        attrs: {
-          strides: [1, 1],
-          dilations: [1, 1],
-          pad: [
-            [0, 0],
-            [pads[0]!, pads[1]!],
-            [pads[2]!, pads[3]!],
-            [0, 0],
-          ],
-          dataFormat: 'NHWC',
-        } as unknown as tfjs.NamedAttrMap,
-      }) as Info;
+    const run = (kernel: Kernel, inputs: tfjs.NamedTensorInfoMap, a: object): Info => {
+      const out = kernel.kernelFunc({ inputs, backend, attrs: a as tfjs.NamedAttrMap }) as Info;
+      temps.push(out);
+      return out;
+    };
+    const check = (dx: Info) => {
       if (dx.shape.join() !== attrs.inputShape.join())
         throw new Error(
           `Conv2DBackpropInput (wasm): got [${dx.shape}], expected [${attrs.inputShape}]`,
         );
       return dx;
+    };
+    try {
+      if (sh === 1 && sw === 1) {
+        const rotated = run(k.reverse, { x: filter }, { dims: [0, 1] });
+        const swapped = run(k.transpose, { x: rotated }, { perm: [0, 1, 3, 2] }); // [fh, fw, Cout, Cin]
+        return check(
+          k.conv.kernelFunc({
+            inputs: { x: dy, filter: swapped },
+            backend,
+            attrs: {
+              strides: [1, 1],
+              dilations: [1, 1],
+              pad: [
+                [0, 0],
+                [pads[0]!, pads[1]!],
+                [pads[2]!, pads[3]!],
+                [0, 0],
+              ],
+              dataFormat: 'NHWC',
+            } as unknown as tfjs.NamedAttrMap,
+          }) as Info,
+        );
+      }
+      return check(stridedBackpropInput(backend, run, k, dy, filter, info, attrs.inputShape));
     } finally {
       dispose(backend, ...temps);
     }
@@ -290,8 +298,112 @@ function makeBackpropInput(
 }
 
 /**
- * Installs the wasm convolution kernels once (idempotent): `Conv2DBackpropFilter`, the stride-1
- * `Conv2DBackpropInput`, and the
+ * The input gradient for strides > 1 by phases (sub-pixel decomposition), one XNNPACK
+ * convolution in all. Per axis (rows shown; columns alike), with `u = y + top` the padded row of
+ * `dx[y]`, `u = s·m + r` (`0 ≤ r < s`):
+ * `dx[u − top] = Σ_j dy[m − j] · W[r + s·j]`, `0 ≤ j < kr = ceil(fh / s)` (taps past the kernel
+ * are zero) — for each phase `r` a stride-1 correlation of `dy` with the sub-kernel
+ * `W[r + s·j]` reversed in `j`. All `sh·sw` phases become the output channels of one
+ * convolution: the filter padded to `[kr_h·sh, kr_w·sw, Cin, Cout]`, split as
+ * `[kr_h, sh, kr_w, sw, Cin, Cout]`, rearranged to `[kr_h, kr_w, Cout, sh·sw·Cin]` and reversed
+ * in its two spatial axes; `dy` padded by `kr − 1 − floor(top / s)` before and cropped or padded
+ * after so that `m` runs over `floor(top / s) … floor((top + H − 1) / s)`. The result
+ * `[N, Mh, Mw, sh·sw·Cin]` is interleaved (depth to space) into `[N, Mh·sh, Mw·sw, Cin]` and
+ * cropped to rows `top mod sh …` and columns `left mod sw …`. Multiply-adds: the direct ones
+ * times `(kr·s / fh)²` at most (1.8 for a 3×3 kernel at stride 2), against `s²` for zeros
+ * inserted into `dy`. Every intermediate goes into `run`'s list.
+ */
+function stridedBackpropInput(
+  backend: Backend,
+  run: (kernel: Kernel, inputs: tfjs.NamedTensorInfoMap, attrs: object) => Info,
+  k: {
+    conv: Kernel;
+    transpose: Kernel;
+    reverse: Kernel;
+    reshape: Kernel;
+    pad: Kernel;
+    slice: Kernel;
+  },
+  dy: Info,
+  filter: Info,
+  info: tfjs.backend_util.Conv2DInfo,
+  inputShape: [number, number, number, number],
+): Info {
+  const [n, h, w, cin] = inputShape;
+  const [, ho, wo, cout] = dy.shape as [number, number, number, number];
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const axis = (size: number, s: number, f: number, before: number, outSize: number) => {
+    const kr = Math.ceil(f / s);
+    const m0 = Math.floor(before / s);
+    const count = Math.floor((before + size - 1) / s) - m0 + 1;
+    const padBefore = kr - 1 - m0; // ≥ 0 since before ≤ f − 1
+    const padAfter = count - outSize - padBefore + kr - 1;
+    // Rows of dy past m0 + count − 1 reach no dx row: crop them instead of padding.
+    return {
+      kr,
+      count,
+      padBefore,
+      padAfter: Math.max(padAfter, 0),
+      keep: outSize + Math.min(padAfter, 0),
+      offset: before - s * m0,
+    };
+  };
+  const rows = axis(h, sh, fh, top, ho);
+  const cols = axis(w, sw, fw, left, wo);
+  const phases = sh * sw * cin;
+  // The filter of all phases: [fh, fw, Cin, Cout] → [kr_h, kr_w, Cout, sh·sw·Cin], reversed.
+  let wf = run(
+    k.pad,
+    { x: filter },
+    {
+      paddings: [
+        [0, rows.kr * sh - fh],
+        [0, cols.kr * sw - fw],
+        [0, 0],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
+  wf = run(k.reshape, { x: wf }, { shape: [rows.kr, sh, cols.kr, sw * cin * cout] });
+  wf = run(k.transpose, { x: wf }, { perm: [0, 2, 1, 3] }); // [kr_h, kr_w, sh, sw·Cin·Cout]
+  wf = run(k.reshape, { x: wf }, { shape: [rows.kr * cols.kr, phases, cout] });
+  wf = run(k.transpose, { x: wf }, { perm: [0, 2, 1] }); // [kr_h·kr_w, Cout, sh·sw·Cin]
+  wf = run(k.reshape, { x: wf }, { shape: [rows.kr, cols.kr, cout, phases] });
+  wf = run(k.reverse, { x: wf }, { dims: [0, 1] });
+  let g = dy;
+  if (rows.keep < ho || cols.keep < wo)
+    g = run(k.slice, { x: g }, { begin: [0, 0, 0, 0], size: [n, rows.keep, cols.keep, cout] });
+  let out = run(
+    k.conv,
+    { x: g, filter: wf },
+    {
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: [
+        [0, 0],
+        [rows.padBefore, rows.padAfter],
+        [cols.padBefore, cols.padAfter],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+    },
+  ); // [N, Mh, Mw, sh·sw·Cin], channel (r_h·sw + r_w)·Cin + c
+  out = run(k.reshape, { x: out }, { shape: [n * rows.count, cols.count, sh, sw * cin] });
+  out = run(k.transpose, { x: out }, { perm: [0, 2, 1, 3] }); // [N·Mh, sh, Mw, sw·Cin]
+  out = run(k.reshape, { x: out }, { shape: [n, rows.count * sh, cols.count * sw, cin] });
+  // The result is the caller's: not in `run`'s list of intermediates.
+  return k.slice.kernelFunc({
+    inputs: { x: out },
+    backend,
+    attrs: { begin: [0, rows.offset, cols.offset, 0], size: [n, h, w, cin] },
+  }) as Info;
+}
+
+/**
+ * Installs the wasm convolution kernels once (idempotent): `Conv2DBackpropFilter`,
+ * `Conv2DBackpropInput` (NHWC, any stride), and the
  * explicit-'same'-padding wrappers of `Conv2D`, `FusedConv2D`, `DepthwiseConv2dNative`,
  * `FusedDepthwiseConv2D`. Call after importing `@tensorflow/tfjs-backend-wasm`, before or after
  * the backend starts. Returns false (and changes nothing) when the wasm backend is not loaded.
@@ -313,9 +425,18 @@ export function installWasmConvKernels(tf: Tf): boolean {
       (original) => (args) => original.kernelFunc(explicitSame(tf, args, depthwise)),
     );
   const reverse = tf.getKernel('Reverse', 'wasm');
-  if (reverse)
+  const reshape = tf.getKernel('Reshape', 'wasm');
+  const pad = tf.getKernel('PadV2', 'wasm');
+  if (reverse && reshape && pad)
     replaceKernel(tf, 'Conv2DBackpropInput', (original) =>
-      makeBackpropInput(tf, original, tf.getKernel('Conv2D', 'wasm')!, transpose, reverse),
+      makeBackpropInput(tf, original, {
+        conv: tf.getKernel('Conv2D', 'wasm')!,
+        transpose,
+        reverse,
+        reshape,
+        pad,
+        slice,
+      }),
     );
   const existing = tf.getKernel('Conv2DBackpropFilter', 'wasm');
   if (existing && marked(existing)) return true;

@@ -9,7 +9,13 @@ import { syntheticDataset } from '../../shared/datasets/synthetic.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { loadTemplate } from '../../shared/templates/index.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
-import { pickFastest, probeSpeed } from '../../shared/training/probe.ts';
+import {
+  CHECK_ROWS,
+  pickFastest,
+  probeCheck,
+  probeMode,
+  probeSpeed,
+} from '../../shared/training/probe.ts';
 import {
   createControl,
   epochsTrained,
@@ -286,6 +292,82 @@ describe('backend probe', () => {
       now: () => (clock += 4000) - 4000,
     });
     expect(r).toEqual({ samplesPerSecond: 8, steps: 0, warmupMs: 4000, warmupOnly: true });
+  });
+
+  it('a rival twice as fast ends the timing after one step (clearlySlower)', async () => {
+    const ir = irOf('toy-2d-classifier');
+    const data = syntheticDataset('spiral', { size: 200, seed: 1 });
+    // Each clock read advances 100 ms: t0 0, warm-up end 100, t1 200, after step 1: 300, so
+    // 32 rows in 0.1 s = 320/s, under half the rival's 1,000/s: stop. The end read is 400: the
+    // rate reported is 32 rows over the 200 ms since t1 = 160/s.
+    let clock = -100;
+    const slow = await probeSpeed(tf, ir, data, settings({ batchSize: 32 }), {
+      budgetMs: 1e9,
+      maxSteps: 5,
+      rivalRate: 1000,
+      now: () => (clock += 100),
+    });
+    expect(slow.steps).toBe(1);
+    expect(slow.clearlySlower).toBe(true);
+    expect(slow.samplesPerSecond).toBeCloseTo(160, 6);
+    // A rival under twice the rate lets all the steps run: 320/s after step 1 (read 300), then
+    // 64 rows by read 500 = 213/s, both over half of 300/s.
+    clock = -100;
+    const close = await probeSpeed(tf, ir, data, settings({ batchSize: 32 }), {
+      budgetMs: 1e9,
+      maxSteps: 3,
+      rivalRate: 300,
+      now: () => (clock += 100),
+    });
+    expect(close.steps).toBe(3);
+    expect(close.clearlySlower).toBeUndefined();
+  });
+
+  it('probeCheck trains one step of CHECK_ROWS rows without leaking, and throws what TF.js throws', async () => {
+    const ir = irOf('toy-2d-classifier');
+    const data = syntheticDataset('spiral', { size: 200, seed: 1 });
+    const before = tf.memory().numTensors;
+    const r = await probeCheck(tf, ir, data, settings({ batchSize: 128 }));
+    expect(r.checkOnly).toBe(true);
+    expect(r.warmupMs).toBeGreaterThan(0);
+    expect(CHECK_ROWS).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+    const matMul = tf.getKernel('_FusedMatMul', 'cpu')!;
+    tf.unregisterKernel('_FusedMatMul', 'cpu');
+    try {
+      await expect(probeCheck(tf, ir, data, settings({ batchSize: 128 }))).rejects.toThrow(
+        /_FusedMatMul/,
+      );
+    } finally {
+      tf.registerKernel(matMul);
+    }
+  });
+
+  it('probeMode: time while rivals remain, check the last one before cpu, skip cpu after a success', () => {
+    const order = ['webgpu', 'webgl', 'wasm', 'cpu'];
+    expect(probeMode(order, 0, [])).toBe('time');
+    // No GPU (Node, a browser without adapters): wasm is the pick whatever its rate.
+    const noGpu = [
+      { backend: 'webgpu', error: 'no navigator.gpu' },
+      { backend: 'webgl', error: 'no WebGL' },
+    ];
+    expect(probeMode(order, 2, noGpu)).toBe('check');
+    // webgl trained: wasm must be timed against it; cpu is skipped.
+    const webgl = [noGpu[0]!, { backend: 'webgl', samplesPerSecond: 900 }];
+    expect(probeMode(order, 2, webgl)).toBe('time');
+    expect(probeMode(order, 3, [...webgl, { backend: 'wasm', error: 'x' }])).toBe('skip');
+    expect(probeMode(order, 3, [...noGpu, { backend: 'wasm', checkOnly: true }])).toBe('skip');
+    // wasm failed too: cpu is the only one left, a check suffices.
+    expect(probeMode(order, 3, [...noGpu, { backend: 'wasm', error: 'x' }])).toBe('check');
+    // With fake timings the pick follows the rates, and a check-only entry is picked alone.
+    expect(
+      pickFastest([...webgl, { backend: 'wasm', samplesPerSecond: 400, clearlySlower: true }])!
+        .backend,
+    ).toBe('webgl');
+    const only = pickFastest([...noGpu, { backend: 'wasm', checkOnly: true, warmupMs: 30 }])!;
+    expect(only.backend).toBe('wasm');
+    expect(only.reason).toContain('the only backend to try besides cpu');
+    expect(pickFastest(noGpu)).toBeNull();
   });
 
   it('picks the fastest and says by how much; ties go to the first; none without a rate', () => {

@@ -292,6 +292,66 @@ describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 },
     expect(bad).toEqual([]);
   });
 
+  it('Conv2DBackpropInput, strides 2–3 (phase decomposition): random configs equal cpu', () => {
+    const r = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    const bad: string[] = [];
+    let checked = 0;
+    for (let i = 0; i < 80; i++) {
+      const [n, cin, cout] = [r(1, 3), r(1, 5), r(1, 6)];
+      const k: [number, number] = [r(1, 5), r(1, 5)];
+      // Odd and even sizes, at least one kernel per axis for 'valid'.
+      const h = r(k[0], 13);
+      const w = r(k[1], 13);
+      const s: [number, number] = [r(2, 3), i % 5 === 0 ? r(1, 3) : r(2, 3)];
+      const pad = (['same', 'valid', 'explicit'] as const)[i % 3]!;
+      const padArg =
+        pad === 'explicit'
+          ? [
+              [0, 0],
+              [r(0, k[0] - 1), r(0, k[0] - 1)],
+              [r(0, k[1] - 1), r(0, k[1] - 1)],
+              [0, 0],
+            ]
+          : pad;
+      const xShape: [number, number, number, number] = [n, h, w, cin];
+      const fShape: [number, number, number, number] = [...k, cin, cout];
+      const info = tf.backend_util.computeConv2DInfo(xShape, fShape, s, 1, padArg as never);
+      if (info.outHeight < 1 || info.outWidth < 1) continue;
+      const dyShape = [n, info.outHeight, info.outWidth, cout];
+      const dy = values(size(dyShape));
+      const filter = values(size(fShape));
+      checked++;
+      const e = compare(
+        `input grad ${JSON.stringify({ xShape, fShape, s, padArg })}`,
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'Conv2DBackpropInput',
+              { dy: tf.tensor(dy, dyShape), filter: tf.tensor(filter, fShape) },
+              { strides: s, pad: padArg, dataFormat: 'NHWC', inputShape: xShape } as never,
+            ) as tf.Tensor,
+        1e-4,
+      );
+      if (e) bad.push(e);
+    }
+    expect(checked).toBeGreaterThan(60);
+    expect(bad).toEqual([]);
+  });
+
+  it('frees every intermediate of the strided input gradient', () => {
+    tf.setBackend('wasm');
+    const x = tf.ones([2, 9, 9, 3]) as tf.Tensor4D;
+    const f = tf.ones([3, 3, 3, 5]) as tf.Tensor4D;
+    const step = () =>
+      tf.grad((t: tf.Tensor) => tf.conv2d(t as tf.Tensor4D, f, 2, 'same').sum())(x);
+    tf.dispose(step());
+    const before = tf.engine().backend.numDataIds();
+    for (let i = 0; i < 3; i++) tf.dispose(step());
+    expect(tf.engine().backend.numDataIds()).toBe(before);
+    tf.dispose([x, f]);
+  });
+
   it('frees every intermediate of the filter gradient', () => {
     tf.setBackend('wasm');
     const x = tf.ones([4, 9, 9, 3]) as tf.Tensor4D;
