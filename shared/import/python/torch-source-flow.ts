@@ -363,6 +363,10 @@ export class FlowBuilder {
   /** The first module read on the input: what it fixes of the input. */
   firstRead?: { read: SourceRead; at: SourceSpan };
   inputDtype: 'float32' | 'int32' = 'float32';
+  /** Things read with a change the user should know of (warnings): a log_softmax read as softmax. */
+  readonly notes: { message: string; at: SourceSpan }[] = [];
+  /** Where forward's `F.log_softmax` is (its loss is then NLL: cross-entropy). */
+  logSoftmaxAt?: SourceSpan;
   /** Module attributes called so far (a second call would share weights). */
   private readonly called = new Set<string>();
 

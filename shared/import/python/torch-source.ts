@@ -77,6 +77,8 @@ const LOSSES: Record<string, 'sparse_categorical_crossentropy' | 'binary_crossen
   'torch.nn.BCEWithLogitsLoss': 'binary_crossentropy',
   'torch.nn.BCELoss': 'binary_crossentropy',
   'torch.nn.MSELoss': 'mse',
+  'torch.nn.functional.nll_loss': 'sparse_categorical_crossentropy',
+  'torch.nn.functional.cross_entropy': 'sparse_categorical_crossentropy',
 };
 
 const err = (
@@ -341,6 +343,10 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     }
   }
   const { flow, out } = built;
+  for (const n of flow.notes) diagnostics.push(diagnosticAt('warning', n.message, n.at));
+  // log_softmax's loss is NLL: cross-entropy on the softmax (the labels are class indices).
+  if (flow.logSoftmaxAt && training.loss === 'auto')
+    training.loss = 'sparse_categorical_crossentropy';
   if (out.out.t !== 'tensor')
     throw new ReadError('forward returns something other than a tensor', out.at);
   const outputId = built.flow.materialise(out.out, out.at).node;
