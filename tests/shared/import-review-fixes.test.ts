@@ -128,3 +128,186 @@ class Net(nn.Module):
     expect(r.diagnostics.map((d) => d.line)).toEqual([8]);
   });
 });
+
+/** keras.io "Simple MNIST convnet", whole (data lines, summary, fit, evaluate, print). */
+const KERAS_MNIST_CONVNET = `import numpy as np
+import keras
+from keras import layers
+
+num_classes = 10
+input_shape = (28, 28, 1)
+
+(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+x_train = x_train.astype("float32") / 255
+x_test = x_test.astype("float32") / 255
+x_train = np.expand_dims(x_train, -1)
+x_test = np.expand_dims(x_test, -1)
+print("x_train shape:", x_train.shape)
+y_train = keras.utils.to_categorical(y_train, num_classes)
+y_test = keras.utils.to_categorical(y_test, num_classes)
+
+model = keras.Sequential(
+    [
+        keras.Input(shape=input_shape),
+        layers.Conv2D(32, kernel_size=(3, 3), activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Conv2D(64, kernel_size=(3, 3), activation="relu"),
+        layers.MaxPooling2D(pool_size=(2, 2)),
+        layers.Flatten(),
+        layers.Dropout(0.5),
+        layers.Dense(num_classes, activation="softmax"),
+    ]
+)
+
+model.summary()
+
+batch_size = 128
+epochs = 15
+
+model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+
+model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, validation_split=0.1)
+
+score = model.evaluate(x_test, y_test, verbose=0)
+print("Test loss:", score[0])
+`;
+
+describe('2. data and run lines around a Keras model are skipped with warnings', () => {
+  it('imports the keras.io MNIST convnet as 34,826 parameters', () => {
+    const r = imported(KERAS_MNIST_CONVNET);
+    // 28→26 pool 13 → 11 pool 5: 5·5·64 = 1600. Conv 1·32·9 + 32 = 320; 32·64·9 + 64 = 18,496;
+    // Dense 1600·10 + 10 = 16,010 → 34,826 (the figure keras.io prints).
+    expect(params(r)).toBe(34_826);
+    expect(kinds(r)).toEqual([
+      'Input',
+      'Conv2D:relu',
+      'MaxPooling2D',
+      'Conv2D:relu',
+      'MaxPooling2D',
+      'Flatten',
+      'Dropout',
+      'Dense:softmax',
+    ]);
+    expect(r.project.training.loss).toBe('categorical_crossentropy');
+    const warned = r.diagnostics.map((d) => d.line);
+    for (const text of [
+      '(x_train, y_train), (x_test',
+      'x_train = np.expand_dims',
+      'y_train = keras.utils',
+      'model.fit(',
+    ])
+      expect(warned).toContain(lineOf(KERAS_MNIST_CONVNET, text));
+    expect(r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
+  });
+
+  it('still refuses an unknown Keras call that feeds the model', () => {
+    const src = `import keras
+from keras import layers
+inputs = keras.Input(shape=(8,))
+x = keras.ops.relu(inputs)
+model = keras.Model(inputs, layers.Dense(1)(x))
+`;
+    const r = failed(src);
+    expect(r.diagnostics[0]!.line).toBe(4);
+  });
+});
+
+describe('3. a loss or optimizer made at module level and passed to compile', () => {
+  it('reads the TF beginner quickstart (loss_fn = …SparseCategoricalCrossentropy(…))', () => {
+    const src = `import tensorflow as tf
+model = tf.keras.models.Sequential([
+  tf.keras.layers.Flatten(input_shape=(28, 28)),
+  tf.keras.layers.Dense(128, activation='relu'),
+  tf.keras.layers.Dropout(0.2),
+  tf.keras.layers.Dense(10)
+])
+loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+optimizer = tf.keras.optimizers.SGD(1e-3)
+model.compile(optimizer=optimizer, loss=loss_fn, metrics=['accuracy'])
+`;
+    const r = imported(src);
+    // 784·128 + 128 = 100,480; 128·10 + 10 = 1,290 → 101,770.
+    expect(params(r)).toBe(101_770);
+    expect(r.project.training).toMatchObject({
+      loss: 'sparse_categorical_crossentropy',
+      optimizer: 'sgd',
+      learningRate: 0.001,
+    });
+  });
+
+  it('resolves them when the model is built in a function', () => {
+    const src = `from tensorflow import keras
+optimizer = keras.optimizers.Adam(1e-3)
+def build():
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+    model.compile(optimizer=optimizer, loss=keras.losses.MeanSquaredError())
+    return model
+model = build()
+`;
+    const r = imported(src);
+    expect(r.project.training).toMatchObject({
+      optimizer: 'adam',
+      learningRate: 0.001,
+      loss: 'mse',
+    });
+  });
+
+  it('quotes a string optimizer once', () => {
+    const src = `import keras
+model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3)])
+model.compile(optimizer='adadelta', loss='mse')
+`;
+    const w = imported(src).diagnostics.find((d) => d.message.includes('adadelta'));
+    expect(w?.message).toMatch(/^optimizer 'adadelta' is not one/);
+  });
+});
+
+describe('7. function parameters with annotated defaults', () => {
+  it('reads def build_model(num_classes: int = 10)', () => {
+    const src = `import tensorflow as tf
+from tensorflow import keras
+
+
+def build_model(num_classes: int = 10) -> keras.Model:
+    """Builds the MLP."""
+    model = keras.Sequential([
+        keras.layers.Flatten(input_shape=(28, 28)),  # 784
+        keras.layers.Dense(128, activation='relu'),
+        keras.layers.Dense(num_classes, activation='softmax'),
+    ])
+    model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+    return model
+
+
+model = build_model()
+`;
+    const r = imported(src);
+    expect(params(r)).toBe(101_770);
+    expect(r.ir.ops.at(-1)!.outputShape).toEqual([10]);
+  });
+
+  it('reads an annotated __init__ default in PyTorch', () => {
+    const src = `import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self, hidden: int = 32, classes: int = 3):
+        super().__init__()
+        self.fc1 = nn.Linear(4, hidden)
+        self.fc2 = nn.Linear(hidden, classes)
+    def forward(self, x):
+        return self.fc2(self.fc1(x).relu())
+`;
+    // 4·32 + 32 = 160; 32·3 + 3 = 99 → 259.
+    expect(params(imported(src))).toBe(259);
+  });
+});
+
+describe('12. the input-shape question when nothing is known', () => {
+  it('says no size is known instead of "as far as (?)"', () => {
+    const src = `import torch.nn as nn
+model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+`;
+    const r = failed(src);
+    expect(r.needsInputShape?.message).toContain('no size of the input');
+    expect(r.diagnostics[0]!.message).not.toContain('as far as');
+  });
+});

@@ -46,6 +46,7 @@ export function importKerasSource(
     const called = calledFunctions(module.body);
     const builder = defs.find((d) => called.has(d.name)) ?? defs.at(-1)!;
     for (const s of module.body) {
+      if (reader.noteSetting(s)) continue;
       if (s.kind !== 'assign' || s.op !== '=' || s.targets.length !== 1) continue;
       const t = s.targets[0]!;
       if (t.kind !== 'name') continue;

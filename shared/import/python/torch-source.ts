@@ -457,6 +457,8 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
 }
 
 function describeKnown(known: readonly (number | null)[]): string {
+  if (known.every((k) => k === null))
+    return 'no size of the input (its first layer takes any size).';
   const text = `(${known.map((k) => (k === null ? '?' : String(k))).join(', ')})`;
   return known.length === 3
     ? `the channels but not the height and width: ${text}.`
