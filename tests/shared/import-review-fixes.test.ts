@@ -311,3 +311,119 @@ model = nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
     expect(r.diagnostics[0]!.message).not.toContain('as far as');
   });
 });
+
+describe('4. the double-softmax hint for nn.Sequential', () => {
+  const src = `import torch
+import torch.nn as nn
+model = nn.Sequential(
+    nn.Linear(784, 128),
+    nn.ReLU(),
+    nn.Linear(128, 10),
+    nn.Softmax(dim=1),
+)
+def train():
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+`;
+
+  it('warns at nn.Softmax with a fix that removes it', () => {
+    const r = imported(src);
+    const d = r.diagnostics.find((x) => x.fix);
+    expect(d?.line).toBe(7);
+    expect(d?.message).toContain('softmax twice');
+    let fixed = src;
+    for (const e of [...d!.fix!.edits].sort((a, b) => b.from - a.from))
+      fixed = fixed.slice(0, e.from) + e.insert + fixed.slice(e.to);
+    expect(fixed).toContain('nn.Linear(128, 10),\n)');
+    const again = imported(fixed);
+    expect(kinds(again)).toEqual(['Input', 'Dense:relu', 'Dense:linear']);
+    expect(again.diagnostics.some((x) => x.fix)).toBe(false);
+  });
+
+  it('says nothing without CrossEntropyLoss', () => {
+    const r = imported(src.replace('nn.CrossEntropyLoss()', 'nn.MSELoss()'));
+    expect(r.diagnostics.some((x) => x.fix)).toBe(false);
+  });
+});
+
+describe('5. adaptive pooling to 1 is a global pooling', () => {
+  const RESNET_SMALL = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, kernel_size=3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.conv2 = nn.Conv2d(16, 16, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(16)
+        self.pool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(x))
+        out = F.relu(out + x)
+        out = self.pool(out)
+        out = out.view(out.size(0), -1)
+        return self.fc(out)
+`;
+
+  it('nn.AdaptiveAvgPool2d((1, 1)) + view → GlobalAveragePooling2D, no Flatten', () => {
+    const r = imported(RESNET_SMALL, [32, 32, 3]);
+    expect(r.ir.ops.map((o) => o.type)).toEqual([
+      'Input',
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'Conv2D',
+      'BatchNormalization',
+      'Add',
+      'Activation',
+      'GlobalAveragePooling2D',
+      'Dense',
+    ]);
+    // Conv 3·16·9 = 432 and 16·16·9 = 2,304 (no bias); BN 4·16 = 64 each (Keras counts the
+    // moving mean and variance); Dense 16·10 + 10 = 170 → 3,034 (torch: 2,970 + 64 buffers).
+    expect(params(r)).toBe(3034);
+    expect(r.ir.ops.at(-2)!.outputShape).toEqual([16]);
+  });
+
+  it.each([
+    ['nn.AdaptiveAvgPool2d(1)', 'GlobalAveragePooling2D'],
+    ['nn.AdaptiveMaxPool2d(1)', 'GlobalMaxPooling2D'],
+    ['nn.AdaptiveMaxPool2d((1, 1))', 'GlobalMaxPooling2D'],
+  ])('%s, nn.Flatten() in nn.Sequential → %s', (pool, type) => {
+    const r = imported(
+      `import torch.nn as nn
+model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), ${pool}, nn.Flatten(), nn.Linear(8, 2))
+`,
+      [8, 8, 3],
+    );
+    expect(r.ir.ops.map((o) => o.type)).toEqual(['Input', 'Conv2D', type, 'Dense']);
+    // 3·8·9 + 8 = 224; 8·2 + 2 = 18 → 242.
+    expect(params(r)).toBe(242);
+  });
+
+  it('refuses another output size at its line', () => {
+    const r = failed(
+      `import torch.nn as nn
+model = nn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveAvgPool2d((2, 2)), nn.Flatten())
+`,
+      [8, 8, 3],
+    );
+    expect(r.diagnostics[0]!.line).toBe(2);
+    expect(r.diagnostics[0]!.message).toContain('output size (2, 2)');
+  });
+});
+
+describe('12. nn.Sequential block names', () => {
+  it('names blocks by kind without gaps (dense, dense_1)', () => {
+    const r = imported(`import torch.nn as nn
+model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10))
+`);
+    expect(r.ir.ops.map((o) => o.id)).toEqual(['input', 'dense', 'dropout', 'dense_1']);
+  });
+});

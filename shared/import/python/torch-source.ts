@@ -288,7 +288,7 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     if (forward) out = walkForward(flow, forward.body, forward.input, modules);
     else
       out = {
-        out: flow.applyModule(modules.get('layer')!, flow.inputValue(), 'layer', inputAt),
+        out: flow.applyModule(modules.get('layer')!, flow.inputValue(), '', inputAt),
         at: inputAt,
       };
     return { flow, out };
@@ -452,6 +452,8 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       fix: { title: 'Remove the softmax from forward', edits: [edit] },
     });
   }
+  const seqFix = sequentialSoftmaxFix(modelExpr, scope, outputNode, lossAt, training.loss);
+  if (seqFix) diagnostics.push(seqFix);
   void modelClass;
   return { ok: true, framework: 'pytorch', project, ir: lowered.ir, diagnostics };
 }
@@ -512,4 +514,38 @@ function readInit(
     );
   }
   return modules;
+}
+
+/**
+ * `nn.Sequential(…, nn.Softmax(dim=1))` + `nn.CrossEntropyLoss()`: the double softmax of an
+ * `nn.Sequential` model, with the fix that removes the last item (the class form's hint is above).
+ */
+function sequentialSoftmaxFix(
+  modelExpr: Extract<PyExpr, { kind: 'call' }>,
+  scope: Scope,
+  outputNode: { params: Record<string, unknown> },
+  lossAt: PyExpr | undefined,
+  loss: string,
+): SourceDiagnostic | undefined {
+  if (scope.canonical(modelExpr.callee) !== 'torch.nn.Sequential') return undefined;
+  const last = modelExpr.args.at(-1);
+  const before = modelExpr.args.at(-2);
+  if (!last || !before || last.kind !== 'call') return undefined;
+  if (scope.canonical(last.callee) !== 'torch.nn.Softmax') return undefined;
+  if (outputNode.params.activation !== 'softmax' || !lossAt) return undefined;
+  if (loss !== 'sparse_categorical_crossentropy' || lossAt.kind !== 'call') return undefined;
+  const lossName = scope.canonical(lossAt.callee);
+  if (lossName !== 'torch.nn.CrossEntropyLoss' && lossName !== 'torch.nn.functional.cross_entropy')
+    return undefined;
+  return {
+    ...diagnosticAt(
+      'warning',
+      'nn.Softmax at the end of the model followed by nn.CrossEntropyLoss applies softmax twice (CrossEntropyLoss applies log-softmax itself): end with the logits',
+      last.at,
+    ),
+    fix: {
+      title: 'Remove nn.Softmax from the model',
+      edits: [{ from: before.at.to, to: last.at.to, insert: '' }],
+    },
+  };
 }

@@ -231,6 +231,11 @@ export interface SourceRead {
    * and `output[:, -1]` / `h[-1]` set `return_sequences` false.
    */
   returnsState?: true;
+  /**
+   * The module keeps axes of size 1 that the block drops (`nn.AdaptiveAvgPool2d(1)` gives
+   * `(N, C, 1, 1)`, GlobalAveragePooling2D `(C)`): the flatten that follows adds no block.
+   */
+  keepsDims?: true;
 }
 
 /** How a kind is read from PyTorch source (see `Hooks.source`). */
