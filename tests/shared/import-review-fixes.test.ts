@@ -427,3 +427,49 @@ model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear
     expect(r.ir.ops.map((o) => o.id)).toEqual(['input', 'dense', 'dropout', 'dense_1']);
   });
 });
+
+describe('6. keras.Input(shape=(None,)): one question, no cascade', () => {
+  const src = `from tensorflow import keras
+from tensorflow.keras import layers
+
+max_features = 20000
+inputs = keras.Input(shape=(None,), dtype="int32")
+x = layers.Embedding(max_features, 128)(inputs)
+x = layers.Bidirectional(layers.LSTM(64, return_sequences=True))(x)
+x = layers.Bidirectional(layers.LSTM(64))(x)
+outputs = layers.Dense(1, activation="sigmoid")(x)
+model = keras.Model(inputs, outputs)
+model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+`;
+
+  it('asks for the shape at the Input line, in Python terms', () => {
+    const r = failed(src);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.line).toBe(5);
+    expect(r.diagnostics[0]!.message).toContain('(None,)');
+    expect(r.diagnostics[0]!.message).not.toContain('null');
+    expect(r.needsInputShape?.known).toEqual([null]);
+  });
+
+  it('imports with the shape given', () => {
+    const r = imported(src, [200]);
+    // Embedding 20000·128 = 2,560,000; each BiLSTM 2·4·64·(128 + 64 + 1) = 98,816 (both take
+    // 128 features); Dense 128 + 1 = 129 → 2,757,761.
+    expect(params(r)).toBe(2_757_761);
+    expect(r.ir.ops[0]!.params).toEqual({ shape: [200], dtype: 'int32' });
+  });
+
+  it('refuses a shape of another rank at the Input', () => {
+    const r = failed(src, [64, 64]);
+    expect(r.diagnostics[0]!.line).toBe(5);
+    expect(r.diagnostics[0]!.message).toContain('(64, 64)');
+  });
+
+  it('asks for the open axes of a Sequential Input too', () => {
+    const r = failed(`import keras
+model = keras.Sequential([keras.Input(shape=(None, 8)), keras.layers.LSTM(4)])
+`);
+    expect(r.needsInputShape?.known).toEqual([null, 8]);
+    expect(r.diagnostics[0]!.message).toContain('(None, 8)');
+  });
+});
