@@ -7,6 +7,7 @@
 import type { Project } from '../../shared/graph/project.ts';
 import {
   detectFramework,
+  guessFramework,
   importPythonSource,
   type SourceDiagnostic,
   type SourceFramework,
@@ -24,18 +25,22 @@ export const MAX_PY_CHARS = MAX_SOURCE_CHARS;
 
 /**
  * Whether pasted text is Python model code (and not a copied block selection or other text): it
- * parses as Python and imports torch or keras / tensorflow (the importer's own detection).
+ * imports torch or keras / tensorflow, or without imports uses their names (`nn.Linear`,
+ * `layers.Dense`): the importer's own detection. A snippet with a syntax error still counts (the
+ * dialog then shows the error).
  */
 export function looksLikeModelCode(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('{') || text.length > MAX_PY_CHARS) return false;
-  return detectFramework(parsePython(text)) !== undefined;
+  const module = parsePython(text);
+  return (detectFramework(module) ?? guessFramework(module)) !== undefined;
 }
 
-/** The framework a text is written in, when its imports tell. */
+/** The framework a text is written in, when its imports (or, without any, its names) tell. */
 export function frameworkOf(text: string): SourceFramework | undefined {
   if (text.length > MAX_PY_CHARS) return undefined;
-  return detectFramework(parsePython(text));
+  const module = parsePython(text);
+  return detectFramework(module) ?? guessFramework(module);
 }
 
 /**

@@ -473,3 +473,57 @@ model = keras.Sequential([keras.Input(shape=(None, 8)), keras.layers.LSTM(4)])
     expect(r.diagnostics[0]!.message).toContain('(None, 8)');
   });
 });
+
+describe('8. code without import lines', () => {
+  it('reads nn.Sequential(nn.Linear(784, 10)) as PyTorch with a note', () => {
+    const r = imported('model = nn.Sequential(nn.Linear(784, 10))\n');
+    expect(r.framework).toBe('pytorch');
+    expect(params(r)).toBe(7850); // 784·10 + 10
+    expect(r.diagnostics.map((d) => d.message).join()).toContain('no import lines');
+  });
+
+  it('reads layers.Dense / Sequential([Dense(…)]) as Keras', () => {
+    const a = imported('model = keras.Sequential([layers.Dense(10, input_shape=(4,))])\n');
+    expect(a.framework).toBe('keras');
+    expect(params(a)).toBe(50); // 4·10 + 10
+    const b = imported('model = Sequential([Dense(3, input_shape=(2,)), Dense(1)])\n');
+    expect(params(b)).toBe(13); // 2·3 + 3 + 3·1 + 1
+  });
+
+  it('still says it cannot tell for other code', () => {
+    const r = failed('x = np.zeros(3)\n');
+    expect(r.diagnostics[0]!.message).toContain('cannot tell');
+  });
+});
+
+describe('9. one syntax error, at its cause', () => {
+  it('an unclosed nn.Linear( is reported at its own line, once', () => {
+    const src = `import torch.nn as nn
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 10
+    def forward(self, x):
+        return self.fc1(x)
+`;
+    const r = failed(src);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!).toMatchObject({ line: 5, column: 29 });
+    expect(r.diagnostics[0]!.message).toContain('never closed');
+  });
+
+  it('a missing comma in a list: only the first error', () => {
+    const src = `from tensorflow import keras
+from tensorflow.keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    layers.Dense(128, activation="relu")
+    layers.Dense(64, activation="relu")
+    layers.Dense(10, activation="softmax"),
+])
+`;
+    const r = failed(src);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.line).toBe(6);
+  });
+});
