@@ -527,3 +527,29 @@ model = keras.Sequential([
     expect(r.diagnostics[0]!.line).toBe(6);
   });
 });
+
+describe('10. graph-check errors at the layer that made the block', () => {
+  it('Dense(99999999999999999999) is reported at its own line, as written, one per layer', () => {
+    const src = `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(4,)),
+    layers.Dense(8),
+    layers.Dense(99999999999999999999),
+    layers.Dense(2, name="head"),
+    layers.Dense(99999999999, name="huge"),
+])
+`;
+    const r = failed(src);
+    expect(r.diagnostics.map((d) => [d.line, d.column])).toEqual([
+      [6, 5],
+      [8, 5],
+    ]);
+    expect(r.diagnostics[0]!.message).toMatch(/^layers\.Dense\(…\): /);
+    expect(r.diagnostics[1]!.message).toMatch(/^layer "huge": /);
+    for (const d of r.diagnostics) {
+      expect(d.message).not.toMatch(/E0\d\d|\[node/);
+      expect(d.message).not.toContain('\n');
+    }
+  });
+});

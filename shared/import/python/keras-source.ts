@@ -12,7 +12,7 @@ import {
   type SourceImportResult,
 } from './index.ts';
 import type { PyModule, PyStmt, SourceSpan } from './syntax.ts';
-import { SourceError, valueOf, type Bindings } from './keras-source-names.ts';
+import { SourceError, sourceText, valueOf, type Bindings } from './keras-source-names.ts';
 import { KerasReader } from './keras-source-reader.ts';
 import { buildsModel, calledFunctions, collectImports } from './keras-source-scan.ts';
 import { modelLayers } from './keras-source-model.ts';
@@ -143,7 +143,7 @@ export function importKerasSource(
 
   const name = model.name ?? options.name ?? model.var ?? 'Keras model';
   const built = buildImportedProject({ name, layers, source: 'Keras' });
-  if (!built.ok) return fail([diag('error', built.error, model.at)]);
+  if (!built.ok) return fail(graphErrors(built.error, reader, model.at));
   const problems: SourceDiagnostic[] = [];
   // Node i is layer i (its name made a safe, unique id by buildImportedProject).
   const layerOfNode = new Map(
@@ -167,4 +167,34 @@ export function importKerasSource(
     ir: built.ir,
     diagnostics: reader.warnings.map((w) => diag('warning', w.message, w.at)),
   };
+}
+
+/**
+ * The importer's graph-check failure (`E008 [node dense_1] Dense: Units must be …` lines) as one
+ * error per problem at the layer call that made the block, named as the code writes it
+ * (`layers.Dense(…)`, or its `name=`); lines that name no layer stay at the model.
+ */
+function graphErrors(error: string, reader: KerasReader, modelAt: SourceSpan): SourceDiagnostic[] {
+  const lines = error.split('\n').filter((l) => l.trim() !== '');
+  const out: SourceDiagnostic[] = [];
+  for (const line of lines.slice(1)) {
+    const m = /^\s*(?:- )?(?:[EW]\d+ )?\[node ([^\]]+)\] (.*)$/.exec(line);
+    const layer = m
+      ? [...reader.created.values()].find(
+          (c) => c.id === m[1] || c.id.replace(/[^A-Za-z0-9_]/g, '_') === m[1],
+        )
+      : undefined;
+    if (!m || !layer) {
+      out.push(diag('error', line.trim(), modelAt));
+      continue;
+    }
+    const callee =
+      layer.name !== undefined
+        ? `layer "${layer.name}"`
+        : `${sourceText(reader.source, layer.at).split('(')[0]}(…)`;
+    const problem = m[2]!.replace(new RegExp(`^${layer.def.type}: `), '');
+    out.push(diag('error', `${callee}: ${problem}`, layer.at));
+  }
+  if (out.length === 0) out.push(diag('error', lines[0] ?? error, modelAt));
+  return out;
 }
