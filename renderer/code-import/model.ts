@@ -146,9 +146,30 @@ export function previewCode(text: string, shapeText: string | null, name?: strin
     ...(shape?.ok ? { inputShape: shape.shape } : {}),
     ...(name ? { name } : {}),
   };
+  if (shape?.ok) {
+    // A shape of the wrong rank (or sizes the code contradicts) is the field's problem.
+    const bare = previewOf(importPythonSource(text, name ? { name } : {}));
+    const misfit = !bare.ok && bare.askShape ? shapeMisfit(bare.askShape.known, shape.shape) : '';
+    if (misfit) return { ...bare, shapeError: misfit };
+  }
   const preview = previewOf(importPythonSource(text, options));
   if (shape && !shape.ok && !preview.ok) return { ...preview, shapeError: shape.message };
   return preview;
+}
+
+/**
+ * Why a given shape does not fit what the code fixes (`known`, from `needsInputShape`), or ''.
+ * A lone unknown axis (`[null]`: the code fixes nothing) takes any rank.
+ */
+export function shapeMisfit(known: readonly (number | null)[], shape: readonly number[]): string {
+  if (known.length === 0 || (known.length === 1 && known[0] === null)) return '';
+  const axes = `${known.length} ${known.length === 1 ? 'axis' : 'axes'}`;
+  if (shape.length !== known.length)
+    return `The code's input has ${axes} (${shapeFieldText(known)}): give ${known.length} size${known.length === 1 ? '' : 's'}, not ${shape.length}.`;
+  const i = known.findIndex((k, j) => k !== null && k !== shape[j]);
+  if (i >= 0)
+    return `The code fixes size ${i + 1} as ${known[i]} (${shapeFieldText(known)}), not ${shape[i]}.`;
+  return '';
 }
 
 /** `4 blocks · 109,386 parameters`. */
