@@ -149,8 +149,10 @@ export function previewCode(text: string, shapeText: string | null, name?: strin
   if (shape?.ok) {
     // A shape of the wrong rank (or sizes the code contradicts) is the field's problem.
     const bare = previewOf(importPythonSource(text, name ? { name } : {}));
-    const misfit = !bare.ok && bare.askShape ? shapeMisfit(bare.askShape.known, shape.shape) : '';
-    if (misfit) return { ...bare, shapeError: misfit };
+    if (!bare.ok && bare.askShape) {
+      const misfit = shapeMisfit(bare.askShape.known, shape.shape);
+      if (misfit) return { ...bare, shapeError: misfit };
+    }
   }
   const preview = previewOf(importPythonSource(text, options));
   if (shape && !shape.ok && !preview.ok) return { ...preview, shapeError: shape.message };
