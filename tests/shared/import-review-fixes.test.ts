@@ -553,3 +553,19 @@ model = keras.Sequential([
     }
   });
 });
+
+describe('1b. nn.LogSoftmax at the end of an nn.Sequential', () => {
+  it('is read as softmax with a note, the loss NLL → cross-entropy', () => {
+    const src = `import torch.nn as nn
+model = nn.Sequential(nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10), nn.LogSoftmax(dim=1))
+criterion = nn.NLLLoss()
+`;
+    const r = imported(src);
+    expect(kinds(r)).toEqual(['Input', 'Dense:relu', 'Dense:softmax']);
+    // 784·64 + 64 = 50,240; 64·10 + 10 = 650 → 50,890.
+    expect(params(r)).toBe(50_890);
+    expect(r.project.training.loss).toBe('sparse_categorical_crossentropy');
+    expect(r.diagnostics.map((d) => d.message).join()).toContain('LogSoftmax is read as softmax');
+    expect(r.diagnostics.some((d) => d.fix)).toBe(false);
+  });
+});

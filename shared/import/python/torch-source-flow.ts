@@ -51,7 +51,14 @@ export type ModuleSpec =
       items?: Record<string, unknown>[];
       fallback?: ModuleSpec;
     }
-  | { kind: 'activation'; act: string; dim?: unknown; at: SourceSpan }
+  | {
+      kind: 'activation';
+      act: string;
+      dim?: unknown;
+      at: SourceSpan;
+      /** `nn.LogSoftmax`: read as softmax, with a note (see `readLogSoftmax`). */
+      log?: true;
+    }
   | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
 
 /** What the walk needs from the module-level reading: names resolved through the imports. */
@@ -251,6 +258,10 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
       at: e.at,
     };
     return sequenceSpec(e, scope, sequential) ?? sequential;
+  }
+  if (name === 'torch.nn.LogSoftmax') {
+    const args = bindArgs(e, ['dim'], scope, written);
+    return { kind: 'activation', act: 'softmax', dim: args.dim ?? null, at: e.at, log: true };
   }
   const leaky = name === 'torch.nn.LeakyReLU' && !isActivationSlope(e, scope);
   if (name && name in ACTIVATION_MODULES && !leaky) {
@@ -483,6 +494,16 @@ export class FlowBuilder {
             true,
           )),
       );
+      return out;
+    }
+    if (spec.kind === 'activation' && spec.log) {
+      const out = this.activation(v, spec.act, spec.dim, at);
+      this.logSoftmaxAt = spec.at;
+      this.notes.push({
+        message:
+          "nn.LogSoftmax is read as softmax: Netwright's cross-entropy loss takes the log itself (log_softmax + NLLLoss is softmax + cross-entropy)",
+        at: spec.at,
+      });
       return out;
     }
     if (spec.kind === 'activation') return this.activation(v, spec.act, spec.dim, at, call);
