@@ -164,10 +164,17 @@ async function importSource(
   });
   for (const d of result.diagnostics) err(formatSourceDiagnostic(d, model));
   if (!result.ok) {
-    if (result.needsInputShape)
+    if (result.needsInputShape) {
+      // An example of the code's rank: its fixed sizes kept (1 channel), a guess for the rest.
+      const known = result.needsInputShape.known;
+      const example =
+        known.length > 0
+          ? known.map((k) => k ?? (known.length === 3 ? 28 : 100)).join(',')
+          : '28,28,1';
       err(
-        `${model}: the input shape is not in the code: run again with --input-shape, e.g. --input-shape 28,28,1`,
+        `${model}: the input shape is not in the code: run again with --input-shape, e.g. --input-shape ${example}`,
       );
+    }
     return EXIT.invalidGraph;
   }
   await writeFileAtomic(outPath, serializeProject(result.project));

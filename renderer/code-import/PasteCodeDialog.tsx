@@ -42,6 +42,10 @@ export function PasteCodeDialog({ text: initial, name }: { text: string; name?: 
     });
     editor.update(initial, [], []);
     editorRef.current = editor;
+    // Opened with pasted code: show its top, or its first error, not the end.
+    const firstError = preview.diagnostics.find((d) => d.severity === 'error');
+    const start = Math.min(firstError?.from ?? 0, editor.view.state.doc.length);
+    editor.view.dispatch({ selection: { anchor: start }, scrollIntoView: true });
     editor.view.focus();
     return () => {
       editor.destroy();
@@ -140,7 +144,9 @@ export function PasteCodeDialog({ text: initial, name }: { text: string; name?: 
         </span>
         <span className="muted">
           {detected
-            ? `detected from the imports`
+            ? preview.diagnostics.some((d) => d.message.startsWith('no import lines'))
+              ? 'detected from the names it uses (no import lines)'
+              : `detected from the imports`
             : 'the code should import keras / tensorflow or torch'}
         </span>
       </div>

@@ -7,6 +7,7 @@
 import type { Project } from '../../shared/graph/project.ts';
 import {
   detectFramework,
+  guessFramework,
   importPythonSource,
   type SourceDiagnostic,
   type SourceFramework,
@@ -24,18 +25,22 @@ export const MAX_PY_CHARS = MAX_SOURCE_CHARS;
 
 /**
  * Whether pasted text is Python model code (and not a copied block selection or other text): it
- * parses as Python and imports torch or keras / tensorflow (the importer's own detection).
+ * imports torch or keras / tensorflow, or without imports uses their names (`nn.Linear`,
+ * `layers.Dense`): the importer's own detection. A snippet with a syntax error still counts (the
+ * dialog then shows the error).
  */
 export function looksLikeModelCode(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('{') || text.length > MAX_PY_CHARS) return false;
-  return detectFramework(parsePython(text)) !== undefined;
+  const module = parsePython(text);
+  return (detectFramework(module) ?? guessFramework(module)) !== undefined;
 }
 
-/** The framework a text is written in, when its imports tell. */
+/** The framework a text is written in, when its imports (or, without any, its names) tell. */
 export function frameworkOf(text: string): SourceFramework | undefined {
   if (text.length > MAX_PY_CHARS) return undefined;
-  return detectFramework(parsePython(text));
+  const module = parsePython(text);
+  return detectFramework(module) ?? guessFramework(module);
 }
 
 /**
@@ -141,9 +146,32 @@ export function previewCode(text: string, shapeText: string | null, name?: strin
     ...(shape?.ok ? { inputShape: shape.shape } : {}),
     ...(name ? { name } : {}),
   };
+  if (shape?.ok) {
+    // A shape of the wrong rank (or sizes the code contradicts) is the field's problem.
+    const bare = previewOf(importPythonSource(text, name ? { name } : {}));
+    if (!bare.ok && bare.askShape) {
+      const misfit = shapeMisfit(bare.askShape.known, shape.shape);
+      if (misfit) return { ...bare, shapeError: misfit };
+    }
+  }
   const preview = previewOf(importPythonSource(text, options));
   if (shape && !shape.ok && !preview.ok) return { ...preview, shapeError: shape.message };
   return preview;
+}
+
+/**
+ * Why a given shape does not fit what the code fixes (`known`, from `needsInputShape`), or ''.
+ * A lone unknown axis (`[null]`: the code fixes nothing) takes any rank.
+ */
+export function shapeMisfit(known: readonly (number | null)[], shape: readonly number[]): string {
+  if (known.length === 0 || (known.length === 1 && known[0] === null)) return '';
+  const axes = `${known.length} ${known.length === 1 ? 'axis' : 'axes'}`;
+  if (shape.length !== known.length)
+    return `The code's input has ${axes} (${shapeFieldText(known)}): give ${known.length} size${known.length === 1 ? '' : 's'}, not ${shape.length}.`;
+  const i = known.findIndex((k, j) => k !== null && k !== shape[j]);
+  if (i >= 0)
+    return `The code fixes size ${i + 1} as ${known[i]} (${shapeFieldText(known)}), not ${shape[i]}.`;
+  return '';
 }
 
 /** `4 blocks · 109,386 parameters`. */

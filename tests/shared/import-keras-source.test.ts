@@ -380,8 +380,9 @@ print('Accuracy: %.2f' % (accuracy*100))
     expect(r.ir.totals.total).toBe(121);
     expect(r.ir.ops[0]!.params).toEqual({ shape: [8], dtype: 'float32' });
     expect(r.project.training.loss).toBe('binary_crossentropy');
-    // Data loading (line 3) is not model code and assigns no layer: read silently.
+    // Data loading (line 3) is not model code and assigns no layer: skipped with a warning.
     expect(r.diagnostics.map((d) => [d.severity, d.line])).toEqual([
+      ['warning', 3],
       ['warning', 8],
       ['warning', 9],
       ['warning', 10],

@@ -170,10 +170,11 @@ describe('torch.einsum / torch.bmm / torch.matmul / @ → Dot', () => {
       ['mixed', 'Dot', ['scores', 'input'], [6, 8]],
       ['dot', 'Dot', ['mixed', 'k'], [6, 6]],
     ]);
+    // The IR holds positive axes (issue 11.1): -1 of (N, 6, 8) is axis 2.
     expect(r.ir.ops.map((o) => o.params.axes).slice(3)).toEqual([
-      [-1, -1],
+      [2, 2],
       [2, 1],
-      [-1, -1],
+      [2, 2],
     ]);
     expect(r.ir.totals.trainable).toBe(2 * (8 * 8 + 8));
   });
@@ -206,7 +207,7 @@ describe('torch.einsum / torch.bmm / torch.matmul / @ → Dot', () => {
     expect(r.ir.ops.at(-1)).toMatchObject({
       type: 'Dot',
       inputs: ['a', 'b'],
-      params: { axes: [-1, -1], normalize: true },
+      params: { axes: [1, 1], normalize: true }, // -1 of (N, 8), positive in the IR
       outputShape: [1],
     });
   });

@@ -111,6 +111,32 @@ export function detectFramework(module: PyModule): SourceFramework | undefined {
   return torch ? 'pytorch' : 'keras';
 }
 
+const TORCH_NAMES = /(^|[^\w.])(nn|torch|F|optim)\.[A-Za-z_]/m;
+const KERAS_NAMES =
+  /(^|[^\w.])(layers|keras|tf\.keras)\.[A-Za-z_]|(^|[^\w.])Sequential\(\s*\[?\s*(Dense|Conv[123]D|Flatten|LSTM|GRU|Embedding|Input|InputLayer)\(/m;
+
+/**
+ * The framework of code with no import lines (a snippet pasted on its own), from the names it
+ * uses: `nn.X`, `torch.X`, `F.X` → pytorch; `layers.X`, `keras.X`, `tf.keras.X`, or
+ * `Sequential([Dense(…` → keras. `undefined` when it uses neither or both, or has imports.
+ */
+export function guessFramework(module: PyModule): SourceFramework | undefined {
+  if (module.body.some((s) => s.kind === 'import')) return undefined;
+  const text = module.source.replace(/#.*$/gm, '');
+  const torch = TORCH_NAMES.test(text);
+  const keras = KERAS_NAMES.test(text);
+  if (torch === keras) return undefined;
+  return torch ? 'pytorch' : 'keras';
+}
+
+/** The imports a snippet without any is read with (`guessFramework`). */
+const IMPLIED_IMPORTS: Record<SourceFramework, string> = {
+  pytorch:
+    'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nimport torch.optim as optim\n',
+  keras:
+    'import tensorflow as tf\nimport keras\nfrom keras import layers\nfrom keras.models import Sequential, Model\nfrom keras.layers import Input, Dense, Conv1D, Conv2D, MaxPooling2D, Flatten, Dropout, LSTM, GRU, Embedding, BatchNormalization\n',
+};
+
 /**
  * Reads a Keras or PyTorch model from Python source. Never throws and never runs the code.
  * Errors: syntax errors; no model found; a construct the importer cannot read (each with its
@@ -125,10 +151,30 @@ export function importPythonSource(
     return {
       ok: false,
       framework: options.framework,
-      diagnostics: module.errors.map((e) => diagnosticAt('error', e.message, e.at)),
+      diagnostics: [firstSyntaxError(module)],
     };
   }
-  const framework = options.framework ?? detectFramework(module);
+  let framework = options.framework ?? detectFramework(module);
+  const guessed = framework ? undefined : guessFramework(module);
+  if (guessed) framework = guessed;
+  if (framework && !module.body.some((s) => s.kind === 'import')) {
+    // A snippet without imports: read with the usual ones (placed at the start, line 1).
+    const start = { line: 1, column: 1, from: 0, to: 0 };
+    const implied = parsePython(IMPLIED_IMPORTS[framework]).body.map((s) => ({ ...s, at: start }));
+    const result = importWith(
+      { ...module, body: [...implied, ...module.body] },
+      framework,
+      options,
+    );
+    result.diagnostics.push(
+      diagnosticAt(
+        'warning',
+        `no import lines: read as ${framework === 'keras' ? 'Keras' : 'PyTorch'} code (${framework === 'keras' ? 'keras, layers = keras.layers, tf = tensorflow' : 'torch, nn = torch.nn, F = torch.nn.functional'})`,
+        start,
+      ),
+    );
+    return result;
+  }
   if (!framework) {
     return {
       ok: false,
@@ -141,6 +187,14 @@ export function importPythonSource(
       ],
     };
   }
+  return importWith(module, framework, options);
+}
+
+function importWith(
+  module: PyModule,
+  framework: SourceFramework,
+  options: SourceImportOptions,
+): SourceImportResult {
   try {
     return framework === 'keras'
       ? importKerasSource(module, options)
@@ -159,4 +213,56 @@ export function importPythonSource(
       ],
     };
   }
+}
+
+/**
+ * The one syntax error shown (the parser's recovery makes follow-up errors that only confuse):
+ * a bracket never closed, at that bracket, when there is one before the first error's place;
+ * else the earliest error.
+ */
+export function firstSyntaxError(module: PyModule): SourceDiagnostic {
+  const earliest = [...module.errors].sort((a, b) => a.at.from - b.at.from)[0]!;
+  const open = unclosedBracket(module.source);
+  if (open !== undefined && open <= earliest.at.to) {
+    const before = module.source.slice(0, open);
+    const line = before.split('\n').length;
+    const column = open - before.lastIndexOf('\n');
+    return diagnosticAt('error', `syntax error: this "${module.source[open]}" is never closed`, {
+      line,
+      column,
+      from: open,
+      to: open + 1,
+    });
+  }
+  return diagnosticAt('error', earliest.message, earliest.at);
+}
+
+/** The offset of the first bracket that is never closed (strings and comments skipped). */
+function unclosedBracket(src: string): number | undefined {
+  const pairs: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
+  const stack: number[] = [];
+  const unclosed: number[] = [];
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '#') {
+      const end = src.indexOf('\n', i);
+      i = end === -1 ? src.length : end;
+    } else if (c === '"' || c === "'") {
+      const quote = src.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      let j = i + quote.length;
+      while (j < src.length && !src.startsWith(quote, j)) {
+        if (src[j] === '\\') j++;
+        else if (quote.length === 1 && src[j] === '\n') break;
+        j++;
+      }
+      i = j + quote.length - 1;
+    } else if (c === '(' || c === '[' || c === '{') stack.push(i);
+    else if (c in pairs) {
+      // A closer of another kind: the brackets above its match were never closed.
+      while (stack.length > 0 && src[stack.at(-1)!] !== pairs[c]) unclosed.push(stack.pop()!);
+      stack.pop();
+    }
+  }
+  unclosed.push(...stack);
+  return unclosed.length > 0 ? Math.min(...unclosed) : undefined;
 }

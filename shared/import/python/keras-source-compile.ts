@@ -153,7 +153,7 @@ function readOptimizer(
   const chosen = name === undefined ? undefined : OPTIMIZERS[name];
   if (!chosen) {
     warn(
-      `optimizer \`${sourceText(scope.source, e.at)}\` is not one Netwright trains with (SGD, SGD with momentum 0.9, Adam, RMSprop): the project keeps ${training.optimizer}`,
+      `optimizer ${e.kind === 'string' ? sourceText(scope.source, e.at) : `\`${sourceText(scope.source, e.at)}\``} is not one Netwright trains with (SGD, SGD with momentum 0.9, Adam, RMSprop): the project keeps ${training.optimizer}`,
       e.at,
     );
     return;

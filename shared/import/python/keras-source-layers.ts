@@ -31,6 +31,11 @@ export interface LayerSpec {
   inputShape?: unknown[];
   /** Keras 2 `Embedding(…, input_length=n)` on the first layer: `n` token ids per example. */
   tokenIds?: boolean;
+  /**
+   * `keras.Input(shape=(None,))`: the shape as written, `null` for each `None` (the block holds 1
+   * there until the caller gives the sizes: `needsInputShape`).
+   */
+  openShape?: (number | null)[];
   at: SourceSpan;
 }
 
@@ -90,6 +95,7 @@ export function readLayerCall(
   let name: string | undefined;
   let inputShape: unknown[] | undefined;
   let tokenIds = false;
+  let openShape: (number | null)[] | undefined;
   for (const kw of call.keywords) {
     if (kw.name in config) throw new SourceError(`${shown}: ${kw.name} is given twice`, kw.at);
     if (NOT_READ.test(kw.name) || kw.name === 'trainable') {
@@ -123,6 +129,13 @@ export function readLayerCall(
     if (!given)
       throw new SourceError(`${shown}: needs shape=(...), the shape of one example`, call.at);
     config[given] = shapeValue(config[given], call.at, shown);
+    const written = config[given] as unknown[];
+    const batchAxis = given.startsWith('batch');
+    const open = batchAxis ? written.slice(1) : written;
+    if (open.includes(null) && open.every((d) => d === null || typeof d === 'number')) {
+      openShape = open as (number | null)[];
+      config[given] = written.map((d, i) => (d === null && (!batchAxis || i > 0) ? 1 : d));
+    }
   }
   let imported: Imported;
   try {
@@ -142,6 +155,7 @@ export function readLayerCall(
     ...(isInput ? { inputShape: imported.params.shape as unknown[] } : {}),
     ...(inputShape ? { inputShape } : {}),
     ...(tokenIds ? { tokenIds } : {}),
+    ...(openShape ? { openShape } : {}),
     at: call.at,
   };
 }

@@ -59,7 +59,9 @@ export function modelLayers(
     if (!first) throw new SourceError('the Sequential model has no layers', model.at);
     let previous: string;
     if (first.def.type === 'Input') {
-      layers.push(toLayer(first, []));
+      const open = openInput(first, options);
+      if (open && 'needsInputShape' in open) return open;
+      layers.push(open ? { ...toLayer(first, []), params: open.params } : toLayer(first, []));
       previous = first.id;
     } else {
       const shape = first.inputShape ?? model.buildShape ?? options.inputShape;
@@ -127,5 +129,43 @@ export function modelLayers(
   const ordered = [...created.values()].filter((c) => needed.has(c.id));
   const output = ordered.findIndex((c) => c.id === model.outputs[0]);
   ordered.push(...ordered.splice(output, 1));
-  return { layers: ordered.map((c) => toLayer(c, c.inputs ?? [])) };
+  const open = openInput(input, options);
+  if (open && 'needsInputShape' in open) return open;
+  return {
+    layers: ordered.map((c) =>
+      c === input && open ? { ...toLayer(c, []), params: open.params } : toLayer(c, c.inputs ?? []),
+    ),
+  };
+}
+
+/** `(None, 128)` as Python writes it. */
+const pythonShape = (shape: readonly (number | null)[]): string =>
+  `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+
+/**
+ * A `keras.Input(shape=(None, …))`: the question for the sizes (`needsInputShape`, as the PyTorch
+ * import asks), or the Input's params with the caller's answer filled in. `undefined` when the
+ * Input's shape is fixed. Throws `SourceError` when the answer contradicts the code.
+ */
+function openInput(
+  input: Created,
+  options: SourceImportOptions,
+): ShapeNeeded | { params: Record<string, unknown> } | undefined {
+  const open = input.openShape;
+  if (!open) return undefined;
+  const given = options.inputShape;
+  if (!given)
+    return {
+      needsInputShape: {
+        message: `keras.Input: input shape ${pythonShape(open)}: Netwright needs fixed sizes. Give the input shape of one example (${open.length} ${open.length === 1 ? 'axis' : 'axes'}).`,
+        known: [...open],
+        at: input.at,
+      },
+    };
+  if (given.length !== open.length || open.some((d, i) => d !== null && d !== given[i]))
+    throw new SourceError(
+      `the input shape given, ${pythonShape(given)}, does not fit keras.Input's ${pythonShape(open)}`,
+      input.at,
+    );
+  return { params: { ...input.params, shape: [...given] } };
 }

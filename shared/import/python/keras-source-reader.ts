@@ -53,6 +53,16 @@ const RUN_METHODS = new Set([
   'export',
 ]);
 
+/**
+ * Keras modules whose calls load or prepare data, or set up a run, and never build a layer:
+ * statements that only use them are skipped with a warning (`keras.datasets.mnist.load_data()`,
+ * `keras.utils.to_categorical(y)`), not refused.
+ */
+const DATA_PATH =
+  /^keras\.(datasets|utils|preprocessing|callbacks|backend|config|random|mixed_precision)\./;
+/** Constructors of training settings: a name bound to one is resolved where compile() uses it. */
+const SETTING_PATH = /^keras\.(losses|optimizers|metrics)\./;
+
 /** The Keras model reader for one scope (the module, or the function that builds the model). */
 export class KerasReader {
   readonly errors: { message: string; at: SourceSpan }[] = [];
@@ -60,6 +70,8 @@ export class KerasReader {
   readonly created = new Map<string, Created>();
   readonly models: ModelState[] = [];
   compiled?: { model: ModelState; call: Call };
+  /** `loss_fn = keras.losses.X(…)`, `opt = keras.optimizers.Adam(1e-3)`: name → the call. */
+  readonly settings = new Map<string, PyExpr>();
   returned?: ModelState;
   private readonly env = new Map<string, Value>();
   private readonly scope: ValueScope;
@@ -121,8 +133,34 @@ export class KerasReader {
         const v = this.env.get(x.id);
         return v !== undefined && v.t !== 'value';
       }
-      return x.kind === 'call' && !!resolvePath(x.callee, this.bindings)?.startsWith('keras.');
+      if (x.kind !== 'call') return false;
+      const path = resolvePath(x.callee, this.bindings);
+      return !!path?.startsWith('keras.') && !DATA_PATH.test(path) && !SETTING_PATH.test(path);
     });
+  }
+
+  /**
+   * Remembers `name = keras.losses.X(…)` / `keras.optimizers.Y(…)` (a module-level line before
+   * compile); true when `s` is one.
+   */
+  noteSetting(s: PyStmt): boolean {
+    if (s.kind !== 'assign' || s.op !== '=' || s.targets.length !== 1) return false;
+    const t = s.targets[0]!;
+    if (t.kind !== 'name' || s.value.kind !== 'call') return false;
+    if (!SETTING_PATH.test(resolvePath(s.value.callee, this.bindings) ?? '')) return false;
+    this.settings.set(t.id, s.value);
+    return true;
+  }
+
+  /** compile(…) with its names bound to loss / optimizer constructors replaced by the calls. */
+  private withSettings(call: Call): Call {
+    const swap = (e: PyExpr): PyExpr =>
+      e.kind === 'name' && this.settings.has(e.id) ? this.settings.get(e.id)! : e;
+    return {
+      ...call,
+      args: call.args.map(swap),
+      keywords: call.keywords.map((k) => ({ ...k, value: swap(k.value) })),
+    };
   }
 
   private statement(s: PyStmt, topLevel: boolean): void {
@@ -180,6 +218,10 @@ export class KerasReader {
       RUN_METHODS.has(v.callee.attr);
     const touched = !runs && (this.touches(v) || s.targets.some((t) => this.touches(t)));
     if (runs) this.expression(v);
+    if (!touched && this.noteSetting(s)) {
+      for (const id of s.targets.flatMap(namesIn)) this.env.delete(id);
+      return;
+    }
     if (!touched) {
       // Not model code (data loading, constants): remember literal values, forget the rest.
       let value: unknown;
@@ -188,6 +230,11 @@ export class KerasReader {
       } catch {
         value = undefined;
       }
+      if (!runs && value === undefined && anyExpr(s.value, (x) => x.kind === 'call'))
+        this.warn(
+          `\`${sourceText(this.source, s.at)}\` does not build the model (data or a run): not read`,
+          s.at,
+        );
       for (const t of s.targets) {
         if (t.kind === 'name') {
           this.env.delete(t.id);
@@ -245,7 +292,7 @@ export class KerasReader {
         return;
       }
       case 'compile':
-        this.compiled = { model, call };
+        this.compiled = { model, call: this.withSettings(call) };
         return;
       case 'build': {
         if (model.kind !== 'sequential' || call.args.length !== 1)

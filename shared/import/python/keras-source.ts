@@ -12,7 +12,7 @@ import {
   type SourceImportResult,
 } from './index.ts';
 import type { PyModule, PyStmt, SourceSpan } from './syntax.ts';
-import { SourceError, valueOf, type Bindings } from './keras-source-names.ts';
+import { SourceError, sourceText, valueOf, type Bindings } from './keras-source-names.ts';
 import { KerasReader } from './keras-source-reader.ts';
 import type { CompileRead } from './keras-source-compile.ts';
 import type { ModelIR } from '../../ir/lower.ts';
@@ -49,6 +49,7 @@ export function importKerasSource(
     const called = calledFunctions(module.body);
     const builder = defs.find((d) => called.has(d.name)) ?? defs.at(-1)!;
     for (const s of module.body) {
+      if (reader.noteSetting(s)) continue;
       if (s.kind !== 'assign' || s.op !== '=' || s.targets.length !== 1) continue;
       const t = s.targets[0]!;
       if (t.kind !== 'name') continue;
@@ -145,7 +146,7 @@ export function importKerasSource(
 
   const name = model.name ?? options.name ?? model.var ?? 'Keras model';
   const built = buildImportedProject({ name, layers, source: 'Keras' });
-  if (!built.ok) return fail([diag('error', built.error, model.at)]);
+  if (!built.ok) return fail(graphErrors(built.error, reader, model.at));
   const problems: SourceDiagnostic[] = [];
   // Node i is layer i (its name made a safe, unique id by buildImportedProject).
   const layerOfNode = new Map(
@@ -208,4 +209,34 @@ function fromLogitsMismatch(
       ...fix('True', 'Set from_logits=True (the model outputs logits)'),
     };
   return undefined;
+}
+
+/**
+ * The importer's graph-check failure (`E008 [node dense_1] Dense: Units must be …` lines) as one
+ * error per problem at the layer call that made the block, named as the code writes it
+ * (`layers.Dense(…)`, or its `name=`); lines that name no layer stay at the model.
+ */
+function graphErrors(error: string, reader: KerasReader, modelAt: SourceSpan): SourceDiagnostic[] {
+  const lines = error.split('\n').filter((l) => l.trim() !== '');
+  const out: SourceDiagnostic[] = [];
+  for (const line of lines.slice(1)) {
+    const m = /^\s*(?:- )?(?:[EW]\d+ )?\[node ([^\]]+)\] (.*)$/.exec(line);
+    const layer = m
+      ? [...reader.created.values()].find(
+          (c) => c.id === m[1] || c.id.replace(/[^A-Za-z0-9_]/g, '_') === m[1],
+        )
+      : undefined;
+    if (!m || !layer) {
+      out.push(diag('error', line.trim(), modelAt));
+      continue;
+    }
+    const callee =
+      layer.name !== undefined
+        ? `layer "${layer.name}"`
+        : `${sourceText(reader.source, layer.at).split('(')[0]}(…)`;
+    const problem = m[2]!.replace(new RegExp(`^${layer.def.type}: `), '');
+    out.push(diag('error', `${callee}: ${problem}`, layer.at));
+  }
+  if (out.length === 0) out.push(diag('error', lines[0] ?? error, modelAt));
+  return out;
 }

@@ -485,7 +485,8 @@ class Reader {
         const bodyNode = parts.find((c) => c.name === 'Body');
         const params: { name: string; default?: PyExpr }[] = [];
         if (paramList) {
-          const ps = children(paramList).filter((c) => !PUNCT.has(c.name));
+          // Annotations (`num_classes: int = 10`) are skipped: the name and default are read.
+          const ps = children(paramList).filter((c) => !PUNCT.has(c.name) && c.name !== 'TypeDef');
           for (let i = 0; i < ps.length; i++) {
             const c = ps[i]!;
             if (c.name === '*' || c.name === '**') {

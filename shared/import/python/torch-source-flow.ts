@@ -37,6 +37,8 @@ export interface BuiltNode {
   inFeatures?: number;
   /** `x.view(-1, 320)`: the element count the code states for the flattened value. */
   elements?: number;
+  /** Made by a module that keeps size-1 axes (SourceRead.keepsDims): a flatten after it is a no-op. */
+  keepsDims?: boolean;
   /** The call and its argument, for an activation fused into this block (the softmax fix). */
   fusedActivation?: { call: SourceSpan; arg: SourceSpan; statement?: SourceSpan };
 }
@@ -66,6 +68,8 @@ export type ModuleSpec =
        * nn.Softmax → Softmax), for a module attribute called on its own: see `applyModule`.
        */
       layer?: ModuleSpec;
+      /** `nn.LogSoftmax`: read as softmax, with a note (see `readLogSoftmax`). */
+      log?: true;
     }
   | { kind: 'sequential'; items: ModuleSpec[]; at: SourceSpan };
 
@@ -283,6 +287,10 @@ export function readModule(e: PyExpr, scope: Scope, customClasses: Set<string>):
     };
     return sequenceSpec(e, scope, sequential) ?? sequential;
   }
+  if (name === 'torch.nn.LogSoftmax') {
+    const args = bindArgs(e, ['dim'], scope, written);
+    return { kind: 'activation', act: 'softmax', dim: args.dim ?? null, at: e.at, log: true };
+  }
   const leaky = name === 'torch.nn.LeakyReLU' && !isActivationSlope(e, scope);
   if (name && name in ACTIVATION_MODULES && !leaky) {
     const act = ACTIVATION_MODULES[name]!;
@@ -418,6 +426,10 @@ export class FlowBuilder {
   /** The first module read on the input: what it fixes of the input. */
   firstRead?: { read: SourceRead; at: SourceSpan };
   inputDtype: 'float32' | 'int32' = 'float32';
+  /** Things read with a change the user should know of (warnings): a log_softmax read as softmax. */
+  readonly notes: { message: string; at: SourceSpan }[] = [];
+  /** Where forward's `F.log_softmax` is (its loss is then NLL: cross-entropy). */
+  logSoftmaxAt?: SourceSpan;
   /** Module attributes called so far (a second call would share weights). */
   private readonly called = new Set<string>();
 
@@ -526,9 +538,29 @@ export class FlowBuilder {
     if (spec.kind === 'sequential') {
       this.markCalled(name, at);
       let out = v;
+      // The model itself (name ''): blocks named by kind as Netwright names them (dense,
+      // dense_1); a Sequential attribute: by PyTorch's index (features_0 is features.0).
       spec.items.forEach(
-        (item, i) => (out = this.applyModule(item, out, `${name}_${i}`, item.at, undefined, true)),
+        (item, i) =>
+          (out = this.applyModule(
+            item,
+            out,
+            name === '' && item.kind === 'layer' ? snake(item.type) : `${name}_${i}`,
+            item.at,
+            undefined,
+            true,
+          )),
       );
+      return out;
+    }
+    if (spec.kind === 'activation' && spec.log) {
+      const out = this.activation(v, spec.act, spec.dim, at);
+      this.logSoftmaxAt = spec.at;
+      this.notes.push({
+        message:
+          "nn.LogSoftmax is read as softmax: Netwright's cross-entropy loss takes the log itself (log_softmax + NLLLoss is softmax + cross-entropy)",
+        at: spec.at,
+      });
       return out;
     }
     if (spec.kind === 'activation') {
@@ -557,6 +589,10 @@ export class FlowBuilder {
     }
     if (!functional) this.markCalled(name, at);
     let t = this.use(v, at);
+    // nn.Flatten() after nn.AdaptiveAvgPool2d(1): the global pooling block is flat already.
+    if (spec.type === 'Flatten' && !t.perm && this.byId.get(t.node)?.keepsDims) {
+      if (this.shapes.get(t.node)?.length === 1) return t;
+    }
     const firstOn1d = spec.reader.layout === 'channels-first-1d';
     const inShape = this.shapes.get(t.node);
     // channels-last modules on a map held (N, C, H, W) take x.permute(0, 2, 3, 1).
@@ -596,6 +632,7 @@ export class FlowBuilder {
     const out = this.add(type, read.params, [{ ...t, perm: null }], at, name, {
       inFeatures: read.inFeatures,
       at: spec.at,
+      ...(read.keepsDims ? { keepsDims: true } : {}),
     });
     if (firstOn1d) return this.tensor((out as { node: string }).node, [0, 2, 1]);
     if (lastOnMap) return this.tensor((out as { node: string }).node, [0, 2, 3, 1]);
@@ -824,6 +861,12 @@ export class FlowBuilder {
     if (t.perm && !(t.perm.length === 4 && t.perm.join() === '0,2,3,1'))
       t = this.materialise(t, at);
     const shape = this.shapes.get(t.node);
+    // nn.AdaptiveAvgPool2d(1)'s (N, C, 1, 1), already (C) as a global pooling block.
+    if (shape?.length === 1 && !t.perm && this.byId.get(t.node)?.keepsDims) {
+      if (elements !== undefined && elements !== shape[0])
+        throw new ReadError(`view(-1, ${elements}) on ${shape[0]} values`, at);
+      return t;
+    }
     // An MLP's `x.view(x.size(0), -1)` on its (N, features) input: nothing to flatten.
     if (t.node === 'input' && shape?.length === 1 && !t.perm) {
       if (elements !== undefined && elements !== shape[0])

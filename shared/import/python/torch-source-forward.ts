@@ -266,6 +266,8 @@ function evalCall(
   const written = dottedName(callee) ?? 'this call';
   const otherSlope =
     canonical === 'torch.nn.functional.leaky_relu' && !isActivationSlope(e, flow.scope, true);
+  const logSoftmax = readLogSoftmax(flow, e, canonical, written, ev);
+  if (logSoftmax) return logSoftmax;
   if (canonical && canonical in ACTIVATION_FUNCTIONS && !otherSlope) {
     const act = ACTIVATION_FUNCTIONS[canonical]!;
     const sig =
@@ -432,6 +434,47 @@ function evalCall(
     throw new ReadError(`the tensor method .${method}(…) is not read`, e.at);
   }
   throw new ReadError(`${written}(…) is not something Netwright can read in forward`, e.at);
+}
+
+/**
+ * `F.log_softmax(x, dim=1)` / `torch.log_softmax` / `x.log_softmax(1)`: read as a softmax, with
+ * a note. log_softmax + NLLLoss (what the PyTorch MNIST example trains with) is exactly softmax
+ * + cross-entropy on the probabilities: Netwright's cross-entropy takes the log itself.
+ * `undefined` when the call is not a log_softmax.
+ */
+function readLogSoftmax(
+  flow: FlowBuilder,
+  e: Call,
+  canonical: string | undefined,
+  written: string,
+  ev: (x: PyExpr) => Val,
+): Val | undefined {
+  const method =
+    !canonical && e.callee.kind === 'attribute' && e.callee.attr === 'log_softmax'
+      ? e.callee.object
+      : undefined;
+  if (
+    !method &&
+    canonical !== 'torch.nn.functional.log_softmax' &&
+    canonical !== 'torch.log_softmax'
+  )
+    return undefined;
+  const x = method ?? e.args[0];
+  if (!x) throw new ReadError(`${written} needs a tensor`, e.at);
+  const args = bindArgs(
+    e,
+    method ? ['dim'] : ['dim', '_stacklevel', 'dtype'],
+    flow.scope,
+    written,
+    !method,
+  );
+  const out = flow.activation(ev(x), 'softmax', args.dim, e.at);
+  flow.logSoftmaxAt = e.at;
+  flow.notes.push({
+    message: `${written}(…) is read as softmax: Netwright's cross-entropy loss takes the log itself (log_softmax + NLLLoss is softmax + cross-entropy)`,
+    at: e.at,
+  });
+  return out;
 }
 
 /** torch.cat's `dim` (batch axis 0) as a Keras axis: -1 for the features/channels. */

@@ -77,6 +77,8 @@ const LOSSES: Record<string, 'sparse_categorical_crossentropy' | 'binary_crossen
   'torch.nn.BCEWithLogitsLoss': 'binary_crossentropy',
   'torch.nn.BCELoss': 'binary_crossentropy',
   'torch.nn.MSELoss': 'mse',
+  'torch.nn.functional.nll_loss': 'sparse_categorical_crossentropy',
+  'torch.nn.functional.cross_entropy': 'sparse_categorical_crossentropy',
 };
 
 const err = (
@@ -286,7 +288,7 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     if (forward) out = walkForward(flow, forward.body, forward.input, modules);
     else
       out = {
-        out: flow.applyModule(modules.get('layer')!, flow.inputValue(), 'layer', inputAt),
+        out: flow.applyModule(modules.get('layer')!, flow.inputValue(), '', inputAt),
         at: inputAt,
       };
     return { flow, out };
@@ -341,6 +343,10 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
     }
   }
   const { flow, out } = built;
+  for (const n of flow.notes) diagnostics.push(diagnosticAt('warning', n.message, n.at));
+  // log_softmax's loss is NLL: cross-entropy on the softmax (the labels are class indices).
+  if (flow.logSoftmaxAt && training.loss === 'auto')
+    training.loss = 'sparse_categorical_crossentropy';
   if (out.out.t !== 'tensor') {
     if (out.out.t !== 'rnn') flow.tensorInput(out.out, out.at); // says what it is
     throw new ReadError('forward returns something other than a tensor', out.at);
@@ -451,11 +457,15 @@ function read(module: PyModule, options: SourceImportOptions): SourceImportResul
       fix: { title: 'Remove the softmax from forward', edits: [edit] },
     });
   }
+  const seqFix = sequentialSoftmaxFix(modelExpr, scope, outputNode, lossAt, training.loss);
+  if (seqFix) diagnostics.push(seqFix);
   void modelClass;
   return { ok: true, framework: 'pytorch', project, ir: lowered.ir, diagnostics };
 }
 
 function describeKnown(known: readonly (number | null)[]): string {
+  if (known.every((k) => k === null))
+    return 'no size of the input (its first layer takes any size).';
   const text = `(${known.map((k) => (k === null ? '?' : String(k))).join(', ')})`;
   return known.length === 3
     ? `the channels but not the height and width: ${text}.`
@@ -509,4 +519,38 @@ function readInit(
     );
   }
   return modules;
+}
+
+/**
+ * `nn.Sequential(…, nn.Softmax(dim=1))` + `nn.CrossEntropyLoss()`: the double softmax of an
+ * `nn.Sequential` model, with the fix that removes the last item (the class form's hint is above).
+ */
+function sequentialSoftmaxFix(
+  modelExpr: Extract<PyExpr, { kind: 'call' }>,
+  scope: Scope,
+  outputNode: { params: Record<string, unknown> },
+  lossAt: PyExpr | undefined,
+  loss: string,
+): SourceDiagnostic | undefined {
+  if (scope.canonical(modelExpr.callee) !== 'torch.nn.Sequential') return undefined;
+  const last = modelExpr.args.at(-1);
+  const before = modelExpr.args.at(-2);
+  if (!last || !before || last.kind !== 'call') return undefined;
+  if (scope.canonical(last.callee) !== 'torch.nn.Softmax') return undefined;
+  if (outputNode.params.activation !== 'softmax' || !lossAt) return undefined;
+  if (loss !== 'sparse_categorical_crossentropy' || lossAt.kind !== 'call') return undefined;
+  const lossName = scope.canonical(lossAt.callee);
+  if (lossName !== 'torch.nn.CrossEntropyLoss' && lossName !== 'torch.nn.functional.cross_entropy')
+    return undefined;
+  return {
+    ...diagnosticAt(
+      'warning',
+      'nn.Softmax at the end of the model followed by nn.CrossEntropyLoss applies softmax twice (CrossEntropyLoss applies log-softmax itself): end with the logits',
+      last.at,
+    ),
+    fix: {
+      title: 'Remove nn.Softmax from the model',
+      edits: [{ from: before.at.to, to: last.at.to, insert: '' }],
+    },
+  };
 }

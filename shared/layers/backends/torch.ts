@@ -243,6 +243,11 @@ export interface SourceRead {
    * Dot of two vectors): the code must add the axis, `.unsqueeze(1)` (or `.unsqueeze(-1)`).
    */
   noFeatureAxis?: true;
+  /**
+   * The module keeps axes of size 1 that the block drops (`nn.AdaptiveAvgPool2d(1)` gives
+   * `(N, C, 1, 1)`, GlobalAveragePooling2D `(C)`): the flatten that follows adds no block.
+   */
+  keepsDims?: true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { requireImage } from '../common.ts';
 import type { LayerDef } from '../types.ts';
+import { adaptiveGlobalSource } from '../pooling-common.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
 import * as torch from '../backends/torch.ts';
@@ -27,6 +28,7 @@ const kerasHooks: keras.Hooks = {
 // ─── PyTorch: module, forward, weight layout (hooks: ../backends/torch.ts) ───
 
 const torchHooks: torch.Hooks = {
+  source: adaptiveGlobalSource('AdaptiveAvgPool2d', 'adaptive_avg_pool2d'),
   plan: () => ({
     steps: [
       { fn: (v) => `${v}.mean(dim=(2, 3))`, seq: ['nn.AdaptiveAvgPool2d(1)', 'nn.Flatten()'] },

@@ -1,5 +1,6 @@
 import { requireImage } from '../common.ts';
 import type { LayerDef } from '../types.ts';
+import { adaptiveGlobalSource } from '../pooling-common.ts';
 import { globalPoolImport, globalPoolKeras } from '../conv1d-hooks.ts';
 import { NO_PARAMS, ok } from '../types.ts';
 import * as keras from '../backends/keras.ts';
@@ -18,6 +19,7 @@ const kerasHooks: keras.Hooks = globalPoolKeras(['GlobalMaxPooling2D', 'GlobalMa
 
 // The map is held (N, C, H, W): the largest value over dims 2 and 3.
 const torchHooks: torch.Hooks = {
+  source: adaptiveGlobalSource('AdaptiveMaxPool2d', 'adaptive_max_pool2d'),
   plan: () => ({
     steps: [
       { fn: (v) => `${v}.amax(dim=(2, 3))`, seq: ['nn.AdaptiveMaxPool2d(1)', 'nn.Flatten()'] },
