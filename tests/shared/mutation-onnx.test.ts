@@ -203,7 +203,7 @@ describe('protobuf reader, by hand', () => {
     expect(read([0x0b])).toThrow(new ProtoError('unsupported wire type 3'));
     expect(read([0x0c])).toThrow(new ProtoError('unsupported wire type 4'));
     // Ten continuation bytes reach shift 70 and may still end; the eleventh is too long.
-    expect(read([0x08, ...Array<number>(9).fill(0x80), 0x01])).not.toThrow();
+    expect(read([0x08, ...Array<number>(10).fill(0x80), 0x01])).not.toThrow();
     expect(read([0x08, ...Array<number>(11).fill(0x80), 0x01])).toThrow(
       new ProtoError('varint too long'),
     );
@@ -240,6 +240,10 @@ describe('protobuf reader, by hand', () => {
     expect(m.messages(4)).toHaveLength(1);
     expect(m.has(4)).toBe(true);
     expect(m.has(9)).toBe(false);
+    // Only length-delimited values are bytes or strings; fixed-width values are no ints.
+    expect(m.strings(5)).toEqual([]);
+    expect(new ProtoMessage(bytesOf((w) => w.float(1, 1.5))).ints(1)).toEqual([]);
+    expect(m.ints(5)).toEqual([9]);
     // A packed list cut inside a varint.
     const cut = new ProtoMessage(Uint8Array.from([0x0a, 2, 0x05, 0x80]));
     expect(() => cut.ints(1)).toThrow(new ProtoError('truncated packed varint'));
@@ -270,18 +274,18 @@ describe('ONNX decoder', () => {
           g,
         );
         tensor((t) => t.packedVarints(1, [2]).varint(2, 1).string(8, 'fd').bytes(4, f32(3, 4)))(g);
-        tensor((t) => t.packedVarints(1, [1]).varint(2, 11).string(8, 'draw').bytes(9, f64(0.25)))(
-          g,
-        );
+        tensor((t) =>
+          t.packedVarints(1, [2]).varint(2, 11).string(8, 'draw').bytes(9, f64(0.25, -8)),
+        )(g);
         tensor((t) =>
           t.packedVarints(1, [2]).varint(2, 11).string(8, 'dd').bytes(10, f64(3.5, -1)),
         )(g);
         tensor((t) =>
           t
-            .packedVarints(1, [2])
+            .packedVarints(1, [3])
             .varint(2, 7)
             .string(8, 'i64raw')
-            .bytes(9, new Uint8Array(BigInt64Array.of(5n, -1n).buffer)),
+            .bytes(9, new Uint8Array(BigInt64Array.of(5n, -1n, 4294967297n).buffer)),
         )(g);
         tensor((t) =>
           t
@@ -308,9 +312,10 @@ describe('ONNX decoder', () => {
       floats: Float32Array.of(1.5, -2),
     });
     expect([...t.get('fd')!.floats!]).toEqual([3, 4]);
-    expect([...t.get('draw')!.floats!]).toEqual([0.25]);
+    expect([...t.get('draw')!.floats!]).toEqual([0.25, -8]);
     expect([...t.get('dd')!.floats!]).toEqual([3.5, -1]);
-    expect(t.get('i64raw')!.ints).toEqual([5, -1]);
+    // 2^32 + 1 needs all 8 bytes (its low 4 bytes alone read 1).
+    expect(t.get('i64raw')!.ints).toEqual([5, -1, 4294967297]);
     expect(t.get('i32raw')!.ints).toEqual([-7]);
     expect(t.get('i64')!.ints).toEqual([3, -4]);
     expect(t.get('i32')!.ints).toEqual([9]);
@@ -385,6 +390,9 @@ describe('ONNX decoder', () => {
             );
           });
           g.message(12, (v) => v.string(1, 'y'));
+          g.message(12, (v) =>
+            v.string(1, 'z').message(2, (tp) => tp.message(1, (tt) => tt.varint(1, 7))),
+          );
         },
         [
           ['com.example', 2],
@@ -416,7 +424,10 @@ describe('ONNX decoder', () => {
       branches: { name: 'branches', graph: true },
     });
     expect(decoded.graph.inputs).toEqual([{ name: 'x', elemType: 1, dims: ['batch', 3, '?'] }]);
-    expect(decoded.graph.outputs).toEqual([{ name: 'y', elemType: 0, dims: [] }]);
+    expect(decoded.graph.outputs).toEqual([
+      { name: 'y', elemType: 0, dims: [] },
+      { name: 'z', elemType: 7, dims: [] },
+    ]);
     // No default-domain opset at all: 0. The empty domain counts as ai.onnx.
     expect(decodeOnnx(model(() => {}, [['x', 3]])).opset).toBe(0);
     expect(decodeOnnx(model(() => {}, [['', 9]])).opset).toBe(9);
@@ -554,6 +565,7 @@ describe('ONNX export driver', () => {
     expect(m.graph.inputs).toEqual([{ name: 'in_layer', elemType: 1, dims: ['batch', 3] }]);
     expect(m.graph.outputs).toEqual([{ name: 'd', elemType: 1, dims: ['batch', 2] }]);
     expect(m.graph.nodes.at(-1)!.outputs).toEqual(['d']);
+    expect(m.graph.nodes[0]!.inputs[0]).toBe('in_layer');
     expect(m.graph.nodes.some((n) => n.opType === 'Identity')).toBe(false);
     const named = buildOnnxModel(ir, weights, { name: 'net', producerVersion: '9.9' });
     expect(named.graph.name).toBe('net');
