@@ -232,6 +232,21 @@ ${scale}            columns.append(values.to_frame())
 ${y}    return x.reshape((len(x),) + INPUT_SHAPE), y
 `;
 
+  it('CSV choices left in a project that now trains on penguins are not written', () => {
+    const csv = {
+      fileName: 'old.csv',
+      target: 'kind',
+      task: 'classification' as const,
+      normalization: 'standard' as const,
+      ignore: [],
+    };
+    for (const code of both('toy-2d-classifier', { dataset: 'penguins', csv })) {
+      expect(code).toContain('SEED = 42\nDATA_FILE = "penguins.csv"  # path to the CSV file\n\n');
+      expect(code).not.toContain('old.csv');
+      expect(code).not.toContain('TARGET');
+    }
+  });
+
   it('a CSV with saved choices: escaped names, the target column, the left-out columns', () => {
     const csv = {
       fileName: 'my "data".csv',
@@ -332,6 +347,15 @@ def load_data(data_dir=None):
     // No window settings saved: 12 steps, the next step, normalised.
     for (const code of both('co2-forecast', weather)) {
       expect(code).toContain(constants(12, 1, 'True'));
+    }
+    // The CO2 template's own series: one column, the defaults.
+    for (const code of both('co2-forecast')) {
+      expect(code).toContain(`
+DATA_FILE = "co2-concentration.csv"  # path to the CSV file (from vega-datasets)
+COLUMNS = ["CO2"]  # the columns read: one feature each
+TARGET = "CO2"  # the column whose future value is predicted
+WINDOW = 12  # steps per example
+`);
     }
     // CO2's title: the subscript 2 and the typographic quote/dash become ASCII in the docstring.
     for (const code of both('co2-forecast')) {
