@@ -619,6 +619,23 @@ describe('ONNX export driver', () => {
     expect(() => buildOnnxModel(ir, new Map())).toThrow(
       new OnnxExportError('ONNX export: the weights do not fit the model: no weights for layer d'),
     );
+    // Two problems are joined with "; ".
+    const two = lowerGraph(
+      graphOf(
+        [
+          ['x', 'Input', { shape: [3] }],
+          ['a', 'Dense', { units: 2 }],
+          ['b', 'Dense', { units: 1 }],
+        ],
+        ['x->a', 'a->b'],
+      ),
+    );
+    if (!two.ok) throw new Error('must lower');
+    expect(() => buildOnnxModel(two.ir, new Map())).toThrow(
+      new OnnxExportError(
+        'ONNX export: the weights do not fit the model: no weights for layer a; no weights for layer b',
+      ),
+    );
     const { weights } = dense(false);
     const unknown = {
       ...ir,
