@@ -23,6 +23,9 @@ export default defineConfig({
       'tests/shared/tfjs-inspect.test.ts',
     ],
     environment: 'node',
+    // MUTATION_ISOLATE=0: one worker keeps its imports (TF.js, the layer registry) between
+    // mutants instead of importing them again for each test file of each mutant.
+    isolate: process.env.MUTATION_ISOLATE !== '0',
     testTimeout: 60_000,
   },
 });
