@@ -200,6 +200,11 @@ async function checkReadable(page: Page, label: string) {
     `${label}: block text px`,
   ).toBeGreaterThanOrEqual(11);
   expect(await wrappedShapes(page), `${label}: wrapped shapes`).toEqual([]);
+  // The project name in the toolbar stays readable: whole, or at least ~10 characters of it.
+  const name = await page
+    .getByTestId('project-name')
+    .evaluate((el) => ({ shown: el.clientWidth, whole: el.scrollWidth }));
+  expect(name.shown, `${label}: project name px`).toBeGreaterThanOrEqual(Math.min(name.whole, 80));
   return layout;
 }
 
