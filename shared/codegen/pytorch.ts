@@ -759,7 +759,12 @@ function writeMain(
       if (dist) w.block('if writer is not None:', () => w.line('writer.close()'));
       else w.line('writer.close()');
     }
-    if (dist) w.line('dist.destroy_process_group()');
+    if (dist) {
+      // Without the barrier one gloo process could leave while the other still waited in
+      // destroy_process_group (torch 1.13: 3 of 4 torchrun runs hung in tests/py/ddp.test.ts).
+      w.line('dist.barrier()  # every process has finished before any leaves');
+      w.line('dist.destroy_process_group()');
+    }
     w.line('return model');
   });
 }

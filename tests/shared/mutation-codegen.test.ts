@@ -894,6 +894,7 @@ from torch.utils.tensorboard import SummaryWriter
             writer.add_scalar("accuracy/validation", val_accuracy, epoch)
     if writer is not None:
         writer.close()
+    dist.barrier()  # every process has finished before any leaves
     dist.destroy_process_group()
     return model
 `);
