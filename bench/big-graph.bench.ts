@@ -15,7 +15,7 @@ import { summarizeModel } from '../shared/summary.ts';
 import { lowerGraph } from '../shared/ir/lower.ts';
 import { layeredLayout } from '../shared/import/build.ts';
 import { exportOnnx } from '../shared/onnx/export.ts';
-import { expectedWeights, type ModelWeights } from '../shared/export/weights.ts';
+import { zeroWeights } from '../tests/support/zero-weights.ts';
 
 const TFJS_MAX = 5_000;
 
@@ -48,23 +48,6 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const start = performance.now();
   const value = await fn();
   return [value, Number((performance.now() - start).toFixed(1))];
-}
-
-function zeroWeights(ir: NonNullable<ReturnType<typeof lowerGraph> & { ok: true }>['ir']) {
-  const weights: ModelWeights = new Map();
-  for (const op of ir.ops) {
-    const expected = expectedWeights(op);
-    if (expected.length === 0) continue;
-    weights.set(
-      op.name,
-      expected.map((w) => ({
-        name: w.name,
-        shape: w.shape,
-        data: new Float32Array(w.shape.reduce((a, b) => a * b, 1)),
-      })),
-    );
-  }
-  return weights;
 }
 
 const sizes = process.argv.slice(2).map(Number);

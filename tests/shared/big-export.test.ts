@@ -16,6 +16,7 @@ import {
 import type { Graph } from '../../shared/graph/types.ts';
 import { lowerGraph, type ModelIR } from '../../shared/ir/lower.ts';
 import { buildOnnxModel, exportOnnx, exportOnnxAsync } from '../../shared/onnx/export.ts';
+import { zeroWeights } from '../support/zero-weights.ts';
 
 /** Input [16], then Dense 8 / Activation relu alternating. */
 function chainIr(size: number): ModelIR {
@@ -36,23 +37,6 @@ function chainIr(size: number): ModelIR {
   const lowered = lowerGraph({ nodes, edges });
   if (!lowered.ok) throw new Error('chain does not lower');
   return lowered.ir;
-}
-
-function zeroWeights(ir: ModelIR): ModelWeights {
-  const weights: ModelWeights = new Map();
-  for (const op of ir.ops) {
-    const expected = expectedWeights(op);
-    if (expected.length === 0) continue;
-    weights.set(
-      op.name,
-      expected.map((w) => ({
-        name: w.name,
-        shape: w.shape,
-        data: new Float32Array(w.shape.reduce((a, b) => a * b, 1)),
-      })),
-    );
-  }
-  return weights;
 }
 
 /**
