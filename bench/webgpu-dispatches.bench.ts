@@ -25,7 +25,7 @@ import { loadTemplate } from '../shared/templates/index.ts';
 import { buildModel } from '../shared/tfjs/build-model.ts';
 import { installCustomKernels } from '../shared/tfjs/custom-kernels.ts';
 import { WEBGPU_FLAGS } from '../shared/tfjs/webgpu-flags.ts';
-import { setWebGpuOptimizerFusion } from '../shared/tfjs/webgpu-optimizers.ts';
+import { setOptimizerFusion } from '../shared/tfjs/fused-optimizers.ts';
 import { train } from '../shared/training/train.ts';
 
 const log = (s: string) => process.stderr.write(`webgpu-dispatches: ${s}\n`);
@@ -119,7 +119,7 @@ async function main() {
   ];
   for (const c of configs) {
     if (c.custom) installCustomKernels(tf);
-    setWebGpuOptimizerFusion(c.custom);
+    setOptimizerFusion(c.custom);
     // TF.js's defaults, or the app's (shared/tfjs/webgpu-flags.ts).
     tf.env().set(
       'WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE',

@@ -12,6 +12,7 @@ import wasmSimd from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs
 import wasmThreaded from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { mnistDataset } from '../../shared/datasets/mnist.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
+import { simdKernels } from '../../shared/tfjs/simd/kernels.ts';
 import { timeMlpEpoch } from './mlp-epoch.ts';
 
 const bytes = async (name: string) =>
@@ -56,6 +57,8 @@ async function runBench(
   return {
     backend: `${backend}-chromium${backend === 'wasm' && stock ? '-stock' : ''}`,
     threads: backend === 'wasm' ? getThreadsCount() : null,
+    /** Whether Netwright's SIMD kernels (shared/tfjs/simd) run on this wasm backend. */
+    simd_kernels: backend === 'wasm' ? simdKernels(tf) !== null : null,
     crossOriginIsolated: self.crossOriginIsolated,
     wasm_threads_supported: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
     hardware_concurrency: navigator.hardwareConcurrency,

@@ -15,6 +15,7 @@ import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
+import { installWasmReduceKernels } from './wasm-reduce.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 import { installSegmentSum } from './segment-sum.ts';
 
@@ -27,6 +28,7 @@ export function installCustomKernels(tf: Tf): void {
   installWasmConvKernels(tf);
   installWasmDepthwiseGrads(tf);
   installWasmMaxPoolGrad(tf);
+  installWasmReduceKernels(tf);
   installCpuResizeNearestGrad(tf);
   installCpuConvFilterGrad(tf);
   installWebGpuConvFilter(tf);

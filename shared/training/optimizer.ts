@@ -1,18 +1,18 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { TrainingSettings } from '../graph/project.ts';
 import type { Tf } from '../tfjs/build-model.ts';
-import { fuseOnWebGpu } from '../tfjs/webgpu-optimizers.ts';
+import { fuseOptimizer } from '../tfjs/fused-optimizers.ts';
 
 /**
  * Keras-equivalent optimizers: `momentum` is SGD with momentum 0.9; RMSprop's rho is 0.9. On the
- * webgpu backend each variable's update is one fused dispatch (shared/tfjs/webgpu-optimizers.ts);
- * elsewhere it is TF.js's own.
+ * webgpu, wasm and cpu backends each variable's update is fused into one pass
+ * (shared/tfjs/fused-optimizers.ts); on webgl it is TF.js's own.
  */
 export function makeOptimizer(
   tf: Tf,
   settings: Pick<TrainingSettings, 'optimizer' | 'learningRate'>,
 ): tfjs.Optimizer {
-  return fuseOnWebGpu(tf, tfjsOptimizer(tf, settings));
+  return fuseOptimizer(tf, tfjsOptimizer(tf, settings));
 }
 
 function tfjsOptimizer(

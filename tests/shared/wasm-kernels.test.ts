@@ -101,6 +101,70 @@ describe('wasm convolution kernels equal the cpu backend', { timeout: 600_000 },
     expect(Array.from(on('wasm', f)[0]!)).toEqual([1, 2, 3]);
   });
 
+  it('MaxPoolGrad: ties go to the first maximum, as on cpu (ReLU zeros, equal values)', () => {
+    // One 2×2 window per channel, row-major [[a, b], [c, d]]; hand arithmetic: the whole
+    // gradient (1, 2, 3 per channel) goes to the first of the tied maxima.
+    // channel 0: all 0 (a ReLU'd window) → a; channel 1: b = d = 5 → b; channel 2: c = d = −1 → c.
+    const x = [0, 1, -3, 0, 5, -2, 0, 2, -1, 0, 5, -1];
+    const f = () =>
+      tf.grad((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+          .mul(tf.tensor1d([1, 2, 3]))
+          .sum(),
+      )(tf.tensor4d(x, [1, 2, 2, 3]));
+    const want = [1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0];
+    expect(Array.from(on('wasm', f)[0]!)).toEqual(want);
+    expect(Array.from(on('cpu', f)[0]!)).toEqual(want);
+    // The same with 4 channels (the SIMD kernel's path): channel 3 is 7, 7, 9, 9 → c (the 9s).
+    const x4 = [0, 1, -3, 7, 0, 5, -2, 7, 0, 2, -1, 9, 0, 5, -1, 9];
+    const f4 = () =>
+      tf.grad((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+          .mul(tf.tensor1d([1, 2, 3, 4]))
+          .sum(),
+      )(tf.tensor4d(x4, [1, 2, 2, 4]));
+    const want4 = [1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0];
+    expect(Array.from(on('wasm', f4)[0]!)).toEqual(want4);
+    expect(Array.from(on('cpu', f4)[0]!)).toEqual(want4);
+  });
+
+  // Numeric pads with a rounding mode are left out: TF.js's stock wasm MaxPool FORWARD writes out
+  // of bounds for some (`[2, 1, 7, 1]`, k [1, 3], s [3, 1], pad 0, 'ceil' corrupts the heap), and
+  // Keras layers only pool with 'same' or 'valid'.
+  it('MaxPoolGrad: NaN and −∞ windows pass nothing; random shapes and pads equal cpu', () => {
+    const nan = () =>
+      tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').sum())(
+        tf.tensor4d([NaN, NaN, NaN, NaN, -Infinity, -Infinity, -Infinity, -Infinity], [2, 2, 2, 1]),
+      );
+    expect(Array.from(on('wasm', nan)[0]!)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    const r = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+    const bad: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      // Half with channels a multiple of 4: the SIMD kernel's path where windows are apart.
+      const [n, h, w] = [r(1, 3), r(1, 11), r(1, 11)];
+      const c = i % 4 < 2 ? 4 * r(1, 3) : r(1, 9);
+      const k: [number, number] = [r(1, Math.min(4, h)), r(1, Math.min(4, w))];
+      const s: [number, number] = [r(1, 3), r(1, 3)];
+      const pad = (['same', 'valid'] as const)[i % 2]!;
+      // Every third input is ReLU'd (many tied zeros), the rest have distinct values.
+      const x = values(n * h * w * c).map((v) => (i % 3 === 1 ? Math.max(0, v) : v));
+      const dy = (t: tf.Tensor) => t.mul(tf.randomUniform(t.shape, 0.5, 2, 'float32', i));
+      const e = compare(
+        `maxPool n${n} ${h}×${w}×${c} k${k} s${s} ${pad}`,
+        () =>
+          tf.grad((t: tf.Tensor) => dy(tf.maxPool(t as tf.Tensor4D, k, s, pad)).sum())(
+            tf.tensor4d(x, [n, h, w, c]),
+          ),
+        // Overlapping windows add in another order than cpu's loop; apart windows are exact.
+        k[0] > s[0] || k[1] > s[1] ? 1e-6 : 0,
+      );
+      if (e) bad.push(e);
+    }
+    expect(bad).toEqual([]);
+  });
+
   it('issue 11: Conv2D kernel [1, 2], stride 2, same, on a 1×2 input', () => {
     // Hand arithmetic: out = ceil(2 / 2) = 1 column, no padding: x0·f0 + x1·f1 = 1·3 + 2·4 = 11.
     const f = () =>

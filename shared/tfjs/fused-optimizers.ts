@@ -1,19 +1,27 @@
 /**
- * Fused optimizer updates for TF.js's webgpu backend: one GPU dispatch per variable per step.
+ * Fused optimizer updates: one pass per variable per step instead of TF.js's ~2 (SGD) to ~14
+ * (Adam) element-wise kernels per variable.
  *
- * TF.js's optimizers update each variable with ~2 (SGD) to ~14 (Adam) element-wise ops, each one
- * dispatch; on a real GPU the step of a small model is bound by the ~100 µs of CPU each dispatch
- * costs (../gpu-bench/MEASURED.md: MLP batch 64, 132 dispatches, 41 of 45 ms issuing). Here the
- * whole update of a variable and its slots (Adam's m and v, RMSprop's mean square and moment,
- * momentum's accumulation) runs as ONE compute dispatch that rewrites their GPU buffers in place.
+ * - **webgpu**: the whole update of a variable and its slots (Adam's m and v, RMSprop's mean
+ *   square and moment, momentum's accumulation) runs as ONE compute dispatch that rewrites their
+ *   GPU buffers in place. On a real GPU the step of a small model is bound by the ~100 µs of CPU
+ *   each dispatch costs (../gpu-bench/MEASURED.md: MLP batch 64, 132 dispatches, 41 of 45 ms
+ *   issuing).
+ * - **wasm and cpu**: the same update as one JavaScript loop over the variable's float32 memory
+ *   (the wasm heap, or the cpu backend's array), in place. On wasm a kernel costs ~5–15 µs of
+ *   TF.js dispatch (engine, tape, heap allocation) before any arithmetic; Adam's ~80 kernels per
+ *   step of the MNIST MLP were about a third of a batch-64 step (`bench/training/profile-step.ts`).
+ *   Each operation is rounded to float32 (`Math.fround`) as TF.js's kernels round it, so the
+ *   result equals TF.js's own update on the cpu backend bit for bit.
  *
- * `fuseOnWebGpu(tf, optimizer)` patches a TF.js optimizer instance (`tf.train.sgd`, `momentum`
- * without Nesterov, `rmsprop` not centred, `adam`): while the current backend is webgpu its
- * `applyGradients` takes the fused path; on any other backend, while `tf.profile`/`tf.time` run,
- * or when a buffer is shared with another tensor (in-place writes would change that tensor), it
- * calls TF.js's own `applyGradients`. The optimizer keeps TF.js's class, slot variables and their
- * names, so `getWeights`/`setWeights`/`dispose` are unchanged. The arithmetic is TF.js's, op for
- * op (tfjs-core 4.22 src/optimizers/*_optimizer.ts), in float32:
+ * `fuseOptimizer(tf, optimizer)` patches a TF.js optimizer instance (`tf.train.sgd`, `momentum`
+ * without Nesterov, `rmsprop` not centred, `adam`): while the current backend is webgpu, wasm or
+ * cpu its `applyGradients` takes the fused path; on any other backend (webgl), while
+ * `tf.profile`/`tf.time` run on webgpu, or when a buffer is shared with another tensor (in-place
+ * writes would change that tensor), it calls TF.js's own `applyGradients`. The optimizer keeps
+ * TF.js's class, slot variables and their names, so `getWeights`/`setWeights`/`dispose` are
+ * unchanged. The arithmetic is TF.js's, op for op (tfjs-core 4.22 src/optimizers/*_optimizer.ts),
+ * in float32:
  *   sgd:      p ← (−lr)·g + p
  *   momentum: a ← m·a + g;  p ← (−lr)·a + p
  *   rmsprop:  s ← s·ρ + g²·(1−ρ);  μ ← μ·momentum + (g·lr)/√(s + ε);  p ← p − μ
@@ -25,15 +33,16 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
+import { simdKernels, wasmPointer } from './simd/kernels.ts';
 
 const FUSED = Symbol.for('netwright.fusedOptimizer');
 let enabled = true;
 
 /**
- * Turns the fused path on or off for every patched optimizer (default on); off, they run TF.js's
- * own updates. For benchmarks that count what the fusion saves.
+ * Turns the fused paths (webgpu, wasm, cpu) on or off for every patched optimizer (default on);
+ * off, they run TF.js's own updates. For benchmarks that count what the fusion saves.
  */
-export function setWebGpuOptimizerFusion(on: boolean): void {
+export function setOptimizerFusion(on: boolean): void {
   enabled = on;
 }
 const WORKGROUP = 64;
@@ -185,6 +194,91 @@ function dispatch(
   for (const t of targets) b.tensorMap.get(t.dataId)!.values = null;
 }
 
+const f32 = Math.fround;
+/**
+ * The KERNELS updates on float32 arrays, in place: `w` the parameter and its slots (as the
+ * shader's w0, w1, w2), `g` the gradient, `u` the uniforms in KERNELS' order. Every operation is
+ * rounded to float32; a sum stored straight into a Float32Array needs no `f32` (rounding the
+ * exact double sum of two floats gives the float32 sum).
+ */
+const HEAP_UPDATES: Record<Kind, (w: Float32Array[], g: Float32Array, u: number[]) => void> = {
+  sgd: ([p], g, [c]) => {
+    for (let i = 0; i < g.length; i++) p![i] = f32(c! * g[i]!) + p![i]!;
+  },
+  momentum: ([p, a], g, [m, c]) => {
+    for (let i = 0; i < g.length; i++) {
+      const acc = f32(f32(m! * a![i]!) + g[i]!);
+      a![i] = acc;
+      p![i] = f32(c! * acc) + p![i]!;
+    }
+  },
+  rmsprop: ([p, ms, mom], g, [decay, oneMinusDecay, momentum, lr, epsilon]) => {
+    for (let i = 0; i < g.length; i++) {
+      const gi = g[i]!;
+      const s = f32(f32(ms![i]! * decay!) + f32(f32(gi * gi) * oneMinusDecay!));
+      const mu = f32(
+        f32(mom![i]! * momentum!) + f32(f32(gi * lr!) / f32(Math.sqrt(f32(s + epsilon!)))),
+      );
+      ms![i] = s;
+      mom![i] = mu;
+      p![i] = p![i]! - mu;
+    }
+  },
+  adam: ([p, m1, m2], g, [b1, ob1, b2, ob2, c1, c2, epsilon, negLr]) => {
+    for (let i = 0; i < g.length; i++) {
+      const gi = g[i]!;
+      const m = f32(f32(m1![i]! * b1!) + f32(gi * ob1!));
+      const v = f32(f32(m2![i]! * b2!) + f32(f32(gi * gi) * ob2!));
+      m1![i] = m;
+      m2![i] = v;
+      const mHat = f32(m / c1!);
+      const vHat = f32(v / c2!);
+      p![i] = f32(f32(mHat / f32(f32(Math.sqrt(vHat)) + epsilon!)) * negLr!) + p![i]!;
+    }
+  },
+};
+
+/** The internals of tfjs-backend-wasm 4.22 and tfjs-backend-cpu 4.22 that an in-place update needs. */
+interface HeapBackends {
+  wasm: {
+    dataIdMap: { get(id: object): { refCount: number; dtype: string } | undefined };
+    typedArrayFromHeap(t: { dataId: object; shape: number[]; dtype: string }): Float32Array;
+  };
+  cpu: {
+    data: { get(id: object): { refCount: number; dtype: string; values: unknown } | undefined };
+  };
+}
+
+/**
+ * Float32 views of the tensors' memory on the wasm or cpu backend, or null when one is not a
+ * float32 array or (for the first `owned` tensors, which are written) shares its memory.
+ */
+function heapViews(tf: Tf, tensors: tfjs.Tensor[], owned: number): Float32Array[] | null {
+  const views: Float32Array[] = [];
+  const name = tf.getBackend();
+  for (const [j, t] of tensors.entries()) {
+    let view: Float32Array | null = null;
+    let refCount = 0;
+    if (name === 'wasm') {
+      const b = tf.backend() as unknown as HeapBackends['wasm'];
+      const d = b.dataIdMap.get(t.dataId);
+      if (d?.dtype === 'float32') {
+        refCount = d.refCount;
+        view = b.typedArrayFromHeap(t);
+      }
+    } else if (name === 'cpu') {
+      const d = (tf.backend() as unknown as HeapBackends['cpu']).data.get(t.dataId);
+      if (d?.dtype === 'float32' && d.values instanceof Float32Array) {
+        refCount = d.refCount;
+        view = d.values;
+      }
+    }
+    if (!view || view.length !== t.size || (j < owned && refCount !== 1)) return null;
+    views.push(view);
+  }
+  return views;
+}
+
 type Slot = { originalName: string; variable: tfjs.Variable };
 type NamedGrads = Parameters<tfjs.Optimizer['applyGradients']>[0];
 type NamedWeights = Parameters<tfjs.Optimizer['setWeights']>[0];
@@ -231,11 +325,11 @@ function kindOf(o: tfjs.Optimizer): Kind | null {
 }
 
 /**
- * Makes `optimizer.applyGradients` take one fused dispatch per variable while the backend is
- * webgpu (see the file comment); returns the same instance. Optimizers it cannot fuse (AdaGrad,
+ * Makes `optimizer.applyGradients` take one fused update per variable (one dispatch on webgpu,
+ * one loop over its memory on wasm and cpu; see the file comment); returns the same instance. Optimizers it cannot fuse (AdaGrad,
  * Nesterov momentum, centred RMSprop, …) are returned unchanged. Idempotent.
  */
-export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O {
+export function fuseOptimizer<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O {
   const kind = kindOf(optimizer);
   const o = optimizer as unknown as OptimizerFields & {
     applyGradients(g: NamedGrads): void;
@@ -249,7 +343,6 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
   // Adam's β₁ᵗ and β₂ᵗ, mirrored in float32 so a step never reads the GPU. Read once here (the
   // optimizer is fresh from tf.train.adam: its accBeta scalars still live on the CPU) and after
   // setWeights (asynchronously); every step, fused or TF.js's, multiplies them as TF.js does.
-  const f32 = Math.fround;
   let acc: [number, number] =
     kind === 'adam' ? [o.accBeta1!.dataSync()[0]!, o.accBeta2!.dataSync()[0]!] : [1, 1];
   const advance = () => {
@@ -272,7 +365,9 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
   };
   o.applyGradients = (variableGradients: NamedGrads) => {
     const b = tf.backend() as unknown as WebGpuInternals;
-    if (!enabled || tf.getBackend() !== 'webgpu' || b.activeTimers != null) {
+    const backend = tf.getBackend();
+    const onHeap = backend === 'wasm' || backend === 'cpu';
+    if (!enabled || !(onHeap || (backend === 'webgpu' && b.activeTimers == null))) {
       return tfjsStep(variableGradients);
     }
     const names = Array.isArray(variableGradients)
@@ -302,7 +397,7 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
         ];
       const grad = gradOf(name, i);
       if (grad == null) continue;
-      if (grad.dtype !== 'float32' || !writable(b, targets)) {
+      if (grad.dtype !== 'float32' || (!onHeap && !writable(b, targets))) {
         return tfjsStep(variableGradients);
       }
       plan.push({ targets, grad });
@@ -324,7 +419,46 @@ export function fuseOnWebGpu<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O 
         -o.learningRate,
       ];
     }
-    for (const { targets, grad } of plan) dispatch(tf, b, kind, targets, grad, values);
+    if (onHeap) {
+      // wasm: Adam only, in SIMD (kernels.wat); JavaScript loops were no faster than TF.js there.
+      const simd = backend === 'wasm' ? (kind === 'adam' ? simdKernels(tf) : null) : undefined;
+      if (simd === null) return tfjsStep(variableGradients);
+      const checked = plan.map(({ targets, grad }) =>
+        heapViews(tf, [...targets, grad], targets.length),
+      );
+      if (checked.some((v) => v === null)) return tfjsStep(variableGradients);
+      const u = values.map(f32);
+      if (simd) {
+        // The parameter gets a NEW buffer (its old values copied in, then updated there):
+        // tfjs-backend-wasm caches XNNPACK operators with the weights packed inside, keyed by
+        // the weight tensor's id, so a conv or matmul would keep using the old weights after an
+        // in-place write (measured: the CNN template stopped learning). Slots feed no such kernel.
+        const fresh = plan.map(({ targets }) => tf.zerosLike(targets[0]!) as tfjs.Tensor);
+        // Views and pointers after every allocation: a wasm allocation can move the heap.
+        plan.forEach(({ targets, grad }, i) => {
+          heapViews(tf, [fresh[i]!], 1)![0]!.set(heapViews(tf, [targets[0]!], 0)![0]!);
+          const [p, m, v, g] = [fresh[i]!, targets[1]!, targets[2]!, grad].map((t) =>
+            wasmPointer(tf, t.dataId)!,
+          );
+          simd.adam(
+            p!,
+            m!,
+            v!,
+            g!,
+            grad.size,
+            ...(u as [number, number, number, number, number, number, number, number]),
+          );
+        });
+        fresh.forEach((t, i) => {
+          (plan[i]!.targets[0] as tfjs.Variable).assign(t);
+          t.dispose();
+        });
+      } else {
+        for (const v of checked) HEAP_UPDATES[kind](v!.slice(0, -1), v!.at(-1)!, u);
+      }
+    } else {
+      for (const { targets, grad } of plan) dispatch(tf, b, kind, targets, grad, values);
+    }
     if (kind === 'adam') {
       advance();
       const [a1, a2] = acc;
