@@ -429,19 +429,27 @@ export function fuseOptimizer<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O
       if (checked.some((v) => v === null)) return tfjsStep(variableGradients);
       const u = values.map(f32);
       if (simd) {
-        // The parameter gets a NEW buffer (its old values copied in, then updated there):
-        // tfjs-backend-wasm caches XNNPACK operators with the weights packed inside, keyed by
-        // the weight tensor's id, so a conv or matmul would keep using the old weights after an
-        // in-place write (measured: the CNN template stopped learning). Slots feed no such kernel.
-        const fresh = plan.map(({ targets }) => tf.zerosLike(targets[0]!) as tfjs.Tensor);
-        // Views and pointers after every allocation: a wasm allocation can move the heap.
+        // The parameter gets a NEW buffer, written by the kernel: tfjs-backend-wasm caches
+        // XNNPACK operators with the weights packed inside, keyed by the weight tensor's id, so
+        // a conv or matmul would keep using the old weights after an in-place write (measured:
+        // the CNN template stopped learning). Slots feed no such kernel.
+        const wasm = tf.backend() as unknown as {
+          makeOutput(shape: number[], dtype: 'float32'): tfjs.TensorInfo;
+        };
+        const engine = tf.engine() as unknown as {
+          makeTensorFromTensorInfo(info: tfjs.TensorInfo): tfjs.Tensor;
+        };
+        const fresh = plan.map(({ targets }) =>
+          engine.makeTensorFromTensorInfo(wasm.makeOutput(targets[0]!.shape, 'float32')),
+        );
+        // Pointers after every allocation (they do not move, but the heap may grow).
         plan.forEach(({ targets, grad }, i) => {
-          heapViews(tf, [fresh[i]!], 1)![0]!.set(heapViews(tf, [targets[0]!], 0)![0]!);
-          const [p, m, v, g] = [fresh[i]!, targets[1]!, targets[2]!, grad].map((t) =>
-            wasmPointer(tf, t.dataId)!,
+          const [p, pOut, m, v, g] = [targets[0]!, fresh[i]!, targets[1]!, targets[2]!, grad].map(
+            (t) => wasmPointer(tf, t.dataId)!,
           );
           simd.adam(
             p!,
+            pOut!,
             m!,
             v!,
             g!,

@@ -15,9 +15,13 @@ import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels.generated.ts';
 
 /** The exports of kernels.wat; pointers are byte offsets into the backend's memory. */
 export interface SimdKernels {
-  /** TF.js's Adam update of `n` floats at `p`, `m`, `v` (in place) from the gradient at `g`. */
+  /**
+   * TF.js's Adam update of `n` floats: `m`, `v` in place, the parameter read at `p` and written
+   * at `pOut` (which may equal `p`), from the gradient at `g`.
+   */
   adam(
     p: number,
+    pOut: number,
     m: number,
     v: number,
     g: number,

@@ -9,9 +9,10 @@
 
   ;; Adam, TF.js's arithmetic (tfjs-core 4.22 adam_optimizer.ts), on n floats:
   ;;   m ← m·β₁ + g·(1−β₁);  v ← v·β₂ + (g·g)·(1−β₂);
-  ;;   p ← ((m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε))·(−lr) + p
+  ;;   pOut ← ((m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε))·(−lr) + p
+  ;; m and v are updated in place; the parameter is read at p and written at pOut (may equal p).
   (func (export "adam")
-    (param $p i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32)
+    (param $p i32) (param $pOut i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32)
     (param $b1 f32) (param $ob1 f32) (param $b2 f32) (param $ob2 f32)
     (param $c1 f32) (param $c2 f32) (param $eps f32) (param $nlr f32)
     (local $o i32) (local $end4 i32) (local $end i32)
@@ -44,7 +45,7 @@
             (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $OB2))))
         (v128.store (i32.add (local.get $m) (local.get $o)) (local.get $mv))
         (v128.store (i32.add (local.get $v) (local.get $o)) (local.get $vv))
-        (v128.store (i32.add (local.get $p) (local.get $o))
+        (v128.store (i32.add (local.get $pOut) (local.get $o))
           (f32x4.add
             (f32x4.mul
               (f32x4.div
@@ -70,7 +71,7 @@
             (f32.mul (f32.mul (local.get $gs) (local.get $gs)) (local.get $ob2))))
         (f32.store (i32.add (local.get $m) (local.get $o)) (local.get $ms))
         (f32.store (i32.add (local.get $v) (local.get $o)) (local.get $vs))
-        (f32.store (i32.add (local.get $p) (local.get $o))
+        (f32.store (i32.add (local.get $pOut) (local.get $o))
           (f32.add
             (f32.mul
               (f32.div
