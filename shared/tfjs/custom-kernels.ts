@@ -16,6 +16,7 @@ import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
 import { installFastWasmMatMul } from './wasm-matmul.ts';
 import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWasmReduceKernels } from './wasm-reduce.ts';
+import { installWasmTranspose } from './wasm-transpose.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 import { installSegmentSum } from './segment-sum.ts';
 
@@ -24,6 +25,7 @@ import { installSegmentSum } from './segment-sum.ts';
  * than once. Throws nothing: an installer that cannot find the kernel it wraps leaves TF.js's own.
  */
 export function installCustomKernels(tf: Tf): void {
+  installWasmTranspose(tf); // before the matmul wrapper, which transposes through it
   installFastWasmMatMul(tf);
   installWasmConvKernels(tf);
   installWasmDepthwiseGrads(tf);

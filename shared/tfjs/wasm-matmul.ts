@@ -22,12 +22,13 @@ type Backend = { disposeData(dataId: object): unknown };
  */
 export function installFastWasmMatMul(tf: Tf): boolean {
   const original = tf.getKernel('BatchMatMul', 'wasm');
-  const transpose = tf.getKernel('Transpose', 'wasm');
-  if (!original || !transpose) return false;
+  if (!original || !tf.getKernel('Transpose', 'wasm')) return false;
   if ((original as unknown as Record<symbol, boolean>)[MARK]) return true;
   const swapLast = (x: tfjs.TensorInfo, backend: KernelArgs['backend']) => {
     const r = x.shape.length;
     const perm = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
+    // The Transpose registered now (Netwright's SIMD one when installed), not the one at install.
+    const transpose = tf.getKernel('Transpose', 'wasm')!;
     return transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as tfjs.TensorInfo;
   };
   const kernel: tfjs.KernelConfig = {

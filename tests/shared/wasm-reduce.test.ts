@@ -1,7 +1,7 @@
 /**
- * The wasm `Sum` over leading axes and the sharing `Identity` (shared/tfjs/wasm-reduce.ts), and
- * the SIMD module they and the pooling gradient use (shared/tfjs/simd/), against TF.js's cpu
- * backend.
+ * The wasm `Sum` over leading axes and the sharing `Identity` (shared/tfjs/wasm-reduce.ts), the
+ * SIMD `Transpose` of the last two axes (shared/tfjs/wasm-transpose.ts), and the SIMD module they
+ * and the pooling gradient use (shared/tfjs/simd/), against TF.js's cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -11,6 +11,7 @@ import { rng } from '../../shared/datasets/random.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { simdKernels } from '../../shared/tfjs/simd/kernels.ts';
 import { leadingAxes } from '../../shared/tfjs/wasm-reduce.ts';
+import { swapsLastTwo } from '../../shared/tfjs/wasm-transpose.ts';
 
 const random = rng(21);
 const values = (n: number) => Float32Array.from({ length: n }, () => random() * 4 - 2);
@@ -111,5 +112,55 @@ describe('wasm Sum, Identity and the SIMD kernels', () => {
     expect(Array.from(await b.data())).toEqual([1, 2, 3, 4]);
     b.dispose();
     expect(tf.memory().numBytes).toBe(before);
+  });
+
+  it('swapsLastTwo: only [0, …, r − 3, r − 1, r − 2]', () => {
+    expect(swapsLastTwo([1, 0], 2)).toBe(true);
+    expect(swapsLastTwo([0, 2, 1], 3)).toBe(true);
+    expect(swapsLastTwo([0, 1, 3, 2], 4)).toBe(true);
+    expect(swapsLastTwo([0, 1], 2)).toBe(false);
+    expect(swapsLastTwo([1, 0, 2], 3)).toBe(false);
+    expect(swapsLastTwo([2, 1, 0], 3)).toBe(false);
+    expect(swapsLastTwo([0, 2, 1], 4)).toBe(false);
+    expect(swapsLastTwo([0], 1)).toBe(false);
+  });
+
+  it('Transpose equals cpu exactly: last-two swaps of every size mod 4, int32, other perms', () => {
+    // A hand-worked case: [[1, 2, 3], [4, 5, 6]]ᵀ = [[1, 4], [2, 5], [3, 6]].
+    expect(on('wasm', () => tf.transpose(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]))).data).toEqual([
+      1, 4, 2, 5, 3, 6,
+    ]);
+    const bad: string[] = [];
+    const shapes: number[][] = [];
+    for (const rows of [1, 3, 4, 5, 8, 33, 67])
+      for (const cols of [1, 2, 4, 7, 32, 37]) shapes.push([rows, cols]);
+    shapes.push([512, 784], [3, 5, 9], [2, 3, 8, 6], [0, 4], [4, 0]);
+    for (const shape of shapes) {
+      const r = shape.length;
+      const perm = [...Array.from({ length: r - 2 }, (_, i) => i), r - 1, r - 2];
+      const size = shape.reduce((a, b) => a * b, 1);
+      const x = values(size);
+      for (const dtype of ['float32', 'int32'] as const) {
+        const f = () =>
+          tf.transpose(
+            tf.tensor(dtype === 'int32' ? Int32Array.from(x, (v) => v * 1000) : x, shape, dtype),
+            perm,
+          );
+        const want = on('cpu', f);
+        const got = on('wasm', f);
+        if (JSON.stringify(got) !== JSON.stringify(want)) bad.push(`${dtype} [${shape}]`);
+      }
+    }
+    // Permutations the SIMD kernel leaves to the stock one.
+    for (const perm of [
+      [2, 1, 0],
+      [1, 0, 2],
+      [0, 1, 2],
+    ]) {
+      const x = values(3 * 5 * 6);
+      const f = () => tf.transpose(tf.tensor3d(x, [3, 5, 6]), perm);
+      if (JSON.stringify(on('wasm', f)) !== JSON.stringify(on('cpu', f))) bad.push(`perm ${perm}`);
+    }
+    expect(bad).toEqual([]);
   });
 });

@@ -37,6 +37,8 @@ export interface SimdKernels {
   ): void;
   /** `out[d] = Σ_r x[r·c + d]`, float32, rows in order; `c % 4 = 0`. */
   sum_rows(x: number, out: number, rows: number, c: number): void;
+  /** `dst[j·rows + i] = src[i·cols + j]` for 4-byte values; `src` and `dst` do not overlap. */
+  transpose2d(src: number, dst: number, rows: number, cols: number): void;
   /** One output row of a max-pool gradient with windows apart (see kernels.wat); `c % 4 = 0`. */
   max_pool_grad_row(
     x: number,
@@ -92,8 +94,8 @@ export function simdKernels(tf: Tf): SimdKernels | null {
   return k;
 }
 
-/** Byte offset of a float32 tensor's buffer on the wasm backend, or null. */
-export function wasmPointer(tf: Tf, dataId: object): number | null {
+/** Byte offset of a tensor's buffer on the wasm backend, or null when it is not of `dtype`. */
+export function wasmPointer(tf: Tf, dataId: object, dtype = 'float32'): number | null {
   const d = (tf.backend() as unknown as WasmBackendMemory).dataIdMap.get(dataId);
-  return d && d.dtype === 'float32' ? d.memoryOffset : null;
+  return d && d.dtype === dtype ? d.memoryOffset : null;
 }

@@ -107,6 +107,102 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
+  ;; Transpose of a rows × cols matrix of 4-byte values: dst[j·rows + i] = src[i·cols + j].
+  ;; 4 × 4 tiles through SIMD shuffles, in blocks of 32 columns (the block's 32 destination rows
+  ;; stay in cache while every source row passes); the ragged edges one value at a time.
+  ;; src and dst do not overlap.
+  (func (export "transpose2d") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
+    (local $i i32) (local $j i32) (local $jb i32) (local $jEnd i32) (local $rows4 i32) (local $cols4 i32)
+    (local $rowBytes i32) (local $colBytes i32) (local $s i32) (local $d i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $rows4 (i32.and (local.get $rows) (i32.const -4)))
+    (local.set $cols4 (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $colBytes (i32.shl (local.get $rows) (i32.const 2)))
+    (local.set $jb (i32.const 0))
+    (block $blocksDone
+      (loop $block
+        (br_if $blocksDone (i32.ge_u (local.get $jb) (local.get $cols4)))
+        (local.set $jEnd (i32.add (local.get $jb) (i32.const 32)))
+        (if (i32.gt_u (local.get $jEnd) (local.get $cols4)) (then (local.set $jEnd (local.get $cols4))))
+        (local.set $i (i32.const 0))
+        (block $bandsDone
+          (loop $band
+            (br_if $bandsDone (i32.ge_u (local.get $i) (local.get $rows4)))
+            (local.set $j (local.get $jb))
+            (block $tilesDone
+              (loop $tile
+                (br_if $tilesDone (i32.ge_u (local.get $j) (local.get $jEnd)))
+                ;; s = &src[i][j], d = &dst[j][i]
+                (local.set $s
+                  (i32.add (local.get $src)
+                    (i32.add (i32.mul (local.get $i) (local.get $rowBytes)) (i32.shl (local.get $j) (i32.const 2)))))
+                (local.set $d
+                  (i32.add (local.get $dst)
+                    (i32.add (i32.mul (local.get $j) (local.get $colBytes)) (i32.shl (local.get $i) (i32.const 2)))))
+                (local.set $r0 (v128.load (local.get $s)))
+                (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $rowBytes))))
+                (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+                (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $rowBytes) (i32.const 3)))))
+                ;; t0 = a0 b0 a1 b1, t1 = a2 b2 a3 b3, t2 = c0 d0 c1 d1, t3 = c2 d2 c3 d3
+                (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                (v128.store (local.get $d)
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $d) (local.get $colBytes))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                (v128.store (i32.add (local.get $d) (i32.shl (local.get $colBytes) (i32.const 1)))
+                  (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                (v128.store (i32.add (local.get $d) (i32.mul (local.get $colBytes) (i32.const 3)))
+                  (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                (local.set $j (i32.add (local.get $j) (i32.const 4)))
+                (br $tile)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $band)))
+        (local.set $jb (local.get $jEnd))
+        (br $block)))
+    ;; the last cols % 4 columns of the first rows4 rows
+    (local.set $i (i32.const 0))
+    (block $edgeRowsDone
+      (loop $edgeRow
+        (br_if $edgeRowsDone (i32.ge_u (local.get $i) (local.get $rows4)))
+        (local.set $j (local.get $cols4))
+        (block $edgeColsDone
+          (loop $edgeCol
+            (br_if $edgeColsDone (i32.ge_u (local.get $j) (local.get $cols)))
+            (i32.store
+              (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+              (i32.load
+                (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $edgeCol)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $edgeRow)))
+    ;; the last rows % 4 rows, every column
+    (local.set $i (local.get $rows4))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $colsDone
+          (loop $col
+            (br_if $colsDone (i32.ge_u (local.get $j) (local.get $cols)))
+            (i32.store
+              (i32.add (local.get $dst)
+                (i32.shl (i32.add (i32.mul (local.get $j) (local.get $rows)) (local.get $i)) (i32.const 2)))
+              (i32.load
+                (i32.add (local.get $src)
+                  (i32.shl (i32.add (i32.mul (local.get $i) (local.get $cols)) (local.get $j)) (i32.const 2)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $col)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $row))))
+
   ;; Max-pool gradient for one row of windows that do not overlap (stride ≥ window), NHWC:
   ;; for each window yC < ow of this output row and each channel, the first input position of
   ;; the window (row-major) whose value equals the pooled y (and y > −∞) gets dy; the caller
