@@ -7,18 +7,22 @@
  *   GPU buffers in place. On a real GPU the step of a small model is bound by the ~100 µs of CPU
  *   each dispatch costs (../gpu-bench/MEASURED.md: MLP batch 64, 132 dispatches, 41 of 45 ms
  *   issuing).
- * - **wasm and cpu**: the same update as one JavaScript loop over the variable's float32 memory
- *   (the wasm heap, or the cpu backend's array), in place. On wasm a kernel costs ~5–15 µs of
- *   TF.js dispatch (engine, tape, heap allocation) before any arithmetic; Adam's ~80 kernels per
- *   step of the MNIST MLP were about a third of a batch-64 step (`bench/training/profile-step.ts`).
- *   Each operation is rounded to float32 (`Math.fround`) as TF.js's kernels round it, so the
- *   result equals TF.js's own update on the cpu backend bit for bit.
+ * - **wasm** (Adam only): one WebAssembly SIMD pass per variable (shared/tfjs/simd/kernels.wat)
+ *   on TF.js's wasm memory: m and v in place, the parameter into a new buffer. Adam's ~80 kernels
+ *   per step of the MNIST MLP were 1.0–1.9 ms of a ~3.6 ms batch-64 step; the pass is 0.22 ms
+ *   (`bench/training/profile-step.ts`). The other optimizers keep TF.js's kernels on wasm: a
+ *   JavaScript loop was measured no faster there.
+ * - **cpu**: one JavaScript loop per variable into new arrays (TF.js's cpu kernels are
+ *   JavaScript too: Adam 25–35 → 1.1 ms per MLP step). Each operation is rounded to float32
+ *   (`Math.fround`) as TF.js's kernels round it, so the result equals TF.js's own update on the
+ *   cpu backend bit for bit.
  *
  * `fuseOptimizer(tf, optimizer)` patches a TF.js optimizer instance (`tf.train.sgd`, `momentum`
  * without Nesterov, `rmsprop` not centred, `adam`): while the current backend is webgpu, wasm or
  * cpu its `applyGradients` takes the fused path; on any other backend (webgl), while
- * `tf.profile`/`tf.time` run on webgpu, or when a buffer is shared with another tensor (in-place
- * writes would change that tensor), it calls TF.js's own `applyGradients`. The optimizer keeps
+ * `tf.profile`/`tf.time` run on webgpu, when a buffer written in place is shared with another
+ * tensor, or when a slot's size differs from its gradient's, it calls TF.js's own
+ * `applyGradients`. The optimizer keeps
  * TF.js's class, slot variables and their names, so `getWeights`/`setWeights`/`dispose` are
  * unchanged. The arithmetic is TF.js's, op for op (tfjs-core 4.22 src/optimizers/*_optimizer.ts),
  * in float32:
@@ -326,8 +330,9 @@ function kindOf(o: tfjs.Optimizer): Kind | null {
 
 /**
  * Makes `optimizer.applyGradients` take one fused update per variable (one dispatch on webgpu,
- * one loop over its memory on wasm and cpu; see the file comment); returns the same instance. Optimizers it cannot fuse (AdaGrad,
- * Nesterov momentum, centred RMSprop, …) are returned unchanged. Idempotent.
+ * a SIMD pass on wasm for Adam, a loop into new arrays on cpu; see the file comment); returns
+ * the same instance. Optimizers it cannot fuse (AdaGrad, Nesterov momentum, centred RMSprop, …)
+ * are returned unchanged. Idempotent.
  */
 export function fuseOptimizer<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O {
   const kind = kindOf(optimizer);
@@ -397,7 +402,13 @@ export function fuseOptimizer<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O
         ];
       const grad = gradOf(name, i);
       if (grad == null) continue;
-      if (grad.dtype !== 'float32' || (!onHeap && !writable(b, targets))) {
+      // A slot of another size than its gradient (slots are matched by position, as TF.js
+      // does): TF.js's step throws its broadcast error; a fused loop would run off the buffer.
+      if (
+        grad.dtype !== 'float32' ||
+        targets.some((t) => t.size !== grad.size) ||
+        (!onHeap && !writable(b, targets))
+      ) {
         return tfjsStep(variableGradients);
       }
       plan.push({ targets, grad });
@@ -462,7 +473,20 @@ export function fuseOptimizer<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O
           t.dispose();
         });
       } else {
-        for (const v of checked) HEAP_UPDATES[kind](v!.slice(0, -1), v!.at(-1)!, u);
+        // cpu: the update goes into NEW arrays, assigned to the variables. A cpu tensor's array
+        // can be shared without sharing its data id (a contiguous slice is a subarray of its
+        // source, `tf.tensor(array)` keeps the caller's array, `data()` returns the array
+        // itself), so an in-place write could change values TF.js never changes.
+        plan.forEach(({ targets }, i) => {
+          const v = checked[i]!;
+          const next = v.slice(0, -1).map((a) => new Float32Array(a));
+          HEAP_UPDATES[kind](next, v.at(-1)!, u);
+          targets.forEach((t, k) => {
+            const fresh = tf.tensor(next[k]!, t.shape, 'float32');
+            (t as tfjs.Variable).assign(fresh);
+            fresh.dispose();
+          });
+        });
       }
     } else {
       for (const { targets, grad } of plan) dispatch(tf, b, kind, targets, grad, values);

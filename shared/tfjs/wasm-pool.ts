@@ -16,8 +16,10 @@
  * or −∞ only passes nothing), clipped at the borders by the padding TF.js computes
  * (`backend_util.computePool2DInfo`). Where windows overlap, a position sums the gradients of
  * every window it is the maximum of (in window order, so float sums may differ from the cpu
- * kernel's order in the last bit). Inputs `dy` `[N, Ho, Wo, C]`, `input` `[N, H, W, C]`,
- * `output` (the pooled `y`, `[N, Ho, Wo, C]`, read where windows do not overlap); attrs `filterSize`, `strides`, `pad`, `dimRoundingMode`.
+ * kernel's order in the last bit). The maximum is found from `input` itself, never from the
+ * forward's `y` (TF.js's wasm MaxPool returns 2 for the window [1, 3, 2, NaN], where cpu's rule
+ * gives 3). Inputs `dy` `[N, Ho, Wo, C]`, `input` `[N, H, W, C]`, `output` (unused); attrs
+ * `filterSize`, `strides`, `pad`, `dimRoundingMode`.
  * Returns `dx` `[N, H, W, C]` (NHWC, float32).
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -101,47 +103,6 @@ export function maxPoolGradInto(
 }
 
 /**
- * The same result as `maxPoolGradInto` when windows do not overlap (stride ≥ window on both axes,
- * dilation 1: Keras's default `strides = pool_size`), in one pass over `x` in memory order using
- * the pooled `y` (`[N, Ho, Wo, C]`, flat): the first position of a window (row-major) whose value
- * equals the window's maximum `y` takes its gradient. A window whose `y` is −∞ or NaN passes
- * nothing, as in the cpu kernel. `dx` must be zero on entry.
- */
-export function maxPoolGradApartInto(
-  x: Float32Array,
-  y: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  g: PoolGeometry,
-): void {
-  const { inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = g;
-  const fh = g.effectiveFilterHeight;
-  const fw = g.effectiveFilterWidth;
-  const claimed = new Uint8Array(OH * OW * C);
-  for (let b = 0; b < g.batchSize; b++) {
-    claimed.fill(0);
-    for (let r = 0; r < H; r++) {
-      const yR = Math.floor((r + g.padInfo.top) / g.strideHeight);
-      if (yR >= OH || r + g.padInfo.top - yR * g.strideHeight >= fh) continue;
-      for (let c = 0; c < W; c++) {
-        const yC = Math.floor((c + g.padInfo.left) / g.strideWidth);
-        if (yC >= OW || c + g.padInfo.left - yC * g.strideWidth >= fw) continue;
-        const xb = ((b * H + r) * W + c) * C;
-        const w = (yR * OW + yC) * C;
-        const yb = b * OH * OW * C + w;
-        for (let d = 0; d < C; d++) {
-          const v = x[xb + d]!;
-          if (v === y[yb + d]! && claimed[w + d] === 0 && v > -Infinity) {
-            claimed[w + d] = 1;
-            dx[xb + d] = dy[yb + d]!;
-          }
-        }
-      }
-    }
-  }
-}
-
-/**
  * Registers the kernel above as the wasm `MaxPoolGrad` (idempotent). Returns false (and changes
  * nothing) when the wasm backend is not loaded.
  */
@@ -154,7 +115,7 @@ export function installWasmMaxPoolGrad(tf: Tf): boolean {
     backendName: 'wasm',
     kernelFunc: (args: KernelArgs) => {
       const backend = args.backend as unknown as WasmHeap;
-      const { dy, input, output } = args.inputs as { dy: Info; input: Info; output: Info };
+      const { dy, input } = args.inputs as { dy: Info; input: Info };
       const a = args.attrs as unknown as {
         filterSize: number | [number, number];
         strides: number | [number, number];
@@ -183,7 +144,7 @@ export function installWasmMaxPoolGrad(tf: Tf): boolean {
       if (simd) {
         const g = geometry;
         const ptr = (t: Info) => wasmPointer(tf, t.dataId)!;
-        const [px, py, pdy, pdx] = [input, output, dy, out].map(ptr);
+        const [px, pdy, pdx] = [input, dy, out].map(ptr);
         const inBytes = g.inHeight * g.inWidth * g.inChannels * 4;
         const rowBytes = g.outWidth * g.inChannels * 4;
         for (let b = 0; b < g.batchSize; b++) {
@@ -192,7 +153,6 @@ export function installWasmMaxPoolGrad(tf: Tf): boolean {
             const at = (b * g.outHeight + yR) * rowBytes;
             simd.max_pool_grad_row(
               px! + b * inBytes,
-              py! + at,
               pdy! + at,
               pdx! + b * inBytes,
               g.inWidth,
@@ -206,9 +166,6 @@ export function installWasmMaxPoolGrad(tf: Tf): boolean {
             );
           }
         }
-      } else if (apart) {
-        const y = backend.typedArrayFromHeap(output);
-        maxPoolGradApartInto(x, y, backend.typedArrayFromHeap(dy), dx, geometry);
       } else maxPoolGradInto(x, backend.typedArrayFromHeap(dy), dx, geometry);
       return out;
     },

@@ -42,7 +42,6 @@ export interface SimdKernels {
   /** One output row of a max-pool gradient with windows apart (see kernels.wat); `c % 4 = 0`. */
   max_pool_grad_row(
     x: number,
-    y: number,
     dy: number,
     dx: number,
     w: number,

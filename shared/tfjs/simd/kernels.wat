@@ -203,14 +203,15 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $row))))
 
-  ;; Max-pool gradient for one row of windows that do not overlap (stride ≥ window), NHWC:
-  ;; for each window yC < ow of this output row and each channel, the first input position of
-  ;; the window (row-major) whose value equals the pooled y (and y > −∞) gets dy; the caller
-  ;; zeroes dx first. x and dx point at the batch item's first input row, y and dy at this
-  ;; output row; rows [rMin, rMax) of the input belong to the row; window yC covers input
+  ;; Max-pool gradient for one row of windows that do not overlap (stride ≥ window), NHWC, as
+  ;; TF.js's cpu kernel: for each window yC < ow of this output row and each channel, the
+  ;; window's maximum is found with `x > best` from best = −∞ (so NaN never wins), then the first
+  ;; input position (row-major) holding it gets dy; a window whose maximum stays −∞ passes
+  ;; nothing. The caller zeroes dx first. x and dx point at the batch item's first input row, dy
+  ;; at this output row; rows [rMin, rMax) of the input belong to the row; window yC covers input
   ;; columns [max(0, yC·sw − pl), min(w, yC·sw − pl + fw)). Requires c % 4 = 0.
   (func (export "max_pool_grad_row")
-    (param $x i32) (param $y i32) (param $dy i32) (param $dx i32)
+    (param $x i32) (param $dy i32) (param $dx i32)
     (param $w i32) (param $c i32) (param $ow i32) (param $sw i32) (param $fw i32) (param $pl i32)
     (param $rMin i32) (param $rMax i32)
     (local $yc i32) (local $d i32) (local $r i32) (local $col i32) (local $cMin i32) (local $cMax i32)
@@ -233,9 +234,33 @@
             (br_if $chansDone (i32.ge_u (local.get $d) (local.get $cBytes)))
             (local.set $yAt
               (i32.add (i32.mul (local.get $yc) (local.get $cBytes)) (local.get $d)))
-            (local.set $yv (v128.load (i32.add (local.get $y) (local.get $yAt))))
             (local.set $dyv (v128.load (i32.add (local.get $dy) (local.get $yAt))))
-            ;; lanes whose y is > −∞ (false for NaN too): only they can take the gradient
+            ;; first pass: the window's maximum, cpu's rule
+            (local.set $yv (f32x4.splat (f32.const -inf)))
+            (local.set $r (local.get $rMin))
+            (block $maxRowsDone
+              (loop $maxRow
+                (br_if $maxRowsDone (i32.ge_s (local.get $r) (local.get $rMax)))
+                (local.set $col (local.get $cMin))
+                (block $maxColsDone
+                  (loop $maxCols
+                    (br_if $maxColsDone (i32.ge_s (local.get $col) (local.get $cMax)))
+                    (local.set $xv
+                      (v128.load
+                        (i32.add (local.get $x)
+                          (i32.add
+                            (i32.add
+                              (i32.mul (local.get $r) (local.get $rowBytes))
+                              (i32.mul (local.get $col) (local.get $cBytes)))
+                            (local.get $d)))))
+                    (local.set $yv
+                      (v128.bitselect (local.get $xv) (local.get $yv)
+                        (f32x4.gt (local.get $xv) (local.get $yv))))
+                    (local.set $col (i32.add (local.get $col) (i32.const 1)))
+                    (br $maxCols)))
+                (local.set $r (i32.add (local.get $r) (i32.const 1)))
+                (br $maxRow)))
+            ;; lanes whose maximum is > −∞: only they pass the gradient
             (local.set $valid (f32x4.gt (local.get $yv) (f32x4.splat (f32.const -inf))))
             (local.set $claimed (v128.const i32x4 0 0 0 0))
             (local.set $r (local.get $rMin))
