@@ -37,7 +37,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import { simdKernels, wasmPointer } from './simd/kernels.ts';
+import { simdKernels, wasmPointer, type WasmBackendInternals } from './simd/kernels.ts';
 
 const FUSED = Symbol.for('netwright.fusedOptimizer');
 let enabled = true;
@@ -242,15 +242,9 @@ const HEAP_UPDATES: Record<Kind, (w: Float32Array[], g: Float32Array, u: number[
   },
 };
 
-/** The internals of tfjs-backend-wasm 4.22 and tfjs-backend-cpu 4.22 that an in-place update needs. */
-interface HeapBackends {
-  wasm: {
-    dataIdMap: { get(id: object): { refCount: number; dtype: string } | undefined };
-    typedArrayFromHeap(t: { dataId: object; shape: number[]; dtype: string }): Float32Array;
-  };
-  cpu: {
-    data: { get(id: object): { refCount: number; dtype: string; values: unknown } | undefined };
-  };
+/** The internals of tfjs-backend-cpu 4.22's backend the cpu update reads. */
+interface CpuBackendInternals {
+  data: { get(id: object): { refCount: number; dtype: string; values: unknown } | undefined };
 }
 
 /**
@@ -264,14 +258,14 @@ function heapViews(tf: Tf, tensors: tfjs.Tensor[], owned: number): Float32Array[
     let view: Float32Array | null = null;
     let refCount = 0;
     if (name === 'wasm') {
-      const b = tf.backend() as unknown as HeapBackends['wasm'];
+      const b = tf.backend() as unknown as WasmBackendInternals;
       const d = b.dataIdMap.get(t.dataId);
       if (d?.dtype === 'float32') {
         refCount = d.refCount;
         view = b.typedArrayFromHeap(t);
       }
     } else if (name === 'cpu') {
-      const d = (tf.backend() as unknown as HeapBackends['cpu']).data.get(t.dataId);
+      const d = (tf.backend() as unknown as CpuBackendInternals).data.get(t.dataId);
       if (d?.dtype === 'float32' && d.values instanceof Float32Array) {
         refCount = d.refCount;
         view = d.values;
@@ -444,9 +438,7 @@ export function fuseOptimizer<O extends tfjs.Optimizer>(tf: Tf, optimizer: O): O
         // XNNPACK operators with the weights packed inside, keyed by the weight tensor's id, so
         // a conv or matmul would keep using the old weights after an in-place write (measured:
         // the CNN template stopped learning). Slots feed no such kernel.
-        const wasm = tf.backend() as unknown as {
-          makeOutput(shape: number[], dtype: 'float32'): tfjs.TensorInfo;
-        };
+        const wasm = tf.backend() as unknown as WasmBackendInternals;
         const engine = tf.engine() as unknown as {
           makeTensorFromTensorInfo(info: tfjs.TensorInfo): tfjs.Tensor;
         };

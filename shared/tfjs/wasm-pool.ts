@@ -24,17 +24,11 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import { simdKernels, wasmPointer } from './simd/kernels.ts';
+import { simdKernels, wasmPointer, type WasmBackendInternals } from './simd/kernels.ts';
 
 const MARK = Symbol.for('netwright.wasmMaxPoolGrad');
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
 type Info = tfjs.TensorInfo;
-
-/** The internals of tfjs-backend-wasm 4.22's backend that a JavaScript kernel needs. */
-interface WasmHeap {
-  makeOutput(shape: number[], dtype: 'float32'): Info;
-  typedArrayFromHeap(t: Info): Float32Array;
-}
 
 /** The geometry `computePool2DInfo` returns that the gradient reads. */
 export interface PoolGeometry {
@@ -114,7 +108,7 @@ export function installWasmMaxPoolGrad(tf: Tf): boolean {
     kernelName: 'MaxPoolGrad',
     backendName: 'wasm',
     kernelFunc: (args: KernelArgs) => {
-      const backend = args.backend as unknown as WasmHeap;
+      const backend = args.backend as unknown as WasmBackendInternals;
       const { dy, input } = args.inputs as { dy: Info; input: Info };
       const a = args.attrs as unknown as {
         filterSize: number | [number, number];

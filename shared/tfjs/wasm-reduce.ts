@@ -19,17 +19,11 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import { simdKernels, wasmPointer } from './simd/kernels.ts';
+import { simdKernels, wasmPointer, type WasmBackendInternals } from './simd/kernels.ts';
 
 const MARK = Symbol.for('netwright.wasmReduce');
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
 type Info = tfjs.TensorInfo;
-
-interface WasmHeap {
-  makeOutput(shape: number[], dtype: 'float32'): Info;
-  typedArrayFromHeap(t: Info): Float32Array;
-  incRef(dataId: object): void;
-}
 
 /**
  * Sums `x` (`[M, C]` flat, row-major) over its rows into `out` (`[C]`), each channel in row
@@ -74,7 +68,7 @@ export function installWasmReduceKernels(tf: Tf): boolean {
       };
       const rank = x.shape.length;
       const size = x.shape.reduce((a, b) => a * b, 1);
-      const backend = args.backend as unknown as WasmHeap;
+      const backend = args.backend as unknown as WasmBackendInternals;
       if (size === 0) {
         // The stock kernel leaves its output unwritten for an empty input (it read 3.6e-41).
         const empty = sum.kernelFunc(args) as Info;
@@ -102,7 +96,7 @@ export function installWasmReduceKernels(tf: Tf): boolean {
     kernelFunc: (args: KernelArgs) => {
       const { x } = args.inputs as { x: Info };
       if (x.dtype === 'string') return identity.kernelFunc(args);
-      (args.backend as unknown as WasmHeap).incRef(x.dataId);
+      (args.backend as unknown as WasmBackendInternals).incRef(x.dataId);
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },
   };

@@ -9,7 +9,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import { simdKernels, wasmPointer } from './simd/kernels.ts';
+import { simdKernels, wasmPointer, type WasmBackendInternals } from './simd/kernels.ts';
 
 const MARK = Symbol.for('netwright.wasmTranspose');
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
@@ -45,9 +45,7 @@ export function installWasmTranspose(tf: Tf): boolean {
       const rows = x.shape[r - 2]!;
       const cols = x.shape[r - 1]!;
       const shape = [...x.shape.slice(0, -2), cols, rows];
-      const backend = args.backend as unknown as {
-        makeOutput(shape: number[], dtype: string): tfjs.TensorInfo;
-      };
+      const backend = args.backend as unknown as WasmBackendInternals;
       const out = backend.makeOutput(shape, x.dtype);
       const src = wasmPointer(tf, x.dataId, x.dtype)!;
       const dst = wasmPointer(tf, out.dataId, x.dtype)!;

@@ -10,6 +10,7 @@
  * SIMD build and `wasm.wasmMemory` in its threaded build), or the module does not instantiate
  * (an engine without WebAssembly SIMD).
  */
+import type { TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../build-model.ts';
 import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels.generated.ts';
 
@@ -55,12 +56,20 @@ export interface SimdKernels {
   ): void;
 }
 
-/** The parts of tfjs-backend-wasm 4.22's backend the kernels need. */
-export interface WasmBackendMemory {
+/**
+ * The internals of tfjs-backend-wasm 4.22's `BackendWasm` that Netwright's wasm kernels use (this
+ * module, wasm-pool.ts, wasm-reduce.ts, wasm-transpose.ts, fused-optimizers.ts): the emscripten
+ * module (for its memory), each buffer's byte offset and reference count, a new output buffer,
+ * a float32 view of a buffer, and a shared reference.
+ */
+export interface WasmBackendInternals {
   wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
   dataIdMap: {
     get(id: object): { memoryOffset: number; refCount: number; dtype: string } | undefined;
   };
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Float32Array;
+  incRef(dataId: object): void;
 }
 
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
@@ -75,7 +84,7 @@ function bytes(base64: string): Uint8Array<ArrayBuffer> {
 /** The kernels on the current wasm backend's memory, or null (see the file comment). */
 export function simdKernels(tf: Tf): SimdKernels | null {
   if (tf.getBackend() !== 'wasm') return null;
-  const b = tf.backend() as unknown as WasmBackendMemory;
+  const b = tf.backend() as unknown as WasmBackendInternals;
   const memory = b.wasm?.asm?.memory ?? b.wasm?.wasmMemory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   let k = instances.get(memory);
@@ -95,6 +104,6 @@ export function simdKernels(tf: Tf): SimdKernels | null {
 
 /** Byte offset of a tensor's buffer on the wasm backend, or null when it is not of `dtype`. */
 export function wasmPointer(tf: Tf, dataId: object, dtype = 'float32'): number | null {
-  const d = (tf.backend() as unknown as WasmBackendMemory).dataIdMap.get(dataId);
+  const d = (tf.backend() as unknown as WasmBackendInternals).dataIdMap.get(dataId);
   return d && d.dtype === dtype ? d.memoryOffset : null;
 }
