@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rng } from '../../shared/datasets/random.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { makeOptimizer } from '../../shared/training/optimizer.ts';
+import { mseLosses, stockOptimizer, type OptimizerKind } from '../support/optimizers.ts';
 
 const SHAPES = [[7, 5], [5], [3, 1100]];
 const STEPS = 6;
@@ -26,18 +27,8 @@ const grads = Array.from({ length: STEPS }, (_, step) =>
   ),
 );
 
-type Kind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
+type Kind = OptimizerKind;
 let run = 0;
-
-/** TF.js's optimizer as makeOptimizer configures it, without the fusion. */
-function stock(kind: Kind): tf.Optimizer {
-  return {
-    sgd: () => tf.train.sgd(0.01),
-    momentum: () => tf.train.momentum(0.01, 0.9),
-    adam: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
-    rmsprop: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7),
-  }[kind]();
-}
 
 /** Trains the variables STEPS steps; returns variables, slots and kernels run per step. */
 async function steps(
@@ -52,7 +43,7 @@ async function steps(
     tf.tidy(() => tf.variable(tf.tensor(init[i]!, s), true, `heap${run}_${i}`)),
   );
   const make = () =>
-    fused ? makeOptimizer(tf, { optimizer: kind, learningRate: 0.01 }) : stock(kind);
+    fused ? makeOptimizer(tf, { optimizer: kind, learningRate: 0.01 }) : stockOptimizer(kind);
   let opt = make();
   const alias = options.alias ? tf.reshape(vars[0]!, [35]) : null;
   const aliasBefore = alias ? Array.from(await alias.data()) : null;
@@ -155,15 +146,7 @@ describe('fused optimizer updates on wasm and cpu', () => {
         Array.from({ length: 32 }, () => xr()),
         [8, 4],
       );
-      const losses: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        const loss = opt.minimize(
-          () => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar,
-          true,
-        )!;
-        losses.push((await loss.data())[0]!);
-        loss.dispose();
-      }
+      const losses = await mseLosses(opt, model, x, y, 8);
       tf.dispose([x, y]);
       opt.dispose();
       model.dispose();

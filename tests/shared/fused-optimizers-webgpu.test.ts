@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, expect, it } from 'vitest';
 import { rng } from '../../shared/datasets/random.ts';
 import { makeOptimizer } from '../../shared/training/optimizer.ts';
+import { stockOptimizer, type OptimizerKind } from '../support/optimizers.ts';
 import { setWebGpuFlags } from '../../shared/tfjs/webgpu-flags.ts';
 import { fuseOptimizer } from '../../shared/tfjs/fused-optimizers.ts';
 import {
@@ -28,7 +29,7 @@ const grads = Array.from({ length: STEPS }, () =>
   ),
 );
 
-type Kind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
+type Kind = OptimizerKind;
 let run = 0;
 /** Trains the variables STEPS steps with the given gradients; returns variables + slot values. */
 async function steps(
@@ -46,12 +47,7 @@ async function steps(
   );
   let opt = fused
     ? makeOptimizer(tf, { optimizer: kind, learningRate: 0.01 })
-    : {
-        sgd: () => tf.train.sgd(0.01),
-        momentum: () => tf.train.momentum(0.01, 0.9),
-        adam: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
-        rmsprop: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7),
-      }[kind]();
+    : stockOptimizer(kind);
   const alias = keepAlias ? tf.reshape(vars[0]!, [35]) : null;
   const aliasBefore = alias ? await alias.data() : null;
   const perStep: number[] = [];

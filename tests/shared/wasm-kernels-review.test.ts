@@ -16,21 +16,13 @@ import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { KERNELS_WASM_SHARED } from '../../shared/tfjs/simd/kernels.generated.ts';
 import type { SimdKernels } from '../../shared/tfjs/simd/kernels.ts';
 import { makeOptimizer } from '../../shared/training/optimizer.ts';
+import { mseLosses, stockOptimizer, type OptimizerKind } from '../support/optimizers.ts';
 
-type Kind = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
+type Kind = OptimizerKind;
 const random = rng(4242);
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** TF.js's optimizer as makeOptimizer configures it, without the fusion. */
-function stock(kind: Kind): tf.Optimizer {
-  return {
-    sgd: () => tf.train.sgd(0.01),
-    momentum: () => tf.train.momentum(0.01, 0.9),
-    adam: () => tf.train.adam(0.01, 0.9, 0.999, 1e-7),
-    rmsprop: () => tf.train.rmsprop(0.01, 0.9, 0, 1e-7),
-  }[kind]();
-}
 const fused = (kind: Kind, learningRate = 0.01) =>
   makeOptimizer(tf, { optimizer: kind, learningRate });
 
@@ -344,7 +336,7 @@ async function train(schedule: string[], opt: () => tf.Optimizer) {
 describe('review: fused optimizers', () => {
   for (const kind of ['adam', 'sgd', 'momentum', 'rmsprop'] as const)
     it(`${kind}: NaN/±Inf/−0/subnormal gradients, scalar and empty variables, backends switched mid-training: bit for bit TF.js on cpu`, async () => {
-      const want = await train(['cpu'], () => stock(kind));
+      const want = await train(['cpu'], () => stockOptimizer(kind));
       for (const schedule of [['wasm'], ['wasm', 'cpu'], ['cpu', 'wasm', 'wasm']]) {
         const got = await train(schedule, () => fused(kind));
         expect({ schedule, ...got }).toEqual({ schedule, ...want });
@@ -361,7 +353,7 @@ describe('review: fused optimizers', () => {
           tf.variable(tf.tensor(initial[8]!.slice(), [3, 37]), true, `multi${run}_${i}`),
         ),
       );
-      const make = (k: Kind) => (isFused ? fused(k) : stock(k));
+      const make = (k: Kind) => (isFused ? fused(k) : stockOptimizer(k));
       const [a1, a2, s] = [make('adam'), make('adam'), make('sgd')];
       for (let step = 0; step < 4; step++) {
         const g = () => tf.tensor(gradients[step]![8]!.slice(), [3, 37]);
@@ -390,7 +382,7 @@ describe('review: fused optimizers', () => {
       const v = tf.tidy(() =>
         tf.variable(tf.tensor(initial[8]!.slice(), [3, 37]), true, `al${run}`),
       );
-      const opt = isFused ? fused('adam') : stock('adam');
+      const opt = isFused ? fused('adam') : stockOptimizer('adam');
       const before = { ...tf.memory(), buffers: tf.backend().numDataIds() };
       const step = async (i: number) => {
         const g = tf.tensor(gradients[i]![8]!.slice(), [3, 37]);
@@ -457,19 +449,7 @@ describe('review: fused optimizers', () => {
         Array.from({ length: 12 }, () => xr()),
         [6, 2],
       );
-      const losses: number[] = [];
-      for (let i = 0; i < 8; i++) {
-        const loss = opt.minimize(
-          () =>
-            tf.losses.meanSquaredError(
-              y,
-              model.apply(x, { training: true }) as tf.Tensor,
-            ) as tf.Scalar,
-          true,
-        )!;
-        losses.push((await loss.data())[0]!);
-        loss.dispose();
-      }
+      const losses = await mseLosses(opt, model, x, y, 8, true);
       tf.dispose([x, y]);
       opt.dispose();
       model.dispose();
@@ -548,7 +528,7 @@ describe('review: fused optimizers', () => {
     const b = tf.tidy(() => tf.variable(tf.ones([64]), true, `big${run}`));
     const mine = fused('adam', 0.1);
     mine.applyGradients({ [a.name]: tf.ones([4]) });
-    const theirs = stock('adam');
+    const theirs = stockOptimizer('adam');
     theirs.applyGradients({ [a.name]: tf.ones([4]) });
     expect(() => theirs.applyGradients({ [b.name]: tf.ones([64]) })).toThrow(/broadcast/);
     let error: unknown = null;
