@@ -13,6 +13,7 @@ import { lowerGraph } from '../../shared/ir/lower.ts';
 import { buildModel } from '../../shared/tfjs/build-model.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { setOptimizerFusion } from '../../shared/tfjs/fused-optimizers.ts';
+import { withOutputLogits } from '../../shared/tfjs/output-logits.ts';
 import { lossTensor, metricSumTensor } from '../../shared/training/losses.ts';
 import { makeOptimizer } from '../../shared/training/optimizer.ts';
 
@@ -44,12 +45,13 @@ const vars = model.trainableWeights.map(
 );
 const step = () => {
   const loss = optimizer.minimize(
-    () => {
-      const out = model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor;
-      const m = metricSumTensor(tf, plan, out, y);
-      m.dispose();
-      return lossTensor(tf, plan, out, y);
-    },
+    () =>
+      withOutputLogits(() => {
+        const out = model.apply(x, { training: true }) as import('@tensorflow/tfjs').Tensor;
+        const m = metricSumTensor(tf, plan, out, y);
+        m.dispose();
+        return lossTensor(tf, plan, out, y);
+      }),
     true,
     vars,
   )!;

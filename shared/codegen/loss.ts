@@ -80,7 +80,10 @@ export interface LossPlan {
    * are probabilities (softmax or sigmoid, whichever the loss meets): Keras's default
    * `from_logits=False`, which for a categorical cross-entropy divides each output row by its
    * sum, clips it to [1e-7, 1 - 1e-7] and takes -log of the label's entry
-   * (`categorical_crossentropy` in keras/src/backend/tensorflow/nn.py and jax/nn.py).
+   * (`categorical_crossentropy` in keras/src/backend/tensorflow/nn.py and jax/nn.py) — except
+   * that on the TensorFlow backend a tensor that a softmax/sigmoid activation returned carries its
+   * logits (`_keras_logits`), and the loss is then taken from them; the app's loop does the same
+   * (shared/tfjs/output-logits.ts).
    */
   fromLogits: boolean;
   /**

@@ -204,6 +204,15 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
   class Softmax extends tf.layers.Layer {
     static className = 'Softmax';
     readonly axis: number;
+    /**
+     * The last-axis softmax, as an activation object so that an output Softmax layer hands its
+     * logits to the loss like Dense(softmax) (shared/tfjs/output-logits.ts; Keras's Softmax layer
+     * calls `activations.softmax`, which caches them).
+     */
+    activation = {
+      getClassName: () => 'softmax',
+      apply: (x: Tensor) => tf.softmax(x),
+    };
     constructor(args: SoftmaxArgs = {}) {
       super(args);
       this.axis = args.axis ?? -1;
@@ -215,7 +224,7 @@ export function mixingLayers(tf: Tf): MixingLayerClasses {
       return tf.tidy(() => {
         const x = list(inputs)[0]!;
         const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
-        if (axis === x.rank - 1) return tf.softmax(x);
+        if (axis === x.rank - 1) return this.activation.apply(x);
         // exp(x − logsumexp(x)) along the axis: tf.softmax takes the last axis only.
         return tf.exp(tf.sub(x, tf.logSumExp(x, axis, true)));
       });

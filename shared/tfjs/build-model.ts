@@ -30,6 +30,7 @@ import type { IrOp, ModelIR } from '../ir/lower.ts';
 import * as tfjsKit from '../layers/backends/tfjs.ts';
 import { getLayer } from '../layers/registry.ts';
 import { fuseDenseLayer } from './fused-dense.ts';
+import { keepOutputLogits } from './output-logits.ts';
 
 export type Tf = typeof tfjs;
 type SymbolicTensor = tfjs.SymbolicTensor;
@@ -71,13 +72,23 @@ export function weightLayerNames(ir: ModelIR): string[] {
  * The TF.js layers of one op, from its kind's `tfjs.layers` hook (usually one; e.g. Dense/Conv2D
  * with leaky_relu gives two). `index` is the op's position in the IR (seeds `seed + index`).
  */
-function layersFor(tf: Tf, op: IrOp, index: number, seed: number | undefined): Layer[] {
+function layersFor(
+  tf: Tf,
+  op: IrOp,
+  index: number,
+  seed: number | undefined,
+  isOutput: boolean,
+): Layer[] {
   const def = getLayer(op.type);
   if (!def) throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
-  // Dense layers with relu/elu/sigmoid run as one fused kernel in training too (fused-dense.ts).
-  return def.tfjs
-    .layers(tf, op, { seed: seed === undefined ? undefined : seed + index })
-    .map((layer) => fuseDenseLayer(tf, layer));
+  const layers = def.tfjs.layers(tf, op, { seed: seed === undefined ? undefined : seed + index });
+  return layers.map((layer, i) => {
+    // The model's softmax/sigmoid output hands its logits to the loss (output-logits.ts); a
+    // sigmoid Dense there stays unfused so that its logits exist.
+    if (isOutput && i === layers.length - 1 && keepOutputLogits(tf, layer)) return layer;
+    // Dense layers with relu/elu/sigmoid run as one fused kernel in training too (fused-dense.ts).
+    return fuseDenseLayer(tf, layer);
+  });
 }
 
 /**
@@ -94,7 +105,11 @@ export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {})
   const modelName = options.name ?? 'model';
   if (ir.isChain) {
     const layers: Layer[] = [tf.layers.inputLayer({ name: input.name, inputShape: shape, dtype })];
-    ir.ops.slice(1).forEach((op, i) => layers.push(...layersFor(tf, op, i + 1, options.seed)));
+    ir.ops
+      .slice(1)
+      .forEach((op, i) =>
+        layers.push(...layersFor(tf, op, i + 1, options.seed, op.id === ir.outputId)),
+      );
     return tf.sequential({ name: modelName, layers });
   }
   const outputs = new Map<string, SymbolicTensor>();
@@ -112,7 +127,7 @@ export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {})
         .apply(t) as SymbolicTensor;
     });
     let y: SymbolicTensor | SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
-    for (const layer of layersFor(tf, op, i + 1, options.seed)) {
+    for (const layer of layersFor(tf, op, i + 1, options.seed, op.id === ir.outputId)) {
       y = layer.apply(y) as SymbolicTensor;
     }
     outputs.set(op.id, y as SymbolicTensor);

@@ -18,6 +18,8 @@ import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWasmReduceKernels } from './wasm-reduce.ts';
 import { installWasmTranspose } from './wasm-transpose.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
+import { installWebGpuSumLeading } from './webgpu-reduce.ts';
+import { installWebGpuSoftmaxCrossEntropy } from './webgpu-softmax-ce.ts';
 import { installSegmentSum } from './segment-sum.ts';
 
 /**
@@ -34,6 +36,8 @@ export function installCustomKernels(tf: Tf): void {
   installCpuResizeNearestGrad(tf);
   installCpuConvFilterGrad(tf);
   installWebGpuConvFilter(tf);
+  installWebGpuSoftmaxCrossEntropy(tf);
+  installWebGpuSumLeading(tf);
   installSegmentSum(tf);
   // The gradient of `_FusedMatMul` for Dense layers fused in training (all backends).
   installFusedDenseGradient(tf);

@@ -6,14 +6,104 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { LossPlan } from '../codegen/loss.ts';
 import type { Tf } from '../tfjs/build-model.ts';
+import { outputLogits } from '../tfjs/output-logits.ts';
+import {
+  SOFTMAX_CE,
+  SOFTMAX_CE_GRAD,
+  webgpuSoftmaxCrossEntropy,
+} from '../tfjs/webgpu-softmax-ce.ts';
 
 type Tensor = tfjs.Tensor;
 
 /** Keras's clipping epsilon for cross-entropies on probabilities. */
 const EPS = 1e-7;
 
-/** Mean loss over the batch, as a scalar. */
+/**
+ * Mean softmax cross-entropy of logits `z` `[batch, classes]` against class ids `labels`
+ * `[batch]` (float32; truncated to integers as `tf.oneHot(labels.toInt())`; an id outside
+ * `[0, classes)` is a zero one-hot row: loss 0, gradient 0), as Keras's TensorFlow backend
+ * computes it from logits
+ * (`tf.nn.sparse_softmax_cross_entropy_with_logits`, then the batch mean): per row
+ * `Σ_j t_j · (log Σ exp(z − max) − (z_j − max))` with `t` the one-hot row, no clipping. Its gradient goes straight to `z`:
+ * `(softmax(z) · Σt − onehot) · dy / batch` (TensorFlow's `SparseSoftmaxCrossEntropyWithLogits`
+ * gradient, and PyTorch's `nn.CrossEntropyLoss`), from `p` = softmax(z) when the caller has it
+ * (the model's own output), else computed here. `labels` and `p` get no gradient. On webgpu both
+ * directions are one kernel each (shared/tfjs/webgpu-softmax-ce.ts). Returns a scalar.
+ */
+export function softmaxCrossEntropy(
+  tf: Tf,
+  z: Tensor,
+  labels: Tensor,
+  p: Tensor | null,
+): tfjs.Scalar {
+  const [batch, classes] = z.shape as [number, number];
+  const kernels = webgpuSoftmaxCrossEntropy(tf) && z.dtype === 'float32';
+  const f = tf.customGrad((...args: (Tensor | tfjs.GradSaveFunc)[]) => {
+    const logits = args[0] as Tensor;
+    const save = args[1] as tfjs.GradSaveFunc;
+    const probs = p ?? tf.softmax(logits);
+    const ids = labels.toFloat();
+    if (kernels) {
+      save([probs, ids]);
+      const perRow = tf.engine().runKernel(SOFTMAX_CE, { logits, labels: ids }) as Tensor;
+      return {
+        value: tf.mean(perRow),
+        gradFunc: (dy: Tensor, saved: Tensor[]) =>
+          tf
+            .engine()
+            .runKernel(SOFTMAX_CE_GRAD, { probs: saved[0]!, labels: saved[1]!, dy }) as Tensor,
+      };
+    }
+    const t = tf.oneHot(ids.toInt(), classes).toFloat();
+    // 1 per row, 0 for a label outside the classes (a zero one-hot row, whose loss is 0).
+    const mass = tf.sum(t, -1, true);
+    save([probs, t, mass]);
+    const shifted = tf.sub(logits, tf.max(logits, -1, true));
+    const logSumExp = tf.log(tf.sum(tf.exp(shifted), -1, true));
+    const value = tf.mean(tf.sum(tf.mul(t, tf.sub(logSumExp, shifted)), -1));
+    return {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        tf.mul(tf.sub(tf.mul(saved[0]!, saved[2]!), saved[1]!), tf.div(dy, batch)),
+    };
+  });
+  return f(z) as tfjs.Scalar;
+}
+
+/**
+ * Mean sigmoid cross-entropy of logits `z` `[batch, units]` against 0/1 targets `t` (`[batch, 1]`
+ * or `z`'s shape), as Keras's TensorFlow backend computes it from logits
+ * (`tf.nn.sigmoid_cross_entropy_with_logits`: `max(z, 0) − z·t + log(1 + exp(−|z|))`, then the
+ * mean), no clipping. Gradient to `z`: `(sigmoid(z) − t) · dy / z.size` (PyTorch's
+ * `nn.BCEWithLogitsLoss`), from `p` = sigmoid(z) when the caller has it. Returns a scalar.
+ */
+export function sigmoidCrossEntropy(tf: Tf, z: Tensor, t: Tensor, p: Tensor | null): tfjs.Scalar {
+  const size = z.size;
+  const f = tf.customGrad((...args: (Tensor | tfjs.GradSaveFunc)[]) => {
+    const logits = args[0] as Tensor;
+    const save = args[1] as tfjs.GradSaveFunc;
+    save([p ?? tf.sigmoid(logits), t]);
+    const value = tf.mean(
+      tf.add(tf.sub(tf.relu(logits), tf.mul(logits, t)), tf.log1p(tf.exp(tf.neg(tf.abs(logits))))),
+    );
+    return {
+      value,
+      gradFunc: (dy: Tensor, saved: Tensor[]) =>
+        tf.mul(tf.sub(saved[0]!, saved[1]!), tf.div(dy, size)),
+    };
+  });
+  return f(z) as tfjs.Scalar;
+}
+
+/**
+ * Mean loss over the batch, as a scalar. When `out` carries the logits of the output's softmax
+ * (sigmoid) activation (shared/tfjs/output-logits.ts, inside `withOutputLogits`), a (sparse)
+ * categorical (binary) cross-entropy is computed from them, as Keras's TensorFlow backend and
+ * the generated PyTorch do; outputs that are logits (`plan.fromLogits`) likewise; other
+ * probabilities are clipped to [1e-7, 1 − 1e-7] (Keras's `from_logits=False`).
+ */
 export function lossTensor(tf: Tf, plan: LossPlan, out: Tensor, y: Tensor): tfjs.Scalar {
+  const kept = outputLogits(out);
   return tf.tidy(() => {
     const units = plan.units;
     const batch = out.shape[0]!;
@@ -21,17 +111,21 @@ export function lossTensor(tf: Tf, plan: LossPlan, out: Tensor, y: Tensor): tfjs
     switch (plan.loss) {
       case 'sparse_categorical_crossentropy':
       case 'categorical_crossentropy': {
-        const onehot = tf.oneHot(y.toInt(), units);
+        if (kept?.activation === 'softmax')
+          return softmaxCrossEntropy(tf, kept.logits.reshape([batch, -1]), y, flat);
+        if (plan.fromLogits) return softmaxCrossEntropy(tf, flat, y, null);
+        const onehot = tf.oneHot(y.toInt(), units).toFloat();
         // Probabilities as Keras takes them (from_logits=False): each row divided by its sum
-        // (a no-op after softmax; sigmoid rows do not sum to 1), clipped, then the log.
-        const logp = plan.fromLogits
-          ? tf.logSoftmax(flat)
-          : tf.log(tf.clipByValue(tf.div(flat, tf.sum(flat, -1, true)), EPS, 1 - EPS));
+        // (sigmoid rows do not sum to 1), clipped, then the log.
+        const logp = tf.log(tf.clipByValue(tf.div(flat, tf.sum(flat, -1, true)), EPS, 1 - EPS));
         return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), -1)));
       }
       case 'binary_crossentropy': {
         const t = y.reshape([batch, 1]);
-        const p = tf.clipByValue(plan.fromLogits ? tf.sigmoid(flat) : flat, EPS, 1 - EPS);
+        if (kept?.activation === 'sigmoid')
+          return sigmoidCrossEntropy(tf, kept.logits.reshape([batch, -1]), t, flat);
+        if (plan.fromLogits) return sigmoidCrossEntropy(tf, flat, t, null);
+        const p = tf.clipByValue(flat, EPS, 1 - EPS);
         const one = tf.scalar(1);
         return tf.neg(
           tf.mean(tf.add(tf.mul(t, tf.log(p)), tf.mul(tf.sub(one, t), tf.log(tf.sub(one, p))))),

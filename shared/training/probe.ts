@@ -10,6 +10,7 @@ import type { ModelIR } from '../ir/lower.ts';
 import { lossPlan } from '../codegen/loss.ts';
 import type { Dataset } from '../datasets/types.ts';
 import { buildModel, type Tf } from '../tfjs/build-model.ts';
+import { withOutputLogits } from '../tfjs/output-logits.ts';
 import { lossTensor } from './losses.ts';
 import { makeOptimizer } from './optimizer.ts';
 import { batchTensors, modelInputDtype } from './train.ts';
@@ -176,7 +177,10 @@ async function withProbeModel<T>(
     const vars = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
     const step = async () => {
       const loss = optimizer.minimize(
-        () => lossTensor(tf, plan, model.apply(x, { training: true }) as tfjs.Tensor, y),
+        () =>
+          withOutputLogits(() =>
+            lossTensor(tf, plan, model.apply(x, { training: true }) as tfjs.Tensor, y),
+          ),
         true,
         vars,
       )!;

@@ -19,6 +19,7 @@ import type { ModelIR } from '../ir/lower.ts';
 import { permutation, rng } from '../datasets/random.ts';
 import { featureSize, type Dataset, type Split } from '../datasets/types.ts';
 import type { Tf } from '../tfjs/build-model.ts';
+import { withOutputLogits } from '../tfjs/output-logits.ts';
 import { lossTensor, metricSumTensor, predictedClasses } from './losses.ts';
 import { makeOptimizer } from './optimizer.ts';
 
@@ -244,13 +245,16 @@ export async function evaluate(
     if (options.cancelled?.()) return null;
     const idx = Array.prototype.slice.call(all, start, Math.min(n, start + batchSize)) as number[];
     const [x, y] = batchTensors(tf, split, idx, inputShape, modelInputDtype(model));
-    const both = tf.tidy(() => {
-      const out = model.apply(x, { training: false }) as tfjs.Tensor;
-      return tf.stack([
-        tf.mul(lossTensor(tf, plan, out, y), idx.length),
-        metricSumTensor(tf, plan, out, y),
-      ]);
-    });
+    const both = tf.tidy(() =>
+      // The output's logits reach the loss as in training (shared/tfjs/output-logits.ts).
+      withOutputLogits(() => {
+        const out = model.apply(x, { training: false }) as tfjs.Tensor;
+        return tf.stack([
+          tf.mul(lossTensor(tf, plan, out, y), idx.length),
+          metricSumTensor(tf, plan, out, y),
+        ]);
+      }),
+    );
     tf.dispose([x, y]);
     const read = both.data();
     for (;;) {
@@ -480,11 +484,14 @@ export async function train(
         const [x, y] = batchTensors(tf, dataset.train, idx, inputShape, xDtype);
         let metric: tfjs.Scalar | null = null;
         const loss = optimizer.minimize(
-          () => {
-            const out = model.apply(x, { training: true }) as tfjs.Tensor;
-            metric = tf.keep(metricSumTensor(tf, plan, out, y));
-            return lossTensor(tf, plan, out, y);
-          },
+          () =>
+            // Keras's rule: a softmax/sigmoid output's loss is taken from its logits
+            // (shared/tfjs/output-logits.ts).
+            withOutputLogits(() => {
+              const out = model.apply(x, { training: true }) as tfjs.Tensor;
+              metric = tf.keep(metricSumTensor(tf, plan, out, y));
+              return lossTensor(tf, plan, out, y);
+            }),
           true,
           vars,
         )!;

@@ -50,9 +50,11 @@ def reference(z, y, activation, loss):
             logp = torch.log_softmax(a, dim=1)
         return float(-logp[torch.arange(len(y)), y.long()].mean())
     if loss == "binary_crossentropy":
-        p = a if probabilities else torch.sigmoid(a)
-        p = p.clamp(EPS, 1 - EPS)
         t = y.float().reshape(-1, 1)
+        if not probabilities:
+            # from_logits=True: tf.nn.sigmoid_cross_entropy_with_logits, no clipping.
+            return float((a.clamp(min=0) - a * t + torch.log1p(torch.exp(-a.abs()))).mean())
+        p = a.clamp(EPS, 1 - EPS)
         return float(-(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean())
     raise ValueError(loss)
 
