@@ -30,7 +30,8 @@ import type { IrOp, ModelIR } from '../ir/lower.ts';
 import * as tfjsKit from '../layers/backends/tfjs.ts';
 import { getLayer } from '../layers/registry.ts';
 import { fuseDenseLayer } from './fused-dense.ts';
-import { keepOutputLogits } from './output-logits.ts';
+import { keepOutputLogits, passOutputLogits } from './output-logits.ts';
+import { outputActivationOp } from '../codegen/loss.ts';
 
 export type Tf = typeof tfjs;
 type SymbolicTensor = tfjs.SymbolicTensor;
@@ -72,20 +73,40 @@ export function weightLayerNames(ir: ModelIR): string[] {
  * The TF.js layers of one op, from its kind's `tfjs.layers` hook (usually one; e.g. Dense/Conv2D
  * with leaky_relu gives two). `index` is the op's position in the IR (seeds `seed + index`).
  */
+/**
+ * What an op does for the output's logits (output-logits.ts): 'activation' for the op whose
+ * activation is the model's last (`outputActivationOp`), 'pass' for the blocks after it that pass
+ * values on unchanged, else 'none'.
+ */
+type LogitsRole = 'activation' | 'pass' | 'none';
+
+function logitsRoles(ir: ModelIR): Map<string, LogitsRole> {
+  const roles = new Map<string, LogitsRole>();
+  const last = outputActivationOp(ir);
+  if (!last) return roles;
+  roles.set(last.id, 'activation');
+  const byId = new Map(ir.ops.map((op) => [op.id, op]));
+  for (let op = byId.get(ir.outputId); op && op.id !== last.id; op = byId.get(op.inputs[0]!))
+    roles.set(op.id, 'pass');
+  return roles;
+}
+
 function layersFor(
   tf: Tf,
   op: IrOp,
   index: number,
   seed: number | undefined,
-  isOutput: boolean,
+  role: LogitsRole,
 ): Layer[] {
   const def = getLayer(op.type);
   if (!def) throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
   const layers = def.tfjs.layers(tf, op, { seed: seed === undefined ? undefined : seed + index });
   return layers.map((layer, i) => {
+    if (role === 'pass') return passOutputLogits(layer);
     // The model's softmax/sigmoid output hands its logits to the loss (output-logits.ts); a
     // sigmoid Dense there stays unfused so that its logits exist.
-    if (isOutput && i === layers.length - 1 && keepOutputLogits(tf, layer)) return layer;
+    if (role === 'activation' && i === layers.length - 1 && keepOutputLogits(tf, layer))
+      return layer;
     // Dense layers with relu/elu/sigmoid run as one fused kernel in training too (fused-dense.ts).
     return fuseDenseLayer(tf, layer);
   });
@@ -103,12 +124,13 @@ export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {})
   // Token ids (an Input of dtype int32) enter as int32, as Keras's keras.Input(dtype="int32").
   const dtype = input.params.dtype === 'int32' ? 'int32' : 'float32';
   const modelName = options.name ?? 'model';
+  const roles = logitsRoles(ir);
   if (ir.isChain) {
     const layers: Layer[] = [tf.layers.inputLayer({ name: input.name, inputShape: shape, dtype })];
     ir.ops
       .slice(1)
       .forEach((op, i) =>
-        layers.push(...layersFor(tf, op, i + 1, options.seed, op.id === ir.outputId)),
+        layers.push(...layersFor(tf, op, i + 1, options.seed, roles.get(op.id) ?? 'none')),
       );
     return tf.sequential({ name: modelName, layers });
   }
@@ -127,7 +149,7 @@ export function buildModel(tf: Tf, ir: ModelIR, options: BuildModelOptions = {})
         .apply(t) as SymbolicTensor;
     });
     let y: SymbolicTensor | SymbolicTensor[] = ins.length === 1 ? ins[0]! : ins;
-    for (const layer of layersFor(tf, op, i + 1, options.seed, op.id === ir.outputId)) {
+    for (const layer of layersFor(tf, op, i + 1, options.seed, roles.get(op.id) ?? 'none')) {
       y = layer.apply(y) as SymbolicTensor;
     }
     outputs.set(op.id, y as SymbolicTensor);

@@ -20,6 +20,7 @@ import { installWasmTranspose } from './wasm-transpose.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
 import { installWebGpuSumLeading } from './webgpu-reduce.ts';
 import { installWebGpuSoftmaxCrossEntropy } from './webgpu-softmax-ce.ts';
+import { installWebGpuStepKernels } from './webgpu-step-kernels.ts';
 import { installSegmentSum } from './segment-sum.ts';
 
 /**
@@ -38,6 +39,7 @@ export function installCustomKernels(tf: Tf): void {
   installWebGpuConvFilter(tf);
   installWebGpuSoftmaxCrossEntropy(tf);
   installWebGpuSumLeading(tf);
+  installWebGpuStepKernels(tf);
   installSegmentSum(tf);
   // The gradient of `_FusedMatMul` for Dense layers fused in training (all backends).
   installFusedDenseGradient(tf);

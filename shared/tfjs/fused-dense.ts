@@ -25,6 +25,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
+import { hasWebGpuKernel, RELU_GRAD } from './webgpu-step-kernels.ts';
 
 /** Activations whose Dense forward runs as one `_FusedMatMul` kernel in training. */
 export const FUSED_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'elu', 'sigmoid'];
@@ -38,7 +39,12 @@ function activationGrad(
   dy: tfjs.Tensor,
   y: tfjs.Tensor,
 ): tfjs.Tensor {
-  if (activation === 'relu') return tf.mul(dy, tf.step(y));
+  if (activation === 'relu') {
+    // One kernel on webgpu (webgpu-step-kernels.ts), the same dy · step(y).
+    if (hasWebGpuKernel(tf, RELU_GRAD) && dy.dtype === 'float32')
+      return tf.engine().runKernel(RELU_GRAD, { dy, y }) as tfjs.Tensor;
+    return tf.mul(dy, tf.step(y));
+  }
   if (activation === 'elu') return tf.engine().runKernel('EluGrad', { dy, y }) as tfjs.Tensor;
   return tf.mul(dy, tf.mul(y, tf.sub(tf.scalar(1), y)));
 }

@@ -18,8 +18,9 @@
  * kernels per training step (on WebGPU, dispatches).
  *
  * As in Keras, the logits only reach the loss when the model's output tensor is the activation's
- * own output: a training-mode Dropout or a Reshape after the softmax makes a new tensor, and the
- * loss falls back to the probabilities (clipped, as Keras then does).
+ * own output or the same data passed on unchanged (`passOutputLogits`: Activation linear, Dropout
+ * at inference); a training-mode Dropout or a Reshape after the softmax makes a new tensor, and
+ * the loss falls back to the probabilities (clipped, as Keras then does).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
@@ -59,13 +60,39 @@ export function keepOutputLogits(tf: Tf, layer: tfjs.layers.Layer): boolean {
   wrapped.apply = (x, axis) => {
     const y = base.apply(x, axis);
     if (collecting) {
-      collecting.push(tf.keep(x));
-      logitsOf.set(y, { activation: kind, logits: x });
+      // A clone (same data, own reference): disposing it later never frees the caller's `x`.
+      const logits = tf.keep(x.clone());
+      collecting.push(logits);
+      logitsOf.set(y, { activation: kind, logits });
     }
     return y;
   };
   withActivation.activation = wrapped;
   return true;
+}
+
+/**
+ * Makes `layer` (a block that passes its values on unchanged at inference: Dropout, Activation
+ * linear) hand on the logits its input carries, when its output holds the very same data (a
+ * clone: Activation linear always, Dropout at inference or with rate 0). A Dropout that dropped
+ * values in training makes new data, and the logits stop there, as Keras's `_keras_logits`
+ * stops at a new tensor. Wraps the instance's `apply`; returns the layer.
+ */
+export function passOutputLogits(layer: tfjs.layers.Layer): tfjs.layers.Layer {
+  const original = layer.apply.bind(layer);
+  layer.apply = ((
+    inputs: Parameters<typeof original>[0],
+    kwargs?: Parameters<typeof original>[1],
+  ) => {
+    const out = original(inputs, kwargs);
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const kept = collecting && x ? logitsOf.get(x as tfjs.Tensor) : undefined;
+    const y = out as tfjs.Tensor;
+    if (kept && !Array.isArray(out) && y.dataId === (x as tfjs.Tensor).dataId)
+      logitsOf.set(y, kept);
+    return out;
+  }) as typeof layer.apply;
+  return layer;
 }
 
 /**

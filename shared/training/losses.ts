@@ -12,6 +12,7 @@ import {
   SOFTMAX_CE_GRAD,
   webgpuSoftmaxCrossEntropy,
 } from '../tfjs/webgpu-softmax-ce.ts';
+import { CORRECT_COUNT, hasWebGpuKernel } from '../tfjs/webgpu-step-kernels.ts';
 
 type Tensor = tfjs.Tensor;
 
@@ -111,6 +112,11 @@ export function lossTensor(tf: Tf, plan: LossPlan, out: Tensor, y: Tensor): tfjs
     switch (plan.loss) {
       case 'sparse_categorical_crossentropy':
       case 'categorical_crossentropy': {
+        // One row of class scores per example (checkDatasetFit refuses other outputs first).
+        if (flat.shape[1] !== units)
+          throw new Error(
+            `${plan.loss} needs one score per class for each example: the output is [${out.shape.slice(1).join(', ')}] per example, not [${units}]`,
+          );
         if (kept?.activation === 'softmax')
           return softmaxCrossEntropy(tf, kept.logits.reshape([batch, -1]), y, flat);
         if (plan.fromLogits) return softmaxCrossEntropy(tf, flat, y, null);
@@ -156,6 +162,9 @@ export function metricSumTensor(tf: Tf, plan: LossPlan, out: Tensor, y: Tensor):
       const predicted = tf.greater(flat.reshape([batch]), threshold).toFloat();
       return tf.sum(tf.equal(predicted, y).toFloat());
     }
+    // One kernel on webgpu (shared/tfjs/webgpu-step-kernels.ts), the same count.
+    if (hasWebGpuKernel(tf, CORRECT_COUNT) && flat.dtype === 'float32')
+      return tf.engine().runKernel(CORRECT_COUNT, { probs: flat, labels: y.toFloat() }) as Tensor;
     return tf.sum(tf.equal(tf.argMax(flat, -1), y.toInt()).toFloat());
   }) as tfjs.Scalar;
 }
