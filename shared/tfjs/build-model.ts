@@ -22,13 +22,17 @@
  * layer while a later layer still needs it ("Cannot read properties of undefined (reading
  * 'backend')" on wasm; found by the differential fuzzer, tests/fixtures/fuzz/wasm-merge-reuse.json).
  *
- * Dense layers with `relu`, `elu` or `sigmoid` compute matmul + bias + activation as one kernel
- * in training as well (`fused-dense.ts`); their class, config and weights are `tf.layers.dense`'s.
+ * Dense and Conv2D layers with `relu`, `elu` or `sigmoid` compute matmul/convolution + bias +
+ * activation as one kernel in training as well (`fused-dense.ts`, `fused-conv.ts`); their class,
+ * config and weights are TF.js's own. The layer whose softmax/sigmoid is the model's last
+ * activation hands its logits to the loss, and the blocks after it that pass values on unchanged
+ * hand them on (`output-logits.ts`).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { IrOp, ModelIR } from '../ir/lower.ts';
 import * as tfjsKit from '../layers/backends/tfjs.ts';
 import { getLayer } from '../layers/registry.ts';
+import { fuseConv2DLayer } from './fused-conv.ts';
 import { fuseDenseLayer } from './fused-dense.ts';
 import { keepOutputLogits, passOutputLogits } from './output-logits.ts';
 import { outputActivationOp } from '../codegen/loss.ts';
@@ -107,8 +111,9 @@ function layersFor(
     // sigmoid Dense there stays unfused so that its logits exist.
     if (role === 'activation' && i === layers.length - 1 && keepOutputLogits(tf, layer))
       return layer;
-    // Dense layers with relu/elu/sigmoid run as one fused kernel in training too (fused-dense.ts).
-    return fuseDenseLayer(tf, layer);
+    // Dense and Conv2D layers with relu/elu/sigmoid run as one fused kernel in training too
+    // (fused-dense.ts, fused-conv.ts).
+    return fuseConv2DLayer(tf, fuseDenseLayer(tf, layer));
   });
 }
 

@@ -10,6 +10,7 @@
 import type { Tf } from './build-model.ts';
 import { installCpuConvFilterGrad } from './cpu-conv.ts';
 import { installCpuResizeNearestGrad } from './cpu-resize.ts';
+import { installFusedConvGradient } from './fused-conv.ts';
 import { installFusedDenseGradient } from './fused-dense.ts';
 import { installWasmConvKernels } from './wasm-conv.ts';
 import { installWasmDepthwiseGrads } from './wasm-depthwise.ts';
@@ -43,4 +44,5 @@ export function installCustomKernels(tf: Tf): void {
   installSegmentSum(tf);
   // The gradient of `_FusedMatMul` for Dense layers fused in training (all backends).
   installFusedDenseGradient(tf);
+  installFusedConvGradient(tf);
 }

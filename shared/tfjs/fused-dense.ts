@@ -30,10 +30,14 @@ import { hasWebGpuKernel, RELU_GRAD } from './webgpu-step-kernels.ts';
 /** Activations whose Dense forward runs as one `_FusedMatMul` kernel in training. */
 export const FUSED_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'elu', 'sigmoid'];
 
-type FusedActivation = 'relu' | 'elu' | 'sigmoid';
+export type FusedActivation = 'relu' | 'elu' | 'sigmoid';
 
-/** `dy · act'(z)` written from the output `y = act(z)`; see the module comment. */
-function activationGrad(
+/**
+ * `dy · act'(z)` written from the output `y = act(z)` (see the module comment), for `activation`
+ * one of `FUSED_DENSE_ACTIVATIONS`; `dy` and `y` have the same shape. Also used by the fused
+ * Conv2D (fused-conv.ts).
+ */
+export function activationGrad(
   tf: Tf,
   activation: FusedActivation,
   dy: tfjs.Tensor,
