@@ -34,6 +34,7 @@ import * as tfjsKit from '../layers/backends/tfjs.ts';
 import { getLayer } from '../layers/registry.ts';
 import { fuseConv2DLayer } from './fused-conv.ts';
 import { fuseDenseLayer } from './fused-dense.ts';
+import { fuseDropoutLayer } from './fused-dropout.ts';
 import { keepOutputLogits, passOutputLogits } from './output-logits.ts';
 import { outputActivationOp } from '../codegen/loss.ts';
 
@@ -106,14 +107,15 @@ function layersFor(
   if (!def) throw new Error(`TF.js back-end: no layer for block type "${op.type}" (${op.label})`);
   const layers = def.tfjs.layers(tf, op, { seed: seed === undefined ? undefined : seed + index });
   return layers.map((layer, i) => {
-    if (role === 'pass') return passOutputLogits(layer);
+    // (Dropout: one kernel in training on webgpu, fused-dropout.ts.)
+    if (role === 'pass') return passOutputLogits(fuseDropoutLayer(tf, layer));
     // The model's softmax/sigmoid output hands its logits to the loss (output-logits.ts); a
     // sigmoid Dense there stays unfused so that its logits exist.
     if (role === 'activation' && i === layers.length - 1 && keepOutputLogits(tf, layer))
       return layer;
     // Dense and Conv2D layers with relu/elu/sigmoid run as one fused kernel in training too
     // (fused-dense.ts, fused-conv.ts).
-    return fuseConv2DLayer(tf, fuseDenseLayer(tf, layer));
+    return fuseDropoutLayer(tf, fuseConv2DLayer(tf, fuseDenseLayer(tf, layer)));
   });
 }
 

@@ -1,5 +1,5 @@
 /**
- * Two small WebGPU kernels of the training step that replace several TF.js ops each (issue 10:
+ * Small WebGPU kernels of the training step that replace several TF.js ops each (issue 10:
  * on a real GPU a small model's step is bound by the CPU cost of each dispatch).
  *
  * - `NetwrightCorrectCount`: inputs `probs` `[batch, classes]` (float32) and `labels` `[batch]`
@@ -13,6 +13,11 @@
  *   `dy · step(y)` (TF.js's `Step`: 1 for `y > 0`, 0 otherwise, NaN for NaN), the ReLU gradient
  *   the fused Dense uses (shared/tfjs/fused-dense.ts) in one kernel instead of two.
  *
+ * - `NetwrightDropoutMask`: inputs `x` and `u` (same shape, float32; `u` uniform in [0, 1)),
+ *   attribute `keepProb`; output `x · (floor(u + keepProb) / keepProb)`, tfjs-core's `dropout`
+ *   (`ops/dropout.ts`: add, floor, divide, multiply: four kernels) in one, in the same order of
+ *   operations. Its gradient is the same kernel on `dy` (shared/tfjs/fused-dropout.ts).
+ *
  * Registered for 'webgpu' only; `hasWebGpuKernel` tells callers whether to use them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
@@ -21,6 +26,7 @@ import type { WebGpuBackendLike } from './webgpu-conv-filter.ts';
 
 export const CORRECT_COUNT = 'NetwrightCorrectCount';
 export const RELU_GRAD = 'NetwrightReluGrad';
+export const DROPOUT_MASK = 'NetwrightDropoutMask';
 
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
 const THREADS = 256;
@@ -98,13 +104,35 @@ function reluGradProgram(shape: number[]) {
   };
 }
 
+function dropoutMaskProgram(shape: number[]) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return {
+    variableNames: ['x', 'u'],
+    outputShape: shape,
+    shaderKey: 'netwrightDropoutMask',
+    dispatchLayout: { x: shape.map((_, i) => i) },
+    dispatch: [Math.max(1, Math.ceil(size / 64)), 1, 1] as [number, number, number],
+    workgroupSize: [64, 1, 1] as [number, number, number],
+    size: true,
+    uniforms: 'keepProb : f32,',
+    getUserCode: () => `
+      ${'fn main(index : i32)'} {
+        if (index < uniforms.size) {
+          let multiplier = floor(u[index] + uniforms.keepProb) / uniforms.keepProb;
+          result[index] = x[index] * multiplier;
+        }
+      }
+    `,
+  };
+}
+
 /** True when kernel `name` is registered for webgpu and webgpu is the current backend. */
 export function hasWebGpuKernel(tf: Tf, name: string): boolean {
   return tf.getBackend() === 'webgpu' && tf.getKernel(name, 'webgpu') !== undefined;
 }
 
 /**
- * Registers both kernels for the webgpu backend (idempotent). Returns false, changing nothing,
+ * Registers the kernels for the webgpu backend (idempotent). Returns false, changing nothing,
  * when tfjs-backend-webgpu is not loaded.
  */
 export function installWebGpuStepKernels(tf: Tf): boolean {
@@ -144,6 +172,21 @@ export function installWebGpuStepKernels(tf: Tf): boolean {
         reluGradProgram([...dy.shape]),
         [dy, y],
         'float32',
+      );
+    },
+  });
+  tf.registerKernel({
+    kernelName: DROPOUT_MASK,
+    backendName: 'webgpu',
+    kernelFunc: (args: KernelArgs) => {
+      const x = args.inputs.x as tfjs.TensorInfo;
+      const u = args.inputs.u as tfjs.TensorInfo;
+      const { keepProb } = args.attrs as unknown as { keepProb: number };
+      return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
+        dropoutMaskProgram([...x.shape]),
+        [x, u],
+        'float32',
+        [{ type: 'float32', data: [keepProb] }],
       );
     },
   });
