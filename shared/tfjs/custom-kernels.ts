@@ -19,6 +19,7 @@ import { installWasmMaxPoolGrad } from './wasm-pool.ts';
 import { installWasmReduceKernels } from './wasm-reduce.ts';
 import { installWasmTranspose } from './wasm-transpose.ts';
 import { installWebGpuConvFilter } from './webgpu-conv-filter.ts';
+import { installWebGpuMaxPoolGrad } from './webgpu-pool.ts';
 import { installWebGpuSumLeading } from './webgpu-reduce.ts';
 import { installWebGpuSoftmaxCrossEntropy } from './webgpu-softmax-ce.ts';
 import { installWebGpuStepKernels } from './webgpu-step-kernels.ts';
@@ -40,6 +41,7 @@ export function installCustomKernels(tf: Tf): void {
   installWebGpuConvFilter(tf);
   installWebGpuSoftmaxCrossEntropy(tf);
   installWebGpuSumLeading(tf);
+  installWebGpuMaxPoolGrad(tf);
   installWebGpuStepKernels(tf);
   installSegmentSum(tf);
   // The gradient of `_FusedMatMul` for Dense layers fused in training (all backends).

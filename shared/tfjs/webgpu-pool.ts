@@ -1,0 +1,146 @@
+/**
+ * `MaxPoolGrad` on TF.js's webgpu backend in one dispatch (issue 10: dispatches per step).
+ *
+ * TF.js's webgpu kernel first runs a pooling program that writes each window's arg-max position,
+ * then a backprop program: two dispatches per max-pooling layer. Here one thread per input element
+ * `dx[b, r, c, d]` (NHWC) visits the output windows that cover `(r, c)` (rows `yR` with
+ * `yR·strideH − padTop ≤ r < yR·strideH − padTop + filterH`, likewise columns), finds each
+ * window's first maximum of `x` in row-major order (`value > best` from −∞, TF.js's cpu rule:
+ * ties go to the first, NaN never wins) and adds `dy[b, yR, yC, d]` when it is `(r, c)`, windows
+ * in ascending order as the cpu kernel adds them. Shapes: `dy` `[batch, outH, outW, C]`, `x`
+ * (`input`) and `dx` `[batch, inH, inW, C]`. Pool geometry from
+ * `backend_util.computePool2DInfo` (dilation 1, as TF.js's `MaxPoolGrad`).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from './build-model.ts';
+import type { WebGpuBackendLike } from './webgpu-conv-filter.ts';
+
+const MARK = Symbol.for('netwright.webgpuMaxPoolGrad');
+type KernelArgs = Parameters<tfjs.KernelFunc>[0];
+
+const UNIFORMS =
+  'inH : i32, inW : i32, channels : i32, outH : i32, outW : i32, strideH : i32, strideW : i32, ' +
+  'padTop : i32, padLeft : i32, filterH : i32, filterW : i32,';
+
+function program(shape: number[]) {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return {
+    variableNames: ['dy', 'x'],
+    outputShape: shape,
+    shaderKey: 'netwrightMaxPoolGrad',
+    dispatchLayout: { x: shape.map((_, i) => i) },
+    dispatch: [Math.max(1, Math.ceil(size / 64)), 1, 1] as [number, number, number],
+    workgroupSize: [64, 1, 1] as [number, number, number],
+    size: true,
+    uniforms: UNIFORMS,
+    getUserCode: () => `
+      ${'fn main(index : i32)'} {
+        if (index < uniforms.size) {
+          let d = index % uniforms.channels;
+          let pixel = index / uniforms.channels;
+          let c = pixel % uniforms.inW;
+          let rest = pixel / uniforms.inW;
+          let r = rest % uniforms.inH;
+          let b = rest / uniforms.inH;
+          let fromR = r + uniforms.padTop - uniforms.filterH + 1;
+          var yR0 = 0;
+          if (fromR > 0) {
+            yR0 = (fromR + uniforms.strideH - 1) / uniforms.strideH;
+          }
+          let yR1 = min(uniforms.outH - 1, (r + uniforms.padTop) / uniforms.strideH);
+          let fromC = c + uniforms.padLeft - uniforms.filterW + 1;
+          var yC0 = 0;
+          if (fromC > 0) {
+            yC0 = (fromC + uniforms.strideW - 1) / uniforms.strideW;
+          }
+          let yC1 = min(uniforms.outW - 1, (c + uniforms.padLeft) / uniforms.strideW);
+          var acc = 0.0;
+          for (var yR = yR0; yR <= yR1; yR = yR + 1) {
+            let r0 = yR * uniforms.strideH - uniforms.padTop;
+            let rA = max(r0, 0);
+            let rB = min(r0 + uniforms.filterH, uniforms.inH);
+            for (var yC = yC0; yC <= yC1; yC = yC + 1) {
+              let c0 = yC * uniforms.strideW - uniforms.padLeft;
+              let cA = max(c0, 0);
+              let cB = min(c0 + uniforms.filterW, uniforms.inW);
+              var best = -3.402823466e+38;
+              var found = false;
+              var atR = -1;
+              var atC = -1;
+              for (var rr = rA; rr < rB; rr = rr + 1) {
+                for (var cc = cA; cc < cB; cc = cc + 1) {
+                  let v = x[((b * uniforms.inH + rr) * uniforms.inW + cc) * uniforms.channels + d];
+                  if (v > best || (!found && v == best)) {
+                    best = v;
+                    found = true;
+                    atR = rr;
+                    atC = cc;
+                  }
+                }
+              }
+              if (atR == r && atC == c) {
+                acc = acc + dy[((b * uniforms.outH + yR) * uniforms.outW + yC) * uniforms.channels + d];
+              }
+            }
+          }
+          result[index] = acc;
+        }
+      }
+    `,
+  };
+}
+
+/**
+ * Replaces the webgpu backend's `MaxPoolGrad` with the one-dispatch kernel above for float32
+ * (idempotent). Returns false, changing nothing, when tfjs-backend-webgpu is not loaded.
+ */
+export function installWebGpuMaxPoolGrad(tf: Tf): boolean {
+  const original = tf.getKernel('MaxPoolGrad', 'webgpu');
+  if (!original) return false;
+  if ((original as unknown as Record<symbol, boolean>)[MARK]) return true;
+  const kernel: tfjs.KernelConfig = {
+    kernelName: 'MaxPoolGrad',
+    backendName: 'webgpu',
+    kernelFunc: (args: KernelArgs) => {
+      const { dy, input } = args.inputs as { dy: tfjs.TensorInfo; input: tfjs.TensorInfo };
+      if (input.dtype !== 'float32' || dy.dtype !== 'float32') return original.kernelFunc(args);
+      const a = args.attrs as unknown as {
+        filterSize: number | [number, number];
+        strides: number | [number, number];
+        pad: 'valid' | 'same' | number | tfjs.backend_util.ExplicitPadding;
+        dimRoundingMode?: 'floor' | 'round' | 'ceil';
+      };
+      const info = tf.backend_util.computePool2DInfo(
+        input.shape as [number, number, number, number],
+        a.filterSize,
+        a.strides,
+        1,
+        a.pad,
+        a.dimRoundingMode,
+      );
+      const uniforms = [
+        info.inHeight,
+        info.inWidth,
+        info.inChannels,
+        info.outHeight,
+        info.outWidth,
+        info.strideHeight,
+        info.strideWidth,
+        info.padInfo.top,
+        info.padInfo.left,
+        info.effectiveFilterHeight,
+        info.effectiveFilterWidth,
+      ].map((v) => ({ type: 'int32' as const, data: [v] }));
+      return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
+        program([...input.shape]),
+        [dy, input],
+        'float32',
+        uniforms,
+      );
+    },
+  };
+  (kernel as unknown as Record<symbol, boolean>)[MARK] = true;
+  tf.unregisterKernel('MaxPoolGrad', 'webgpu');
+  tf.registerKernel(kernel);
+  return true;
+}
