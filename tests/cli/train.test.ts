@@ -189,16 +189,17 @@ describe('netwright train', () => {
   }, 300_000);
 
   it('exit 4 with one line, no stack trace, when TF.js fails while training', async () => {
-    // The failure the wasm CNN had: a kernel that the backend does not register.
-    const conv = tf.getKernel('Conv2D', 'cpu')!;
-    tf.unregisterKernel('Conv2D', 'cpu');
+    // The failure the wasm CNN had: a kernel that the backend does not register (the CNN's
+    // Conv2D layers run TF.js's FusedConv2D kernel in training: shared/tfjs/fused-conv.ts).
+    const conv = tf.getKernel('FusedConv2D', 'cpu')!;
+    tf.unregisterKernel('FusedConv2D', 'cpu');
     try {
       const file = projectFile('mnist-cnn');
       const r = await run([file, '--epochs', '1', '--limit', '64', '--backend', 'cpu']);
       expect(r.code).toBe(4);
       expect(r.out).toEqual([]);
       expect(r.err).toEqual([
-        `${file}: training failed on the cpu backend: Kernel 'Conv2D' not registered for backend 'cpu'`,
+        `${file}: training failed on the cpu backend: Kernel 'FusedConv2D' not registered for backend 'cpu'`,
       ]);
     } finally {
       tf.registerKernel(conv);
