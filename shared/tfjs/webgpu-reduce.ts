@@ -10,9 +10,10 @@
  * (adjacent threads read adjacent columns), then the 16 lane sums are added in workgroup memory.
  * Output `[cols]` reshaped to the kept axes (with 1s for `keepDims`).
  *
- * Taken only for float32, axes exactly `0 … k−1` with `k < rank`, and at most `MAX_ROWS` rows (each
- * thread loops `rows / 16` times; longer sums keep TF.js's parallel reduction). Otherwise, and on
- * other backends, TF.js's kernel runs.
+ * Taken only for float32, axes exactly `0 … k−1` with `k < rank`, and at most `MAX_ROWS` rows
+ * (each thread loops `rows / 16` times; longer sums keep TF.js's parallel reduction). Otherwise,
+ * and on other backends, TF.js's kernel runs. Workgroups are numbered linearly over the whole
+ * dispatch grid, which TF.js folds into 2-D past 65,535 workgroups (`reshapeDispatch`).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
@@ -40,7 +41,8 @@ function columnSumProgram(cols: number) {
       ${'fn main(index : i32)'} {
         let tx = i32(localId.x);
         let lane = i32(localId.y);
-        let c = i32(workgroupId.x) * ${LANES} + tx;
+        let wg = (workgroupId.z * numWorkgroups.y + workgroupId.y) * numWorkgroups.x + workgroupId.x;
+        let c = i32(wg) * ${LANES} + tx;
         var acc = 0.0;
         if (c < uniforms.cols) {
           for (var r = lane; r < uniforms.rows; r = r + ${LANES}) {

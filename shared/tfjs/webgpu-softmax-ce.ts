@@ -47,6 +47,15 @@ function program(
     size: true,
     uniforms,
     getUserCode: () => `
+      // A class id as TF.js's cpu cast (toInt) makes it: truncated, NaN as 0.
+      fn labelAt(i : i32) -> i32 {
+        let l = labels[i];
+        if (isnan(l)) {
+          return 0;
+        }
+        return i32(l);
+      }
+
       fn main(index : i32) {
         if (index < uniforms.size) {
           ${body}
@@ -66,7 +75,7 @@ const FORWARD = `
   for (var j = 0; j < uniforms.classes; j = j + 1) {
     s = s + exp(logits[row + j] - m);
   }
-  let y = i32(labels[index]);
+  let y = labelAt(index);
   var loss = 0.0;
   if (y >= 0 && y < uniforms.classes) {
     loss = log(s) - (logits[row + y] - m);
@@ -77,7 +86,7 @@ const FORWARD = `
 const GRADIENT = `
   let b = index / uniforms.classes;
   let j = index - b * uniforms.classes;
-  let y = i32(labels[b]);
+  let y = labelAt(b);
   var g = 0.0;
   if (y >= 0 && y < uniforms.classes) {
     var t = 0.0;

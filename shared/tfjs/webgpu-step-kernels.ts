@@ -57,7 +57,13 @@ function correctCountProgram() {
               arg = j;
             }
           }
-          if (arg == i32(labels[r])) {
+          let l = labels[r];
+          // NaN counts as class 0, as TF.js's cpu cast (toInt) makes it.
+          var label = 0;
+          if (!isnan(l)) {
+            label = i32(l);
+          }
+          if (arg == label) {
             c = c + 1.0;
           }
         }

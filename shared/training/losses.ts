@@ -61,7 +61,9 @@ export function softmaxCrossEntropy(
     save([probs, t, mass]);
     const shifted = tf.sub(logits, tf.max(logits, -1, true));
     const logSumExp = tf.log(tf.sum(tf.exp(shifted), -1, true));
-    const value = tf.mean(tf.sum(tf.mul(t, tf.sub(logSumExp, shifted)), -1));
+    // The label's column only (`where`, not `t ·`: another column's −∞ times 0 would be NaN).
+    const picked = tf.where(tf.cast(t, 'bool'), tf.sub(logSumExp, shifted), tf.zerosLike(t));
+    const value = tf.mean(tf.sum(picked, -1));
     return {
       value,
       gradFunc: (dy: Tensor, saved: Tensor[]) =>

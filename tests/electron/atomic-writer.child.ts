@@ -14,7 +14,10 @@ const stallingOps: AtomicFsOps = {
       const result = await write(...a);
       if (++chunks === 4) {
         process.stdout.write('stalled\n');
-        await new Promise(() => undefined); // the disk hangs; the parent kills us here
+        // The disk hangs; the parent kills us here. The timer keeps the process alive: a
+        // never-settling promise alone lets Node exit (code 13) before a slow parent kills it.
+        setInterval(() => undefined, 60_000);
+        await new Promise(() => undefined);
       }
       return result;
     };

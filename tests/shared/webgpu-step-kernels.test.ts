@@ -46,7 +46,7 @@ async function gpuCount(probs: Float32Array, labels: number[], classes: number) 
 }
 
 webgpuDescribe(gpu, 'webgpu training-step kernels', () => {
-  it('correct count: a hand case with a tie, a NaN, a fractional and an out-of-range label', async () => {
+  it('correct count: a hand case with a tie, a NaN, a fractional, an out-of-range and a NaN label', async () => {
     const probs = Float32Array.from([
       0.1,
       0.7,
@@ -56,7 +56,7 @@ webgpuDescribe(gpu, 'webgpu training-step kernels', () => {
       0.0, // tie: first maximum 0, label 0: right
       NaN,
       0.3,
-      0.6, // NaN never wins: arg-max 2, label 2: right
+      0.6, // nothing is > a leading NaN: arg-max 0, label 2: wrong
       0.2,
       0.3,
       0.5, // arg-max 2, label 2.9 → 2: right
@@ -66,10 +66,13 @@ webgpuDescribe(gpu, 'webgpu training-step kernels', () => {
       0.3,
       0.6,
       0.1, // arg-max 1, label 0: wrong
+      0.8,
+      0.1,
+      0.1, // arg-max 0, label NaN → 0 (TF.js's cpu toInt): right
     ]);
-    const labels = [1, 0, 2, 2.9, 7, 0];
-    expect(await cpuCount(probs, labels, 3)).toBe(3);
-    expect(await gpuCount(probs, labels, 3)).toBe(3);
+    const labels = [1, 0, 2, 2.9, 7, 0, NaN];
+    expect(await cpuCount(probs, labels, 3)).toBe(4);
+    expect(await gpuCount(probs, labels, 3)).toBe(4);
   });
 
   it.each([
