@@ -13,6 +13,7 @@ import wasmThreaded from '../../node_modules/@tensorflow/tfjs-backend-wasm/dist/
 import { mnistDataset } from '../../shared/datasets/mnist.ts';
 import { installCustomKernels } from '../../shared/tfjs/custom-kernels.ts';
 import { simdKernels } from '../../shared/tfjs/simd/kernels.ts';
+import { messageChannelYield } from '../../renderer/training/yield.ts';
 import { timeMlpEpoch } from './mlp-epoch.ts';
 
 const bytes = async (name: string) =>
@@ -51,8 +52,9 @@ async function runBench(
   const timing = await timeMlpEpoch(tf, data, {
     batchSize,
     limit,
-    // The worker's setting: GPU backends read the losses less often.
+    // The worker's settings: GPU backends read the losses less often; the app's yield.
     readEvery: backend === 'webgpu' || backend === 'webgl' ? 16 : 4,
+    yieldToEvents: messageChannelYield(),
   });
   return {
     backend: `${backend}-chromium${backend === 'wasm' && stock ? '-stock' : ''}`,

@@ -60,24 +60,15 @@ import {
 } from '../../shared/training/train.ts';
 import type { TrainingSettings } from '../../shared/graph/project.ts';
 import { exportWeights, importWeights } from '../../shared/training/weights.ts';
+import { messageChannelYield } from './yield.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 // XNNPACK for the transposed products of backprop (6× faster on wasm; bench/README.md).
 installCustomKernels(tf);
 const post = (m: FromWorker) => scope.postMessage(m);
 
-/**
- * A turn of the event loop, so that Stop/Pause messages are received while the loop trains: a
- * MessageChannel task (not `setTimeout(0)`, which browsers clamp to 4 ms when nested).
- */
-const channel = new MessageChannel();
-const yieldQueue: (() => void)[] = [];
-channel.port1.onmessage = () => yieldQueue.shift()?.();
-const yieldToEvents = () =>
-  new Promise<void>((resolve) => {
-    yieldQueue.push(resolve);
-    channel.port2.postMessage(0);
-  });
+/** A turn of the event loop, so that Stop/Pause messages are received while the loop trains. */
+const yieldToEvents = messageChannelYield();
 
 /**
  * Runs (start, reset, dispose) one after another: a new Start waits for the previous run's
