@@ -1,12 +1,14 @@
 /**
  * Issue 10 in the app: the MNIST CNN template trains on WASM in Chromium (the Conv2D gradient
  * kernels registered for wasm) with falling loss and no error, Stop is "stopped" within 1 s on it;
- * and Train is refused, with the reason and the fix beside the button, when the batch's
- * activations exceed the cost preview's 2 GiB budget.
+ * it trains on Chromium's WebGPU (SwiftShader) with Netwright's WebGPU kernels (fused
+ * convolution, max-pool and dropout gradients, the cross-entropy from logits: shared/tfjs); and
+ * Train is refused, with the reason and the fix beside the button, when the batch's activations
+ * exceed the cost preview's 2 GiB budget.
  */
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openIsolatedApp, poll, useE2E } from './support.ts';
+import { CHROMIUM_ARGS, openApp, openIsolatedApp, poll, useE2E } from './support.ts';
 
 const e2e = useE2E();
 const shotDir = process.env.SCREENSHOT_DIR ?? '/tmp';
@@ -105,6 +107,35 @@ describe('MNIST CNN in the Training panel', () => {
     expect(await status(page)).toBe('stopped');
     expect(errors).toEqual([]);
   });
+
+  it('trains on WebGPU under --enable-unsafe-webgpu: loss falls, no error', async () => {
+    const gpuBrowser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'],
+    });
+    try {
+      const { page, errors } = await openApp(gpuBrowser, e2e.url);
+      await openCnn(page);
+      // 320 examples, 10% validation: 288 train = 9 batches of 32 per epoch (SwiftShader is slow).
+      await page.getByTestId('train-limit').fill('320');
+      await page.getByTestId('train-batch').fill('32');
+      await page.getByTestId('train-epochs').fill('2');
+      await page.getByTestId('train-backend').selectOption('webgpu');
+      await page.getByTestId('train-start').click();
+      // Both epochs, then Stop: the 10k-image test pass that follows is slow on SwiftShader.
+      await poll(async () => (await epochLog(page)).length, 240_000).toBe(2);
+      expect(await page.getByTestId('train-backend-used').textContent()).toContain('webgpu');
+      if ((await status(page)) !== 'done') await page.getByTestId('train-stop').click();
+      const losses = (await epochLog(page)).map((e) => e.loss);
+      expect(losses.every(Number.isFinite), JSON.stringify(losses)).toBe(true);
+      expect(losses[0]!).toBeLessThan(2.35);
+      expect(losses[1]!).toBeLessThan(losses[0]!);
+      expect(errors).toEqual([]);
+      await page.close();
+    } finally {
+      await gpuBrowser.close();
+    }
+  }, 300_000);
 
   it('refuses Train when the batch activations exceed 2 GiB, with the fix at the button', async () => {
     const { page, errors } = await openIsolatedApp(e2e);
