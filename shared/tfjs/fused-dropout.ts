@@ -43,6 +43,8 @@ type DropoutInternals = tfjs.layers.Layer & {
   rate: number;
   noiseShape?: number[] | null;
   seed?: number;
+  /** A seeded Dropout's per-call seed (shared/layers/kinds/dropout.ts `SeededDropout`). */
+  nextSeed?: () => number;
   invokeCallHook(inputs: tfjs.Tensor | tfjs.Tensor[], kwargs: object): void;
 };
 
@@ -68,7 +70,9 @@ export function fuseDropoutLayer(tf: Tf, layer: tfjs.layers.Layer): tfjs.layers.
       return original(inputs, kwargs);
     return tf.tidy(() => {
       dropout.invokeCallHook(inputs, kwargs);
-      const u = tf.randomUniform(x.shape, 0, 1, 'float32', dropout.seed);
+      // The seed the layer's own call would use: a seeded Dropout moves to a new one per call.
+      const seed = typeof dropout.nextSeed === 'function' ? dropout.nextSeed() : dropout.seed;
+      const u = tf.randomUniform(x.shape, 0, 1, 'float32', seed);
       return dropoutWithMask(tf, x, u, 1 - dropout.rate);
     });
   };

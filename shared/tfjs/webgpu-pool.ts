@@ -7,7 +7,8 @@
  * `yR·strideH − padTop ≤ r < yR·strideH − padTop + filterH`, likewise columns), finds each
  * window's first maximum of `x` in row-major order (`value > best` from −∞, TF.js's cpu rule:
  * ties go to the first, NaN never wins) and adds `dy[b, yR, yC, d]` when it is `(r, c)`, windows
- * in ascending order as the cpu kernel adds them. Shapes: `dy` `[batch, outH, outW, C]`, `x`
+ * in ascending order (in float32: the cpu kernel sums in float64, so overlapping windows agree
+ * to rounding). Shapes: `dy` `[batch, outH, outW, C]`, `x`
  * (`input`) and `dx` `[batch, inH, inW, C]`. Pool geometry from
  * `backend_util.computePool2DInfo` (dilation 1, as TF.js's `MaxPoolGrad`).
  */
@@ -20,7 +21,7 @@ type KernelArgs = Parameters<tfjs.KernelFunc>[0];
 
 const UNIFORMS =
   'inH : i32, inW : i32, channels : i32, outH : i32, outW : i32, strideH : i32, strideW : i32, ' +
-  'padTop : i32, padLeft : i32, filterH : i32, filterW : i32,';
+  'padTop : i32, padLeft : i32, filterH : i32, filterW : i32, dyH : i32, dyW : i32,';
 
 function program(shape: number[]) {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -79,7 +80,7 @@ function program(shape: number[]) {
                 }
               }
               if (atR == r && atC == c) {
-                acc = acc + dy[((b * uniforms.outH + yR) * uniforms.outW + yC) * uniforms.channels + d];
+                acc = acc + dy[((b * uniforms.dyH + yR) * uniforms.dyW + yC) * uniforms.channels + d];
               }
             }
           }
@@ -104,6 +105,18 @@ export function installWebGpuMaxPoolGrad(tf: Tf): boolean {
     kernelFunc: (args: KernelArgs) => {
       const { dy, input } = args.inputs as { dy: tfjs.TensorInfo; input: tfjs.TensorInfo };
       if (input.dtype !== 'float32' || dy.dtype !== 'float32') return original.kernelFunc(args);
+      // Nothing flows back from an empty dy (a 'valid' pool larger than the image): zeros, not
+      // a zero-size binding, which WebGPU rejects along with the whole command buffer.
+      if (dy.shape.some((n) => n === 0) || input.shape.some((n) => n === 0))
+        return tf.getKernel('Fill', 'webgpu')!.kernelFunc({
+          inputs: {},
+          backend: args.backend,
+          attrs: {
+            shape: [...input.shape],
+            value: 0,
+            dtype: 'float32',
+          } as unknown as tfjs.NamedAttrMap,
+        }) as tfjs.TensorInfo;
       const a = args.attrs as unknown as {
         filterSize: number | [number, number];
         strides: number | [number, number];
@@ -130,6 +143,10 @@ export function installWebGpuMaxPoolGrad(tf: Tf): boolean {
         info.padInfo.left,
         info.effectiveFilterHeight,
         info.effectiveFilterWidth,
+        // dy is read by its own shape: tfjs-core's MaxPool gradient drops the rounding mode, so
+        // `info`'s output size can be smaller than dy's (as TF.js's own kernels read it).
+        dy.shape[1]!,
+        dy.shape[2]!,
       ].map((v) => ({ type: 'int32' as const, data: [v] }));
       return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
         program([...input.shape]),

@@ -72,8 +72,16 @@ function seededDropout(tf: tfjs.Tf, args: DropoutArgs): tfjs.Layer {
         super(a);
         this.firstSeed = a.seed;
       }
-      override call(inputs: Parameters<Base['call']>[0], kwargs: Parameters<Base['call']>[1]) {
+      /**
+       * The seed of this call's mask, one more than the last call's. Also called by the fused
+       * webgpu dropout (shared/tfjs/fused-dropout.ts), which draws the same mask itself.
+       */
+      nextSeed(): number {
         this.seed = this.firstSeed + this.calls++;
+        return this.seed;
+      }
+      override call(inputs: Parameters<Base['call']>[0], kwargs: Parameters<Base['call']>[1]) {
+        this.nextSeed();
         return super.call(inputs, kwargs);
       }
       override getConfig() {
