@@ -17,6 +17,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
+import { elementwiseProgram, type Uniform, type WebGpuBackendLike } from './webgpu-program.ts';
 
 const MARK = Symbol.for('netwright.webgpuConvFilter');
 const TILE = 16;
@@ -26,29 +27,6 @@ const TARGET_WORKGROUPS = 1024;
 const MIN_SLICE = 64;
 
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
-type Uniform = { type: 'int32' | 'float32'; data: number[] };
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  uniforms?: string;
-  size?: boolean;
-  getUserCode: () => string;
-}
-/** The part of tfjs-backend-webgpu's `WebGPUBackend` used here. */
-export interface WebGpuBackendLike {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tfjs.TensorInfo[],
-    dtype: tfjs.DataType,
-    uniforms?: Uniform[],
-  ): tfjs.TensorInfo;
-  disposeData(dataId: object): unknown;
-}
-
 const FILTER_UNIFORMS =
   'padTop : i32, padLeft : i32, strideH : i32, strideW : i32, inH : i32, inW : i32, ' +
   'outH : i32, outW : i32, filterW : i32, inC : i32, outC : i32, kSize : i32, nSize : i32, ' +
@@ -130,31 +108,20 @@ function partialProgram(outputShape: number[], slices: number, kSize: number, ou
 
 /** result[j] = Σ_s partial[s, j]: one thread per filter weight, S (≤ a few hundred) terms. */
 function sumProgram(outputShape: number[]) {
-  return {
-    variableNames: ['partial'],
+  const body = `
+    var acc = 0.0;
+    for (var s = 0; s < uniforms.slices; s = s + 1) {
+      acc = acc + partial[s * uniforms.size + index];
+    }
+    result[index] = acc;
+  `;
+  return elementwiseProgram(
+    'netwrightConv2DFilterSum',
+    ['partial'],
     outputShape,
-    shaderKey: 'netwrightConv2DFilterSum',
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / 64), 1, 1] as [
-      number,
-      number,
-      number,
-    ],
-    workgroupSize: [64, 1, 1] as [number, number, number],
-    size: true,
-    uniforms: 'slices : i32,',
-    getUserCode: () => `
-      ${'fn main(index : i32)'} {
-        if (index < uniforms.size) {
-          var acc = 0.0;
-          for (var s = 0; s < uniforms.slices; s = s + 1) {
-            acc = acc + partial[s * uniforms.size + index];
-          }
-          result[index] = acc;
-        }
-      }
-    `,
-  };
+    body,
+    'slices : i32,',
+  );
 }
 
 /**

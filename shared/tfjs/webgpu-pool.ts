@@ -14,7 +14,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import type { WebGpuBackendLike } from './webgpu-conv-filter.ts';
+import { elementwiseProgram, type WebGpuBackendLike } from './webgpu-program.ts';
 
 const MARK = Symbol.for('netwright.webgpuMaxPoolGrad');
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
@@ -23,73 +23,56 @@ const UNIFORMS =
   'inH : i32, inW : i32, channels : i32, outH : i32, outW : i32, strideH : i32, strideW : i32, ' +
   'padTop : i32, padLeft : i32, filterH : i32, filterW : i32, dyH : i32, dyW : i32,';
 
-function program(shape: number[]) {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return {
-    variableNames: ['dy', 'x'],
-    outputShape: shape,
-    shaderKey: 'netwrightMaxPoolGrad',
-    dispatchLayout: { x: shape.map((_, i) => i) },
-    dispatch: [Math.max(1, Math.ceil(size / 64)), 1, 1] as [number, number, number],
-    workgroupSize: [64, 1, 1] as [number, number, number],
-    size: true,
-    uniforms: UNIFORMS,
-    getUserCode: () => `
-      ${'fn main(index : i32)'} {
-        if (index < uniforms.size) {
-          let d = index % uniforms.channels;
-          let pixel = index / uniforms.channels;
-          let c = pixel % uniforms.inW;
-          let rest = pixel / uniforms.inW;
-          let r = rest % uniforms.inH;
-          let b = rest / uniforms.inH;
-          let fromR = r + uniforms.padTop - uniforms.filterH + 1;
-          var yR0 = 0;
-          if (fromR > 0) {
-            yR0 = (fromR + uniforms.strideH - 1) / uniforms.strideH;
+const BODY = `
+  let d = index % uniforms.channels;
+  let pixel = index / uniforms.channels;
+  let c = pixel % uniforms.inW;
+  let rest = pixel / uniforms.inW;
+  let r = rest % uniforms.inH;
+  let b = rest / uniforms.inH;
+  let fromR = r + uniforms.padTop - uniforms.filterH + 1;
+  var yR0 = 0;
+  if (fromR > 0) {
+    yR0 = (fromR + uniforms.strideH - 1) / uniforms.strideH;
+  }
+  let yR1 = min(uniforms.outH - 1, (r + uniforms.padTop) / uniforms.strideH);
+  let fromC = c + uniforms.padLeft - uniforms.filterW + 1;
+  var yC0 = 0;
+  if (fromC > 0) {
+    yC0 = (fromC + uniforms.strideW - 1) / uniforms.strideW;
+  }
+  let yC1 = min(uniforms.outW - 1, (c + uniforms.padLeft) / uniforms.strideW);
+  var acc = 0.0;
+  for (var yR = yR0; yR <= yR1; yR = yR + 1) {
+    let r0 = yR * uniforms.strideH - uniforms.padTop;
+    let rA = max(r0, 0);
+    let rB = min(r0 + uniforms.filterH, uniforms.inH);
+    for (var yC = yC0; yC <= yC1; yC = yC + 1) {
+      let c0 = yC * uniforms.strideW - uniforms.padLeft;
+      let cA = max(c0, 0);
+      let cB = min(c0 + uniforms.filterW, uniforms.inW);
+      var best = -3.402823466e+38;
+      var found = false;
+      var atR = -1;
+      var atC = -1;
+      for (var rr = rA; rr < rB; rr = rr + 1) {
+        for (var cc = cA; cc < cB; cc = cc + 1) {
+          let v = x[((b * uniforms.inH + rr) * uniforms.inW + cc) * uniforms.channels + d];
+          if (v > best || (!found && v == best)) {
+            best = v;
+            found = true;
+            atR = rr;
+            atC = cc;
           }
-          let yR1 = min(uniforms.outH - 1, (r + uniforms.padTop) / uniforms.strideH);
-          let fromC = c + uniforms.padLeft - uniforms.filterW + 1;
-          var yC0 = 0;
-          if (fromC > 0) {
-            yC0 = (fromC + uniforms.strideW - 1) / uniforms.strideW;
-          }
-          let yC1 = min(uniforms.outW - 1, (c + uniforms.padLeft) / uniforms.strideW);
-          var acc = 0.0;
-          for (var yR = yR0; yR <= yR1; yR = yR + 1) {
-            let r0 = yR * uniforms.strideH - uniforms.padTop;
-            let rA = max(r0, 0);
-            let rB = min(r0 + uniforms.filterH, uniforms.inH);
-            for (var yC = yC0; yC <= yC1; yC = yC + 1) {
-              let c0 = yC * uniforms.strideW - uniforms.padLeft;
-              let cA = max(c0, 0);
-              let cB = min(c0 + uniforms.filterW, uniforms.inW);
-              var best = -3.402823466e+38;
-              var found = false;
-              var atR = -1;
-              var atC = -1;
-              for (var rr = rA; rr < rB; rr = rr + 1) {
-                for (var cc = cA; cc < cB; cc = cc + 1) {
-                  let v = x[((b * uniforms.inH + rr) * uniforms.inW + cc) * uniforms.channels + d];
-                  if (v > best || (!found && v == best)) {
-                    best = v;
-                    found = true;
-                    atR = rr;
-                    atC = cc;
-                  }
-                }
-              }
-              if (atR == r && atC == c) {
-                acc = acc + dy[((b * uniforms.dyH + yR) * uniforms.dyW + yC) * uniforms.channels + d];
-              }
-            }
-          }
-          result[index] = acc;
         }
       }
-    `,
-  };
-}
+      if (atR == r && atC == c) {
+        acc = acc + dy[((b * uniforms.dyH + yR) * uniforms.dyW + yC) * uniforms.channels + d];
+      }
+    }
+  }
+  result[index] = acc;
+`;
 
 /**
  * Replaces the webgpu backend's `MaxPoolGrad` with the one-dispatch kernel above for float32
@@ -149,7 +132,7 @@ export function installWebGpuMaxPoolGrad(tf: Tf): boolean {
         dy.shape[2]!,
       ].map((v) => ({ type: 'int32' as const, data: [v] }));
       return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
-        program([...input.shape]),
+        elementwiseProgram('netwrightMaxPoolGrad', ['dy', 'x'], [...input.shape], BODY, UNIFORMS),
         [dy, input],
         'float32',
         uniforms,

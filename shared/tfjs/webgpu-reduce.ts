@@ -17,7 +17,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import type { WebGpuBackendLike } from './webgpu-conv-filter.ts';
+import type { WebGpuBackendLike } from './webgpu-program.ts';
 
 const MARK = Symbol.for('netwright.webgpuSumLeading');
 const LANES = 16;

@@ -20,50 +20,23 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import type { WebGpuBackendLike } from './webgpu-conv-filter.ts';
+import { elementwiseProgram, type WebGpuBackendLike } from './webgpu-program.ts';
 
 /** Kernel names (tfjs's kernel registry) of the forward and gradient. */
 export const SOFTMAX_CE = 'NetwrightSoftmaxCrossEntropy';
 export const SOFTMAX_CE_GRAD = 'NetwrightSoftmaxCrossEntropyGrad';
 
 type KernelArgs = Parameters<tfjs.KernelFunc>[0];
-const WORKGROUP = 64;
-
-function program(
-  shaderKey: string,
-  variableNames: string[],
-  outputShape: number[],
-  uniforms: string,
-  body: string,
-) {
-  const size = outputShape.reduce((a, b) => a * b, 1);
-  return {
-    variableNames,
-    outputShape,
-    shaderKey,
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.max(1, Math.ceil(size / WORKGROUP)), 1, 1] as [number, number, number],
-    workgroupSize: [WORKGROUP, 1, 1] as [number, number, number],
-    size: true,
-    uniforms,
-    getUserCode: () => `
-      // A class id as TF.js's cpu cast (toInt) makes it: truncated, NaN as 0.
-      fn labelAt(i : i32) -> i32 {
-        let l = labels[i];
-        if (isnan(l)) {
-          return 0;
-        }
-        return i32(l);
-      }
-
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${body}
-        }
-      }
-    `,
-  };
-}
+/** A class id as TF.js's cpu cast (toInt) makes it: truncated, NaN as 0. */
+const LABEL_AT = `
+  fn labelAt(i : i32) -> i32 {
+    let l = labels[i];
+    if (isnan(l)) {
+      return 0;
+    }
+    return i32(l);
+  }
+`;
 
 const FORWARD = `
   let row = index * uniforms.classes;
@@ -118,7 +91,14 @@ export function installWebGpuSoftmaxCrossEntropy(tf: Tf): boolean {
       const labels = args.inputs.labels as tfjs.TensorInfo;
       const [batch, classes] = logits.shape as [number, number];
       return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
-        program('netwrightSoftmaxCE', ['logits', 'labels'], [batch], 'classes : i32,', FORWARD),
+        elementwiseProgram(
+          'netwrightSoftmaxCE',
+          ['logits', 'labels'],
+          [batch],
+          FORWARD,
+          'classes : i32,',
+          LABEL_AT,
+        ),
         [logits, labels],
         'float32',
         [{ type: 'int32', data: [classes] }],
@@ -134,12 +114,13 @@ export function installWebGpuSoftmaxCrossEntropy(tf: Tf): boolean {
       const dy = args.inputs.dy as tfjs.TensorInfo;
       const [batch, classes] = probs.shape as [number, number];
       return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
-        program(
+        elementwiseProgram(
           'netwrightSoftmaxCEGrad',
           ['probs', 'labels', 'dy'],
           [batch, classes],
-          'classes : i32, batch : i32,',
           GRADIENT,
+          'classes : i32, batch : i32,',
+          LABEL_AT,
         ),
         [probs, labels, dy],
         'float32',

@@ -22,7 +22,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import type { WebGpuBackendLike } from './webgpu-conv-filter.ts';
+import { elementwiseProgram, type WebGpuBackendLike } from './webgpu-program.ts';
 
 export const CORRECT_COUNT = 'NetwrightCorrectCount';
 export const RELU_GRAD = 'NetwrightReluGrad';
@@ -83,54 +83,23 @@ function correctCountProgram() {
   };
 }
 
-function reluGradProgram(shape: number[]) {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return {
-    variableNames: ['dy', 'y'],
-    outputShape: shape,
-    shaderKey: 'netwrightReluGrad',
-    dispatchLayout: { x: shape.map((_, i) => i) },
-    dispatch: [Math.max(1, Math.ceil(size / 64)), 1, 1] as [number, number, number],
-    workgroupSize: [64, 1, 1] as [number, number, number],
-    size: true,
-    getUserCode: () => `
-      ${'fn main(index : i32)'} {
-        if (index < uniforms.size) {
-          let v = y[index];
-          var g = 0.0;
-          if (isnan(v)) {
-            g = v;
-          } else if (v > 0.0) {
-            g = dy[index];
-          }
-          result[index] = g;
-        }
-      }
-    `,
-  };
-}
+/** dy · step(y): TF.js's `Step` gives NaN for NaN, 1 above 0, else 0. */
+const RELU_GRAD_BODY = `
+  let v = y[index];
+  var g = 0.0;
+  if (isnan(v)) {
+    g = v;
+  } else if (v > 0.0) {
+    g = dy[index];
+  }
+  result[index] = g;
+`;
 
-function dropoutMaskProgram(shape: number[]) {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return {
-    variableNames: ['x', 'u'],
-    outputShape: shape,
-    shaderKey: 'netwrightDropoutMask',
-    dispatchLayout: { x: shape.map((_, i) => i) },
-    dispatch: [Math.max(1, Math.ceil(size / 64)), 1, 1] as [number, number, number],
-    workgroupSize: [64, 1, 1] as [number, number, number],
-    size: true,
-    uniforms: 'keepProb : f32,',
-    getUserCode: () => `
-      ${'fn main(index : i32)'} {
-        if (index < uniforms.size) {
-          let multiplier = floor(u[index] + uniforms.keepProb) / uniforms.keepProb;
-          result[index] = x[index] * multiplier;
-        }
-      }
-    `,
-  };
-}
+/** tfjs-core's dropout order of operations: multiplier first, then the product. */
+const DROPOUT_BODY = `
+  let multiplier = floor(u[index] + uniforms.keepProb) / uniforms.keepProb;
+  result[index] = x[index] * multiplier;
+`;
 
 /** True when kernel `name` is registered for webgpu and webgpu is the current backend. */
 export function hasWebGpuKernel(tf: Tf, name: string): boolean {
@@ -175,7 +144,7 @@ export function installWebGpuStepKernels(tf: Tf): boolean {
       const dy = args.inputs.dy as tfjs.TensorInfo;
       const y = args.inputs.y as tfjs.TensorInfo;
       return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
-        reluGradProgram([...dy.shape]),
+        elementwiseProgram('netwrightReluGrad', ['dy', 'y'], [...dy.shape], RELU_GRAD_BODY),
         [dy, y],
         'float32',
       );
@@ -189,7 +158,13 @@ export function installWebGpuStepKernels(tf: Tf): boolean {
       const u = args.inputs.u as tfjs.TensorInfo;
       const { keepProb } = args.attrs as unknown as { keepProb: number };
       return (args.backend as unknown as WebGpuBackendLike).runWebGPUProgram(
-        dropoutMaskProgram([...x.shape]),
+        elementwiseProgram(
+          'netwrightDropoutMask',
+          ['x', 'u'],
+          [...x.shape],
+          DROPOUT_BODY,
+          'keepProb : f32,',
+        ),
         [x, u],
         'float32',
         [{ type: 'float32', data: [keepProb] }],
