@@ -25,7 +25,8 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import { hasWebGpuKernel, RELU_GRAD } from './webgpu-step-kernels.ts';
+import { hasWebGpuKernel } from './webgpu-program.ts';
+import { RELU_GRAD } from './webgpu-step-kernels.ts';
 
 /** Activations whose Dense forward runs as one `_FusedMatMul` kernel in training. */
 export const FUSED_DENSE_ACTIVATIONS: readonly string[] = ['relu', 'elu', 'sigmoid'];

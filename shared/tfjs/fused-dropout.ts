@@ -12,7 +12,8 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
-import { DROPOUT_MASK, hasWebGpuKernel } from './webgpu-step-kernels.ts';
+import { hasWebGpuKernel } from './webgpu-program.ts';
+import { DROPOUT_MASK } from './webgpu-step-kernels.ts';
 
 /**
  * `x · (floor(u + keepProb) / keepProb)` as one webgpu kernel, differentiable in `x` (gradient

@@ -5,6 +5,7 @@
  * one-thread-per-output-element program most of them are.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from './build-model.ts';
 
 /** A uniform value passed to `runWebGPUProgram`, in the order the program's `uniforms` names. */
 export type Uniform = { type: 'int32' | 'float32'; data: number[] };
@@ -31,6 +32,14 @@ export interface WebGpuBackendLike {
     uniforms?: Uniform[],
   ): tfjs.TensorInfo;
   disposeData(dataId: object): unknown;
+}
+
+/**
+ * True when kernel `name` (one of Netwright's own, registered for webgpu only) is registered and
+ * webgpu is the current backend: callers then run it, else they compose TF.js ops.
+ */
+export function hasWebGpuKernel(tf: Tf, name: string): boolean {
+  return tf.getBackend() === 'webgpu' && tf.getKernel(name, 'webgpu') !== undefined;
 }
 
 /** Threads per workgroup of `elementwiseProgram`. */

@@ -16,7 +16,7 @@
  *   mean loss.
  *
  * One thread per row (forward: classes are few) and per element (gradient). Registered for
- * 'webgpu' only; other backends compose TF.js ops (`webgpuSoftmaxCrossEntropy` says which).
+ * 'webgpu' only; other backends compose TF.js ops (`hasWebGpuKernel(tf, SOFTMAX_CE)` says which).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
@@ -70,11 +70,6 @@ const GRADIENT = `
   }
   result[index] = g;
 `;
-
-/** True when the two kernels are registered and the current backend is webgpu. */
-export function webgpuSoftmaxCrossEntropy(tf: Tf): boolean {
-  return tf.getBackend() === 'webgpu' && tf.getKernel(SOFTMAX_CE, 'webgpu') !== undefined;
-}
 
 /**
  * Registers both kernels for the webgpu backend (idempotent). Returns false, changing nothing,

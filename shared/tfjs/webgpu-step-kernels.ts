@@ -18,7 +18,8 @@
  *   (`ops/dropout.ts`: add, floor, divide, multiply: four kernels) in one, in the same order of
  *   operations. Its gradient is the same kernel on `dy` (shared/tfjs/fused-dropout.ts).
  *
- * Registered for 'webgpu' only; `hasWebGpuKernel` tells callers whether to use them.
+ * Registered for 'webgpu' only; `hasWebGpuKernel` (webgpu-program.ts) tells callers whether to
+ * use them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from './build-model.ts';
@@ -100,11 +101,6 @@ const DROPOUT_BODY = `
   let multiplier = floor(u[index] + uniforms.keepProb) / uniforms.keepProb;
   result[index] = x[index] * multiplier;
 `;
-
-/** True when kernel `name` is registered for webgpu and webgpu is the current backend. */
-export function hasWebGpuKernel(tf: Tf, name: string): boolean {
-  return tf.getBackend() === 'webgpu' && tf.getKernel(name, 'webgpu') !== undefined;
-}
 
 /**
  * Registers the kernels for the webgpu backend (idempotent). Returns false, changing nothing,

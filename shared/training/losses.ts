@@ -7,12 +7,9 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { LossPlan } from '../codegen/loss.ts';
 import type { Tf } from '../tfjs/build-model.ts';
 import { outputLogits } from '../tfjs/output-logits.ts';
-import {
-  SOFTMAX_CE,
-  SOFTMAX_CE_GRAD,
-  webgpuSoftmaxCrossEntropy,
-} from '../tfjs/webgpu-softmax-ce.ts';
-import { CORRECT_COUNT, hasWebGpuKernel } from '../tfjs/webgpu-step-kernels.ts';
+import { hasWebGpuKernel } from '../tfjs/webgpu-program.ts';
+import { SOFTMAX_CE, SOFTMAX_CE_GRAD } from '../tfjs/webgpu-softmax-ce.ts';
+import { CORRECT_COUNT } from '../tfjs/webgpu-step-kernels.ts';
 
 type Tensor = tfjs.Tensor;
 
@@ -38,7 +35,7 @@ export function softmaxCrossEntropy(
   p: Tensor | null,
 ): tfjs.Scalar {
   const [batch, classes] = z.shape as [number, number];
-  const kernels = webgpuSoftmaxCrossEntropy(tf) && z.dtype === 'float32';
+  const kernels = hasWebGpuKernel(tf, SOFTMAX_CE) && z.dtype === 'float32';
   const f = tf.customGrad((...args: (Tensor | tfjs.GradSaveFunc)[]) => {
     const logits = args[0] as Tensor;
     const save = args[1] as tfjs.GradSaveFunc;
