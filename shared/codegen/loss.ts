@@ -16,14 +16,28 @@ export type Loss = Exclude<LossSetting, 'auto'>;
  * when that op applies no activation (or a linear one). E.g. Dense(softmax) → Dropout: the Dense.
  */
 export function outputActivationOp(ir: ModelIR): IrOp | null {
-  const byId = new Map(ir.ops.map((op) => [op.id, op]));
-  let op = byId.get(ir.outputId) ?? ir.ops.at(-1);
-  const passesOn = (o: IrOp) =>
-    o.type === 'Dropout' || (o.type === 'Activation' && o.params.activation === 'linear');
-  while (op && passesOn(op) && op.inputs.length === 1) op = byId.get(op.inputs[0]!);
+  const op = outputChain(ir).at(-1);
   if (!op) return null;
   const act = lastActivation(op);
   return act !== undefined && act !== 'linear' ? op : null;
+}
+
+/**
+ * The ops `outputActivationOp` walks: the output op, then back through blocks that pass their
+ * values on unchanged at inference (Dropout, Activation linear; one input), ending with the first
+ * op that does not. E.g. Dense → Dropout (output): [Dropout, Dense]. Empty for an IR with no ops.
+ */
+export function outputChain(ir: ModelIR): IrOp[] {
+  const byId = new Map(ir.ops.map((op) => [op.id, op]));
+  const passesOn = (o: IrOp) =>
+    o.type === 'Dropout' || (o.type === 'Activation' && o.params.activation === 'linear');
+  const chain: IrOp[] = [];
+  let op = byId.get(ir.outputId) ?? ir.ops.at(-1);
+  while (op) {
+    chain.push(op);
+    op = passesOn(op) && op.inputs.length === 1 ? byId.get(op.inputs[0]!) : undefined;
+  }
+  return chain;
 }
 
 /** The activation an op applies last, from its kind's `explain.outputActivation` hook. */

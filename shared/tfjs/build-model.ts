@@ -36,7 +36,7 @@ import { fuseConv2DLayer } from './fused-conv.ts';
 import { fuseDenseLayer } from './fused-dense.ts';
 import { fuseDropoutLayer } from './fused-dropout.ts';
 import { keepOutputLogits, passOutputLogits } from './output-logits.ts';
-import { outputActivationOp } from '../codegen/loss.ts';
+import { outputActivationOp, outputChain } from '../codegen/loss.ts';
 
 export type Tf = typeof tfjs;
 type SymbolicTensor = tfjs.SymbolicTensor;
@@ -75,10 +75,6 @@ export function weightLayerNames(ir: ModelIR): string[] {
 }
 
 /**
- * The TF.js layers of one op, from its kind's `tfjs.layers` hook (usually one; e.g. Dense/Conv2D
- * with leaky_relu gives two). `index` is the op's position in the IR (seeds `seed + index`).
- */
-/**
  * What an op does for the output's logits (output-logits.ts): 'activation' for the op whose
  * activation is the model's last (`outputActivationOp`), 'pass' for the blocks after it that pass
  * values on unchanged, else 'none'.
@@ -89,13 +85,16 @@ function logitsRoles(ir: ModelIR): Map<string, LogitsRole> {
   const roles = new Map<string, LogitsRole>();
   const last = outputActivationOp(ir);
   if (!last) return roles;
-  roles.set(last.id, 'activation');
-  const byId = new Map(ir.ops.map((op) => [op.id, op]));
-  for (let op = byId.get(ir.outputId); op && op.id !== last.id; op = byId.get(op.inputs[0]!))
-    roles.set(op.id, 'pass');
+  // outputActivationOp is the end of outputChain; the ops before it pass values on.
+  for (const op of outputChain(ir)) roles.set(op.id, op === last ? 'activation' : 'pass');
   return roles;
 }
 
+/**
+ * The TF.js layers of one op, from its kind's `tfjs.layers` hook (usually one; e.g. Dense/Conv2D
+ * with leaky_relu gives two). `index` is the op's position in the IR (seeds `seed + index`);
+ * `role` is its part in handing the output's logits to the loss.
+ */
 function layersFor(
   tf: Tf,
   op: IrOp,
